@@ -1,0 +1,49 @@
+"""The ``marsad`` command group. Each room adds its commands in its own module under ``marsad.cli``."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from marsad.errors import MarsadError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+class MarsadGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MarsadError as e:  # user errors: one line, no traceback
+            click.echo(f"marsad: error: {e}", err=True)
+            sys.exit(2)
+        except BrokenPipeError:  # `marsad ... | head`
+            sys.stderr.close()
+            sys.exit(0)
+
+
+@click.group(cls=MarsadGroup, context_settings=CONTEXT)
+@click.version_option(package_name="marsad")
+def main() -> None:
+    """marsad (مرصد): Arabic news in; articles, entities, quotes and PLOVER events out.
+
+    \b
+    Quick start:
+      marsad process examples/articles/*.txt --format text
+      marsad ingest examples/articles --db marsad.db && marsad search الصين --db marsad.db
+    """
+
+
+def user_errors(fn):
+    """Turn MarsadError into a one-line message for commands called outside the group (tests)."""
+
+    @functools.wraps(fn)
+    def wrap(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except MarsadError as e:
+            raise click.ClickException(str(e)) from e
+
+    return wrap

@@ -1,0 +1,104 @@
+"""Arabic orthographic normalisation as a layer: a normalised string plus a map back to the original offsets.
+
+The folds are the ones Arabic IR and our scorer use: NFKC (presentation forms, ligatures), diacritics and Quranic
+marks removed, tatweel removed, أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Arabic-Indic and Persian digits → ASCII,
+invisible format characters (ZWJ/ZWNJ, bidi marks) removed. Written by hand because no maintained library gives
+the offset map we need (CAMeL Tools' normalisers return strings only).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Harakat, tanwin, shadda, sukun, dagger alef, Quranic annotation signs, combining hamza.
+_DROP = set(range(0x0610, 0x061B)) | set(range(0x064B, 0x0660)) | {0x0670} | set(range(0x06D6, 0x06EE))
+_DROP |= {0x0640}  # tatweel
+_DROP |= {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x00AD}  # zero-width, bidi marks, soft hyphen
+_DROP |= set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))  # bidi embeddings / isolates
+
+_FOLD = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي",
+    "ة": "ه", "ۀ": "ه", "ە": "ه",
+    "ؤ": "و", "ئ": "ي",
+    "ک": "ك", "ڪ": "ك",
+}  # fmt: skip
+for _i in range(10):
+    _FOLD[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic
+    _FOLD[chr(0x06F0 + _i)] = str(_i)  # Persian / Urdu
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """Normalised form of one character (possibly empty, possibly several characters)."""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if ord(c) in _DROP:
+            continue
+        c = _FOLD.get(c, c)
+        out.append(c)
+    s = "".join(out)
+    # NFKC of a single char can produce a combining sequence (e.g. آ decomposed forms); fold again to a fixed point.
+    if s != ch and len(s) > 0 and any(_fold_char_needed(c) for c in s):
+        return "".join(_fold_char(c) for c in s)
+    return s
+
+
+def _fold_char_needed(c: str) -> bool:
+    return ord(c) in _DROP or c in _FOLD or unicodedata.normalize("NFKC", c) != c
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """``text`` is the normalised string; ``offsets[i]`` is the index in the original of ``text[i]``;
+    ``offsets[len(text)]`` is the original length (so end offsets map too)."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the original text."""
+        if start >= end:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> str:
+    """The normalised string only (fast path used for search keys and lexicon lookups)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def normalize_with_map(text: str) -> Normalized:
+    out: list[str] = []
+    offs: list[int] = []
+    for i, c in enumerate(text):
+        f = _fold_char(c) if not c.isascii() else c
+        if f:
+            out.append(f)
+            offs.extend([i] * len(f))
+    offs.append(len(text))
+    return Normalized("".join(out), tuple(offs))
+
+
+_ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def is_arabic_char(c: str) -> bool:
+    o = ord(c)
+    return any(a <= o <= b for a, b in _ARABIC_RANGES) and c.isalpha()
+
+
+def arabic_ratio(text: str, *, sample: int = 20000) -> float:
+    """Share of letters that are Arabic (over the first ``sample`` chars), 0.0 when there are no letters."""
+    letters = arabic = 0
+    for c in text[:sample]:
+        if c.isalpha():
+            letters += 1
+            if is_arabic_char(c):
+                arabic += 1
+    return arabic / letters if letters else 0.0

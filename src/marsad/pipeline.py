@@ -1,0 +1,166 @@
+"""Stages and the pipeline that runs them.
+
+A stage is anything with ``name``, ``requires``, ``provides`` and ``__call__(article) -> Article | Rejection``
+(stanza's REQUIRES/PROVIDES, spaCy's ``requires=/assigns=``). The pipeline checks at build time that every
+requirement is provided by an earlier stage, and turns any exception inside a stage into a :class:`Rejection`
+that keeps the raw input, so a single pathological article never stops a batch and is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from marsad.data import Article, Rejection
+from marsad.errors import ConfigError, InputError
+
+# Layers a fresh article from a reader already has.
+READER_PROVIDES = frozenset({"text"})
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str
+    requires: frozenset[str]
+    provides: frozenset[str]
+
+    def __call__(self, article: Article) -> Article | Rejection: ...
+
+
+@dataclass
+class FunctionStage:
+    """Wrap a plain function as a stage (datatrove's custom-function blocks)."""
+
+    fn: Callable[[Article], Article | Rejection]
+    name: str
+    requires: frozenset[str] = frozenset()
+    provides: frozenset[str] = frozenset()
+
+    def __call__(self, article: Article) -> Article | Rejection:
+        return self.fn(article)
+
+
+def stage(name: str, *, requires: Iterable[str] = (), provides: Iterable[str] = ()):
+    """Decorator: ``@stage("my-stage", requires={"sentences"}, provides={"my_layer"})``."""
+
+    def wrap(fn: Callable[[Article], Article | Rejection]) -> FunctionStage:
+        return FunctionStage(fn, name, frozenset(requires), frozenset(provides))
+
+    return wrap
+
+
+@dataclass
+class StageStats:
+    seen: int = 0
+    out: int = 0
+    rejected: int = 0
+
+
+class DocumentTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Per-document wall-clock limit via SIGALRM (main thread only; elsewhere no limit is applied)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def _raise(signum, frame):  # noqa: ARG001
+        raise DocumentTimeout()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@dataclass
+class Pipeline:
+    stages: Sequence[Stage]
+    time_limit: float | None = 60.0  # seconds per document across all stages
+    stats: dict[str, StageStats] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        have = set(READER_PROVIDES)
+        for st in self.stages:
+            missing = set(st.requires) - have
+            if missing:
+                raise ConfigError(
+                    f"stage '{st.name}' requires {sorted(missing)} but no earlier stage provides them "
+                    f"(stages so far: {[s.name for s in self.stages[: list(self.stages).index(st)]]})",
+                    code="E201",
+                )
+            have |= set(st.provides)
+            self.stats.setdefault(st.name, StageStats())
+        self.provides = frozenset(have)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def process(self, article: Article) -> Article | Rejection:
+        current = "pipeline"
+        try:
+            with _time_limit(self.time_limit):
+                for st in self.stages:
+                    current = st.name
+                    stats = self.stats[st.name]
+                    stats.seen += 1
+                    result = st(article)
+                    if isinstance(result, Rejection):
+                        stats.rejected += 1
+                        return _fill(result, article)
+                    stats.out += 1
+                    article = result
+        except DocumentTimeout:
+            self.stats[current].rejected += 1
+            return Rejection(
+                current, "E_TIMEOUT", f"document took longer than {self.time_limit:g}s (per-document limit)",
+                article.source, article.text, article.id,
+            )  # fmt: skip
+        except InputError as e:
+            self.stats[current].rejected += 1
+            return Rejection(current, e.code, str(e), article.source, article.text, article.id)
+        except RecursionError:
+            self.stats[current].rejected += 1
+            return Rejection(current, "E_RECURSION", "input too deeply nested", article.source, article.text, article.id)
+        except Exception as e:  # a bug in a stage must not lose the input: keep it as a rejection with the cause
+            self.stats[current].rejected += 1
+            tb = traceback.format_exc(limit=6)
+            return Rejection(
+                current, "E_INTERNAL", f"{type(e).__name__}: {e}", article.source, article.text, article.id,
+                {"traceback": tb},
+            )  # fmt: skip
+        return article
+
+    def run(self, items: Iterable[Article | Rejection]) -> Iterator[Article | Rejection]:
+        for it in items:
+            yield it if isinstance(it, Rejection) else self.process(it)
+
+    def counts(self) -> Counter[str]:
+        c: Counter[str] = Counter()
+        for name, s in self.stats.items():
+            c[f"{name}.rejected"] = s.rejected
+        return c
+
+
+def _fill(rej: Rejection, article: Article) -> Rejection:
+    from dataclasses import replace
+
+    return replace(
+        rej,
+        source=rej.source or article.source,
+        raw=rej.raw if rej.raw is not None else article.text,
+        id=rej.id or article.id,
+    )

@@ -1,0 +1,106 @@
+"""Readers turn sources into :class:`~marsad.data.Article` records (or :class:`~marsad.data.Rejection`).
+
+One module per format; each registers itself with a sniffer. :func:`read_paths` expands directories and globs and
+dispatches every file to the first reader whose sniffer accepts it (plain text is the fallback).
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from marsad.data import Rejection
+from marsad.readers import jsonl as _jsonl  # noqa: F401  (registers)
+from marsad.readers import text as _text  # noqa: F401
+from marsad.readers.base import READERS, ReadResult, decode_bytes, register_reader
+from marsad.readers.jsonl import read_jsonl_stream
+
+# Optional format readers register themselves on import; a missing one simply is not offered.
+for _mod in ("html", "warc", "feed", "ant", "saudinewsnet"):
+    try:
+        __import__(f"marsad.readers.{_mod}")
+    except ImportError:
+        pass
+
+__all__ = ["READERS", "decode_bytes", "expand_paths", "read_paths", "register_reader"]
+
+_ORDER_LAST = ("text",)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | Rejection]:
+    for p in paths:
+        if p == "-":
+            yield Path("-")
+            continue
+        if any(ch in p for ch in "*?["):
+            hits = sorted(_glob.glob(p, recursive=True))
+            if not hits:
+                yield Rejection("read", "E_NO_MATCH", f"no file matches {p!r}", p, None)
+            for h in hits:
+                yield from expand_paths([h])
+            continue
+        path = Path(p)
+        if path.is_dir():
+            files = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+            yield from (f for f in files if not _is_sidecar(f))
+        elif path.exists():
+            yield path
+        else:
+            yield Rejection("read", "E_NOT_FOUND", f"no such file or directory: {p}", p, None)
+
+
+def _is_sidecar(f: Path) -> bool:
+    return f.name.lower() in {"readme.txt", "readme.md", "readme", "license", "license.txt"}
+
+
+def reader_for(path: Path, fmt: str | None = None):
+    if fmt:
+        if fmt not in READERS:
+            from marsad.errors import ConfigError
+
+            raise ConfigError(f"unknown input format {fmt!r}; known: {sorted(READERS)}", code="E202")
+        return READERS[fmt][1]
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        head = b""
+    names = [n for n in READERS if n not in _ORDER_LAST] + [n for n in _ORDER_LAST if n in READERS]
+    for name in names:
+        sniff, fn = READERS[name]
+        if sniff(path, head):
+            return fn
+    return READERS["text"][1]
+
+
+def read_paths(paths: Iterable[str], *, fmt: str | None = None, field_map: Mapping[str, str] | None = None,
+               **opts) -> ReadResult:
+    """Every article (or rejection) from files, directories, globs, and ``-`` (stdin: JSONL when every
+    non-empty line is a JSON object, else one text page)."""
+    for item in expand_paths(paths):
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        if str(item) == "-":
+            yield from _read_stdin(fmt=fmt, field_map=field_map)
+            continue
+        fn = reader_for(item, fmt)
+        yield from fn(item, field_map=field_map, **opts)
+
+
+def _read_stdin(*, fmt: str | None, field_map) -> ReadResult:
+    import io
+
+    from marsad.readers.text import article_from_bytes
+
+    data = sys.stdin.buffer.read()
+    first = data.lstrip()[:1]
+    if fmt == "jsonl" or (fmt is None and first == b"{"):
+        yield from read_jsonl_stream(io.BytesIO(data), name="<stdin>", field_map=field_map)
+        return
+    try:
+        yield article_from_bytes(data, source="<stdin>")
+    except Exception as e:
+        yield Rejection("read", getattr(e, "code", "E_DECODE"), str(e), "<stdin>", data[:65536])

@@ -1,0 +1,97 @@
+"""Shared reader machinery: byte decoding with detection, size limits, and the reader registry."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from marsad.data import Article, Rejection
+from marsad.errors import InputError
+
+MAX_DOC_BYTES = 20 * 1024 * 1024  # one article larger than this is refused (a pointer to it is kept)
+RAW_KEEP = 64 * 1024  # bytes of a refused oversized input kept inline with the rejection
+
+ReadResult = Iterator[Article | Rejection]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    lossy: bool  # True when undecodable bytes had to be replaced
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or a high share of C0 control bytes in the first 8 KB (not UTF-16, which is checked first)."""
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl / len(head) > 0.05
+
+
+def decode_bytes(data: bytes, *, source: str = "") -> Decoded:
+    """Decode bytes to text: BOMs first, then strict UTF-8, then charset-normalizer (which handles windows-1256
+    and ISO-8859-6). Raises InputError for empty or binary input."""
+    if not data.strip():
+        raise InputError(f"{source or 'input'} is empty", code="E_EMPTY")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return Decoded(data.decode(enc, "replace"), enc, False)
+    # BOM-less UTF-16: every other byte NUL in ASCII-heavy text, or Arabic (0x06xx) in LE/BE
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                txt = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(txt):
+                return Decoded(txt, enc, False)
+    if looks_binary(data):
+        raise InputError(f"{source or 'input'} looks like a binary file, not text", code="E_BINARY")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=["cp1256", "iso8859_6", "utf_8", "cp1252", "latin_1"]).best()
+    enc = best.encoding if best is not None else "cp1256"
+    try:
+        return Decoded(data.decode(enc), enc, False)
+    except (UnicodeDecodeError, LookupError):
+        return Decoded(data.decode("utf-8", "replace"), "utf-8", True)
+
+
+def _plausible(txt: str) -> bool:
+    sample = txt[:2000]
+    good = sum(1 for c in sample if c.isprintable() or c in "\n\r\t")
+    return bool(sample) and good / len(sample) > 0.95
+
+
+def read_bytes_limited(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_DOC_BYTES:
+        raise InputError(
+            f"{path} is {size / 1e6:.1f} MB, over the {MAX_DOC_BYTES / 1e6:.0f} MB limit for one article",
+            code="E_TOO_LARGE",
+        )
+    return path.read_bytes()
+
+
+# Registry: reader name -> (sniff(path, head_bytes) -> bool, read(path, **opts) -> ReadResult)
+Sniffer = Callable[[Path, bytes], bool]
+ReaderFn = Callable[..., ReadResult]
+READERS: dict[str, tuple[Sniffer, ReaderFn]] = {}
+
+
+def register_reader(name: str, sniff: Sniffer) -> Callable[[ReaderFn], ReaderFn]:
+    def wrap(fn: ReaderFn) -> ReaderFn:
+        READERS[name] = (sniff, fn)
+        return fn
+
+    return wrap

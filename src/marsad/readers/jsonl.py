@@ -1,0 +1,82 @@
+"""JSONL records: one article per line with ``text`` and optional ``id``, ``title``, ``published``, ``url``,
+``source``. Given metadata wins over anything the cleaner would guess. ``field_map`` renames fields
+(e.g. ``{"text": "content", "published": "date"}``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from marsad.data import Article, Rejection
+from marsad.readers.base import MAX_DOC_BYTES, RAW_KEEP, ReadResult, decode_bytes, register_reader
+
+FIELDS = ("id", "text", "title", "published", "url", "source")
+
+
+def _sniff(path: Path, head: bytes) -> bool:
+    return path.suffix.lower() in {".jsonl", ".ndjson"} or path.name.endswith((".jsonl.gz",))
+
+
+def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[str, str] | None = None,
+                      default_source: str = "") -> Article | Rejection:
+    fm = {f: f for f in FIELDS}
+    fm.update(field_map or {})
+    if not isinstance(rec, Mapping):
+        return Rejection("read", "E_JSON_TYPE", "line is JSON but not an object", where, json.dumps(rec)[:RAW_KEEP])
+    text = rec.get(fm["text"])
+    if not isinstance(text, str) or not text.strip():
+        return Rejection("read", "E_NO_TEXT", f"record has no non-empty '{fm['text']}' field", where,
+                         json.dumps(rec, ensure_ascii=False)[:RAW_KEEP])
+    meta = {k: v for k, v in rec.items() if k not in set(fm.values())}
+    published = rec.get(fm["published"])
+    if published is not None and not isinstance(published, str):
+        published = str(published)
+    if published:
+        from marsad.lang.ar.dates import parse_iso_or_none
+
+        published = parse_iso_or_none(published) or published
+    rid = rec.get(fm["id"])
+    return Article.new(
+        text,
+        id=str(rid) if rid is not None else None,
+        source=str(rec.get(fm["source"]) or default_source),
+        url=rec.get(fm["url"]) or None,
+        title=rec.get(fm["title"]) or None,
+        published=published or None,
+        meta={"record": meta, "origin": where} if meta else {"origin": where},
+    )
+
+
+def read_jsonl_stream(stream: IO[bytes], *, name: str, field_map: Mapping[str, str] | None = None) -> ReadResult:
+    for lineno, line in enumerate(stream, 1):
+        where = f"{name}:{lineno}"
+        if not line.strip():
+            continue
+        if len(line) > MAX_DOC_BYTES:
+            yield Rejection("read", "E_TOO_LARGE", f"line is {len(line) / 1e6:.1f} MB, over the limit", where,
+                            line[:RAW_KEEP])
+            continue
+        try:
+            txt = decode_bytes(line, source=where).text
+            rec = json.loads(txt)
+        except json.JSONDecodeError as e:
+            yield Rejection("read", "E_JSON", f"malformed JSON ({e.msg} at column {e.colno})", where, line[:RAW_KEEP])
+            continue
+        except Exception as e:  # InputError (binary line) or a decoding surprise
+            yield Rejection("read", getattr(e, "code", "E_DECODE"), str(e), where, line[:RAW_KEEP])
+            continue
+        yield record_to_article(rec, where=where, field_map=field_map, default_source=name)
+
+
+@register_reader("jsonl", _sniff)
+def read_jsonl(path: Path, *, field_map: Mapping[str, str] | None = None, **_opts) -> ReadResult:
+    import gzip
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            yield from read_jsonl_stream(f, name=str(path), field_map=field_map)
+    except OSError as e:
+        yield Rejection("read", "E_IO", f"cannot read {path}: {e}", str(path), None)

@@ -1,0 +1,31 @@
+"""Shared fixtures. Tests that need ../shared find it via MARSAD_SHARED or ../shared and skip clearly without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path | None:
+    env = os.environ.get("MARSAD_SHARED")
+    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared"]:
+        if cand.is_dir():
+            return cand
+    return None
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    d = shared_dir()
+    if d is None:
+        pytest.skip("../shared not found (set MARSAD_SHARED to the shared data folder)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def seed_text(shared: Path) -> str:
+    return (shared / "examples" / "seed.txt").read_text(encoding="utf-8")
