@@ -47,3 +47,13 @@ def user_errors(fn):
             raise click.ClickException(str(e)) from e
 
     return wrap
+
+
+@main.group("train", context_settings=CONTEXT)
+def train_group() -> None:
+    """Train the models that ship with marsad (reproducibly, from ../shared/data)."""
+
+
+@main.group("eval", context_settings=CONTEXT)
+def eval_group() -> None:
+    """Measure marsad against labelled data (NER benchmarks, duplicate/story pairs)."""
