@@ -1,0 +1,46 @@
+import pytest
+
+from marsad.data import Article, Rejection
+from marsad.errors import ConfigError
+from marsad.pipeline import Pipeline, stage
+
+
+@stage("a", provides={"x"})
+def st_a(article):
+    return article.with_layers(x=[])
+
+
+@stage("b", requires={"x"}, provides={"y"})
+def st_b(article):
+    if "boom" in article.text:
+        raise RuntimeError("stage bug")
+    return article
+
+
+def test_requirements_checked_at_build():
+    with pytest.raises(ConfigError) as e:
+        Pipeline([st_b, st_a])
+    assert "requires ['x']" in str(e.value)
+
+
+def test_exception_becomes_rejection_with_raw_input():
+    p = Pipeline([st_a, st_b])
+    arts = [Article.new("ok"), Article.new("boom here"), Article.new("fine")]
+    out = list(p.run(arts))
+    assert len(out) == 3  # in == out + rejected
+    rej = [o for o in out if isinstance(o, Rejection)]
+    assert len(rej) == 1 and rej[0].stage == "b" and rej[0].code == "E_INTERNAL" and rej[0].raw == "boom here"
+    assert p.stats["b"].rejected == 1 and p.stats["b"].out == 2
+
+
+def test_time_limit_rejects_slow_document():
+    import time
+
+    @stage("slow")
+    def slow(article):
+        time.sleep(5)
+        return article
+
+    p = Pipeline([slow], time_limit=0.2)
+    out = p.process(Article.new("x"))
+    assert isinstance(out, Rejection) and out.code == "E_TIMEOUT"
