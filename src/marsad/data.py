@@ -170,7 +170,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Event:
-        kw = {f: d.get(f) for f in _EVENT_SCALARS if f in d}
+        kw: dict[str, Any] = {f: d.get(f) for f in _EVENT_SCALARS if f in d}
         return cls(
             evidence=Span.from_dict(d["evidence"]),
             source=tuple(d.get("source") or ()),

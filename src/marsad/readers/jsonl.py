@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.readers.base import MAX_DOC_BYTES, RAW_KEEP, ReadResult, decode_bytes, register_reader
@@ -49,7 +49,7 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
     )
 
 
-def read_jsonl_stream(stream: IO[bytes], *, name: str, field_map: Mapping[str, str] | None = None) -> ReadResult:
+def read_jsonl_stream(stream: Iterable[bytes], *, name: str, field_map: Mapping[str, str] | None = None) -> ReadResult:
     for lineno, line in enumerate(stream, 1):
         where = f"{name}:{lineno}"
         if not line.strip():
