@@ -1,9 +1,22 @@
-"""Dates in Arabic news text (placeholder: ISO parsing only; the full parser lands with the cleaner)."""
+"""Dates in Arabic news text: absolute (numeric and month-name forms of all three Gregorian naming systems),
+Hijri (converted with ``hijridate``), weekday names and relative references (اليوم، أمس، الأسبوع الماضي …)
+resolved against a reference date (the publication date).
+
+Written with regular expressions rather than ``dateparser`` because dateparser's Arabic data lacks the Levantine
+and Maghrebi month names, has no Hijri support for Arabic text, and returns no character offsets; we need spans
+whose ``text[start:end]`` is the evidence. Matching runs on a 1:1 folded copy of the text (same length, so offsets
+carry over unchanged).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+from marsad.data import Span
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -16,3 +29,320 @@ def parse_iso_or_none(s: str) -> str | None:
         return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
     except ValueError:
         return None
+
+
+# -- folding ---------------------------------------------------------------------------------------------------
+# One character in, one character out, so that a match in the folded text has the same offsets in the original.
+_FOLD1 = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك"}
+for _i in range(10):
+    _FOLD1[chr(0x0660 + _i)] = str(_i)
+    _FOLD1[chr(0x06F0 + _i)] = str(_i)
+_FOLD1["٫"] = "."  # Arabic decimal separator
+_FOLD1["٬"] = ","
+_FOLD_TABLE = str.maketrans(_FOLD1)
+
+
+def fold(text: str) -> str:
+    """Fold hamza/alef forms, ى, ة and Eastern digits one-for-one (``len(fold(t)) == len(t)``)."""
+    return text.translate(_FOLD_TABLE)
+
+
+# -- lexicons ----------------------------------------------------------------------------------------------------
+def _rows(name: str) -> list[list[str]]:
+    raw = resources.files("marsad.lang.ar").joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.split("\t") for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True)
+class _Lex:
+    greg: dict[str, int]
+    hijri: dict[str, int]
+    weekdays: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    greg: dict[str, int] = {}
+    hijri: dict[str, int] = {}
+    for cal, num, name in _rows("months_ar.tsv"):
+        (greg if cal == "gregorian" else hijri)[fold(name.strip())] = int(num)
+    weekdays = {fold(name.strip()): int(n) for n, name in _rows("weekdays_ar.tsv")}
+    return _Lex(greg, hijri, weekdays)
+
+
+def _alt(names) -> str:
+    # Longest first so that "كانون الثاني" wins over a shorter prefix; spaces match any run of spaces.
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    numeric: re.Pattern[str]
+    named: re.Pattern[str]
+    hijri: re.Pattern[str]
+    hijri_year: re.Pattern[str]
+    relative: re.Pattern[str]
+    weekday: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    lx = _lex()
+    gm = _alt(lx.greg)
+    hm = _alt(lx.hijri)
+    wd = _alt(lx.weekdays)
+    # A month name, optionally with its equivalent in another system: "مارس/ آذار", "آب/اغسطس",
+    # "ديسمبر (كانون الأول)".
+    month = rf"(?P<m1>{gm})(?:\s*[/(]\s*(?P<m2>{gm})\s*\)?)?"
+    year = r"(?P<y>(?:19|20)\d\d)(?:\s?م(?!\w))?"
+    named = (
+        rf"(?<![\w/])(?:(?P<d>[0-3]?\d)\s*(?:من\s+)?)?(?:شهر\s+)?(?<!\w)(?:{month})(?!\w)"
+        rf"(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year})?"
+    )
+    numeric = (
+        r"(?<![\d/.\-])(?:(?P<a>\d{1,2})\s?(?P<s1>[/.\-])\s?(?P<b>\d{1,2})\s?(?P=s1)\s?(?P<y1>(?:19|20)\d\d)"
+        r"|(?P<y2>(?:19|20)\d\d)(?P<s2>[/.\-])(?P<b2>\d{1,2})(?P=s2)(?P<c2>\d{1,2}))(?![\d/.\-]?\d)"
+    )
+    hijri = (
+        rf"(?<![\w/])(?:(?P<d>[0-3]?\d)\s*(?:من\s+)?)?(?:شهر\s+)?(?P<m>{hm})(?!\w)"
+        r"(?:\s*(?P<y>1[3-5]\d\d))?\s*(?P<h>هـ|ه(?!\w)|هجري(?:ه|ا)?)?"
+    )
+    hijri_year = r"(?<![\w/])(?P<y>1[3-5]\d\d)\s?(?:هـ|ه(?!\w))"
+    rel_words = (
+        r"(?P<today>اليوم(?!\s+(?:ال(?:اول|ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر|تالي|سابق|واحد|عالمي|وطني)|"
+        r"من|الذي|التي|ذاته|نفسه)))"
+        r"|(?P<yest>(?:ال)?امس(?:\s+الاول)?|البارحه)"
+        r"|(?P<after_tom>بعد\s+غد)"
+        r"|(?P<tom>غدا|غدً?ا|الغد|غد(?=\s))"
+        r"|(?P<unit>الاسبوع|الشهر|العام|السنه)\s+(?P<dir>الماضي|الماضيه|المنصرم|المنصرمه|الفايت|الفايته|السابق|السابقه"
+        r"|المقبل|المقبله|القادم|القادمه|الجاري|الجاريه|الحالي|الحاليه)"
+    )
+    relative = rf"(?<!\w)(?:[وف]?(?:ب|ل)?)(?:{rel_words})[\u064b-\u0652]*(?:\s*[,،]?\s*(?P<wd>{wd}))?(?!\w)"
+    weekday = rf"(?<!\w)(?:يوم\s+)?(?P<wd>{wd})(?:\s+(?P<dir>الماضي|المنصرم|الفايت|السابق|المقبل|القادم))?(?!\w)"
+    return _Patterns(
+        re.compile(numeric),
+        re.compile(named),
+        re.compile(hijri),
+        re.compile(hijri_year),
+        re.compile(relative),
+        re.compile(weekday),
+    )
+
+
+# -- numeric order -----------------------------------------------------------------------------------------------
+_NUM_DM = re.compile(r"(?<![\d/.\-])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(?:19|20)\d\d")
+
+
+def infer_numeric_order(text: str) -> str:
+    """``"mdy"`` when the text shows month-first evidence (a date like 12/23/2020) and no day-first evidence,
+    else ``"dmy"`` (the Arab convention)."""
+    dmy = mdy = False
+    for m in _NUM_DM.finditer(fold(text)):
+        a, b = int(m[1]), int(m[3])
+        if a > 12 >= b:
+            dmy = True
+        elif b > 12 >= a:
+            mdy = True
+    return "mdy" if mdy and not dmy else "dmy"
+
+
+# -- the finder ----------------------------------------------------------------------------------------------------
+def _mk(start: int, end: int, d: date | None, kind: str, gran: str, **extra) -> Span:
+    attrs = {"date": d.isoformat() if d else None, "kind": kind, "granularity": gran}
+    attrs.update(extra)
+    return Span(start, end, "date", attrs)
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _hijri_to_greg(y: int, m: int, d: int) -> date | None:
+    from hijridate import Hijri
+
+    try:
+        g = Hijri(y, m, d).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+    return date(g.year, g.month, g.day)
+
+
+def _hijri_year_of(ref: date) -> int | None:
+    from hijridate import Gregorian
+
+    try:
+        return Gregorian(ref.year, ref.month, ref.day).to_hijri().year
+    except (ValueError, OverflowError):
+        return None
+
+
+def _shift_month(d: date, k: int) -> date:
+    y, m = divmod(d.month - 1 + k, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def find_dates(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    ref: date | None = None,
+    order: str | None = None,
+) -> list[Span]:
+    """Date expressions in ``text[start:end]`` as spans labelled ``"date"`` with attrs ``date`` (ISO or None when
+    it cannot be resolved, e.g. a relative date without ``ref``), ``kind`` (absolute | relative | hijri | weekday)
+    and ``granularity`` (day | week | month | year). Offsets are into ``text``.
+
+    ``order`` ("dmy"/"mdy") fixes the order of ambiguous numeric dates; by default it is inferred from the whole
+    ``text`` (see :func:`infer_numeric_order`)."""
+    if end is None:
+        end = len(text)
+    seg = fold(text[start:end])
+    if not seg.strip():
+        return []
+    pats = _patterns()
+    lx = _lex()
+    order = order or infer_numeric_order(text)
+    found: list[Span] = []
+
+    for m in pats.numeric.finditer(seg):
+        if m["y1"]:
+            a, b, y = int(m["a"]), int(m["b"]), int(m["y1"])
+            if a > 12:
+                d = _safe_date(y, b, a)
+            elif b > 12:
+                d = _safe_date(y, a, b)
+            else:
+                d = _safe_date(y, a, b) if order == "mdy" else _safe_date(y, b, a)
+        else:
+            d = _safe_date(int(m["y2"]), int(m["b2"]), int(m["c2"]))
+        if d:
+            found.append(_mk(start + m.start(), start + m.end(), d, "absolute", "day"))
+
+    for m in pats.named.finditer(seg):
+        if not (m["d"] or m["y"]):
+            continue  # a bare month name ("مارس" is also a verb) is not a date
+        mon = lx.greg[_norm_space(m["m1"])]
+        y = int(m["y"]) if m["y"] else (ref.year if ref else None)
+        if m["d"]:
+            day = int(m["d"])
+            d = _safe_date(y, mon, day) if y else None
+            if d is None and y is not None:
+                continue  # "31 فبراير" is not a date
+            gran = "day"
+        else:
+            d = date(y, mon, 1) if y else None
+            gran = "month"
+        found.append(_mk(start + m.start(), start + m.end(), d, "absolute", gran))
+
+    for m in pats.hijri.finditer(seg):
+        has_marker = bool(m["h"])
+        if not (m["d"] and (m["y"] or has_marker or ref)) and not (m["y"] and has_marker):
+            continue  # "رمضان"/"رجب" alone are also names; need a day or a year with هـ
+        mon = lx.hijri[_norm_space(m["m"])]
+        hy = int(m["y"]) if m["y"] else (_hijri_year_of(ref) if ref else None)
+        if m["d"]:
+            d = _hijri_to_greg(hy, mon, int(m["d"])) if hy else None
+            gran = "day"
+        else:
+            d = _hijri_to_greg(hy, mon, 1) if hy else None
+            gran = "month"
+        e = m.end() if has_marker else (m.end("y") if m["y"] else m.end("m"))
+        found.append(_mk(start + m.start(), start + e, d, "hijri", gran))
+
+    for m in pats.hijri_year.finditer(seg):
+        d = _hijri_to_greg(int(m["y"]), 1, 1)
+        found.append(_mk(start + m.start(), start + m.end(), d, "hijri", "year"))
+
+    for m in pats.relative.finditer(seg):
+        d, gran = _resolve_relative(m, ref)
+        found.append(_mk(start + m.start(), start + m.end(), d, "relative", gran))
+
+    for m in pats.weekday.finditer(seg):
+        wd = lx.weekdays[m["wd"]]
+        d = None
+        if ref:
+            delta = (ref.isoweekday() - wd) % 7
+            if m["dir"] in ("المقبل", "القادم"):
+                d = ref + timedelta(days=(wd - ref.isoweekday()) % 7 or 7)
+            elif m["dir"]:  # الماضي: strictly before the reference day
+                d = ref - timedelta(days=delta or 7)
+            else:  # news reports the past: the latest such weekday on or before the reference date
+                d = ref - timedelta(days=delta)
+        found.append(_mk(start + m.start(), start + m.end(), d, "weekday", "day"))
+
+    return _merge(found, text)
+
+
+def _norm_space(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _resolve_relative(m: re.Match[str], ref: date | None) -> tuple[date | None, str]:
+    if m["unit"]:
+        unit, dr = m["unit"], m["dir"]
+        k = -1 if dr.startswith(("الماضي", "المنصرم", "الفايت", "السابق")) else (
+            1 if dr.startswith(("المقبل", "القادم")) else 0
+        )
+        if ref is None:
+            return None, {"الاسبوع": "week", "الشهر": "month"}.get(unit, "year")
+        if unit == "الاسبوع":
+            return ref + timedelta(days=7 * k), "week"
+        if unit == "الشهر":
+            return _shift_month(ref, k), "month"
+        return date(ref.year + k, 1, 1), "year"
+    if ref is None:
+        return None, "day"
+    if m["today"]:
+        return ref, "day"
+    if m["yest"]:
+        return ref - timedelta(days=2 if m["yest"].endswith("الاول") else 1), "day"
+    if m["after_tom"]:
+        return ref + timedelta(days=2), "day"
+    return ref + timedelta(days=1), "day"
+
+
+# Kinds in order of preference when two candidates cover the same text.
+_RANK = {"absolute": 0, "hijri": 1, "relative": 2, "weekday": 3}
+
+
+def _merge(found: list[Span], text: str) -> list[Span]:
+    """Keep the longest non-overlapping candidates; fold a weekday name written just before an absolute date
+    ("الثلاثاء ١ / ١٢ / ٢٠٢٠") into that date's span."""
+    found.sort(key=lambda s: (s.start, -(s.end - s.start), _RANK[s.attrs["kind"]]))
+    kept: list[Span] = []
+    for s in found:
+        if kept and s.start < kept[-1].end:
+            prev = kept[-1]
+            if s.end - s.start > prev.end - prev.start and s.start == prev.start:
+                kept[-1] = s
+            continue
+        kept.append(s)
+    out: list[Span] = []
+    for s in kept:
+        if (
+            out
+            and out[-1].attrs["kind"] == "weekday"
+            and s.attrs["kind"] in ("absolute", "hijri")
+            and not text[out[-1].end : s.start].strip(" \t,،-")
+        ):
+            w = out.pop()
+            s = Span(w.start, s.end, s.label, dict(s.attrs))
+        out.append(s)
+    return out
+
+
+def month_number(name: str) -> int | None:
+    """Gregorian month number of an Arabic month name in any of the three systems (None when unknown)."""
+    return _lex().greg.get(_norm_space(fold(name)))
+
+
+def parse_date(text: str, *, ref: date | None = None, order: str | None = None) -> str | None:
+    """The first fully resolved absolute or Hijri date in ``text`` (ISO), or None."""
+    for s in find_dates(text, ref=ref, order=order):
+        if s.attrs["kind"] in ("absolute", "hijri") and s.attrs["date"] and s.attrs["granularity"] == "day":
+            return s.attrs["date"]
+    return None
