@@ -68,9 +68,14 @@ class DocumentTimeout(Exception):
 
 @contextmanager
 def _time_limit(seconds: float | None):
-    """Per-document wall-clock limit via SIGALRM (main thread only; elsewhere no limit is applied)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+    """Per-document wall-clock limit: SIGALRM in the main thread; in other threads (Ray actors run UDFs off the
+    main thread, web servers use thread pools) a watchdog timer raises DocumentTimeout in the worker thread."""
+    if not seconds:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        with _thread_time_limit(seconds):
+            yield
         return
 
     def _raise(signum, frame):  # noqa: ARG001
@@ -83,6 +88,35 @@ def _time_limit(seconds: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+@contextmanager
+def _thread_time_limit(seconds: float):
+    """Like SIGALRM but for any thread: ``PyThreadState_SetAsyncExc`` delivers DocumentTimeout at the worker's next
+    bytecode (as a signal handler would). The lock and the final clear make sure it never fires after the block."""
+    import ctypes
+
+    tid = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def _fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(DocumentTimeout))
+
+    timer = threading.Timer(seconds, _fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["fired"]:  # clear an exception that was set but not yet delivered
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
 
 
 @dataclass
