@@ -1,0 +1,1 @@
+"""PLOVER events, stance between actors, and event exports."""
