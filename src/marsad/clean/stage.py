@@ -1,11 +1,35 @@
-"""The clean stage (placeholder heuristics: first short line is the title, long lines are the body)."""
+"""The clean stage: title, metadata strip, boilerplate and body of a page given as plain text.
+
+How it decides (rules that hold for news pages in general, no site lists):
+1. Every non-empty line gets a *kind* from its own form (:mod:`marsad.clean.lines`): date/time/counter stamps,
+   image placeholders, share and "read more" furniture, widgets, bylines, footers … and prose lines get a weight
+   (length, sentence punctuation, share of Arabic letters).
+2. The body is the strongest run of prose lines, allowing short interruptions (a subheading, an image caption);
+   furniture words like share/related end a run. Comment policies and lists of headlines do not look like prose
+   (no sentence punctuation) and lose to the article.
+3. The title is the headline-like line before the body that is repeated on the page and/or is followed by the
+   metadata strip (date, time, byline, image); the published date and time come only from that strip (between the
+   title and the body), never from widgets, related lists or the body.
+Metadata given by the reader (``meta['given']``) always wins over these guesses.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
+from marsad.clean.lines import Line, find_time, labelled_counter, split_lines
 from marsad.data import Article, Rejection, Span
-from marsad.lang.ar.normalize import arabic_ratio
+from marsad.lang.ar.dates import find_dates, fold, infer_numeric_order
+
+# Kinds that end a body run: once these appear the article is over (or has not started).
+# A date stamp, clock time or byline between two prose lines also separates them: the metadata strip sits
+# between a headline-like line (a poll question, a teaser) and the article.
+_BREAK_KINDS = frozenset({"share", "related", "comments", "footer", "end", "date", "time", "byline"})
+_MAX_GAP = 4  # non-prose lines a body run may contain in a row (captions, credits, a subheading)
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -19,30 +43,261 @@ class CleanStage:
         text = article.text
         if not text.strip():
             return Rejection(self.name, "E_EMPTY", "no text", article.source)
-        if arabic_ratio(text) < self.min_arabic:
+        lines = split_lines(text)
+        letters = sum(1 for ln in lines for c in ln.raw if c.isalpha())
+        arabic = sum(ln.arabic * sum(1 for c in ln.raw if c.isalpha()) for ln in lines)
+        if not letters or arabic / letters < self.min_arabic:
             return Rejection(self.name, "E_NOT_ARABIC", "the text has (almost) no Arabic letters", article.source)
-        lines = []
-        pos = 0
-        for line in text.splitlines(keepends=True):
-            s, e = pos, pos + len(line.rstrip("\r\n"))
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if s < e:
-                lines.append(Span(s, e, "line"))
-            pos += len(line)
-        title_span = None
-        body, boiler = [], []
-        for sp in lines:
-            n = len(text[sp.start : sp.end].split())
-            if title_span is None and 3 <= n <= 30 and not article.meta.get("given", {}).get("title"):
-                title_span = Span(sp.start, sp.end, "title")
-            elif n >= 8:
-                body.append(Span(sp.start, sp.end, "body"))
+        return clean_article(article, lines)
+
+
+def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
+    text = article.text
+    if lines is None:
+        lines = split_lines(text)
+    given: dict[str, Any] = dict(article.meta.get("given") or {})
+    labels: dict[int, str] = {}  # line idx -> boilerplate label
+    body_idx: set[int] = set()
+
+    # -- title occurrences when the title is given ---------------------------------------------------------
+    title_idx: int | None = None
+    given_title = given.get("title") or article.title
+    if given_title:
+        key = _key(given_title)
+        same = [ln.idx for ln in lines if _key(ln.raw) == key]
+        if same:
+            title_idx = same[0]
+            for i in same[1:]:
+                labels[i] = "title"
+
+    # -- body block -------------------------------------------------------------------------------------
+    taken = {title_idx} | set(labels)
+    i0, i1 = _best_block(lines, taken)
+    if i0 is None:
+        # no prose-looking line at all (a short text): keep every plain line that is not furniture
+        plain = [ln.idx for ln in lines if not ln.kind and ln.idx not in taken and ln.words >= 2]
+        if not plain:
+            plain = [ln.idx for ln in lines if ln.idx not in taken]
+        i0, i1 = (min(plain), max(plain)) if plain else (None, None)
+    if i0 is not None and i1 is not None:
+        _fill_body(lines, i0, i1, taken, body_idx, labels)
+
+    # -- title guess ------------------------------------------------------------------------------------
+    if title_idx is None and not given_title and i0 is not None:
+        title_idx = _guess_title(lines, i0, body_idx)
+        if title_idx is not None:
+            tkey = _key(lines[title_idx].raw)
+            for ln in lines:
+                if ln.idx != title_idx and ln.idx not in body_idx and _key(ln.raw) == tkey:
+                    labels[ln.idx] = "title"
+
+    # -- metadata strip: between the title (or top of page) and the body -------------------------------------
+    first_body = min(body_idx) if body_idx else len(lines)
+    strip_from = title_idx + 1 if title_idx is not None and title_idx < first_body else max(0, first_body - 12)
+    strip = [ln for ln in lines[strip_from:first_body] if ln.idx not in body_idx]
+    order = infer_numeric_order(text) if ("/" in text or "." in text or "-" in text) else "dmy"
+    published, published_time = _strip_date(strip, order)
+    if published is None and title_idx is not None and title_idx < first_body:
+        before = [ln for ln in lines[max(0, title_idx - 3) : title_idx] if ln.kind in ("date", "time")]
+        published, t = _strip_date(before, order)
+        published_time = published_time or t
+    if published is None and body_idx:
+        # a dateline opening the body ("برلين 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس")
+        ln = lines[first_body]
+        if ln.kind == "dateline":
+            published, _ = _strip_date([ln], order)
+    counters = _counters(strip)
+
+    # -- label the rest ---------------------------------------------------------------------------------
+    for ln in lines:
+        if ln.idx == title_idx or ln.idx in body_idx or ln.idx in labels:
+            continue
+        labels[ln.idx] = _outside_label(ln)
+
+    title_span = [Span(lines[title_idx].start, lines[title_idx].end, "title")] if title_idx is not None else []
+    body_spans = [Span(ln.start, ln.end, "body") for ln in lines if ln.idx in body_idx]
+    boiler = [Span(lines[i].start, lines[i].end, "boilerplate", {"kind": k}) for i, k in sorted(labels.items())]
+
+    meta = dict(article.meta)
+    if counters:
+        meta["counters"] = counters
+    title = given.get("title") or article.title or (lines[title_idx].raw if title_idx is not None else None)
+    pub = given.get("published") or article.published or published
+    ptime = article.published_time or (published_time if pub == published or not published else None)
+    return article.with_layers(title=title_span, boilerplate=boiler, body=body_spans).evolve(
+        title=title,
+        published=pub,
+        published_time=ptime,
+        body="\n\n".join(text[s.start : s.end] for s in body_spans),
+        meta=meta,
+    )
+
+
+def _key(s: str) -> str:
+    return _SPACE.sub(" ", fold(s)).strip(" .:-–—|•")
+
+
+def _best_block(lines: list[Line], taken: set[int | None]) -> tuple[int | None, int | None]:
+    """Start and end line of the strongest run of prose lines."""
+    best: tuple[float, int, int] | None = None
+    cur_start = cur_end = None
+    score = 0.0
+    gap = 0
+    first_words: Counter[str] = Counter()
+
+    def close() -> None:
+        nonlocal best
+        if cur_start is None:
+            return
+        # lists whose items all start alike (a site's rules, "إذا كان …") are not an article
+        n = sum(first_words.values())
+        s = score * (0.5 if n >= 5 and first_words.most_common(1)[0][1] / n > 0.5 else 1.0)
+        if best is None or s > best[0]:
+            best = (s, cur_start, cur_end)
+
+    for ln in lines:
+        if ln.idx in taken:
+            gap += 1
+            continue
+        if ln.prose:
+            if cur_start is None or gap > _MAX_GAP:
+                close()
+                cur_start, score, first_words = ln.idx, 0.0, Counter()
+            cur_end = ln.idx
+            score += ln.weight
+            first_words[ln.core.split()[0]] += 1
+            gap = 0
+        else:
+            gap += 1
+            if ln.kind in _BREAK_KINDS and cur_start is not None:
+                close()
+                cur_start = None
+                gap = _MAX_GAP + 1
+    close()
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body: set[int], labels: dict[int, str]):
+    run: list[Line] = []
+
+    def flush() -> None:
+        for ln in run:
+            if ln.kind:
+                labels[ln.idx] = ln.kind
+            elif len(run) == 1 and ln.words <= 12 and ln.arabic >= 0.6 and not _looks_like_credit(ln):
+                body.add(ln.idx)  # a subheading or a one-line paragraph between paragraphs
+            elif ln.words >= 4 and ln.arabic >= 0.6 and ln.raw.rstrip()[-1:] in ".:؛،!؟?\"»":
+                body.add(ln.idx)
             else:
-                boiler.append(Span(sp.start, sp.end, "boilerplate"))
-        title = article.title or (text[title_span.start : title_span.end] if title_span else None)
-        return article.with_layers(
-            title=[title_span] if title_span else [], body=body, boilerplate=boiler
-        ).evolve(title=title, body="\n\n".join(text[s.start : s.end] for s in body))
+                labels[ln.idx] = "inline"  # captions, credits, inserted links
+        run.clear()
+
+    for ln in lines[i0 : i1 + 1]:
+        if ln.idx in taken:
+            continue
+        if ln.prose:
+            flush()
+            body.add(ln.idx)
+        else:
+            run.append(ln)
+    flush()
+    # a short last paragraph right after the run ("ودعا إلى آلية تحقيق مشتركة.")
+    j = i1 + 1
+    while j < len(lines) and not lines[j].kind and lines[j].idx not in taken and lines[j].words >= 3 and (
+        lines[j].arabic >= 0.6 and lines[j].raw.rstrip()[-1:] in ".!؟?\"»"
+    ):
+        body.add(j)
+        j += 1
+    # a dateline opening the article: a place, a date, an agency, but no clock time
+    k = i0 - 1
+    if k >= 0 and k not in taken and lines[k].kind == "date" and lines[k].words >= 4 and _is_dateline(lines[k]):
+        lines[k].kind = "dateline"
+        body.add(k)
+
+
+def _looks_like_credit(ln: Line) -> bool:
+    return bool(re.search(r"\((?:[^()]{0,30})\)\s*$", ln.raw)) and ln.words <= 4
+
+
+def _is_dateline(ln: Line) -> bool:
+    if find_time(ln.core):
+        return False
+    first = ln.core.split()[0]
+    return not first[:1].isdigit() and first not in ("التاريخ", "تاريخ", "نشر", "اخر", "بتاريخ") and not find_dates(
+        first, order="dmy"
+    )
+
+
+def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
+    counts = Counter(_key(ln.raw) for ln in lines)
+    best: tuple[float, int] | None = None
+    prev_kind = ""
+    for ln in lines[:i0]:
+        kind_before = prev_kind
+        prev_kind = ln.kind or ("text" if ln.words > 6 else "short")
+        if ln.idx in body or ln.kind or not (3 <= ln.words <= 30) or ln.arabic < 0.5:
+            continue
+        s = 0.0
+        if counts[_key(ln.raw)] >= 2:
+            s += 2.5
+        nxt = [x for x in lines[ln.idx + 1 : ln.idx + 3]]
+        if any(x.kind in ("date", "time", "byline", "image", "counter") for x in nxt):
+            s += 2.0
+        if ln.idx == 0 or ln.idx == lines[0].idx:
+            s += 1.0
+        if 4 <= ln.words <= 22:
+            s += 1.0
+        if kind_before in ("related", "widget"):
+            s -= 2.0  # first item of a list under a "most read"/poll header
+        if _SENT_END_DOT.search(ln.raw):
+            s -= 1.5
+        s -= 0.04 * sum(1 for x in lines[ln.idx + 1 : i0] if x.idx not in body)
+        if best is None or s >= best[0] - 1e-9:
+            best = (s, ln.idx) if best is None or s >= best[0] else best
+    if best is None or best[0] < 0.5:
+        return None
+    return best[1]
+
+
+_SENT_END_DOT = re.compile(r"[.،]\s*$")
+
+
+def _strip_date(strip: list[Line], order: str) -> tuple[str | None, str | None]:
+    published = ptime = None
+    for ln in strip:
+        if ln.kind not in ("date", "time", "dateline", "counter", "") and ln.words > 3:
+            continue
+        if published is None and any(c.isdigit() for c in ln.core):
+            for s in find_dates(ln.core, order=order):
+                if s.attrs["kind"] in ("absolute", "hijri") and s.attrs["granularity"] == "day" and s.attrs["date"]:
+                    published = s.attrs["date"]
+                    break
+        if ptime is None and ":" in ln.core and ln.kind in ("date", "time"):
+            ptime = find_time(ln.core)
+        if published and ptime:
+            break
+    return published, ptime
+
+
+def _counters(strip: list[Line]) -> list[int] | dict[str, int]:
+    vals: list[tuple[str | None, int]] = []
+    for ln in strip:
+        if ln.kind == "counter":
+            c = labelled_counter(ln.core)
+            if c is not None:
+                vals.append(c)
+    if vals and all(lbl for lbl, _ in vals):
+        return {str(lbl): v for lbl, v in vals}
+    return [v for _, v in vals]
+
+
+def _outside_label(ln: Line) -> str:
+    if ln.kind:
+        return ln.kind
+    if ln.words <= 4:
+        return "nav"
+    if ln.prose:
+        return "other"
+    return "related"

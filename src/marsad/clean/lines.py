@@ -1,0 +1,252 @@
+"""Lines of a scraped page and what each one looks like on its own (before layout decides what is body).
+
+A line's *kind* comes from its form and a few closed lists of site-furniture words (share buttons, "read more",
+widgets, copyright); these lists name what news sites in general print around an article, never one page's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from marsad.lang.ar.dates import find_dates, fold
+
+# -- patterns (run on the folded line: أإآ→ا، ى→ي، ة→ه، Eastern digits→ASCII) ------------------------------
+_BULLETS = " \t\u00a0\u200f\u200e\ufeff•·▪●◦►◄▶◀»«*|-–—_#،,:;."
+_ARABIC = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
+_LATIN = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"\S+")
+_TIME = re.compile(
+    r"(?<!\d)([01]?\d|2[0-3])\s?:\s?([0-5]\d)(?::[0-5]\d)?(?!\d)\s*(?P<ampm>ص|م|AM|PM|am|pm|صباحا|مساء)?(?!\w)"
+)
+_TIME_LINE = re.compile(
+    r"^\(?\s*(?:الساعه\s*)?(?:[01]?\d|2[0-3])\s?:\s?[0-5]\d(?::[0-5]\d)?\s*(?:ص|م|ت\s?م|ت\s?غ|AM|PM|am|pm|GMT|UTC"
+    r"|بتوقيت\s+\S+|صباحا|مساء|\(?GMT\s*[+-]\s*\d+\)?)?\s*\)?$"
+)
+_COUNTER = re.compile(r"^\(?\s*\d{1,9}(?:[.,]\d+)?\s*(?:[kK]|الف|مليون)?\s*\)?$")
+_LABELLED_COUNTER = re.compile(
+    r"^(?:(?P<l1>[^\d:]{2,20}?)\s*[:：]?\s*(?P<n1>\d{1,9})|(?P<n2>\d{1,9})\s*(?P<l2>[^\d:]{2,20}))$"
+)
+_COUNTER_WORDS = ("مشاهد", "قراءه", "قراءات", "تعليق", "اعجاب", "زياره", "views", "comments", "likes", "shares")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|net|org|jpg|jpeg|png|gif|webp)\S*$", re.I)
+_AGE = re.compile(r"^(?:منذ|قبل)\s+(?:\d+\s+)?(?:دقيقه|دقايق|دقيقتين|ساعه|ساعات|ساعتين|يوم|ايام|يومين|اسبوع|اسابيع|شهر|اشهر)$")
+_END = re.compile(r"^(?:/{2,}.*/{2,}|\(?انتهي\)?|\(?يتبع\)?|-+\s*انتهي\s*-+)$")
+_BYLINE = re.compile(
+    r"^(?:كتب|كتبت|كتبه|كتبها|بقلم|اعداد|اعدت|متابعه|تحرير|تقرير|ترجمه|مراسل|مراسله|حوار|تصوير|المحرر|بواسطه|By)"
+    r"(?:\s*[:/-]\s*|\s+)\S"
+)
+_DATE_LABELS = re.compile(
+    r"(?:التاريخ|تاريخ النشر|تاريخ|نشر في|نشر|اخر تحديث|تحديث|محدثه|بتاريخ|الموافق|في|GMT|UTC|م|ص|هـ|:|\+|\d{1,2}:\d{2}"
+    r"|\(|\)|،|,|-|/|\|)"
+)
+
+# Closed lists of furniture words (folded). Matched against the whole (short) line or its start.
+_SHARE = (
+    "مشاركه", "شارك", "شاركها", "share", "طباعه", "اطبع", "ارسل", "ارسال", "email", "e-mail", "البريد الالكتروني",
+    "فيسبوك", "فيس بوك", "facebook", "تويتر", "twitter", "واتساب", "واتس اب", "whatsapp", "whats app", "telegram",
+    "تيليجرام", "تلغرام", "لينكد", "linkedin", "لينكدين", "انستغرام", "انستجرام", "انستاجرام", "اينستاجرام",
+    "instagram", "يوتيوب", "youtube", "pinterest", "pin interest", "انسخ الرابط", "نسخ الرابط", "رابط مختصر",
+    "short url", "تابعنا", "تابعونا", "تابعوا", "استمع", "حفظ", "المفضله", "google plus", "messenger",
+    "اضف تعليق", "اضف تعليقا", "اضف تعليقاً", "التعليقات", "تعليقات", "تعليق", "rss", "خدمه rss", "غوغل نيوز",
+)  # fmt: skip
+_RELATED = (
+    "اقرا ايضا", "اقرا ايضاً", "اقرا المزيد", "اقرا", "انظر ايضا", "انظر ايضاً", "شاهد ايضا", "المزيد", "المزيد من",
+    "الموضوعات المتعلقه", "مواضيع ذات علاقه", "مواضيع ذات صله", "اخبار ذات صله", "اخبار متعلقه", "ذات صله",
+    "مقالات ذات صله", "الاكثر قراءه", "الاكثر قراءة", "اكثر قراءه", "الاكثر تصفحا", "الاكثر تصفحاً", "الاكثر مشاهده",
+    "الاكثر تعليقا", "الاكثر مشاركه", "اخر الاخبار", "اخر الاخبار", "اخبار عاجله", "كل الاخبار", "الكلمات الدلاليه",
+    "كلمات دلاليه", "الوسوم", "وسوم", "tags", "الموضوع", "مختارات", "trending", "عاجل", "ابرز الاخبار",
+    "اخترنا لك", "قد يعجبك ايضا", "ننصحك بقراءه", "تابع ايضا", "المزيد من الاخبار",
+)  # fmt: skip
+_WIDGET = (
+    "الطقس", "حاله الطقس", "درجه الحراره", "مواقيت الصلاه", "موعد الصلاه", "الصلاه", "الفجر", "الشروق", "الظهر",
+    "العصر", "المغرب", "العشاء", "اسعار العملات", "سعر الصرف", "استطلاع الراي", "استطلاع", "صوت", "النتايج",
+    "اسعار الذهب", "البورصه",
+)  # fmt: skip
+_IMAGE = (
+    "news-picture", "picture", "image", "photo", "logo", "avatar", "icon", "weather-icon", "icon-weather", "الصوره",
+    "صوره", "صور", "ارشيفيه", "صوره ارشيفيه", "الصوره:", "فيديو", "video", "انفوجرافيك", "انفوغرافيك", "©",
+)  # fmt: skip
+_FOOTER = ("جميع الحقوق محفوظه", "حقوق النشر", "all rights reserved", "copyright", "حقوق الطبع", "powered by")
+# Comment-policy boilerplate; phrases chosen so that reported speech ("رفض التعليق على …") does not match.
+_COMMENTS = ("تعليقك", "الاراء الوارده", "مراجعه التعليقات", "نشر التعليقات", "التعليقات المنشوره", "تعليقات القراء")
+_SITE = (
+    "الرييسيه", "الصفحه الرييسيه", "من نحن", "اتصل بنا", "اعلن معنا", "سياسه الخصوصيه", "شروط الاستخدام", "بحث",
+    "تسجيل", "دخول", "خروج", "القايمه", "النسخه الرقميه", "الارشيف", "الاشتراك", "اشترك", "اعلى", "الرجوع الي اعلي الصفحه",
+)  # fmt: skip
+
+
+def _phrase_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+_SHARE_SET = _phrase_set(_SHARE)
+_RELATED_SET = _phrase_set(_RELATED)
+_WIDGET_SET = _phrase_set(_WIDGET)
+_IMAGE_SET = _phrase_set(_IMAGE)
+_SITE_SET = _phrase_set(_SITE)
+_FOLLOW = re.compile(r"^(?:تابعوا|تابعونا|تابعنا|تابع|follow us|اشترك|اشتركوا|حملوا|حمل تطبيق|لمتابعه)\b.*(?:عبر|علي|في|تطبيق|قناه|صفحه)")
+_SENT_END = re.compile(r"[.!؟?…]['\"»”)\]]*$")
+_INNER_PUNCT = re.compile(r"[،؛]|[.!؟?](?=\s)")
+_IMG_CREDIT = re.compile(r"\((?:رويترز|ا ف ب|اف ب|أ ف ب|الاناضول|ارشيفيه|ارشيف|AFP|Reuters|AP|EPA|Getty)[^)]*\)\s*$|^(?:REUTERS|AFP|AP|EPA|GETTY)\b", re.I)
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-empty line: ``start``/``end`` are offsets of its stripped text in the page."""
+
+    idx: int
+    start: int
+    end: int
+    raw: str  # text[start:end]
+    core: str  # folded, without bullets/edge punctuation, lower-cased Latin
+    words: int
+    arabic: float  # share of letters that are Arabic
+    kind: str = ""  # furniture kind from the line's own form ("" = nothing special)
+    prose: bool = False
+    weight: float = 0.0  # how much this line looks like article prose (block scoring)
+    dates: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.raw
+
+
+def split_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        s, e = pos, nl
+        while s < e and (text[s].isspace() or text[s] in "\ufeff\u200f\u200e"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in "\ufeff\u200f\u200e"):
+            e -= 1
+        if s < e:
+            out.append(_make_line(len(out), s, e, text[s:e]))
+        elif nl > pos and any(not c.isspace() for c in text[pos:nl]):
+            # a line of only invisible marks (BOM, bidi): keep it so that no non-empty line is lost
+            s = pos + next(i for i, c in enumerate(text[pos:nl]) if not c.isspace())
+            e = pos + len(text[pos:nl].rstrip())
+            out.append(_make_line(len(out), s, e, text[s:e]))
+        pos = nl + 1
+    return out
+
+
+def _make_line(idx: int, s: int, e: int, raw: str) -> Line:
+    core = fold(raw).strip(_BULLETS).strip()
+    letters = sum(1 for c in core if c.isalpha())
+    ar = len(_ARABIC.findall(core))
+    words = len(_WORD.findall(core))
+    ln = Line(idx, s, e, raw, core.lower(), words, ar / letters if letters else 0.0)
+    ln.kind = line_kind(ln)
+    if not ln.kind and ln.words >= 8 and ln.arabic >= 0.6:
+        ln.prose = True
+        strong = bool(_SENT_END.search(raw)) or len(_INNER_PUNCT.findall(raw)) >= 1 or ln.words >= 20
+        ln.weight = len(raw) * (1.0 if strong else 0.35)
+    return ln
+
+
+def _starts_with_any(core: str, phrases: frozenset[str], max_extra_words: int) -> bool:
+    if core in phrases:
+        return True
+    parts = core.split()
+    for k in (3, 2, 1):
+        if len(parts) > k and " ".join(parts[:k]) in phrases and len(parts) - k <= max_extra_words:
+            return True
+    return False
+
+
+def line_kind(ln: Line) -> str:
+    """Furniture kind of a line from its own form, or "" when it could be article text."""
+    c = ln.core
+    if not any(ch.isalnum() for ch in c):
+        return "symbol"
+    if _TIME_LINE.match(c):
+        return "time"
+    if _COUNTER.match(c):
+        return "counter"
+    if _URL.match(c):
+        return "link"
+    if _END.match(c):
+        return "end"
+    if _AGE.match(c):
+        return "date"
+    w = ln.words
+    if w <= 14 and any(ch.isdigit() for ch in c) and is_date_line(c):
+        return "date"
+    if w <= 12 and any(f in c for f in _FOOTER):
+        return "footer"
+    if "©" in ln.raw and w <= 12:
+        return "footer" if w > 3 else "image"
+    if w <= 10 and _FOLLOW.match(c):
+        return "share"
+    if w <= 6:
+        if _starts_with_any(c, _SHARE_SET, 2) or c.startswith("share on"):
+            return "share"
+        if _starts_with_any(c, _RELATED_SET, 1):
+            return "related"
+        if c in _WIDGET_SET or "°" in c or "℃" in c:
+            return "widget"
+        if c in _IMAGE_SET or c.rstrip(":") in _IMAGE_SET or "-icon" in c or "icon-" in c:
+            return "image"
+        if c in _SITE_SET:
+            return "nav"
+        if _LABELLED_COUNTER.match(c) and any(k in c for k in _COUNTER_WORDS):
+            return "counter"
+    if w <= 8 and _BYLINE.match(c):
+        return "byline"
+    if w <= 8 and _IMG_CREDIT.search(ln.raw) and w <= 4:
+        return "image"
+    if w <= 60 and _is_comment_policy(c):
+        return "comments"
+    if ln.arabic < 0.3 and w <= 12:
+        return "latin"
+    return ""
+
+
+def _is_comment_policy(c: str) -> bool:
+    if any(k in c for k in _COMMENTS):
+        return True
+    return c.startswith("اذا") and "التعليق" in c
+
+
+def is_date_line(core: str) -> bool:
+    """A line that is (almost) only a date/time stamp: "الإثنين، 24 أغسطس 2020 09:56 ص", "17:27 17.03.2020"."""
+    spans = find_dates(core, order="dmy")
+    spans = [s for s in spans if s.attrs["kind"] in ("absolute", "hijri")]
+    if not spans:
+        return False
+    rest = core
+    for s in reversed(spans):
+        rest = rest[: s.start] + " " + rest[s.end :]
+    rest = _DATE_LABELS.sub(" ", rest)
+    return len(rest.split()) <= 2
+
+
+def find_time(core: str) -> str | None:
+    """HH:MM (24h) of the first clock time in a line."""
+    m = _TIME.search(core)
+    if not m:
+        return None
+    h, mi = int(m[1]), int(m[2])
+    ampm = m["ampm"]
+    if ampm in ("م", "PM", "pm", "مساء") and h < 12:
+        h += 12
+    elif ampm in ("ص", "AM", "am", "صباحا") and h == 12:
+        h = 0
+    return f"{h:02d}:{mi:02d}"
+
+
+def labelled_counter(core: str) -> tuple[str | None, int] | None:
+    """(label, value) for a counter line: "4" → (None, 4); "مشاهدات: 120" → ("مشاهدات", 120)."""
+    c = core.strip("() ")
+    if re.fullmatch(r"\d{1,9}", c):
+        return None, int(c)
+    m = _LABELLED_COUNTER.match(core)
+    if m:
+        label = (m["l1"] or m["l2"] or "").strip(" :")
+        return label or None, int(m["n1"] or m["n2"])
+    return None
