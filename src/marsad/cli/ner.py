@@ -1,0 +1,111 @@
+"""``marsad train ner`` and ``marsad eval ner``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from marsad.cli.app import eval_group, train_group
+
+
+@train_group.command("ner")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Shared data folder (holds anercorp-camel/, lexicons/, unlabelled/). Default: $MARSAD_SHARED/data "
+    "or ../shared/data.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model. Default: the package's models/crf (the shipped model).",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path.home() / ".cache" / "marsad" / "ner",
+    show_default=True,
+    help="Scratch folder for the unlabelled corpus and cached clusters.",
+)
+@click.option(
+    "--dev/--full",
+    default=False,
+    show_default=True,
+    help="--dev: train on train minus a held-out dev split and score the dev split (for tuning).",
+)
+@click.option(
+    "--clusters/--no-clusters",
+    default=True,
+    show_default=True,
+    help="Word2vec k-means clusters from the unlabelled news text.",
+)
+@click.option("--max-docs", type=int, default=None, help="Cap on unlabelled articles (quick runs).")
+@click.option("--c1", type=float, default=None, help="L1 penalty (default: tuned value).")
+@click.option("--c2", type=float, default=None, help="L2 penalty (default: tuned value).")
+@click.option("--iterations", type=int, default=None, help="L-BFGS iterations (default: tuned value).")
+def train_ner(data_dir, out_dir, work_dir, dev, clusters, max_docs, c1, c2, iterations) -> None:
+    """Train the CRF NER model from ANERcorp (CAMeL train split) plus clusters learnt on unlabelled news.
+
+    \b
+    Example:
+      marsad train ner                 # rebuilds src/marsad/entities/ner/models/crf
+      marsad train ner --dev --out /tmp/ner-dev
+    """
+    from marsad.entities.ner.train import build_model
+
+    build_model(
+        data_dir=data_dir,
+        out_dir=out_dir,
+        work_dir=work_dir,
+        dev=dev,
+        use_clusters=clusters,
+        max_docs=max_docs,
+        c1=c1,
+        c2=c2,
+        iterations=iterations,
+        log=lambda m: click.echo(m, err=True),
+    )
+
+
+@eval_group.command("ner")
+@click.option(
+    "--data",
+    "data",
+    default="anercorp",
+    show_default=True,
+    help="anercorp (CAMeL test split), aqmar (Wikipedia, out of domain) or a PATH to a 'token TAG' file.",
+)
+@click.option("--backend", type=click.Choice(["crf", "transformers"]), default="crf", show_default=True)
+@click.option(
+    "--model", type=click.Path(path_type=Path), default=None, help="Model folder (default: shipped CRF)."
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Shared data folder (default: $MARSAD_SHARED/data or ../shared/data).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_ner(data, backend, model, data_dir, as_json) -> None:
+    """Entity-level precision/recall/F1 (conlleval semantics) per type and micro-averaged.
+
+    \b
+    Example:
+      marsad eval ner                  # ANERcorp CAMeL test split
+      marsad eval ner --data aqmar
+    """
+    from marsad.entities.ner.evaluate import evaluate
+
+    scores, name = evaluate(data, backend=backend, model=model, data_dir=data_dir)
+    if as_json:
+        click.echo(
+            json.dumps({"data": name, "backend": backend, "scores": scores.as_dict()}, ensure_ascii=False)
+        )
+    else:
+        click.echo(f"NER on {name} ({backend}); entity-level, conlleval semantics")
+        click.echo(scores.table())

@@ -1,0 +1,34 @@
+"""Scoring a tagger on a labelled corpus (``marsad eval ner``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from marsad.entities.ner import load_tagger
+from marsad.entities.ner.corpus import (
+    Sentence,
+    anercorp_path,
+    aqmar_paths,
+    read_conll,
+    read_many,
+    shared_data_dir,
+)
+from marsad.entities.ner.scoring import Scores, score
+
+
+def load_eval_data(data: str, data_dir: Path | None = None) -> tuple[list[Sentence], str]:
+    if data == "anercorp":
+        p = anercorp_path("test", data_dir)
+        return read_conll(p), "ANERcorp CAMeL test"
+    if data == "aqmar":
+        return read_many(aqmar_paths(data_dir or shared_data_dir())), "AQMAR (28 Wikipedia articles)"
+    return read_conll(data), str(data)
+
+
+def evaluate(
+    data: str, *, backend: str = "crf", model: Path | None = None, data_dir: Path | None = None
+) -> tuple[Scores, str]:
+    sents, name = load_eval_data(data, data_dir)
+    tagger = load_tagger(backend, model)
+    pred = tagger.tag([s.tokens for s in sents])
+    return score([s.labels for s in sents], pred), name
