@@ -1,9 +1,13 @@
+"""The events stage: PLOVER events between actors, from the cue lexicon, entities and quotes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from marsad.data import Article
+from marsad.events.extract import extract_events
+from marsad.events.lexicon import load_cues
 
 
 @dataclass
@@ -13,8 +17,9 @@ class EventsStage:
     provides: frozenset[str] = frozenset({"events"})
 
     def __call__(self, article: Article) -> Article:
-        return article
+        return article.evolve(events=tuple(extract_events(article)))
 
 
-def build_stage(**options: Any) -> EventsStage:  # noqa: ARG001
+def build_stage(**options: Any) -> EventsStage:  # noqa: ARG001 - options are for other stages
+    load_cues()  # a broken lexicon fails when the pipeline is built, not on the first article
     return EventsStage()

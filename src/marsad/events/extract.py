@@ -1,0 +1,261 @@
+"""PLOVER events from Arabic news: cue lexicon + actor attribution through the entity and quote layers.
+
+Two frames cover most political news. In *narrative* (استقبل الرئيس السوداني عمر البشير وزير الخارجية القطري …,
+قررت لندن طرد 23 دبلوماسيا روسيا) the source is the subject before or right after the cue and the target the next
+actor. In *reported speech* (قال لافروف إن التصريحات البريطانية … غير مقبولة) the statement is the event: the quote's
+speaker is the source and the actor the content is about is the target (PLOVER codes a criticism as DISAPPROVE from
+speaker to the criticised actor, a stated intent to cooperate as AGREE). Rules are written by hand because no
+maintained Arabic event coder exists (PETRARCH and its dictionaries are English-only; we use them as a coverage
+guide, see data/README.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.data import Article, Event, Quote, Span, content_hash
+from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
+from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
+
+_NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
+_SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما")
+_CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل")
+
+
+def _candidates(w: str) -> list[str]:
+    out = [w]
+    for c in _CLITICS:
+        if w.startswith(c) and len(w) - len(c) >= 3:
+            out.append(w[len(c) :])
+            if c in ("و", "ف", "ب", "ل") and w[len(c) :].startswith("ال") and len(w) - len(c) - 2 >= 3:
+                out.append(w[len(c) + 2 :])
+    return out
+
+
+def _word_matches(tok: str, stem: str) -> bool:
+    for c in _candidates(tok):
+        if c == stem:
+            return True
+        if len(stem) >= 3 and c.startswith(stem) and c[len(stem) :] in _SUFFIXES:
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class Actor:
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    country: str | None
+    type: str
+
+
+def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Actor]:
+    """Entity mentions plus nisba adjectives (الأفعال الأمريكية → United States), in text order; a nisba right
+    before a person of the same country (وزير الخارجية الروسي سيرغي لافروف) yields to the person."""
+    ents = {e.id: e for e in article.entities}
+    out: list[Actor] = []
+    if not toks:
+        return out
+    a, b = toks[0].start, toks[-1].end
+    for s, e, eid, typ in ix.in_range(a, b):
+        if typ in ("MISC",):
+            continue
+        ent = ents.get(eid)
+        out.append(Actor(s, e, (eid,), ent.country if ent else None, typ))
+    covered = [(x.start, x.end) for x in out]
+    for t in toks:
+        w = t.norm
+        base = w[2:] if w.startswith("ال") else w
+        if base in ix.nisba and not any(cs < t.end and t.start < ce for cs, ce in covered):
+            gid = ix.nisba[base]
+            ent = ents.get(gid)
+            out.append(Actor(t.start, t.end, (gid,), ent.country if ent else None, "NISBA"))
+    out.sort(key=lambda x: x.start)
+    merged: list[Actor] = []
+    for i, act in enumerate(out):
+        if act.type == "NISBA":
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            if nxt and nxt.type == "PER" and nxt.start - act.end < 40 and (nxt.country in (None, act.country)):
+                continue
+        merged.append(act)
+    return merged
+
+
+def extract_events(article: Article, *, index: MentionIndex | None = None) -> list[Event]:
+    ix = index or MentionIndex.of(article)
+    ents = {e.id: e for e in article.entities}
+    quotes = sorted(article.quotes, key=lambda q: q.content.start)
+    dates = [d for d in article.layer("dates") if d.attrs.get("date")]
+    idx = cue_index()
+    found: dict[tuple, Event] = {}
+    recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
+    for pa, pb in _paragraphs(article):
+        toks = tokens_of(article, pa, pb)
+        if not toks:
+            continue
+        actors = _actors(article, toks, ix)
+        n = len(toks)
+        s0 = 0
+        while s0 < n:
+            s1 = sentence_end(toks, s0, n)
+            sent_actors = [x for x in actors if toks[s0].start <= x.start and x.end <= toks[min(s1, n - 1)].end]
+            for k in range(s0, min(s1 + 1, n)):
+                for cand in _candidates(toks[k].norm):
+                    for stem in _stems_of(cand):
+                        for entry in idx.get(stem, ()):
+                            end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
+                            if end_k is None:
+                                continue
+                            ev = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
+                            if ev is None:
+                                continue
+                            key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
+                            if ev.symmetric:
+                                key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
+                            if key not in found or found[key].confidence < ev.confidence:
+                                found[key] = ev
+            recent.extend(sent_actors)
+            s0 = s1 + 1
+    return sorted(found.values(), key=lambda e: e.evidence.start)
+
+
+def _stems_of(cand: str) -> list[str]:
+    out = [cand]
+    for suf in _SUFFIXES[1:]:
+        if cand.endswith(suf) and len(cand) - len(suf) >= 3:
+            out.append(cand[: -len(suf)])
+    return out
+
+
+def _match_rest(toks: Sequence[Tok], k: int, entry: CueEntry, limit: int) -> int | None:
+    """Token index after the match of a multiword entry starting at k, else None."""
+    if not _word_matches(toks[k].norm, entry.words[0]):
+        return None
+    j = k + 1
+    words = entry.words[1:]
+    w = 0
+    while w < len(words):
+        if words[w] == "~":
+            target = words[w + 1]
+            for z in range(j, min(j + 4, limit)):
+                if _word_matches(toks[z].norm, target):
+                    j = z + 1
+                    break
+            else:
+                return None
+            w += 2
+            continue
+        if j >= limit or not _word_matches(toks[j].norm, words[w]):
+            return None
+        j += 1
+        w += 1
+    return j
+
+
+def _quote_at(quotes: Sequence[Quote], off: int) -> Quote | None:
+    for q in quotes:
+        if q.content.start <= off < q.content.end:
+            return q
+    return None
+
+
+def _make_event(
+    article: Article,
+    toks: Sequence[Tok],
+    k: int,
+    end_k: int,
+    entry: CueEntry,
+    quotes: Sequence[Quote],
+    sent_actors: list[Actor],
+    recent: list[Actor],
+    ents: dict,
+    dates: Sequence[Span],
+) -> Event | None:
+    off = toks[k].start
+    q = _quote_at(quotes, off)
+    if entry.scope == "q" and q is None:
+        return None
+    if entry.scope == "n" and q is not None:
+        return None
+    src: tuple[str, ...]
+    tgt: tuple[str, ...]
+    confidence = 0.6
+    if q is not None:
+        if not q.speaker:
+            return None
+        src = tuple(q.speaker)
+        src_c = {ents[i].country for i in src if i in ents and ents[i].country}
+        inside = [a for a in sent_actors if q.content.start <= a.start < q.content.end]
+        pool = [a for a in inside if not (set(a.ids) & set(src)) and not (a.country and a.country in src_c)]
+        after = [a for a in pool if a.start >= off]
+        before = [a for a in pool if a.start < off]
+        pick = after[0] if after else (before[-1] if before else None)
+        if pick is None and entry.type in ("AGREE", "CONSULT"):
+            # "the two sides" / "we": the counterpart is the latest actor of another country
+            pick = next(
+                (a for a in reversed(recent) if a.country and a.country not in src_c and a.type in ("GPE", "PER")),
+                None,
+            )
+            confidence = 0.4
+        if pick is None:
+            return None
+        tgt = pick.ids
+        confidence += 0.1
+    else:
+        before = [a for a in sent_actors if a.end <= off]
+        after = [a for a in sent_actors if a.start >= toks[end_k - 1].end]
+        if before:
+            s_act = before[-1]
+        elif after:
+            s_act = after.pop(0)
+        else:
+            return None
+        src = s_act.ids
+        cand = [a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)]
+        if not cand:
+            return None
+        tgt = cand[0].ids
+    if set(src) & set(tgt):
+        return None
+    negated = any(t.norm in _NEG for t in toks[max(0, k - 2) : k])
+    modality = None if entry.modality in ("fact", "") else entry.modality
+    if entry.modality == "fut":
+        modality = "intend"
+    if q is not None and (q.attrs.get("cue_lemma") in ("تمنى",) or "امل" in article.text[q.cue.start : q.cue.end + 12] if q.cue else False):
+        modality = modality or "hope"
+    date = _date_for(article, off, dates)
+    ev_start, ev_end = toks[k].start, toks[end_k - 1].end
+    if q is not None:
+        ev_start, ev_end = min(ev_start, q.content.start), max(ev_end, q.content.end)
+    evidence = Span(ev_start, ev_end, "event", {"cue": article.text[toks[k].start : toks[end_k - 1].end]})
+    eid = content_hash(article.id, entry.type, ",".join(src), ",".join(tgt), str(toks[k].start), length=12)
+    location = _location(article, sent_actors, src, tgt)
+    return Event(
+        id=eid, type=entry.type, evidence=evidence, source=src, target=tgt, mode=entry.mode, date=date,
+        negated=negated, modality=modality, symmetric=entry.type in SYMMETRIC_TYPES, location=location,
+        confidence=round(confidence, 2), cameo=entry.cameo, quad_class=entry.quad, goldstein=entry.goldstein,
+        attrs={"quote": q.id if q else None, "cue": evidence.attrs["cue"]},
+    )  # fmt: skip
+
+
+def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
+    """The date stated in the same stretch of text before the cue (the dates layer resolves اليوم الأربعاء, أمس …
+    against the publication date), else the publication date."""
+    best = None
+    for d in dates:
+        if d.start <= off and off - d.start < 300 and d.attrs.get("kind") not in ("published", "dateline"):
+            best = d
+    if best is not None:
+        return str(best.attrs["date"])
+    return article.published
+
+
+def _location(article: Article, sent_actors: Sequence[Actor], src: tuple[str, ...], tgt: tuple[str, ...]) -> str | None:
+    for a in sent_actors:
+        if a.type in ("GPE", "LOC") and not (set(a.ids) & (set(src) | set(tgt))):
+            left = article.text[max(0, a.start - 3) : a.start]
+            if left.endswith(("في ", "ب")):
+                return a.ids[0]
+    return None
