@@ -36,7 +36,7 @@ _BYLINE = re.compile(
     r"(?:\s*[:/-]\s*|\s+)\S"
 )
 _DATE_LABELS = re.compile(
-    r"(?:التاريخ|تاريخ النشر|تاريخ|نشر في|نشر|اخر تحديث|تحديث|محدثه|بتاريخ|الموافق|في|GMT|UTC|م|ص|هـ|:|\+|\d{1,2}:\d{2}"
+    r"(?:التاريخ|تاريخ النشر|تاريخ|تم نشره|نشر في|نشر|مساء|صباحا|اخر تحديث|تحديث|محدثه|بتاريخ|الموافق|في|GMT|UTC|م|ص|هـ|:|\+|\d{1,2}:\d{2}"
     r"|\(|\)|،|,|-|/|\|)"
 )
 
@@ -55,7 +55,7 @@ _RELATED = (
     "مقالات ذات صله", "الاكثر قراءه", "الاكثر قراءة", "اكثر قراءه", "الاكثر تصفحا", "الاكثر تصفحاً", "الاكثر مشاهده",
     "الاكثر تعليقا", "الاكثر مشاركه", "اخر الاخبار", "اخر الاخبار", "اخبار عاجله", "كل الاخبار", "الكلمات الدلاليه",
     "كلمات دلاليه", "الوسوم", "وسوم", "tags", "الموضوع", "مختارات", "trending", "عاجل", "ابرز الاخبار",
-    "اخترنا لك", "قد يعجبك ايضا", "ننصحك بقراءه", "تابع ايضا", "المزيد من الاخبار",
+    "اخترنا لك", "قد يعجبك ايضا", "تاجز", "تاغز", "كلمات مفتاحيه", "ننصحك بقراءه", "تابع ايضا", "المزيد من الاخبار",
 )  # fmt: skip
 _WIDGET = (
     "الطقس", "حاله الطقس", "درجه الحراره", "مواقيت الصلاه", "موعد الصلاه", "الصلاه", "الفجر", "الشروق", "الظهر",
@@ -84,9 +84,10 @@ _RELATED_SET = _phrase_set(_RELATED)
 _WIDGET_SET = _phrase_set(_WIDGET)
 _IMAGE_SET = _phrase_set(_IMAGE)
 _SITE_SET = _phrase_set(_SITE)
+_NAME_CITY = re.compile(r"^[^\s:|]+(?:\s+[^\s:|]+){1,3}\s+[-–—]\s+[^\s:|]+(?:\s+[^\s:|]+)?$")
 _FOLLOW = re.compile(r"^(?:تابعوا|تابعونا|تابعنا|تابع|follow us|اشترك|اشتركوا|حملوا|حمل تطبيق|لمتابعه)\b.*(?:عبر|علي|في|تطبيق|قناه|صفحه)")
 _SENT_END = re.compile(r"[.!؟?…]['\"»”)\]]*$")
-_INNER_PUNCT = re.compile(r"[،؛]|[.!؟?](?=\s)")
+_INNER_PUNCT = re.compile(r"[،؛]|(?<![.!؟?])[.!؟?](?=\s)")
 _IMG_CREDIT = re.compile(r"\((?:رويترز|ا ف ب|اف ب|أ ف ب|الاناضول|ارشيفيه|ارشيف|AFP|Reuters|AP|EPA|Getty)[^)]*\)\s*$|^(?:REUTERS|AFP|AP|EPA|GETTY)\b", re.I)
 
 
@@ -103,6 +104,7 @@ class Line:
     arabic: float  # share of letters that are Arabic
     kind: str = ""  # furniture kind from the line's own form ("" = nothing special)
     prose: bool = False
+    strong: bool = False  # prose with sentence punctuation or paragraph length (headline lists are not)
     weight: float = 0.0  # how much this line looks like article prose (block scoring)
     dates: list = field(default_factory=list)
 
@@ -145,6 +147,7 @@ def _make_line(idx: int, s: int, e: int, raw: str) -> Line:
     if not ln.kind and ln.words >= 8 and ln.arabic >= 0.6:
         ln.prose = True
         strong = bool(_SENT_END.search(raw)) or len(_INNER_PUNCT.findall(raw)) >= 1 or ln.words >= 20
+        ln.strong = strong
         ln.weight = len(raw) * (1.0 if strong else 0.35)
     return ln
 
@@ -196,8 +199,12 @@ def line_kind(ln: Line) -> str:
             return "nav"
         if _LABELLED_COUNTER.match(c) and any(k in c for k in _COUNTER_WORDS):
             return "counter"
+    if w == 1 and c in ("كتب", "كتبت", "بقلم", "بواسطه", "by"):
+        return "byline"
     if w <= 8 and _BYLINE.match(c):
         return "byline"
+    if 2 <= w <= 7 and _NAME_CITY.match(c) and not any(ch.isdigit() for ch in c):
+        return "byline"  # "حسام أبو العلا - القاهرة"
     if w <= 8 and _IMG_CREDIT.search(ln.raw) and w <= 4:
         return "image"
     if w <= 60 and _is_comment_policy(c):

@@ -28,6 +28,8 @@ from marsad.lang.ar.dates import find_dates, fold, infer_numeric_order
 # A date stamp, clock time or byline between two prose lines also separates them: the metadata strip sits
 # between a headline-like line (a poll question, a teaser) and the article.
 _BREAK_KINDS = frozenset({"share", "related", "comments", "footer", "end", "date", "time", "byline"})
+_HARD_BREAK = frozenset({"share", "comments", "footer", "end"})
+_MAX_JOIN_GAP = 7  # lines of an inserted "read also" box between two parts of one article
 _MAX_GAP = 4  # non-prose lines a body run may contain in a row (captions, credits, a subheading)
 _SPACE = re.compile(r"\s+")
 
@@ -138,45 +140,65 @@ def _key(s: str) -> str:
 
 
 def _best_block(lines: list[Line], taken: set[int | None]) -> tuple[int | None, int | None]:
-    """Start and end line of the strongest run of prose lines."""
-    best: tuple[float, int, int] | None = None
-    cur_start = cur_end = None
-    score = 0.0
+    """Start and end line of the strongest run of prose lines, joined with neighbouring runs that are separated
+    from it only by an inserted "read also" box, captions or dates (not by share/footer/comment furniture)."""
+    blocks: list[list[float]] = []  # [score, start, end]
+    cur: list[float] | None = None
     gap = 0
     first_words: Counter[str] = Counter()
 
     def close() -> None:
-        nonlocal best
-        if cur_start is None:
+        if cur is None:
             return
         # lists whose items all start alike (a site's rules, "إذا كان …") are not an article
         n = sum(first_words.values())
-        s = score * (0.5 if n >= 5 and first_words.most_common(1)[0][1] / n > 0.5 else 1.0)
-        if best is None or s > best[0]:
-            best = (s, cur_start, cur_end)
+        if n >= 5 and first_words.most_common(1)[0][1] / n > 0.5:
+            cur[0] *= 0.5
+        blocks.append(cur)
 
     for ln in lines:
         if ln.idx in taken:
             gap += 1
             continue
-        if ln.prose:
-            if cur_start is None or gap > _MAX_GAP:
+        if ln.strong:
+            if cur is None or gap > _MAX_GAP:
                 close()
-                cur_start, score, first_words = ln.idx, 0.0, Counter()
-            cur_end = ln.idx
-            score += ln.weight
+                cur, first_words = [0.0, ln.idx, ln.idx], Counter()
+            cur[2] = ln.idx
+            cur[0] += ln.weight
             first_words[ln.core.split()[0]] += 1
             gap = 0
         else:
             gap += 1
-            if ln.kind in _BREAK_KINDS and cur_start is not None:
+            if ln.kind in _BREAK_KINDS and cur is not None:
                 close()
-                cur_start = None
+                cur = None
                 gap = _MAX_GAP + 1
     close()
-    if best is None:
+    if not blocks:
         return None, None
-    return best[1], best[2]
+    b = max(range(len(blocks)), key=lambda i: (blocks[i][0], -i))
+    start, end = int(blocks[b][1]), int(blocks[b][2])
+    best = blocks[b][0]
+
+    def joinable(a: int, z: int, other: float) -> bool:
+        between = lines[a + 1 : z]
+        return (
+            len(between) <= _MAX_JOIN_GAP
+            and other >= 0.2 * best
+            and not any(x.kind in _HARD_BREAK for x in between)
+            and any(x.kind == "related" for x in between)
+        )
+
+    j = b + 1
+    while j < len(blocks) and joinable(end, int(blocks[j][1]), blocks[j][0]):
+        end = int(blocks[j][2])
+        j += 1
+    j = b - 1
+    while j >= 0 and joinable(int(blocks[j][2]), start, blocks[j][0]):
+        start = int(blocks[j][1])
+        j -= 1
+    return start, end
 
 
 def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body: set[int], labels: dict[int, str]):
@@ -186,10 +208,12 @@ def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body
         for ln in run:
             if ln.kind:
                 labels[ln.idx] = ln.kind
-            elif len(run) == 1 and ln.words <= 12 and ln.arabic >= 0.6 and not _looks_like_credit(ln):
+            elif len(run) == 1 and (ln.words <= 12 or ln.prose) and ln.arabic >= 0.6 and not _looks_like_credit(ln):
                 body.add(ln.idx)  # a subheading or a one-line paragraph between paragraphs
             elif ln.words >= 4 and ln.arabic >= 0.6 and ln.raw.rstrip()[-1:] in ".:؛،!؟?\"»":
                 body.add(ln.idx)
+            elif ln.prose and not any(x.kind for x in run):
+                body.add(ln.idx)  # unpunctuated paragraphs with no furniture around them
             else:
                 labels[ln.idx] = "inline"  # captions, credits, inserted links
         run.clear()
@@ -197,7 +221,7 @@ def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body
     for ln in lines[i0 : i1 + 1]:
         if ln.idx in taken:
             continue
-        if ln.prose:
+        if ln.strong:
             flush()
             body.add(ln.idx)
         else:
@@ -241,13 +265,13 @@ def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
             continue
         s = 0.0
         if counts[_key(ln.raw)] >= 2:
-            s += 2.5
+            s += 1.5
         nxt = [x for x in lines[ln.idx + 1 : ln.idx + 3]]
         if any(x.kind in ("date", "time", "byline", "image", "counter") for x in nxt):
             s += 2.0
         if ln.idx == 0 or ln.idx == lines[0].idx:
             s += 1.0
-        if 4 <= ln.words <= 22:
+        if 5 <= ln.words <= 22:
             s += 1.0
         if kind_before in ("related", "widget"):
             s -= 2.0  # first item of a list under a "most read"/poll header

@@ -65,7 +65,7 @@ def _lex() -> _Lex:
     greg: dict[str, int] = {}
     hijri: dict[str, int] = {}
     for cal, num, name in _rows("months_ar.tsv"):
-        (greg if cal == "gregorian" else hijri)[fold(name.strip())] = int(num)
+        (greg if cal == "gregorian" else hijri)[fold(name.strip()).lower()] = int(num)
     weekdays = {fold(name.strip()): int(n) for n, name in _rows("weekdays_ar.tsv")}
     return _Lex(greg, hijri, weekdays)
 
@@ -97,6 +97,7 @@ def _patterns() -> _Patterns:
     year = r"(?P<y>(?:19|20)\d\d)(?:\s?م(?!\w))?"
     named = (
         rf"(?<![\w/])(?:(?P<d>[0-3]?\d)\s*(?:من\s+)?)?(?:شهر\s+)?(?<!\w)(?:{month})(?!\w)"
+        rf"(?:\s+(?P<d2>[0-3]?\d)(?=\s*[,،]\s*(?:19|20)\d\d))?"  # "ديسمبر 25, 2020", "November 9, 2020"
         rf"(?:\s*[,،]?\s*(?:من\s+)?(?:عام\s+|سنه\s+)?{year})?"
     )
     numeric = (
@@ -121,7 +122,7 @@ def _patterns() -> _Patterns:
     weekday = rf"(?<!\w)(?:يوم\s+)?(?P<wd>{wd})(?:\s+(?P<dir>الماضي|المنصرم|الفايت|السابق|المقبل|القادم))?(?!\w)"
     return _Patterns(
         re.compile(numeric),
-        re.compile(named),
+        re.compile(named, re.I),
         re.compile(hijri),
         re.compile(hijri_year),
         re.compile(relative),
@@ -225,10 +226,10 @@ def find_dates(
     for m in pats.named.finditer(seg):
         if not (m["d"] or m["y"]):
             continue  # a bare month name ("مارس" is also a verb) is not a date
-        mon = lx.greg[_norm_space(m["m1"])]
+        mon = lx.greg[_norm_space(m["m1"]).lower()]
         y = int(m["y"]) if m["y"] else (ref.year if ref else None)
-        if m["d"]:
-            day = int(m["d"])
+        if m["d"] or m["d2"]:
+            day = int(m["d"] or m["d2"])
             d = _safe_date(y, mon, day) if y else None
             if d is None and y is not None:
                 continue  # "31 فبراير" is not a date
