@@ -18,6 +18,7 @@ from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
 from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
 
+_STOPS = {"،", ",", ".", ":", "؛", "(", ")", "-", "–", "—"}
 _NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
 _SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما")
 _CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل")
@@ -37,7 +38,7 @@ def _word_matches(tok: str, stem: str) -> bool:
     for c in _candidates(tok):
         if c == stem:
             return True
-        if len(stem) >= 3 and c.startswith(stem) and c[len(stem) :] in _SUFFIXES:
+        if len(stem) >= 4 and c.startswith(stem) and c[len(stem) :] in _SUFFIXES:
             return True
     return False
 
@@ -124,7 +125,7 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
 def _stems_of(cand: str) -> list[str]:
     out = [cand]
     for suf in _SUFFIXES[1:]:
-        if cand.endswith(suf) and len(cand) - len(suf) >= 3:
+        if cand.endswith(suf) and len(cand) - len(suf) >= 4:
             out.append(cand[: -len(suf)])
     return out
 
@@ -175,6 +176,8 @@ def _make_event(
 ) -> Event | None:
     off = toks[k].start
     q = _quote_at(quotes, off)
+    if entry.scope == "s":
+        return None  # a sentence-level cue (هجوم، مقتل …) that names no dyad by itself
     if entry.scope == "q" and q is None:
         return None
     if entry.scope == "n" and q is not None:
@@ -189,8 +192,9 @@ def _make_event(
         src_c = {ents[i].country for i in src if i in ents and ents[i].country}
         inside = [a for a in sent_actors if q.content.start <= a.start < q.content.end]
         pool = [a for a in inside if not (set(a.ids) & set(src)) and not (a.country and a.country in src_c)]
-        after = [a for a in pool if a.start >= off]
-        before = [a for a in pool if a.start < off]
+        # the actor the statement is about stands near the cue (within about 15 words)
+        after = [a for a in pool if off <= a.start < off + 120]
+        before = [a for a in pool if off - 120 < a.start < off]
         pick = after[0] if after else (before[-1] if before else None)
         if pick is None and entry.type in ("AGREE", "CONSULT"):
             # "the two sides" / "we": the counterpart is the latest actor of another country
@@ -204,8 +208,18 @@ def _make_event(
         tgt = pick.ids
         confidence += 0.1
     else:
-        before = [a for a in sent_actors if a.end <= off]
-        after = [a for a in sent_actors if a.start >= toks[end_k - 1].end]
+        # the subject stands close to the cue: just before it (SVO, قررت لندن طرد) or just after it (VSO)
+        clause_start = k
+        while clause_start > 0 and toks[clause_start - 1].norm not in _STOPS and k - clause_start < 10:
+            clause_start -= 1
+        lo = toks[clause_start].start
+        hi_k = min(len(toks) - 1, end_k + 14)
+        before = [a for a in sent_actors if lo <= a.start and a.end <= off]
+        after = [a for a in sent_actors if toks[end_k - 1].end <= a.start <= toks[hi_k].end]
+        before_close = bool(before) and off - before[-1].end < 12
+        after_close = bool(after) and after[0].start - toks[end_k - 1].end < 40
+        if after_close and not before_close:
+            before = []  # استقبل الرئيس السوداني عمر البشير …: a verb before its subject (VSO)
         if before:
             s_act = before[-1]
         elif after:

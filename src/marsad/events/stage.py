@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import importlib.util
 from typing import Any
 
 from marsad.data import Article
@@ -20,6 +21,8 @@ class EventsStage:
         return article.evolve(events=tuple(extract_events(article)))
 
 
-def build_stage(**options: Any) -> EventsStage:  # noqa: ARG001 - options are for other stages
+def build_stage(**options: Any) -> EventsStage | None:  # noqa: ARG001 - options are for other stages
+    if importlib.util.find_spec("marsad.entities.stage") is None:
+        return None  # actors need the entity layer: the default pipeline skips events until it exists
     load_cues()  # a broken lexicon fails when the pipeline is built, not on the first article
     return EventsStage()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import importlib.util
 from typing import Any
 
 from marsad.data import Article
@@ -19,5 +20,7 @@ class QuotesStage:
         return article.evolve(quotes=tuple(extract_quotes(article)))
 
 
-def build_stage(**options: Any) -> QuotesStage:  # noqa: ARG001 - options are for other stages
+def build_stage(**options: Any) -> QuotesStage | None:  # noqa: ARG001 - options are for other stages
+    if importlib.util.find_spec("marsad.entities.stage") is None:
+        return None  # speakers need the entity layer: the default pipeline skips quotes until it exists
     return QuotesStage()
