@@ -1,0 +1,374 @@
+"""Store commands: ``ingest``, ``search``, ``show``, ``stats``, ``rejects``, ``export``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from marsad.cli.app import main
+from marsad.data import Article, Rejection
+
+STAGES = ["clean", "text-layer", "dates", "entities", "quotes", "events"]
+
+
+def _default_db() -> str:
+    from marsad.store.core import default_db_path
+
+    return default_db_path()
+
+
+def db_option(fn: Any) -> Any:
+    """``--db FILE`` (default: $MARSAD_DB, else ./marsad.db); other command modules may reuse it."""
+    return click.option(
+        "--db",
+        "db",
+        default=_default_db,
+        show_default="$MARSAD_DB or ./marsad.db",
+        type=click.Path(dir_okay=False),
+        help="The SQLite database file.",
+    )(fn)
+
+
+def _open(db: str, *, create: bool = False):  # noqa: ANN202
+    from marsad.store import Store
+
+    return Store(db, create=create)
+
+
+# -- ingest ---------------------------------------------------------------------------------------------------
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--input-format",
+    "input_format",
+    default=None,
+    help="Force a reader (text, jsonl, html, warc, feed, ant, saudinewsnet); default: sniffed per file.",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="OURS=THEIRS",
+    help="JSONL field mapping, e.g. --field text=content --field published=date.",
+)
+@click.option("--upto", type=click.Choice(STAGES), default=None, help="Stop the pipeline after this stage.")
+@click.option(
+    "--batch-size",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Articles per transaction (a crash loses at most one batch; re-run to resume).",
+)
+@click.option(
+    "--no-progress", is_flag=True, help="No progress bar (it is also off when stderr is not a terminal)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, as_json):
+    """Read PATHS (files, folders, globs, feed URLs, - for stdin), analyse them and store them in the database.
+
+    Re-running is safe: articles already stored (same content-hash id) are counted as duplicates and skipped
+    before analysis, so an interrupted ingest resumes where it stopped. Refused inputs are kept in the rejects
+    table (see `marsad rejects`). The summary satisfies read = stored + duplicate + rejected.
+    """
+    from marsad.cli.process import _field_map
+    from marsad.stages import default_pipeline
+    from marsad.store import IngestSummary
+
+    items = _read(paths, input_format, _field_map(fields))
+    pipe = default_pipeline(upto=upto)
+    show = not no_progress and sys.stderr.isatty()
+    with _open(db, create=True) as st:
+        try:
+            if show:
+                summary = _ingest_with_progress(st, items, pipe, batch_size)
+            else:
+                summary = st.ingest(items, pipeline=pipe, batch_size=batch_size)
+        except KeyboardInterrupt:
+            click.echo(
+                "marsad: interrupted; the last open batch was rolled back, re-run the same command to resume",
+                err=True,
+            )
+            sys.exit(130)
+    assert isinstance(summary, IngestSummary)
+    if as_json:
+        click.echo(json.dumps({"db": db, **summary.as_dict()}, ensure_ascii=False))
+        return
+    click.echo(
+        f"read {summary.read} · stored {summary.stored} · duplicate {summary.duplicate} · "
+        f"rejected {summary.rejected}  ({db})"
+    )
+    if summary.rejected_by:
+        click.echo(
+            "rejected: "
+            + ", ".join(f"{k} {v}" for k, v in summary.rejected_by.most_common())
+            + "  (marsad rejects --db "
+            + db
+            + ")"
+        )
+
+
+def _read(paths, input_format, field_map) -> Iterator[Article | Rejection]:
+    from marsad.readers import read_paths
+    from marsad.readers.feed import is_url, read_feed_url
+
+    files = []
+    for p in paths:
+        if is_url(p):
+            if files:
+                yield from read_paths(files, fmt=input_format, field_map=field_map)
+                files = []
+            yield from read_feed_url(p)
+        else:
+            files.append(p)
+    if files:
+        yield from read_paths(files, fmt=input_format, field_map=field_map)
+
+
+def _ingest_with_progress(st, items, pipe, batch_size):  # noqa: ANN001, ANN202
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    state = {"n": 0}
+    cols = (SpinnerColumn(), TextColumn("[bold]ingest[/] {task.fields[status]}"), TimeElapsedColumn())
+    with Progress(*cols, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("ingest", status="reading…")
+        last = {"s": None}
+
+        def counted() -> Iterator[Article | Rejection]:
+            for it in items:
+                state["n"] += 1
+                if state["n"] % 10 == 0:
+                    _status(bar, task, state["n"], last["s"])
+                yield it
+
+        def on_batch(s) -> None:  # noqa: ANN001
+            last["s"] = s
+            _status(bar, task, state["n"], s)
+
+        return st.ingest(counted(), pipeline=pipe, batch_size=batch_size, progress=on_batch)
+
+
+def _status(bar, task, n, s) -> None:  # noqa: ANN001
+    committed = f" · committed: stored {s.stored} dup {s.duplicate} rej {s.rejected}" if s else ""
+    bar.update(task, status=f"read {n}{committed}")
+
+
+# -- search ---------------------------------------------------------------------------------------------------
+@main.command("search")
+@click.argument("query", required=False, default="")
+@db_option
+@click.option("--source", default=None, help="Only articles from this source (outlet or file).")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Published on or after.")
+@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD", help="Published on or before.")
+@click.option(
+    "--actor", default=None, help="Only articles mentioning this actor (registry id or entity name)."
+)
+@click.option(
+    "--event-type", default=None, help="Only articles with an event of this PLOVER type (e.g. CONSULT)."
+)
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--offset", default=0, type=click.IntRange(0, None))
+@click.option(
+    "--syntax",
+    type=click.Choice(["auto", "fts", "plain"]),
+    default="auto",
+    show_default=True,
+    help="auto: SQLite FTS5 syntax when the query uses operators, else all words required.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True
+)
+def search_cmd(query, db, source, date_from, date_to, actor, event_type, limit, offset, syntax, fmt):
+    """Full-text search (best matches first). Arabic spelling variants meet (أ/ا/إ, ى/ي, ة/ه, harakat) and
+    words with proclitics are found by their stem (الصين finds والصين, بالصين).
+
+    \b
+    Examples:
+      marsad search الصين --from 2018-03-01 --to 2018-03-10
+      marsad search '"وزير الخارجية" AND روسيا'
+      marsad search --source BBC -n 5          (no query: newest first)
+    """
+    from marsad.store.search import count
+
+    with _open(db) as st:
+        filters = {
+            "source": source,
+            "date_from": date_from,
+            "date_to": date_to,
+            "actor": actor,
+            "event_type": event_type,
+        }
+        hits = st.search(query, limit=limit, offset=offset, syntax=syntax, **filters)
+        total = count(st.conn, query, syntax=syntax, **filters)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"total": total, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2)
+        )
+        return
+    if fmt == "jsonl":
+        for h in hits:
+            click.echo(json.dumps(h.to_dict(), ensure_ascii=False))
+        return
+    for h in hits:
+        click.echo(f"{h.id}  {h.published or '----------'}  {h.source}  {h.title or '(no title)'}")
+        if h.snippet:
+            click.echo(f"    {h.snippet}")
+    click.echo(f"{len(hits)} of {total} shown", err=True)
+
+
+# -- show -----------------------------------------------------------------------------------------------------
+@main.command("show")
+@click.argument("article_id")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--raw", is_flag=True, help="Print the raw input the article was read from (HTML page, WARC record)."
+)
+def show_cmd(article_id, db, fmt, raw):
+    """Show one stored article (ARTICLE_ID, or a unique prefix of at least 6 characters): metadata, body,
+    entities, quotes, events, and its copies and story when the dedup module is installed."""
+    from marsad.cli.process import render_text
+
+    with _open(db) as st:
+        art = st.get(article_id)
+        related = _describe(st, art.id)
+    if raw:
+        from marsad.readers.html import load_raw
+
+        data = load_raw(art)
+        sys.stdout.buffer.write(data)
+        return
+    if fmt == "json":
+        d = art.to_dict()
+        if related is not None:
+            d["related"] = related
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+        return
+    out = render_text(art)
+    if art.url:
+        out = out.replace("\n", f"\nurl: {art.url}\n", 1)
+    click.echo(out.rstrip("\n"))
+    if related:
+        click.echo("\nrelated:")
+        for k, v in related.items():
+            click.echo(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+
+
+def _describe(st, article_id: str) -> dict[str, Any] | None:  # noqa: ANN001
+    try:
+        from marsad.dedup import describe  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return dict(describe(st.conn, article_id))
+
+
+# -- stats ----------------------------------------------------------------------------------------------------
+@main.command("stats")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats_cmd(db, fmt):
+    """Counts in the database: articles, date range, sources, entities, quotes, events, rejects."""
+    with _open(db) as st:
+        s = st.stats()
+    if fmt == "json":
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"database   {s['path']} (schema v{s['schema_version']}, {s['bytes'] / 1e6:.1f} MB)")
+    click.echo(
+        f"articles   {s['articles']}   published {s['published_from'] or '?'} .. {s['published_to'] or '?'}"
+    )
+    click.echo(f"entities   {s['entities']}   quotes {s['quotes']}   events {s['events']}")
+    click.echo(
+        f"rejects    {s['rejects']}"
+        + (f"   ({', '.join(f'{k} {v}' for k, v in s['rejects_by'].items())})" if s["rejects_by"] else "")
+    )
+    if s["sources"]:
+        click.echo("sources    " + ", ".join(f"{k or '(none)'} {v}" for k, v in s["sources"].items()))
+    if s["hooks"]:
+        click.echo("hooks      " + ", ".join(s["hooks"]))
+
+
+# -- rejects --------------------------------------------------------------------------------------------------
+@main.command("rejects")
+@db_option
+@click.option(
+    "--stage", default=None, help="Only rejections from this stage (read, clean, entities, store ...)."
+)
+@click.option("--code", default=None, help="Only this code (e.g. E_NO_ARTICLE).")
+@click.option("--limit", "-n", default=50, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--offset", default=0, type=click.IntRange(0, None))
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option(
+    "--with-raw", is_flag=True, help="Include the raw input (jsonl: as text when it was text, else base64)."
+)
+def rejects_cmd(db, stage, code, limit, offset, fmt, with_raw):
+    """List refused inputs with stage, code, reason and where they came from; the raw input is kept."""
+    import base64
+
+    with _open(db) as st:
+        rows = st.rejects(stage=stage, code=code, limit=limit, offset=offset, with_raw=with_raw)
+    for r in rows:
+        if fmt == "jsonl":
+            if with_raw and isinstance(r.get("raw"), bytes):
+                r["raw"] = base64.b64encode(r["raw"]).decode("ascii")
+                r["raw_encoding"] = "base64"
+            click.echo(json.dumps(r, ensure_ascii=False, default=str))
+        else:
+            where = r["source"] or r["raw_pointer"] or "?"
+            click.echo(
+                f"{r['id']:>6}  {r['stage']}/{r['code']}  {where}\n        {r['reason']}"
+                + (f"  [{r['raw_bytes']} raw bytes kept]" if r["raw_bytes"] else "")
+            )
+    if fmt == "text":
+        click.echo(f"{len(rows)} shown", err=True)
+
+
+# -- export ---------------------------------------------------------------------------------------------------
+@main.command("export")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet", "gdelt", "plover"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: full records; parquet: one row per article; gdelt: TSV event rows; plover: JSONL events.",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Output file (- for stdout; parquet needs a file).",
+)
+@click.option("--source", default=None, help="Only articles from this source.")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD")
+@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD")
+def export_cmd(db, fmt, output, source, date_from, date_to):
+    """Write stored articles (or their events) out for other tools."""
+    from marsad.errors import ConfigError
+    from marsad.store import export as ex
+
+    with _open(db) as st:
+        arts = st.iter_articles(source=source, date_from=date_from, date_to=date_to)
+        if fmt == "parquet":
+            if output == "-":
+                raise ConfigError("parquet export needs --output FILE", code="E204")
+            n = ex.write_parquet(arts, output)
+        else:
+            if fmt in ("gdelt", "plover"):
+                ex._events_export()  # fail with a clear message before opening the output
+            writer = {"jsonl": ex.write_jsonl, "gdelt": ex.write_gdelt, "plover": ex.write_plover}[fmt]
+            if output == "-":
+                n = writer(arts, sys.stdout)
+            else:
+                with open(output, "w", encoding="utf-8", newline="") as f:
+                    n = writer(arts, f)
+    unit = "events" if fmt in ("gdelt", "plover") else "articles"
+    click.echo(f"exported {n} {unit} as {fmt}" + (f" to {output}" if output != "-" else ""), err=True)

@@ -1,0 +1,511 @@
+"""The SQLite store: one file, WAL mode, one transaction per batch, idempotent by content-hash id.
+
+Every article is kept whole (``Article.to_dict()`` JSON, zlib-compressed) so :meth:`Store.get` restores the same
+record, plus query tables (``articles``, ``articles_fts``, ``entities``, ``quotes``, ``events``, ``rejects``) that
+the CLI, the HTTP API and hooks read with plain SQL. A crash mid-ingest loses at most the open batch: re-running
+the same ingest skips what is stored (before running the pipeline on it) and stores the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from marsad.data import Article, Rejection
+from marsad.errors import InputError
+from marsad.store import schema
+from marsad.store.hooks import StoreHook, load_default_hooks
+from marsad.store.index import index_fields
+
+MAX_RAW = 1024 * 1024  # bytes of a rejected input kept inline; beyond that a prefix and a pointer
+DEFAULT_BATCH = 200
+
+
+@dataclass
+class IngestSummary:
+    """``read == stored + duplicate + rejected`` always holds."""
+
+    read: int = 0
+    stored: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    rejected_by: Counter[str] = field(default_factory=Counter)  # "stage/code" -> n
+
+    def __add__(self, other: IngestSummary) -> IngestSummary:
+        return IngestSummary(
+            self.read + other.read, self.stored + other.stored, self.duplicate + other.duplicate,
+            self.rejected + other.rejected, self.rejected_by + other.rejected_by,
+        )  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "duplicate": self.duplicate,
+            "rejected": self.rejected,
+            "rejected_by": dict(self.rejected_by),
+        }
+
+
+def default_db_path() -> str:
+    return os.environ.get("MARSAD_DB") or "marsad.db"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def pack_record(article: Article) -> bytes:
+    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False, default=str).encode("utf-8"), 6)
+
+
+def unpack_record(blob: bytes) -> dict[str, Any]:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+class Store:
+    """``Store(path)`` opens (or creates) a marsad database. Use as a context manager or call :meth:`close`.
+
+    ``hooks=None`` loads the default hooks (dedup, when installed); pass ``hooks=[]`` for none.
+    ``create=False`` refuses a missing file instead of creating it (read-only commands use this).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        hooks: Sequence[StoreHook] | None = None,
+        create: bool = True,
+        readonly: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and (not create or readonly):
+            raise InputError(
+                f"no database at {self.path} (create one with: marsad ingest PATH --db {self.path})",
+                code="E_NO_DB",
+            )
+        if self.path.exists() and self.path.is_dir():
+            raise InputError(f"{self.path} is a directory, not a database file", code="E_NO_DB")
+        if create and not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+        # autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT), one per batch
+        self.conn = sqlite3.connect(
+            uri, uri=readonly, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        self.conn.row_factory = sqlite3.Row
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")  # durable across process crashes in WAL mode
+                schema.migrate(self.conn)
+            elif schema.current_version(self.conn) == 0:
+                raise InputError(f"{self.path} is not a marsad database", code="E_NO_DB")
+        except sqlite3.DatabaseError as e:
+            self.conn.close()
+            raise InputError(f"{self.path} is not a marsad database ({e})", code="E_NO_DB") from e
+        self.hooks: list[StoreHook] = list(load_default_hooks() if hooks is None else hooks)
+        if not readonly:
+            for h in self.hooks:
+                h.migrate(self.conn)
+
+    # -- life cycle ------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return schema.current_version(self.conn)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    def contains(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add(self, items: Iterable[Article | Rejection], *, batch_size: int = DEFAULT_BATCH) -> IngestSummary:
+        """Store articles and rejections, ``batch_size`` per transaction. Articles whose id is already stored
+        count as duplicates and change nothing."""
+        total = IngestSummary()
+        batch: list[Article | Rejection] = []
+        for it in items:
+            batch.append(it)
+            if len(batch) >= batch_size:
+                total += self._write_batch(batch)
+                batch = []
+        if batch:
+            total += self._write_batch(batch)
+        return total
+
+    def ingest(
+        self,
+        items: Iterable[Article | Rejection],
+        *,
+        pipeline: Any = None,
+        batch_size: int = DEFAULT_BATCH,
+        progress: Callable[[IngestSummary], None] | None = None,
+    ) -> IngestSummary:
+        """Run ``pipeline`` (a :class:`marsad.pipeline.Pipeline`, or None) over reader output and store it.
+
+        An article whose reader id is already stored is counted as a duplicate *before* the pipeline runs, which
+        is what makes an interrupted ingest cheap to resume."""
+        total = IngestSummary()
+        batch: list[Article | Rejection] = []
+        skipped = IngestSummary()
+        for it in items:
+            if isinstance(it, Article) and self.contains(it.id):
+                skipped.read += 1
+                skipped.duplicate += 1
+            else:
+                batch.append(pipeline.process(it) if pipeline is not None and isinstance(it, Article) else it)
+            if len(batch) >= batch_size or skipped.read >= batch_size:
+                total += self._write_batch(batch) + skipped
+                batch, skipped = [], IngestSummary()
+                if progress:
+                    progress(total)
+        total += self._write_batch(batch) + skipped
+        if progress:
+            progress(total)
+        return total
+
+    def _write_batch(self, batch: Sequence[Article | Rejection]) -> IngestSummary:
+        s = IngestSummary()
+        if not batch:
+            return s
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for it in batch:
+                s.read += 1
+                if isinstance(it, Rejection):
+                    self._insert_reject(it)
+                    s.rejected += 1
+                    s.rejected_by[f"{it.stage}/{it.code}"] += 1
+                    continue
+                outcome = self._insert_article(it)
+                if outcome is None:
+                    s.stored += 1
+                elif outcome == "duplicate":
+                    s.duplicate += 1
+                else:
+                    s.rejected += 1
+                    s.rejected_by[f"store/{outcome.code}"] += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return s
+
+    def _insert_article(self, article: Article) -> str | Rejection | None:
+        """Insert one article and its analysis rows; None when stored, "duplicate", or the Rejection kept
+        when a hook failed on it (its rows are rolled back, the batch goes on)."""
+        conn = self.conn
+        conn.execute("SAVEPOINT art")
+        try:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO articles(id, content_hash, source, url, title, published, published_time, "
+                "body, n_chars, ingested_at, record, n_entities, n_quotes, n_events) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.id,
+                    article.content_hash,
+                    article.source or "",
+                    article.url,
+                    article.title,
+                    article.published,
+                    article.published_time,
+                    article.body,
+                    len(article.text),
+                    _now(),
+                    pack_record(article),
+                    len(article.entities),
+                    len(article.quotes),
+                    len(article.events),
+                ),
+            )
+            if cur.rowcount == 0:
+                conn.execute("RELEASE art")
+                return "duplicate"
+            rowid = cur.lastrowid
+            t, b, stems = index_fields(article.title, article.body or article.text)
+            conn.execute(
+                "INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)", (rowid, t, b, stems)
+            )
+            self._insert_analysis(article)
+            for h in self.hooks:
+                h.on_insert(conn, article)
+            conn.execute("RELEASE art")
+            return None
+        except sqlite3.OperationalError:
+            raise  # disk full, locked ...: not the article's fault, abort the batch
+        except (
+            Exception
+        ) as e:  # a hook or a malformed layer: keep the article as a rejection, not a lost batch
+            conn.execute("ROLLBACK TO art")
+            conn.execute("RELEASE art")
+            rej = Rejection(
+                "store", "E_STORE", f"{type(e).__name__}: {e}", article.source, article.text, article.id
+            )
+            self._insert_reject(rej)
+            return rej
+
+    def _insert_analysis(self, article: Article) -> None:
+        conn, aid = self.conn, article.id
+        by_id = {e.id: e for e in article.entities}
+        if article.entities:
+            conn.executemany(
+                "INSERT OR REPLACE INTO entities(article_id, entity_id, actor_id, name, type, country, sector, "
+                "n_mentions) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (aid, e.id, e.actor_id, e.name, e.type, e.country, e.sector, len(e.mentions))
+                    for e in article.entities
+                ],
+            )
+
+        def actors(ids: Iterable[str]) -> str:
+            return _j([by_id[i].actor_id if i in by_id else None for i in ids])
+
+        def names(ids: Iterable[str]) -> str:
+            return _j([by_id[i].name if i in by_id else None for i in ids])
+
+        def countries(ids: Iterable[str]) -> str:
+            return _j([by_id[i].country if i in by_id else None for i in ids])
+
+        text = article.text
+        if article.quotes:
+            conn.executemany(
+                "INSERT OR REPLACE INTO quotes(article_id, quote_id, kind, speaker_ids, speaker_actors, "
+                'speaker_names, text, start, "end", cue) VALUES (?,?,?,?,?,?,?,?,?,?)',
+                [
+                    (
+                        aid,
+                        q.id,
+                        q.kind,
+                        _j(list(q.speaker)),
+                        actors(q.speaker),
+                        names(q.speaker),
+                        q.content.slice(text),
+                        q.content.start,
+                        q.content.end,
+                        q.cue.slice(text) if q.cue else None,
+                    )
+                    for q in article.quotes
+                ],
+            )
+        if article.events:
+            conn.executemany(
+                "INSERT OR REPLACE INTO events(article_id, event_id, type, source_ids, target_ids, source_actors, "
+                "target_actors, source_countries, target_countries, date, mode, negated, modality, symmetric, "
+                "quad_class, goldstein, cameo, confidence, evidence_start, evidence_end, evidence_text) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        aid,
+                        ev.id,
+                        ev.type,
+                        _j(list(ev.source)),
+                        _j(list(ev.target)),
+                        actors(ev.source),
+                        actors(ev.target),
+                        countries(ev.source),
+                        countries(ev.target),
+                        ev.date,
+                        ev.mode,
+                        int(ev.negated),
+                        ev.modality,
+                        int(ev.symmetric),
+                        ev.quad_class,
+                        ev.goldstein,
+                        ev.cameo,
+                        ev.confidence,
+                        ev.evidence.start,
+                        ev.evidence.end,
+                        ev.evidence.slice(text),
+                    )
+                    for ev in article.events
+                ],
+            )
+
+    def _insert_reject(self, rej: Rejection) -> None:
+        raw = rej.raw
+        is_text = isinstance(raw, str)
+        blob: bytes | None = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+        pointer = rej.attrs.get("pointer") or rej.attrs.get("path")
+        if blob is not None and len(blob) > MAX_RAW:
+            blob = blob[:MAX_RAW]
+            pointer = pointer or rej.source
+        h = hashlib.blake2b(digest_size=16)
+        for part in (rej.stage, rej.code, rej.source, rej.id or ""):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\x1f")
+        h.update(blob or b"")
+        self.conn.execute(
+            "INSERT OR IGNORE INTO rejects(key, stage, code, reason, source, article_id, raw, raw_is_text, "
+            "raw_pointer, attrs, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                h.hexdigest(),
+                rej.stage,
+                rej.code,
+                rej.reason,
+                rej.source or "",
+                rej.id,
+                blob,
+                int(is_text),
+                str(pointer) if pointer else None,
+                json.dumps(dict(rej.attrs), ensure_ascii=False, default=str),
+                _now(),
+            ),
+        )
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def get(self, article_id: str) -> Article:
+        """The stored record; an unknown id raises InputError. A unique id prefix (≥ 6 characters) works too."""
+        row = self.conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None and len(article_id) >= 6:
+            rows = self.conn.execute(
+                "SELECT record FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                (article_id, article_id + "\uffff"),
+            ).fetchall()
+            if len(rows) == 1:
+                row = rows[0]
+            elif len(rows) > 1:
+                raise InputError(f"id prefix {article_id!r} is ambiguous", code="E_AMBIGUOUS")
+        if row is None:
+            raise InputError(f"no article with id {article_id!r} in {self.path}", code="E_NOT_FOUND")
+        return Article.from_dict(unpack_record(row["record"]))
+
+    def iter_articles(
+        self,
+        *,
+        source: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> Iterator[Article]:
+        """Stored articles in insertion order, optionally filtered."""
+        where, args = _filters(source=source, date_from=date_from, date_to=date_to)
+        if ids is not None:
+            for i in ids:
+                yield self.get(i)
+            return
+        sql = "SELECT a.rowid AS r, a.record FROM articles a WHERE " + " AND ".join([*where, "a.rowid > ?"])
+        last = 0
+        # page by rowid so a long export does not hold one read transaction open on a growing WAL
+        while True:
+            page = self.conn.execute(sql + " ORDER BY a.rowid LIMIT 500", (*args, last)).fetchall()
+            if not page:
+                return
+            for row in page:
+                yield Article.from_dict(unpack_record(row["record"]))
+            last = page[-1]["r"]
+
+    def search(self, query: str = "", **kw: Any) -> list[Any]:
+        """Full-text search; see :func:`marsad.store.search.search` for the options."""
+        from marsad.store.search import search
+
+        return search(self.conn, query, **kw)
+
+    def rejects(
+        self,
+        *,
+        stage: str | None = None,
+        code: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        with_raw: bool = False,
+    ) -> list[dict[str, Any]]:
+        where, args = [], []
+        if stage:
+            where.append("stage = ?")
+            args.append(stage)
+        if code:
+            where.append("code = ?")
+            args.append(code)
+        cols = "id, stage, code, reason, source, article_id, raw_is_text, raw_pointer, attrs, created_at, length(raw) AS raw_bytes"
+        if with_raw:
+            cols += ", raw"
+        sql = f"SELECT {cols} FROM rejects" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.conn.execute(sql + " ORDER BY id LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["attrs"] = json.loads(d["attrs"] or "{}")
+            if with_raw and d.get("raw") is not None and d["raw_is_text"]:
+                d["raw"] = bytes(d["raw"]).decode("utf-8", "replace")
+            out.append(d)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        first, last = c.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return {
+            "path": str(self.path),
+            "schema_version": self.version,
+            "articles": one("SELECT count(*) FROM articles"),
+            "published_from": first,
+            "published_to": last,
+            "sources": {
+                r[0]: r[1]
+                for r in c.execute(
+                    "SELECT source, count(*) n FROM articles GROUP BY source ORDER BY n DESC, source LIMIT 20"
+                )
+            },
+            "entities": one("SELECT count(*) FROM entities"),
+            "quotes": one("SELECT count(*) FROM quotes"),
+            "events": one("SELECT count(*) FROM events"),
+            "rejects": one("SELECT count(*) FROM rejects"),
+            "rejects_by": {
+                f"{r[0]}/{r[1]}": r[2]
+                for r in c.execute(
+                    "SELECT stage, code, count(*) n FROM rejects GROUP BY stage, code ORDER BY n DESC"
+                )
+            },
+            "hooks": [h.name for h in self.hooks],
+            "bytes": self.path.stat().st_size if self.path.exists() else 0,
+        }
+
+
+def _j(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _filters(
+    *,
+    source: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    actor: str | None = None,
+    event_type: str | None = None,
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if source:
+        where.append("a.source = ?")
+        args.append(source)
+    if date_from:
+        where.append("a.published >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("a.published <= ?")
+        args.append(date_to)
+    if actor:
+        where.append("a.id IN (SELECT article_id FROM entities WHERE actor_id = ? OR name = ?)")
+        args += [actor, actor]
+    if event_type:
+        where.append("a.id IN (SELECT article_id FROM events WHERE type = ?)")
+        args.append(event_type.upper())
+    return where, args

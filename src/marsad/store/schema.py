@@ -1,0 +1,168 @@
+"""The store's schema as numbered migrations. Each applied migration is recorded in ``migrations`` (version,
+name, applied_at), so opening an older database applies only what it lacks, in order, each in a transaction.
+
+Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+V1_CORE = """
+CREATE TABLE IF NOT EXISTS articles (
+    rowid          INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
+    content_hash   TEXT NOT NULL,
+    source         TEXT NOT NULL DEFAULT '',
+    url            TEXT,
+    title          TEXT,
+    published      TEXT,            -- YYYY-MM-DD
+    published_time TEXT,            -- HH:MM
+    body           TEXT NOT NULL DEFAULT '',
+    n_chars        INTEGER NOT NULL DEFAULT 0,
+    ingested_at    TEXT NOT NULL,
+    record         BLOB NOT NULL    -- zlib(Article.to_dict() as JSON): the full record, restored by Store.get
+);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source, published);
+
+-- Contentless FTS5: the index holds normalised title/body and clitic-stripped stems, not a second copy of the text.
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, stems, content='', tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,  -- hash of stage/code/source/raw: the same refusal is kept once
+    stage       TEXT NOT NULL,
+    code        TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    source      TEXT NOT NULL DEFAULT '',
+    article_id  TEXT,
+    raw         BLOB,                  -- raw input (bytes as read; text as UTF-8), or its first MAX_RAW bytes
+    raw_is_text INTEGER NOT NULL DEFAULT 0,
+    raw_pointer TEXT,                  -- where the whole input is, when raw is absent or cut
+    attrs       TEXT NOT NULL DEFAULT '{}',
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rejects_stage ON rejects(stage, code);
+"""
+
+V2_ANALYSIS = """
+CREATE TABLE IF NOT EXISTS entities (
+    article_id  TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    actor_id    TEXT,
+    name        TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    country     TEXT,
+    sector      TEXT,
+    n_mentions  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entities_actor ON entities(actor_id);
+CREATE INDEX IF NOT EXISTS entities_name ON entities(name);
+CREATE INDEX IF NOT EXISTS entities_country ON entities(country);
+
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id       TEXT NOT NULL,
+    quote_id         TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    speaker_ids      TEXT NOT NULL DEFAULT '[]',  -- JSON list of entity ids
+    speaker_actors   TEXT NOT NULL DEFAULT '[]',  -- JSON list of actor ids (null where the entity has none)
+    speaker_names    TEXT NOT NULL DEFAULT '[]',
+    text             TEXT NOT NULL,
+    start            INTEGER NOT NULL,
+    "end"            INTEGER NOT NULL,
+    cue              TEXT,
+    PRIMARY KEY (article_id, quote_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS events (
+    article_id        TEXT NOT NULL,
+    event_id          TEXT NOT NULL,
+    type              TEXT NOT NULL,
+    source_ids        TEXT NOT NULL DEFAULT '[]',
+    target_ids        TEXT NOT NULL DEFAULT '[]',
+    source_actors     TEXT NOT NULL DEFAULT '[]',
+    target_actors     TEXT NOT NULL DEFAULT '[]',
+    source_countries  TEXT NOT NULL DEFAULT '[]',
+    target_countries  TEXT NOT NULL DEFAULT '[]',
+    date              TEXT,
+    mode              TEXT,
+    negated           INTEGER NOT NULL DEFAULT 0,
+    modality          TEXT,
+    symmetric         INTEGER NOT NULL DEFAULT 0,
+    quad_class        INTEGER,
+    goldstein         REAL,
+    cameo             TEXT,
+    confidence        REAL,
+    evidence_start    INTEGER,
+    evidence_end      INTEGER,
+    evidence_text     TEXT,
+    PRIMARY KEY (article_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_type ON events(type, date);
+CREATE INDEX IF NOT EXISTS events_date ON events(date);
+"""
+
+V3_COUNTS = """
+ALTER TABLE articles ADD COLUMN n_entities INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN n_quotes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN n_events INTEGER NOT NULL DEFAULT 0;
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def run(conn: sqlite3.Connection) -> None:
+        for stmt in sql.split(";\n"):
+            if stmt.strip():
+                conn.execute(stmt)
+
+    return run
+
+
+# (version, name, apply). apply runs inside the migration's transaction.
+MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
+    (1, "core: articles, fts, rejects", _script(V1_CORE)),
+    (2, "analysis: entities, quotes, events", _script(V2_ANALYSIS)),
+    (3, "article counters", _script(V3_COUNTS)),
+)
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT max(version) FROM migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, *, upto: int | None = None) -> list[int]:
+    """Apply pending migrations (each in its own transaction) and return the versions applied."""
+    applied = []
+    have = current_version(conn)
+    for version, name, apply in MIGRATIONS:
+        if version <= have or (upto is not None and version > upto):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have migrated while we waited for the write lock
+            if conn.execute("SELECT 1 FROM migrations WHERE version = ?", (version,)).fetchone():
+                conn.execute("COMMIT")
+                continue
+            apply(conn)
+            conn.execute(
+                "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
