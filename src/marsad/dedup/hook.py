@@ -1,0 +1,391 @@
+"""The dedup store hook: near-duplicates, wire originals and stories, kept incrementally in the store's SQLite file.
+
+Every stored article is compared with the stored articles that could match it, found through two indexes kept as
+tables (so they survive restarts and commit or roll back with the article itself):
+
+* ``dedup_lsh``: MinHash LSH band keys of its word 3-gram shingles (near-duplicates at any distance in time);
+* ``dedup_terms``: its heaviest content terms with the publication day (same-story candidates, and copies embedded
+  in longer round-ups, within ``WINDOW_DAYS``).
+
+Each candidate pair is then scored from the stored features alone (exact shingle Jaccard and containment, TF-IDF
+cosine with fixed IDF, title cosine). Whether two articles are linked depends only on the two articles, never on
+what was stored before, and groups are connected components with canonical ids (the earliest member) — so
+ingesting the same articles in any order, or twice, gives the same groups. That is the design rule here: no greedy
+"assign to the first cluster that matches", no weights that drift with the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from marsad.data import Article, content_hash
+from marsad.dedup import minhash
+from marsad.dedup.text import (
+    containment,
+    cosine,
+    sample32,
+    shingle_hashes,
+    term_key,
+    term_weights,
+    top_terms,
+    words,
+)
+from marsad.dedup.wire import agency_of_source, credited_agency
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision rule for a pair (a, b); chosen by cross-validation on ../shared/data/pairs (see docs/dedup.md)."""
+
+    dup_containment: float = 0.35  # share of the smaller text's 3-grams found in the other
+    dup_cosine: float = 0.45  # ... and content-term cosine at least this (templates share phrasing, not content)
+    story_cosine: float = 0.45  # same story: content-term cosine within the time window
+    story_cosine_titled: float = 0.30  # ... or a weaker cosine when the titles agree
+    story_title: float = 0.50
+    window_days: int = 2
+
+
+DEFAULT = Thresholds()
+MIN_WORDS = 8  # fewer words than this: nothing to compare (empty or caption-only pages are never linked)
+TOP_TERMS = 16  # terms per article in the story posting table
+MIN_SHARED_TERMS = 2  # candidate when two articles share this many of their top terms
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dedup_docs (
+    article_id   TEXT PRIMARY KEY,
+    source       TEXT NOT NULL DEFAULT '',
+    published    TEXT,
+    day          INTEGER,              -- date.toordinal() of published; NULL when unknown
+    rank_key     TEXT NOT NULL,        -- order for choosing an original: agency item first, then earliest
+    agency       TEXT,                 -- wire agency code (own feed or credit in the text)
+    agency_own   INTEGER NOT NULL DEFAULT 0,
+    title        TEXT,
+    n_words      INTEGER NOT NULL,
+    shingles     BLOB NOT NULL,        -- sorted unique uint32 hashes of word 3-grams
+    terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised
+    title_terms  TEXT NOT NULL,
+    dup_group    TEXT NOT NULL,        -- article id of the group's original (itself when not a copy)
+    story        TEXT NOT NULL         -- story id
+);
+CREATE INDEX IF NOT EXISTS dedup_docs_dup ON dedup_docs(dup_group);
+CREATE INDEX IF NOT EXISTS dedup_docs_story ON dedup_docs(story);
+CREATE TABLE IF NOT EXISTS dedup_lsh (
+    key        INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_terms (
+    term       INTEGER NOT NULL,
+    day        INTEGER,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (term, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_links (
+    a           TEXT NOT NULL,         -- a < b
+    b           TEXT NOT NULL,
+    kind        TEXT NOT NULL,         -- dup | story
+    jaccard     REAL NOT NULL,
+    containment REAL NOT NULL,
+    cosine      REAL NOT NULL,
+    title_sim   REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_links_b ON dedup_links(b);
+CREATE TABLE IF NOT EXISTS stories (
+    id          TEXT PRIMARY KEY,
+    title       TEXT,
+    first_published TEXT,
+    last_published  TEXT,
+    n_articles  INTEGER NOT NULL,
+    n_sources   INTEGER NOT NULL,
+    sources     TEXT NOT NULL          -- JSON list
+);
+CREATE TABLE IF NOT EXISTS dedup_events (
+    article_id TEXT NOT NULL,
+    key        TEXT NOT NULL,          -- type|sources|targets|date: the same event told by several articles
+    type       TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    target     TEXT NOT NULL,
+    date       TEXT,
+    PRIMARY KEY (article_id, key)
+) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS article_story AS SELECT article_id, story AS story_id FROM dedup_docs;
+CREATE VIEW IF NOT EXISTS duplicates AS
+    SELECT a, b, jaccard, containment, cosine FROM dedup_links WHERE kind = 'dup';
+"""
+
+
+@dataclass
+class Features:
+    """What is stored per article and compared per pair."""
+
+    article_id: str
+    source: str
+    published: str | None
+    day: int | None
+    rank_key: str
+    agency: str | None
+    agency_own: bool
+    title: str | None
+    n_words: int
+    shingles: np.ndarray  # uint32
+    terms: dict[str, float]
+    title_terms: dict[str, float]
+    band_keys: list[int]
+    top: list[str]
+
+
+def _day(published: str | None) -> int | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def features(article: Article) -> Features:
+    text = article.body or article.text
+    ws = words(text)
+    own = agency_of_source(article.source, article.url)
+    cred = own or credited_agency(article.text)
+    if len(ws) < MIN_WORDS:
+        sh64 = np.zeros(0, dtype=np.uint64)
+        terms: dict[str, float] = {}
+        keys: list[int] = []
+    else:
+        sh64 = shingle_hashes(ws)
+        terms = term_weights(ws)
+        keys = minhash.band_keys(minhash.signature(sh64))
+    # Rank for the original of a copy group: the agency's own item, then an item crediting an agency, then the
+    # earliest; the id breaks ties, so the choice never depends on ingest order.
+    tier = 0 if own else (1 if cred else 2)
+    rank = f"{tier}|{article.published or '9999-99-99'}|{article.published_time or '99:99'}|{article.id}"
+    return Features(
+        article_id=article.id, source=article.source or "", published=article.published,
+        day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
+        title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
+        title_terms=term_weights(words(article.title or "")), band_keys=keys, top=top_terms(terms, TOP_TERMS),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PairScore:
+    jaccard: float
+    containment: float
+    cosine: float
+    title: float
+    within_window: bool
+
+    def is_dup(self, th: Thresholds = DEFAULT) -> bool:
+        return self.containment >= th.dup_containment and self.cosine >= th.dup_cosine
+
+    def is_story(self, th: Thresholds = DEFAULT) -> bool:
+        if self.is_dup(th):
+            return True
+        if not self.within_window:
+            return False
+        return self.cosine >= th.story_cosine or (
+            self.cosine >= th.story_cosine_titled and self.title >= th.story_title
+        )
+
+
+def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
+    j, c = containment(a.shingles, b.shingles)
+    within = a.day is None or b.day is None or abs(a.day - b.day) <= th.window_days
+    return PairScore(j, c, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within)
+
+
+class DedupHook:
+    """Store hook (see :mod:`marsad.store.hooks`): ``migrate`` creates the tables, ``on_insert`` indexes, links
+    and regroups one new article inside the store's transaction."""
+
+    name = "dedup"
+
+    def __init__(self, thresholds: Thresholds = DEFAULT) -> None:
+        self.th = thresholds
+
+    def migrate(self, conn: sqlite3.Connection) -> None:
+        conn.executescript(SCHEMA) if not conn.in_transaction else _execute_script(conn, SCHEMA)
+
+    def on_insert(self, conn: sqlite3.Connection, article: Article) -> None:
+        if conn.execute("SELECT 1 FROM dedup_docs WHERE article_id = ?", (article.id,)).fetchone():
+            return  # idempotent: an article already indexed changes nothing
+        f = features(article)
+        links = [(cid, s) for cid, s in self._scored_candidates(conn, f) if s.is_story(self.th)]
+        conn.execute(
+            "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
+            " shingles, terms, title_terms, dup_group, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
+             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, ""),
+        )  # fmt: skip
+        conn.executemany("INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
+                         [(k, f.article_id) for k in f.band_keys])
+        conn.executemany("INSERT OR IGNORE INTO dedup_terms(term, day, article_id) VALUES (?,?,?)",
+                         [(term_key(t), f.day, f.article_id) for t in f.top])
+        for cid, s in links:
+            a, b = sorted((f.article_id, cid))
+            conn.execute(
+                "INSERT OR REPLACE INTO dedup_links(a, b, kind, jaccard, containment, cosine, title_sim) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (a, b, "dup" if s.is_dup(self.th) else "story", round(s.jaccard, 4), round(s.containment, 4),
+                 round(s.cosine, 4), round(s.title, 4)),
+            )  # fmt: skip
+        _store_events(conn, article)
+        dup_ids = [cid for cid, s in links if s.is_dup(self.th)]
+        _regroup_dups(conn, f.article_id, dup_ids)
+        _regroup_story(conn, f.article_id, [cid for cid, _ in links])
+
+    # -- candidates ------------------------------------------------------------------------------------------
+    def _scored_candidates(self, conn: sqlite3.Connection, f: Features) -> Iterable[tuple[str, PairScore]]:
+        if not f.band_keys:
+            return []
+        cands: set[str] = set()
+        for chunk in _chunks(f.band_keys, 500):
+            q = f"SELECT article_id FROM dedup_lsh WHERE key IN ({','.join('?' * len(chunk))})"
+            cands.update(r[0] for r in conn.execute(q, chunk))
+        if f.top:
+            keys = [term_key(t) for t in f.top]
+            q = f"SELECT article_id FROM dedup_terms WHERE term IN ({','.join('?' * len(keys))})"
+            args: list[object] = list(keys)
+            if f.day is not None:
+                q += " AND (day IS NULL OR day BETWEEN ? AND ?)"
+                args += [f.day - self.th.window_days, f.day + self.th.window_days]
+            q += " GROUP BY article_id HAVING COUNT(*) >= ?"
+            args.append(MIN_SHARED_TERMS)
+            cands.update(r[0] for r in conn.execute(q, args))
+        cands.discard(f.article_id)
+        out = []
+        for cid in sorted(cands):
+            other = load_features(conn, cid)
+            if other is not None:
+                out.append((cid, score(f, other, self.th)))
+        return out
+
+
+def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
+    r = conn.execute(
+        "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms "
+        "FROM dedup_docs WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if r is None:
+        return None
+    return Features(
+        article_id=article_id, source=r[0], published=r[1], day=r[2], rank_key=r[3], agency=r[4],
+        agency_own=bool(r[5]), title=r[6], n_words=r[7], shingles=np.frombuffer(r[8], dtype=np.uint32),
+        terms=json.loads(r[9]), title_terms=json.loads(r[10]), band_keys=[], top=[],
+    )  # fmt: skip
+
+
+# -- groups ----------------------------------------------------------------------------------------------------
+
+
+def _regroup_dups(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) -> None:
+    if not linked:
+        return
+    groups = {new_id} | _column_values(conn, "dup_group", linked)
+    members = _members(conn, "dup_group", groups) | {new_id}
+    original = _earliest(conn, members)
+    _set(conn, "dup_group", original, members)
+
+
+def _regroup_story(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) -> None:
+    old = _column_values(conn, "story", linked)
+    members = _members(conn, "story", old) | {new_id}
+    story = "st-" + content_hash("story", _earliest(conn, members), length=12)
+    _set(conn, "story", story, members)
+    for sid in old - {story}:
+        conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
+    refresh_story(conn, story)
+
+
+def _column_values(conn: sqlite3.Connection, col: str, ids: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(list(ids), 500):
+        q = f"SELECT DISTINCT {col} FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        out.update(r[0] for r in conn.execute(q, chunk))
+    return out
+
+
+def _members(conn: sqlite3.Connection, col: str, group_ids: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(list(group_ids), 500):
+        q = f"SELECT article_id FROM dedup_docs WHERE {col} IN ({','.join('?' * len(chunk))})"
+        out.update(r[0] for r in conn.execute(q, chunk))
+    return out
+
+
+def _earliest(conn: sqlite3.Connection, members: Iterable[str]) -> str:
+    best: tuple[str, str] | None = None
+    for chunk in _chunks(sorted(members), 500):
+        q = f"SELECT rank_key, article_id FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        for r in conn.execute(q, chunk):
+            cand = (r[0], r[1])
+            if best is None or cand < best:
+                best = cand
+    assert best is not None
+    return best[1]
+
+
+def _set(conn: sqlite3.Connection, col: str, value: str, members: Iterable[str]) -> None:
+    conn.executemany(f"UPDATE dedup_docs SET {col} = ? WHERE article_id = ?", [(value, m) for m in sorted(members)])
+
+
+def refresh_story(conn: sqlite3.Connection, story: str) -> None:
+    """Recompute a story's row from its members (title from the earliest member, agency items first)."""
+    rows = conn.execute(
+        "SELECT article_id, source, published, title, rank_key FROM dedup_docs WHERE story = ? ORDER BY rank_key",
+        (story,),
+    ).fetchall()
+    if not rows:
+        conn.execute("DELETE FROM stories WHERE id = ?", (story,))
+        return
+    title = next((r[3] for r in rows if r[3]), None)
+    dates = sorted(r[2] for r in rows if r[2])
+    sources = sorted({r[1] for r in rows})
+    conn.execute(
+        "INSERT OR REPLACE INTO stories(id, title, first_published, last_published, n_articles, n_sources, sources) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (story, title, dates[0] if dates else None, dates[-1] if dates else None, len(rows), len(sources),
+         json.dumps(sources, ensure_ascii=False)),
+    )  # fmt: skip
+
+
+def _store_events(conn: sqlite3.Connection, article: Article) -> None:
+    """Keep each event's identity (type, who, whom, when) so a story can count it once across its articles."""
+    if not article.events:
+        return
+    names = {e.id: (e.actor_id or e.name) for e in article.entities}
+    rows = []
+    for ev in article.events:
+        src = ";".join(sorted(names.get(i, i) for i in ev.source))
+        tgt = ";".join(sorted(names.get(i, i) for i in ev.target))
+        when = ev.date or article.published
+        key = "|".join((ev.type, src, tgt, when or "", "neg" if ev.negated else ""))
+        rows.append((article.id, key, ev.type, src, tgt, when))
+    conn.executemany(
+        "INSERT OR IGNORE INTO dedup_events(article_id, key, type, source, target, date) VALUES (?,?,?,?,?,?)", rows
+    )
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    """``executescript`` commits first; inside a transaction run the statements one by one instead."""
+    for stmt in script.split(";"):
+        if stmt.strip():
+            conn.execute(stmt)
+
+
+def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def _dumps(d: dict[str, float]) -> str:
+    return json.dumps(dict(sorted(d.items())), ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,158 @@
+"""Text features for duplicate and story detection: normalised words, word-shingle hashes, weighted content terms.
+
+Speed matters here (every stored article passes through at ingest), so the normalisation is
+:func:`marsad.lang.ar.normalize` compiled into a ``str.translate`` table: the same folds, applied in C. Hashes are
+stable across processes (CRC32 of UTF-8, then a 64-bit mixer), never Python's salted ``hash``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import zlib
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.tokenize import strip_clitics
+
+SHINGLE = 3  # word n-grams: short enough that copy-edited sentences still share most of them
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+class _FoldTable(dict):
+    """``str.translate`` table equal to ``normalize`` char by char; filled lazily, so only chars seen are computed."""
+
+    def __missing__(self, code: int) -> str:
+        value = normalize(chr(code))
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def norm_text(text: str) -> str:
+    """``normalize(text)`` via a translate table (identical output for the per-character folds)."""
+    return text.translate(_FOLD)
+
+
+def words(text: str) -> list[str]:
+    """Normalised words (letters and digits) of ``text``, lower-cased for Latin script."""
+    return _WORD_RE.findall(norm_text(text).lower())
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser over uint64 (vectorised): spreads bits so min-hash and band keys behave as random."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return x
+
+
+@lru_cache(maxsize=200_000)
+def word_hash(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def shingle_hashes(ws: list[str], n: int = SHINGLE) -> np.ndarray:
+    """Sorted unique uint64 hashes of the word n-grams of ``ws`` (a text shorter than n words gives one shingle)."""
+    if not ws:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((word_hash(w) for w in ws), dtype=np.uint64, count=len(ws))
+    if len(ws) < n:
+        n = len(ws)
+    acc = np.zeros(len(ws) - n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(n):
+            acc = mix64(acc ^ h[i : len(ws) - n + 1 + i])
+    return np.unique(acc)
+
+
+def sample32(shingles: np.ndarray) -> np.ndarray:
+    """The shingle set as sorted unique uint32 (what is stored: half the bytes; collisions are negligible here)."""
+    return np.unique((shingles >> np.uint64(32)).astype(np.uint32))
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set in the larger) of two sorted unique hash arrays."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0, 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+
+
+# -- weighted content terms ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def document_frequencies() -> tuple[dict[str, int], int]:
+    """Fixed document frequencies of stems (package data, built by ``python -m marsad.dedup.build_df``).
+
+    Fixed rather than counted from the store: a weight that changed as articles arrive would make the similarity
+    of two articles, and so the stories, depend on the order they were ingested in.
+    """
+    path = resources.files("marsad.dedup") / "data" / "df.tsv.gz"
+    df: dict[str, int] = {}
+    n_docs = 1
+    with resources.as_file(path) as p, gzip.open(p, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            key, _, val = line.rstrip("\n").partition("\t")
+            if i == 0 and key == "#docs":
+                n_docs = int(val)
+                continue
+            df[key] = int(val)
+    return df, n_docs
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Light stem of a normalised word: proclitics and the article off (والصين, بالصين, الصين → صين)."""
+    _, s = strip_clitics(word)
+    if s.startswith("ال") and len(s) >= 5:
+        s = s[2:]
+    return s
+
+
+def idf(term: str) -> float:
+    df, n = document_frequencies()
+    return math.log((n + 1) / (df.get(term, 0) + 1))
+
+
+def term_weights(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
+    """TF-IDF weights (sub-linear tf, fixed idf) of the stems of ``ws``, L2-normalised; stop words weigh ~0."""
+    tf = Counter(stem(w) for w in ws if len(w) >= min_len and not w.isdigit())
+    out = {}
+    for t, c in tf.items():
+        w = (1.0 + math.log(c)) * idf(t)
+        if w > 0:
+            out[t] = w
+    norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
+    # Rounded here, to what is stored, so a fresh article and a stored one compare exactly alike.
+    return {t: round(v / norm, 5) for t, v in out.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two L2-normalised weight dicts, summed in term order so that cosine(a, b) == cosine(b, a)
+    to the last bit (a link decided at a threshold must not depend on which article came first)."""
+    common = sorted(a.keys() & b.keys())
+    return math.fsum(a[t] * b[t] for t in common)
+
+
+def top_terms(weights: dict[str, float], k: int) -> list[str]:
+    """The ``k`` heaviest terms (ties broken by the term itself, so the choice never depends on dict order)."""
+    return [t for t, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def term_key(term: str) -> int:
+    """Signed 64-bit key of a term for the SQLite posting table."""
+    v = int(mix64(np.array([zlib.crc32(term.encode("utf-8"))], dtype=np.uint64))[0])
+    return v - (1 << 64) if v >= 1 << 63 else v
