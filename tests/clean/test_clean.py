@@ -1,0 +1,165 @@
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.clean import CleanStage
+from marsad.clean.lines import split_lines
+from marsad.data import Article, Rejection
+
+SEED_TITLE = "الصين وروسيا تؤكدان أهمية الحفاظ على المصالح المشتركة"
+CLEAN = CleanStage()
+
+PARA = (
+    "أكد وزير الخارجية أهمية دعم القواعد الأساسية للعلاقات الدولية، وحماية القانون الدولي، والحفاظ على "
+    "المصالح المشتركة للدولتين، مع حماية الاستقرار والتعاون الدوليين في المنطقة."
+)
+
+
+def clean(text: str, **meta) -> Article:
+    out = CLEAN(Article.new(text, **meta))
+    assert isinstance(out, Article), out
+    return out
+
+
+def texts(a: Article, layer: str) -> list[str]:
+    return [a.text[s.start : s.end] for s in a.layer(layer)]
+
+
+# -- the seed page (acceptance of issue 2) ----------------------------------------------------------------
+def test_seed_page(seed_text):
+    a = clean(seed_text)
+    assert a.title == SEED_TITLE
+    assert texts(a, "title") == [SEED_TITLE]
+    assert a.published == "2020-12-23"
+    assert a.published_time == "00:00"
+    assert a.meta["counters"] == [4, 0, 0]
+    assert texts(a, "boilerplate") == ["• 12/23/2020", "• 00:00", "• 4", "• 0", "• 0", "news-picture", "مشاركة :"]
+    kinds = [s.attrs["kind"] for s in a.layer("boilerplate")]
+    assert kinds == ["date", "time", "counter", "counter", "counter", "image", "share"]
+    assert len(a.layer("body")) == 1
+    assert a.body.startswith("أكد وزيرا خارجية الصين وروسيا") and a.body.endswith("والتعاون الدوليين.")
+
+
+def test_given_metadata_wins_but_title_line_stays_out_of_body(seed_text):
+    a = clean(seed_text, title=SEED_TITLE + " (معدل)", published="2020-12-24")
+    assert a.title == SEED_TITLE + " (معدل)" and a.published == "2020-12-24"
+    b = clean(seed_text, title=SEED_TITLE)
+    assert texts(b, "title") == [SEED_TITLE]
+    assert SEED_TITLE not in b.body
+
+
+# -- gold pages (scraped page text dumps) --------------------------------------------------------------------
+def _tokens(s: str) -> list[str]:
+    return s.split()
+
+
+def _f1(pred: str, gold: str) -> float:
+    from collections import Counter
+
+    p, g = Counter(_tokens(pred)), Counter(_tokens(gold))
+    ov = sum((p & g).values())
+    if not ov:
+        return 0.0
+    prec, rec = ov / sum(p.values()), ov / sum(g.values())
+    return 2 * prec * rec / (prec + rec)
+
+
+def _gold_pages(shared: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((shared / "gold" / "dev").glob("page-*.json"))]
+
+
+def test_gold_pages_title_date_and_body(shared):
+    pages = _gold_pages(shared)
+    assert pages
+    for g in pages:
+        a = clean(g["text"])
+        assert a.title == g["title"], g["id"]
+        assert a.published == g["published"], g["id"]
+        skip = set(g["boilerplate"]) | {g["title"]}
+        gold_body = "\n".join(ln.strip() for ln in g["text"].splitlines() if ln.strip() and ln.strip() not in skip)
+        assert _f1(a.body, gold_body) >= 0.9, g["id"]
+
+
+def test_published_date_never_comes_from_widgets_related_or_body():
+    widget = ["حالة الطقس", "الخميس 12 / 04 / 2020", "34°C", "الرئيسية", "سياسة", "اقتصاد", "رياضة"]
+    related = ["الأكثر قراءة", "عنوان خبر آخر عن موضوع مختلف تماما في المنطقة", "الاحد 26 / 04 / 2020"]
+    body = "وقال الوزير في 3 مارس 2020 إن المحادثات، التي استمرت ساعات، كانت مثمرة وبناءة للغاية بين البلدين."
+    text = "\n\n".join([*widget, "عنوان الخبر عن المحادثات الثنائية", "كتب محمد علي", body, PARA, *related])
+    a = clean(text)
+    assert a.title == "عنوان الخبر عن المحادثات الثنائية"
+    assert a.published is None
+    with_strip = text.replace("كتب محمد علي", "كتب محمد علي\n\nالثلاثاء ١ / ١٢ / ٢٠٢٠\n\n٠٢:٠٠")
+    b = clean(with_strip)
+    assert (b.published, b.published_time) == ("2020-12-01", "02:00")
+
+
+# -- rejections ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,code", [("", "E_EMPTY"), ("  \n\t\n", "E_EMPTY"), ("Hello world, no Arabic here at all.", "E_NOT_ARABIC")])
+def test_rejects_empty_and_non_arabic(text, code):
+    out = CLEAN(Article.new(text, source="x.txt"))
+    assert isinstance(out, Rejection) and out.stage == "clean" and out.code == code and out.reason
+
+
+def test_short_text_is_all_body():
+    a = clean("قال الرئيس إن المحادثات مثمرة")
+    assert a.body == "قال الرئيس إن المحادثات مثمرة"
+
+
+def test_subheading_between_paragraphs_is_body_and_share_widget_is_not():
+    text = "\n".join(["عنوان الخبر الرئيسي عن المحادثات", "12/05/2021", PARA, "محادثات جديدة", PARA, "مشاركة", "فيسبوك", "تويتر"])
+    a = clean(text)
+    assert a.title == "عنوان الخبر الرئيسي عن المحادثات"
+    assert a.published == "2021-05-12"
+    assert texts(a, "body") == [PARA, "محادثات جديدة", PARA]
+    assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["date", "share", "share", "share"]
+
+
+def test_related_list_after_the_article_is_not_body():
+    related = [f"عنوان خبر آخر رقم {i} عن موضوع مختلف تماما في المنطقة" for i in range(8)]
+    text = "\n\n".join(["عنوان الخبر", "الأحد، 04 آب/اغسطس 2013", PARA, PARA, "اقرأ أيضا", *related])
+    a = clean(text)
+    assert texts(a, "body") == [PARA, PARA]
+    assert a.published == "2013-08-04"
+
+
+# -- properties ---------------------------------------------------------------------------------------------
+LINES = st.sampled_from(
+    [
+        PARA, PARA[:60], "مشاركة :", "• 12/23/2020", "• 00:00", "• 4", "news-picture", "الرئيسية", "اقرأ أيضا",
+        "عنوان خبر قصير عن السياسة", "جميع الحقوق محفوظة © 2020", "REUTERS", "  ", "", "|", "\ufeff", "كتب محمد علي",
+        "الإثنين، 24 أغسطس 2020 09:56 ص", "Share on facebook", "قبل 12 دقيقة", "34°C", "انتكاسة جديدة",
+        "إذا كان التعليق يحتوي على شتائم أو تهديدات موجهة للمستخدمين الآخرين.", "وقال: \"نعم\".", "abc def",
+    ]
+)
+PAGES = st.lists(LINES, min_size=1, max_size=40).flatmap(
+    lambda ls: st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]).map(lambda sep: sep.join(ls))
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(PAGES)
+def test_every_line_lands_in_exactly_one_layer_and_spans_slice(text):
+    out = CLEAN(Article.new(text))
+    if isinstance(out, Rejection):
+        assert out.code in {"E_EMPTY", "E_NOT_ARABIC"}
+        return
+    layers = {k: out.layer(k) for k in ("title", "boilerplate", "body")}
+    assert len(layers["title"]) <= 1
+    seen: dict[int, str] = {}
+    for name, spans in layers.items():
+        for s in spans:
+            assert 0 <= s.start < s.end <= len(text)
+            assert text[s.start : s.end] == text[s.start : s.end].strip() or not text[s.start : s.end].strip()
+            assert s.start not in seen, (name, seen.get(s.start))
+            seen[s.start] = name
+    lines = split_lines(text)
+    assert {ln.start for ln in lines} == set(seen)  # every non-empty line is in exactly one layer
+    for ln in text.splitlines():
+        if ln.strip():
+            assert any(ln.strip() == text[s : s + len(ln.strip())] for s in seen)
+    assert out.body == "\n\n".join(text[s.start : s.end] for s in layers["body"])
+    back = Article.from_json(out.to_json())
+    assert back == out
