@@ -51,10 +51,10 @@ def article_from_gold(g: dict, *, with_entities: bool = True) -> Article:
 
 
 def run_dev(gold_dir: Path, out_path: Path) -> None:
-    from marsad.events.stage import build_stage as build_events
-    from marsad.quotes.stage import build_stage as build_quotes
+    from marsad.events.stage import EventsStage
+    from marsad.quotes.stage import QuotesStage
 
-    qs, es = build_quotes(), build_events()
+    qs, es = QuotesStage(), EventsStage()
     with out_path.open("w", encoding="utf-8") as f:
         for p in sorted(gold_dir.glob("*.json")):
             g = json.loads(p.read_text(encoding="utf-8"))

@@ -196,6 +196,10 @@ def _make_event(
         after = [a for a in pool if off <= a.start < off + 120]
         before = [a for a in pool if off - 120 < a.start < off]
         pick = after[0] if after else (before[-1] if before else None)
+        if entry.type == "DEMAND":
+            # على روسيا أن …: the addressee stands inside the cue frame, not anywhere in the statement
+            frame_end = toks[end_k - 1].end + 15
+            pick = next((a for a in after if a.start <= frame_end), None)
         if pick is None and entry.type in ("AGREE", "CONSULT"):
             # "the two sides" / "we": the counterpart is the latest actor of another country
             pick = next(
@@ -216,6 +220,15 @@ def _make_event(
         hi_k = min(len(toks) - 1, end_k + 14)
         before = [a for a in sent_actors if lo <= a.start and a.end <= off]
         after = [a for a in sent_actors if toks[end_k - 1].end <= a.start <= toks[hi_k].end]
+        cue_end = toks[end_k - 1].end
+        with_actor = next(
+            (a for a in after if a.start - cue_end < 60 and " مع " in f" {article.text[cue_end : a.start]} "), None
+        )
+        if with_actor is not None:
+            # مكالمة هاتفية مع نظيره الروسي لافروف: the partner follows مع, the subject is earlier in the sentence
+            subj = [a for a in sent_actors if a.end <= off and not (set(a.ids) & set(with_actor.ids))]
+            if subj:
+                before, after = [subj[-1]], [with_actor]
         before_close = bool(before) and off - before[-1].end < 12
         after_close = bool(after) and after[0].start - toks[end_k - 1].end < 40
         if after_close and not before_close:
