@@ -36,7 +36,15 @@ def test_seed_page(seed_text):
     assert a.published == "2020-12-23"
     assert a.published_time == "00:00"
     assert a.meta["counters"] == [4, 0, 0]
-    assert texts(a, "boilerplate") == ["• 12/23/2020", "• 00:00", "• 4", "• 0", "• 0", "news-picture", "مشاركة :"]
+    assert texts(a, "boilerplate") == [
+        "• 12/23/2020",
+        "• 00:00",
+        "• 4",
+        "• 0",
+        "• 0",
+        "news-picture",
+        "مشاركة :",
+    ]
     kinds = [s.attrs["kind"] for s in a.layer("boilerplate")]
     assert kinds == ["date", "time", "counter", "counter", "counter", "image", "share"]
     assert len(a.layer("body")) == 1
@@ -68,7 +76,10 @@ def _f1(pred: str, gold: str) -> float:
 
 
 def _gold_pages(shared: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((shared / "gold" / "dev").glob("page-*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((shared / "gold" / "dev").glob("page-*.json"))
+    ]
 
 
 def test_gold_pages_title_date_and_body(shared):
@@ -79,7 +90,9 @@ def test_gold_pages_title_date_and_body(shared):
         assert a.title == g["title"], g["id"]
         assert a.published == g["published"], g["id"]
         skip = set(g["boilerplate"]) | {g["title"]}
-        gold_body = "\n".join(ln.strip() for ln in g["text"].splitlines() if ln.strip() and ln.strip() not in skip)
+        gold_body = "\n".join(
+            ln.strip() for ln in g["text"].splitlines() if ln.strip() and ln.strip() not in skip
+        )
         assert _f1(a.body, gold_body) >= 0.9, g["id"]
 
 
@@ -97,7 +110,10 @@ def test_published_date_never_comes_from_widgets_related_or_body():
 
 
 # -- rejections ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,code", [("", "E_EMPTY"), ("  \n\t\n", "E_EMPTY"), ("Hello world, no Arabic here at all.", "E_NOT_ARABIC")])
+@pytest.mark.parametrize(
+    "text,code",
+    [("", "E_EMPTY"), ("  \n\t\n", "E_EMPTY"), ("Hello world, no Arabic here at all.", "E_NOT_ARABIC")],
+)
 def test_rejects_empty_and_non_arabic(text, code):
     out = CLEAN(Article.new(text, source="x.txt"))
     assert isinstance(out, Rejection) and out.stage == "clean" and out.code == code and out.reason
@@ -109,7 +125,18 @@ def test_short_text_is_all_body():
 
 
 def test_subheading_between_paragraphs_is_body_and_share_widget_is_not():
-    text = "\n".join(["عنوان الخبر الرئيسي عن المحادثات", "12/05/2021", PARA, "محادثات جديدة", PARA, "مشاركة", "فيسبوك", "تويتر"])
+    text = "\n".join(
+        [
+            "عنوان الخبر الرئيسي عن المحادثات",
+            "12/05/2021",
+            PARA,
+            "محادثات جديدة",
+            PARA,
+            "مشاركة",
+            "فيسبوك",
+            "تويتر",
+        ]
+    )
     a = clean(text)
     assert a.title == "عنوان الخبر الرئيسي عن المحادثات"
     assert a.published == "2021-05-12"
@@ -128,10 +155,31 @@ def test_related_list_after_the_article_is_not_body():
 # -- properties ---------------------------------------------------------------------------------------------
 LINES = st.sampled_from(
     [
-        PARA, PARA[:60], "مشاركة :", "• 12/23/2020", "• 00:00", "• 4", "news-picture", "الرئيسية", "اقرأ أيضا",
-        "عنوان خبر قصير عن السياسة", "جميع الحقوق محفوظة © 2020", "REUTERS", "  ", "", "|", "\ufeff", "كتب محمد علي",
-        "الإثنين، 24 أغسطس 2020 09:56 ص", "Share on facebook", "قبل 12 دقيقة", "34°C", "انتكاسة جديدة",
-        "إذا كان التعليق يحتوي على شتائم أو تهديدات موجهة للمستخدمين الآخرين.", "وقال: \"نعم\".", "abc def",
+        PARA,
+        PARA[:60],
+        "مشاركة :",
+        "• 12/23/2020",
+        "• 00:00",
+        "• 4",
+        "news-picture",
+        "الرئيسية",
+        "اقرأ أيضا",
+        "عنوان خبر قصير عن السياسة",
+        "جميع الحقوق محفوظة © 2020",
+        "REUTERS",
+        "  ",
+        "",
+        "|",
+        "\ufeff",
+        "كتب محمد علي",
+        "الإثنين، 24 أغسطس 2020 09:56 ص",
+        "Share on facebook",
+        "قبل 12 دقيقة",
+        "34°C",
+        "انتكاسة جديدة",
+        "إذا كان التعليق يحتوي على شتائم أو تهديدات موجهة للمستخدمين الآخرين.",
+        'وقال: "نعم".',
+        "abc def",
     ]
 )
 PAGES = st.lists(LINES, min_size=1, max_size=40).flatmap(

@@ -49,7 +49,9 @@ class CleanStage:
         letters = sum(1 for ln in lines for c in ln.raw if c.isalpha())
         arabic = sum(ln.arabic * sum(1 for c in ln.raw if c.isalpha()) for ln in lines)
         if not letters or arabic / letters < self.min_arabic:
-            return Rejection(self.name, "E_NOT_ARABIC", "the text has (almost) no Arabic letters", article.source)
+            return Rejection(
+                self.name, "E_NOT_ARABIC", "the text has (almost) no Arabic letters", article.source
+            )
         return clean_article(article, lines)
 
 
@@ -95,7 +97,9 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
 
     # -- metadata strip: between the title (or top of page) and the body -------------------------------------
     first_body = min(body_idx) if body_idx else len(lines)
-    strip_from = title_idx + 1 if title_idx is not None and title_idx < first_body else max(0, first_body - 12)
+    strip_from = (
+        title_idx + 1 if title_idx is not None and title_idx < first_body else max(0, first_body - 12)
+    )
     strip = [ln for ln in lines[strip_from:first_body] if ln.idx not in body_idx]
     order = infer_numeric_order(text) if ("/" in text or "." in text or "-" in text) else "dmy"
     published, published_time = _strip_date(strip, order)
@@ -116,9 +120,13 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
             continue
         labels[ln.idx] = _outside_label(ln)
 
-    title_span = [Span(lines[title_idx].start, lines[title_idx].end, "title")] if title_idx is not None else []
+    title_span = (
+        [Span(lines[title_idx].start, lines[title_idx].end, "title")] if title_idx is not None else []
+    )
     body_spans = [Span(ln.start, ln.end, "body") for ln in lines if ln.idx in body_idx]
-    boiler = [Span(lines[i].start, lines[i].end, "boilerplate", {"kind": k}) for i, k in sorted(labels.items())]
+    boiler = [
+        Span(lines[i].start, lines[i].end, "boilerplate", {"kind": k}) for i, k in sorted(labels.items())
+    ]
 
     meta = dict(article.meta)
     if counters:
@@ -201,16 +209,23 @@ def _best_block(lines: list[Line], taken: set[int | None]) -> tuple[int | None, 
     return start, end
 
 
-def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body: set[int], labels: dict[int, str]):
+def _fill_body(
+    lines: list[Line], i0: int, i1: int, taken: set[int | None], body: set[int], labels: dict[int, str]
+):
     run: list[Line] = []
 
     def flush() -> None:
         for ln in run:
             if ln.kind:
                 labels[ln.idx] = ln.kind
-            elif len(run) == 1 and (ln.words <= 12 or ln.prose) and ln.arabic >= 0.6 and not _looks_like_credit(ln):
+            elif (
+                len(run) == 1
+                and (ln.words <= 12 or ln.prose)
+                and ln.arabic >= 0.6
+                and not _looks_like_credit(ln)
+            ):
                 body.add(ln.idx)  # a subheading or a one-line paragraph between paragraphs
-            elif ln.words >= 4 and ln.arabic >= 0.6 and ln.raw.rstrip()[-1:] in ".:؛،!؟?\"»":
+            elif ln.words >= 4 and ln.arabic >= 0.6 and ln.raw.rstrip()[-1:] in '.:؛،!؟?"»':
                 body.add(ln.idx)
             elif ln.prose and not any(x.kind for x in run):
                 body.add(ln.idx)  # unpunctuated paragraphs with no furniture around them
@@ -229,14 +244,24 @@ def _fill_body(lines: list[Line], i0: int, i1: int, taken: set[int | None], body
     flush()
     # a short last paragraph right after the run ("ودعا إلى آلية تحقيق مشتركة.")
     j = i1 + 1
-    while j < len(lines) and not lines[j].kind and lines[j].idx not in taken and lines[j].words >= 3 and (
-        lines[j].arabic >= 0.6 and lines[j].raw.rstrip()[-1:] in ".!؟?\"»"
+    while (
+        j < len(lines)
+        and not lines[j].kind
+        and lines[j].idx not in taken
+        and lines[j].words >= 3
+        and (lines[j].arabic >= 0.6 and lines[j].raw.rstrip()[-1:] in '.!؟?"»')
     ):
         body.add(j)
         j += 1
     # a dateline opening the article: a place, a date, an agency, but no clock time
     k = i0 - 1
-    if k >= 0 and k not in taken and lines[k].kind == "date" and lines[k].words >= 4 and _is_dateline(lines[k]):
+    if (
+        k >= 0
+        and k not in taken
+        and lines[k].kind == "date"
+        and lines[k].words >= 4
+        and _is_dateline(lines[k])
+    ):
         lines[k].kind = "dateline"
         body.add(k)
 
@@ -249,8 +274,10 @@ def _is_dateline(ln: Line) -> bool:
     if find_time(ln.core):
         return False
     first = ln.core.split()[0]
-    return not first[:1].isdigit() and first not in ("التاريخ", "تاريخ", "نشر", "اخر", "بتاريخ") and not find_dates(
-        first, order="dmy"
+    return (
+        not first[:1].isdigit()
+        and first not in ("التاريخ", "تاريخ", "نشر", "اخر", "بتاريخ")
+        and not find_dates(first, order="dmy")
     )
 
 
@@ -295,7 +322,11 @@ def _strip_date(strip: list[Line], order: str) -> tuple[str | None, str | None]:
             continue
         if published is None and any(c.isdigit() for c in ln.core):
             for s in find_dates(ln.core, order=order):
-                if s.attrs["kind"] in ("absolute", "hijri") and s.attrs["granularity"] == "day" and s.attrs["date"]:
+                if (
+                    s.attrs["kind"] in ("absolute", "hijri")
+                    and s.attrs["granularity"] == "day"
+                    and s.attrs["date"]
+                ):
                     published = s.attrs["date"]
                     break
         if ptime is None and ":" in ln.core and ln.kind in ("date", "time"):

@@ -119,7 +119,9 @@ def _patterns() -> _Patterns:
         r"|المقبل|المقبله|القادم|القادمه|الجاري|الجاريه|الحالي|الحاليه)"
     )
     relative = rf"(?<!\w)(?:[وف]?(?:ب|ل)?)(?:{rel_words})[\u064b-\u0652]*(?:\s*[,،]?\s*(?P<wd>{wd}))?(?!\w)"
-    weekday = rf"(?<!\w)(?:يوم\s+)?(?P<wd>{wd})(?:\s+(?P<dir>الماضي|المنصرم|الفايت|السابق|المقبل|القادم))?(?!\w)"
+    weekday = (
+        rf"(?<!\w)(?:يوم\s+)?(?P<wd>{wd})(?:\s+(?P<dir>الماضي|المنصرم|الفايت|السابق|المقبل|القادم))?(?!\w)"
+    )
     return _Patterns(
         re.compile(numeric),
         re.compile(named, re.I),
@@ -285,8 +287,10 @@ def _norm_space(s: str) -> str:
 def _resolve_relative(m: re.Match[str], ref: date | None) -> tuple[date | None, str]:
     if m["unit"]:
         unit, dr = m["unit"], m["dir"]
-        k = -1 if dr.startswith(("الماضي", "المنصرم", "الفايت", "السابق")) else (
-            1 if dr.startswith(("المقبل", "القادم")) else 0
+        k = (
+            -1
+            if dr.startswith(("الماضي", "المنصرم", "الفايت", "السابق"))
+            else (1 if dr.startswith(("المقبل", "القادم")) else 0)
         )
         if ref is None:
             return None, {"الاسبوع": "week", "الشهر": "month"}.get(unit, "year")
