@@ -1,0 +1,92 @@
+"""Read access to a marsad store for the HTTP server.
+
+Each worker thread keeps one SQLite connection with ``query_only`` on: the read routes cannot write whatever SQL
+they run, and readers never block the writer (the store uses WAL). Writes (POST /api/ingest) go through
+:class:`marsad.store.Store` under one lock, the store's one-writer rule.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from marsad.errors import ConfigError
+
+
+class Database:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ConfigError(f"no marsad store at {self.path} (create one with `marsad ingest ... --db {self.path}`)")
+        self._local = threading.local()
+        self._tables: tuple[float, frozenset[str]] = (0.0, frozenset())
+        self._cache: dict[str, tuple[float, int, Any]] = {}
+        self._cache_lock = threading.Lock()
+        self.write_lock = threading.Lock()
+
+    def conn(self) -> sqlite3.Connection:
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            c.row_factory = sqlite3.Row
+            c.execute("PRAGMA query_only = 1")
+            c.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per reader
+            c.execute("PRAGMA mmap_size = 268435456")
+            self._local.conn = c
+        return c
+
+    def tables(self) -> frozenset[str]:
+        """Table names, re-read every few seconds: the dedup room's tables may appear after the server starts."""
+        at, names = self._tables
+        if time.monotonic() - at > 5:
+            rows = self.conn().execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            names = frozenset(r[0] for r in rows)
+            self._tables = (time.monotonic(), names)
+        return names
+
+    def has(self, *tables: str) -> bool:
+        have = self.tables()
+        return all(t in have for t in tables)
+
+    def data_version(self) -> int:
+        """Changes when any connection commits (cheap: one pragma) — the key for cached aggregates."""
+        row = self.conn().execute("SELECT count(*), max(rowid) FROM articles").fetchone()
+        return hash((row[0], row[1]))
+
+    def cached(self, key: str, compute: Callable[[], Any], *, ttl: float = 30.0) -> Any:
+        """Aggregates that scan a lot (actor index, global graph) are kept until the store changes or ``ttl``."""
+        now = time.monotonic()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+        if hit and now - hit[0] < ttl:
+            return hit[2]
+        version = self.data_version()
+        if hit and hit[1] == version:
+            with self._cache_lock:
+                self._cache[key] = (now, version, hit[2])
+            return hit[2]
+        value = compute()
+        with self._cache_lock:
+            self._cache[key] = (now, version, value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+        self._tables = (0.0, frozenset())
+
+
+def decode_record(blob: bytes | str) -> dict[str, Any]:
+    """An article's stored record (zlib-compressed JSON of ``Article.to_dict()``, see marsad.store.schema)."""
+    if isinstance(blob, str):
+        return json.loads(blob)
+    try:
+        return json.loads(zlib.decompress(blob))
+    except zlib.error:
+        return json.loads(blob)

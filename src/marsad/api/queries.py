@@ -1,0 +1,694 @@
+"""Read-only SQL for the HTTP API and the web UI (parameterised only: user values never reach SQL text).
+
+The tables are the store's (``marsad.store.schema``) and the dedup room's stories tables; a table that is not
+there yet (an older store, a room not landed) gives empty answers rather than errors.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from typing import Any
+
+from marsad.api.db import Database, decode_record
+from marsad.errors import QueryError
+from marsad.lang.ar.normalize import normalize, normalize_with_map
+
+# PLOVER categories → GDELT-style quad class (1 verbal coop, 2 material coop, 3 verbal conflict, 4 material
+# conflict), used only when the events stage left quad_class empty.
+PLOVER_QUAD = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
+    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+    "INVESTIGATE": 3, "DEMAND": 3, "DISAPPROVE": 3, "REJECT": 3, "THREATEN": 3,
+    "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4, "FIGHT": 4, "CRIME": 4,
+}  # fmt: skip
+PLOVER_TYPES = tuple(PLOVER_QUAD)
+COUNT_CAP = 10_000  # counting every hit of a common word over 100k+ articles costs more than it tells
+FACET_SAMPLE = 5_000  # facets are computed over at most this many matching articles
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+
+
+def quad_of(ev_type: str | None, quad: int | None) -> int | None:
+    return int(quad) if quad else PLOVER_QUAD.get((ev_type or "").upper())
+
+
+# --- full-text search ----------------------------------------------------------------------------------------
+def fts_match(query: str) -> str:
+    """The MATCH expression for a user query (the store's own translation when it has one)."""
+    try:
+        from marsad.store.index import fts_query
+    except ImportError:  # pragma: no cover - store room absent
+        words = re.findall(r"[^\W_]+", normalize(query))
+        return " ".join(f'"{w}"' for w in words)
+    return fts_query(query)
+
+
+def query_terms(query: str) -> list[str]:
+    try:
+        from marsad.store.index import query_terms as qt
+    except ImportError:  # pragma: no cover
+        return re.findall(r"[^\W_]+", normalize(query))
+    return qt(query)
+
+
+def _article_filters(*, date_from: str | None, date_to: str | None, source: str | None, actor: str | None,
+                     event_type: str | None) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if date_from:
+        where.append("a.published >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("a.published <= ?")
+        args.append(date_to)
+    if source:
+        where.append("a.source = ?")
+        args.append(source)
+    if actor:
+        where.append("a.id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
+        args.append(actor)
+    if event_type:
+        where.append("a.id IN (SELECT article_id FROM events WHERE type = ?)")
+        args.append(event_type.upper())
+    return where, args
+
+
+def search_articles(db: Database, *, q: str | None = None, date_from: str | None = None,
+                    date_to: str | None = None, source: str | None = None, actor: str | None = None,
+                    event_type: str | None = None, sort: str = "auto", limit: int = 20, offset: int = 0,
+                    facets: bool = False) -> dict[str, Any]:
+    conn = db.conn()
+    where, args = _article_filters(date_from=date_from, date_to=date_to, source=source, actor=actor,
+                                   event_type=event_type)
+    match = fts_match(q) if q and q.strip() else ""
+    if q and q.strip() and not match.strip():
+        raise QueryError("the query has no searchable words", code="E401")
+    base_from = "articles a"
+    base_args: list[Any] = []
+    if match:
+        base_from = "articles_fts f JOIN articles a ON a.rowid = f.rowid"
+        where.insert(0, "articles_fts MATCH ?")
+        base_args.append(match)
+    where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+    all_args = base_args + args
+    if sort == "auto":
+        sort = "relevance" if match else "newest"
+    order = {
+        "relevance": f"bm25(articles_fts, {_weights()})" if match else "a.published DESC, a.rowid DESC",
+        "newest": "a.published DESC, a.rowid DESC",
+        "oldest": "a.published ASC, a.rowid ASC",
+    }.get(sort, "a.published DESC, a.rowid DESC")
+    cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
+            + ", ".join(f"a.{c}" for c in _count_cols(db)))
+    sql = f"SELECT {cols} FROM {base_from}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
+    rows = _run(conn, sql, all_args + [limit, offset])
+    terms = query_terms(q) if match else []
+    items = [_article_item(r, terms) for r in rows]
+    if offset == 0 and len(rows) < limit:
+        total, capped = len(rows), False
+    else:
+        n = _run(conn, f"SELECT count(*) FROM (SELECT 1 FROM {base_from}{where_sql} LIMIT ?)",
+                 all_args + [COUNT_CAP + 1])[0][0]
+        total, capped = min(n, COUNT_CAP), n > COUNT_CAP
+    out: dict[str, Any] = {"total": total, "total_is_lower_bound": capped, "limit": limit, "offset": offset,
+                           "sort": sort, "items": items}
+    if facets:
+        out["facets"] = search_facets(db, base_from, where_sql, all_args)
+    return out
+
+
+def _weights() -> str:
+    try:
+        from marsad.store.search import WEIGHTS
+    except ImportError:  # pragma: no cover
+        WEIGHTS = (3.0, 1.0, 0.6)
+    return ", ".join(str(float(w)) for w in WEIGHTS)
+
+
+def _count_cols(db: Database) -> list[str]:
+    def compute() -> list[str]:
+        have = {r[1] for r in db.conn().execute("PRAGMA table_info(articles)")}
+        return [c for c in ("n_entities", "n_quotes", "n_events") if c in have]
+
+    return db.cached("article_count_cols", compute, ttl=60)
+
+
+def _run(conn: sqlite3.Connection, sql: str, args: list[Any]) -> list[sqlite3.Row]:
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as e:
+        msg = str(e)
+        if any(k in msg for k in ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")):
+            # FTS5 reports query syntax problems as OperationalError; they are the user's to fix → 400.
+            raise QueryError(
+                f"cannot parse the search query: {msg}. Put phrases in double quotes; operators are AND, OR, NOT "
+                "(upper case), word* for prefixes, title: for the title only.", code="E402") from e
+        raise
+
+
+def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
+    keys = r.keys()
+    snippet, marks = make_snippet(r["body"] or "", terms)
+    item = {
+        "id": r["id"], "title": r["title"], "source": r["source"], "url": r["url"], "published": r["published"],
+        "published_time": r["published_time"], "snippet": snippet, "snippet_marks": marks,
+    }
+    for c in ("n_entities", "n_quotes", "n_events"):
+        if c in keys:
+            item[c] = r[c]
+    return item
+
+
+def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str, list[list[int]]]:
+    """A plain-text window of ``body`` around the first query term, and [start, end) ranges of the terms in it.
+
+    The store's FTS index is contentless (no snippet()), so the window is found here, by matching the normalised
+    terms against the normalised body and mapping back to the original characters."""
+    if not body:
+        return "", []
+    if not terms:
+        cut = body[:width]
+        return (cut + "…" if len(body) > width else cut), []
+    norm = normalize_with_map(body)
+    ntext = norm.text
+    hits: list[tuple[int, int]] = []
+    for t in set(terms):
+        if not t:
+            continue
+        for m in re.finditer(re.escape(t), ntext):
+            hits.append((m.start(), m.end()))
+            if len(hits) > 200:
+                break
+    if not hits:
+        cut = body[:width]
+        return (cut + "…" if len(body) > width else cut), []
+    hits.sort()
+    first = norm.to_original(*hits[0])[0]
+    start = max(0, first - width // 3)
+    while start > 0 and not body[start - 1].isspace() and first - start < width // 2:  # snap to a word start
+        start -= 1
+    end = min(len(body), start + width)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    marks = []
+    for s, e in hits:
+        os_, oe = norm.to_original(s, e)
+        if os_ >= start and oe <= end:
+            marks.append([os_ - start + len(prefix), oe - start + len(prefix)])
+    return prefix + body[start:end] + suffix, marks
+
+
+def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any]) -> dict[str, Any]:
+    conn = db.conn()
+    sub = f"SELECT a.id, a.source, a.published FROM {base_from}{where_sql} LIMIT {FACET_SAMPLE}"
+    rows = _run(conn, sub, args)
+    sources = Counter(r["source"] for r in rows)
+    months = Counter((r["published"] or "")[:7] for r in rows if r["published"])
+    ids = [r["id"] for r in rows]
+    actors: list[dict[str, Any]] = []
+    types: list[dict[str, Any]] = []
+    if ids and db.has("entities"):
+        marks = ",".join("?" * len(ids))
+        ent = conn.execute(
+            f"SELECT actor_id, max(name) AS name, max(type) AS type, count(DISTINCT article_id) AS n FROM entities "
+            f"WHERE article_id IN ({marks}) AND actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC LIMIT 15",
+            ids).fetchall()
+        actors = [{"value": r["actor_id"], "name": r["name"], "type": r["type"], "count": r["n"]} for r in ent]
+    if ids and db.has("events"):
+        marks = ",".join("?" * len(ids))
+        ev = conn.execute(
+            f"SELECT type, count(DISTINCT article_id) AS n FROM events WHERE article_id IN ({marks}) "
+            "GROUP BY type ORDER BY n DESC", ids).fetchall()
+        types = [{"value": r["type"], "count": r["n"]} for r in ev]
+    return {
+        "sample": len(rows), "sampled": len(rows) >= FACET_SAMPLE,
+        "sources": [{"value": k, "count": v} for k, v in sources.most_common(20)],
+        "months": [{"value": k, "count": v} for k, v in sorted(months.items())],
+        "actors": actors,
+        "event_types": types,
+    }
+
+
+# --- one article ---------------------------------------------------------------------------------------------
+def get_article(db: Database, article_id: str) -> dict[str, Any] | None:
+    row = db.conn().execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    rec = decode_record(row["record"])
+    story = story_of_article(db, article_id)
+    if story:
+        rec["story"] = story
+    return rec
+
+
+# --- actors --------------------------------------------------------------------------------------------------
+def actor_index(db: Database) -> list[dict[str, Any]]:
+    """Every actor key in the store with its names, normalised for spelling-insensitive lookup (cached)."""
+
+    def compute() -> list[dict[str, Any]]:
+        rows = db.conn().execute(
+            "SELECT actor_id, name, type, country, count(*) AS n FROM entities WHERE actor_id IS NOT NULL "
+            "GROUP BY actor_id, name").fetchall()
+        by: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            a = by.setdefault(r["actor_id"], {"id": r["actor_id"], "names": Counter(), "types": Counter(),
+                                               "countries": Counter(), "n": 0})
+            a["names"][r["name"]] += r["n"]
+            a["types"][r["type"]] += r["n"]
+            if r["country"]:
+                a["countries"][r["country"]] += r["n"]
+            a["n"] += r["n"]
+        reg = _registry()
+        out = []
+        for a in by.values():
+            names = [n for n, _ in a["names"].most_common()]
+            spellings = list(names)
+            ractor = reg.get(a["id"]) if reg is not None else None
+            if ractor is not None:
+                spellings += list(ractor.ar) + list(ractor.en) + [ractor.name]
+            keys = {normalize(n).casefold() for n in spellings} | {normalize(a["id"].lstrip("~")).casefold()}
+            out.append({"id": a["id"], "name": ractor.name if ractor is not None else names[0],
+                        "names": list(dict.fromkeys(names + (list(ractor.ar[:5]) if ractor is not None else [])))[:10],
+                        "type": a["types"].most_common(1)[0][0],
+                        "country": a["countries"].most_common(1)[0][0] if a["countries"] else None,
+                        "n_articles": a["n"], "_keys": keys,
+                        "_name_keys": {k for k in (_name_key(n) for n in spellings) if k}})
+        out.sort(key=lambda a: -a["n_articles"])
+        return out
+
+    if not db.has("entities"):
+        return []
+    return db.cached("actor_index", compute, ttl=10)
+
+
+def _registry() -> Any:
+    """The entities room's actor registry (canonical names, Arabic and English spellings), when installed."""
+    try:
+        from marsad.entities.registry import load_registry
+
+        return load_registry()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _name_key(name: str) -> str:
+    """Transliteration-aware key (سيرغي لافروف = سيرجي لافروف) from the registry module, when present."""
+    try:
+        from marsad.entities.registry import name_key
+    except ImportError:  # pragma: no cover
+        return ""
+    return name_key(name)
+
+
+def search_actors(db: Database, q: str | None, *, type_: str | None = None, country: str | None = None,
+                  limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    idx = actor_index(db)
+    nq = normalize(q or "").casefold().strip()
+    nk = _name_key(q) if q else ""
+    hits = []
+    for a in idx:
+        if type_ and a["type"] != type_:
+            continue
+        if country and a["country"] != country:
+            continue
+        if nq:
+            exact = nq in a["_keys"] or (nk and nk in a["_name_keys"])
+            if not (exact or any(nq in k for k in a["_keys"])):
+                continue
+            score = 0 if exact else 1
+        else:
+            score = 0
+        hits.append((score, -a["n_articles"], a))
+    hits.sort(key=lambda t: (t[0], t[1]))
+    items = [{k: v for k, v in a.items() if not k.startswith("_")} for _, _, a in hits[offset:offset + limit]]
+    return {"total": len(hits), "limit": limit, "offset": offset, "items": items}
+
+
+def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
+    if not db.has("entities"):
+        return None
+    conn = db.conn()
+    rows = conn.execute(
+        "SELECT e.name, e.type, e.country, e.sector, count(*) AS n, min(a.published) AS first, "
+        "max(a.published) AS last FROM entities e JOIN articles a ON a.id = e.article_id "
+        "WHERE e.actor_id = ? GROUP BY e.name, e.type, e.country, e.sector ORDER BY n DESC", (actor_id,)).fetchall()
+    if not rows:
+        return None
+    n = sum(r["n"] for r in rows)
+    firsts = [r["first"] for r in rows if r["first"]]
+    lasts = [r["last"] for r in rows if r["last"]]
+    types = Counter()
+    countries = Counter()
+    sectors = Counter()
+    for r in rows:
+        types[r["type"]] += r["n"]
+        if r["country"]:
+            countries[r["country"]] += r["n"]
+        if r["sector"]:
+            sectors[r["sector"]] += r["n"]
+    counts = {"quotes": 0, "events": 0}
+    if db.has("quotes"):
+        counts["quotes"] = len(actor_quotes(db, actor_id, limit=1000)["items"])
+    if db.has("events"):
+        counts["events"] = len(actor_events(db, actor_id, limit=1000)["items"])
+    reg = _registry()
+    ractor = reg.get(actor_id) if reg is not None else None
+    names = [r["name"] for r in rows] + (list(ractor.ar) if ractor is not None else [])
+    return {
+        "id": actor_id,
+        "name": ractor.name if ractor is not None else rows[0]["name"],
+        "names": list(dict.fromkeys(names))[:20],
+        "type": types.most_common(1)[0][0],
+        "country": countries.most_common(1)[0][0] if countries else None,
+        "sector": sectors.most_common(1)[0][0] if sectors else None,
+        "n_articles": n,
+        "first_seen": min(firsts) if firsts else None,
+        "last_seen": max(lasts) if lasts else None,
+        "n_quotes": counts["quotes"],
+        "n_events": counts["events"],
+    }
+
+
+def _json_has(col: str) -> str:
+    return f"EXISTS (SELECT 1 FROM json_each({col}) WHERE value = ?)"
+
+
+def actor_quotes(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    if not db.has("quotes"):
+        return {"items": [], "limit": limit, "offset": offset}
+    rows = db.conn().execute(
+        "SELECT q.article_id, q.quote_id, q.kind, q.text, q.start, q.\"end\", q.cue, q.speaker_names, "
+        "a.title, a.published, a.source FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "WHERE q.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND "
+        + _json_has("q.speaker_actors") +
+        " ORDER BY a.published DESC, q.start LIMIT ? OFFSET ?", (actor_id, actor_id, limit, offset)).fetchall()
+    return {"items": [_quote_item(r) for r in rows], "limit": limit, "offset": offset}
+
+
+def _quote_item(r: sqlite3.Row) -> dict[str, Any]:
+    import json
+
+    return {
+        "article_id": r["article_id"], "id": r["quote_id"], "kind": r["kind"], "text": r["text"],
+        "start": r["start"], "end": r["end"], "cue": r["cue"], "speakers": json.loads(r["speaker_names"] or "[]"),
+        "article_title": r["title"], "published": r["published"], "source": r["source"],
+    }
+
+
+EVENT_COLS = ("article_id", "event_id", "type", "date", "mode", "negated", "modality", "symmetric", "quad_class",
+              "goldstein", "cameo", "confidence", "source_actors", "target_actors", "source_countries",
+              "target_countries", "evidence_start", "evidence_end", "evidence_text")
+
+
+def _event_item(r: sqlite3.Row, names: dict[str, str] | None = None) -> dict[str, Any]:
+    import json
+
+    d: dict[str, Any] = {c: r[c] for c in EVENT_COLS}
+    d["id"] = d.pop("event_id")
+    for c in ("source_actors", "target_actors", "source_countries", "target_countries"):
+        d[c] = [x for x in json.loads(d[c] or "[]")]
+    d["negated"] = bool(d["negated"])
+    d["symmetric"] = bool(d["symmetric"])
+    d["quad_class"] = quad_of(d["type"], d["quad_class"])
+    if "published" in r.keys():
+        d["published"] = r["published"]
+        d["article_title"] = r["title"]
+    if names is not None:
+        d["source_names"] = [names.get(x, x) if x else None for x in d["source_actors"]]
+        d["target_names"] = [names.get(x, x) if x else None for x in d["target_actors"]]
+    return d
+
+
+def actor_names(db: Database) -> dict[str, str]:
+    return {a["id"]: a["name"] for a in actor_index(db)}
+
+
+def actor_events(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    if not db.has("events"):
+        return {"items": [], "limit": limit, "offset": offset}
+    rows = db.conn().execute(
+        "SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id "
+        "WHERE ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND ("
+        + _json_has("ev.source_actors") + " OR " + _json_has("ev.target_actors") +
+        ") ORDER BY coalesce(ev.date, a.published) DESC LIMIT ? OFFSET ?",
+        (actor_id, actor_id, actor_id, limit, offset)).fetchall()
+    names = actor_names(db)
+    return {"items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
+
+
+def cooccurring(db: Database, actor_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    if not db.has("entities"):
+        return []
+    rows = db.conn().execute(
+        "SELECT e2.actor_id, max(e2.name) AS name, max(e2.type) AS type, count(DISTINCT e2.article_id) AS n "
+        "FROM entities e1 JOIN entities e2 ON e2.article_id = e1.article_id "
+        "WHERE e1.actor_id = ? AND e2.actor_id IS NOT NULL AND e2.actor_id != e1.actor_id "
+        "GROUP BY e2.actor_id ORDER BY n DESC LIMIT ?", (actor_id, limit)).fetchall()
+    names = actor_names(db)
+    return [{"id": r["actor_id"], "name": names.get(r["actor_id"], r["name"]), "type": r["type"],
+             "n_articles": r["n"]} for r in rows]
+
+
+def actor_timeline(db: Database, actor_id: str, *, by: str = "month") -> list[dict[str, Any]]:
+    if not db.has("entities"):
+        return []
+    width = 7 if by == "month" else 10
+    rows = db.conn().execute(
+        "SELECT substr(a.published, 1, ?) AS bucket, count(DISTINCT a.id) AS n FROM entities e "
+        "JOIN articles a ON a.id = e.article_id WHERE e.actor_id = ? AND a.published IS NOT NULL "
+        "GROUP BY bucket ORDER BY bucket", (width, actor_id)).fetchall()
+    return [{"bucket": r["bucket"], "articles": r["n"]} for r in rows]
+
+
+# --- events --------------------------------------------------------------------------------------------------
+def list_events(db: Database, *, type_: str | None = None, actor: str | None = None, country: str | None = None,
+                date_from: str | None = None, date_to: str | None = None, quad_class: int | None = None,
+                article_id: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    if not db.has("events"):
+        return {"items": [], "limit": limit, "offset": offset}
+    where, args = [], []
+    if type_:
+        where.append("ev.type = ?")
+        args.append(type_.upper())
+    if actor:
+        where.append("ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND ("
+                     + _json_has("ev.source_actors") + " OR " + _json_has("ev.target_actors") + ")")
+        args += [actor, actor, actor]
+    if country:
+        where.append("(" + _json_has("ev.source_countries") + " OR " + _json_has("ev.target_countries") + ")")
+        args += [country, country]
+    if date_from:
+        where.append("coalesce(ev.date, a.published) >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("coalesce(ev.date, a.published) <= ?")
+        args.append(date_to)
+    if quad_class:
+        types = [t for t, qc in PLOVER_QUAD.items() if qc == quad_class]
+        where.append(f"(ev.quad_class = ? OR (ev.quad_class IS NULL AND ev.type IN ({','.join('?' * len(types))})))")
+        args += [quad_class, *types]
+    if article_id:
+        where.append("ev.article_id = ?")
+        args.append(article_id)
+    where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = db.conn().execute(
+        f"SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id{where_sql} "
+        "ORDER BY coalesce(ev.date, a.published) DESC, ev.article_id, ev.event_id LIMIT ? OFFSET ?",
+        args + [limit, offset]).fetchall()
+    names = actor_names(db)
+    return {"items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
+
+
+# --- relations -----------------------------------------------------------------------------------------------
+def side(value: str) -> tuple[str, str]:
+    """("country", "CHN") for an ISO3 code or ``country:CHN``; ("actor", key) otherwise."""
+    if value.startswith("country:"):
+        return "country", value.split(":", 1)[1].upper()
+    if value.startswith("actor:"):
+        return "actor", value.split(":", 1)[1]
+    if _COUNTRY.match(value):
+        return "country", value
+    return "actor", value
+
+
+def _side_sql(kind: str, role: str) -> str:
+    col = f"ev.{role}_{'countries' if kind == 'country' else 'actors'}"
+    return _json_has(col)
+
+
+def _prefilter(kind: str) -> str:
+    col = "country" if kind == "country" else "actor_id"
+    return f"ev.article_id IN (SELECT article_id FROM entities WHERE {col} = ?)"
+
+
+def relation_events(db: Database, a: str, b: str, *, limit: int = 5000) -> list[dict[str, Any]]:
+    if not db.has("events", "entities"):
+        return []
+    ka, va = side(a)
+    kb, vb = side(b)
+    sql = (
+        "SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id WHERE "
+        f"{_prefilter(ka)} AND {_prefilter(kb)} AND (({_side_sql(ka, 'source')} AND {_side_sql(kb, 'target')}) "
+        f"OR ({_side_sql(kb, 'source')} AND {_side_sql(ka, 'target')})) "
+        "ORDER BY coalesce(ev.date, a.published) LIMIT ?"
+    )
+    rows = db.conn().execute(sql, (va, vb, va, vb, vb, va, limit)).fetchall()
+    names = actor_names(db)
+    return [_event_item(r, names) for r in rows]
+
+
+def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, Any]:
+    """Cooperation vs conflict between two actors or countries over time (both directions)."""
+    evs = relation_events(db, a, b)
+    width = 7 if by == "month" else 10
+    buckets: dict[str, dict[str, Any]] = defaultdict(lambda: {"cooperation": 0, "conflict": 0, "goldstein": 0.0,
+                                                             "n": 0, "quad": [0, 0, 0, 0]})
+    ka, va = side(a)
+    by_dir = Counter()
+    for ev in evs:
+        day = ev["date"] or ev.get("published")
+        if not day:
+            continue
+        bk = buckets[day[:width]]
+        qc = ev["quad_class"]
+        if qc in (1, 2):
+            bk["cooperation"] += 1
+        elif qc in (3, 4):
+            bk["conflict"] += 1
+        if qc:
+            bk["quad"][qc - 1] += 1
+        if ev["goldstein"] is not None:
+            bk["goldstein"] += float(ev["goldstein"])
+        bk["n"] += 1
+        src = ev["source_countries"] if ka == "country" else ev["source_actors"]
+        by_dir["a_to_b" if va in src else "b_to_a"] += 1
+    series = []
+    for k in sorted(buckets):
+        v = buckets[k]
+        series.append({"bucket": k, "cooperation": v["cooperation"], "conflict": v["conflict"],
+                       "verbal_cooperation": v["quad"][0], "material_cooperation": v["quad"][1],
+                       "verbal_conflict": v["quad"][2], "material_conflict": v["quad"][3],
+                       "goldstein_mean": round(v["goldstein"] / v["n"], 2) if v["n"] else None, "events": v["n"]})
+    names = actor_names(db)
+    return {
+        "a": {"kind": ka, "id": va, "name": names.get(va, va)},
+        "b": {"kind": side(b)[0], "id": side(b)[1], "name": names.get(side(b)[1], side(b)[1])},
+        "by": by, "series": series, "directions": dict(by_dir),
+        "totals": {"events": len(evs), "cooperation": sum(s["cooperation"] for s in series),
+                   "conflict": sum(s["conflict"] for s in series)},
+        "events": evs[-50:][::-1],
+    }
+
+
+def interaction_graph(db: Database, *, actor: str | None = None, limit: int = 60,
+                      min_events: int = 1) -> dict[str, Any]:
+    """Who interacts with whom: nodes are actors, edges count events between them (either direction) with the
+    share that is cooperation. Around one actor when ``actor`` is given, else the busiest pairs overall."""
+    if not db.has("events"):
+        return {"nodes": [], "edges": []}
+
+    def compute() -> dict[str, Any]:
+        import json
+
+        conn = db.conn()
+        if actor:
+            rows = conn.execute(
+                "SELECT ev.type, ev.quad_class, ev.source_actors, ev.target_actors FROM events ev WHERE "
+                "ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?)", (actor,)).fetchall()
+        else:
+            rows = conn.execute("SELECT type, quad_class, source_actors, target_actors FROM events").fetchall()
+        edges: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for r in rows:
+            qc = quad_of(r["type"], r["quad_class"])
+            for s in json.loads(r["source_actors"] or "[]"):
+                for t in json.loads(r["target_actors"] or "[]"):
+                    if not s or not t or s == t:
+                        continue
+                    if actor and actor not in (s, t):
+                        continue
+                    key = (s, t) if s < t else (t, s)
+                    e = edges[key]
+                    e[0] += 1
+                    if qc in (1, 2):
+                        e[1] += 1
+                    elif qc in (3, 4):
+                        e[2] += 1
+        top = sorted(((k, v) for k, v in edges.items() if v[0] >= min_events), key=lambda kv: -kv[1][0])[:limit]
+        names = actor_names(db)
+        idx = {a["id"]: a for a in actor_index(db)}
+        deg: Counter[str] = Counter()
+        for (s, t), v in top:
+            deg[s] += v[0]
+            deg[t] += v[0]
+        nodes = [{"id": n, "name": names.get(n, n), "type": idx.get(n, {}).get("type"),
+                  "country": idx.get(n, {}).get("country"), "weight": w} for n, w in deg.most_common()]
+        return {"nodes": nodes, "edges": [{"source": s, "target": t, "events": v[0], "cooperation": v[1],
+                                           "conflict": v[2]} for (s, t), v in top]}
+
+    return db.cached(f"graph:{actor}:{limit}:{min_events}", compute, ttl=30)
+
+
+# --- stories (the dedup room's tables, read through marsad.dedup) ---------------------------------------------
+def _dedup() -> Any:
+    try:
+        import marsad.dedup as dedup
+    except ImportError:  # pragma: no cover - dedup room absent
+        return None
+    return dedup
+
+
+def story_of_article(db: Database, article_id: str) -> dict[str, Any] | None:
+    """The article's copies and story (``marsad.dedup.describe``), or None when dedup has not indexed it."""
+    dedup = _dedup()
+    if dedup is None:
+        return None
+    d = dedup.describe(db.conn(), article_id)
+    if not d.get("indexed"):
+        return None
+    return d
+
+
+def list_stories(db: Database, *, limit: int = 50, offset: int = 0, min_size: int = 2) -> dict[str, Any]:
+    dedup = _dedup()
+    items = dedup.list_stories(db.conn(), min_articles=min_size, limit=limit, offset=offset) if dedup else []
+    return {"items": items, "limit": limit, "offset": offset}
+
+
+def get_story(db: Database, story_id: str) -> dict[str, Any] | None:
+    dedup = _dedup()
+    if dedup is None:
+        return None
+    s = dedup.story(db.conn(), story_id)
+    if s is None:
+        return None
+    names = actor_names(db)
+    for ev in s.get("events") or ():
+        for k in ("source", "target"):
+            ev[f"{k}_name"] = names.get(ev.get(k) or "", ev.get(k))
+    return s
+
+
+# --- stats ---------------------------------------------------------------------------------------------------
+def stats(db: Database) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        conn = db.conn()
+        out: dict[str, Any] = {}
+        row = conn.execute("SELECT count(*), min(published), max(published) FROM articles").fetchone()
+        out["articles"] = row[0]
+        out["first_published"], out["last_published"] = row[1], row[2]
+        out["sources"] = [{"value": r[0], "count": r[1]} for r in conn.execute(
+            "SELECT source, count(*) AS n FROM articles GROUP BY source ORDER BY n DESC LIMIT 50")]
+        for t in ("entities", "quotes", "events", "rejects"):
+            out[t] = conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] if db.has(t) else 0
+        out["actors"] = len(actor_index(db))
+        out["event_types"] = [{"value": r[0], "count": r[1]} for r in conn.execute(
+            "SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC")] if db.has("events") else []
+        if db.has("rejects"):
+            out["rejects_by_code"] = [{"stage": r[0], "code": r[1], "count": r[2]} for r in conn.execute(
+                "SELECT stage, code, count(*) FROM rejects GROUP BY stage, code ORDER BY 3 DESC")]
+        out["stories"] = (conn.execute("SELECT count(*) FROM stories WHERE n_articles >= 2").fetchone()[0]
+                          if db.has("stories") else 0)
+        return out
+
+    return db.cached("stats", compute, ttl=10)

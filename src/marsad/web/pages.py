@@ -1,0 +1,165 @@
+"""HTML pages of the web UI, rendered on the server with autoescaping Jinja2 templates.
+
+Article text, titles and names are untrusted: they reach the page only through ``{{ }}`` (escaped) and never as
+HTML; URLs from articles are linked only when they are http(s). Charts get their data from the JSON API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from marsad.api import queries as Q
+from marsad.api.db import Database
+from marsad.api.errors import ApiError
+from marsad.errors import QueryError
+from marsad.web.highlight import article_marks, body_blocks
+
+HERE = Path(__file__).parent
+PAGE = 20
+
+ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول ومدن", "LOC": "أماكن", "MISC": "أخرى"}
+PLOVER_AR = {
+    "AGREE": "اتفاق", "CONSULT": "تشاور", "SUPPORT": "دعم", "CONCEDE": "تنازل", "COOPERATE": "تعاون",
+    "AID": "مساعدة", "RETREAT": "انسحاب", "INVESTIGATE": "تحقيق", "DEMAND": "مطالبة", "DISAPPROVE": "انتقاد",
+    "REJECT": "رفض", "THREATEN": "تهديد", "PROTEST": "احتجاج", "SANCTION": "عقوبات", "MOBILIZE": "تعبئة",
+    "COERCE": "إكراه", "ASSAULT": "اعتداء", "FIGHT": "قتال", "CRIME": "جريمة",
+}  # fmt: skip
+QUAD_AR = {1: "تعاون لفظي", 2: "تعاون مادي", 3: "نزاع لفظي", 4: "نزاع مادي"}
+
+
+def actor_url(actor_id: str | None) -> str | None:
+    return f"/actors/{quote(actor_id, safe='')}" if actor_id else None
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links from article data (a javascript: URL must never become a link)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def mount_web(app: FastAPI, db: Database) -> None:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.autoescape = True  # every template, whatever its extension
+    env.filters["u"] = lambda s: quote(str(s), safe="")
+    env.globals.update(actor_url=actor_url, safe_url=safe_url, ENTITY_TYPES_AR=ENTITY_TYPES_AR,
+                       PLOVER_AR=PLOVER_AR, QUAD_AR=QUAD_AR, PLOVER_TYPES=Q.PLOVER_TYPES)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+    def render_error(request: Request, err: dict[str, Any], *, headers: dict[str, str] | None = None) -> Response:
+        return page(request, "error.html", status=int(err["status"]), err=err) if headers is None else \
+            templates.TemplateResponse(request, "error.html", {"err": err}, status_code=int(err["status"]),
+                                       headers=headers)
+
+    app.state.render_error = render_error
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", source: str = "",
+                    actor: str = "", event_type: str = "", sort: str = "auto", page_no: int = 1) -> HTMLResponse:
+        page_no = max(1, min(page_no, 1000))
+        params = {"q": q[:500], "date_from": date_from[:10], "date_to": date_to[:10], "source": source[:200],
+                  "actor": actor[:300], "event_type": event_type[:30].upper(), "sort": sort}
+        if params["sort"] not in ("auto", "relevance", "newest", "oldest"):
+            params["sort"] = "auto"
+        error = None
+        result: dict[str, Any] = {"items": [], "total": 0, "facets": None}
+        try:
+            result = Q.search_articles(
+                db, q=params["q"] or None, date_from=params["date_from"] or None,
+                date_to=params["date_to"] or None, source=params["source"] or None, actor=params["actor"] or None,
+                event_type=params["event_type"] or None, sort=params["sort"], limit=PAGE,
+                offset=(page_no - 1) * PAGE, facets=True)
+        except QueryError as e:
+            error = str(e)
+        actor_name = None
+        if params["actor"]:
+            actor_name = Q.actor_names(db).get(params["actor"], params["actor"])
+
+        def link(**change: Any) -> str:
+            p = {k: v for k, v in {**params, **change}.items() if v and not (k == "sort" and v == "auto")}
+            return "/?" + urlencode(p)
+
+        pages = (result["total"] + PAGE - 1) // PAGE
+        return page(request, "search.html", status=400 if error else 200, p=params, r=result, error=error,
+                    link=link, page_no=page_no, pages=pages, actor_name=actor_name, stats=Q.stats(db))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str) -> HTMLResponse:
+        rec = Q.get_article(db, article_id[:300])
+        if rec is None:
+            raise ApiError(404, f"no article with id {article_id[:100]!r}")
+        text = rec.get("text") or ""
+        layers = rec.get("layers") or {}
+        boiler = [(s["start"], s["end"]) for s in layers.get("boilerplate", ())]
+        title_spans = [(s["start"], s["end"]) for s in layers.get("title", ())]
+        marks = article_marks(rec, lambda ent, key: actor_url(key))
+        blocks = body_blocks(text, marks, boiler + title_spans)
+        boilerplate = [text[s:e].strip() for s, e in sorted(boiler) if text[s:e].strip()]
+        ents = {e["id"]: e for e in rec.get("entities") or ()}
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for e in rec.get("entities") or ():
+            by_type.setdefault(e.get("type") or "MISC", []).append(e)
+
+        def names(ids: list[str]) -> list[dict[str, Any]]:
+            return [{"name": ents[i]["name"] if i in ents else i,
+                     "href": actor_url(ents[i].get("actor_id")) if i in ents else None} for i in ids or ()]
+
+        quotes = [{**q, "speakers": names(q.get("speaker") or [])} for q in rec.get("quotes") or ()]
+        events = [{**ev, "src": names(ev.get("source") or []), "tgt": names(ev.get("target") or []),
+                   "quad": Q.quad_of(ev.get("type"), ev.get("quad_class"))} for ev in rec.get("events") or ()]
+        pairs = []
+        for ev in rec.get("events") or ():
+            for s in ev.get("source") or ():
+                for t in ev.get("target") or ():
+                    sa, ta = ents.get(s, {}).get("actor_id"), ents.get(t, {}).get("actor_id")
+                    if sa and ta and sa != ta:
+                        pairs.append((sa, ta, ents[s]["name"], ents[t]["name"]))
+        return page(request, "article.html", a=rec, blocks=blocks, boilerplate=boilerplate, by_type=by_type,
+                    quotes=quotes, events=events, pairs=list(dict.fromkeys(pairs))[:10])
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors_page(request: Request, q: str = "", page_no: int = 1) -> HTMLResponse:
+        page_no = max(1, min(page_no, 1000))
+        res = Q.search_actors(db, q[:200] or None, limit=50, offset=(page_no - 1) * 50)
+        return page(request, "actors.html", q=q[:200], r=res, page_no=page_no)
+
+    @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    def actor_page(request: Request, actor_id: str) -> HTMLResponse:
+        actor_id = actor_id[:300]
+        a = Q.get_actor(db, actor_id)
+        if a is None:
+            raise ApiError(404, f"no actor with id {actor_id[:100]!r}")
+        return page(request, "actor.html", a=a, quotes=Q.actor_quotes(db, actor_id, limit=30)["items"],
+                    events=Q.actor_events(db, actor_id, limit=30)["items"],
+                    co=Q.cooccurring(db, actor_id, limit=15))
+
+    @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
+    def relations_page(request: Request, a: str = "", b: str = "") -> HTMLResponse:
+        a, b = a[:300], b[:300]
+        rel = Q.relations(db, a, b) if a and b else None
+        return page(request, "relations.html", a=a, b=b, rel=rel, names=Q.actor_names(db),
+                    top=Q.search_actors(db, None, limit=40)["items"])
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, page_no: int = 1) -> HTMLResponse:
+        page_no = max(1, min(page_no, 1000))
+        return page(request, "stories.html", r=Q.list_stories(db, limit=50, offset=(page_no - 1) * 50),
+                    page_no=page_no)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        s = Q.get_story(db, story_id[:300])
+        if s is None:
+            raise ApiError(404, f"no story with id {story_id[:100]!r}")
+        return page(request, "story.html", s=s)
