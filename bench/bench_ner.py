@@ -1,0 +1,67 @@
+"""NER tagging speed on CPU: tokens per second per core, feature extraction included (median of several runs).
+
+    python bench/bench_ner.py [--runs 5] [--sentences 2000]
+
+Input: sentences of the ANERcorp CAMeL test split (tokens only) when ../shared is available, else a synthetic
+sentence list. Runs in one thread, so tokens/s is per core. The first pass warms the per-word feature cache the way
+a long-running pipeline would; a cold pass (fresh tagger, empty cache) is reported as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sentences", type=int, default=925)
+    ap.add_argument("--backend", default="crf")
+    ap.add_argument("--model", default=None)
+    args = ap.parse_args()
+
+    from marsad.entities.ner import load_tagger
+    from marsad.entities.ner.crf import CRFTagger
+
+    try:
+        from marsad.entities.ner.corpus import anercorp_path, read_conll
+
+        sents = [list(s.tokens) for s in read_conll(anercorp_path("test"))][: args.sentences]
+        source = "ANERcorp CAMeL test"
+    except Exception:  # no shared data: a synthetic workload
+        base = (
+            "وقال وزير الخارجية الروسي سيرغي لافروف في مؤتمر صحفي بموسكو إن بلاده ستواصل الحوار مع واشنطن ."
+        )
+        sents = [base.split()] * args.sentences
+        source = "synthetic"
+    n_tok = sum(len(s) for s in sents)
+
+    if args.backend == "crf" and args.model is None:
+        from marsad.entities.ner import DEFAULT_CRF_MODEL
+
+        t0 = time.perf_counter()
+        cold = CRFTagger(DEFAULT_CRF_MODEL)
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cold.tag(sents)
+        cold_rate = n_tok / (time.perf_counter() - t0)
+        print(f"load: {load_s:.2f}s; cold pass (empty feature cache): {cold_rate:,.0f} tokens/s")
+
+    tagger = load_tagger(args.backend, args.model)
+    tagger.tag(sents)  # warm
+    rates = []
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        tagger.tag(sents)
+        rates.append(n_tok / (time.perf_counter() - t0))
+    print(f"{source}: {len(sents)} sentences, {n_tok:,} tokens, backend={args.backend}")
+    print(
+        f"median {statistics.median(rates):,.0f} tokens/s per core (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+    )
+    print("reproduce: python bench/bench_ner.py --runs", args.runs)
+
+
+if __name__ == "__main__":
+    main()
