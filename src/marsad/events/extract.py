@@ -286,3 +286,25 @@ def _location(article: Article, sent_actors: Sequence[Actor], src: tuple[str, ..
             if left.endswith(("في ", "ب")):
                 return a.ids[0]
     return None
+
+
+def sentence_types(text: str) -> set[str]:
+    """PLOVER types whose cues occur in a piece of text, ignoring actors (sentence-level detection, as in the
+    Arabic PLOVER gold-standard records: "is this sentence a PROTEST / ASSAULT?")."""
+    from marsad.data import Article as _A
+
+    art = _A.new(text)
+    toks = tokens_of(art, 0, len(text))
+    idx = cue_index()
+    found: set[str] = set()
+    for k, t in enumerate(toks):
+        for cand in _candidates(t.norm):
+            for stem in _stems_of(cand):
+                for entry in idx.get(stem, ()):
+                    if entry.type in found:
+                        continue
+                    if _match_rest(toks, k, entry, len(toks)) is not None:
+                        neg = any(x.norm in _NEG for x in toks[max(0, k - 4) : k])
+                        if not neg:
+                            found.add(entry.type)
+    return found
