@@ -1,0 +1,147 @@
+"""Within-article coreference for actors: titles, group references and من جانبه-style pronouns.
+
+Surname mentions (لافروف after سيرجي لافروف) are resolved while clustering in :mod:`marsad.entities.stage`; this
+module adds spans for references that are not names:
+
+- ``title``: نظيره الروسي, نظيرته البريطانية, or a role phrase with a country and no name beside it
+  (وزير الخارجية الروسي … وأضاف الوزير الروسي) → the person of that country in the article;
+- ``group``: الجانبان، الطرفين، البلدين، الدولتين → both parties (people of two countries, or the two countries);
+- ``pronoun``: من جانبه، من جهته، من ناحيته، بدوره → the person named next in the sentence, else the last one.
+
+Every span is ``Span(start, end, "coref", {"entity": [ids], "kind": ...})`` over ``Article.text``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from marsad.data import Entity, Span
+from marsad.entities import roles as roles_mod
+from marsad.lang.ar.tokenize import strip_clitics
+
+_COUNTERPART = {"نظيره", "نظيرته", "نظيرها", "نظيريه", "نظيرتها", "نظيراه"}
+_GROUP_COUNTRIES = {"البلدان", "البلدين", "الدولتان", "الدولتين"}
+_GROUP_SIDES = {"الجانبان", "الجانبين", "الطرفان", "الطرفين"}
+_PRON_NOUNS = {"جانبه": "m", "جهته": "m", "ناحيته": "m", "جانبها": "f", "جهتها": "f", "ناحيتها": "f"}
+_BY_ROLE = {"بدوره": "m", "بدورها": "f"}
+
+
+def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: dict[int, str],
+            entities: list[Entity], registry: Any) -> list[Span]:  # fmt: skip
+    ents = {e.id: e for e in entities}
+    # mention positions per unit for "next/previous person" look-ups
+    by_unit: dict[int, list[tuple[int, int, str, str]]] = {}
+    flat: list[tuple[int, str, str]] = []  # (start, entity id, type)
+    for i, m in enumerate(mentions):
+        eid = mention_entity[i]
+        typ = ents[eid].type
+        by_unit.setdefault(m.unit, []).append((m.tok0, m.tok1, eid, typ))
+        flat.append((m.start, eid, typ))
+    flat.sort()
+    counts = Counter(mention_entity.values())
+    covered = {(m.unit, k) for m in mentions for k in range(m.tok0, m.tok1)}
+    role_covered = {(r.start, r.end) for e in entities for r in e.roles}
+    out: list[Span] = []
+
+    def people_of(country: str | None) -> list[Entity]:
+        return [e for e in entities if e.type == "PER" and country and e.country == country]
+
+    for ui, u in enumerate(units):
+        norms, toks = u.norms, u.tokens
+        ms = by_unit.get(ui, [])
+        for k, w in enumerate(norms):
+            if (ui, k) in covered:
+                continue
+            stem = strip_clitics(w, min_stem=2)[1] if w[:1] in "وفبل" else w
+            # -- counterpart titles -------------------------------------------------------------------------
+            if stem in _COUNTERPART or w in _COUNTERPART:
+                end = k + 1
+                country = None
+                if end < len(norms) and norms[end] in registry.nisba:
+                    country = registry.nisba[norms[end]]
+                    end += 1
+                nxt = next((m for m in ms if m[0] >= end and m[0] - end <= 1 and m[3] == "PER"), None)
+                target = None
+                if nxt is not None:
+                    target = nxt[2]
+                elif country:
+                    cands = people_of(country)
+                    if cands:
+                        target = max(cands, key=lambda e: counts[e.id]).id
+                if target:
+                    out.append(Span(toks[k].start, toks[end - 1].end, "coref", {"entity": [target], "kind": "title"}))
+                continue
+            # -- groups ---------------------------------------------------------------------------------------
+            if stem in _GROUP_COUNTRIES or stem in _GROUP_SIDES:
+                pair = _pair(entities, counts, sides=stem in _GROUP_SIDES)
+                if pair:
+                    out.append(Span(toks[k].start, toks[k].end, "coref", {"entity": pair, "kind": "group"}))
+                continue
+            # -- من جانبه / بدوره ------------------------------------------------------------------------------
+            gender = None
+            start_k = k
+            if w in _BY_ROLE:
+                gender = _BY_ROLE[w]
+            elif stem in _PRON_NOUNS and k > 0 and norms[k - 1] in ("من", "ومن"):
+                gender = _PRON_NOUNS[stem]
+                start_k = k - 1
+            if gender:
+                want = ("PER",) if gender == "m" else ("PER", "ORG", "GPE")
+                nxt = next((m for m in ms if m[0] > k and m[3] in want), None)
+                target = nxt[2] if nxt else None
+                if target is None:
+                    before = [f for f in flat if f[0] < toks[k].start and f[2] in want]
+                    target = before[-1][1] if before else None
+                if target:
+                    out.append(Span(toks[start_k].start, toks[k].end, "coref", {"entity": [target], "kind": "pronoun"}))
+                continue
+            # -- a role phrase with a country and no name beside it --------------------------------------------
+            if roles_mod.head_sector(w) and (toks[k].start, toks[k].end) not in role_covered:
+                span = _title_phrase(registry, u, k, covered, ui)
+                if span is None or any(a <= span.start and span.end <= b for a, b in role_covered):
+                    continue
+                cands = people_of(span.attrs.get("country"))
+                head = span.attrs.get("head", "")
+                same = [e for e in cands if any(r.attrs.get("head") == head for r in e.roles)]
+                pick = same or (cands if len(cands) == 1 else [])
+                if len(pick) >= 1:
+                    target = max(pick, key=lambda e: counts[e.id]).id
+                    out.append(Span(span.start, span.end, "coref", {"entity": [target], "kind": "title"}))
+    return out
+
+
+def _title_phrase(registry: Any, u: Any, k: int, covered: set, ui: int) -> Span | None:
+    norms, toks = u.norms, u.tokens
+    j = k + 1
+    country = None
+    while j < len(norms) and j - k <= 6 and (ui, j) not in covered:
+        w = norms[j]
+        if w in registry.nisba:
+            country = registry.nisba[w]
+            j += 1
+            break
+        if roles_mod.is_modifier(w) or roles_mod.head_sector(w):
+            j += 1
+            continue
+        break
+    if not country:
+        return None
+    if j < len(norms) and (ui, j) in covered:
+        return None  # a name follows: the role belongs to that mention
+    return Span(toks[k].start, toks[j - 1].end, "role", {"country": country, "head": norms[k]})
+
+
+def _pair(entities: list[Entity], counts: Counter, *, sides: bool) -> list[str] | None:
+    if sides:
+        people = sorted((e for e in entities if e.type == "PER" and e.country), key=lambda e: -counts[e.id])
+        seen: dict[str, str] = {}
+        for e in people:
+            seen.setdefault(e.country or "", e.id)
+        if len(seen) >= 2:
+            return list(seen.values())[:2]
+    countries = [e for e in entities if e.type == "GPE" and e.actor_id == e.country and e.country]
+    countries.sort(key=lambda e: -counts[e.id])
+    if len(countries) >= 2:
+        return [countries[0].id, countries[1].id]
+    return None

@@ -1,0 +1,584 @@
+"""The ``entities`` stage: NER + actor registry → canonical entities, roles and a coreference layer.
+
+Per article (title and body sentences only, never boilerplate):
+
+1. tokens (:func:`marsad.lang.ar.tokenize.tokenize`) and NER tags (``marsad.entities.ner``; when the model is
+   missing the stage runs on the registry alone and warns once);
+2. registry matches: longest alias match over normalised tokens, with a leading clitic (و ف ب ل ك، لل) tried off;
+3. NER spans and registry matches are merged (the registry gives identity, type, country and sector; NER finds
+   names the registry does not know); capitals are government metonyms of their country unless used as a place
+   (في لندن);
+4. mentions cluster by actor id, or by a transliteration-aware key (:func:`marsad.entities.registry.name_key`) for
+   new names, and a bare surname joins the full name seen earlier;
+5. role phrases next to person names (:mod:`marsad.entities.roles`) give the role spans, country and sector;
+6. coreference spans (layer ``coref``): surnames, titles (نظيره الروسي), groups (الجانبان، البلدين) and
+   من جانبه-style pronouns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from marsad.data import Article, Entity, Span
+from marsad.entities import coref as coref_mod
+from marsad.entities import roles as roles_mod
+from marsad.entities.registry import Registry, load_registry, name_key
+from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.tokenize import Token, strip_clitics, tokenize
+
+log = logging.getLogger(__name__)
+
+_JOINERS = {"_", "-", "#", "–"}
+_QUOTES = set("\"'«»“”‘’")
+_LOCATIVE = {"في", "داخل", "الى", "من", "عبر", "قرب", "بين"}
+_ORG_HEADS = {
+    "وزاره": "GOV", "حكومه": "GOV", "الحكومه": "GOV", "سفاره": "GOV", "السفاره": "GOV", "القنصليه": "GOV",
+    "جيش": "MIL", "الجيش": "MIL", "قوات": "MIL", "القوات": "MIL", "الحرس": "MIL", "كتيبه": "REB", "كتايب": "REB",
+    "لواء": "REB", "جبهه": "REB", "جماعه": "REB", "حركه": "OPP", "حزب": "OPP", "الحزب": "OPP",
+    "وكاله": "GOV", "صحيفه": "MED", "قناه": "MED", "تلفزيون": "MED", "اذاعه": "MED",
+    "جامعه": "EDU", "الجامعه": "EDU", "كليه": "EDU", "معهد": "EDU", "مدرسه": "EDU", "اكاديميه": "EDU",
+    "كنيسه": "REL", "الكنيسه": "REL", "الكاتدرائيه": "REL", "مسجد": "REL", "الازهر": "REL",
+    "شركه": "BUS", "بنك": "BUS", "البنك": "BUS", "مصرف": "BUS", "مجموعه": "BUS",
+    "البرلمان": "LEG", "برلمان": "LEG", "مجلس": "GOV", "محكمه": "JUD", "المحكمه": "JUD",
+    "منظمه": "NGO", "المرصد": "NGO", "جمعيه": "NGO", "مركز": None, "مستشفى": None,
+}  # fmt: skip
+_MINISTRY_DOMAINS = {
+    "الخارجيه": "Foreign Affairs", "الدفاع": "Defence", "الداخليه": "the Interior", "الماليه": "Finance",
+    "الخزانه": "the Treasury", "العدل": "Justice", "الصحه": "Health", "التعليم": "Education", "الاقتصاد": "Economy",
+    "التجاره": "Trade", "الطاقه": "Energy", "النفط": "Oil", "الزراعه": "Agriculture", "الاعلام": "Information",
+    "الثقافه": "Culture", "النقل": "Transport", "الاتصالات": "Communications", "العمل": "Labour",
+    "الامن": "Security", "الاستخبارات": "Intelligence", "الموارد": "Water Resources", "الري": "Irrigation",
+    "البيئه": "Environment", "الاسكان": "Housing", "السياحه": "Tourism", "الاوقاف": "Religious Endowments",
+    "الشباب": "Youth", "التربيه": "Education", "الهجره": "Migration", "التخطيط": "Planning",
+}  # fmt: skip
+_STOP = {
+    "في", "من", "على", "الى", "عن", "مع", "ان", "او", "و", "ثم", "قد", "لا", "ما", "هذا", "هذه", "التي", "الذي",
+    "كان", "كانت", "قال", "وقال", "اليوم", "امس", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "الاثنين",
+    "الثلاثاء", "يوم", "عام", "العام", "بعد", "قبل", "خلال", "حول", "ذلك", "تلك", "هو", "هي", "بين", "كما", "لم",
+    "لن", "اي", "كل", "بعض", "غير", "عند", "حتى", "اذا", "الا", "منذ", "نحو", "وفق", "وفقا", "ايضا",
+}  # fmt: skip
+
+_warned = False
+
+
+@dataclass
+class _Mention:
+    start: int  # char offsets of the name (leading clitic excluded where it can be)
+    end: int
+    unit: int  # index of the sentence/title unit
+    tok0: int  # token indices in that unit [tok0, tok1)
+    tok1: int
+    type: str
+    actor_id: str | None = None
+    key: str = ""
+    source: str = "registry"
+    metonym: bool = False
+    country: str | None = None
+    sector: str | None = None
+    name_en: str | None = None
+    alt_key: str = ""  # key without a leading clitic (NER spans)
+    alt_start: int = -1
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    tokens: list[Token]
+    norms: list[str]
+    kind: str  # title | sent
+
+
+@dataclass
+class EntityStage:
+    """Stage ``entities``: requires sentences; provides ``entities``, the ``coref`` layer and the ``roles`` layer."""
+
+    ner_backend: str = "crf"
+    ner_model: str | None = None
+    use_ner: bool = True
+    name: str = "entities"
+    requires: frozenset[str] = frozenset({"sentences"})
+    provides: frozenset[str] = frozenset({"entities", "coref", "roles"})
+    registry: Registry = field(default_factory=load_registry)
+    _tagger: Any = None
+    _ner_tried: bool = False
+
+    # -- NER ---------------------------------------------------------------------------------------------------
+    def tagger(self) -> Any:
+        if not self.use_ner:
+            return None
+        if not self._ner_tried:
+            self._ner_tried = True
+            try:
+                from marsad.entities.ner import load_tagger
+
+                self._tagger = load_tagger(backend=self.ner_backend, model=self.ner_model)
+            except Exception as e:  # noqa: BLE001 — a missing/broken CRF model must not stop the pipeline
+                if self.ner_backend != "crf" or self.ner_model:
+                    raise
+                global _warned
+                if not _warned:
+                    log.warning("NER model unavailable (%s); entities come from the actor registry only", e)
+                    _warned = True
+                self._tagger = None
+        return self._tagger
+
+    # -- the stage -----------------------------------------------------------------------------------------------
+    def __call__(self, article: Article) -> Article:
+        text = article.text
+        units = self._units(article)
+        tags = self._ner(units)
+        mentions: list[_Mention] = []
+        for ui, unit in enumerate(units):
+            reg = self._registry_matches(ui, unit)
+            ner = self._ner_spans(ui, unit, tags[ui]) if tags else []
+            mentions.extend(self._merge(unit, reg, ner))
+            mentions.extend(self._ministries(ui, unit, mentions))
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        mentions = _dedupe(mentions)
+        role_spans = [roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions]
+        clusters = self._cluster(mentions)
+        entities, mention_entity = self._entities(text, units, mentions, clusters, role_spans)
+        coref = coref_mod.resolve(text, units, mentions, mention_entity, entities, self.registry)
+        coref += [
+            Span(m.start, m.end, "coref", {"entity": [mention_entity[i]], "kind": "surname"})
+            for i, m in enumerate(mentions)
+            if m.source == "surname"
+        ]
+        coref.sort(key=lambda s: (s.start, s.end))
+        roles_layer = sorted({(r.start, r.end): r for e in entities for r in e.roles}.values(), key=lambda s: s.start)
+        return article.evolve(entities=tuple(entities)).with_layers(coref=coref, roles=roles_layer)
+
+    def _units(self, article: Article) -> list[_Unit]:
+        text = article.text
+        spans = [(s.start, s.end, "title") for s in article.layer("title")]
+        for s in article.layer("sentences"):
+            if any(a < s.end and s.start < b for a, b, _ in spans if _ == "title"):
+                continue
+            spans.append((s.start, s.end, "sent"))
+        out = []
+        for a, b, kind in spans:
+            toks = tokenize(text, a, b)
+            out.append(_Unit(a, b, toks, [t.norm for t in toks], kind))
+        return out
+
+    def _ner(self, units: list[_Unit]) -> list[list[str]]:
+        tagger = self.tagger()
+        if tagger is None or not units:
+            return []
+        return tagger.tag([[t.text for t in u.tokens] for u in units])
+
+    # -- registry matching ---------------------------------------------------------------------------------------
+    def _registry_matches(self, ui: int, unit: _Unit) -> list[_Mention]:
+        reg = self.registry
+        toks, norms = unit.tokens, unit.norms
+        # segments of name-bearing tokens: punctuation other than _ - # ends a segment
+        words: list[int] = []
+        segs: list[list[int]] = []
+        for i, t in enumerate(toks):
+            if t.kind == "sym":
+                if t.text in _JOINERS or t.text in _QUOTES:
+                    continue
+                if words:
+                    segs.append(words)
+                words = []
+                continue
+            words.append(i)
+        if words:
+            segs.append(words)
+        out: list[_Mention] = []
+        for seg in segs:
+            p = 0
+            while p < len(seg):
+                hit = None
+                first = norms[seg[p]]
+                variants = [(first, 0)]
+                pre, stem = strip_clitics(first, min_stem=2)
+                if pre and stem != first:
+                    variants.append((stem, len(pre) if first.endswith(stem) else 0))
+                for length in range(min(reg.max_len, len(seg) - p), 0, -1):
+                    rest = tuple(norms[seg[p + k]] for k in range(1, length))
+                    for v, cut in variants:
+                        aid = reg.aliases.get((v, *rest))
+                        if aid is not None:
+                            hit = (length, aid, cut)
+                            break
+                    if hit:
+                        break
+                if not hit:
+                    p += 1
+                    continue
+                length, aid, cut = hit
+                i0, i1 = seg[p], seg[p + length - 1] + 1
+                start = _skip_clitic(toks[i0], cut)
+                actor = reg.actors[aid]
+                m = _Mention(start, toks[i1 - 1].end, ui, i0, i1, actor.type, aid, source="registry")
+                if actor.metonym_of:
+                    prev = norms[seg[p] - 1] if seg[p] > 0 else ""
+                    locative = prev in _LOCATIVE or (cut and first[:1] in "بف" and first[:2] != "ال")
+                    if not locative:
+                        m.actor_id, m.metonym = actor.metonym_of, True
+                out.append(m)
+                p += length
+        return out
+
+    # -- NER spans -----------------------------------------------------------------------------------------------
+    def _ner_spans(self, ui: int, unit: _Unit, labels: list[str]) -> list[_Mention]:
+        out: list[_Mention] = []
+        i = 0
+        n = len(labels)
+        while i < n:
+            lab = labels[i]
+            if not lab.startswith("B-") and not lab.startswith("I-"):
+                i += 1
+                continue
+            typ = lab[2:]
+            j = i + 1
+            while j < n and labels[j] == f"I-{typ}":
+                j += 1
+            m = self._ner_mention(ui, unit, i, j, typ)
+            if m is not None:
+                out.append(m)
+            i = j
+        return out
+
+    def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
+        toks, norms = unit.tokens, unit.norms
+        # trim punctuation, stop words and (for people) leading title words
+        while i < j and (toks[i].kind == "sym" or norms[i] in _STOP or (typ == "PER" and _is_title_word(norms[i], self.registry))):
+            i += 1
+        while j > i and (toks[j - 1].kind == "sym" or norms[j - 1] in _STOP):
+            j -= 1
+        if i >= j:
+            return None
+        if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
+            return None
+        if all(roles_mod.head_sector(norms[k]) or roles_mod.is_modifier(norms[k]) or norms[k] in self.registry.nisba
+               for k in range(i, j)):
+            return None
+        # NER spans keep a leading و/ب/ل/ك/ف (وانغ and كوفيد start with one); the clitic-free key is kept aside and
+        # used when it meets a name seen elsewhere
+        pre, stem = strip_clitics(norms[i], min_stem=2)
+        key = name_key(" ".join(norms[i:j]))
+        t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
+        m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
+        if pre and norms[i].endswith(stem):
+            m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
+            m.alt_start = _skip_clitic(toks[i], len(pre))
+        if t == "PER":
+            for k in (key, m.alt_key):
+                aid = self.registry.person_keys.get(k) if k else None
+                if aid:
+                    m.actor_id, m.source = aid, "registry-key"
+                    if k == m.alt_key:
+                        m.start = m.alt_start
+                    break
+        return m
+
+    def _merge(self, unit: _Unit, reg: list[_Mention], ner: list[_Mention]) -> list[_Mention]:
+        out = list(reg)
+        for m in ner:
+            overl = [r for r in reg if r.tok0 < m.tok1 and m.tok0 < r.tok1]
+            if not overl:
+                out.append(m)
+                continue
+            inside = [r for r in overl if m.tok0 <= r.tok0 and r.tok1 <= m.tok1]
+            longer = (m.tok1 - m.tok0) > max(r.tok1 - r.tok0 for r in overl)
+            if (
+                longer
+                and len(inside) == len(overl)
+                and m.type in ("ORG", "MISC")
+                and all(r.type in ("GPE", "LOC") for r in inside)
+            ):
+                # an organisation named after a place (جامعة القاهرة): the NER span is the entity
+                for r in inside:
+                    out.remove(r)
+                m.country = self.registry.actors[inside[0].actor_id or ""].country if inside[0].actor_id in self.registry.actors else None
+                out.append(m)
+        return out
+
+    def _ministries(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """وزارة الخارجية (الروسية) and the elliptic الخارجية الروسية: government ORGs keyed by domain and country."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {(m.unit, k) for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for i, n in enumerate(norms):
+            pre, stem = strip_clitics(n, min_stem=2)
+            if stem != "وزاره" and n != "وزاره":
+                continue
+            if (ui, i) in covered:
+                continue
+            j = i + 1
+            domain = None
+            while j < len(norms) and j - i <= 5:
+                w = norms[j]
+                w2 = w[1:] if w[:1] == "و" and w[1:] in _MINISTRY_DOMAINS else w
+                if w2 in _MINISTRY_DOMAINS or (w.startswith("و") and w[1:] in roles_mod.MODIFIERS) or w in roles_mod.MODIFIERS:
+                    domain = domain or _MINISTRY_DOMAINS.get(w2)
+                    j += 1
+                    continue
+                break
+            if domain is None:
+                continue
+            country = None
+            if j < len(norms) and norms[j] in self.registry.nisba:
+                country = self.registry.nisba[norms[j]]
+                j += 1
+            cut = len(pre) if pre and n.endswith(stem) else 0
+            m = _Mention(_skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="ministry")
+            m.country, m.sector = country, "MIL" if domain == "Defence" else "GOV"
+            m.name_en = f"Ministry of {domain}"
+            m.key = name_key(" ".join(norms[i + 1 : j]))
+            if country:
+                m.actor_id = f"ministry:{country}:{domain.lower().replace(' ', '-')}"
+                m.name_en = f"Ministry of {domain} of {self.registry.actors[country].name}"
+            out.append(m)
+        return out
+
+    # -- clustering ------------------------------------------------------------------------------------------------
+    def _cluster(self, mentions: list[_Mention]) -> list[int]:
+        """Cluster index per mention."""
+        keys: dict[str, int] = {}
+        next_id = 0
+        cl: list[int] = []
+        # full PER names seen so far: token keys of first and last token → cluster
+        per_parts: list[tuple[str, str, int, int]] = []  # first key, last key, cluster, mention index
+        for i, m in enumerate(mentions):
+            if m.actor_id:
+                k = m.actor_id
+            else:
+                k = f"{m.type}:{m.key}"
+                alt = f"{m.type}:{m.alt_key}"
+                part_keys = {p for fk, lk, _, _ in per_parts for p in (fk, lk)}
+                if m.alt_key and k not in keys and (alt in keys or m.alt_key in part_keys):
+                    k, m.key, m.start = alt, m.alt_key, m.alt_start
+            if m.type == "PER" and " " not in m.key and k not in keys:
+                # a bare surname (or a Chinese family name) joins the latest full name it ends or starts
+                for fk, lk, c, _ in reversed(per_parts):
+                    if m.key and m.key in (lk, fk):
+                        keys[k] = c
+                        if not m.actor_id:
+                            m.source = "surname"
+                        break
+            if k not in keys:
+                keys[k] = next_id
+                next_id += 1
+            c = keys[k]
+            cl.append(c)
+            if m.type == "PER":
+                mk = m.key or name_key(_first_alias(self.registry, m.actor_id) or "")
+                parts = mk.split()
+                if len(parts) >= 2:
+                    per_parts.append((parts[0], parts[-1], c, i))
+                    if m.actor_id:
+                        # registry people: every alias's first/last token is a valid short form
+                        for al in self.registry.actors[m.actor_id].ar:
+                            p2 = name_key(al).split()
+                            if len(p2) >= 2:
+                                per_parts.append((p2[0], p2[-1], c, i))
+        return cl
+
+    # -- entities --------------------------------------------------------------------------------------------------
+    def _entities(self, text, units, mentions, clusters, role_spans):
+        reg = self.registry
+        by_cluster: dict[int, list[int]] = defaultdict(list)
+        for i, c in enumerate(clusters):
+            by_cluster[c].append(i)
+        # context country: the country the article is most about (registry-linked mentions)
+        ctx: Counter[str] = Counter()
+        for m in mentions:
+            a = reg.actors.get(m.actor_id or "")
+            if a and a.country and a.type in ("GPE", "PER", "ORG"):
+                ctx[a.country] += 2 if a.type == "GPE" else 1
+        context_country = ctx.most_common(1)[0][0] if ctx else None
+        order = sorted(by_cluster, key=lambda c: min(mentions[i].start for i in by_cluster[c]))
+        entities: list[Entity] = []
+        mention_entity: dict[int, str] = {}
+        for n, c in enumerate(order, 1):
+            idx = by_cluster[c]
+            ms = [mentions[i] for i in idx]
+            eid = f"e{n}"
+            for i in idx:
+                mention_entity[i] = eid
+            aid = next((m.actor_id for m in ms if m.actor_id), None)
+            actor = reg.actors.get(aid or "")
+            typ = actor.type if actor else Counter(m.type for m in ms).most_common(1)[0][0]
+            surfaces = [text[m.start : m.end] for m in ms]
+            longest = max(surfaces, key=len)
+            roles = [r for i in idx if (r := role_spans[i]) is not None]
+            country = actor.country if actor else next((m.country for m in ms if m.country), None)
+            sector = actor.sector if actor else next((m.sector for m in ms if m.sector), None)
+            attrs: dict[str, Any] = {"source": sorted({m.source for m in ms})}
+            if not actor:
+                rc = next((r.attrs.get("country") for r in roles if r.attrs.get("country")), None)
+                country = country or rc
+                sector = sector or next((r.attrs.get("sector") for r in roles if r.attrs.get("sector")), None)
+                if typ == "ORG":
+                    country = country or _country_in_name(reg, [units[m.unit] for m in ms], ms)
+                    sector = sector or _org_sector(normalize(longest))
+                if typ == "PER" and sector is None and roles:
+                    sector = "GOV"
+                if country is None and typ in ("PER", "ORG", "LOC", "GPE") and context_country:
+                    country = context_country
+                    attrs["country_from"] = "context"
+            if any(m.metonym for m in ms):
+                attrs["metonym"] = True
+            name = (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
+            actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
+            if typ == "LOC" and actor is None and any(m.country for m in ms):
+                typ = "GPE"
+            entities.append(
+                Entity(
+                    id=eid, type=typ, name=name,
+                    mentions=tuple(Span(m.start, m.end, "mention", {"source": m.source}) for m in ms),
+                    actor_id=actor_id, country=country, sector=sector,
+                    roles=tuple(sorted({(r.start, r.end): r for r in roles}.values(), key=lambda s: s.start)), attrs=attrs,
+                )
+            )  # fmt: skip
+        return entities, mention_entity
+
+
+def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
+    """The role phrase right before the name (…وزير الخارجية الصيني "وانغ يي") or after it as an apposition."""
+    norms, toks = unit.norms, unit.tokens
+    # backwards, skipping quote marks
+    k = m.tok0 - 1
+    while k >= 0 and toks[k].text in _QUOTES:
+        k -= 1
+    span = _role_run(reg, unit, k, -1)
+    if span is None:
+        k = m.tok1
+        while k < len(toks) and toks[k].text in _QUOTES:
+            k += 1
+        if k < len(toks) and toks[k].text in ("،", ","):
+            span = _role_run(reg, unit, k + 1, 1)
+    return span
+
+
+def _role_run(reg: Registry, unit: _Unit, k: int, step: int) -> Span | None:
+    norms, toks = unit.norms, unit.tokens
+    run: list[int] = []
+    while 0 <= k < len(toks) and len(run) < 10:
+        w = norms[k]
+        if toks[k].kind == "sym" and toks[k].text not in ("-",):
+            break
+        if roles_mod.head_sector(w) or roles_mod.is_modifier(w) or w in reg.nisba or _is_place_or_org(reg, w):
+            run.append(k)
+            k += step
+            continue
+        break
+    if not run:
+        return None
+    run.sort()
+    heads = [i for i in run if roles_mod.head_sector(norms[i])]
+    if not heads:
+        return None
+    if step == -1:
+        run = [i for i in run if i >= heads[0]]
+    else:
+        # an apposition starts with its head
+        if run[0] != heads[0]:
+            return None
+    # trailing linkers are not part of the title
+    while run and norms[run[-1]] in roles_mod.LINKERS:
+        run.pop()
+    if not run:
+        return None
+    country = None
+    for i in run:
+        w = norms[i]
+        if w in reg.nisba:
+            country = reg.nisba[w]
+        else:
+            for v in (w, strip_clitics(w, min_stem=2)[1]):
+                aid = reg.aliases.get((v,))
+                a = reg.actors.get(aid or "")
+                if a and a.country and a.type in ("GPE", "ORG"):
+                    country = country or a.country
+    head = norms[heads[-1]]
+    sector = roles_mod.head_sector(head)
+    if sector == "GOV" and any(norms[i] in ("الجيش", "القوات", "الاركان", "العسكري", "العسكريه") for i in run):
+        sector = "MIL"
+    attrs = {"head": head, "sector": sector if sector != "SPY" else None}
+    if country:
+        attrs["country"] = country
+    return Span(toks[run[0]].start, toks[run[-1]].end, "role", attrs)
+
+
+def _is_place_or_org(reg: Registry, w: str) -> bool:
+    for v in (w, strip_clitics(w, min_stem=2)[1]):
+        aid = reg.aliases.get((v,))
+        a = reg.actors.get(aid or "")
+        if a and a.type in ("GPE", "ORG"):
+            return True
+    return False
+
+
+def _is_title_word(w: str, reg: Registry) -> bool:
+    return bool(roles_mod.head_sector(w)) or w in roles_mod.MODIFIERS or w in reg.nisba
+
+
+def _skip_clitic(tok: Token, n_norm: int) -> int:
+    """Start offset of ``tok`` after ``n_norm`` normalised clitic letters (diacritics after them skipped too)."""
+    if n_norm <= 0:
+        return tok.start
+    seen = 0
+    for k, ch in enumerate(tok.text):
+        if normalize(ch):
+            if seen == n_norm:
+                return tok.start + k
+            seen += 1
+    return tok.start
+
+
+def _first_alias(reg: Registry, aid: str | None) -> str | None:
+    a = reg.actors.get(aid or "")
+    if not a:
+        return None
+    return max(a.ar, key=lambda s: len(s.split())) if a.ar else None
+
+
+def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
+    out: list[_Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue  # overlapping: the earlier (and, at equal start, longer) one wins
+        out.append(m)
+    return out
+
+
+def _country_in_name(reg: Registry, units: list[_Unit], ms: list[_Mention]) -> str | None:
+    for u, m in zip(units, ms):
+        for k in range(m.tok0, m.tok1):
+            w = u.norms[k]
+            if w in reg.nisba:
+                return reg.nisba[w]
+            for v in (w, strip_clitics(w, min_stem=2)[1]):
+                a = reg.actors.get(reg.aliases.get((v,)) or "")
+                if a and a.country and a.type == "GPE":
+                    return a.country
+    return None
+
+
+def _org_sector(norm_name: str) -> str | None:
+    words = norm_name.split()
+    if not words:
+        return None
+    first = strip_clitics(words[0], min_stem=2)[1] if words[0] not in _ORG_HEADS else words[0]
+    if first == "وكاله" and len(words) > 1 and re.match(r"(ل?ال)?انباء", words[1]):
+        return "MED"
+    return _ORG_HEADS.get(first)
+
+
+def build_stage(**options: Any) -> EntityStage:
+    """Factory used by :mod:`marsad.stages` (options: ``ner_backend``, ``ner_model``, ``use_ner``)."""
+    backend = options.get("ner_backend") or "crf"
+    model = options.get("ner_model")
+    st = EntityStage(ner_backend=backend, ner_model=model, use_ner=options.get("use_ner", True))
+    if backend != "crf" or model:
+        st.tagger()  # a model the user named must load now, with its error, not silently later
+    return st
