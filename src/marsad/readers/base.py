@@ -42,15 +42,11 @@ def decode_bytes(data: bytes, *, source: str = "") -> Decoded:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return Decoded(data.decode(enc, "replace"), enc, False)
-    # BOM-less UTF-16: every other byte NUL in ASCII-heavy text, or Arabic (0x06xx) in LE/BE
-    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                txt = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _plausible(txt):
-                return Decoded(txt, enc, False)
+    # BOM-less UTF-16: the high byte of (almost) every code unit is 0x00 (ASCII) or 0x06 (Arabic block); a NUL
+    # count alone misses Arabic text, whose only NULs are the spaces' high bytes.
+    enc16 = _utf16_without_bom(data)
+    if enc16:
+        return Decoded(data.decode(enc16), enc16, False)
     if looks_binary(data):
         raise InputError(f"{source or 'input'} looks like a binary file, not text", code="E_BINARY")
     try:
@@ -61,10 +57,45 @@ def decode_bytes(data: bytes, *, source: str = "") -> Decoded:
 
     best = from_bytes(data[:200_000], cp_isolation=["cp1256", "iso8859_6", "utf_8", "cp1252", "latin_1"]).best()
     enc = best.encoding if best is not None else "cp1256"
+    if enc in ("cp1256", "iso8859_6"):
+        enc = _arabic_codepage(data, enc)
     try:
         return Decoded(data.decode(enc), enc, False)
     except (UnicodeDecodeError, LookupError):
         return Decoded(data.decode("utf-8", "replace"), "utf-8", True)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    if len(data) < 2:
+        return None
+    sample = data[: min(len(data), 8192) // 2 * 2]
+    for enc, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if sum(1 for b in high if b in (0x00, 0x06)) < 0.9 * len(high):
+            continue
+        try:
+            txt = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(txt):
+            return enc
+    return None
+
+
+def _arabic_codepage(data: bytes, guess: str) -> str:
+    """windows-1256 and ISO-8859-6 agree on the first Arabic letters and differ above 0xD6, so a detector often
+    cannot tell them apart on a short text; keep the one that yields more Arabic letters (the wrong one gives
+    Latin accented letters and ×) mixed into the words."""
+
+    def arabic_share(enc: str) -> float:
+        try:
+            txt = data[:200_000].decode(enc)
+        except UnicodeDecodeError:
+            return -1.0
+        letters = [c for c in txt if c.isalpha()]
+        return sum(1 for c in letters if "\u0600" <= c <= "\u06ff") / max(1, len(letters))
+
+    other = "iso8859_6" if guess == "cp1256" else "cp1256"
+    return other if arabic_share(other) > arabic_share(guess) else guess
 
 
 def _plausible(txt: str) -> bool:

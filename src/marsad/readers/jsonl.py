@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,37 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
     )
 
 
+def _bounded_lines(stream: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """``(line, size)``; from a file, lines are read at most MAX_DOC_BYTES + 1 bytes at a time: an oversized
+    line comes as its first part plus its full size and the rest is skipped in chunks, so a 1 GB line (or a
+    gzip bomb of one) never sits in memory."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        for line in stream:
+            yield line, len(line)
+        return
+    while True:
+        line = readline(MAX_DOC_BYTES + 1)
+        if not line:
+            return
+        size = len(line)
+        if size > MAX_DOC_BYTES and not line.endswith(b"\n"):
+            while True:
+                rest = readline(1 << 20)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line, size
+
+
 def read_jsonl_stream(stream: Iterable[bytes], *, name: str, field_map: Mapping[str, str] | None = None) -> ReadResult:
-    for lineno, line in enumerate(stream, 1):
+    for lineno, (line, size) in enumerate(_bounded_lines(stream), 1):
         where = f"{name}:{lineno}"
         if not line.strip():
             continue
-        if len(line) > MAX_DOC_BYTES:
-            yield Rejection("read", "E_TOO_LARGE", f"line is {len(line) / 1e6:.1f} MB, over the limit", where,
-                            line[:RAW_KEEP])
+        if size > MAX_DOC_BYTES:
+            yield Rejection("read", "E_TOO_LARGE", f"line is {size / 1e6:.1f} MB, over the "
+                            f"{MAX_DOC_BYTES / 1e6:.0f} MB limit for one record", where, line[:RAW_KEEP])
             continue
         try:
             txt = decode_bytes(line, source=where).text
