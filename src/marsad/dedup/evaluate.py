@@ -133,21 +133,27 @@ def evaluate(folder: str | Path, *, upto: str | None = None, db: str | Path | No
             raise InputError(f"{path} exists; the pairs eval needs a fresh database", code="E_PAIRS")
         with Store(path, hooks=[hook or DedupHook()]) as store:
             store.ingest(articles, pipeline=pipe)
-            groups = _groups(store.conn)
-    return score_pairs(pairs, groups, n_articles=len(articles), pipeline=pipe.names)
+            groups, copies = _groups(store.conn)
+    return score_pairs(pairs, groups, copies, n_articles=len(articles), pipeline=pipe.names)
 
 
-def _groups(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT article_id, dup_group, story FROM dedup_docs")}
+def _groups(conn: sqlite3.Connection) -> tuple[dict[str, tuple[str, str]], set[tuple[str, str]]]:
+    groups = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT article_id, dup_group, story FROM dedup_docs")}
+    copies = {(r[0], r[1]) for r in conn.execute("SELECT a, b FROM dedup_links WHERE kind IN ('dup', 'part')")}
+    return groups, copies
 
 
-def score_pairs(pairs: list[dict[str, Any]], groups: dict[str, tuple[str, str]], *, n_articles: int = 0,
-                pipeline: list[str] | None = None) -> PairsResult:
+def score_pairs(pairs: list[dict[str, Any]], groups: dict[str, tuple[str, str]],
+                copies: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+                *, n_articles: int = 0, pipeline: list[str] | None = None) -> PairsResult:
+    """A pair is predicted DUP when its articles are in one copy group or one holds a copy of the other (a
+    round-up), and same-story when in one story or predicted DUP."""
+
     def same(a: str, b: str, i: int) -> bool:
         return a in groups and b in groups and groups[a][i] == groups[b][i]
 
-    pd = [same(p["a"], p["b"], 0) for p in pairs]
-    ps = [same(p["a"], p["b"], 1) for p in pairs]
+    pd = [same(p["a"], p["b"], 0) or tuple(sorted((p["a"], p["b"]))) in copies for p in pairs]
+    ps = [d or same(p["a"], p["b"], 1) for p, d in zip(pairs, pd, strict=True)]
     gd = [p["label"] in DUP_LABELS for p in pairs]
     gs = [p["label"] in STORY_LABELS for p in pairs]
     errors = [

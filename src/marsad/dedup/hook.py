@@ -45,6 +45,10 @@ class Thresholds:
 
     dup_containment: float = 0.35  # share of the smaller text's 3-grams found in the other
     dup_cosine: float = 0.45  # ... and content-term cosine at least this (templates share phrasing, not content)
+    # A copy whose shared text is also this share of the *larger* article is a copy of the same item (it joins the
+    # copy group); below it the larger article only contains the smaller (a round-up), and grouping through it would
+    # chain unrelated items, so it is kept as a "part" link instead.
+    group_overlap: float = 0.50
     story_cosine: float = 0.45  # same story: content-term cosine within the time window
     story_cosine_titled: float = 0.30  # ... or a weaker cosine when the titles agree
     story_title: float = 0.50
@@ -71,8 +75,12 @@ CREATE TABLE IF NOT EXISTS dedup_docs (
     terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised
     title_terms  TEXT NOT NULL,
     dup_group    TEXT NOT NULL,        -- article id of the group's original (itself when not a copy)
+    comp         TEXT NOT NULL,        -- component of strong links (copies and same-story pairs): earliest member
+    anchor       TEXT,                 -- a round-up with no strong link joins the story of its best contained item
     story        TEXT NOT NULL         -- story id
 );
+CREATE INDEX IF NOT EXISTS dedup_docs_comp ON dedup_docs(comp);
+CREATE INDEX IF NOT EXISTS dedup_docs_anchor ON dedup_docs(anchor);
 CREATE INDEX IF NOT EXISTS dedup_docs_dup ON dedup_docs(dup_group);
 CREATE INDEX IF NOT EXISTS dedup_docs_story ON dedup_docs(story);
 CREATE TABLE IF NOT EXISTS dedup_lsh (
@@ -89,7 +97,8 @@ CREATE TABLE IF NOT EXISTS dedup_terms (
 CREATE TABLE IF NOT EXISTS dedup_links (
     a           TEXT NOT NULL,         -- a < b
     b           TEXT NOT NULL,
-    kind        TEXT NOT NULL,         -- dup | story
+    kind        TEXT NOT NULL,         -- dup (copies) | part (container holds a copy of the other) | story
+    container   TEXT,                  -- for part: the larger article
     jaccard     REAL NOT NULL,
     containment REAL NOT NULL,
     cosine      REAL NOT NULL,
@@ -178,13 +187,23 @@ def features(article: Article) -> Features:
 @dataclass(frozen=True)
 class PairScore:
     jaccard: float
-    containment: float
+    containment: float  # shared 3-grams / the smaller article's
+    overlap_large: float  # shared 3-grams / the larger article's
     cosine: float
     title: float
     within_window: bool
 
     def is_dup(self, th: Thresholds = DEFAULT) -> bool:
         return self.containment >= th.dup_containment and self.cosine >= th.dup_cosine
+
+    def is_group_dup(self, th: Thresholds = DEFAULT) -> bool:
+        return self.is_dup(th) and self.overlap_large >= th.group_overlap
+
+    def kind(self, th: Thresholds = DEFAULT) -> str | None:
+        """dup | part | story | None: the link kept between the two articles."""
+        if self.is_dup(th):
+            return "dup" if self.overlap_large >= th.group_overlap else "part"
+        return "story" if self.is_story(th) else None
 
     def is_story(self, th: Thresholds = DEFAULT) -> bool:
         if self.is_dup(th):
@@ -199,7 +218,9 @@ class PairScore:
 def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
     j, c = containment(a.shingles, b.shingles)
     within = a.day is None or b.day is None or abs(a.day - b.day) <= th.window_days
-    return PairScore(j, c, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within)
+    small, large = sorted((len(a.shingles), len(b.shingles)))
+    big = c * small / large if large else 0.0
+    return PairScore(j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within)
 
 
 class DedupHook:
@@ -218,29 +239,38 @@ class DedupHook:
         if conn.execute("SELECT 1 FROM dedup_docs WHERE article_id = ?", (article.id,)).fetchone():
             return  # idempotent: an article already indexed changes nothing
         f = features(article)
-        links = [(cid, s) for cid, s in self._scored_candidates(conn, f) if s.is_story(self.th)]
+        links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f) if (k := sc.kind(self.th))]
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, dup_group, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, ""),
+             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, f.article_id, ""),
         )  # fmt: skip
         conn.executemany("INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
                          [(k, f.article_id) for k in f.band_keys])
         conn.executemany("INSERT OR IGNORE INTO dedup_terms(term, day, article_id) VALUES (?,?,?)",
                          [(term_key(t), f.day, f.article_id) for t in f.top])
-        for cid, s in links:
+        sizes = {cid: n for cid, n in _sizes(conn, [cid for cid, _, _ in links])}
+        containers: list[str] = []
+        for cid, sc, kind in links:
             a, b = sorted((f.article_id, cid))
+            container = None
+            if kind == "part":  # the larger side (ties: the greater id) holds the smaller
+                container = max((len(f.shingles), f.article_id), (sizes.get(cid, 0), cid))[1]
+                containers.append(container)
             conn.execute(
-                "INSERT OR REPLACE INTO dedup_links(a, b, kind, jaccard, containment, cosine, title_sim) "
-                "VALUES (?,?,?,?,?,?,?)",
-                (a, b, "dup" if s.is_dup(self.th) else "story", round(s.jaccard, 4), round(s.containment, 4),
-                 round(s.cosine, 4), round(s.title, 4)),
+                "INSERT OR REPLACE INTO dedup_links(a, b, kind, container, jaccard, containment, cosine, title_sim) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (a, b, kind, container, round(sc.jaccard, 4), round(sc.containment, 4), round(sc.cosine, 4),
+                 round(sc.title, 4)),
             )  # fmt: skip
         _store_events(conn, article)
-        dup_ids = [cid for cid, s in links if s.is_dup(self.th)]
-        _regroup_dups(conn, f.article_id, dup_ids)
-        _regroup_story(conn, f.article_id, [cid for cid, _ in links])
+        _regroup_dups(conn, f.article_id, [cid for cid, _, k in links if k == "dup"])
+        comp = _merge_comps(conn, f.article_id, [cid for cid, _, k in links if k in ("dup", "story")])
+        touched = set(comp) | set(containers)
+        for r in sorted(set(containers)):
+            _reanchor(conn, r)
+        _restory(conn, touched)
 
     # -- candidates ------------------------------------------------------------------------------------------
     def _scored_candidates(self, conn: sqlite3.Connection, f: Features) -> Iterable[tuple[str, PairScore]]:
@@ -296,14 +326,65 @@ def _regroup_dups(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) 
     _set(conn, "dup_group", original, members)
 
 
-def _regroup_story(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) -> None:
-    old = _column_values(conn, "story", linked)
-    members = _members(conn, "story", old) | {new_id}
-    story = "st-" + content_hash("story", _earliest(conn, members), length=12)
-    _set(conn, "story", story, members)
-    for sid in old - {story}:
-        conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
-    refresh_story(conn, story)
+def _merge_comps(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) -> set[str]:
+    """Merge the strong-link components of ``linked`` with the new article; the members of the result."""
+    old = _column_values(conn, "comp", linked)
+    members = _members(conn, "comp", old) | {new_id}
+    _set(conn, "comp", _earliest(conn, members), members)
+    return members
+
+
+def _reanchor(conn: sqlite3.Connection, article_id: str) -> None:
+    """A container's anchor: among the articles it contains, the one with the highest containment (then id)."""
+    r = conn.execute(
+        "SELECT CASE WHEN a = ? THEN b ELSE a END AS other FROM dedup_links WHERE kind = 'part' AND container = ? "
+        "AND (a = ? OR b = ?) ORDER BY containment DESC, other LIMIT 1",
+        (article_id, article_id, article_id, article_id),
+    ).fetchone()
+    conn.execute("UPDATE dedup_docs SET anchor = ? WHERE article_id = ?", (r[0] if r else None, article_id))
+
+
+def _resolve(conn: sqlite3.Connection, article_id: str) -> str:
+    """The component an article's story is: its own, unless it is alone there and anchored to a contained item
+    (then that item's, followed down; anchors point to strictly smaller articles, so this ends)."""
+    seen = set()
+    cur = article_id
+    while cur not in seen:
+        seen.add(cur)
+        comp, anchor = conn.execute("SELECT comp, anchor FROM dedup_docs WHERE article_id = ?", (cur,)).fetchone()
+        alone = conn.execute("SELECT COUNT(*) FROM dedup_docs WHERE comp = ?", (comp,)).fetchone()[0] == 1
+        if anchor is None or not alone:
+            return str(comp)
+        cur = anchor
+    return cur
+
+
+def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
+    """Recompute the story of the touched articles and of every container anchored to them, transitively."""
+    todo = set(touched)
+    frontier = set(todo)
+    while frontier:
+        nxt: set[str] = set()
+        for chunk in _chunks(sorted(frontier), 500):
+            q = f"SELECT article_id FROM dedup_docs WHERE anchor IN ({','.join('?' * len(chunk))})"
+            nxt.update(r[0] for r in conn.execute(q, chunk))
+        frontier = nxt - todo
+        todo |= nxt
+    old_stories = _column_values(conn, "story", todo)
+    for aid in sorted(todo):
+        story = "st-" + content_hash("story", _resolve(conn, aid), length=12)
+        conn.execute("UPDATE dedup_docs SET story = ? WHERE article_id = ?", (story, aid))
+    for sid in old_stories | _column_values(conn, "story", todo):
+        if sid:
+            refresh_story(conn, sid)
+
+
+def _sizes(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, int]]:
+    out = []
+    for chunk in _chunks(list(ids), 500):
+        q = f"SELECT article_id, length(shingles) / 4 FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        out.extend((r[0], r[1]) for r in conn.execute(q, chunk))
+    return out
 
 
 def _column_values(conn: sqlite3.Connection, col: str, ids: Iterable[str]) -> set[str]:

@@ -19,7 +19,8 @@ def describe(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     last_published}}``. ``direct`` says whether the copy was linked to this article itself or through another copy.
     """
     empty: dict[str, Any] = {"article_id": article_id, "indexed": False, "copies": [], "story": None,
-                             "original": None, "is_original": None, "agency": None, "dup_group": None}
+                             "original": None, "is_original": None, "agency": None, "dup_group": None,
+                             "contains": [], "contained_in": []}
     if not has_tables(conn):
         return empty
     r = conn.execute("SELECT dup_group, story, agency FROM dedup_docs WHERE article_id = ?", (article_id,)).fetchone()
@@ -27,12 +28,19 @@ def describe(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
         return empty
     group, story_id, agency = r[0], r[1], r[2]
     direct = {}
+    contains, contained_in = [], []
     for row in conn.execute(
-        "SELECT a, b, jaccard, containment, cosine FROM dedup_links WHERE kind = 'dup' AND (a = ? OR b = ?)",
-        (article_id, article_id),
+        "SELECT l.a, l.b, l.jaccard, l.containment, l.cosine, l.kind, l.container, d.source, d.published "
+        "FROM dedup_links l JOIN dedup_docs d ON d.article_id = (CASE WHEN l.a = ? THEN l.b ELSE l.a END) "
+        "WHERE l.kind IN ('dup', 'part') AND (l.a = ? OR l.b = ?) ORDER BY d.rank_key",
+        (article_id, article_id, article_id),
     ):
         other = row[1] if row[0] == article_id else row[0]
-        direct[other] = (row[2], row[3], row[4])
+        if row[5] == "dup":
+            direct[other] = (row[2], row[3], row[4])
+        else:
+            item = {"id": other, "source": row[7], "published": row[8], "containment": row[3], "jaccard": row[2]}
+            (contains if row[6] == article_id else contained_in).append(item)
     copies = []
     for row in conn.execute(
         "SELECT article_id, source, published, agency FROM dedup_docs WHERE dup_group = ? AND article_id != ? "
@@ -54,6 +62,8 @@ def describe(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
         "is_original": group == article_id if copies else None,
         "agency": (group_agency[0] if group_agency else None) or agency,
         "copies": copies,
+        "contains": contains,  # round-up: copies of these articles are inside this one
+        "contained_in": contained_in,  # a copy of this article is inside these (longer) articles
         "story": story_summary(conn, story_id),
     }
 
