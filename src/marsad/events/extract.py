@@ -76,10 +76,14 @@ def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Act
     out.sort(key=lambda x: x.start)
     merged: list[Actor] = []
     for i, act in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
         if act.type == "NISBA":
-            nxt = out[i + 1] if i + 1 < len(out) else None
             if nxt and nxt.type == "PER" and nxt.start - act.end < 40 and (nxt.country in (None, act.country)):
                 continue
+        if act.type == "ORG" and nxt and nxt.type == "PER" and nxt.start - act.end < 30:
+            gap = article.text[act.end : nxt.start]
+            if "،" not in gap and "," not in gap and " و" not in gap:
+                continue  # مدير المخابرات العامة المصرية اللواء عباس كامل: the organisation is the person's title
         merged.append(act)
     return merged
 
@@ -181,7 +185,9 @@ def _make_event(
     if entry.scope == "q" and q is None:
         return None
     if entry.scope == "n" and q is not None:
-        return None
+        # a reported act (ردا على طرد لندن 23 دبلوماسيا روسيا): read it like narrative, inside the quote only
+        sent_actors = [a for a in sent_actors if q.content.start <= a.start < q.content.end]
+        q = None
     src: tuple[str, ...]
     tgt: tuple[str, ...]
     confidence = 0.6
@@ -190,7 +196,8 @@ def _make_event(
             return None
         src = tuple(q.speaker)
         src_c = {ents[i].country for i in src if i in ents and ents[i].country}
-        inside = [a for a in sent_actors if q.content.start <= a.start < q.content.end]
+        frame_lo = q.cue.end if q.cue is not None and q.cue.end <= q.content.start else q.content.start
+        inside = [a for a in sent_actors if frame_lo <= a.start < q.content.end]
         pool = [a for a in inside if not (set(a.ids) & set(src)) and not (a.country and a.country in src_c)]
         # the actor the statement is about stands near the cue (within about 15 words)
         after = [a for a in pool if off <= a.start < off + 120]
@@ -233,6 +240,10 @@ def _make_event(
         after_close = bool(after) and after[0].start - toks[end_k - 1].end < 40
         if after_close and not before_close:
             before = []  # استقبل الرئيس السوداني عمر البشير …: a verb before its subject (VSO)
+        if len(before) >= 2 and not after and toks[clause_start].norm[:1] in "وف":
+            # ووصفت روسيا موقف المملكة المتحدة بأنه غير مسؤول: verb, subject, object, then the cue
+            after = [before[1]]
+            before = [before[0]]
         if before:
             s_act = before[-1]
         elif after:

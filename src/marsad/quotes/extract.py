@@ -77,6 +77,9 @@ class MentionIndex:
                         ix.nisba.setdefault(n, ent.id)
                 for n in _IRREGULAR_NISBA.get(ent.country or "", ()):
                     ix.nisba.setdefault(n, ent.id)
+                    if n.endswith("ي"):
+                        ix.nisba.setdefault(n + "ين", ent.id)
+                        ix.nisba.setdefault(n + "ون", ent.id)
         ix.items.sort()
         for s in article.layer("coref"):
             ids = s.attrs.get("entity") or s.attrs.get("entities") or ()
@@ -103,6 +106,7 @@ _IRREGULAR_NISBA = {
     "KOR": ("كوري", "كوريه"),
     "DEU": ("الماني", "المانيه"),
     "NLD": ("هولندي", "هولنديه"),
+    "RUS": ("روس",),  # الدبلوماسيين الروس
 }
 
 
@@ -120,6 +124,8 @@ def nisba_forms(name_norm: str) -> set[str]:
         if base and len(base) >= 2:
             outs.add(base + "ي")
             outs.add(base + "يه")
+            outs.add(base + "يين")  # plural: دبلوماسيين بريطانيين
+            outs.add(base + "يون")
     return outs
 
 
