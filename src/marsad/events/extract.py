@@ -11,6 +11,7 @@ guide, see data/README.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
 from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
 
+_GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا")
 _STOPS = {"،", ",", ".", ":", "؛", "(", ")", "-", "–", "—"}
 _NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
 _SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما")
@@ -203,6 +205,13 @@ def _make_event(
         after = [a for a in pool if off <= a.start < off + 120]
         before = [a for a in pool if off - 120 < a.start < off]
         pick = after[0] if after else (before[-1] if before else None)
+        if entry.words[-1] == "عن" and before:
+            pick = before[-1]  # روسيا مسؤولة عن …: the actor held responsible stands before the cue
+        if entry.type == "AGREE":
+            # intent to work *with* someone: the partner follows مع; "the two sides" point to the counterpart
+            pick = next((a for a in after if " مع " in f" {article.text[off : a.start]} " and a.start - off < 80), None)
+            if pick is None and not _GROUP.search(article.text[q.content.start : q.content.end]):
+                return None
         if entry.type == "DEMAND":
             # على روسيا أن …: the addressee stands inside the cue frame, not anywhere in the statement
             frame_end = toks[end_k - 1].end + 15
@@ -225,6 +234,7 @@ def _make_event(
             clause_start -= 1
         lo = toks[clause_start].start
         hi_k = min(len(toks) - 1, end_k + 14)
+        sent_actors = [a for a in sent_actors if not _locative(article, a)]
         before = [a for a in sent_actors if lo <= a.start and a.end <= off]
         after = [a for a in sent_actors if toks[end_k - 1].end <= a.start <= toks[hi_k].end]
         cue_end = toks[end_k - 1].end
@@ -263,6 +273,8 @@ def _make_event(
         modality = "intend"
     if q is not None and (q.attrs.get("cue_lemma") in ("تمنى",) or "امل" in article.text[q.cue.start : q.cue.end + 12] if q.cue else False):
         modality = modality or "hope"
+    if negated and q is not None:
+        return None
     date = _date_for(article, off, dates)
     ev_start, ev_end = toks[k].start, toks[end_k - 1].end
     if q is not None:
@@ -276,6 +288,14 @@ def _make_event(
         confidence=round(confidence, 2), cameo=entry.cameo, quad_class=entry.quad, goldstein=entry.goldstein,
         attrs={"quote": q.id if q else None, "cue": evidence.attrs["cue"]},
     )  # fmt: skip
+
+
+def _locative(article: Article, a: Actor) -> bool:
+    """في برلين / ببرلين: a place where something happens, not a party to it."""
+    if a.type not in ("GPE", "LOC"):
+        return False
+    left = article.text[max(0, a.start - 3) : a.start]
+    return left.endswith("في ") or (a.start > 0 and article.text[a.start - 1] == "ب")
 
 
 def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
