@@ -32,6 +32,7 @@ FRAMES = [
     ("RUS", "قدمت مساعدات إنسانية إلى", "IRN", "AID", 2, 7.0),
     ("org:un", "طالبت", "IRN", "DEMAND", 3, -5.0),
 ]
+TOKEN = "test-token-0123456789"  # the write token the tests configure
 SOURCES = ["وكالة الأنباء التجريبية", "صحيفة المرصد", "Test Wire"]
 BOILER = ["شارك على فيسبوك", "اقرأ أيضا: أخبار ذات صلة", "جميع الحقوق محفوظة ٢٠٢٠"]
 
@@ -119,3 +120,56 @@ def build_store(path: Path, *, n: int = 36, hostile: bool = True) -> list[Articl
     with Store(path) as store:
         store.add(arts)
     return arts
+
+
+# --- a real server on a free loopback port ---------------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """``marsad serve`` as a subprocess (the command users run), stopped by :meth:`stop`."""
+
+    def __init__(self, db: Path, *, token: str | None = None, max_body: int | None = None) -> None:
+        import os
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-c", "from marsad.cli import main; main()", "serve", "--db", str(db),
+               "--port", str(self.port)]
+        if max_body:
+            cmd += ["--max-body", str(max_body)]
+        env = {k: v for k, v in os.environ.items() if k != "MARSAD_TOKEN"}
+        if token:
+            env["MARSAD_TOKEN"] = token
+        self.log = open(Path(db).with_suffix(".server.log"), "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/api/stats", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"marsad serve did not start: {Path(self.log.name).read_text()[-2000:]}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except Exception:  # noqa: BLE001
+                self.proc.kill()
+        self.log.close()

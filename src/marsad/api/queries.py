@@ -214,7 +214,9 @@ def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any])
             f"SELECT actor_id, max(name) AS name, max(type) AS type, count(DISTINCT article_id) AS n FROM entities "
             f"WHERE article_id IN ({marks}) AND actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC LIMIT 15",
             ids).fetchall()
-        actors = [{"value": r["actor_id"], "name": r["name"], "type": r["type"], "count": r["n"]} for r in ent]
+        shown = actor_names(db)
+        actors = [{"value": r["actor_id"], "name": shown.get(r["actor_id"], r["name"]), "type": r["type"],
+                   "count": r["n"]} for r in ent]
     if ids and db.has("events"):
         marks = ",".join("?" * len(ids))
         ev = conn.execute(
@@ -268,7 +270,9 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
             if ractor is not None:
                 spellings += list(ractor.ar) + list(ractor.en) + [ractor.name]
             keys = {normalize(n).casefold() for n in spellings} | {normalize(a["id"].lstrip("~")).casefold()}
+            arabic = [n for n in (list(ractor.ar) if ractor is not None else []) + names if _has_arabic(n)]
             out.append({"id": a["id"], "name": ractor.name if ractor is not None else names[0],
+                        "name_ar": arabic[0] if arabic else names[0],
                         "names": list(dict.fromkeys(names + (list(ractor.ar[:5]) if ractor is not None else [])))[:10],
                         "type": a["types"].most_common(1)[0][0],
                         "country": a["countries"].most_common(1)[0][0] if a["countries"] else None,
@@ -280,6 +284,10 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
     if not db.has("entities"):
         return []
     return db.cached("actor_index", compute, ttl=10)
+
+
+def _has_arabic(s: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in s)
 
 
 def _registry() -> Any:
@@ -358,6 +366,7 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
     return {
         "id": actor_id,
         "name": ractor.name if ractor is not None else rows[0]["name"],
+        "name_ar": next((n for n in names if _has_arabic(n)), rows[0]["name"]),
         "names": list(dict.fromkeys(names))[:20],
         "type": types.most_common(1)[0][0],
         "country": countries.most_common(1)[0][0] if countries else None,
@@ -421,7 +430,8 @@ def _event_item(r: sqlite3.Row, names: dict[str, str] | None = None) -> dict[str
 
 
 def actor_names(db: Database) -> dict[str, str]:
-    return {a["id"]: a["name"] for a in actor_index(db)}
+    """Display names, Arabic first (the registry's first Arabic spelling, else the most frequent stored one)."""
+    return {a["id"]: a["name_ar"] for a in actor_index(db)}
 
 
 def actor_events(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:

@@ -97,7 +97,12 @@ def body_blocks(text: str, marks: Sequence[Mark], removed: Iterable[tuple[int, i
     """The article body as blocks (the stretches between boilerplate/title), each a list of segments."""
     blocks = []
     for s, e in regions(len(text), removed):
-        if text[s:e].strip():
+        # trim the blank lines around a block (they would show under white-space: pre-wrap)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
             blocks.append(segment(text, marks, start=s, end=e))
     return blocks
 

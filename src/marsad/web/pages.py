@@ -106,13 +106,18 @@ def mount_web(app: FastAPI, db: Database) -> None:
         marks = article_marks(rec, lambda ent, key: actor_url(key))
         blocks = body_blocks(text, marks, boiler + title_spans)
         boilerplate = [text[s:e].strip() for s, e in sorted(boiler) if text[s:e].strip()]
+        shown = Q.actor_names(db)
+        for e in rec.get("entities") or ():
+            # Arabic first: the store's display name for a known actor, else the words of the first mention
+            first = next((m.get("text") for m in e.get("mentions") or () if m.get("text")), None)
+            e["shown"] = shown.get(e.get("actor_id") or "", None) or first or e.get("name") or ""
         ents = {e["id"]: e for e in rec.get("entities") or ()}
         by_type: dict[str, list[dict[str, Any]]] = {}
         for e in rec.get("entities") or ():
             by_type.setdefault(e.get("type") or "MISC", []).append(e)
 
         def names(ids: list[str]) -> list[dict[str, Any]]:
-            return [{"name": ents[i]["name"] if i in ents else i,
+            return [{"name": ents[i]["shown"] if i in ents else i,
                      "href": actor_url(ents[i].get("actor_id")) if i in ents else None} for i in ids or ()]
 
         quotes = [{**q, "speakers": names(q.get("speaker") or [])} for q in rec.get("quotes") or ()]
@@ -124,7 +129,7 @@ def mount_web(app: FastAPI, db: Database) -> None:
                 for t in ev.get("target") or ():
                     sa, ta = ents.get(s, {}).get("actor_id"), ents.get(t, {}).get("actor_id")
                     if sa and ta and sa != ta:
-                        pairs.append((sa, ta, ents[s]["name"], ents[t]["name"]))
+                        pairs.append((sa, ta, ents[s]["shown"], ents[t]["shown"]))
         return page(request, "article.html", a=rec, blocks=blocks, boilerplate=boilerplate, by_type=by_type,
                     quotes=quotes, events=events, pairs=list(dict.fromkeys(pairs))[:10])
 
