@@ -531,7 +531,9 @@ def _actor_in(
     heads = [w for w in words if w in _TITLE_HEADS]
     nis = next((ix.nisba[w] for w in words if w in ix.nisba), None)
     if heads and nis:
-        pid = _titled_person(article, ix, heads[0], nis, before=start)
+        hi = words.index(heads[0])
+        nxt = words[hi + 1] if hi + 1 < len(words) and words[hi + 1] not in ix.nisba else ""
+        pid = _titled_person(article, ix, heads[0], nis, before=start, qualifier=nxt)
         if pid:
             return (pid,), start, end
     if nis:
@@ -539,7 +541,9 @@ def _actor_in(
     return None
 
 
-def _titled_person(article: Article, ix: MentionIndex, head: str, gpe_id: str, *, before: int) -> str | None:
+def _titled_person(
+    article: Article, ix: MentionIndex, head: str, gpe_id: str, *, before: int, qualifier: str = ""
+) -> str | None:
     """A person of the nisba's country whose mention somewhere in the article is preceded by the same title head
     (رئيسة الحكومة البريطانية، تيريزا ماي … later: رئيسة الحكومة البريطانية → Theresa May)."""
     country = next((e.country for e in article.entities if e.id == gpe_id), None)
@@ -550,8 +554,9 @@ def _titled_person(article: Article, ix: MentionIndex, head: str, gpe_id: str, *
         ent = next((x for x in article.entities if x.id == eid), None)
         if ent is None or (country and ent.country and ent.country != country):
             continue
-        left = normalize(article.text[max(0, s - 60) : s])
-        if any(_strip_al(w) == head for w in left.split()[-7:]):
+        left = [_strip_al(w) for w in normalize(article.text[max(0, s - 60) : s]).split()[-7:]]
+        # the same title: head and its qualifier (وزير الدفاع is not وزير الخارجية)
+        if head in left and (not qualifier or qualifier in left):
             if best is None or s < before:
                 best = eid
     return best
