@@ -45,6 +45,10 @@ def read_one_file(file_index: int, path: str, *, fmt: str | None = None,
             yield make_key(file_index, j), rec
     except Exception as e:  # a reader bug must not lose the rest of the run silently
         yield make_key(file_index, j + 1), Rejection("read", "E_READER", f"{type(e).__name__}: {e}", path, None)
+        return
+    if j < 0:  # a file that yields nothing at all (empty array, garbage after a WARC header) is not silence
+        yield make_key(file_index, 0), Rejection("read", "E_NO_RECORDS", "the reader found no article and no "
+                                                 "error in this file", path, None, attrs={"path": path})
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,23 @@ def read_paths(paths: Iterable[str], *, fmt: str | None = None, field_map: Mappi
             yield from _read_stdin(fmt=fmt, field_map=field_map)
             continue
         fn = reader_for(item, fmt)
-        yield from fn(item, field_map=field_map, **opts)
+        yield from guarded(fn(item, field_map=field_map, **opts), str(item))
+
+
+def guarded(records: ReadResult, source: str) -> ReadResult:
+    """A reader's output with two guarantees: a reader that raises ends in a rejection (the records before it
+    are kept), and a file that yields nothing at all becomes a rejection too, so no input vanishes silently."""
+    n = 0
+    try:
+        for rec in records:
+            n += 1
+            yield rec
+    except Exception as e:  # a reader bug must not stop the run nor lose the rest of the inputs silently
+        yield Rejection("read", "E_READER", f"reader failed after {n} records: {type(e).__name__}: {e}", source, None)
+        return
+    if n == 0:
+        yield Rejection("read", "E_NO_RECORDS", "the reader found neither an article nor an error in this file",
+                        source, None, attrs={"path": source})
 
 
 def _read_stdin(*, fmt: str | None, field_map) -> ReadResult:
