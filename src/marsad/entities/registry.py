@@ -104,6 +104,9 @@ class Registry:
         for k in ambiguous_keys:
             self.person_keys.pop(k, None)
         self._build_nisba()
+        # an adjective (سعودي, الروسية) is never a name on its own, whatever a bulk source lists
+        for toks in [t for t in self.aliases if len(t) == 1 and t[0] in self.nisba]:
+            del self.aliases[toks]
 
     def _build_nisba(self) -> None:
         from marsad.entities.registry_build import nisba_stems

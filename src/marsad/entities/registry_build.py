@@ -125,6 +125,9 @@ def build(shared: Path) -> dict[str, Any]:
             names = [row["ar_cldr_babel"], row["ar_isocodes_pycountry"], row["ar_world_countries"]]
             variants = [v for v in _split(row["ar_variants_countrynames_arabic_only"])
                         if not _PERSIAN.search(v) and len(normalize(v)) >= 4]
+            # countrynames mixes in a few nisba adjectives (سعودي, أفغاني): an adjective is not a name of the country
+            adjectives = {normalize(x) for n in names[:1] if n for x in nisba_stems(n)}
+            variants = [v for v in variants if normalize(v) not in adjectives]
             b.add(e, "ar", [n for n in names + variants if n])
             b.add(e, "en", [row["name_en"]])
             b.source(e, "countries_ar.tsv")
@@ -249,6 +252,13 @@ def build(shared: Path) -> dict[str, Any]:
         b.add(e, "en", [name])
         b.source(e, "curated")
         counts["curated_orgs"] += 1
+    for row in _tsv(CURATED_DIR / "misc.tsv"):
+        id_, typ, name, aliases = (row + [""] * 4)[:4]
+        e = b.get(id_, name=name, type=typ)
+        b.add(e, "ar", _split(aliases))
+        b.add(e, "en", [name])
+        b.source(e, "curated")
+        counts["curated_misc"] += 1
     for row in _tsv(CURATED_DIR / "people.tsv"):
         id_, name, country, sector, aliases, roles = (row + [""] * 6)[:6]
         e = b.get(id_, name=name, type="PER", country=country or None, sector=sector or None)

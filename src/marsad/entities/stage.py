@@ -62,6 +62,27 @@ _STOP = {
     "لن", "اي", "كل", "بعض", "غير", "عند", "حتى", "اذا", "الا", "منذ", "نحو", "وفق", "وفقا", "ايضا",
 }  # fmt: skip
 
+# Raw (unnormalised) prepositions that fold onto names: على → علي, إلى → الي.
+_RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى", "أنا", "إنه", "أنه", "إن", "أن"}
+# Reporting and common verbs that the tagger sometimes pulls into a person span (أوضحت ماي، ويرى سليمان).
+_VERBS = {
+    "قال", "وقال", "قالت", "وقالت", "اكد", "واكد", "اكدت", "واكدت", "اضاف", "واضاف", "اضافت", "واضافت", "ذكر", "وذكر",
+    "ذكرت", "وذكرت", "اوضح", "واوضح", "اوضحت", "واوضحت", "اشار", "واشار", "اشارت", "واشارت", "يري", "ويري", "تري",
+    "وتري", "يقول", "ويقول", "تقول", "وتقول", "اعلن", "واعلن", "اعلنت", "واعلنت", "اعتبر", "واعتبر", "شدد", "وشدد",
+    "دعا", "ودعا", "طالب", "وطالب", "التقي", "والتقي", "استقبل", "واستقبل", "بحث", "وبحث", "زار", "وزار", "هنا",
+    "انا", "ابن", "بن",
+}  # fmt: skip
+_NASAB = {"بن", "ابن", "بنت", "ال"}  # normalised; آل folds to ال
+# Institutions named by a head and a nisba: البرلمان الإيراني, السفارة الروسية, جهاز الأمن الفيدرالي الروسي.
+_INSTITUTIONS = {
+    "البرلمان": ("Parliament", "LEG"), "السفاره": ("Embassy", "GOV"),
+    "القنصليه": ("Consulate", "GOV"), "الخارجيه": ("Ministry of Foreign Affairs", "GOV"),
+    "الداخليه": ("Ministry of the Interior", "GOV"), "الرئاسه": ("Presidency", "GOV"), "جهاز": ("Agency", "GOV"),
+    "وكاله": ("Agency", "GOV"), "الوكاله": ("Agency", "GOV"), "المركز": ("Centre", None), "مجلس": ("Council", "GOV"),
+    "المجلس": ("Council", "GOV"), "هييه": ("Authority", "GOV"), "الهييه": ("Authority", "GOV"),
+    "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
+}  # fmt: skip
+
 _warned = False
 
 
@@ -138,11 +159,14 @@ class EntityStage:
             ner = self._ner_spans(ui, unit, tags[ui]) if tags else []
             mentions.extend(self._merge(unit, reg, ner))
             mentions.extend(self._ministries(ui, unit, mentions))
+            mentions.extend(self._institutions(ui, unit, mentions))
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
         role_spans = [roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions]
         clusters = self._cluster(mentions)
-        entities, mention_entity = self._entities(text, units, mentions, clusters, role_spans)
+        entities, mention_entity, kept = self._entities(text, units, mentions, clusters, role_spans)
+        mentions = [m for i, m in enumerate(mentions) if i in kept]
+        mention_entity = {j: mention_entity[i] for j, i in enumerate(sorted(kept))}
         coref = coref_mod.resolve(text, units, mentions, mention_entity, entities, self.registry)
         coref += [
             Span(m.start, m.end, "coref", {"entity": [mention_entity[i]], "kind": "surname"})
@@ -181,7 +205,7 @@ class EntityStage:
         segs: list[list[int]] = []
         for i, t in enumerate(toks):
             if t.kind == "sym":
-                if t.text in _JOINERS or t.text in _QUOTES:
+                if t.text in _JOINERS:
                     continue
                 if words:
                     segs.append(words)
@@ -196,10 +220,7 @@ class EntityStage:
             while p < len(seg):
                 hit = None
                 first = norms[seg[p]]
-                variants = [(first, 0)]
-                pre, stem = strip_clitics(first, min_stem=2)
-                if pre and stem != first:
-                    variants.append((stem, len(pre) if first.endswith(stem) else 0))
+                variants = _clitic_variants(first)
                 for length in range(min(reg.max_len, len(seg) - p), 0, -1):
                     rest = tuple(norms[seg[p + k]] for k in range(1, length))
                     for v, cut in variants:
@@ -216,6 +237,8 @@ class EntityStage:
                 i0, i1 = seg[p], seg[p + length - 1] + 1
                 start = _skip_clitic(toks[i0], cut)
                 actor = reg.actors[aid]
+                if actor.type == "PER":
+                    i1 = _extend_nasab(unit, i1)
                 m = _Mention(start, toks[i1 - 1].end, ui, i0, i1, actor.type, aid, source="registry")
                 if actor.metonym_of:
                     prev = norms[seg[p] - 1] if seg[p] > 0 else ""
@@ -223,7 +246,7 @@ class EntityStage:
                     if not locative:
                         m.actor_id, m.metonym = actor.metonym_of, True
                 out.append(m)
-                p += length
+                p = next((q for q in range(p + length, len(seg)) if seg[q] >= i1), len(seg))
         return out
 
     # -- NER spans -----------------------------------------------------------------------------------------------
@@ -249,10 +272,13 @@ class EntityStage:
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
         # trim punctuation, stop words and (for people) leading title words
-        while i < j and (toks[i].kind == "sym" or norms[i] in _STOP or (typ == "PER" and _is_title_word(norms[i], self.registry))):
+        while i < j and (_is_stop(toks[i]) or (typ == "PER" and (_is_title_word(norms[i], self.registry) or norms[i] in _VERBS))):
             i += 1
-        while j > i and (toks[j - 1].kind == "sym" or norms[j - 1] in _STOP):
+        while j > i and (_is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))):
             j -= 1
+        if typ == "PER":
+            j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
+            j = _extend_nasab(unit, j)
         if i >= j:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
@@ -271,7 +297,7 @@ class EntityStage:
             m.alt_start = _skip_clitic(toks[i], len(pre))
         if t == "PER":
             for k in (key, m.alt_key):
-                aid = self.registry.person_keys.get(k) if k else None
+                aid = self.registry.person_keys.get(k) if k and " " in k else None
                 if aid:
                     m.actor_id, m.source = aid, "registry-key"
                     if k == m.alt_key:
@@ -328,7 +354,7 @@ class EntityStage:
             if j < len(norms) and norms[j] in self.registry.nisba:
                 country = self.registry.nisba[norms[j]]
                 j += 1
-            cut = len(pre) if pre and n.endswith(stem) else 0
+            cut = len(pre) if n != "وزاره" and pre and n.endswith(stem) else 0
             m = _Mention(_skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="ministry")
             m.country, m.sector = country, "MIL" if domain == "Defence" else "GOV"
             m.name_en = f"Ministry of {domain}"
@@ -337,6 +363,43 @@ class EntityStage:
                 m.actor_id = f"ministry:{country}:{domain.lower().replace(' ', '-')}"
                 m.name_en = f"Ministry of {domain} of {self.registry.actors[country].name}"
             out.append(m)
+        return out
+
+    def _institutions(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A head noun, up to three definite modifiers and a nisba: البرلمان الإيراني, السفارة الروسية,
+        وكالة الاستخبارات العسكرية الروسية, المركز الثقافي البريطاني → an ORG of that country."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        i = 0
+        while i < len(norms):
+            w = norms[i]
+            forms = [(v, c) for v, c in _clitic_variants(w) if v in _INSTITUTIONS]
+            if not forms or i in covered:
+                i += 1
+                continue
+            head, cut = forms[-1]
+            j = i + 1
+            while j < len(norms) and j - i <= 4 and j not in covered and norms[j] not in reg.nisba:
+                if toks[j].kind != "word" or not norms[j].startswith(("ال", "لل")) or norms[j] in _STOP:
+                    break
+                j += 1
+            after_head = i > 0 and bool(roles_mod.head_sector(norms[i - 1]))  # وزير الخارجية الروسي is a title
+            agrees = j < len(norms) and (norms[j].endswith("يه") == head.endswith("ه"))
+            if (not after_head and agrees and j not in covered and norms[j] in reg.nisba):
+                country = reg.nisba[norms[j]]
+                label, sector = _INSTITUTIONS[head]
+                m = _Mention(_skip_clitic(toks[i], cut), toks[j].end, ui, i, j + 1, "ORG", None, source="institution")
+                m.country, m.sector = country, sector
+                m.key = name_key(" ".join([head] + norms[i + 1 : j + 1]))
+                if j == i + 1:  # head + nisba only: a canonical institution of that country
+                    m.actor_id = f"inst:{country}:{label.lower().replace(' ', '-')}"
+                    m.name_en = f"{label} of {reg.actors[country].name}"
+                out.append(m)
+                covered.update(range(i, j + 1))
+                i = j + 1
+                continue
+            i += 1
         return out
 
     # -- clustering ------------------------------------------------------------------------------------------------
@@ -395,20 +458,24 @@ class EntityStage:
             if a and a.country and a.type in ("GPE", "PER", "ORG"):
                 ctx[a.country] += 2 if a.type == "GPE" else 1
         context_country = ctx.most_common(1)[0][0] if ctx else None
+        # role phrases with a country, by the domain words they contain (وزير الخارجية الأمريكي → الخارجيه: USA)
+        domain_country: dict[str, str] = {}
+        for r in role_spans:
+            if r is not None and r.attrs.get("country"):
+                for w in normalize(text[r.start : r.end]).split():
+                    domain_country.setdefault(w, r.attrs["country"])
         order = sorted(by_cluster, key=lambda c: min(mentions[i].start for i in by_cluster[c]))
-        entities: list[Entity] = []
-        mention_entity: dict[int, str] = {}
-        for n, c in enumerate(order, 1):
+        drafts: list[dict[str, Any]] = []
+        for c in order:
             idx = by_cluster[c]
             ms = [mentions[i] for i in idx]
-            eid = f"e{n}"
-            for i in idx:
-                mention_entity[i] = eid
             aid = next((m.actor_id for m in ms if m.actor_id), None)
             actor = reg.actors.get(aid or "")
             typ = actor.type if actor else Counter(m.type for m in ms).most_common(1)[0][0]
             surfaces = [text[m.start : m.end] for m in ms]
             longest = max(surfaces, key=len)
+            if actor is None and not _keep_unlinked(typ, ms, longest):
+                continue
             roles = [r for i in idx if (r := role_spans[i]) is not None]
             country = actor.country if actor else next((m.country for m in ms if m.country), None)
             sector = actor.sector if actor else next((m.sector for m in ms if m.sector), None)
@@ -419,27 +486,51 @@ class EntityStage:
                 sector = sector or next((r.attrs.get("sector") for r in roles if r.attrs.get("sector")), None)
                 if typ == "ORG":
                     country = country or _country_in_name(reg, [units[m.unit] for m in ms], ms)
+                    if country is None and any(m.source == "ministry" for m in ms):
+                        words = normalize(longest).split()
+                        country = next((domain_country[w] for w in words[1:] if w in domain_country), None)
                     sector = sector or _org_sector(normalize(longest))
+                if typ in ("LOC", "GPE", "ORG") and country is None:
+                    country = next((cc for m in ms if (cc := _country_nearby(reg, units[m.unit], m))), None)
                 if typ == "PER" and sector is None and roles:
                     sector = "GOV"
-                if country is None and typ in ("PER", "ORG", "LOC", "GPE") and context_country:
-                    country = context_country
-                    attrs["country_from"] = "context"
             if any(m.metonym for m in ms):
                 attrs["metonym"] = True
             name = (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
-            if typ == "LOC" and actor is None and any(m.country for m in ms):
+            if typ == "LOC" and actor is None and country:
                 typ = "GPE"
+            drafts.append({"idx": idx, "ms": ms, "typ": typ, "name": name, "actor_id": actor_id, "country": country,
+                           "sector": sector, "roles": roles, "attrs": attrs, "linked": actor is not None})  # fmt: skip
+        # a person whose title names an organisation found here acts for that organisation's country
+        org_spans = [(m.start, m.end, d["country"]) for d in drafts if d["typ"] == "ORG" and d["country"] for m in d["ms"]]
+        for d in drafts:
+            if d["typ"] == "PER" and not d["linked"] and not d["country"]:
+                for r in d["roles"]:
+                    hit = next((cc for a, b, cc in org_spans if r.start <= a and b <= r.end), None)
+                    if hit:
+                        d["country"] = hit
+                        break
+            if d["country"] is None and not d["linked"] and d["typ"] in ("PER", "ORG", "LOC", "GPE") and context_country:
+                d["country"] = context_country
+                d["attrs"]["country_from"] = "context"
+        entities: list[Entity] = []
+        mention_entity: dict[int, str] = {}
+        for n, d in enumerate(drafts, 1):
+            eid = f"e{n}"
+            for i in d["idx"]:
+                mention_entity[i] = eid
             entities.append(
                 Entity(
-                    id=eid, type=typ, name=name,
-                    mentions=tuple(Span(m.start, m.end, "mention", {"source": m.source}) for m in ms),
-                    actor_id=actor_id, country=country, sector=sector,
-                    roles=tuple(sorted({(r.start, r.end): r for r in roles}.values(), key=lambda s: s.start)), attrs=attrs,
+                    id=eid, type=d["typ"], name=d["name"],
+                    mentions=tuple(Span(m.start, m.end, "mention", {"source": m.source}) for m in d["ms"]),
+                    actor_id=d["actor_id"], country=d["country"], sector=d["sector"],
+                    roles=tuple(sorted({(r.start, r.end): r for r in d["roles"]}.values(), key=lambda s: s.start)),
+                    attrs=d["attrs"],
                 )
             )  # fmt: skip
-        return entities, mention_entity
+        kept = set(mention_entity)
+        return entities, mention_entity, kept
 
 
 def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
@@ -572,6 +663,69 @@ def _org_sector(norm_name: str) -> str | None:
     if first == "وكاله" and len(words) > 1 and re.match(r"(ل?ال)?انباء", words[1]):
         return "MED"
     return _ORG_HEADS.get(first)
+
+
+_NOT_NAMES = {"الله", "الاسلام", "الاسلاميه", "المسيح", "القران"}
+
+
+def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
+    """Precision filter for names only NER found: a lone single word tagged PER or MISC (سعيد, مزدوج, اليورانيوم) is
+    far more often a tagging error than a person or an event, unless it joined a full name."""
+    n = normalize(longest)
+    if n in _NOT_NAMES:
+        return False
+    single = all(m.tok1 - m.tok0 == 1 for m in ms)
+    if single and typ in ("PER", "MISC") and not any(m.source in ("surname", "registry-key") for m in ms):
+        return False
+    return True
+
+
+def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
+    """Country of a place from its sentence: a nisba right after it (سالزبري البريطانية), else the nearest
+    country or registry place named within a few words (كوينزلاند في أستراليا)."""
+    norms = unit.norms
+    if m.tok1 < len(norms) and norms[m.tok1] in reg.nisba:
+        return reg.nisba[norms[m.tok1]]
+    best: tuple[int, str] | None = None
+    for k in range(max(0, m.tok0 - 6), min(len(norms), m.tok1 + 6)):
+        if m.tok0 <= k < m.tok1:
+            continue
+        for v, _ in _clitic_variants(norms[k]):
+            a = reg.actors.get(reg.aliases.get((v,)) or "")
+            if a and a.type == "GPE" and a.country:
+                d = abs(k - m.tok0)
+                if best is None or d < best[0]:
+                    best = (d, a.country)
+                break
+    return best[1] if best else None
+
+
+def _clitic_variants(w: str) -> list[tuple[str, int]]:
+    """(form, clitic letters to skip) for a normalised token: وبريطانيا → بريطانيا (2), للعراق → العراق (0: لل
+    cannot be sliced off to leave ال), والصين → الصين (1)."""
+    out = [(w, 0)]
+    if len(w) >= 4 and w[0] in "وفبلك":
+        out.append((w[1:], 1))
+        if len(w) >= 5 and w[0] in "وف" and w[1] in "بلك":
+            out.append((w[2:], 2))
+    for p in ("لل", "ولل", "فلل"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            out.append(("ال" + w[len(p) :], 0))
+    return out
+
+
+def _is_stop(tok: Token) -> bool:
+    return tok.kind == "sym" or tok.norm in _STOP or tok.text in _RAW_STOP
+
+
+def _extend_nasab(unit: _Unit, j: int) -> int:
+    """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود)."""
+    norms, toks = unit.norms, unit.tokens
+    while j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1]):
+        if roles_mod.head_sector(norms[j + 1]) or norms[j + 1] in _VERBS:
+            break
+        j += 2
+    return j
 
 
 def build_stage(**options: Any) -> EntityStage:
