@@ -350,7 +350,8 @@ def rejects_cmd(db, stage, code, limit, offset, fmt, with_raw):
 @click.option("--source", default=None, help="Only articles from this source.")
 @click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD")
 @click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD")
-def export_cmd(db, fmt, output, source, date_from, date_to):
+@click.option("--header", is_flag=True, help="gdelt: write the column names as a first line.")
+def export_cmd(db, fmt, output, source, date_from, date_to, header):
     """Write stored articles (or their events) out for other tools."""
     from marsad.errors import ConfigError
     from marsad.store import export as ex
@@ -364,7 +365,11 @@ def export_cmd(db, fmt, output, source, date_from, date_to):
         else:
             if fmt in ("gdelt", "plover"):
                 ex._events_export()  # fail with a clear message before opening the output
-            writer = {"jsonl": ex.write_jsonl, "gdelt": ex.write_gdelt, "plover": ex.write_plover}[fmt]
+            writer = {
+                "jsonl": ex.write_jsonl,
+                "gdelt": lambda arts, out: ex.write_gdelt(arts, out, header=header),
+                "plover": ex.write_plover,
+            }[fmt]
             if output == "-":
                 n = writer(arts, sys.stdout)
             else:

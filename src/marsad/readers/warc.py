@@ -17,7 +17,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def _sniff(path: Path, head: bytes) -> bool:
     name = path.name.lower()
-    if name.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+    if name.endswith((".warc", ".warc.gz")):
         return True
     return head.startswith(b"WARC/")
 
@@ -38,22 +38,37 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
     source = str(path)
     offset = 0
     n_records = 0
+    head = _first_bytes(path)
+    if not head.startswith(b"WARC/"):
+        # warcio reads almost anything leniently (as ARC or bare HTTP); insist on the WARC magic
+        yield Rejection(
+            "read",
+            "E_WARC",
+            f"not a WARC file (starts with {head[:16]!r})",
+            source,
+            head or None,
+            attrs={"pointer": source},
+        )
+        return
     try:
         with open(path, "rb") as f:
             it = ArchiveIterator(f)
             for record in it:
-                offset = it.get_record_offset()
                 n_records += 1
                 if record.rec_type not in ("response", "resource") or not _is_html(record):
+                    offset = it.get_record_offset()  # (this reads the record to its end)
                     continue
-                if record.http_headers is not None and record.http_headers.get_statuscode() not in (
-                    "200",
-                    None,
-                ):
+                status = record.http_headers.get_statuscode() if record.http_headers is not None else None
+                # the payload must be read before asking for the offset, which consumes the record
+                payload = record.content_stream().read(MAX_DOC_BYTES + 1)
+                if len(payload) <= MAX_DOC_BYTES and getattr(record.raw_stream, "limit", 0) > 0:
+                    # the block ended before its Content-Length: the file is cut here
+                    raise EOFError(f"record of {record.length} bytes is cut short")
+                offset = it.get_record_offset()
+                if status not in ("200", None):
                     continue  # redirects and errors carry no article
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 where = f"{source}@{offset}"
-                payload = record.content_stream().read(MAX_DOC_BYTES + 1)
                 if len(payload) > MAX_DOC_BYTES:
                     yield Rejection(
                         "read",
@@ -86,6 +101,22 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
         yield Rejection(
             "read", "E_WARC", "no WARC records in the file", source, None, attrs={"pointer": source}
         )
+
+
+def _first_bytes(path: Path, n: int = 64) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(n)
+            if head[:2] == b"\x1f\x8b":
+                f.seek(0)
+                with gzip.GzipFile(fileobj=f) as gz:
+                    return gz.read(n)
+            return head
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 def read_record_at(path: Path, offset: int) -> bytes:

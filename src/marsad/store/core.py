@@ -252,9 +252,7 @@ class Store:
             return None
         except sqlite3.OperationalError:
             raise  # disk full, locked ...: not the article's fault, abort the batch
-        except (
-            Exception
-        ) as e:  # a hook or a malformed layer: keep the article as a rejection, not a lost batch
+        except Exception as e:  # a hook or a malformed layer: a rejection, not a lost batch
             conn.execute("ROLLBACK TO art")
             conn.execute("RELEASE art")
             rej = Rejection(

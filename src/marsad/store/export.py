@@ -79,8 +79,9 @@ def _events_export() -> Any:
     return ev_export
 
 
-def write_gdelt(articles: Iterable[Article], out: IO[str], *, header: bool = True) -> int:
-    """Tab-separated GDELT-style event rows (one per event), columns ``GDELT_COLUMNS``."""
+def write_gdelt(articles: Iterable[Article], out: IO[str], *, header: bool = False) -> int:
+    """Tab-separated GDELT-style event rows (one per event), columns ``GDELT_COLUMNS``; no header line by
+    default, like GDELT's own files, so GDELT readers load them unchanged."""
     ev = _events_export()
     cols: Sequence[str] = list(ev.GDELT_COLUMNS)
     w = csv.writer(out, delimiter="\t", lineterminator="\n")
