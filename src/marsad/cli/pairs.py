@@ -11,13 +11,27 @@ from marsad.cli.app import eval_group
 
 @eval_group.command("pairs")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("--upto", type=click.Choice(["clean", "text-layer", "dates", "entities", "quotes", "events"]),
-              default=None, help="Run the pipeline only up to this stage before storing (default: all stages).")
-@click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="Keep the store in this (new) file instead of a temporary one.")
+@click.option(
+    "--upto",
+    type=click.Choice(["clean", "text-layer", "dates", "entities", "quotes", "events"]),
+    default=None,
+    help="Run the pipeline only up to this stage before storing (default: all stages).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Keep the store in this (new) file instead of a temporary one.",
+)
 @click.option("--errors", "show_errors", is_flag=True, help="List the pairs predicted wrongly.")
-@click.option("--cv", "cv_folds", type=int, default=0, metavar="K",
-              help="Also cross-validate the DUP threshold choice with K folds (10 repeats) and print it.")
+@click.option(
+    "--cv",
+    "cv_folds",
+    type=int,
+    default=0,
+    metavar="K",
+    help="Also cross-validate the DUP threshold choice with K folds (10 repeats) and print it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def pairs_cmd(folder, upto, db, show_errors, cv_folds, as_json):
     """Ingest the articles of a labelled pairs FOLDER (articles.jsonl + pairs.jsonl, e.g. ../shared/data/pairs)
@@ -41,11 +55,15 @@ def pairs_cmd(folder, upto, db, show_errors, cv_folds, as_json):
         click.echo(line)
     if cv_folds:
         cv = out["dup_cv"]
-        click.echo(f"DUP-CV {cv['k']}-fold x{cv['repeats']}: held-out F1 mean {cv['f1_mean']:.3f} min "
-                   f"{cv['f1_min']:.3f}; thresholds chosen (containment, cosine): "
-                   + ", ".join(f"({c:.3f}, {k:.3f})" for c, k in cv["chosen"])
-                   + f"; on all pairs: ({cv['full'][0]:.3f}, {cv['full'][1]:.3f})")
+        click.echo(
+            f"DUP-CV {cv['k']}-fold x{cv['repeats']}: held-out F1 mean {cv['f1_mean']:.3f} min "
+            f"{cv['f1_min']:.3f}; thresholds chosen (containment, cosine): "
+            + ", ".join(f"({c:.3f}, {k:.3f})" for c, k in cv["chosen"])
+            + f"; on all pairs: ({cv['full'][0]:.3f}, {cv['full'][1]:.3f})"
+        )
     if show_errors:
         for e in res.errors:
-            click.echo(f"  pair {e['pair']} {e['label']:<5} predicted dup={e['predicted_dup']} "
-                       f"story={e['predicted_story']}  {e['a']} {e['b']}  {e.get('note', '')}")
+            click.echo(
+                f"  pair {e['pair']} {e['label']:<5} predicted dup={e['predicted_dup']} "
+                f"story={e['predicted_story']}  {e['a']} {e['b']}  {e.get('note', '')}"
+            )

@@ -12,10 +12,20 @@ from marsad.cli.store import db_option
 
 @main.command("stories")
 @db_option
-@click.option("--id", "story_id", default=None, help="Show one story: its articles, copy groups and merged events.")
+@click.option(
+    "--id", "story_id", default=None, help="Show one story: its articles, copy groups and merged events."
+)
 @click.option("--article", "article_id", default=None, help="Show the story and copies of this article.")
-@click.option("--min-size", type=int, default=2, show_default=True, help="List stories with at least this many articles.")
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Stories still running on or after this day.")
+@click.option(
+    "--min-size",
+    type=int,
+    default=2,
+    show_default=True,
+    help="List stories with at least this many articles.",
+)
+@click.option(
+    "--since", default=None, metavar="YYYY-MM-DD", help="Stories still running on or after this day."
+)
 @click.option("--until", default=None, metavar="YYYY-MM-DD", help="Stories started on or before this day.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--offset", type=int, default=0, show_default=True)
@@ -32,7 +42,9 @@ def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset,
         if article_id:
             d = describe(st.conn, article_id)
             if not d["indexed"]:
-                raise InputError(f"article {article_id} is not in the dedup index of {db}", code="E_NOT_FOUND")
+                raise InputError(
+                    f"article {article_id} is not in the dedup index of {db}", code="E_NOT_FOUND"
+                )
             _emit(d, fmt, _render_article)
             return
         if story_id:
@@ -42,7 +54,9 @@ def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset,
                                  code="E_NOT_FOUND")  # fmt: skip
             _emit(s, fmt, _render_story)
             return
-        rows = list_stories(st.conn, min_articles=min_size, limit=limit, offset=offset, since=since, until=until)
+        rows = list_stories(
+            st.conn, min_articles=min_size, limit=limit, offset=offset, since=since, until=until
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -53,8 +67,10 @@ def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset,
         span = s["first_published"] or "?"
         if s["last_published"] and s["last_published"] != s["first_published"]:
             span += f"..{s['last_published']}"
-        click.echo(f"{s['id']}  {s['n_articles']:>3} articles  {s['n_sources']:>2} sources  {span:<22} "
-                   f"{(s['title'] or '(no title)')[:80]}")
+        click.echo(
+            f"{s['id']}  {s['n_articles']:>3} articles  {s['n_sources']:>2} sources  {span:<22} "
+            f"{(s['title'] or '(no title)')[:80]}"
+        )
 
 
 def _emit(obj, fmt, render) -> None:  # noqa: ANN001
@@ -76,12 +92,16 @@ def _render_story(s) -> str:  # noqa: ANN001
         for a in sorted(arts, key=lambda a: a["id"] != group):
             mark = "  " if a["id"] == group else "    copy: "
             agency = f" [{a['agency']}]" if a.get("agency") else ""
-            lines.append(f"{mark}{a['id']}  {a['source']}{agency}  {a['published'] or '?'}  {(a['title'] or '')[:70]}")
+            lines.append(
+                f"{mark}{a['id']}  {a['source']}{agency}  {a['published'] or '?'}  {(a['title'] or '')[:70]}"
+            )
     if s["events"]:
         lines += ["", "events (NumArticles / NumSources):"]
         for e in s["events"]:
-            lines.append(f"  {e['type']:<11} {e['source'] or '-'} -> {e['target'] or '-'}  {e['date'] or ''}  "
-                         f"{e['num_articles']} / {e['num_sources']}")
+            lines.append(
+                f"  {e['type']:<11} {e['source'] or '-'} -> {e['target'] or '-'}  {e['date'] or ''}  "
+                f"{e['num_articles']} / {e['num_sources']}"
+            )
     return "\n".join(lines)
 
 
@@ -91,11 +111,17 @@ def _render_article(d) -> str:  # noqa: ANN001
         role = "original" if d["is_original"] else f"reprint of {d['original']}"
         lines.append(f"  {role}" + (f" (agency {d['agency']})" if d["agency"] else ""))
         for c in d["copies"]:
-            sim = f"containment {c['containment']:.2f} jaccard {c['jaccard']:.2f}" if c["direct"] else "via a copy"
+            sim = (
+                f"containment {c['containment']:.2f} jaccard {c['jaccard']:.2f}"
+                if c["direct"]
+                else "via a copy"
+            )
             lines.append(f"  copy {c['id']}  {c['source']}  {c['published'] or '?'}  {sim}")
     else:
         lines.append("  no copies")
     s = d["story"]
     if s:
-        lines.append(f"  story {s['id']}: {s['n_articles']} articles, {s['n_sources']} sources — {s['title'] or ''}")
+        lines.append(
+            f"  story {s['id']}: {s['n_articles']} articles, {s['n_sources']} sources — {s['title'] or ''}"
+        )
     return "\n".join(lines)

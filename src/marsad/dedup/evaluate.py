@@ -70,8 +70,15 @@ def load_pairs(folder: str | Path) -> tuple[list[Article], list[dict[str, Any]]]
             continue
         try:
             d = json.loads(line)
-            articles.append(Article.new(d.get("text") or "", id=str(d["id"]), source=d.get("source") or "",
-                                        title=d.get("title") or None, published=d.get("published") or None))
+            articles.append(
+                Article.new(
+                    d.get("text") or "",
+                    id=str(d["id"]),
+                    source=d.get("source") or "",
+                    title=d.get("title") or None,
+                    published=d.get("published") or None,
+                )
+            )
         except (ValueError, KeyError) as e:
             raise InputError(f"{a_path}:{n}: not an article record ({e})", code="E_PAIRS") from e
     pairs = []
@@ -80,8 +87,15 @@ def load_pairs(folder: str | Path) -> tuple[list[Article], list[dict[str, Any]]]
             continue
         try:
             d = json.loads(line)
-            pairs.append({"pair": d.get("pair", n), "a": str(d["a"]), "b": str(d["b"]), "label": str(d["label"]),
-                          "note": d.get("note", "")})
+            pairs.append(
+                {
+                    "pair": d.get("pair", n),
+                    "a": str(d["a"]),
+                    "b": str(d["b"]),
+                    "label": str(d["label"]),
+                    "note": d.get("note", ""),
+                }
+            )
         except (ValueError, KeyError) as e:
             raise InputError(f"{p_path}:{n}: not a pair record ({e})", code="E_PAIRS") from e
     return articles, pairs
@@ -119,8 +133,14 @@ def build_pipeline(upto: str | None, log: Callable[[str], None]) -> Any:
         return default_pipeline(upto="text-layer")
 
 
-def evaluate(folder: str | Path, *, upto: str | None = None, db: str | Path | None = None,
-             hook: Any = None, log: Callable[[str], None] = lambda s: None) -> PairsResult:
+def evaluate(
+    folder: str | Path,
+    *,
+    upto: str | None = None,
+    db: str | Path | None = None,
+    hook: Any = None,
+    log: Callable[[str], None] = lambda s: None,
+) -> PairsResult:
     """Ingest the pairs' articles into a fresh store (a temporary file unless ``db``) and score the pairs."""
     from marsad.dedup.hook import DedupHook
     from marsad.store import Store
@@ -139,13 +159,20 @@ def evaluate(folder: str | Path, *, upto: str | None = None, db: str | Path | No
 
 def _groups(conn: sqlite3.Connection) -> tuple[dict[str, tuple[str, str]], set[tuple[str, str]]]:
     groups = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT article_id, dup_group, story FROM dedup_docs")}
-    copies = {(r[0], r[1]) for r in conn.execute("SELECT a, b FROM dedup_links WHERE kind IN ('dup', 'part')")}
+    copies = {
+        (r[0], r[1]) for r in conn.execute("SELECT a, b FROM dedup_links WHERE kind IN ('dup', 'part')")
+    }
     return groups, copies
 
 
-def score_pairs(pairs: list[dict[str, Any]], groups: dict[str, tuple[str, str]],
-                copies: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
-                *, n_articles: int = 0, pipeline: list[str] | None = None) -> PairsResult:
+def score_pairs(
+    pairs: list[dict[str, Any]],
+    groups: dict[str, tuple[str, str]],
+    copies: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+    *,
+    n_articles: int = 0,
+    pipeline: list[str] | None = None,
+) -> PairsResult:
     """A pair is predicted DUP when its articles are in one copy group or one holds a copy of the other (a
     round-up), and same-story when in one story or predicted DUP."""
 
@@ -158,7 +185,8 @@ def score_pairs(pairs: list[dict[str, Any]], groups: dict[str, tuple[str, str]],
     gs = [p["label"] in STORY_LABELS for p in pairs]
     errors = [
         {**p, "predicted_dup": d, "predicted_story": s}
-        for p, d, s, g1, g2 in zip(pairs, pd, ps, gd, gs, strict=True) if d != g1 or s != g2
+        for p, d, s, g1, g2 in zip(pairs, pd, ps, gd, gs, strict=True)
+        if d != g1 or s != g2
     ]
     return PairsResult(prf(pd, gd), prf(ps, gs), len(pairs), n_articles, len(groups), pipeline or [], errors)
 
@@ -180,12 +208,16 @@ def pair_scores(folder: str | Path, *, upto: str | None = None) -> tuple[list[An
     scores, labels = [], []
     for p in pairs:
         fa, fb = feats.get(p["a"]), feats.get(p["b"])
-        scores.append(score(fa, fb) if fa is not None and fb is not None and fa.n_words and fb.n_words else None)
+        scores.append(
+            score(fa, fb) if fa is not None and fb is not None and fa.n_words and fb.n_words else None
+        )
         labels.append(p["label"])
     return scores, labels
 
 
-DUP_GRID = [(c / 40, k / 40) for c in range(10, 29) for k in range(0, 33)]  # containment 0.25..0.7, cosine 0..0.8
+DUP_GRID = [
+    (c / 40, k / 40) for c in range(10, 29) for k in range(0, 33)
+]  # containment 0.25..0.7, cosine 0..0.8
 
 
 def choose_dup_thresholds(scores: Sequence[Any], labels: Sequence[str]) -> tuple[float, float]:
@@ -202,8 +234,9 @@ def choose_dup_thresholds(scores: Sequence[Any], labels: Sequence[str]) -> tuple
     return cs[len(cs) // 2], ks[len(ks) // 2]
 
 
-def cross_validate(scores: Sequence[Any], labels: Sequence[str], *, k: int = 5, repeats: int = 10,
-                   seed: int = 0) -> dict[str, Any]:
+def cross_validate(
+    scores: Sequence[Any], labels: Sequence[str], *, k: int = 5, repeats: int = 10, seed: int = 0
+) -> dict[str, Any]:
     """Pooled K-fold CV of the threshold choice: F1 of held-out predictions, mean and min over repeats."""
     import random
 

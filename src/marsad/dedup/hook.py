@@ -44,7 +44,9 @@ class Thresholds:
     """Decision rule for a pair (a, b); chosen by cross-validation on ../shared/data/pairs (see docs/dedup.md)."""
 
     dup_containment: float = 0.35  # share of the smaller text's 3-grams found in the other
-    dup_cosine: float = 0.45  # ... and content-term cosine at least this (templates share phrasing, not content)
+    dup_cosine: float = (
+        0.45  # ... and content-term cosine at least this (templates share phrasing, not content)
+    )
     # A copy whose shared text is also this share of the *larger* article is a copy of the same item (it joins the
     # copy group); below it the larger article only contains the smaller (a round-up), and grouping through it would
     # chain unrelated items, so it is kept as a "part" link instead.
@@ -246,10 +248,14 @@ class DedupHook:
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
              f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, f.article_id, ""),
         )  # fmt: skip
-        conn.executemany("INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
-                         [(k, f.article_id) for k in f.band_keys])
-        conn.executemany("INSERT OR IGNORE INTO dedup_terms(term, day, article_id) VALUES (?,?,?)",
-                         [(term_key(t), f.day, f.article_id) for t in f.top])
+        conn.executemany(
+            "INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
+            [(k, f.article_id) for k in f.band_keys],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO dedup_terms(term, day, article_id) VALUES (?,?,?)",
+            [(term_key(t), f.day, f.article_id) for t in f.top],
+        )
         sizes = {cid: n for cid, n in _sizes(conn, [cid for cid, _, _ in links])}
         containers: list[str] = []
         for cid, sc, kind in links:
@@ -351,7 +357,9 @@ def _resolve(conn: sqlite3.Connection, article_id: str) -> str:
     cur = article_id
     while cur not in seen:
         seen.add(cur)
-        comp, anchor = conn.execute("SELECT comp, anchor FROM dedup_docs WHERE article_id = ?", (cur,)).fetchone()
+        comp, anchor = conn.execute(
+            "SELECT comp, anchor FROM dedup_docs WHERE article_id = ?", (cur,)
+        ).fetchone()
         alone = conn.execute("SELECT COUNT(*) FROM dedup_docs WHERE comp = ?", (comp,)).fetchone()[0] == 1
         if anchor is None or not alone:
             return str(comp)
@@ -380,7 +388,7 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
 
 
 def _sizes(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, int]]:
-    out = []
+    out: list[tuple[str, int]] = []
     for chunk in _chunks(list(ids), 500):
         q = f"SELECT article_id, length(shingles) / 4 FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
         out.extend((r[0], r[1]) for r in conn.execute(q, chunk))
@@ -416,7 +424,9 @@ def _earliest(conn: sqlite3.Connection, members: Iterable[str]) -> str:
 
 
 def _set(conn: sqlite3.Connection, col: str, value: str, members: Iterable[str]) -> None:
-    conn.executemany(f"UPDATE dedup_docs SET {col} = ? WHERE article_id = ?", [(value, m) for m in sorted(members)])
+    conn.executemany(
+        f"UPDATE dedup_docs SET {col} = ? WHERE article_id = ?", [(value, m) for m in sorted(members)]
+    )
 
 
 def refresh_story(conn: sqlite3.Connection, story: str) -> None:
@@ -452,7 +462,8 @@ def _store_events(conn: sqlite3.Connection, article: Article) -> None:
         key = "|".join((ev.type, src, tgt, when or "", "neg" if ev.negated else ""))
         rows.append((article.id, key, ev.type, src, tgt, when))
     conn.executemany(
-        "INSERT OR IGNORE INTO dedup_events(article_id, key, type, source, target, date) VALUES (?,?,?,?,?,?)", rows
+        "INSERT OR IGNORE INTO dedup_events(article_id, key, type, source, target, date) VALUES (?,?,?,?,?,?)",
+        rows,
     )
 
 

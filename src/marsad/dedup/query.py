@@ -18,17 +18,29 @@ def describe(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     published, jaccard, containment, cosine, direct}], "story": {id, title, n_articles, n_sources, first_published,
     last_published}}``. ``direct`` says whether the copy was linked to this article itself or through another copy.
     """
-    empty: dict[str, Any] = {"article_id": article_id, "indexed": False, "copies": [], "story": None,
-                             "original": None, "is_original": None, "agency": None, "dup_group": None,
-                             "contains": [], "contained_in": []}
+    empty: dict[str, Any] = {
+        "article_id": article_id,
+        "indexed": False,
+        "copies": [],
+        "story": None,
+        "original": None,
+        "is_original": None,
+        "agency": None,
+        "dup_group": None,
+        "contains": [],
+        "contained_in": [],
+    }
     if not has_tables(conn):
         return empty
-    r = conn.execute("SELECT dup_group, story, agency FROM dedup_docs WHERE article_id = ?", (article_id,)).fetchone()
+    r = conn.execute(
+        "SELECT dup_group, story, agency FROM dedup_docs WHERE article_id = ?", (article_id,)
+    ).fetchone()
     if r is None:
         return empty
     group, story_id, agency = r[0], r[1], r[2]
     direct = {}
-    contains, contained_in = [], []
+    contains: list[dict[str, Any]] = []
+    contained_in: list[dict[str, Any]] = []
     for row in conn.execute(
         "SELECT l.a, l.b, l.jaccard, l.containment, l.cosine, l.kind, l.container, d.source, d.published "
         "FROM dedup_links l JOIN dedup_docs d ON d.article_id = (CASE WHEN l.a = ? THEN l.b ELSE l.a END) "
@@ -39,7 +51,13 @@ def describe(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
         if row[5] == "dup":
             direct[other] = (row[2], row[3], row[4])
         else:
-            item = {"id": other, "source": row[7], "published": row[8], "containment": row[3], "jaccard": row[2]}
+            item = {
+                "id": other,
+                "source": row[7],
+                "published": row[8],
+                "containment": row[3],
+                "jaccard": row[2],
+            }
             (contains if row[6] == article_id else contained_in).append(item)
     copies = []
     for row in conn.execute(
@@ -79,15 +97,24 @@ def story_summary(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | N
             "n_sources": r[5], "sources": json.loads(r[6])}  # fmt: skip
 
 
-def list_stories(conn: sqlite3.Connection, *, min_articles: int = 2, limit: int = 50, offset: int = 0,
-                 since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+def list_stories(
+    conn: sqlite3.Connection,
+    *,
+    min_articles: int = 2,
+    limit: int = 50,
+    offset: int = 0,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[dict[str, Any]]:
     """Stories with at least ``min_articles`` articles, largest first (then most recent, then id)."""
     if not has_tables(conn):
         return []
     q = ("SELECT id FROM stories WHERE n_articles >= ?"
          + (" AND last_published >= ?" if since else "") + (" AND first_published <= ?" if until else "")
          + " ORDER BY n_articles DESC, n_sources DESC, last_published DESC, id LIMIT ? OFFSET ?")  # fmt: skip
-    args: list[Any] = [min_articles] + ([since] if since else []) + ([until] if until else []) + [limit, offset]
+    args: list[Any] = (
+        [min_articles] + ([since] if since else []) + ([until] if until else []) + [limit, offset]
+    )
     return [s for (sid,) in conn.execute(q, args).fetchall() if (s := story_summary(conn, sid))]
 
 

@@ -18,7 +18,9 @@ class Agency:
     code: str
     name: str
     sources: tuple[str, ...]  # source names / URL host fragments of the agency's own feed
-    credits: tuple[str, ...]  # normalised credit forms (short forms are matched only in brackets or datelines)
+    credits: tuple[
+        str, ...
+    ]  # normalised credit forms (short forms are matched only in brackets or datelines)
     long_forms: tuple[str, ...] = ()  # names matched anywhere in the first lines
 
 
@@ -54,10 +56,12 @@ _SEP = r"[\s\-–—:/]*"
 def _credit_re() -> re.Pattern[str]:
     forms = sorted({c for a in AGENCIES for c in a.credits}, key=len, reverse=True)
     alt = "|".join(re.escape(f).replace(r"\ ", r"\s*") for f in forms)
-    # "(واس)", "( أ ف ب )", "الرياض - واس", "واس - الرياض", or the agency closing a dateline line
+    # "(واس)", "( أ ف ب )", "/ وام /", "الرياض - واس", "واس - الرياض", or the agency closing a dateline line
     # ("الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس").
-    return re.compile(rf"[(\[«]\s*(?P<b>{alt})\s*[)\]»]|(?:^|\n)\s*(?:[^\W\d_]+\s+){{0,2}}-\s*(?P<d>{alt})\b"
-                      rf"|(?:^|\n)\s*(?P<s>{alt})\s*[-–—]|^\s*[^\n]{{0,120}}\s(?P<e>{alt})[ \t]*(?:\n|$)")
+    return re.compile(
+        rf"[(\[«/]\s*(?P<b>{alt})\s*[)\]»/]|(?:^|\n)\s*(?:[^\W\d_]+\s+){{0,2}}-\s*(?P<d>{alt})\b"
+        rf"|(?:^|\n)\s*(?P<s>{alt})\s*[-–—]|^\s*[^\n]{{0,120}}\s(?P<e>{alt})[ \t]*(?:\n|$)"
+    )
 
 
 _CREDIT_RE = _credit_re()

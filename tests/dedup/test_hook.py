@@ -1,0 +1,149 @@
+"""The dedup hook on a plain SQLite connection and on the real store: links, groups, order independence,
+idempotence, persistence across reopen, round-ups."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from marsad.dedup import describe, groups, list_stories, story
+from marsad.dedup.hook import DedupHook
+
+from .synth import art, corpus, text
+
+
+def _ingest(articles, conn=None):
+    conn = conn or sqlite3.connect(":memory:", isolation_level=None)
+    hook = DedupHook()
+    hook.migrate(conn)
+    conn.execute("BEGIN")
+    for a in articles:
+        hook.on_insert(conn, a)
+    conn.execute("COMMIT")
+    return conn
+
+
+def _dump(conn):
+    tables = ("dedup_docs", "dedup_lsh", "dedup_terms", "dedup_links", "stories", "dedup_events")
+    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+
+
+def _links(conn, kind):
+    return {frozenset(r) for r in conn.execute("SELECT a, b FROM dedup_links WHERE kind = ?", (kind,))}
+
+
+def test_expected_links():
+    arts, exp = corpus()
+    conn = _ingest(arts)
+    dups = _links(conn, "dup")
+    assert exp["dup"] <= dups
+    assert exp["part"] <= _links(conn, "part")
+    assert exp["story"] <= _links(conn, "story")
+    linked = set().union(*dups, *_links(conn, "part"), *_links(conn, "story"))
+    assert not any(a.startswith("u") for a in linked), "unrelated filler must not be linked"
+    assert "empty" not in linked
+
+
+def test_wire_original_and_reprints():
+    arts, _ = corpus()
+    conn = _ingest(arts)
+    d = describe(conn, "w2r1")
+    assert d["original"] == "w2" and d["is_original"] is False and d["agency"] == "SPA"
+    assert {c["id"] for c in d["copies"]} == {"w2", "w2r0"}
+    assert describe(conn, "w2")["is_original"] is True
+
+
+def test_roundup_does_not_chain_items():
+    arts, _ = corpus()
+    conn = _ingest(arts)
+    st = {r[0]: r[1] for r in conn.execute("SELECT article_id, story FROM dedup_docs")}
+    assert st["w0"] != st["w1"], "a round-up holding two items must not merge their stories"
+    assert st["roundup"] in (st["w0"], st["w1"])
+    d = describe(conn, "roundup")
+    assert {x["id"] for x in d["contains"]} >= {"w0", "w1"}
+    assert d["copies"] == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_order_independence(seed):
+    arts, _ = corpus()
+    base = groups(_ingest(arts))
+    shuffled = list(arts)
+    random.Random(seed).shuffle(shuffled)
+    assert groups(_ingest(shuffled)) == base
+    assert groups(_ingest(list(reversed(arts)))) == base
+    c1, c2 = _ingest(arts), _ingest(shuffled)
+    assert _dump(c1)["stories"] == _dump(c2)["stories"]  # ids, titles, spans, sizes too
+
+
+def test_idempotent_reinsert():
+    arts, _ = corpus()
+    conn = _ingest(arts)
+    before = _dump(conn)
+    _ingest(arts[:5] + arts[-3:], conn)  # same articles again
+    assert _dump(conn) == before
+
+
+def test_story_view_and_events_counted_once():
+    from marsad.data import Entity, Event, Span
+
+    arts, _ = corpus()
+    ent = (
+        Entity("e1", "PER", "Salman", (Span(0, 3),), actor_id="SAU_K"),
+        Entity("e2", "GPE", "Qatar", (Span(0, 3),)),
+    )
+    ev = Event("v1", "CONSULT", Span(0, 3), source=("e1",), target=("e2",), date="2015-08-10")
+    arts = [a.evolve(entities=ent, events=(ev,)) if a.id.startswith("w3") else a for a in arts]
+    conn = _ingest(arts)
+    sid = conn.execute("SELECT story FROM dedup_docs WHERE article_id = 'w3'").fetchone()[0]
+    s = story(conn, sid)
+    assert s["n_articles"] == 3 and s["n_sources"] == 3 and s["n_copy_groups"] == 1
+    assert len(s["events"]) == 1
+    e = s["events"][0]
+    assert (e["type"], e["source"], e["target"], e["num_articles"], e["num_sources"]) == (
+        "CONSULT",
+        "SAU_K",
+        "Qatar",
+        3,
+        3,
+    )
+    listed = {x["id"] for x in list_stories(conn)}
+    assert sid in listed
+
+
+def test_persistence_across_reopen(tmp_path):
+    from marsad.store import Store
+
+    rng = random.Random(5)
+    t = text(rng, 150)
+    path = tmp_path / "m.db"
+    with Store(path) as st:
+        assert "dedup" in [h.name for h in st.hooks]
+        st.add([art("orig", t, source="was"), art("other", text(rng, 150))])
+    with Store(path) as st:  # a new process would see the same: the index is in the file
+        st.add([art("copy", t.replace(".", " .", 3), source="paper", published="2015-08-12")])
+        d = describe(st.conn, "copy")
+    assert d["original"] == "orig"
+    assert [c["id"] for c in d["copies"]] == ["orig"]
+    assert d["copies"][0]["jaccard"] > 0.8
+
+
+def test_rollback_keeps_index_consistent(tmp_path):
+    """The index rows are written in the store's transaction: an aborted batch leaves no trace of its articles."""
+    from marsad.store import Store
+
+    rng = random.Random(9)
+    t = text(rng, 150)
+    path = tmp_path / "m.db"
+    with Store(path) as st:
+        st.add([art("a", t)])
+        conn = st.conn
+        conn.execute("BEGIN IMMEDIATE")
+        st.hooks[0].on_insert(conn, art("b", t))
+        conn.execute("ROLLBACK")
+        assert conn.execute("SELECT COUNT(*) FROM dedup_docs").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM dedup_links").fetchone()[0] == 0
+        st.add([art("b", t)])
+        assert describe(conn, "b")["original"] == "a"
