@@ -7,15 +7,15 @@ widgets, copyright); these lists name what news sites in general print around an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from marsad.lang.ar.dates import find_dates, fold
 
 # -- patterns (run on the folded line: أإآ→ا، ى→ي، ة→ه، Eastern digits→ASCII) ------------------------------
 _BULLETS = " \t\u00a0\u200f\u200e\ufeff•·▪●◦►◄▶◀»«*|-–—_#،,:;."
-_ARABIC = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 _LATIN = re.compile(r"[A-Za-z]")
-_WORD = re.compile(r"\S+")
+_ARABIC_RUN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _TIME = re.compile(
     r"(?<!\d)([01]?\d|2[0-3])\s?:\s?([0-5]\d)(?::[0-5]\d)?(?!\d)\s*(?P<ampm>ص|م|AM|PM|am|pm|صباحا|مساء)?(?!\w)"
 )
@@ -131,7 +131,8 @@ class Line:
     prose: bool = False
     strong: bool = False  # prose with sentence punctuation or paragraph length (headline lists are not)
     weight: float = 0.0  # how much this line looks like article prose (block scoring)
-    dates: list = field(default_factory=list)
+    letters: int = 0
+    arabic_letters: int = 0
 
     @property
     def text(self) -> str:
@@ -140,6 +141,7 @@ class Line:
 
 def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
+    folded = fold(text)  # once for the page; fold is 1:1 so line offsets carry over
     pos = 0
     n = len(text)
     while pos <= n:
@@ -152,22 +154,33 @@ def split_lines(text: str) -> list[Line]:
         while e > s and (text[e - 1].isspace() or text[e - 1] in "\ufeff\u200f\u200e"):
             e -= 1
         if s < e:
-            out.append(_make_line(len(out), s, e, text[s:e]))
+            out.append(_make_line(len(out), s, e, text[s:e], folded[s:e]))
         elif nl > pos and any(not c.isspace() for c in text[pos:nl]):
             # a line of only invisible marks (BOM, bidi): keep it so that no non-empty line is lost
             s = pos + next(i for i, c in enumerate(text[pos:nl]) if not c.isspace())
             e = pos + len(text[pos:nl].rstrip())
-            out.append(_make_line(len(out), s, e, text[s:e]))
+            out.append(_make_line(len(out), s, e, text[s:e], folded[s:e]))
         pos = nl + 1
     return out
 
 
-def _make_line(idx: int, s: int, e: int, raw: str) -> Line:
-    core = fold(raw).strip(_BULLETS).strip()
-    letters = sum(1 for c in core if c.isalpha())
-    ar = len(_ARABIC.findall(core))
-    words = len(_WORD.findall(core))
-    ln = Line(idx, s, e, raw, core.lower(), words, ar / letters if letters else 0.0)
+def _make_line(idx: int, s: int, e: int, raw: str, folded: str) -> Line:
+    core = folded.strip(_BULLETS).strip()
+    # letters counted by runs (far fewer list items than one per character)
+    ar = sum(map(len, _ARABIC_RUN.findall(core)))
+    letters = ar + sum(map(len, _LATIN_RUN.findall(core)))
+    words = len(core.split())
+    ln = Line(
+        idx,
+        s,
+        e,
+        raw,
+        core.lower(),
+        words,
+        ar / letters if letters else 0.0,
+        letters=letters,
+        arabic_letters=ar,
+    )
     ln.kind = line_kind(ln)
     if not ln.kind and ln.words >= 8 and ln.arabic >= 0.6:
         ln.prose = True

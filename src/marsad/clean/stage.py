@@ -46,8 +46,8 @@ class CleanStage:
         if not text.strip():
             return Rejection(self.name, "E_EMPTY", "no text", article.source)
         lines = split_lines(text)
-        letters = sum(1 for ln in lines for c in ln.raw if c.isalpha())
-        arabic = sum(ln.arabic * sum(1 for c in ln.raw if c.isalpha()) for ln in lines)
+        letters = sum(ln.letters for ln in lines)
+        arabic = sum(ln.arabic_letters for ln in lines)
         if not letters or arabic / letters < self.min_arabic:
             return Rejection(
                 self.name, "E_NOT_ARABIC", "the text has (almost) no Arabic letters", article.source
@@ -101,7 +101,8 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
         title_idx + 1 if title_idx is not None and title_idx < first_body else max(0, first_body - 12)
     )
     strip = [ln for ln in lines[strip_from:first_body] if ln.idx not in body_idx]
-    order = infer_numeric_order(text) if ("/" in text or "." in text or "-" in text) else "dmy"
+    # day/month order from the page's own date stamps (12/23/2020 shows month-first)
+    order = infer_numeric_order("\n".join(ln.core for ln in lines if ln.kind == "date"))
     published, published_time = _strip_date(strip, order)
     if published is None and title_idx is not None and title_idx < first_body:
         before = [ln for ln in lines[max(0, title_idx - 3) : title_idx] if ln.kind in ("date", "time")]

@@ -40,11 +40,12 @@ for _i in range(10):
 _FOLD1["٫"] = "."  # Arabic decimal separator
 _FOLD1["٬"] = ","
 _FOLD_PAIRS = tuple(_FOLD1.items())
+_NEEDS_FOLD = re.compile("[" + "".join(_FOLD1) + "]")
 
 
 def fold(text: str) -> str:
     """Fold hamza/alef forms, ى, ة and Eastern digits one-for-one (``len(fold(t)) == len(t)``)."""
-    if text.isascii():
+    if text.isascii() or not _NEEDS_FOLD.search(text):
         return text
     # chained str.replace of the characters present is ~10x faster than str.translate with a dict on Arabic text
     for a, b in _FOLD_PAIRS:
@@ -123,7 +124,9 @@ def _patterns() -> _Patterns:
     numeric = r"(?P<a>\d\d?)\s?(?P<s1>[/.\-])\s?(?P<b>\d\d?)\s?(?P=s1)\s?(?P<y1>(?:19|20)\d\d)(?![\d/.\-]?\d)"
     numeric_ymd = r"(?P<y2>(?:19|20)\d\d)(?P<s2>[/.\-])(?P<b2>\d\d?)(?P=s2)(?P<c2>\d\d?)(?![\d/.\-]?\d)"
     marker = r"(?P<h>هـ|ه(?!\w)|هجري(?:ه|ا)?)"
-    hijri_d = rf"(?P<d>\d\d?)\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{hm})(?!\w)(?:\s*(?P<y>1[3-5]\d\d))?(?:\s*{marker})?"
+    hijri_d = (
+        rf"(?P<d>\d\d?)\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{hm})(?!\w)(?:\s*(?P<y>1[3-5]\d\d))?(?:\s*{marker})?"
+    )
     hijri_m = rf"(?P<m>{hm})(?!\w)\s*(?P<y>1[3-5]\d\d)\s*{marker}"
     hijri_year = r"(?P<y>1[3-5]\d\d)\s?(?:هـ|ه(?!\w))"
     rel_words = (
@@ -152,7 +155,19 @@ def _patterns() -> _Patterns:
 
 # Literal starts of the relative expressions: the regex is tried only where one of them occurs (str.find is far
 # faster than letting the regex engine attempt an alternation at every "ا").
-_REL_TRIGGERS = ("اليوم", "امس", "الامس", "البارحه", "بعد", "غد", "الغد", "الاسبوع", "الشهر", "العام", "السنه")
+_REL_TRIGGERS = (
+    "اليوم",
+    "امس",
+    "الامس",
+    "البارحه",
+    "بعد",
+    "غد",
+    "الغد",
+    "الاسبوع",
+    "الشهر",
+    "العام",
+    "السنه",
+)
 _HIJRI_TRIGGERS = ("محرم", "صفر", "ربيع", "جماد", "رجب", "شعبان", "رمضان", "شوال", "ذو", "ذي")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGITS = re.compile(r"\d+")
@@ -208,10 +223,11 @@ def infer_numeric_order(text: str) -> str:
     """``"mdy"`` when the text shows month-first evidence (a date like 12/23/2020) and no day-first evidence,
     else ``"dmy"`` (the Arab convention)."""
     dmy = mdy = False
+    if "/" not in text and "." not in text and "-" not in text:
+        return "dmy"
     folded = fold(text)
-    for m in _NUM_DM.finditer(folded):
-        if not _clear_before(folded, m.start(), "/.-"):
-            continue
+    starts = [m.start() for m in _DIGITS.finditer(folded) if _clear_before(folded, m.start(), "/.-")]
+    for m in _matches_at(_NUM_DM, folded, starts):
         a, b = int(m[1]), int(m[3])
         if a > 12 >= b:
             dmy = True
@@ -270,8 +286,8 @@ def find_dates(
     it cannot be resolved, e.g. a relative date without ``ref``), ``kind`` (absolute | relative | hijri | weekday)
     and ``granularity`` (day | week | month | year). Offsets are into ``text``.
 
-    ``order`` ("dmy"/"mdy") fixes the order of ambiguous numeric dates; by default it is inferred from the whole
-    ``text`` (see :func:`infer_numeric_order`)."""
+    ``order`` ("dmy"/"mdy") fixes the order of ambiguous numeric dates; by default it is inferred from
+    ``text[start:end]`` (see :func:`infer_numeric_order`); pass the page's order when scanning a part of it."""
     if end is None:
         end = len(text)
     seg = fold(text[start:end])
@@ -279,7 +295,7 @@ def find_dates(
         return []
     pats = _patterns()
     lx = _lex()
-    order = order or infer_numeric_order(text)
+    order = order or infer_numeric_order(seg)
     found: list[Span] = []
 
     # Patterns that start with a digit are tried only where a run of digits starts (one cheap scan instead of

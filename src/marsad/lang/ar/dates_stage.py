@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from marsad.data import Article, Span
+from marsad.data import Article
 from marsad.lang.ar.dates import find_dates, infer_numeric_order
 
 
@@ -19,11 +19,22 @@ class DatesStage:
     def __call__(self, article: Article) -> Article:
         ref = _ref_date(article.published)
         text = article.text
-        # Day/month order is a property of the page (its metadata strip may show 12/23/2020), not of one paragraph.
-        order = infer_numeric_order(text) if any(c in text for c in "/.-") else "dmy"
-        spans: list[Span] = []
-        for b in article.layer("body"):
-            spans.extend(find_dates(text, b.start, b.end, ref=ref, order=order))
+        body = article.layer("body")
+        if not body:
+            return article.with_layers(dates=())
+        # Day/month order is a property of the page: its date stamps (12/23/2020 is month-first) and its body.
+        stamps = [
+            text[s.start : s.end] for s in article.layer("boilerplate") if s.attrs.get("kind") == "date"
+        ]
+        lo, hi = body[0].start, body[-1].end
+        order = infer_numeric_order("\n".join([*stamps, text[lo:hi]]))
+        # One pass over the stretch that holds the body, then keep what lies inside body spans (much cheaper than
+        # one call per paragraph; the boilerplate lines in between are few).
+        spans = [
+            s
+            for s in find_dates(text, lo, hi, ref=ref, order=order)
+            if any(b.start <= s.start and s.end <= b.end for b in body)
+        ]
         return article.with_layers(dates=spans)
 
 
