@@ -19,6 +19,7 @@ from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
 from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
 
+_QUOTE_MARKS = {'"', "“", "”", "«", "»", "'"}
 _GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا")
 _STOPS = {"،", ",", ".", ":", "؛", "(", ")", "-", "–", "—"}
 _NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
@@ -154,6 +155,8 @@ def _match_rest(toks: Sequence[Tok], k: int, entry: CueEntry, limit: int) -> int
                 return None
             w += 2
             continue
+        while j < limit and toks[j].norm in _QUOTE_MARKS:
+            j += 1  # "المسؤولة" عن: quotation marks do not break a cue
         if j >= limit or not _word_matches(toks[j].norm, words[w]):
             return None
         j += 1
@@ -264,7 +267,8 @@ def _make_event(
         cand = [a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)]
         if not cand:
             return None
-        tgt = cand[0].ids
+        tgt = _coordinated(article, cand)
+        src = _coordinated(article, [s_act] + [a for a in after if a.start > s_act.start and a.start < cand[0].start])
     if set(src) & set(tgt):
         return None
     negated = any(t.norm in _NEG for t in toks[max(0, k - 2) : k])
@@ -288,6 +292,21 @@ def _make_event(
         confidence=round(confidence, 2), cameo=entry.cameo, quad_class=entry.quad, goldstein=entry.goldstein,
         attrs={"quote": q.id if q else None, "cue": evidence.attrs["cue"]},
     )  # fmt: skip
+
+
+def _coordinated(article: Article, acts: Sequence[Actor]) -> tuple[str, ...]:
+    """The first actor plus those joined to it by و or a comma (فرنسا وألمانيا والولايات المتحدة)."""
+    if not acts:
+        return ()
+    ids = list(acts[0].ids)
+    prev = acts[0]
+    for a in acts[1:]:
+        gap = article.text[prev.end : a.start].strip()
+        if gap not in ("و", "،", ",", "، و", "،و") and not (gap == "" and article.text[a.start - 1 : a.start] == "و"):
+            break
+        ids.extend(i for i in a.ids if i not in ids)
+        prev = a
+    return tuple(ids)
 
 
 def _locative(article: Article, a: Actor) -> bool:
