@@ -11,10 +11,19 @@ from marsad.errors import InputError
 
 
 @train_group.command("registry")
-@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared"),
-              show_default=True, help="The shared folder holding data/ (countryinfo, petrarch2-dicts, lexicons ...).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the registry (default: the package's entities/data/actors.json.gz).")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared"),
+    show_default=True,
+    help="The shared folder holding data/ (countryinfo, petrarch2-dicts, lexicons ...).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the registry (default: the package's entities/data/actors.json.gz).",
+)
 def registry_cmd(shared: Path, out: Path | None) -> None:
     """Build the actor registry (countries, capitals, cities, IGOs, people) from ../shared/data, CLDR and the
     curated tables in marsad/entities/data/curated, and print its counts."""

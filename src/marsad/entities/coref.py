@@ -70,7 +70,9 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                     if cands:
                         target = max(cands, key=lambda e: counts[e.id]).id
                 if target:
-                    out.append(Span(toks[k].start, toks[end - 1].end, "coref", {"entity": [target], "kind": "title"}))
+                    out.append(
+                        Span(toks[k].start, toks[end - 1].end, "coref", {"entity": [target], "kind": "title"})
+                    )
                 continue
             # -- groups ---------------------------------------------------------------------------------------
             if stem in _GROUP_COUNTRIES or stem in _GROUP_SIDES:
@@ -94,7 +96,11 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                     before = [f for f in flat if f[0] < toks[k].start and f[2] in want]
                     target = before[-1][1] if before else None
                 if target:
-                    out.append(Span(toks[start_k].start, toks[k].end, "coref", {"entity": [target], "kind": "pronoun"}))
+                    out.append(
+                        Span(
+                            toks[start_k].start, toks[k].end, "coref", {"entity": [target], "kind": "pronoun"}
+                        )
+                    )
                 continue
             # -- a role phrase with a country and no name beside it --------------------------------------------
             if roles_mod.head_sector(w) and (toks[k].start, toks[k].end) not in role_covered:

@@ -109,7 +109,9 @@ class Registry:
             del self.aliases[toks]
 
     def _build_nisba(self) -> None:
-        from marsad.entities.registry_build import nisba_stems
+        from marsad.entities.registry_build import AMBIGUOUS_NAMES, nisba_stems
+
+        ambiguous = {normalize(n) for n in AMBIGUOUS_NAMES}
 
         for a in self.actors.values():
             if a.type != "GPE" or a.id != a.country:
@@ -120,6 +122,8 @@ class Registry:
                     stems = nisba_stems(n)
             for stem in stems:
                 base = normalize(stem)
+                if base in ambiguous:  # مالي is "financial" far more often than Malian
+                    continue
                 words = base.split()
                 for suffix in ("", "ه", "ين", "ون", "يه"):
                     # masculine, feminine (ة→ه), plural; multi-word nisbas (كوري شمالي) inflect every word

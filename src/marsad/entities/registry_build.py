@@ -33,7 +33,7 @@ REGISTRY_PATH = DATA_DIR / "actors.json.gz"
 
 # Country names that are also common words in news prose ("الدعم المالي" is not Mali); they are kept only in
 # their unambiguous long forms.
-AMBIGUOUS_NAMES = {"مالي", "بنين", "عمان", "جيرسي", "الرأس", "توغو", "غينيا", "جورجيا", "الشيلي", "الاتحاد"}
+AMBIGUOUS_NAMES = {"مالي", "بنين", "عمان", "جيرسي", "الاتحاد"}
 # City names from CLDR that are common words or clash with people's names.
 AMBIGUOUS_CITIES = {
     "مشهد", "جنين", "مارب", "الاقصر", "صور", "الامل", "الخليل", "الجزاير", "الكويت", "جيبوتي", "بنما", "سنغافوره",
@@ -123,8 +123,11 @@ def build(shared: Path) -> dict[str, Any]:
             iso3 = row["iso3"]
             e = b.get(iso3, name=row["name_en"], type="GPE", country=iso3)
             names = [row["ar_cldr_babel"], row["ar_isocodes_pycountry"], row["ar_world_countries"]]
-            variants = [v for v in _split(row["ar_variants_countrynames_arabic_only"])
-                        if not _PERSIAN.search(v) and len(normalize(v)) >= 4]
+            variants = [
+                v
+                for v in _split(row["ar_variants_countrynames_arabic_only"])
+                if not _PERSIAN.search(v) and len(normalize(v)) >= 4
+            ]
             # countrynames mixes in a few nisba adjectives (سعودي, أفغاني): an adjective is not a name of the country
             adjectives = {normalize(x) for n in names[:1] if n for x in nisba_stems(n)}
             variants = [v for v in variants if normalize(v) not in adjectives]
@@ -171,7 +174,11 @@ def build(shared: Path) -> dict[str, Any]:
         for tag in ("Nationality", "Capital"):
             mm = re.search(rf"<{tag}>(.*?)</{tag}>", block, re.S)
             if mm:
-                words = [_title(w.split("#")[0]) for w in mm.group(1).split("\n") if w.strip() and w.strip()[0] != "#"]
+                words = [
+                    _title(w.split("#")[0])
+                    for w in mm.group(1).split("\n")
+                    if w.strip() and w.strip()[0] != "#"
+                ]
                 words = [w for w in words if w]
                 if tag == "Capital" and words:
                     ci_capitals[m.group(1)] = words[0]
@@ -187,7 +194,9 @@ def build(shared: Path) -> dict[str, Any]:
 
     # -- capitals: GPE entries of their own, marked as government metonyms of their country ----------------------
     for iso3, cap in capitals.items():
-        if normalize(cap) in AMBIGUOUS_CITIES or normalize(cap) in {normalize(a) for a in b.entries[iso3]["ar"]}:
+        if normalize(cap) in AMBIGUOUS_CITIES or normalize(cap) in {
+            normalize(a) for a in b.entries[iso3]["ar"]
+        }:
             # a capital spelled like its country (الكويت, سنغافورة) is the country entry
             if normalize(cap) not in {normalize(a) for a in b.entries[iso3]["ar"]}:
                 pass
@@ -268,7 +277,9 @@ def build(shared: Path) -> dict[str, Any]:
             if "@" in r:
                 title, dates = r.split("@", 1)
                 start, _, end = dates.partition("..")
-                e["roles"].append({"title": title.strip(), "from": start or None, "to": end or None, "src": "curated"})
+                e["roles"].append(
+                    {"title": title.strip(), "from": start or None, "to": end or None, "src": "curated"}
+                )
         b.source(e, "curated")
         counts["curated_people"] += 1
 
@@ -286,7 +297,9 @@ def build(shared: Path) -> dict[str, Any]:
         linked += 1
         b.add(e, "en", [_title(a) for a in entry["names"][:4]])
         for code, start, end, note in entry["roles"]:
-            e["roles"].append({"code": code, "from": start, "to": end, "title": note or None, "src": "phoenix"})
+            e["roles"].append(
+                {"code": code, "from": start, "to": end, "title": note or None, "src": "phoenix"}
+            )
         b.source(e, "phoenix")
     counts["phoenix_linked_people"] = linked
 
@@ -301,6 +314,10 @@ def build(shared: Path) -> dict[str, Any]:
                     b.source(e, "phoenix-international")
                     break
 
+    ambiguous = {normalize(n) for n in AMBIGUOUS_NAMES}
+    for e in b.entries.values():
+        if e["type"] == "GPE":
+            e["ar"] = [a for a in e["ar"] if normalize(a) not in ambiguous]
     actors = []
     for e in b.entries.values():
         if not e["ar"]:

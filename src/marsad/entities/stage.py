@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 _JOINERS = {"_", "-", "#", "–"}
 _QUOTES = set("\"'«»“”‘’")
-_LOCATIVE = {"في", "داخل", "الى", "من", "عبر", "قرب", "بين"}
+_LOCATIVE = {normalize(w) for w in ("في", "داخل", "إلى", "من", "عبر", "قرب", "بين", "عاصمة", "مدينة")}
 _ORG_HEADS = {
     "وزاره": "GOV", "حكومه": "GOV", "الحكومه": "GOV", "سفاره": "GOV", "السفاره": "GOV", "القنصليه": "GOV",
     "جيش": "MIL", "الجيش": "MIL", "قوات": "MIL", "القوات": "MIL", "الحرس": "MIL", "كتيبه": "REB", "كتايب": "REB",
@@ -72,7 +72,8 @@ _VERBS = {
     "دعا", "ودعا", "طالب", "وطالب", "التقي", "والتقي", "استقبل", "واستقبل", "بحث", "وبحث", "زار", "وزار", "هنا",
     "انا", "ابن", "بن",
 }  # fmt: skip
-_NASAB = {"بن", "ابن", "بنت", "ال"}  # normalised; آل folds to ال
+_NASAB = {"بن", "ابن", "بنت", "ال"}
+_FAMILY_NAME_FIRST = {"CHN", "TWN", "KOR", "PRK", "VNM", "HKG"}  # normalised; آل folds to ال
 # Institutions named by a head and a nisba: البرلمان الإيراني, السفارة الروسية, جهاز الأمن الفيدرالي الروسي.
 _INSTITUTIONS = {
     "البرلمان": ("Parliament", "LEG"), "السفاره": ("Embassy", "GOV"),
@@ -162,7 +163,10 @@ class EntityStage:
             mentions.extend(self._institutions(ui, unit, mentions))
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
-        role_spans = [roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions]
+        mentions = self._surnames(units, mentions)
+        role_spans = [
+            roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
+        ]
         clusters = self._cluster(mentions)
         entities, mention_entity, kept = self._entities(text, units, mentions, clusters, role_spans)
         mentions = [m for i, m in enumerate(mentions) if i in kept]
@@ -174,7 +178,9 @@ class EntityStage:
             if m.source == "surname"
         ]
         coref.sort(key=lambda s: (s.start, s.end))
-        roles_layer = sorted({(r.start, r.end): r for e in entities for r in e.roles}.values(), key=lambda s: s.start)
+        roles_layer = sorted(
+            {(r.start, r.end): r for e in entities for r in e.roles}.values(), key=lambda s: s.start
+        )
         return article.evolve(entities=tuple(entities)).with_layers(coref=coref, roles=roles_layer)
 
     def _units(self, article: Article) -> list[_Unit]:
@@ -272,9 +278,14 @@ class EntityStage:
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
         # trim punctuation, stop words and (for people) leading title words
-        while i < j and (_is_stop(toks[i]) or (typ == "PER" and (_is_title_word(norms[i], self.registry) or norms[i] in _VERBS))):
+        while i < j and (
+            _is_stop(toks[i])
+            or (typ == "PER" and (_is_title_word(norms[i], self.registry) or norms[i] in _VERBS))
+        ):
             i += 1
-        while j > i and (_is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))):
+        while j > i and (
+            _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
+        ):
             j -= 1
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
@@ -283,8 +294,12 @@ class EntityStage:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
-        if all(roles_mod.head_sector(norms[k]) or roles_mod.is_modifier(norms[k]) or norms[k] in self.registry.nisba
-               for k in range(i, j)):
+        if all(
+            roles_mod.head_sector(norms[k])
+            or roles_mod.is_modifier(norms[k])
+            or norms[k] in self.registry.nisba
+            for k in range(i, j)
+        ):
             return None
         # NER spans keep a leading و/ب/ل/ك/ف (وانغ and كوفيد start with one); the clitic-free key is kept aside and
         # used when it meets a name seen elsewhere
@@ -323,7 +338,11 @@ class EntityStage:
                 # an organisation named after a place (جامعة القاهرة): the NER span is the entity
                 for r in inside:
                     out.remove(r)
-                m.country = self.registry.actors[inside[0].actor_id or ""].country if inside[0].actor_id in self.registry.actors else None
+                m.country = (
+                    self.registry.actors[inside[0].actor_id or ""].country
+                    if inside[0].actor_id in self.registry.actors
+                    else None
+                )
                 out.append(m)
         return out
 
@@ -343,7 +362,11 @@ class EntityStage:
             while j < len(norms) and j - i <= 5:
                 w = norms[j]
                 w2 = w[1:] if w[:1] == "و" and w[1:] in _MINISTRY_DOMAINS else w
-                if w2 in _MINISTRY_DOMAINS or (w.startswith("و") and w[1:] in roles_mod.MODIFIERS) or w in roles_mod.MODIFIERS:
+                if (
+                    w2 in _MINISTRY_DOMAINS
+                    or (w.startswith("و") and w[1:] in roles_mod.MODIFIERS)
+                    or w in roles_mod.MODIFIERS
+                ):
                     domain = domain or _MINISTRY_DOMAINS.get(w2)
                     j += 1
                     continue
@@ -355,7 +378,9 @@ class EntityStage:
                 country = self.registry.nisba[norms[j]]
                 j += 1
             cut = len(pre) if n != "وزاره" and pre and n.endswith(stem) else 0
-            m = _Mention(_skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="ministry")
+            m = _Mention(
+                _skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="ministry"
+            )
             m.country, m.sector = country, "MIL" if domain == "Defence" else "GOV"
             m.name_en = f"Ministry of {domain}"
             m.key = name_key(" ".join(norms[i + 1 : j]))
@@ -384,12 +409,16 @@ class EntityStage:
                 if toks[j].kind != "word" or not norms[j].startswith(("ال", "لل")) or norms[j] in _STOP:
                     break
                 j += 1
-            after_head = i > 0 and bool(roles_mod.head_sector(norms[i - 1]))  # وزير الخارجية الروسي is a title
+            after_head = i > 0 and bool(
+                roles_mod.head_sector(norms[i - 1])
+            )  # وزير الخارجية الروسي is a title
             agrees = j < len(norms) and (norms[j].endswith("يه") == head.endswith("ه"))
-            if (not after_head and agrees and j not in covered and norms[j] in reg.nisba):
+            if not after_head and agrees and j not in covered and norms[j] in reg.nisba:
                 country = reg.nisba[norms[j]]
                 label, sector = _INSTITUTIONS[head]
-                m = _Mention(_skip_clitic(toks[i], cut), toks[j].end, ui, i, j + 1, "ORG", None, source="institution")
+                m = _Mention(
+                    _skip_clitic(toks[i], cut), toks[j].end, ui, i, j + 1, "ORG", None, source="institution"
+                )
                 m.country, m.sector = country, sector
                 m.key = name_key(" ".join([head] + norms[i + 1 : j + 1]))
                 if j == i + 1:  # head + nisba only: a canonical institution of that country
@@ -401,6 +430,44 @@ class EntityStage:
                 continue
             i += 1
         return out
+
+    def _surnames(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
+        """Bare surnames of people named in full in this article (…ماي after تيريزا ماي), found even where NER
+        missed them. East Asian registry names also match on their first token (the family name: وانغ)."""
+        reg = self.registry
+        short: dict[str, tuple[str | None, str]] = {}  # normalised short form → (actor id, key)
+        first_start: dict[str, int] = {}
+        for m in mentions:
+            if m.type != "PER" or m.tok1 - m.tok0 < 2:
+                continue
+            norms = units[m.unit].norms[m.tok0 : m.tok1]
+            forms = [norms[-1]]
+            a = reg.actors.get(m.actor_id or "")
+            if a and a.country in _FAMILY_NAME_FIRST:
+                forms.append(norms[0])
+            for f in forms:
+                if len(f) >= 3 and f not in _NASAB and f not in _STOP and f not in _VERBS:
+                    short.setdefault(f, (m.actor_id, name_key(f)))
+                    first_start.setdefault(f, m.start)
+        if not short:
+            return mentions
+        covered = {(m.unit, k) for m in mentions for k in range(m.tok0, m.tok1)}
+        extra = []
+        for ui, u in enumerate(units):
+            for k, t in enumerate(u.tokens):
+                if t.kind != "word" or (ui, k) in covered:
+                    continue
+                for v, cut in _clitic_variants(t.norm):
+                    hit = short.get(v)
+                    if hit is None or t.start < first_start[v]:
+                        continue
+                    aid, key = hit
+                    m = _Mention(_skip_clitic(t, cut), t.end, ui, k, k + 1, "PER", aid, key, source="surname")
+                    extra.append(m)
+                    break
+        if not extra:
+            return mentions
+        return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
     # -- clustering ------------------------------------------------------------------------------------------------
     def _cluster(self, mentions: list[_Mention]) -> list[int]:
@@ -496,14 +563,21 @@ class EntityStage:
                     sector = "GOV"
             if any(m.metonym for m in ms):
                 attrs["metonym"] = True
-            name = (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
+            name = (
+                (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
+            )
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
             if typ == "LOC" and actor is None and country:
                 typ = "GPE"
             drafts.append({"idx": idx, "ms": ms, "typ": typ, "name": name, "actor_id": actor_id, "country": country,
                            "sector": sector, "roles": roles, "attrs": attrs, "linked": actor is not None})  # fmt: skip
         # a person whose title names an organisation found here acts for that organisation's country
-        org_spans = [(m.start, m.end, d["country"]) for d in drafts if d["typ"] == "ORG" and d["country"] for m in d["ms"]]
+        org_spans = [
+            (m.start, m.end, d["country"])
+            for d in drafts
+            if d["typ"] == "ORG" and d["country"]
+            for m in d["ms"]
+        ]
         for d in drafts:
             if d["typ"] == "PER" and not d["linked"] and not d["country"]:
                 for r in d["roles"]:
@@ -511,7 +585,12 @@ class EntityStage:
                     if hit:
                         d["country"] = hit
                         break
-            if d["country"] is None and not d["linked"] and d["typ"] in ("PER", "ORG", "LOC", "GPE") and context_country:
+            if (
+                d["country"] is None
+                and not d["linked"]
+                and d["typ"] in ("PER", "ORG", "LOC", "GPE")
+                and context_country
+            ):
                 d["country"] = context_country
                 d["attrs"]["country_from"] = "context"
         entities: list[Entity] = []
@@ -535,7 +614,7 @@ class EntityStage:
 
 def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
     """The role phrase right before the name (…وزير الخارجية الصيني "وانغ يي") or after it as an apposition."""
-    norms, toks = unit.norms, unit.tokens
+    toks = unit.tokens
     # backwards, skipping quote marks
     k = m.tok0 - 1
     while k >= 0 and toks[k].text in _QUOTES:
@@ -592,7 +671,9 @@ def _role_run(reg: Registry, unit: _Unit, k: int, step: int) -> Span | None:
                     country = country or a.country
     head = norms[heads[-1]]
     sector = roles_mod.head_sector(head)
-    if sector == "GOV" and any(norms[i] in ("الجيش", "القوات", "الاركان", "العسكري", "العسكريه") for i in run):
+    if sector == "GOV" and any(
+        norms[i] in ("الجيش", "القوات", "الاركان", "العسكري", "العسكريه") for i in run
+    ):
         sector = "MIL"
     attrs = {"head": head, "sector": sector if sector != "SPY" else None}
     if country:
@@ -643,7 +724,7 @@ def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
 
 
 def _country_in_name(reg: Registry, units: list[_Unit], ms: list[_Mention]) -> str | None:
-    for u, m in zip(units, ms):
+    for u, m in zip(units, ms, strict=True):
         for k in range(m.tok0, m.tok1):
             w = u.norms[k]
             if w in reg.nisba:
@@ -721,7 +802,9 @@ def _is_stop(tok: Token) -> bool:
 def _extend_nasab(unit: _Unit, j: int) -> int:
     """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود)."""
     norms, toks = unit.norms, unit.tokens
-    while j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1]):
+    while (
+        j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1])
+    ):
         if roles_mod.head_sector(norms[j + 1]) or norms[j + 1] in _VERBS:
             break
         j += 2

@@ -1,0 +1,108 @@
+"""The actor registry: canonical identities across spellings, nisba adjectives, package size, reproducible build."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from marsad.entities.registry import REGISTRY_PATH, load_registry, name_key, token_key
+from marsad.lang.ar.normalize import normalize
+
+
+def lookup(s: str) -> str | None:
+    return load_registry().lookup(tuple(normalize(s).split()))
+
+
+@pytest.mark.parametrize(
+    ("names", "actor_id"),
+    [
+        (["الولايات المتحدة", "أمريكا", "أميركا", "الولايات المتحدة الأمريكية"], "USA"),
+        (["روسيا", "روسيا الاتحادية"], "RUS"),
+        (["الصين"], "CHN"),
+        (["سيرجي لافروف", "سيرغي لافروف", "لافروف"], "per:sergey-lavrov"),
+        (["وانغ يي", "وانج يي"], "per:wang-yi"),
+        (["الأمم المتحدة", "الامم المتحدة"], "org:un"),
+        (["الاتحاد الأوروبي"], "org:eu"),
+        (["حلف الناتو", "الناتو", "حلف شمال الأطلسي"], "org:nato"),
+        (["جامعة الدول العربية"], "org:arab-league"),
+    ],
+)
+def test_spelling_variants_meet(names, actor_id):
+    for n in names:
+        assert lookup(n) == actor_id, n
+
+
+def test_capitals_are_metonyms_of_their_country():
+    reg = load_registry()
+    for cap, iso in (("واشنطن", "USA"), ("موسكو", "RUS"), ("لندن", "GBR"), ("بكين", "CHN")):
+        actor = reg.get(lookup(cap) or "")
+        assert actor is not None and actor.type == "GPE", cap
+        assert actor.metonym_of == iso and actor.country == iso
+
+
+def test_transliteration_key_folds_variants():
+    assert token_key("سيرغي") == token_key("سيرجي") == token_key("سيرجى")
+    assert name_key("وانغ يي") == name_key("وانج يى")
+    assert name_key("ريكس تيلرسون") == name_key("ريكس تيليرسون")
+    assert name_key("لافروف") != name_key("بوتين")
+    # a name not in the registry still gets one key for its spellings
+    assert name_key("سيرغي سكريبال") == name_key("سيرجي سكريبال")
+
+
+def test_person_key_finds_unlisted_spelling():
+    reg = load_registry()
+    assert reg.person_keys.get(name_key("سيرقي لافروف")) == "per:sergey-lavrov"
+
+
+def test_nisba_by_rule_and_exceptions():
+    nisba = load_registry().nisba
+    for form, iso in (("الصيني", "CHN"), ("الصينية", "CHN"), ("الروسي", "RUS"), ("الأمريكية", "USA"),
+                      ("الأميركي", "USA"), ("المصريين", "EGY"), ("البريطاني", "GBR"), ("الإيرانية", "IRN"),
+                      ("الكوري الشمالي", "PRK"), ("السعودية", "SAU")):  # fmt: skip
+        assert nisba.get(normalize(form)) == iso, form
+    # "financial" is not Mali
+    assert normalize("المالي") not in nisba
+
+
+def test_adjectives_are_not_country_names():
+    assert lookup("سعودي") is None
+    assert lookup("الروسية") is None
+
+
+def test_people_have_country_sector_and_dated_roles():
+    lavrov = load_registry().get("per:sergey-lavrov")
+    assert lavrov is not None
+    assert (lavrov.country, lavrov.sector, lavrov.type) == ("RUS", "GOV", "PER")
+    assert any(r.get("from") == "2004-03-09" for r in lavrov.roles)
+    assert "Sergey Lavrov" in lavrov.en
+
+
+def test_registry_is_small():
+    assert REGISTRY_PATH.stat().st_size < 15 * 1024 * 1024
+
+
+def test_build_reproduces_shipped_registry(shared, tmp_path):
+    from marsad.entities import registry_build
+
+    reg = registry_build.build(shared)
+    out = registry_build.write(reg, tmp_path / "actors.json.gz")
+    with gzip.open(REGISTRY_PATH, "rt", encoding="utf-8") as f:
+        shipped = json.load(f)
+    assert {a["id"] for a in reg["actors"]} == {a["id"] for a in shipped["actors"]}
+    assert out.read_bytes() == REGISTRY_PATH.read_bytes()
+    assert reg["counts"]["countries"] >= 240 and reg["counts"]["curated_people"] >= 150
+
+
+def test_cli_builds_registry(shared, tmp_path):
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    out = tmp_path / "reg.json.gz"
+    res = CliRunner().invoke(main, ["train", "registry", "--shared", str(shared), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.exists() and "actors" in res.output
+    bad = CliRunner().invoke(main, ["train", "registry", "--shared", str(tmp_path), "--out", str(out)])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
