@@ -96,7 +96,7 @@ def test_wojood_occ_spans_start_with_a_role_head(shared):
     reg = load_registry()
     n = hit = 0
     for split in ("train", "val", "test"):
-        for text, s, e in _wojood_occ(shared / "data" / "wojood-sample" / f"{split}.txt"):
+        for text, s, _e in _wojood_occ(shared / "data" / "wojood-sample" / f"{split}.txt"):
             toks = tokenize(text)
             unit = _Unit(0, len(text), toks, [t.norm for t in toks], "sent")
             k = next((q for q, t in enumerate(toks) if t.start == s), None)
