@@ -45,8 +45,9 @@ _AGE = re.compile(
 )
 _END = re.compile(r"^(?:/{2,}.*/{2,}|\(?انتهي\)?|\(?يتبع\)?|-+\s*انتهي\s*-+)$")
 _BYLINE = re.compile(
-    r"^(?:كتب|كتبت|كتبه|كتبها|بقلم|اعداد|اعدت|متابعه|تحرير|تقرير|ترجمه|مراسل|مراسله|حوار|تصوير|المحرر|بواسطه|By)"
-    r"(?:\s*[:/-]\s*|\s+)\S"
+    r"^(?:(?:كتب|كتبت|كتبه|كتبها|بقلم|بواسطه|By)(?:\s*[:/-]\s*|\s+)\S"
+    # words that also open ordinary subheadings ("تقرير سري …") count only with a separator: "تقرير: فلان"
+    r"|(?:اعداد|اعدت|متابعه|تحرير|تقرير|ترجمه|مراسل|مراسله|حوار|تصوير|المحرر)\s*[:/-]\s*\S)"
 )
 _DATE_LABELS = re.compile(
     r"(?:التاريخ|تاريخ النشر|تاريخ|تم نشره|نشر في|نشر|مساء|صباحا|اخر تحديث|تحديث|محدثه|بتاريخ|الموافق|في|GMT|UTC|م|ص|هـ|:|\+|\d{1,2}:\d{2}"
@@ -104,6 +105,7 @@ _RELATED_SET = _phrase_set(_RELATED)
 _WIDGET_SET = _phrase_set(_WIDGET)
 _IMAGE_SET = _phrase_set(_IMAGE)
 _SITE_SET = _phrase_set(_SITE)
+_YEARISH = re.compile(r"(?<!\d)(?:1[34]\d\d|19\d\d|20\d\d)(?!\d)")
 _NAME_CITY = re.compile(r"^[^\s:|]+(?:\s+[^\s:|]+){1,3}\s+[-–—]\s+[^\s:|]+(?:\s+[^\s:|]+)?$")
 _FOLLOW = re.compile(
     r"^(?:تابعوا|تابعونا|تابعنا|تابع|follow us|اشترك|اشتركوا|حملوا|حمل تطبيق|لمتابعه)\b.*(?:عبر|علي|في|تطبيق|قناه|صفحه)"
@@ -263,6 +265,9 @@ def is_date_line(core: str) -> bool:
     spans = find_dates(core, order="dmy")
     spans = [s for s in spans if s.attrs["kind"] in ("absolute", "hijri")]
     if not spans:
+        return False
+    # a stamp carries a year or a clock time; "ثورة 25 يناير" is a subheading
+    if not _YEARISH.search(core) and not _TIME.search(core):
         return False
     rest = core
     for s in reversed(spans):

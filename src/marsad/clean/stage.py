@@ -196,7 +196,7 @@ def _best_block(lines: list[Line], taken: set[int | None]) -> tuple[int | None, 
             len(between) <= _MAX_JOIN_GAP
             and other >= 0.2 * best
             and not any(x.kind in _HARD_BREAK for x in between)
-            and any(x.kind == "related" for x in between)
+            and (any(x.kind == "related" for x in between) or other >= 0.25 * best)
         )
 
     j = b + 1
@@ -243,14 +243,14 @@ def _fill_body(
         else:
             run.append(ln)
     flush()
-    # a short last paragraph right after the run ("ودعا إلى آلية تحقيق مشتركة.")
+    # a short or unpunctuated last paragraph right after the run ("ودعا إلى آلية تحقيق مشتركة.")
     j = i1 + 1
     while (
         j < len(lines)
         and not lines[j].kind
         and lines[j].idx not in taken
-        and lines[j].words >= 3
-        and (lines[j].arabic >= 0.6 and lines[j].raw.rstrip()[-1:] in '.!؟?"»')
+        and lines[j].arabic >= 0.6
+        and (lines[j].prose or (lines[j].words >= 3 and lines[j].raw.rstrip()[-1:] in '.!؟?"»'))
     ):
         body.add(j)
         j += 1
