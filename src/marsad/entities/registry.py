@@ -107,6 +107,11 @@ class Registry:
         # an adjective (سعودي, الروسية) is never a name on its own, whatever a bulk source lists
         for toks in [t for t in self.aliases if len(t) == 1 and t[0] in self.nisba]:
             del self.aliases[toks]
+        # alias lengths by first token, longest first: matching only tries lengths that can exist
+        lengths: dict[str, set[int]] = {}
+        for toks in self.aliases:
+            lengths.setdefault(toks[0], set()).add(len(toks))
+        self.first_lengths: dict[str, tuple[int, ...]] = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
     def _build_nisba(self) -> None:
         from marsad.entities.registry_build import AMBIGUOUS_NAMES, nisba_stems

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,16 +227,16 @@ class EntityStage:
             while p < len(seg):
                 hit = None
                 first = norms[seg[p]]
-                variants = _clitic_variants(first)
-                for length in range(min(reg.max_len, len(seg) - p), 0, -1):
-                    rest = tuple(norms[seg[p + k]] for k in range(1, length))
-                    for v, cut in variants:
-                        aid = reg.aliases.get((v, *rest))
+                best = None
+                for v, cut in _clitic_variants(first):
+                    for length in reg.first_lengths.get(v, ()):
+                        if length > len(seg) - p or (best and length <= best[0]):
+                            continue
+                        aid = reg.aliases.get((v, *(norms[seg[p + k]] for k in range(1, length))))
                         if aid is not None:
-                            hit = (length, aid, cut)
+                            best = (length, aid, cut)
                             break
-                    if hit:
-                        break
+                hit = best
                 if not hit:
                     p += 1
                     continue
@@ -352,6 +353,8 @@ class EntityStage:
         covered = {(m.unit, k) for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out = []
         for i, n in enumerate(norms):
+            if "وزاره" not in n:
+                continue
             pre, stem = strip_clitics(n, min_stem=2)
             if stem != "وزاره" and n != "وزاره":
                 continue
@@ -399,7 +402,7 @@ class EntityStage:
         i = 0
         while i < len(norms):
             w = norms[i]
-            forms = [(v, c) for v, c in _clitic_variants(w) if v in _INSTITUTIONS]
+            forms = [(v, c) for v, c in _clitic_variants(w) if v in _INSTITUTIONS] if len(w) >= 4 else []
             if not forms or i in covered:
                 i += 1
                 continue
@@ -781,7 +784,8 @@ def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
     return best[1] if best else None
 
 
-def _clitic_variants(w: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=1 << 16)
+def _clitic_variants(w: str) -> tuple[tuple[str, int], ...]:
     """(form, clitic letters to skip) for a normalised token: وبريطانيا → بريطانيا (2), للعراق → العراق (0: لل
     cannot be sliced off to leave ال), والصين → الصين (1)."""
     out = [(w, 0)]
@@ -792,7 +796,7 @@ def _clitic_variants(w: str) -> list[tuple[str, int]]:
     for p in ("لل", "ولل", "فلل"):
         if w.startswith(p) and len(w) - len(p) >= 2:
             out.append(("ال" + w[len(p) :], 0))
-    return out
+    return tuple(out)
 
 
 def _is_stop(tok: Token) -> bool:
