@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
@@ -81,7 +82,12 @@ def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Act
     for i, act in enumerate(out):
         nxt = out[i + 1] if i + 1 < len(out) else None
         if act.type == "NISBA":
-            if nxt and nxt.type == "PER" and nxt.start - act.end < 40 and (nxt.country in (None, act.country)):
+            if (
+                nxt
+                and nxt.type == "PER"
+                and nxt.start - act.end < 40
+                and (nxt.country in (None, act.country))
+            ):
                 continue
         if act.type == "ORG" and nxt and nxt.type == "PER" and nxt.start - act.end < 30:
             gap = article.text[act.end : nxt.start]
@@ -96,7 +102,6 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
     ents = {e.id: e for e in article.entities}
     quotes = sorted(article.quotes, key=lambda q: q.content.start)
     dates = [d for d in article.layer("dates") if d.attrs.get("date")]
-    idx = cue_index()
     found: dict[tuple, Event] = {}
     recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
     for pa, pb in _paragraphs(article):
@@ -108,25 +113,38 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
         s0 = 0
         while s0 < n:
             s1 = sentence_end(toks, s0, n)
-            sent_actors = [x for x in actors if toks[s0].start <= x.start and x.end <= toks[min(s1, n - 1)].end]
+            sent_actors = [
+                x for x in actors if toks[s0].start <= x.start and x.end <= toks[min(s1, n - 1)].end
+            ]
             for k in range(s0, min(s1 + 1, n)):
-                for cand in _candidates(toks[k].norm):
-                    for stem in _stems_of(cand):
-                        for entry in idx.get(stem, ()):
-                            end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
-                            if end_k is None:
-                                continue
-                            ev = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
-                            if ev is None:
-                                continue
-                            key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
-                            if ev.symmetric:
-                                key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
-                            if key not in found or found[key].confidence < ev.confidence:
-                                found[key] = ev
+                for entry in _entries_for(toks[k].norm):
+                    end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
+                    if end_k is None:
+                        continue
+                    ev = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
+                    if ev is None:
+                        continue
+                    key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
+                    if ev.symmetric:
+                        key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
+                    if key not in found or found[key].confidence < ev.confidence:
+                        found[key] = ev
             recent.extend(sent_actors)
             s0 = s1 + 1
     return sorted(found.values(), key=lambda e: e.evidence.start)
+
+
+@lru_cache(maxsize=65536)
+def _entries_for(word: str) -> tuple[CueEntry, ...]:
+    """Lexicon entries whose first stem this (normalised) word can be: clitics and suffixes tried off."""
+    idx = cue_index()
+    out: list[CueEntry] = []
+    for cand in _candidates(word):
+        for stem in _stems_of(cand):
+            for entry in idx.get(stem, ()):
+                if entry not in out:
+                    out.append(entry)
+    return tuple(out)
 
 
 def _stems_of(cand: str) -> list[str]:
@@ -212,7 +230,10 @@ def _make_event(
             pick = before[-1]  # روسيا مسؤولة عن …: the actor held responsible stands before the cue
         if entry.type == "AGREE":
             # intent to work *with* someone: the partner follows مع; "the two sides" point to the counterpart
-            pick = next((a for a in after if " مع " in f" {article.text[off : a.start]} " and a.start - off < 80), None)
+            pick = next(
+                (a for a in after if " مع " in f" {article.text[off : a.start]} " and a.start - off < 80),
+                None,
+            )
             if pick is None and not _GROUP.search(article.text[q.content.start : q.content.end]):
                 return None
         if entry.type == "DEMAND":
@@ -222,7 +243,11 @@ def _make_event(
         if pick is None and entry.type in ("AGREE", "CONSULT"):
             # "the two sides" / "we": the counterpart is the latest actor of another country
             pick = next(
-                (a for a in reversed(recent) if a.country and a.country not in src_c and a.type in ("GPE", "PER")),
+                (
+                    a
+                    for a in reversed(recent)
+                    if a.country and a.country not in src_c and a.type in ("GPE", "PER")
+                ),
                 None,
             )
             confidence = 0.4
@@ -242,7 +267,8 @@ def _make_event(
         after = [a for a in sent_actors if toks[end_k - 1].end <= a.start <= toks[hi_k].end]
         cue_end = toks[end_k - 1].end
         with_actor = next(
-            (a for a in after if a.start - cue_end < 60 and " مع " in f" {article.text[cue_end : a.start]} "), None
+            (a for a in after if a.start - cue_end < 60 and " مع " in f" {article.text[cue_end : a.start]} "),
+            None,
         )
         if with_actor is not None:
             # مكالمة هاتفية مع نظيره الروسي لافروف: the partner follows مع, the subject is earlier in the sentence
@@ -264,18 +290,26 @@ def _make_event(
         else:
             return None
         src = s_act.ids
-        cand = [a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)]
+        cand = [
+            a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)
+        ]
         if not cand:
             return None
         tgt = _coordinated(article, cand)
-        src = _coordinated(article, [s_act] + [a for a in after if a.start > s_act.start and a.start < cand[0].start])
+        src = _coordinated(
+            article, [s_act] + [a for a in after if a.start > s_act.start and a.start < cand[0].start]
+        )
     if set(src) & set(tgt):
         return None
     negated = any(t.norm in _NEG for t in toks[max(0, k - 2) : k])
     modality = None if entry.modality in ("fact", "") else entry.modality
     if entry.modality == "fut":
         modality = "intend"
-    if q is not None and (q.attrs.get("cue_lemma") in ("تمنى",) or "امل" in article.text[q.cue.start : q.cue.end + 12] if q.cue else False):
+    if q is not None and (
+        q.attrs.get("cue_lemma") in ("تمنى",) or "امل" in article.text[q.cue.start : q.cue.end + 12]
+        if q.cue
+        else False
+    ):
         modality = modality or "hope"
     if negated and q is not None:
         return None
@@ -302,7 +336,9 @@ def _coordinated(article: Article, acts: Sequence[Actor]) -> tuple[str, ...]:
     prev = acts[0]
     for a in acts[1:]:
         gap = article.text[prev.end : a.start].strip()
-        if gap not in ("و", "،", ",", "، و", "،و") and not (gap == "" and article.text[a.start - 1 : a.start] == "و"):
+        if gap not in ("و", "،", ",", "، و", "،و") and not (
+            gap == "" and article.text[a.start - 1 : a.start] == "و"
+        ):
             break
         ids.extend(i for i in a.ids if i not in ids)
         prev = a
@@ -329,7 +365,9 @@ def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
     return article.published
 
 
-def _location(article: Article, sent_actors: Sequence[Actor], src: tuple[str, ...], tgt: tuple[str, ...]) -> str | None:
+def _location(
+    article: Article, sent_actors: Sequence[Actor], src: tuple[str, ...], tgt: tuple[str, ...]
+) -> str | None:
     for a in sent_actors:
         if a.type in ("GPE", "LOC") and not (set(a.ids) & (set(src) | set(tgt))):
             left = article.text[max(0, a.start - 3) : a.start]
