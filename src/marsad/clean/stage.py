@@ -29,6 +29,8 @@ from marsad.lang.ar.dates import find_dates, fold, infer_numeric_order
 # between a headline-like line (a poll question, a teaser) and the article.
 _BREAK_KINDS = frozenset({"share", "related", "comments", "footer", "end", "date", "time", "byline"})
 _HARD_BREAK = frozenset({"share", "comments", "footer", "end"})
+# Kinds that only a web page has (a corpus article may still carry a date stamp, a byline or an end mark).
+_SITE_KINDS = frozenset({"share", "related", "nav", "widget", "comments", "footer", "image"})
 _MAX_JOIN_GAP = 7  # lines of an inserted "read also" box between two parts of one article
 _MAX_GAP = 4  # non-prose lines a body run may contain in a row (captions, credits, a subheading)
 _SPACE = re.compile(r"\s+")
@@ -76,8 +78,25 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
 
     # -- body block -------------------------------------------------------------------------------------
     taken = {title_idx} | set(labels)
-    i0, i1 = _best_block(lines, taken)
-    if i0 is None:
+    furniture = sum(1 for ln in lines if ln.kind and ln.kind != "symbol")
+    site = any(ln.kind in _SITE_KINDS for ln in lines)
+    if not site and furniture <= 1 + 0.1 * len(lines) and any(ln.strong for ln in lines):
+        # Text with (almost) no site furniture (a corpus article, a pasted story): every plain line is the
+        # article, poems and bullet lists included; only the headline and the few stamps are set apart.
+        if title_idx is None and not given_title:
+            title_idx = _plain_title(lines)
+            taken.add(title_idx)
+        i0, i1 = None, None
+        for ln in lines:
+            if ln.idx in taken:
+                continue
+            if ln.kind and not (ln.kind == "date" and not body_idx and _is_dateline(ln)):
+                labels[ln.idx] = ln.kind
+            else:
+                body_idx.add(ln.idx)
+    else:
+        i0, i1 = _best_block(lines, taken)
+    if i0 is None and not body_idx:
         # no prose-looking line at all (a short text): keep every plain line that is not furniture
         plain = [ln.idx for ln in lines if not ln.kind and ln.idx not in taken and ln.words >= 2]
         if not plain:
@@ -87,7 +106,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
         _fill_body(lines, i0, i1, taken, body_idx, labels)
 
     # -- title guess ------------------------------------------------------------------------------------
-    if title_idx is None and not given_title and i0 is not None:
+    if title_idx is None and not given_title and i0 is not None and body_idx:
         title_idx = _guess_title(lines, i0, body_idx)
         if title_idx is not None:
             tkey = _key(lines[title_idx].raw)
@@ -265,6 +284,17 @@ def _fill_body(
     ):
         lines[k].kind = "dateline"
         body.add(k)
+
+
+def _plain_title(lines: list[Line]) -> int | None:
+    """In furniture-free text, the first line is the headline when it reads like one: short, no sentence end,
+    followed by a paragraph."""
+    first = lines[0]
+    if first.kind or not (2 <= first.words <= 20) or first.strong or len(lines) < 2:
+        return None
+    if first.raw.rstrip()[-1:] in ".،:؛!":
+        return None
+    return first.idx if any(ln.strong for ln in lines[1:3]) else None
 
 
 def _looks_like_credit(ln: Line) -> bool:
