@@ -108,12 +108,55 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                 if span is None or any(a <= span.start and span.end <= b for a, b in role_covered):
                     continue
                 cands = people_of(span.attrs.get("country"))
-                head = span.attrs.get("head", "")
-                same = [e for e in cands if any(r.attrs.get("head") == head for r in e.roles)]
+                title = _title_key(text[span.start : span.end])
+                same = [e for e in cands if any(_title_key(text[r.start : r.end]) == title for r in e.roles)]
+                if not same:
+                    # registry people: their known office (foreign minister …) against the Arabic title
+                    office = next((en for ar, en in _OFFICES if title.startswith(ar)), None)
+                    if office:
+                        same = [e for e in cands if office in _offices(registry, e.actor_id)]
                 pick = same or (cands if len(cands) == 1 else [])
                 if len(pick) >= 1:
                     target = max(pick, key=lambda e: counts[e.id]).id
                     out.append(Span(span.start, span.end, "coref", {"entity": [target], "kind": "title"}))
+    return out
+
+
+_OFFICES = (
+    ("وزير الخارجيه", "foreign minister"), ("وزيره الخارجيه", "foreign minister"), ("وزير الدفاع", "defence minister"),
+    ("رييس الوزراء", "prime minister"), ("رييسه الوزراء", "prime minister"), ("الرييس", "president"),
+    ("رييس", "president"), ("الملك", "king"), ("المستشار", "chancellor"), ("المستشاره", "chancellor"),
+)  # fmt: skip
+
+
+def _title_key(s: str) -> str:
+    from marsad.lang.ar.normalize import normalize
+
+    words = [
+        strip_clitics(w, min_stem=2)[1] if w[:1] in "وبل" and len(w) > 4 else w for w in normalize(s).split()
+    ]
+    return " ".join(words)
+
+
+def _offices(registry: Any, actor_id: str | None) -> set[str]:
+    a = registry.actors.get(actor_id or "")
+    if a is None:
+        return set()
+    out = set()
+    for r in a.roles:
+        t = (r.get("title") or "").lower()
+        if "foreign" in t or "secretary of state" in t:
+            out.add("foreign minister")
+        if "defen" in t:
+            out.add("defence minister")
+        if "prime minister" in t or "premier" in t:
+            out.add("prime minister")
+        if t.startswith("president"):
+            out.add("president")
+        if t in ("king", "queen", "emir", "sultan"):
+            out.add("king")
+        if "chancellor" in t:
+            out.add("chancellor")
     return out
 
 

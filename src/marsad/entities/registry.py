@@ -111,7 +111,9 @@ class Registry:
         lengths: dict[str, set[int]] = {}
         for toks in self.aliases:
             lengths.setdefault(toks[0], set()).add(len(toks))
-        self.first_lengths: dict[str, tuple[int, ...]] = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+        self.first_lengths: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()
+        }
 
     def _build_nisba(self) -> None:
         from marsad.entities.registry_build import AMBIGUOUS_NAMES, nisba_stems

@@ -201,7 +201,22 @@ class EntityStage:
         tagger = self.tagger()
         if tagger is None or not units:
             return []
-        return tagger.tag([[t.text for t in u.tokens] for u in units])
+        # Hashtags and underscores (#سيرغي_سكريبال) are not in the tagger's training text: tag the words alone
+        # and give a joiner the label of the name it sits inside.
+        keep = [[k for k, t in enumerate(u.tokens) if t.text not in _JOINERS] for u in units]
+        tagged = tagger.tag([[u.tokens[k].text for k in ks] for u, ks in zip(units, keep, strict=True)])
+        out = []
+        for u, ks, labs in zip(units, keep, tagged, strict=True):
+            full = ["O"] * len(u.tokens)
+            for k, lab in zip(ks, labs, strict=True):
+                full[k] = lab
+            for k, t in enumerate(u.tokens):
+                if t.text in _JOINERS and 0 < k < len(full) - 1 and full[k - 1] != "O":
+                    nxt = full[k + 1]
+                    if nxt == "I-" + full[k - 1][2:]:
+                        full[k] = nxt
+            out.append(full)
+        return out
 
     # -- registry matching ---------------------------------------------------------------------------------------
     def _registry_matches(self, ui: int, unit: _Unit) -> list[_Mention]:
@@ -622,6 +637,13 @@ def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
     k = m.tok0 - 1
     while k >= 0 and toks[k].text in _QUOTES:
         k -= 1
+    if (
+        k >= 1
+        and toks[k].text in ("،", ",")
+        and roles_mod.is_modifier(unit.norms[k - 1])
+        or (k >= 1 and toks[k].text in ("،", ",") and unit.norms[k - 1] in reg.nisba)
+    ):
+        k -= 1  # وزير الخارجية الروسي، سيرغي لافروف
     span = _role_run(reg, unit, k, -1)
     if span is None:
         k = m.tok1
@@ -753,14 +775,15 @@ _NOT_NAMES = {"الله", "الاسلام", "الاسلاميه", "المسيح"
 
 
 def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
-    """Precision filter for names only NER found: a lone single word tagged PER or MISC (سعيد, مزدوج, اليورانيوم) is
-    far more often a tagging error than a person or an event, unless it joined a full name."""
+    """Precision filter for names only NER found: a single word tagged MISC (اليورانيوم), or tagged PER once
+    (سعيد, مزدوج), is far more often a tagging error than an event or a person, unless it joined a full name."""
     n = normalize(longest)
     if n in _NOT_NAMES:
         return False
     single = all(m.tok1 - m.tok0 == 1 for m in ms)
-    if single and typ in ("PER", "MISC") and not any(m.source in ("surname", "registry-key") for m in ms):
-        return False
+    if single and not any(m.source in ("surname", "registry-key") for m in ms):
+        if typ == "MISC" or (typ == "PER" and len(ms) < 2):
+            return False
     return True
 
 
