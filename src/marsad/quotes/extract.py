@@ -143,8 +143,22 @@ def _norm_word(w: str) -> str:
     return normalize(w)
 
 
+_CACHE: dict[str, object] = {"text": None, "toks": {}}
+
+
 def tokens_of(article: Article, start: int, end: int) -> list[Tok]:
-    """Tokens of a paragraph in normalised form with original offsets, quotation pairs marked."""
+    """Tokens of a paragraph in normalised form with original offsets, quotation pairs marked. The last article's
+    paragraphs are kept, so the events stage reuses what the quotes stage computed (callers never mutate them)."""
+    if _CACHE["text"] is not article.text:
+        _CACHE["text"], _CACHE["toks"] = article.text, {}
+    memo: dict = _CACHE["toks"]  # type: ignore[assignment]
+    hit = memo.get((start, end))
+    if hit is None:
+        hit = memo[(start, end)] = _tokens_of(article, start, end)
+    return hit
+
+
+def _tokens_of(article: Article, start: int, end: int) -> list[Tok]:
     toks: list[Tok] = []
     for m in _WORD_ORIG.finditer(article.text, start, end):
         n = _norm_word(m.group(0))
