@@ -87,11 +87,11 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
         return error_response(exc.status, exc.message, exc.code, headers=exc.headers, request=request)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
         detail = exc.detail if isinstance(exc.detail, str) else STATUS_CODES.get(status, "error")
         if status == 404 and detail == "Not Found":
@@ -101,7 +101,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(status, detail, headers=getattr(exc, "headers", None), request=request)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         details = _validation_details(exc)
         first = details[0] if details else {"loc": [], "message": "invalid request"}
         where = ".".join(p for p in first["loc"] if p not in ("query", "path", "body")) or "request"
@@ -109,14 +109,14 @@ def install_error_handlers(app: FastAPI) -> None:
                               details=details)
 
     @app.exception_handler(QueryError)
-    async def _query_error(request: Request, exc: QueryError) -> JSONResponse:
+    async def _query_error(request: Request, exc: QueryError) -> Response:
         return error_response(400, str(exc), "bad_query", request=request)
 
     @app.exception_handler(MarsadError)
-    async def _marsad_error(request: Request, exc: MarsadError) -> JSONResponse:
+    async def _marsad_error(request: Request, exc: MarsadError) -> Response:
         return error_response(400, str(exc), "bad_request", request=request)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal error (see the server log)", "internal_error")

@@ -103,7 +103,7 @@ def search_articles(db: Database, *, q: str | None = None, date_from: str | None
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
     sql = f"SELECT {cols} FROM {base_from}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
     rows = _run(conn, sql, all_args + [limit, offset])
-    terms = query_terms(q) if match else []
+    terms = query_terms(q) if q and match else []
     items = [_article_item(r, terms) for r in rows]
     if offset == 0 and len(rows) < limit:
         total, capped = len(rows), False
@@ -346,9 +346,9 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
     n = sum(r["n"] for r in rows)
     firsts = [r["first"] for r in rows if r["first"]]
     lasts = [r["last"] for r in rows if r["last"]]
-    types = Counter()
-    countries = Counter()
-    sectors = Counter()
+    types: Counter[str] = Counter()
+    countries: Counter[str] = Counter()
+    sectors: Counter[str] = Counter()
     for r in rows:
         types[r["type"]] += r["n"]
         if r["country"]:
@@ -477,7 +477,8 @@ def list_events(db: Database, *, type_: str | None = None, actor: str | None = N
                 article_id: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     if not db.has("events"):
         return {"items": [], "limit": limit, "offset": offset}
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if type_:
         where.append("ev.type = ?")
         args.append(type_.upper())
@@ -555,7 +556,7 @@ def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, A
     buckets: dict[str, dict[str, Any]] = defaultdict(lambda: {"cooperation": 0, "conflict": 0, "goldstein": 0.0,
                                                              "n": 0, "quad": [0, 0, 0, 0]})
     ka, va = side(a)
-    by_dir = Counter()
+    by_dir: Counter[str] = Counter()
     for ev in evs:
         day = ev["date"] or ev.get("published")
         if not day:
