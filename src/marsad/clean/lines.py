@@ -50,8 +50,8 @@ _BYLINE = re.compile(
     r"|(?:اعداد|اعدت|متابعه|تحرير|تقرير|ترجمه|مراسل|مراسله|حوار|تصوير|المحرر)\s*[:/-]\s*\S)"
 )
 _DATE_LABELS = re.compile(
-    r"(?:التاريخ|تاريخ النشر|تاريخ|تم نشره|نشر في|نشر|مساء|صباحا|اخر تحديث|تحديث|محدثه|بتاريخ|الموافق|في|GMT|UTC|م|ص|هـ|:|\+|\d{1,2}:\d{2}"
-    r"|\(|\)|،|,|-|/|\|)"
+    r"(?<!\w)(?:التاريخ|تاريخ النشر|تاريخ|تم نشره|نشر في|نشر|نشرت|مساء|مساءا|صباحا|اخر تحديث|تحديث|محدثه|بتاريخ"
+    r"|الموافق|في|GMT|UTC|م|ص|هـ|ه)(?!\w)|\d{1,2}:\d{2}|[():+،,|/\-]"
 )
 
 # Closed lists of furniture words (folded). Matched against the whole (short) line or its start.
@@ -269,11 +269,17 @@ def is_date_line(core: str) -> bool:
     # a stamp carries a year or a clock time; "ثورة 25 يناير" is a subheading
     if not _YEARISH.search(core) and not _TIME.search(core):
         return False
+    return len(date_line_rest(core, spans)) <= 2
+
+
+def date_line_rest(core: str, spans=None) -> list[str]:
+    """The words of a line left once its dates, clock times and date labels (التاريخ، الموافق …) are removed."""
+    if spans is None:
+        spans = [s for s in find_dates(core, order="dmy") if s.attrs["kind"] in ("absolute", "hijri")]
     rest = core
     for s in reversed(spans):
         rest = rest[: s.start] + " " + rest[s.end :]
-    rest = _DATE_LABELS.sub(" ", rest)
-    return len(rest.split()) <= 2
+    return _DATE_LABELS.sub(" ", rest).split()
 
 
 def find_time(core: str) -> str | None:

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from marsad.clean.lines import Line, find_time, labelled_counter, split_lines
+from marsad.clean.lines import Line, date_line_rest, find_time, labelled_counter, split_lines
 from marsad.data import Article, Rejection, Span
 from marsad.lang.ar.dates import find_dates, fold, infer_numeric_order
 
@@ -80,7 +80,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
     taken = {title_idx} | set(labels)
     furniture = sum(1 for ln in lines if ln.kind and ln.kind != "symbol")
     site = any(ln.kind in _SITE_KINDS for ln in lines)
-    if not site and furniture <= 1 + 0.1 * len(lines) and any(ln.strong for ln in lines):
+    if not site and furniture <= 1 + 0.1 * len(lines):
         # Text with (almost) no site furniture (a corpus article, a pasted story): every plain line is the
         # article, poems and bullet lists included; only the headline and the few stamps are set apart.
         if title_idx is None and not given_title:
@@ -302,14 +302,11 @@ def _looks_like_credit(ln: Line) -> bool:
 
 
 def _is_dateline(ln: Line) -> bool:
+    """A dateline opening a wire story names a place and/or an agency around the date ("برلين 25 شوال 1436 هـ
+    الموافق 10 أغسطس 2015 م واس"); a page's date stamp has a clock time or nothing but the date and labels."""
     if find_time(ln.core):
         return False
-    first = ln.core.split()[0]
-    return (
-        not first[:1].isdigit()
-        and first not in ("التاريخ", "تاريخ", "نشر", "اخر", "بتاريخ")
-        and not find_dates(first, order="dmy")
-    )
+    return len(date_line_rest(ln.core)) >= 1
 
 
 def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
