@@ -211,3 +211,27 @@ def test_every_line_lands_in_exactly_one_layer_and_spans_slice(text):
     assert out.body == "\n\n".join(text[s.start : s.end] for s in layers["body"])
     back = Article.from_json(out.to_json())
     assert back == out
+
+
+def test_furniture_free_text_keeps_poems_and_lists_in_the_body():
+    text = "\n".join(["كان عليّ أن أتوقف عن الوجوم", "لقلوب من معي", "***", "سيكون عليهم العودة لها يوماً ما"])
+    a = clean(text)
+    assert texts(a, "body") == [
+        "كان عليّ أن أتوقف عن الوجوم",
+        "لقلوب من معي",
+        "سيكون عليهم العودة لها يوماً ما",
+    ]
+    assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["symbol"]
+
+
+def test_wire_story_dateline_is_body_and_end_marks_are_not():
+    text = "\n".join(["برلين 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس", PARA, "// انتهى //", "15:28 ت م"])
+    a = clean(text, title="عام / خبر", published="2015-08-10")
+    assert texts(a, "body")[0].startswith("برلين 25 شوال")
+    assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["end", "time"]
+
+
+def test_plain_headline_then_paragraphs():
+    a = clean("عنوان الخبر عن المحادثات\n\n" + PARA + "\n\n" + PARA)
+    assert a.title == "عنوان الخبر عن المحادثات"
+    assert texts(a, "body") == [PARA, PARA]
