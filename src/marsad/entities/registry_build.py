@@ -156,8 +156,8 @@ def build(shared: Path) -> dict[str, Any]:
         iso2to3 = {}
 
     # -- curated country aliases and nisba stems ---------------------------------------------------------------
-    for row in _tsv(CURATED_DIR / "countries.tsv"):
-        iso3, aliases, nisba = (row + ["", ""])[:3]
+    for cells in _tsv(CURATED_DIR / "countries.tsv"):
+        iso3, aliases, nisba = (cells + ["", ""])[:3]
         e = b.get(iso3, type="GPE", country=iso3)
         b.add(e, "ar", _split(aliases))
         b.add(e, "nisba", _split(nisba))
@@ -187,8 +187,9 @@ def build(shared: Path) -> dict[str, Any]:
         b.source(e, "countryinfo")
     with open(data / "ngec" / "countries.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            e = b.entries.get(row["CCA3"])
-            if e:
+            ng = b.entries.get(row["CCA3"])
+            if ng:
+                e = ng
                 b.add(e, "en", [w.strip() for w in row["Nationality"].split(",") if w.strip()][:4])
                 b.source(e, "ngec")
 
@@ -235,12 +236,13 @@ def build(shared: Path) -> dict[str, Any]:
             counts["cities"] += 1
 
     # -- CLDR regions --------------------------------------------------------------------------------------------
-    region_map = {"EU": "org:eu", "UN": "org:un", "EZ": None, "QO": None, "001": None}
-    for row in _tsv(data / "lexicons" / "cldr_ar_region_names.tsv")[1:]:
-        code, name = row[0], row[1]
+    region_map: dict[str, str | None] = {"EU": "org:eu", "UN": "org:un", "EZ": None, "QO": None, "001": None}
+    for cells in _tsv(data / "lexicons" / "cldr_ar_region_names.tsv")[1:]:
+        code, name = cells[0], cells[1]
         if code in region_map:
-            if region_map[code]:
-                b.add(b.get(region_map[code]), "ar", [name])
+            target = region_map[code]
+            if target:
+                b.add(b.get(target), "ar", [name])
             continue
         e = b.get(f"reg:{code}", name=f"UN M.49 region {code}", type="LOC")
         b.add(e, "ar", [name])
@@ -248,28 +250,28 @@ def build(shared: Path) -> dict[str, Any]:
         counts["regions"] += 1
 
     # -- curated regions, organisations and people ----------------------------------------------------------------
-    for row in _tsv(CURATED_DIR / "regions.tsv"):
-        id_, typ, name, country, aliases = (row + [""] * 5)[:5]
+    for cells in _tsv(CURATED_DIR / "regions.tsv"):
+        id_, typ, name, country, aliases = (cells + [""] * 5)[:5]
         e = b.get(id_, name=name, type=typ, country=country or None)
         b.add(e, "ar", _split(aliases))
         b.source(e, "curated")
         counts["curated_places"] += 1
-    for row in _tsv(CURATED_DIR / "orgs.tsv"):
-        id_, typ, name, country, sector, aliases = (row + [""] * 6)[:6]
+    for cells in _tsv(CURATED_DIR / "orgs.tsv"):
+        id_, typ, name, country, sector, aliases = (cells + [""] * 6)[:6]
         e = b.get(id_, name=name, type=typ, country=country or None, sector=sector or None)
         b.add(e, "ar", _split(aliases))
         b.add(e, "en", [name])
         b.source(e, "curated")
         counts["curated_orgs"] += 1
-    for row in _tsv(CURATED_DIR / "misc.tsv"):
-        id_, typ, name, aliases = (row + [""] * 4)[:4]
+    for cells in _tsv(CURATED_DIR / "misc.tsv"):
+        id_, typ, name, aliases = (cells + [""] * 4)[:4]
         e = b.get(id_, name=name, type=typ)
         b.add(e, "ar", _split(aliases))
         b.add(e, "en", [name])
         b.source(e, "curated")
         counts["curated_misc"] += 1
-    for row in _tsv(CURATED_DIR / "people.tsv"):
-        id_, name, country, sector, aliases, roles = (row + [""] * 6)[:6]
+    for cells in _tsv(CURATED_DIR / "people.tsv"):
+        id_, name, country, sector, aliases, roles = (cells + [""] * 6)[:6]
         e = b.get(id_, name=name, type="PER", country=country or None, sector=sector or None)
         b.add(e, "ar", _split(aliases))
         b.add(e, "en", [name])
@@ -291,9 +293,10 @@ def build(shared: Path) -> dict[str, Any]:
                 by_en[_en_key(n)] = e
     linked = 0
     for entry in _phoenix_entries(data / "petrarch2-dicts" / "Phoenix.Countries.actors.txt"):
-        e = next((by_en[k] for k in (_en_key(a) for a in entry["names"]) if k in by_en), None)
-        if e is None:
+        found = next((by_en[k] for k in (_en_key(a) for a in entry["names"]) if k in by_en), None)
+        if found is None:
             continue
+        e = found
         linked += 1
         b.add(e, "en", [_title(a) for a in entry["names"][:4]])
         for code, start, end, note in entry["roles"]:
@@ -378,7 +381,7 @@ def _phoenix_entries(path: Path):
 
 
 def _phoenix_igo_codes(path: Path) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for raw in path.read_bytes().decode("utf-8", "replace").splitlines():
         m = re.match(r"^\+?([A-Z][A-Z0-9_.'\-]+)\s*\[([A-Z]{3,})", raw)
         if m:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from marsad.data import Article, Entity, Span
