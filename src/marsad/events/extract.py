@@ -21,7 +21,7 @@ from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
 from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
 
 _QUOTE_MARKS = {'"', "“", "”", "«", "»", "'"}
-_GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا")
+_GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا|الثنائية|الثنائي|المشترك")
 _STOPS = {"،", ",", ".", ":", "؛", "(", ")", "-", "–", "—"}
 _NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
 _SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما")
@@ -295,6 +295,11 @@ def _make_event(
         ]
         if not cand:
             return None
+        if entry.words[0] in _ACCUSE:
+            # اتهم لافروف … بريطانيا بانتهاك …: the accused is the actor right before the بـ of the charge
+            charged = [a for a in cand if _before_charge(article, a)]
+            if charged:
+                cand = charged
         tgt = _coordinated(article, cand)
         src = _coordinated(
             article, [s_act] + [a for a in after if a.start > s_act.start and a.start < cand[0].start]
@@ -326,6 +331,14 @@ def _make_event(
         confidence=round(confidence, 2), cameo=entry.cameo, quad_class=entry.quad, goldstein=entry.goldstein,
         attrs={"quote": q.id if q else None, "cue": evidence.attrs["cue"]},
     )  # fmt: skip
+
+
+_ACCUSE = {"اتهم", "تتهم", "يتهم", "اتهام", "اتهامات"}
+
+
+def _before_charge(article: Article, a: Actor) -> bool:
+    rest = article.text[a.end : a.end + 12].lstrip()
+    return rest.startswith("ب") and not rest.startswith(("بين", "بعد", "بسبب"))
 
 
 def _coordinated(article: Article, acts: Sequence[Actor]) -> tuple[str, ...]:
