@@ -226,7 +226,7 @@ def _make_event(
         after = [a for a in pool if off <= a.start < off + 120]
         before = [a for a in pool if off - 120 < a.start < off]
         pick = after[0] if after else (before[-1] if before else None)
-        if entry.words[-1] == "عن" and before:
+        if entry.words[-1] in ("عن", "في") and before:
             pick = before[-1]  # روسيا مسؤولة عن …: the actor held responsible stands before the cue
         if entry.type == "AGREE":
             # intent to work *with* someone: the partner follows مع; "the two sides" point to the counterpart
@@ -289,7 +289,8 @@ def _make_event(
             s_act = after.pop(0)
         else:
             return None
-        src = s_act.ids
+        # a coordinated subject (قادة كل من فرنسا وألمانيا والولايات المتحدة) acts together
+        src = _coordinated(article, [s_act] + [a for a in after if a.start > s_act.start])
         cand = [
             a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)
         ]
@@ -301,9 +302,6 @@ def _make_event(
             if charged:
                 cand = charged
         tgt = _coordinated(article, cand)
-        src = _coordinated(
-            article, [s_act] + [a for a in after if a.start > s_act.start and a.start < cand[0].start]
-        )
     if set(src) & set(tgt):
         return None
     negated = any(t.norm in _NEG for t in toks[max(0, k - 2) : k])
