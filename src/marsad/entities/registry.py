@@ -132,7 +132,7 @@ class Registry:
                 if base in ambiguous:  # مالي is "financial" far more often than Malian
                     continue
                 words = base.split()
-                for suffix in ("", "ه", "ين", "ون", "يه"):
+                for suffix in ("", "ه", "ين", "ون", "ان", "تان", "تين", "ات"):
                     # masculine, feminine (ة→ه), plural; multi-word nisbas (كوري شمالي) inflect every word
                     forms = [w + suffix for w in words]
                     for art in (False, True):

@@ -56,6 +56,30 @@ _MINISTRY_DOMAINS = {
     "البيئه": "Environment", "الاسكان": "Housing", "السياحه": "Tourism", "الاوقاف": "Religious Endowments",
     "الشباب": "Youth", "التربيه": "Education", "الهجره": "Migration", "التخطيط": "Planning",
 }  # fmt: skip
+# Armed and political groups named by a head and a definite name: كتيبة التوحيد، لواء الإسلام، قوات المغاوير.
+_GROUP_HEADS = {normalize(w) for w in ("كتيبة", "كتائب", "لواء", "ألوية", "سرايا", "فيلق", "جبهة", "جيش", "قوات",
+                                         "ميليشيا", "مليشيا", "جماعة", "ائتلاف")}  # fmt: skip
+# names that make the phrase generic rather than a named group (قوات الأمن، جيش الاحتلال)
+_GROUP_GENERIC = {
+    normalize(w)
+    for w in (
+        "الأمن", "النظام", "الاحتلال", "الحكومة", "الحكومية", "الشرطة", "المعارضة", "التحالف", "الطوارئ", "الدفاع",
+        "الحدود", "الحرس", "الجيش", "المشاة", "الجوية", "البحرية", "البرية", "الخاصة", "التدخل", "حفظ", "السلام",
+        "الاحتياط", "العسكرية", "المسلحة", "المسلحين", "الأسد", "الموالية", "المعارضة", "النخبة", "الكوماندوز",
+        "المتمردين", "المتمردة", "الإرهابية", "الإرهابي", "المتطرفة", "المتشددة", "الحوثي", "الدولية", "الأجنبية",
+        "الأمريكية", "الروسية", "التركية", "الإيرانية", "الإسرائيلية", "السورية", "العراقية", "الحكومي", "الشعبية",
+        "التابعة", "المشتركة", "الاحتلال", "الانفصالية", "المدعومة", "الحليفة", "الصديقة", "النظامية",
+    )
+}  # fmt: skip
+# words that continue a ministry's name after its domain (وزارة الموارد المائية والري، وزارة الخارجية والمغتربين)
+_MINISTRY_WORDS = {
+    normalize(w)
+    for w in (
+        "الشؤون", "شؤون", "المغتربين", "الاتحادية", "المائية", "السكان", "الإسلامية", "التعاون", "الدولي", "العامة",
+        "الصناعة", "الوطني", "الوطنية", "الخارجية", "الداخلية", "العليا", "العالي", "البحث", "العلمي", "الفني",
+        "الإعلام", "الاتصالات", "الدولة", "الخاصة", "الرياضة", "المالية", "الاقتصاد", "التخطيط", "الاستثمار",
+    )
+}  # fmt: skip
 _STOP = {
     "في", "من", "على", "الى", "عن", "مع", "ان", "او", "و", "ثم", "قد", "لا", "ما", "هذا", "هذه", "التي", "الذي",
     "كان", "كانت", "قال", "وقال", "اليوم", "امس", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "الاثنين",
@@ -162,6 +186,7 @@ class EntityStage:
             mentions.extend(self._merge(unit, reg, ner))
             mentions.extend(self._ministries(ui, unit, mentions))
             mentions.extend(self._institutions(ui, unit, mentions))
+            mentions.extend(self._named_groups(ui, unit, mentions))
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
         mentions = self._surnames(units, mentions)
@@ -303,6 +328,15 @@ class EntityStage:
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
             j -= 1
+        # Egyptian spelling writes the preposition على as علي: "عبدالعاطي علي الفور" is not a name ending in Ali
+        if (
+            typ == "PER"
+            and j - i >= 2
+            and toks[j - 1].text == "علي"
+            and j < len(norms)
+            and norms[j].startswith("ال")
+        ):
+            j -= 1
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
             j = _extend_nasab(unit, j)
@@ -382,8 +416,8 @@ class EntityStage:
                 w2 = w[1:] if w[:1] == "و" and w[1:] in _MINISTRY_DOMAINS else w
                 if (
                     w2 in _MINISTRY_DOMAINS
-                    or (w.startswith("و") and w[1:] in roles_mod.MODIFIERS)
-                    or w in roles_mod.MODIFIERS
+                    or w in _MINISTRY_WORDS
+                    or (w[:1] == "و" and w[1:] in _MINISTRY_WORDS)
                 ):
                     domain = domain or _MINISTRY_DOMAINS.get(w2)
                     j += 1
@@ -447,6 +481,34 @@ class EntityStage:
                 i = j + 1
                 continue
             i += 1
+        return out
+
+    def _named_groups(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for i, w in enumerate(norms):
+            if i in covered or len(w) < 3:
+                continue
+            forms = [(v, c) for v, c in _clitic_variants(w) if v in _GROUP_HEADS]
+            if not forms or (i > 0 and roles_mod.head_sector(norms[i - 1])):
+                continue
+            j = i + 1
+            while j < len(norms) and j - i <= 3 and j not in covered:
+                n = norms[j]
+                if toks[j].kind != "word" or not n.startswith("ال") or n in _GROUP_GENERIC or n in reg.nisba:
+                    break
+                if n in _STOP or roles_mod.head_sector(n):
+                    break
+                j += 1
+            if j == i + 1:
+                continue
+            _, cut = forms[-1]
+            m = _Mention(_skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="group")
+            m.key = name_key(" ".join([forms[-1][0]] + norms[i + 1 : j]))
+            m.sector = "REB"
+            out.append(m)
+            covered.update(range(i, j))
         return out
 
     def _surnames(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
@@ -683,6 +745,8 @@ def _role_run(reg: Registry, unit: _Unit, k: int, step: int) -> Span | None:
         run.pop()
     if not run:
         return None
+    if len(run) == 1 and norms[run[0]][:1] == "و" and norms[run[0]][1:] in roles_mod.HEADS:
+        return None  # "كيم جونغ أون ورئيس …": a coordinated head, not this person's title
     country = None
     for i in run:
         w = norms[i]
@@ -778,8 +842,8 @@ def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
     """Precision filter for names only NER found: a single word tagged MISC (اليورانيوم), or tagged PER once
     (سعيد, مزدوج), is far more often a tagging error than an event or a person, unless it joined a full name."""
     n = normalize(longest)
-    if n in _NOT_NAMES:
-        return False
+    if n in _NOT_NAMES or len(re.sub(r"[^\u0621-\u064a]|^ال", "", n)) < 2:
+        return False  # "الـ15" and other numbers are not names
     single = all(m.tok1 - m.tok0 == 1 for m in ms)
     if single and not any(m.source in ("surname", "registry-key") for m in ms):
         if typ == "MISC" or (typ == "PER" and len(ms) < 2):
