@@ -38,15 +38,35 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
 
         published = parse_iso_or_none(published) or published
     rid = rec.get(fm["id"])
+    # JSON can carry lone surrogates (\ud800) that no stage, SQLite or Parquet can take: replace them, say so.
+    text, lossy = _valid_unicode(text)
+    m: dict[str, Any] = {"record": meta, "origin": where} if meta else {"origin": where}
+    if lossy:
+        m["lossy_decode"] = True
     return Article.new(
         text,
         id=str(rid) if rid is not None else None,
         source=str(rec.get(fm["source"]) or default_source),
-        url=rec.get(fm["url"]) or None,
-        title=rec.get(fm["title"]) or None,
+        url=_scalar_str(rec.get(fm["url"])),
+        title=_scalar_str(rec.get(fm["title"])),
         published=published or None,
-        meta={"record": meta, "origin": where} if meta else {"origin": where},
+        meta=m,
     )
+
+
+def _valid_unicode(s: str) -> tuple[str, bool]:
+    try:
+        s.encode("utf-8")
+        return s, False
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), True
+
+
+def _scalar_str(v: Any) -> str | None:
+    """A title or URL given as a number stays usable; a list or object is not a title."""
+    if v is None or isinstance(v, (dict, list, bool)) or v == "":
+        return None
+    return _valid_unicode(str(v))[0]
 
 
 def _bounded_lines(stream: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
