@@ -121,14 +121,13 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
                     end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
                     if end_k is None:
                         continue
-                    ev = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
-                    if ev is None:
-                        continue
-                    key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
-                    if ev.symmetric:
-                        key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
-                    if key not in found or found[key].confidence < ev.confidence:
-                        found[key] = ev
+                    made = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
+                    for ev in made if isinstance(made, list) else [made] if made is not None else []:
+                        key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
+                        if ev.symmetric:
+                            key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
+                        if key not in found or found[key].confidence < ev.confidence:
+                            found[key] = ev
             recent.extend(sent_actors)
             s0 = s1 + 1
     return sorted(found.values(), key=lambda e: e.evidence.start)
@@ -200,7 +199,7 @@ def _make_event(
     recent: list[Actor],
     ents: dict,
     dates: Sequence[Span],
-) -> Event | None:
+) -> Event | list[Event] | None:
     off = toks[k].start
     q = _quote_at(quotes, off)
     if entry.scope == "s":
@@ -275,8 +274,28 @@ def _make_event(
             subj = [a for a in sent_actors if a.end <= off and not (set(a.ids) & set(with_actor.ids))]
             if subj:
                 before, after = [subj[-1]], [with_actor]
+        between = next(
+            (a for a in after if a.start - cue_end < 80 and " بين " in f" {article.text[cue_end : a.start]} "), None
+        )
+        if between is not None and entry.type in ("FIGHT", "CONSULT", "COOPERATE", "AGREE"):
+            # اشتباكات بين وحدات حماية الشعب ومقاتلي الدولة الإسلامية: the two sides of بين
+            rest = [a for a in after if a.start >= between.start]
+            side_a = _coordinated(article, rest)
+            side_b = [a for a in rest if not (set(a.ids) & set(side_a))]
+            if side_b:
+                side_b_ids = _coordinated(article, side_b)
+                one = _finish(article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, sent_actors, dates)
+                two = _finish(article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, sent_actors, dates)
+                return [e for e in (one, two) if e is not None]
+        if entry.pos == "n":
+            # a noun cue: its subject is a genitive right after it (طرد لندن) or stands before it (قررت لندن طرد)
+            adjacent = bool(after) and after[0].start - cue_end <= 2
+            if not adjacent:
+                before = before or [a for a in sent_actors if a.end <= off][-1:]
         before_close = bool(before) and off - before[-1].end < 12
         after_close = bool(after) and after[0].start - toks[end_k - 1].end < 40
+        if entry.pos == "n" and before:
+            after_close = bool(after) and after[0].start - cue_end <= 2
         if after_close and not before_close:
             before = []  # استقبل الرئيس السوداني عمر البشير …: a verb before its subject (VSO)
         if len(before) >= 2 and not after and toks[clause_start].norm[:1] in "وف":
@@ -302,6 +321,31 @@ def _make_event(
             if charged:
                 cand = charged
         tgt = _coordinated(article, cand)
+    return _finish(article, toks, k, end_k, entry, q, src, tgt, confidence, sent_actors, dates)
+
+
+_ACCUSE = {"اتهم", "تتهم", "يتهم", "اتهام", "اتهامات"}
+
+
+def _before_charge(article: Article, a: Actor) -> bool:
+    rest = article.text[a.end : a.end + 12].lstrip()
+    return rest.startswith("ب") and not rest.startswith(("بين", "بعد", "بسبب"))
+
+
+def _finish(
+    article: Article,
+    toks: Sequence[Tok],
+    k: int,
+    end_k: int,
+    entry: CueEntry,
+    q: Quote | None,
+    src: tuple[str, ...],
+    tgt: tuple[str, ...],
+    confidence: float,
+    sent_actors: Sequence[Actor],
+    dates: Sequence[Span],
+) -> Event | None:
+    off = toks[k].start
     if set(src) & set(tgt):
         return None
     negated = any(t.norm in _NEG for t in toks[max(0, k - 2) : k])
@@ -329,14 +373,6 @@ def _make_event(
         confidence=round(confidence, 2), cameo=entry.cameo, quad_class=entry.quad, goldstein=entry.goldstein,
         attrs={"quote": q.id if q else None, "cue": evidence.attrs["cue"]},
     )  # fmt: skip
-
-
-_ACCUSE = {"اتهم", "تتهم", "يتهم", "اتهام", "اتهامات"}
-
-
-def _before_charge(article: Article, a: Actor) -> bool:
-    rest = article.text[a.end : a.end + 12].lstrip()
-    return rest.startswith("ب") and not rest.startswith(("بين", "بعد", "بسبب"))
 
 
 def _coordinated(article: Article, acts: Sequence[Actor]) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ class CueEntry:
     goldstein: float
     scope: str  # q | n | b
     modality: str  # fact | intend | hope | threaten | demand | fut
+    pos: str = "v"  # v: a verb (its subject may follow it); n: a noun/masdar (subject before it, or right after: طرد لندن)
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +46,12 @@ def load_cues() -> tuple[CueEntry, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        stem, typ, mode, cameo, quad, gold, scope, modality = (parts + [""] * 8)[:8]
+        stem, typ, mode, cameo, quad, gold, scope, modality, pos = (parts + [""] * 9)[:9]
         if typ not in PLOVER_TYPES:
             raise ValueError(f"[E501] unknown PLOVER type {typ!r} in cues_ar.tsv: {line!r}")
-        out.append(CueEntry(tuple(stem.split()), typ, mode or None, cameo, int(quad), float(gold), scope, modality))
+        out.append(
+            CueEntry(tuple(stem.split()), typ, mode or None, cameo, int(quad), float(gold), scope, modality, pos or "v")
+        )
     return tuple(out)
 
 
