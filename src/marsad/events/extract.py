@@ -287,6 +287,8 @@ def _make_event(
                 one = _finish(article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, sent_actors, dates)
                 two = _finish(article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, sent_actors, dates)
                 return [e for e in (one, two) if e is not None]
+        if entry.pos == "n" and entry.type == "CONSULT" and with_actor is None:
+            return None  # talks/meeting as a noun name their partner (مع X / بين X و Y), else the dyad is a guess
         if entry.pos == "n":
             # a noun cue: its subject is a genitive right after it (طرد لندن) or stands before it (قررت لندن طرد)
             adjacent = bool(after) and after[0].start - cue_end <= 2
