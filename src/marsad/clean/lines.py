@@ -135,10 +135,15 @@ class Line:
     weight: float = 0.0  # how much this line looks like article prose (block scoring)
     letters: int = 0
     arabic_letters: int = 0
+    key: str = ""  # folded, whitespace-collapsed: equal keys = the same line repeated (a title shown twice)
 
     @property
     def text(self) -> str:
         return self.raw
+
+
+def line_key(folded: str) -> str:
+    return " ".join(folded.split()).strip(" .:-–—|•")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -182,6 +187,7 @@ def _make_line(idx: int, s: int, e: int, raw: str, folded: str) -> Line:
         ar / letters if letters else 0.0,
         letters=letters,
         arabic_letters=ar,
+        key=line_key(folded),
     )
     ln.kind = line_kind(ln)
     if not ln.kind and ln.words >= 8 and ln.arabic >= 0.6:

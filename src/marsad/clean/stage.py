@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from marsad.clean.lines import Line, date_line_rest, find_time, labelled_counter, split_lines
+from marsad.clean.lines import Line, date_line_rest, find_time, labelled_counter, line_key, split_lines
 from marsad.data import Article, Rejection, Span
 from marsad.lang.ar.dates import find_dates, fold, infer_numeric_order
 
@@ -70,7 +70,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
     given_title = given.get("title") or article.title
     if given_title:
         key = _key(given_title)
-        same = [ln.idx for ln in lines if _key(ln.raw) == key]
+        same = [ln.idx for ln in lines if ln.key == key]
         if same:
             title_idx = same[0]
             for i in same[1:]:
@@ -109,9 +109,9 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
     if title_idx is None and not given_title and i0 is not None and body_idx:
         title_idx = _guess_title(lines, i0, body_idx)
         if title_idx is not None:
-            tkey = _key(lines[title_idx].raw)
+            tkey = lines[title_idx].key
             for ln in lines:
-                if ln.idx != title_idx and ln.idx not in body_idx and _key(ln.raw) == tkey:
+                if ln.idx != title_idx and ln.idx not in body_idx and ln.key == tkey:
                     labels[ln.idx] = "title"
 
     # -- metadata strip: between the title (or top of page) and the body -------------------------------------
@@ -154,7 +154,10 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
     title = given.get("title") or article.title or (lines[title_idx].raw if title_idx is not None else None)
     pub = given.get("published") or article.published or published
     ptime = article.published_time or (published_time if pub == published or not published else None)
-    return article.with_layers(title=title_span, boilerplate=boiler, body=body_spans).evolve(
+    layers = dict(article.layers)
+    layers.update(title=tuple(title_span), boilerplate=tuple(boiler), body=tuple(body_spans))
+    return article.evolve(
+        layers=layers,
         title=title,
         published=pub,
         published_time=ptime,
@@ -164,7 +167,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
 
 
 def _key(s: str) -> str:
-    return _SPACE.sub(" ", fold(s)).strip(" .:-–—|•")
+    return line_key(fold(s))
 
 
 def _best_block(lines: list[Line], taken: set[int | None]) -> tuple[int | None, int | None]:
@@ -310,7 +313,7 @@ def _is_dateline(ln: Line) -> bool:
 
 
 def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
-    counts = Counter(_key(ln.raw) for ln in lines)
+    counts = Counter(ln.key for ln in lines)
     best: tuple[float, int] | None = None
     prev_kind = ""
     for ln in lines[:i0]:
@@ -319,7 +322,7 @@ def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
         if ln.idx in body or ln.kind or not (3 <= ln.words <= 30) or ln.arabic < 0.5:
             continue
         s = 0.0
-        if counts[_key(ln.raw)] >= 2:
+        if counts[ln.key] >= 2:
             s += 1.5
         nxt = [x for x in lines[ln.idx + 1 : ln.idx + 3]]
         if any(x.kind in ("date", "time", "byline", "image", "counter") for x in nxt):

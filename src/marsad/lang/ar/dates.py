@@ -222,18 +222,30 @@ _NUM_DM = re.compile(r"(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(?:19|20)\d\d")
 def infer_numeric_order(text: str) -> str:
     """``"mdy"`` when the text shows month-first evidence (a date like 12/23/2020) and no day-first evidence,
     else ``"dmy"`` (the Arab convention)."""
-    dmy = mdy = False
+    return numeric_order_evidence(text) or "dmy"
+
+
+def numeric_order_evidence(text: str) -> str | None:
+    """``"mdy"``/``"dmy"`` when some numeric date in ``text`` can only be read one way, else None."""
     if "/" not in text and "." not in text and "-" not in text:
-        return "dmy"
+        return None
     folded = fold(text)
-    starts = [m.start() for m in _DIGITS.finditer(folded) if _clear_before(folded, m.start(), "/.-")]
+    return _evidence(
+        folded, [m.start() for m in _DIGITS.finditer(folded) if _clear_before(folded, m.start(), "/.-")]
+    )
+
+
+def _evidence(folded: str, starts: list[int]) -> str | None:
+    dmy = mdy = False
     for m in _matches_at(_NUM_DM, folded, starts):
         a, b = int(m[1]), int(m[3])
         if a > 12 >= b:
             dmy = True
         elif b > 12 >= a:
             mdy = True
-    return "mdy" if mdy and not dmy else "dmy"
+    if mdy and not dmy:
+        return "mdy"
+    return "dmy" if dmy else None
 
 
 # -- the finder ----------------------------------------------------------------------------------------------------
@@ -295,12 +307,12 @@ def find_dates(
         return []
     pats = _patterns()
     lx = _lex()
-    order = order or infer_numeric_order(seg)
     found: list[Span] = []
 
     # Patterns that start with a digit are tried only where a run of digits starts (one cheap scan instead of
     # one regex pass per pattern over the whole text).
     starts = [m.start() for m in _DIGITS.finditer(seg) if _clear_before(seg, m.start(), "/.-")]
+    order = order or _evidence(seg, starts) or "dmy"
     numeric = _matches_at(pats.numeric, seg, starts) + _matches_at(pats.numeric_ymd, seg, starts)
     for m in numeric:
         if m.re is pats.numeric:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from marsad.data import Article
-from marsad.lang.ar.dates import find_dates, infer_numeric_order
+from marsad.lang.ar.dates import find_dates, numeric_order_evidence
 
 
 @dataclass
@@ -27,7 +27,8 @@ class DatesStage:
             text[s.start : s.end] for s in article.layer("boilerplate") if s.attrs.get("kind") == "date"
         ]
         lo, hi = body[0].start, body[-1].end
-        order = infer_numeric_order("\n".join([*stamps, text[lo:hi]]))
+        # the stamps decide when they show evidence; otherwise find_dates infers it from the body stretch itself
+        order = numeric_order_evidence("\n".join(stamps)) if stamps else None
         # One pass over the stretch that holds the body, then keep what lies inside body spans (much cheaper than
         # one call per paragraph; the boilerplate lines in between are few).
         spans = [
