@@ -364,6 +364,10 @@ def _quote_at(
     if cue.lemma == "قوله":
         # نقلت الوكالة عن فلان قوله: "…" — content after قوله, speaker between عن and قوله
         a = i
+        for z in range(i, limit):  # قوله لدى سؤاله عن …: "…": the content follows the colon or the opening mark
+            if toks[z].norm == ":" or (toks[z].norm in C.QUOTE_PAIRS and _quote_starts_here(toks, z)):
+                a = z + 1 if toks[z].norm == ":" else z
+                break
         while a < limit and toks[a].norm in (":", "،", ","):
             a += 1
         content_at = a
@@ -490,6 +494,13 @@ def _resolve_speaker(
     if cue.participle:
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
+    # an appositive name right before أن/إن (القائم بأعمال السفير البريطاني لدى الأمم المتحدة، جوناثان ألن، إن)
+    if b > a:
+        tail = toks[b - 1].end
+        for s_, e_, eid, typ in reversed(ix.in_range(toks[a].start, tail)):
+            if typ == "PER" and not article.text[e_:tail].strip(" ،,\"'«»“”-"):
+                return (eid,), Span(s_, e_, "speaker"), None
+            break
     # cut the region at the first circumstance word (في مؤتمر، مع نظيره، وفقا لـ …)
     cut = b
     for k in range(a, b):
@@ -595,7 +606,8 @@ def _implied(
 ) -> tuple[str, ...]:
     """The speaker a cue leaves implicit (وتابع أن …، مشيرا إلى …): a subject before the verb in the same clause
     (رئيسة الحكومة … كانت أعلنت), else the latest speaker or sentence subject before it."""
-    if not participle:
+    if not participle and toks[cue.i].norm[:1] not in "وف":
+        # (a verb with و/ف opens a new clause: its subject is not the words before it)
         k = cue.i - 1
         while k >= 0 and toks[k].norm not in _CLAUSE_PUNCT and toks[k].norm not in _COMP:
             k -= 1
