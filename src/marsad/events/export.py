@@ -91,7 +91,7 @@ def _actor_cols(ent: Entity | None) -> list[Any]:
 
 def _geo_cols(ent: Entity | None) -> list[Any]:
     if ent is None:
-        return [0, "", "", "", "", "", "", ""]
+        return ["", "", "", "", "", "", "", ""]
     geo_type = 1 if ent.type == "GPE" and ent.country and len(ent.mentions) else 4
     return [geo_type, ent.name, ent.country or "", "", "", "", "", ""]
 
