@@ -71,6 +71,15 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
     if given_title:
         key = _key(given_title)
         same = [ln.idx for ln in lines if ln.key == key]
+        if not same and len(key) >= 10:
+            # the page may print the headline with a site suffix ("… | سكاي نيوز عربية") or a kicker
+            same = [
+                ln.idx
+                for ln in lines
+                if not ln.strong
+                and (key in ln.key or ln.key in key)
+                and min(len(key), len(ln.key)) >= 0.6 * max(len(key), len(ln.key))
+            ][:1]
         if same:
             title_idx = same[0]
             for i in same[1:]:
@@ -384,6 +393,6 @@ def _outside_label(ln: Line) -> str:
         return ln.kind
     if ln.words <= 4:
         return "nav"
-    if ln.prose:
+    if ln.strong:
         return "other"
-    return "related"
+    return "related"  # headline-like lines outside the article: lists of other stories
