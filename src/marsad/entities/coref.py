@@ -25,6 +25,11 @@ _GROUP_COUNTRIES = {"البلدان", "البلدين", "الدولتان", "ا�
 _GROUP_SIDES = {"الجانبان", "الجانبين", "الطرفان", "الطرفين"}
 _PRON_NOUNS = {"جانبه": "m", "جهته": "m", "ناحيته": "m", "جانبها": "f", "جهتها": "f", "ناحيتها": "f"}
 _BY_ROLE = {"بدوره": "m", "بدورها": "f"}
+_TRIGGERS = _COUNTERPART | _GROUP_COUNTRIES | _GROUP_SIDES | set(_PRON_NOUNS) | set(_BY_ROLE) | {"بلدين", "دولتين"}
+
+
+def _HEADS_ANY(w: str) -> bool:  # noqa: N802 — reads as a predicate table
+    return roles_mod.head_sector(w) is not None
 
 
 def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: dict[int, str],
@@ -51,7 +56,9 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
         norms, toks = u.norms, u.tokens
         ms = by_unit.get(ui, [])
         for k, w in enumerate(norms):
-            if (ui, k) in covered:
+            if (ui, k) in covered or len(w) < 4:
+                continue
+            if w not in _TRIGGERS and w[1:] not in _TRIGGERS and w[2:] not in _TRIGGERS and not _HEADS_ANY(w):
                 continue
             stem = strip_clitics(w, min_stem=2)[1] if w[:1] in "وفبل" else w
             # -- counterpart titles -------------------------------------------------------------------------
