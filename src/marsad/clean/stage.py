@@ -344,7 +344,7 @@ def _guess_title(lines: list[Line], i0: int, body: set[int]) -> int | None:
             s -= 2.0  # first item of a list under a "most read"/poll header
         if _SENT_END_DOT.search(ln.raw):
             s -= 1.5
-        s -= 0.04 * sum(1 for x in lines[ln.idx + 1 : i0] if x.idx not in body)
+        s -= 0.04 * min(i0 - ln.idx - 1, 100)  # lines between it and the article
         if best is None or s >= best[0] - 1e-9:
             best = (s, ln.idx) if best is None or s >= best[0] else best
     if best is None or best[0] < 0.5:

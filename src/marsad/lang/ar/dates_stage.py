@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,11 +32,12 @@ class DatesStage:
         order = numeric_order_evidence("\n".join(stamps)) if stamps else None
         # One pass over the stretch that holds the body, then keep what lies inside body spans (much cheaper than
         # one call per paragraph; the boilerplate lines in between are few).
-        spans = [
-            s
-            for s in find_dates(text, lo, hi, ref=ref, order=order)
-            if any(b.start <= s.start and s.end <= b.end for b in body)
-        ]
+        starts = [b.start for b in body]
+        spans = []
+        for s in find_dates(text, lo, hi, ref=ref, order=order):
+            k = bisect_right(starts, s.start) - 1  # the body span that starts at or before the date
+            if k >= 0 and s.end <= body[k].end:
+                spans.append(s)
         return article.with_layers(dates=spans)
 
 
