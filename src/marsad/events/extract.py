@@ -67,6 +67,8 @@ def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Act
     for s, e, eid, typ in ix.in_range(a, b):
         if typ in ("MISC",):
             continue
+        if article.text[e : e + 4].replace(" ", "").startswith((")--", ")-", "--")):
+            continue  # a dateline "(CNN)--" names the outlet, not a party
         ent = ents.get(eid)
         out.append(Actor(s, e, (eid,), ent.country if ent else None, typ))
     covered = [(x.start, x.end) for x in out]
@@ -402,13 +404,25 @@ def _locative(article: Article, a: Actor) -> bool:
     return left.endswith("في ") or (a.start > 0 and article.text[a.start - 1] == "ب")
 
 
+def _days_apart(a: str, b: str | None) -> int:
+    from datetime import date
+
+    if not b:
+        return 0
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 10**6
+
+
 def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
     """The date stated in the same stretch of text before the cue (the dates layer resolves اليوم الأربعاء, أمس …
     against the publication date), else the publication date."""
     best = None
     for d in dates:
         if d.start <= off and off - d.start < 300 and d.attrs.get("kind") not in ("published", "dateline"):
-            best = d
+            if _days_apart(str(d.attrs["date"]), article.published) <= 45:
+                best = d  # a date far from publication is background (a past test, an old deal), not this event
     if best is not None:
         return str(best.attrs["date"])
     return article.published

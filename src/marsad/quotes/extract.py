@@ -43,6 +43,7 @@ _PREP = {lemma: prep for lemma, (_f, _p, prep) in C.VERBS.items()}
 _COMP = set(C.COMPLEMENTISERS)
 _SPEAKER_WORDS = set(C.SPEAKER_WORDS)
 _BREAKS = set(C.BREAKS)
+_PREPS = {"مع", "في", "من", "علي", "الي", "عن", "حول", "بعد", "قبل", "ضد", "لدي"}
 
 
 @dataclass(slots=True)
@@ -207,6 +208,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
         if not hit:
             continue
         lemma, part = hit
+        if not part and i > 0 and toks[i - 1].norm in _PREPS:
+            continue  # مع رأي البيت الأبيض: after a preposition the form is a noun, not a reporting verb
         if w in ("يذكر", "تذكر") and i + 1 < len(toks) and toks[i + 1].norm in _COMP:
             continue  # يذكر أن … 'it is worth noting that': impersonal, not an attribution
         if lemma in ("عد", "بين", "عبر", "ذكر", "راي", "نقل", "قوله", "تابع", "جدد") and not _plausible_ambiguous(
@@ -227,6 +230,8 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
         return True
     if lemma == "نقل":
         return "عن" in window[:8]
+    if lemma == "بين":
+        window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue
     for w in window:
         if w in _COMP or w == ":" or w in C.QUOTE_PAIRS:
             return True
