@@ -183,7 +183,7 @@ LINES = st.sampled_from(
     ]
 )
 PAGES = st.lists(LINES, min_size=1, max_size=40).flatmap(
-    lambda ls: st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]).map(lambda sep: sep.join(ls))
+    lambda ls: st.sampled_from(["\n", "\n\n", "\r\n", "\n \n", "\r", "\u2028"]).map(lambda sep: sep.join(ls))
 )
 
 

@@ -146,28 +146,29 @@ def line_key(folded: str) -> str:
     return " ".join(folded.split()).strip(" .:-–—|•")
 
 
+# Line breaks as str.splitlines() knows them (\r alone, \u2028 … included), so that "every line" means the same
+# thing here and in tools that read our output.
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_INVISIBLE = "\ufeff\u200f\u200e"
+
+
 def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     folded = fold(text)  # once for the page; fold is 1:1 so line offsets carry over
-    pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        s, e = pos, nl
-        while s < e and (text[s].isspace() or text[s] in "\ufeff\u200f\u200e"):
+    for m in _LINE.finditer(text):
+        s, e = m.span()
+        while s < e and (text[s].isspace() or text[s] in _INVISIBLE):
             s += 1
-        while e > s and (text[e - 1].isspace() or text[e - 1] in "\ufeff\u200f\u200e"):
+        while e > s and (text[e - 1].isspace() or text[e - 1] in _INVISIBLE):
             e -= 1
-        if s < e:
-            out.append(_make_line(len(out), s, e, text[s:e], folded[s:e]))
-        elif nl > pos and any(not c.isspace() for c in text[pos:nl]):
+        if s == e:
+            seg = m.group()
+            if seg.isspace():
+                continue
             # a line of only invisible marks (BOM, bidi): keep it so that no non-empty line is lost
-            s = pos + next(i for i, c in enumerate(text[pos:nl]) if not c.isspace())
-            e = pos + len(text[pos:nl].rstrip())
-            out.append(_make_line(len(out), s, e, text[s:e], folded[s:e]))
-        pos = nl + 1
+            s = m.start() + len(seg) - len(seg.lstrip())
+            e = m.start() + len(seg.rstrip())
+        out.append(_make_line(len(out), s, e, text[s:e], folded[s:e]))
     return out
 
 
