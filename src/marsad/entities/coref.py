@@ -25,7 +25,9 @@ _GROUP_COUNTRIES = {"البلدان", "البلدين", "الدولتان", "ا�
 _GROUP_SIDES = {"الجانبان", "الجانبين", "الطرفان", "الطرفين"}
 _PRON_NOUNS = {"جانبه": "m", "جهته": "m", "ناحيته": "m", "جانبها": "f", "جهتها": "f", "ناحيتها": "f"}
 _BY_ROLE = {"بدوره": "m", "بدورها": "f"}
-_TRIGGERS = _COUNTERPART | _GROUP_COUNTRIES | _GROUP_SIDES | set(_PRON_NOUNS) | set(_BY_ROLE) | {"بلدين", "دولتين"}
+_TRIGGERS = (
+    _COUNTERPART | _GROUP_COUNTRIES | _GROUP_SIDES | set(_PRON_NOUNS) | set(_BY_ROLE) | {"بلدين", "دولتين"}
+)
 
 
 def _HEADS_ANY(w: str) -> bool:  # noqa: N802 — reads as a predicate table

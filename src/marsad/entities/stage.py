@@ -341,6 +341,17 @@ class EntityStage:
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
             j = _extend_nasab(unit, j)
+            # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
+            names = _first_names()
+            while (
+                i > 0
+                and j - i < 4
+                and toks[i - 1].kind == "word"
+                and norms[i - 1] in names
+                and not _is_stop(toks[i - 1])
+                and norms[i - 1] not in _VERBS
+            ):
+                i -= 1
         if i >= j:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
@@ -873,6 +884,32 @@ def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
 
 
 _norm_cached = lru_cache(maxsize=1 << 17)(normalize)
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """Given names: our curated list plus the first word of every registry person's full name."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "curated" / "first_names.txt"
+    words = {
+        normalize(w)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    }
+    reg = load_registry()
+    for a in reg.actors.values():
+        if a.type == "PER":
+            for al in a.ar:
+                parts = normalize(al).split()
+                if (
+                    len(parts) >= 2
+                    and not roles_mod.head_sector(parts[0])
+                    and parts[0] not in ("الشيخ", "ال")
+                ):
+                    words.add(parts[0])
+    return frozenset(w for w in words if len(w) >= 2)
 
 
 def _tokenize(text: str, start: int, end: int) -> list[Token]:
