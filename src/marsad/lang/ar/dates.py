@@ -329,9 +329,9 @@ def find_dates(
             found.append(_mk(start + m.start(), start + m.end(), d, "absolute", "day"))
 
     # month-first dates need a year: look for the month name only just before each year
-    named_m = []
-    for y in _YEAR.finditer(seg):
-        named_m.extend(pats.named_m.finditer(seg, max(0, y.start() - 40), min(len(seg), y.end() + 3)))
+    named_m: list[re.Match[str]] = []
+    for ym in _YEAR.finditer(seg):
+        named_m.extend(pats.named_m.finditer(seg, max(0, ym.start() - 40), min(len(seg), ym.end() + 3)))
     for it in (_matches_at(pats.named_d, seg, starts), named_m):
         for m in it:
             if not _clear_before(seg, m.start(), "/"):
@@ -339,14 +339,14 @@ def find_dates(
             d_txt = m["d"] if "d" in m.groupdict() else None
             d_txt = d_txt or m.groupdict().get("d2")
             mon = lx.greg[_norm_space(m["m1"]).lower()]
-            y = int(m["y"]) if m["y"] else (ref.year if ref else None)
+            yr: int | None = int(m["y"]) if m["y"] else (ref.year if ref else None)
             if d_txt:
-                d = _safe_date(y, mon, int(d_txt)) if y else None
-                if d is None and y is not None:
+                d = _safe_date(yr, mon, int(d_txt)) if yr else None
+                if d is None and yr is not None:
                     continue  # "31 فبراير" is not a date
                 gran = "day"
             else:
-                d = date(y, mon, 1) if y else None
+                d = date(yr, mon, 1) if yr else None
                 gran = "month"
             found.append(_mk(start + m.start(), start + m.end(), d, "absolute", gran))
 
