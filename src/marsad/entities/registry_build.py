@@ -212,8 +212,15 @@ def build(shared: Path) -> dict[str, Any]:
 
     # -- CLDR exemplar cities (time-zone names) with zone.tab for the country -----------------------------------
     zone_country: dict[str, str] = {}
-    for zt in (Path("/usr/share/zoneinfo/zone.tab"),):
-        if zt.exists():
+    zone_tabs = [Path("/usr/share/zoneinfo/zone.tab")]
+    try:  # the tzdata wheel carries the same table where the system has none (Windows, slim images)
+        import tzdata
+
+        zone_tabs.insert(0, Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab")
+    except ImportError:
+        pass
+    for zt in zone_tabs:
+        if zt.exists() and not zone_country:
             for line in zt.read_text().splitlines():
                 if line and not line.startswith("#"):
                     parts = line.split("\t")
