@@ -100,3 +100,49 @@ def test_no_entities_no_events():
     art = Article.new(text).with_layers(body=[Span(0, len(text), "body")])
     art = QuotesStage()(art)
     assert extract_events(art) == []
+
+
+def _hand_article(text: str, names: dict[str, tuple[str, str, str | None]]):
+    import re
+
+    from marsad.data import Article, Entity, Span
+
+    ents = []
+    for eid, (surface, typ, country) in names.items():
+        # whole words only (a clitic و/ب/ل may precede): مصر is not a mention inside المصري
+        pat = r"(?<![\w])(?:[وبل])?(" + re.escape(surface) + r")(?![\w])"
+        spans = [Span(m.start(1), m.end(1), "mention") for m in re.finditer(pat, text)]
+        ents.append(Entity(eid, typ, surface, tuple(spans), country=country))
+    art = Article.new(text, id="h", published="2024-05-02").evolve(entities=tuple(ents))
+    return art.with_layers(body=[Span(0, len(text), "body")])
+
+
+def test_hand_built_narrative_and_reported_events():
+    text = (
+        "استقبل الرئيس المصري كمال سعيد اليوم وزير الخارجية الأردني نادر حمد في القاهرة. "
+        "وقال نادر حمد إن إسرائيل مسؤولة عن تدهور الأوضاع في المنطقة. "
+        "وقررت مصر طرد دبلوماسيين إسرائيليين. "
+    )
+    art = _hand_article(text, {
+        "k": ("كمال سعيد", "PER", "EGY"), "n": ("نادر حمد", "PER", "JOR"), "c": ("القاهرة", "GPE", "EGY"),
+        "i": ("إسرائيل", "GPE", "ISR"), "e": ("مصر", "GPE", "EGY"),
+    })  # fmt: skip
+    art = EventsStage()(QuotesStage()(art))
+    got = {(e.type, e.source, e.target) for e in art.events}
+    assert ("CONSULT", ("k",), ("n",)) in got or ("CONSULT", ("n",), ("k",)) in got
+    assert ("DISAPPROVE", ("n",), ("i",)) in got
+    assert ("SANCTION", ("e",), ("i",)) in got  # إسرائيليين → Israel through the nisba
+    consult = next(e for e in art.events if e.type == "CONSULT")
+    assert consult.symmetric and consult.date == "2024-05-02" and consult.location == "c"
+
+
+def test_stance_aggregates_across_articles():
+    text1 = "وقال نادر حمد إن إسرائيل مسؤولة عن تدهور الأوضاع. "
+    text2 = "وأكد نادر حمد أن الأردن يعتزم العمل مع مصر في كل المجالات. مصر بلد."
+    a1 = _hand_article(text1, {"n": ("نادر حمد", "PER", "JOR"), "i": ("إسرائيل", "GPE", "ISR")})
+    a2 = _hand_article(text2, {"n": ("نادر حمد", "PER", "JOR"), "j": ("الأردن", "GPE", "JOR"),
+                               "e": ("مصر", "GPE", "EGY")})  # fmt: skip
+    arts = [EventsStage()(QuotesStage()(a)) for a in (a1, a2)]
+    st = {(s.source, s.target): s for s in stance(arts)}
+    assert st[("JOR", "ISR")].label == "negative"
+    assert st[("JOR", "EGY")].label == "positive"

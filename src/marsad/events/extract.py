@@ -203,6 +203,7 @@ def _make_event(
     dates: Sequence[Span],
 ) -> Event | list[Event] | None:
     off = toks[k].start
+    all_actors = list(sent_actors)  # places stay available for the location even when they are not parties
     q = _quote_at(quotes, off)
     if entry.scope == "s":
         return None  # a sentence-level cue (هجوم، مقتل …) that names no dyad by itself
@@ -286,8 +287,8 @@ def _make_event(
             side_b = [a for a in rest if not (set(a.ids) & set(side_a))]
             if side_b:
                 side_b_ids = _coordinated(article, side_b)
-                one = _finish(article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, sent_actors, dates)
-                two = _finish(article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, sent_actors, dates)
+                one = _finish(article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, all_actors, dates)
+                two = _finish(article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, all_actors, dates)
                 return [e for e in (one, two) if e is not None]
         if entry.pos == "n" and entry.type == "CONSULT" and with_actor is None:
             return None  # talks/meeting as a noun name their partner (مع X / بين X و Y), else the dyad is a guess
@@ -325,7 +326,7 @@ def _make_event(
             if charged:
                 cand = charged
         tgt = _coordinated(article, cand)
-    return _finish(article, toks, k, end_k, entry, q, src, tgt, confidence, sent_actors, dates)
+    return _finish(article, toks, k, end_k, entry, q, src, tgt, confidence, all_actors, dates)
 
 
 _ACCUSE = {"اتهم", "تتهم", "يتهم", "اتهام", "اتهامات"}
