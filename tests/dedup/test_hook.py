@@ -147,3 +147,14 @@ def test_rollback_keeps_index_consistent(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM dedup_links").fetchone()[0] == 0
         st.add([art("b", t)])
         assert describe(conn, "b")["original"] == "a"
+
+
+def test_near_duplicates_lookup_agrees_with_hook():
+    from marsad.dedup.hook import near_duplicates
+
+    arts, _ = corpus()
+    conn = _ingest([a for a in arts if a.id != "w4r1"])
+    probe = next(a for a in arts if a.id == "w4r1")
+    found = {cid for cid, _ in near_duplicates(conn, probe)}
+    assert found == {"w4", "w4r0"}
+    assert conn.execute("SELECT COUNT(*) FROM dedup_docs WHERE article_id = 'w4r1'").fetchone()[0] == 0

@@ -305,6 +305,46 @@ class DedupHook:
         return out
 
 
+def near_duplicates(
+    conn: sqlite3.Connection, article: Article, th: Thresholds = DEFAULT
+) -> list[tuple[str, PairScore]]:
+    """Stored copies of ``article`` found through the LSH index alone, without storing anything.
+
+    The cheap path (the one ``bench/bench_dedup.py`` times): shingles, MinHash, band lookup, exact containment of
+    the candidates; the content-term weights are computed only when some candidate passes on containment.
+    """
+    ws = words(article.body or article.text)
+    if len(ws) < MIN_WORDS:
+        return []
+    sh64 = shingle_hashes(ws)
+    keys = minhash.band_keys(minhash.signature(sh64))
+    q = f"SELECT DISTINCT article_id FROM dedup_lsh WHERE key IN ({','.join('?' * len(keys))})"
+    cands = sorted({r[0] for r in conn.execute(q, keys)} - {article.id})
+    if not cands:
+        return []
+    shingles = sample32(sh64)
+    close: dict[str, tuple[float, float, float]] = {}
+    q = f"SELECT article_id, shingles FROM dedup_docs WHERE article_id IN ({','.join('?' * len(cands))})"
+    for cid, blob in conn.execute(q, cands):
+        other = np.frombuffer(blob, dtype=np.uint32)
+        j, c = containment(shingles, other)
+        if c >= th.dup_containment:
+            small, large = sorted((len(shingles), len(other)))
+            close[cid] = (j, c, c * small / large)
+    if not close:
+        return []
+    terms = term_weights(ws)  # only now: most articles have no candidate this close
+    ids = sorted(close)
+    q = f"SELECT article_id, terms FROM dedup_docs WHERE article_id IN ({','.join('?' * len(ids))})"
+    out = []
+    for cid, tj in sorted(conn.execute(q, ids)):
+        j, c, big = close[cid]
+        sc = PairScore(j, c, big, cosine(terms, json.loads(tj)), 0.0, True)
+        if sc.is_dup(th):
+            out.append((cid, sc))
+    return out
+
+
 def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
     r = conn.execute(
         "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms "

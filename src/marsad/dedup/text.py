@@ -8,6 +8,7 @@ stable across processes (CRC32 of UTF-8, then a 64-bit mixer), never Python's sa
 from __future__ import annotations
 
 import gzip
+import heapq
 import math
 import re
 import zlib
@@ -17,6 +18,7 @@ from importlib import resources
 
 import numpy as np
 
+from marsad.lang.ar.normalize import _DROP as _DROP_CODES
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
@@ -35,6 +37,12 @@ class _FoldTable(dict):
 
 _FOLD = _FoldTable()
 _WORD_RE = re.compile(r"[^\W_]+")
+# Characters normalize() deletes (harakat, tatweel, Quranic marks, zero-width and bidi controls): removed before
+# splitting into words, so a word with a shadda is still one word.
+_DROP_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_DROP_CODES)) + "]")
+_NORM_WORD: dict[str, str] = {}  # surface word -> normalised; plain dicts: lookups via map() stay in C
+_WORD_HASH: dict[str, int] = {}
+_CACHE_MAX = 500_000
 
 
 def norm_text(text: str) -> str:
@@ -43,8 +51,21 @@ def norm_text(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalised words (letters and digits) of ``text``, lower-cased for Latin script."""
-    return _WORD_RE.findall(norm_text(text).lower())
+    """Normalised words (letters and digits) of ``text``, lower-cased for Latin script.
+
+    Split first, then normalise each distinct word once (cached): news text repeats its words, and this keeps the
+    per-article cost low enough for ≥ 1,000 near-duplicate checks a second.
+    """
+    raw = _WORD_RE.findall(_DROP_RE.sub("", text))
+    try:
+        return list(map(_NORM_WORD.__getitem__, raw))
+    except KeyError:
+        if len(_NORM_WORD) > _CACHE_MAX:
+            _NORM_WORD.clear()
+        for w in raw:
+            if w not in _NORM_WORD:
+                _NORM_WORD[w] = norm_text(w).lower()
+        return list(map(_NORM_WORD.__getitem__, raw))
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -58,23 +79,35 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-@lru_cache(maxsize=200_000)
 def word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
+
+
+def _word_hashes(ws: list[str]) -> np.ndarray:
+    try:
+        return np.fromiter(map(_WORD_HASH.__getitem__, ws), dtype=np.uint64, count=len(ws))
+    except KeyError:
+        if len(_WORD_HASH) > _CACHE_MAX:
+            _WORD_HASH.clear()
+        for w in ws:
+            if w not in _WORD_HASH:
+                _WORD_HASH[w] = word_hash(w)
+        return np.fromiter(map(_WORD_HASH.__getitem__, ws), dtype=np.uint64, count=len(ws))
 
 
 def shingle_hashes(ws: list[str], n: int = SHINGLE) -> np.ndarray:
     """Sorted unique uint64 hashes of the word n-grams of ``ws`` (a text shorter than n words gives one shingle)."""
     if not ws:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter((word_hash(w) for w in ws), dtype=np.uint64, count=len(ws))
+    h = _word_hashes(ws)
     if len(ws) < n:
         n = len(ws)
-    acc = np.zeros(len(ws) - n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for i in range(n):
-            acc = mix64(acc ^ h[i : len(ws) - n + 1 + i])
-    return np.unique(acc)
+    m = len(ws) - n + 1
+    with np.errstate(over="ignore"):  # position-weighted sum of word hashes, then one mixing pass
+        acc = h[:m].copy()
+        for i in range(1, n):
+            acc = acc * np.uint64(0x100000001B3) + h[i : m + i]
+        return np.unique(mix64(acc))
 
 
 def sample32(shingles: np.ndarray) -> np.ndarray:
@@ -122,17 +155,25 @@ def stem(word: str) -> str:
     return s
 
 
-def idf(term: str) -> float:
+@lru_cache(maxsize=1)
+def _idf_table() -> tuple[dict[str, float], float]:
     df, n = document_frequencies()
-    return math.log((n + 1) / (df.get(term, 0) + 1))
+    return {t: math.log((n + 1) / (c + 1)) for t, c in df.items()}, math.log(n + 1)
+
+
+def idf(term: str) -> float:
+    table, unseen = _idf_table()
+    return table.get(term, unseen)
 
 
 def term_weights(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
     """TF-IDF weights (sub-linear tf, fixed idf) of the stems of ``ws``, L2-normalised; stop words weigh ~0."""
-    tf = Counter(stem(w) for w in ws if len(w) >= min_len and not w.isdigit())
+    table, unseen = _idf_table()
+    tf = Counter(map(stem, [w for w in ws if len(w) >= min_len and not w.isdigit()]))
     out = {}
+    log = math.log
     for t, c in tf.items():
-        w = (1.0 + math.log(c)) * idf(t)
+        w = (1.0 + log(c)) * table.get(t, unseen) if c > 1 else table.get(t, unseen)
         if w > 0:
             out[t] = w
     norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
@@ -149,7 +190,7 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 def top_terms(weights: dict[str, float], k: int) -> list[str]:
     """The ``k`` heaviest terms (ties broken by the term itself, so the choice never depends on dict order)."""
-    return [t for t, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    return [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def term_key(term: str) -> int:

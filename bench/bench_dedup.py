@@ -1,0 +1,196 @@
+"""Throughput and memory of near-duplicate checks against a store holding many articles.
+
+    python bench/bench_dedup.py                     # 100,000 stored, 2,000 timed, texts from ../shared/data
+    python bench/bench_dedup.py --stored 20000 --synthetic
+
+The store is a real SQLite file (WAL, as marsad.store opens it) with the dedup tables. It is filled with
+``--stored`` articles: real news text from ../shared/data (SaudiNewsNet, ANT), re-used with altered ids and a
+varying tail sentence once the distinct texts run out (so the index holds many near-duplicates, as a syndicated
+corpus does), or synthetic Arabic-script text with ``--synthetic``. The fill writes the index rows in bulk; the
+timed part then runs, one article at a time on one core, for ``--timed`` new articles:
+
+* ``signature``: normalise, shingle, MinHash, band keys;
+* ``near-dup check``: signature + LSH lookup + exact scoring of the candidates (what the issue's target is about);
+* ``full on_insert``: everything the store hook does per article (both indexes, links, groups, stories).
+
+It prints medians over ``--repeats`` runs, articles/s, the candidates per article and the process RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from marsad.data import Article
+from marsad.dedup import minhash
+from marsad.dedup.hook import DedupHook, _dumps, features, near_duplicates
+from marsad.dedup.text import shingle_hashes, term_key, words
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_texts(limit: int) -> Iterator[str]:
+    base = Path(os.environ.get("MARSAD_SHARED") or REPO.parent / "shared") / "data"
+    zips = sorted((base / "saudinewsnet").glob("*.zip")) + sorted((base / "unlabelled").glob("*.zip"))
+    n = 0
+    for p in zips:
+        with zipfile.ZipFile(p) as z:
+            for name in z.namelist():
+                if name.endswith(".json"):
+                    for d in json.loads(z.read(name).decode("utf-8")):
+                        if d.get("content"):
+                            yield d["content"]
+                            n += 1
+                            if n >= limit:
+                                return
+    for p in sorted((base / "unlabelled").glob("*.jsonl.gz")):
+        with gzip.open(p, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                t = json.loads(line).get("text")
+                if t:
+                    yield t
+                    n += 1
+                    if n >= limit:
+                        return
+
+
+def synthetic_texts(limit: int, seed: int = 0) -> Iterator[str]:
+    rng = random.Random(seed)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    vocab = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(20000)]
+    for _ in range(limit):
+        yield " ".join(rng.choice(vocab) for _ in range(rng.randint(150, 450)))
+
+
+def texts(n: int, synthetic: bool) -> list[str]:
+    base = list(synthetic_texts(min(n, 60000)) if synthetic else shared_texts(min(n, 60000)))
+    if not base:
+        sys.exit("no texts found (set MARSAD_SHARED or use --synthetic)")
+    out = list(base)
+    i = 0
+    while len(out) < n:  # re-use with a varying tail: near-duplicates of stored articles
+        out.append(base[i % len(base)] + f"\nتحديث رقم {i}")
+        i += 1
+    return out[:n]
+
+
+def fill(conn: sqlite3.Connection, corpus: list[str]) -> None:
+    """Bulk-write the dedup index rows for ``corpus`` (no linking: the fill is not what is measured)."""
+    DedupHook().migrate(conn)
+    conn.execute("BEGIN")
+    for i, t in enumerate(corpus):
+        a = Article.new(t, id=f"s{i:07d}", source=f"src{i % 13}", published=f"2015-08-{1 + i % 28:02d}")
+        f = features(a.evolve(body=t))
+        conn.execute(
+            "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
+            " shingles, terms, title_terms, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title,
+             f.n_words, f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, f.article_id,
+             "st-" + f.article_id),
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(k, f.article_id) for k in f.band_keys]
+        )
+        conn.executemany("INSERT OR IGNORE INTO dedup_terms VALUES (?,?,?)",
+                         [(term_key(t), f.day, f.article_id) for t in f.top])  # fmt: skip
+        if i % 5000 == 4999:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            print(f"  filled {i + 1}", file=sys.stderr, flush=True)
+    conn.execute("COMMIT")
+
+
+def near_dup_check(conn: sqlite3.Connection, a: Article) -> int:
+    return len(near_duplicates(conn, a))
+
+
+class _timer:
+    """Append (n / wall seconds, n / CPU seconds) to ``out`` on exit."""
+
+    def __init__(self, out: list[tuple[float, float]], n: int) -> None:
+        self.out, self.n = out, n
+
+    def __enter__(self) -> None:
+        self.w, self.c = time.perf_counter(), time.process_time()
+
+    def __exit__(self, *exc: object) -> None:
+        w, c = time.perf_counter() - self.w, time.process_time() - self.c
+        self.out.append((self.n / w, self.n / max(c, 1e-9)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--stored", type=int, default=100_000)
+    ap.add_argument("--timed", type=int, default=2000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--db", default=None, help="Keep the filled database here (default: a temporary file).")
+    args = ap.parse_args()
+
+    corpus = texts(args.stored + args.timed * args.repeats, args.synthetic)
+    stored, new = corpus[: args.stored], corpus[args.stored :]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or os.path.join(tmp, "bench.db")
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        t0 = time.perf_counter()
+        fill(conn, stored)
+        fill_s = time.perf_counter() - t0
+        db_mb = os.path.getsize(path) / 1e6
+        rates: dict[str, list[tuple[float, float]]] = {
+            "signature": [],
+            "near-dup check": [],
+            "full on_insert": [],
+        }
+        found: list[int] = []
+        hook = DedupHook()
+        for r in range(args.repeats):
+            batch = [
+                Article.new(t, id=f"n{r}-{i}", source="new", published="2015-08-15").evolve(body=t)
+                for i, t in enumerate(new[r * args.timed : (r + 1) * args.timed])
+            ]
+            with _timer(rates["signature"], len(batch)):
+                for a in batch:
+                    minhash.band_keys(minhash.signature(shingle_hashes(words(a.body))))
+            with _timer(rates["near-dup check"], len(batch)):
+                found = [near_dup_check(conn, a) for a in batch]
+            conn.execute("BEGIN")
+            with _timer(rates["full on_insert"], len(batch)):
+                for a in batch:
+                    hook.on_insert(conn, a)
+            conn.execute("ROLLBACK")  # keep the stored count at --stored for every repeat
+        conn.close()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"stored {args.stored} articles ({'synthetic' if args.synthetic else 'shared news text'}), "
+          f"fill {fill_s:.0f}s, db {db_mb:.0f} MB; timed {args.timed} new articles x {args.repeats}, one core")  # fmt: skip
+    print(
+        "  articles/s, median of the repeats: wall clock | CPU time of this process (the machine may be shared)"
+    )
+    for k, v in rates.items():
+        wall = statistics.median(x[0] for x in v)
+        cpu = statistics.median(x[1] for x in v)
+        print(
+            f"  {k:<15} {wall:8.0f} wall | {cpu:8.0f} cpu   ("
+            + ", ".join(f"{x[0]:.0f}|{x[1]:.0f}" for x in v)
+            + ")"
+        )
+    print(f"  copies found per new article: mean {statistics.mean(found):.2f}, max {max(found)}")
+    print(f"  peak RSS {rss_mb:.0f} MB")
+    print("reproduce: python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    main()
