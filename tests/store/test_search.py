@@ -69,6 +69,14 @@ def test_filters(store: Store) -> None:
     assert found(store, "", event_type="consult") == {"fm"}
 
 
+def test_recency_window_widens_until_filters_are_met(store: Store) -> None:
+    # window of 1: ranking starts among the newest match only, and must widen to reach the filtered hit
+    assert {store.keys[h.id] for h in store.search("الصين", source="beta", rank_window=1)} == {"china2"}  # type: ignore[attr-defined]
+    (newest,) = store.search("الصين", rank_window=1, limit=1)  # the window holds only the newest match
+    assert store.keys[newest.id] == "china3"  # type: ignore[attr-defined]
+    assert len(store.search("الصين", rank_window=1, limit=5)) == 3  # too few hits in the window: it widens
+
+
 def test_snippet_points_at_the_match(store: Store) -> None:
     (hit,) = store.search("النفط")
     assert "النفط" in hit.snippet

@@ -241,6 +241,10 @@ class Store:
                 conn.execute("RELEASE art")
                 return "duplicate"
             rowid = cur.lastrowid
+            conn.execute(
+                "INSERT INTO article_filters(rowid, id, source, published) VALUES (?,?,?,?)",
+                (rowid, article.id, article.source or "", article.published),
+            )
             t, b, stems = index_fields(article.title, article.body or article.text)
             conn.execute(
                 "INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)", (rowid, t, b, stems)

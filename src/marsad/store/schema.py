@@ -115,6 +115,18 @@ ALTER TABLE articles ADD COLUMN n_quotes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN n_events INTEGER NOT NULL DEFAULT 0;
 """
 
+# A narrow copy of the filter columns: search joins every FTS match to it when filtering, and a row read from
+# this table is ~5x cheaper than from ``articles`` with its large body and record columns.
+V4_FILTER_KEYS = """
+CREATE TABLE IF NOT EXISTS article_filters (
+    rowid     INTEGER PRIMARY KEY,  -- = articles.rowid = articles_fts.rowid
+    id        TEXT NOT NULL,
+    source    TEXT NOT NULL DEFAULT '',
+    published TEXT
+);
+INSERT OR IGNORE INTO article_filters(rowid, id, source, published) SELECT rowid, id, source, published FROM articles
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
@@ -130,6 +142,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (1, "core: articles, fts, rejects", _script(V1_CORE)),
     (2, "analysis: entities, quotes, events", _script(V2_ANALYSIS)),
     (3, "article counters", _script(V3_COUNTS)),
+    (4, "narrow filter table for search", _script(V4_FILTER_KEYS)),
 )
 LATEST = MIGRATIONS[-1][0]
 
