@@ -524,6 +524,10 @@ def _resolve_speaker(
     desc_text = article.text[start:end].strip(" ،,-")
     if not content_words:
         return _implied(state, here, toks, cue, ix, article), None, None
+    if content_words[0] in _STATEMENT and len(content_words) <= 2:
+        # وقال البيان: a statement speaks for whoever issued it, the latest subject before it
+        who = _implied(state, here, toks, cue, ix, article)
+        return who, Span(start, end, "speaker"), None if who else desc_text
     if any(w in C.UNNAMED or w[2:] in C.UNNAMED or _strip_al(w) in _TITLE_HEADS for w in words):
         return (), Span(start, end, "speaker"), desc_text
     if len(content_words) <= 2 and words[0].startswith("ال"):
@@ -532,6 +536,7 @@ def _resolve_speaker(
     return _implied(state, here, toks, cue, ix, article), None, None
 
 
+_STATEMENT = {"البيان", "بيان", "البيان،", "الرساله", "التقرير", "المشترك"}
 _TITLE_HEADS = {
     "وزير", "وزيره", "رييس", "رييسه", "مندوب", "مندوبه", "متحدث", "متحدثه", "ناطق", "سفير", "سفيره", "زعيم",
     "مستشار", "امين", "مدير", "قايد", "نايب", "مساعد", "ملك", "امير", "وزيرا", "رييسا", "قايم", "مسوول",
