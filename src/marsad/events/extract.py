@@ -280,7 +280,7 @@ def _make_event(
         between = next(
             (a for a in after if a.start - cue_end < 80 and " بين " in f" {article.text[cue_end : a.start]} "), None
         )
-        if between is not None and entry.type in ("FIGHT", "CONSULT", "COOPERATE", "AGREE"):
+        if between is not None and entry.type in ("FIGHT", "CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
             # اشتباكات بين وحدات حماية الشعب ومقاتلي الدولة الإسلامية: the two sides of بين
             rest = [a for a in after if a.start >= between.start]
             side_a = _coordinated(article, rest)
