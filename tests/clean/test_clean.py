@@ -235,3 +235,12 @@ def test_plain_headline_then_paragraphs():
     a = clean("عنوان الخبر عن المحادثات\n\n" + PARA + "\n\n" + PARA)
     assert a.title == "عنوان الخبر عن المحادثات"
     assert texts(a, "body") == [PARA, PARA]
+
+
+def test_counters_named_when_the_page_labels_them():
+    page = ["عنوان الخبر عن المحادثات الثنائية", "مشاهدات: 120", "تعليقات: 4", "12/05/2021", PARA, PARA]
+    a = clean("\n".join(page))
+    assert a.meta["counters"] == {"مشاهدات": 120, "تعليقات": 4}
+    assert a.published == "2021-05-12"
+    b = clean("\n".join([page[0], "(423)", *page[3:]]))
+    assert b.meta["counters"] == [423]
