@@ -307,6 +307,10 @@ def _make_event(
             # ووصفت روسيا موقف المملكة المتحدة بأنه غير مسؤول: verb, subject, object, then the cue
             after = [before[1]]
             before = [before[0]]
+        earlier = [a for a in sent_actors if a.end <= off]
+        if not before and len(after) == 1 and earlier and toks[k].norm[:1] in "وف":
+            # ألغت رئيسة الوزراء … دعوة لافروف، وهددت بعدم حضور … في روسيا: a second verb shares the subject
+            before = [earlier[0]]
         if before:
             s_act = before[-1]
         elif after:
