@@ -378,7 +378,10 @@ def find_dates(
         s0 = _clitic_start(seg, m.start())
         if s0 is None:
             continue
-        d, gran = _resolve_relative(m, ref)
+        try:
+            d, gran = _resolve_relative(m, ref)
+        except (ValueError, OverflowError):  # a reference date at the edge of the calendar
+            d, gran = None, "day"
         found.append(_mk(start + s0, start + m.end(), d, "relative", gran))
 
     for m in _matches_at(pats.weekday, seg, _positions(seg, tuple(lx.weekdays))):
@@ -389,7 +392,7 @@ def find_dates(
             s0 -= 4
         wd = lx.weekdays[m["wd"]]
         d = None
-        if ref:
+        if ref and date.min + timedelta(days=7) < ref < date.max - timedelta(days=7):
             delta = (ref.isoweekday() - wd) % 7
             if m["dir"] in ("المقبل", "القادم"):
                 d = ref + timedelta(days=(wd - ref.isoweekday()) % 7 or 7)
