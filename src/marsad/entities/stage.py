@@ -533,12 +533,16 @@ class EntityStage:
             if m.type != "PER" or m.tok1 - m.tok0 < 2:
                 continue
             norms = units[m.unit].norms[m.tok0 : m.tok1]
+            if any(n in _NASAB for n in norms):
+                continue  # محمد بن سلمان: the last word is the father's name, not a surname
             forms = [norms[-1]]
             a = reg.actors.get(m.actor_id or "")
             if a and a.country in _FAMILY_NAME_FIRST:
                 forms.append(norms[0])
             for f in forms:
-                if len(f) >= 3 and f not in _NASAB and f not in _STOP and f not in _VERBS:
+                if len(f) < 3 or f in _NASAB or f in _STOP or f in _VERBS or _is_title_word(f, reg):
+                    continue
+                if (f,) not in reg.aliases:  # a word that names something else on its own is no surname
                     short.setdefault(f, (m.actor_id, name_key(f)))
                     first_start.setdefault(f, m.start)
         if not short:
@@ -592,16 +596,16 @@ class EntityStage:
             c = keys[k]
             cl.append(c)
             if m.type == "PER":
-                mk = m.key or name_key(_first_alias(self.registry, m.actor_id) or "")
-                parts = mk.split()
-                if len(parts) >= 2:
-                    per_parts.append((parts[0], parts[-1], c, i))
-                    if m.actor_id:
-                        # registry people: every alias's first/last token is a valid short form
-                        for al in self.registry.actors[m.actor_id].ar:
-                            p2 = name_key(al).split()
-                            if len(p2) >= 2:
-                                per_parts.append((p2[0], p2[-1], c, i))
+                actor = self.registry.actors.get(m.actor_id or "")
+                family_first = bool(actor and actor.country in _FAMILY_NAME_FIRST)
+                keys_ = [name_key(al) for al in actor.ar] if actor else [m.key]
+                for kk in keys_:
+                    p2 = kk.split()
+                    if any(t in _NASAB for t in p2):
+                        continue  # محمد بن سلمان: neither محمد nor سلمان alone is this person
+                    if len(p2) >= 2:
+                        # the surname, and for East Asian names the family name written first (وانغ)
+                        per_parts.append((p2[0] if family_first else p2[-1], p2[-1], c, i))
         return cl
 
     # -- entities --------------------------------------------------------------------------------------------------
@@ -941,14 +945,29 @@ def _is_stop(tok: Token) -> bool:
 
 
 def _extend_nasab(unit: _Unit, j: int) -> int:
-    """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود)."""
+    """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود), and over the
+    family name that closes such a chain (محمد بن حمود الشايع)."""
     norms, toks = unit.norms, unit.tokens
+    chained = j >= 2 and norms[j - 2] in _NASAB
     while (
         j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1])
     ):
         if roles_mod.head_sector(norms[j + 1]) or norms[j + 1] in _VERBS:
             break
         j += 2
+        chained = True
+    if (
+        chained
+        and j < len(norms)
+        and toks[j].kind == "word"
+        and norms[j].startswith("ال")
+        and len(norms[j]) > 4
+    ):
+        w = norms[j]
+        if not (_is_stop(toks[j]) or roles_mod.head_sector(w) or roles_mod.is_modifier(w) or w in _VERBS):
+            reg = load_registry()
+            if w not in reg.nisba and (w,) not in reg.aliases:
+                j += 1
     return j
 
 
