@@ -39,8 +39,10 @@ def main(folder: Path) -> None:
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{typ:8s} recall {r:.3f} ({tp}/{tp + fn})  precision {p:.3f} ({tp}/{tp + fp})  F1 {f1:.3f}  "
-              f"false positives on 'difficult no' {hard_fp}")
+        print(
+            f"{typ:8s} recall {r:.3f} ({tp}/{tp + fn})  precision {p:.3f} ({tp}/{tp + fp})  F1 {f1:.3f}  "
+            f"false positives on 'difficult no' {hard_fp}"
+        )
     print(f"command: python bench/bench_gsr.py {folder}")
 
 
@@ -60,16 +62,22 @@ def learned(folder: Path) -> None:
         y = np.array([r["label"] == "yes" for r in rows])
         lex = np.array([typ in sentence_types(r["text"]) for r in rows])
         clf = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=50000),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=50000
+            ),
             LogisticRegression(C=10, class_weight="balanced", max_iter=2000),
         )
-        prob = cross_val_predict(clf, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba")
+        prob = cross_val_predict(
+            clf, x, y, cv=StratifiedKFold(5, shuffle=True, random_state=0), method="predict_proba"
+        )
         for name, pred in (("classifier p>0.3", prob[:, 1] > 0.3), ("classifier p>0.5", prob[:, 1] > 0.5),
                            ("lexicon & p>0.3", (prob[:, 1] > 0.3) & lex)):  # fmt: skip
             tp = int((pred & y).sum())
             p = tp / max(int(pred.sum()), 1)
             r = tp / int(y.sum())
-            print(f"{typ:8s} {name:17s} 5-fold CV recall {r:.3f}  precision {p:.3f}  F1 {2 * p * r / max(p + r, 1e-9):.3f}")
+            print(
+                f"{typ:8s} {name:17s} 5-fold CV recall {r:.3f}  precision {p:.3f}  F1 {2 * p * r / max(p + r, 1e-9):.3f}"
+            )
     print(f"command: python bench/bench_gsr.py {folder} --learned")
 
 

@@ -21,7 +21,10 @@ from marsad.quotes.stage import QuotesStage
 from marsad.readers import read_paths
 from marsad.stages import build_stages
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/ant-multisource/ant_2018-03-01_21_politics.jsonl"
+DEFAULT = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared/data/ant-multisource/ant_2018-03-01_21_politics.jsonl"
+)
 
 
 def build() -> tuple[Pipeline, str]:
@@ -50,7 +53,9 @@ def main() -> None:
     rates, own = [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
-        items = list(islice(read_paths([args.path], field_map=fm), args.limit))  # reading is part of the pipeline
+        items = list(
+            islice(read_paths([args.path], field_map=fm), args.limit)
+        )  # reading is part of the pipeline
         n = len(items)
         if args.workers > 1:
             from marsad.executors.base import PipelineSpec
@@ -74,11 +79,15 @@ def main() -> None:
             es(qs(a))
         own.append(len(pre) / (time.perf_counter() - t0))
     print(f"{note}; stages {pipe.names}")
-    print(f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
-          f"(read → events)")
+    print(
+        f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
+        f"(read → events)"
+    )
     print(f"quotes+events stages alone: median {statistics.median(own):.1f} articles/s (one process)")
-    print(f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
-          f"--workers {args.workers}")
+    print(
+        f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
+        f"--workers {args.workers}"
+    )
 
 
 def _factory() -> Pipeline:

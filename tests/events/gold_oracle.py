@@ -43,10 +43,18 @@ def article_from_gold(g: dict, *, with_entities: bool = True) -> Article:
                     if not any(x.start <= st < x.end for x in ms):
                         ms.append(Span(st, mm.end(), "mention"))
             if ms:
-                ents.append(Entity(e["id"], e["type"], e["name"], tuple(sorted(ms, key=lambda s: s.start)),
-                                   country=e.get("country"), sector=e.get("sector")))
+                ents.append(
+                    Entity(
+                        e["id"],
+                        e["type"],
+                        e["name"],
+                        tuple(sorted(ms, key=lambda s: s.start)),
+                        country=e.get("country"),
+                        sector=e.get("sector"),
+                    )
+                )
     art = Article.new(text, id=g["id"], published=g.get("published"), title=g.get("title"))
-    art = art.evolve(entities=tuple(ents), body="\n\n".join(text[s.start:s.end] for s in body))
+    art = art.evolve(entities=tuple(ents), body="\n\n".join(text[s.start : s.end] for s in body))
     return art.with_layers(body=body, title=titles, sentences=sents)
 
 

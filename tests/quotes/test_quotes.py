@@ -27,8 +27,10 @@ def _article(text: str, names: dict[str, tuple[str, str, str | None]]) -> Articl
 
 
 def test_indirect_implied_and_participle_speakers():
-    text = ("قال الوزير سامي داود إن الحكومة ستواصل الإصلاحات الاقتصادية هذا العام. "
-            "وتابع أن البرلمان سيناقش القانون الجديد الأسبوع المقبل، مشيرا إلى أن الميزانية جاهزة تماما.")
+    text = (
+        "قال الوزير سامي داود إن الحكومة ستواصل الإصلاحات الاقتصادية هذا العام. "
+        "وتابع أن البرلمان سيناقش القانون الجديد الأسبوع المقبل، مشيرا إلى أن الميزانية جاهزة تماما."
+    )
     art = _article(text, {"e1": ("سامي داود", "PER", "EGY")})
     qs = extract_quotes(art)
     got = {art.text[q.content.start : q.content.end]: q for q in qs}

@@ -104,8 +104,8 @@ def gdelt_rows(article: Article) -> list[list[Any]]:
         a1 = article.entity(ev.source[0]) if ev.source else None
         a2 = article.entity(ev.target[0]) if ev.target else None
         loc = article.entity(ev.location) if ev.location else None
-        year = int(date[:4]) if len(date) == 8 else ""
-        frac = ""
+        year: int | str = int(date[:4]) if len(date) == 8 else ""
+        frac: float | str = ""
         if len(date) == 8:
             frac = round(int(date[:4]) + (int(date[4:6]) - 1) / 12 + (int(date[6:8]) - 1) / 365, 4)
         root = ev.cameo or ""

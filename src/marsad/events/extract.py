@@ -123,11 +123,18 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
                     end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
                     if end_k is None:
                         continue
-                    made = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
+                    made = _make_event(
+                        article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates
+                    )
                     for ev in made if isinstance(made, list) else [made] if made is not None else []:
                         key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
                         if ev.symmetric:
-                            key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
+                            key = (
+                                ev.type,
+                                frozenset(ev.source) | frozenset(ev.target),
+                                frozenset(),
+                                ev.negated,
+                            )
                         if key not in found or found[key].confidence < ev.confidence:
                             found[key] = ev
             recent.extend(sent_actors)
@@ -278,7 +285,12 @@ def _make_event(
             if subj:
                 before, after = [subj[-1]], [with_actor]
         between = next(
-            (a for a in after if a.start - cue_end < 80 and " بين " in f" {article.text[cue_end : a.start]} "), None
+            (
+                a
+                for a in after
+                if a.start - cue_end < 80 and " بين " in f" {article.text[cue_end : a.start]} "
+            ),
+            None,
         )
         if between is not None and entry.type in ("FIGHT", "CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
             # اشتباكات بين وحدات حماية الشعب ومقاتلي الدولة الإسلامية: the two sides of بين
@@ -287,8 +299,12 @@ def _make_event(
             side_b = [a for a in rest if not (set(a.ids) & set(side_a))]
             if side_b:
                 side_b_ids = _coordinated(article, side_b)
-                one = _finish(article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, all_actors, dates)
-                two = _finish(article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, all_actors, dates)
+                one = _finish(
+                    article, toks, k, end_k, entry, None, side_a, side_b_ids, 0.5, all_actors, dates
+                )
+                two = _finish(
+                    article, toks, k, end_k, entry, None, side_b_ids, side_a, 0.5, all_actors, dates
+                )
                 return [e for e in (one, two) if e is not None]
         if entry.pos == "n" and entry.type == "CONSULT" and with_actor is None:
             return None  # talks/meeting as a noun name their partner (مع X / بين X و Y), else the dyad is a guess
@@ -427,7 +443,9 @@ def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
     for d in dates:
         if d.start <= off and off - d.start < 300 and d.attrs.get("kind") not in ("published", "dateline"):
             if _days_apart(str(d.attrs["date"]), article.published) <= 45:
-                best = d  # a date far from publication is background (a past test, an old deal), not this event
+                best = (
+                    d  # a date far from publication is background (a past test, an old deal), not this event
+                )
     if best is not None:
         return str(best.attrs["date"])
     return article.published

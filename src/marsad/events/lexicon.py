@@ -50,7 +50,17 @@ def load_cues() -> tuple[CueEntry, ...]:
         if typ not in PLOVER_TYPES:
             raise ValueError(f"[E501] unknown PLOVER type {typ!r} in cues_ar.tsv: {line!r}")
         out.append(
-            CueEntry(tuple(stem.split()), typ, mode or None, cameo, int(quad), float(gold), scope, modality, pos or "v")
+            CueEntry(
+                tuple(stem.split()),
+                typ,
+                mode or None,
+                cameo,
+                int(quad),
+                float(gold),
+                scope,
+                modality,
+                pos or "v",
+            )
         )
     return tuple(out)
 

@@ -75,7 +75,10 @@ def stance(articles: Iterable[Article], *, level: str = "country") -> list[Stanc
                 a[2] += 1
                 a[3] += ev.quad_class in (1, 2)
                 a[4] += ev.quad_class in (3, 4)
-    out = [Stance(s, t, v[0] / v[1] if v[1] else 0.0, int(v[2]), int(v[3]), int(v[4])) for (s, t), v in acc.items()]
+    out = [
+        Stance(s, t, v[0] / v[1] if v[1] else 0.0, int(v[2]), int(v[3]), int(v[4]))
+        for (s, t), v in acc.items()
+    ]
     return sorted(out, key=lambda x: (-x.events, x.source, x.target))
 
 

@@ -212,9 +212,17 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue  # مع رأي البيت الأبيض: after a preposition the form is a noun, not a reporting verb
         if w in ("يذكر", "تذكر") and i + 1 < len(toks) and toks[i + 1].norm in _COMP:
             continue  # يذكر أن … 'it is worth noting that': impersonal, not an attribution
-        if lemma in ("عد", "بين", "عبر", "ذكر", "راي", "نقل", "قوله", "تابع", "جدد") and not _plausible_ambiguous(
-            toks, i, lemma
-        ):
+        if lemma in (
+            "عد",
+            "بين",
+            "عبر",
+            "ذكر",
+            "راي",
+            "نقل",
+            "قوله",
+            "تابع",
+            "جدد",
+        ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
     return out
@@ -339,7 +347,12 @@ def _quote_at(
     m = i
     while m < scan_to:
         w = toks[m].norm
-        if toks[m].quoted >= 0 and w in C.QUOTE_PAIRS and _quote_starts_here(toks, m) and not _name_quote(toks, m):
+        if (
+            toks[m].quoted >= 0
+            and w in C.QUOTE_PAIRS
+            and _quote_starts_here(toks, m)
+            and not _name_quote(toks, m)
+        ):
             content_at = m
             speaker_region = (i, m)
             break
@@ -369,7 +382,9 @@ def _quote_at(
     if cue.lemma == "قوله":
         # نقلت الوكالة عن فلان قوله: "…" — content after قوله, speaker between عن and قوله
         a = i
-        for z in range(i, limit):  # قوله لدى سؤاله عن …: "…": the content follows the colon or the opening mark
+        for z in range(
+            i, limit
+        ):  # قوله لدى سؤاله عن …: "…": the content follows the colon or the opening mark
             if toks[z].norm == ":" or (toks[z].norm in C.QUOTE_PAIRS and _quote_starts_here(toks, z)):
                 a = z + 1 if toks[z].norm == ":" else z
                 break
@@ -478,7 +493,11 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
         if any(a < t.end and t.start < b for a, b, _e, _t in ix.items):
             k += 1
             continue
-        if w in _SPEAKER_WORDS or w in ("،", ",", "-") or (w.startswith("ال") and w.endswith(("ي", "يه")) and k > i):
+        if (
+            w in _SPEAKER_WORDS
+            or w in ("،", ",", "-")
+            or (w.startswith("ال") and w.endswith(("ي", "يه")) and k > i)
+        ):
             k += 1
             continue
         break
@@ -510,7 +529,9 @@ def _resolve_speaker(
     cut = b
     for k in range(a, b):
         w = toks[k].norm
-        if w in _BREAKS or (k > a and w in C.QUOTE_PAIRS and toks[k].quoted >= 0 and not _name_quote(toks, k)):
+        if w in _BREAKS or (
+            k > a and w in C.QUOTE_PAIRS and toks[k].quoted >= 0 and not _name_quote(toks, k)
+        ):
             cut = k
             break
     if cut == a:
@@ -611,8 +632,14 @@ def _titled_person(
 
 
 def _implied(
-    state: dict, here: int, toks: Sequence[Tok], cue: Cue, ix: MentionIndex, article: Article,
-    *, participle: bool = False,
+    state: dict,
+    here: int,
+    toks: Sequence[Tok],
+    cue: Cue,
+    ix: MentionIndex,
+    article: Article,
+    *,
+    participle: bool = False,
 ) -> tuple[str, ...]:
     """The speaker a cue leaves implicit (وتابع أن …، مشيرا إلى …): a subject before the verb in the same clause
     (رئيسة الحكومة … كانت أعلنت), else the latest speaker or sentence subject before it."""
@@ -629,11 +656,30 @@ def _implied(
     return hist[-1][1] if hist else ()
 
 
-_LEADERS = {"من", "جانبه", "جانبها", "جهته", "جهتها", "بدوره", "بدورها", "،", ",", "في", "المقابل", "الي", "ذلك",
-            "اما", "كما", "وفي", "ومن"}
+_LEADERS = {
+    "من",
+    "جانبه",
+    "جانبها",
+    "جهته",
+    "جهتها",
+    "بدوره",
+    "بدورها",
+    "،",
+    ",",
+    "في",
+    "المقابل",
+    "الي",
+    "ذلك",
+    "اما",
+    "كما",
+    "وفي",
+    "ومن",
+}
 
 
-def sentence_subjects(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[tuple[int, tuple[str, ...]]]:
+def sentence_subjects(
+    article: Article, toks: Sequence[Tok], ix: MentionIndex
+) -> list[tuple[int, tuple[str, ...]]]:
     """(offset, actor ids) for each sentence whose opening verb is followed by a named subject (رد المندوب الروسي …)."""
     out = []
     s = 0
