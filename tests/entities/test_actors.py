@@ -106,3 +106,20 @@ def test_cli_builds_registry(shared, tmp_path):
     assert out.exists() and "actors" in res.output
     bad = CliRunner().invoke(main, ["train", "registry", "--shared", str(tmp_path), "--out", str(out)])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_offices_on_the_publication_date():
+    from marsad.data import Article
+    from marsad.entities.stage import build_stage
+    from marsad.lang.ar.sentences import split_sentences
+
+    text = "التقى مايك بومبيو بالرئيس ترامب."
+    for date, office in (("2017-06-01", "CIA director"), ("2019-06-01", "secretary of state")):
+        art = (
+            Article.new(text, published=date)
+            .evolve(published=date)
+            .with_layers(sentences=split_sentences(text))
+        )
+        out = build_stage(use_ner=False)(art)
+        pompeo = next(e for e in out.entities if e.actor_id == "per:mike-pompeo")
+        assert pompeo.attrs["offices"] == [office]

@@ -195,7 +195,9 @@ class EntityStage:
             roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
         ]
         clusters = self._cluster(mentions)
-        entities, mention_entity, kept = self._entities(text, units, mentions, clusters, role_spans)
+        entities, mention_entity, kept = self._entities(
+            text, units, mentions, clusters, role_spans, article.published
+        )
         mentions = [m for i, m in enumerate(mentions) if i in kept]
         mention_entity = {j: mention_entity[i] for j, i in enumerate(sorted(kept))}
         coref = coref_mod.resolve(text, units, mentions, mention_entity, entities, self.registry)
@@ -609,7 +611,7 @@ class EntityStage:
         return cl
 
     # -- entities --------------------------------------------------------------------------------------------------
-    def _entities(self, text, units, mentions, clusters, role_spans):
+    def _entities(self, text, units, mentions, clusters, role_spans, published=None):
         reg = self.registry
         by_cluster: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(clusters):
@@ -659,6 +661,17 @@ class EntityStage:
                     sector = "GOV"
             if any(m.metonym for m in ms):
                 attrs["metonym"] = True
+            if actor and actor.roles and published:
+                # offices the registry says this person held on the publication date (from/to are ISO dates)
+                offices = [
+                    r["title"]
+                    for r in actor.roles
+                    if r.get("title")
+                    and r.get("src") == "curated"
+                    and (r.get("from") or "") <= published <= (r.get("to") or "9999")
+                ]
+                if offices:
+                    attrs["offices"] = offices
             name = (
                 (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
             )
