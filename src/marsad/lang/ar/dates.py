@@ -169,8 +169,7 @@ _REL_TRIGGERS = (
     "السنه",
 )
 _HIJRI_TRIGGERS = ("محرم", "صفر", "ربيع", "جماد", "رجب", "شعبان", "رمضان", "شوال", "ذو", "ذي")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")  # text is folded first, so Eastern digits are ASCII here
 
 
 def _positions(seg: str, words: tuple[str, ...]) -> list[int]:
@@ -311,7 +310,8 @@ def find_dates(
 
     # Patterns that start with a digit are tried only where a run of digits starts (one cheap scan instead of
     # one regex pass per pattern over the whole text).
-    starts = [m.start() for m in _DIGITS.finditer(seg) if _clear_before(seg, m.start(), "/.-")]
+    runs = [m.span() for m in _DIGITS.finditer(seg)]
+    starts = [a for a, _ in runs if _clear_before(seg, a, "/.-")]
     order = order or _evidence(seg, starts) or "dmy"
     numeric = _matches_at(pats.numeric, seg, starts) + _matches_at(pats.numeric_ymd, seg, starts)
     for m in numeric:
@@ -330,8 +330,9 @@ def find_dates(
 
     # month-first dates need a year: look for the month name only just before each year
     named_m: list[re.Match[str]] = []
-    for ym in _YEAR.finditer(seg):
-        named_m.extend(pats.named_m.finditer(seg, max(0, ym.start() - 40), min(len(seg), ym.end() + 3)))
+    for a, z in runs:
+        if z - a == 4 and seg[a : a + 2] in ("19", "20"):
+            named_m.extend(pats.named_m.finditer(seg, max(0, a - 40), min(len(seg), z + 3)))
     for it in (_matches_at(pats.named_d, seg, starts), named_m):
         for m in it:
             if not _clear_before(seg, m.start(), "/"):
