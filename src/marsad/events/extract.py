@@ -251,13 +251,10 @@ def _make_event(
             pick = next((a for a in after if a.start <= frame_end), None)
         if pick is None and entry.type in ("AGREE", "CONSULT"):
             # "the two sides" / "we": the counterpart is the latest actor of another country
-            pick = next(
-                (
-                    a
-                    for a in reversed(recent)
-                    if a.country and a.country not in src_c and a.type in ("GPE", "PER")
-                ),
-                None,
+            # (a country before a person: "the two sides" are states)
+            others = [a for a in reversed(recent) if a.country and a.country not in src_c]
+            pick = next((a for a in others if a.type == "GPE"), None) or next(
+                (a for a in others if a.type == "PER"), None
             )
             confidence = 0.4
         if pick is None:
@@ -442,6 +439,10 @@ def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
     best = None
     for d in dates:
         if d.start <= off and off - d.start < 300 and d.attrs.get("kind") not in ("published", "dateline"):
+            if d.attrs.get("granularity") not in (None, "day"):
+                continue  # العام القادم, مارس: not the day of an event
+            if article.published and str(d.attrs["date"]) > article.published:
+                continue  # a future date is what is planned, the statement is dated by the article
             if _days_apart(str(d.attrs["date"]), article.published) <= 45:
                 best = (
                     d  # a date far from publication is background (a past test, an old deal), not this event
