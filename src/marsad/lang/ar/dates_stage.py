@@ -20,7 +20,7 @@ class DatesStage:
     def __call__(self, article: Article) -> Article:
         ref = _ref_date(article.published)
         text = article.text
-        body = article.layer("body")
+        body = sorted(article.layer("body"), key=lambda b: b.start)
         if not body:
             return article.with_layers(dates=())
         # Day/month order is a property of the page: its date stamps (12/23/2020 is month-first) and its body.
