@@ -518,12 +518,19 @@ def _resolve_speaker(
     if cue.participle:
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
-    # an appositive name right before أن/إن (القائم بأعمال السفير البريطاني لدى الأمم المتحدة، جوناثان ألن، إن)
+    # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
+    # (القائم بأعمال السفير البريطاني لدى الأمم المتحدة، جوناثان ألن، إن)
+    appositive = None
     if b > a:
         tail = toks[b - 1].end
         for s_, e_, eid, typ in reversed(ix.in_range(toks[a].start, tail)):
-            if typ == "PER" and not article.text[e_:tail].strip(" ،,\"'«»“”-"):
-                return (eid,), Span(s_, e_, "speaker"), None
+            before_name = article.text[max(0, s_ - 3) : s_]
+            if (
+                typ == "PER"
+                and not article.text[e_:tail].strip(" ،,-")
+                and ("،" in before_name or "," in before_name)
+            ):
+                appositive = ((eid,), Span(s_, e_, "speaker"), None)
             break
     # cut the region at the first circumstance word (في مؤتمر، مع نظيره، وفقا لـ …)
     cut = b
@@ -538,6 +545,8 @@ def _resolve_speaker(
         return _implied(state, here, toks, cue, ix, article), None, None
     start, end = toks[a].start, toks[cut - 1].end
     got = _actor_in(article, toks, a, cut, ix)
+    if appositive is not None and (got is None or ix.types.get(got[0][0]) != "PER"):
+        return appositive
     if got is not None:
         return got[0], Span(got[1], got[2], "speaker"), None
     words = [t.norm for t in toks[a:cut] if t.norm not in _CLAUSE_PUNCT]
