@@ -555,8 +555,15 @@ def _resolve_speaker(
     if not content_words:
         return _implied(state, here, toks, cue, ix, article), None, None
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
-        # وقال البيان: a statement speaks for whoever issued it, the latest subject before it
+        # وقال البيان: a statement speaks for whoever issued it — the subject of the sentence that mentioned the
+        # statement (وأصدروا بيانا مشتركا), else the latest subject
         who = _implied(state, here, toks, cue, ix, article)
+        issued = normalize(article.text[max(0, here - 800) : here]).rfind("بيان")
+        if issued >= 0:
+            at = max(0, here - 800) + issued
+            prior_subjects = [h for h in state["history"] if h[0] <= at]
+            if prior_subjects:
+                who = prior_subjects[-1][1]
         return who, Span(start, end, "speaker"), None if who else desc_text
     if any(w in C.UNNAMED or w[2:] in C.UNNAMED or _strip_al(w) in _TITLE_HEADS for w in words):
         return (), Span(start, end, "speaker"), desc_text
