@@ -157,3 +157,16 @@ def _norm(s: str) -> str:
 
     s = normalize(s).strip("\"'«» ")
     return re.sub(r"^(?:لل|[وفبلك])(?=\S{2,})", "", s)
+
+
+def test_stage_pickles_for_executors():
+    import pickle
+
+    st_ = build_stage()
+    text = "قال لافروف إن روسيا ترفض."
+    art = Article.new(text).with_layers(sentences=split_sentences(text))
+    before = st_(art)
+    clone = pickle.loads(pickle.dumps(st_))
+    after = clone(art)
+    assert isinstance(before, Article) and isinstance(after, Article)
+    assert [e.to_dict(text) for e in after.entities] == [e.to_dict(text) for e in before.entities]

@@ -155,6 +155,13 @@ class EntityStage:
     _tagger: Any = None
     _ner_tried: bool = False
 
+    # Executors ship stages to worker processes: send the options, not the loaded tagger and registry.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"ner_backend": self.ner_backend, "ner_model": self.ner_model, "use_ner": self.use_ner}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
     # -- NER ---------------------------------------------------------------------------------------------------
     def tagger(self) -> Any:
         if not self.use_ner:
