@@ -90,3 +90,17 @@ def test_seed_required_quotes_and_speakers(shared: Path):
         hits = [q for q in qs if head in art.text[q.content.start : q.content.end]]
         assert hits, f"missing quote {head}"
         assert set(hits[0].speaker) == set(gq["speaker"]), head
+
+
+def test_appositive_name_and_statement_issuer():
+    text = (
+        "وقال القائم بأعمال السفير لدى المنظمة، سامي داود، إن بلاده ترفض القرار الجديد تماما. "
+        "وأدان قادة مصر والأردن الهجوم وأصدروا بيانا مشتركا. "
+        "وقال البيان إن الهجوم انتهاك صريح للقانون الدولي."
+    )
+    art = _article(
+        text, {"s": ("سامي داود", "PER", "EGY"), "e": ("مصر", "GPE", "EGY"), "j": ("الأردن", "GPE", "JOR")}
+    )
+    qs = {art.text[q.content.start : q.content.end][:12]: q for q in extract_quotes(art)}
+    assert qs["بلاده ترفض ا"].speaker == ("s",)
+    assert qs["الهجوم انتها"].speaker == ("e",)
