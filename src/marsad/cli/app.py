@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import click
@@ -22,6 +23,14 @@ class MarsadGroup(click.Group):
         except BrokenPipeError:  # `marsad ... | head`
             sys.stderr.close()
             sys.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a bug: one line for the user, the traceback only on request
+            if os.environ.get("MARSAD_DEBUG"):
+                raise
+            click.echo(f"marsad: internal error: {type(e).__name__}: {e} (set MARSAD_DEBUG=1 for the traceback)",
+                       err=True)
+            sys.exit(70)
 
 
 @click.group(cls=MarsadGroup, context_settings=CONTEXT)

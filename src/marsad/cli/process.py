@@ -76,7 +76,8 @@ def render_text(a: Article) -> str:
              + (f" {a.published_time}" if a.published_time else "") + (f"   source: {a.source}" if a.source else "")]
     counters = a.meta.get("counters")
     if counters:
-        lines.append("counters: " + ", ".join(f"{k}={v}" for k, v in counters.items()))
+        items = counters.items() if isinstance(counters, dict) else enumerate(counters, 1)
+        lines.append("counters: " + ", ".join(f"{k}={v}" for k, v in items))
     bp = a.layer("boilerplate")
     if bp:
         lines.append(f"boilerplate ({len(bp)} lines): " + " | ".join(a.text[s.start:s.end][:40] for s in bp))

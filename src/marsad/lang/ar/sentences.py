@@ -13,6 +13,7 @@ from marsad.data import Span
 
 _END = re.compile(r"(?:[.!?؟]+|[؛;]|\.\.\.|…)(?=[\s\"'»”)\]]|$)[\"'»”)\]]*|\n\s*\n|\n")
 # a single Arabic letter then a dot (أ. ف. ب / د.) is an abbreviation, not a sentence end
+_WORD = re.compile(r"\S+")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:[\u0621-\u064A]|[A-Za-z]{1,3})\.$")
 
 
@@ -37,12 +38,16 @@ def _emit(text: str, s: int, e: int, out: list[Span], max_words: int) -> None:
         e -= 1
     if s >= e:
         return
-    words = [m for m in re.finditer(r"\S+", text[s:e])]
+    # cheap test first: most sentences are far shorter than the limit (a word is at least 2 chars with its space)
+    if e - s <= 2 * max_words or text.count(" ", s, e) < max_words:
+        out.append(Span(s, e, "sent"))
+        return
+    words = list(_WORD.finditer(text, s, e))
     if len(words) <= max_words:
         out.append(Span(s, e, "sent"))
         return
     # cut a run-on sentence at the last comma before the limit (or at the limit if there is none)
-    limit = s + words[max_words - 1].end()
+    limit = words[max_words - 1].end()
     cut = max(text.rfind("،", s, limit), text.rfind("؛", s, limit), text.rfind(",", s, limit))
     if cut <= s + (limit - s) // 3:
         cut = limit

@@ -20,3 +20,7 @@ class TextLayerStage:
         for b in article.layer("body"):
             sents.extend(split_sentences(article.text, b.start, b.end, max_words=self.max_words))
         return article.with_layers(sentences=sents)
+
+
+def build_stage(**options) -> TextLayerStage:  # noqa: ARG001 - options are shared by all stage factories
+    return TextLayerStage()
