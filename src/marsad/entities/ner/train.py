@@ -143,7 +143,7 @@ def build_model(
     if dev:
         sents, dev_sents = split_dev(sents)
     log(f"ANERcorp train: {len(sents)} sentences" + (f", dev: {len(dev_sents)}" if dev else ""))
-    res = Resources(gazetteer=load_gazetteer(data_dir, anergazet=False))
+    res = Resources(gazetteer=load_gazetteer(data_dir, anergazet=True))
     if use_clusters:
         res.clusters = build_clusters(data_dir, work_dir, max_docs=max_docs, log=log)
     res.meta["data"] = "ANERcorp CAMeL train" + (" minus dev" if dev else "")
