@@ -7,6 +7,8 @@ The first byte picks the reader, the rest is the file. Two modes (env MARSAD_FUZ
   (-rss_limit_mb).
 - ``strict``: each reader called directly; any exception is a reader bug (the guard would turn it into an
   E_READER rejection that loses the rest of that file).
+- ``collect``: like strict, but an exception is appended to $MARSAD_FUZZ_LOG (reader, type, where) and fuzzing
+  goes on, so one run lists every distinct reader bug it meets (bench/reliability_table.py uses this).
 
     python tests/reliability/fuzz_readers.py -max_total_time=300 -artifact_prefix=/tmp/fuzz-
     MARSAD_FUZZ_MODE=strict python tests/reliability/fuzz_readers.py -max_total_time=60
@@ -24,7 +26,8 @@ with atheris.instrument_imports(include=["marsad"]):
     from marsad.data import Article, Rejection
     from marsad.readers import READERS, guarded
 
-STRICT = os.environ.get("MARSAD_FUZZ_MODE") == "strict"
+MODE = os.environ.get("MARSAD_FUZZ_MODE", "guarded")
+STRICT = MODE in ("strict", "collect")
 
 NAMES = sorted(READERS)
 SUFFIX = {"text": ".txt", "jsonl": ".jsonl", "html": ".html", "warc": ".warc.gz", "feed": ".rss", "ant": ".txt",
@@ -33,6 +36,21 @@ DIR = tempfile.mkdtemp(prefix="marsad-fuzz-")
 
 
 def one_input(data: bytes) -> None:
+    if MODE != "collect":
+        return _one(data)
+    try:
+        _one(data)
+    except Exception as e:  # noqa: BLE001 - collect mode records every reader exception
+        import traceback
+
+        tb = traceback.extract_tb(e.__traceback__)
+        frame = next((f for f in reversed(tb) if "/marsad/" in f.filename), tb[-1])
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+        with open(os.environ.get("MARSAD_FUZZ_LOG", "fuzz-findings.txt"), "a") as f:
+            f.write(f"{NAMES[data[0] % len(NAMES)]}\t{type(e).__name__}\t{where}\t{str(e)[:100]!r}\n")
+
+
+def _one(data: bytes) -> None:
     if not data:
         return
     fmt = NAMES[data[0] % len(NAMES)]
