@@ -1,13 +1,12 @@
 """Throughput and memory of near-duplicate checks against a store holding many articles.
 
-    python bench/bench_dedup.py                     # 100,000 stored, 2,000 timed, texts from ../shared/data
+    python bench/bench_dedup.py                     # 100,000 stored (30,000 distinct texts), 2,000 timed x 3
     python bench/bench_dedup.py --stored 20000 --synthetic
 
 The store is a real SQLite file (WAL, as marsad.store opens it) with the dedup tables. It is filled with
-``--stored`` articles: real news text from ../shared/data (SaudiNewsNet, ANT), re-used with altered ids and a
-varying tail sentence once the distinct texts run out (so the index holds many near-duplicates, as a syndicated
-corpus does), or synthetic Arabic-script text with ``--synthetic``. The fill writes the index rows in bulk; the
-timed part then runs, one article at a time on one core, for ``--timed`` new articles:
+``--stored`` articles made of ``--distinct`` texts (real news text from ../shared/data: SaudiNewsNet, ANT; or
+synthetic Arabic-script text with ``--synthetic``) repeated under altered ids, so the index holds many copies, as a
+syndicated corpus does. The fill writes the index rows in bulk; the timed part then runs, one article at a time on one core, for ``--timed`` new articles:
 
 * ``signature``: normalise, shingle, MinHash, band keys;
 * ``near-dup check``: signature + LSH lookup + exact scoring of the candidates (what the issue's target is about);
@@ -74,41 +73,32 @@ def synthetic_texts(limit: int, seed: int = 0) -> Iterator[str]:
         yield " ".join(rng.choice(vocab) for _ in range(rng.randint(150, 450)))
 
 
-def texts(n: int, synthetic: bool) -> list[str]:
-    base = list(synthetic_texts(min(n, 60000)) if synthetic else shared_texts(min(n, 60000)))
-    if not base:
-        sys.exit("no texts found (set MARSAD_SHARED or use --synthetic)")
-    out = list(base)
-    i = 0
-    while len(out) < n:  # re-use with a varying tail: near-duplicates of stored articles
-        out.append(base[i % len(base)] + f"\nتحديث رقم {i}")
-        i += 1
-    return out[:n]
-
-
-def fill(conn: sqlite3.Connection, corpus: list[str]) -> None:
-    """Bulk-write the dedup index rows for ``corpus`` (no linking: the fill is not what is measured)."""
+def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
+    """Write the dedup index rows of ``n`` stored articles in bulk: each distinct text's features are computed once
+    and its rows repeated under altered ids until ``n`` (so the index holds exact and near copies, as syndicated
+    news does). No linking here: the fill is not what is measured."""
     DedupHook().migrate(conn)
-    conn.execute("BEGIN")
-    for i, t in enumerate(corpus):
+    rows = []
+    for i, t in enumerate(distinct):
         a = Article.new(t, id=f"s{i:07d}", source=f"src{i % 13}", published=f"2015-08-{1 + i % 28:02d}")
-        f = features(a.evolve(body=t))
+        rows.append(features(a.evolve(body=t)))
+    conn.execute("BEGIN")
+    for k in range(n):
+        f = rows[k % len(rows)]
+        aid = f"s{k:07d}"
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title,
-             f.n_words, f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, f.article_id,
-             "st-" + f.article_id),
+            " shingles, terms, title_terms, entities, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (aid, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
+             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), "[]", aid, aid, "st-" + aid),
         )  # fmt: skip
-        conn.executemany(
-            "INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(k, f.article_id) for k in f.band_keys]
-        )
+        conn.executemany("INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(key, aid) for key in f.band_keys])
         conn.executemany("INSERT OR IGNORE INTO dedup_terms VALUES (?,?,?)",
-                         [(term_key(t), f.day, f.article_id) for t in f.top])  # fmt: skip
-        if i % 5000 == 4999:
+                         [(term_key(t), f.day, aid) for t in f.top])  # fmt: skip
+        if k % 20000 == 19999:
             conn.execute("COMMIT")
             conn.execute("BEGIN")
-            print(f"  filled {i + 1}", file=sys.stderr, flush=True)
+            print(f"  filled {k + 1}", file=sys.stderr, flush=True)
     conn.execute("COMMIT")
 
 
@@ -136,18 +126,24 @@ def main() -> None:
     ap.add_argument("--timed", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--distinct", type=int, default=30_000, help="Distinct texts behind the stored articles.")
     ap.add_argument("--db", default=None, help="Keep the filled database here (default: a temporary file).")
     args = ap.parse_args()
 
-    corpus = texts(args.stored + args.timed * args.repeats, args.synthetic)
-    stored, new = corpus[: args.stored], corpus[args.stored :]
+    need = args.distinct + args.timed * args.repeats
+    corpus = list(synthetic_texts(need) if args.synthetic else shared_texts(need))
+    if len(corpus) < need:
+        sys.exit(
+            f"only {len(corpus)} texts found, {need} needed (set MARSAD_SHARED, lower --distinct, or --synthetic)"
+        )
+    distinct, new = corpus[: args.distinct], corpus[args.distinct :]
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or os.path.join(tmp, "bench.db")
         conn = sqlite3.connect(path, isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         t0 = time.perf_counter()
-        fill(conn, stored)
+        fill(conn, distinct, args.stored)
         fill_s = time.perf_counter() - t0
         db_mb = os.path.getsize(path) / 1e6
         rates: dict[str, list[tuple[float, float]]] = {
@@ -174,7 +170,8 @@ def main() -> None:
             conn.execute("ROLLBACK")  # keep the stored count at --stored for every repeat
         conn.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"stored {args.stored} articles ({'synthetic' if args.synthetic else 'shared news text'}), "
+    print(f"stored {args.stored} articles from {args.distinct} distinct texts "
+          f"({'synthetic' if args.synthetic else 'shared news text'}), "
           f"fill {fill_s:.0f}s, db {db_mb:.0f} MB; timed {args.timed} new articles x {args.repeats}, one core")  # fmt: skip
     print(
         "  articles/s, median of the repeats: wall clock | CPU time of this process (the machine may be shared)"

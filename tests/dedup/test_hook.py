@@ -158,3 +158,28 @@ def test_near_duplicates_lookup_agrees_with_hook():
     found = {cid for cid, _ in near_duplicates(conn, probe)}
     assert found == {"w4", "w4r0"}
     assert conn.execute("SELECT COUNT(*) FROM dedup_docs WHERE article_id = 'w4r1'").fetchone()[0] == 0
+
+
+def test_reindex_rebuilds_same_groups_and_version_guard(tmp_path):
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+    from marsad.errors import ConfigError
+    from marsad.store import Store
+
+    arts, _ = corpus()
+    path = tmp_path / "m.db"
+    with Store(path) as st:
+        st.add(arts)
+        before = groups(st.conn)
+        st.conn.execute("UPDATE dedup_meta SET value = 'old' WHERE key = 'features'")
+    with Store(path) as st:
+        hook = st.hooks[0]
+        with pytest.raises(ConfigError, match="reindex"):
+            hook.on_insert(st.conn, art("late", text(random.Random(3), 100)))
+    r = CliRunner().invoke(main, ["stories", "--db", str(path), "--reindex"])
+    assert r.exit_code == 0, r.output
+    assert f"reindexed {len(arts)} articles" in r.output
+    with Store(path) as st:
+        assert groups(st.conn) == before
+        assert st.conn.execute("SELECT value FROM dedup_meta WHERE key = 'features'").fetchone()[0] != "old"

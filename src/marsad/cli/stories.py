@@ -30,7 +30,8 @@ from marsad.cli.store import db_option
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--offset", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset, fmt):
+@click.option("--reindex", is_flag=True, help="Rebuild the duplicate/story index from the stored articles.")
+def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset, fmt, reindex):
     """List the stories in the store (largest first) with their size, sources and time span; ``--id`` shows
     one story with its articles (copies grouped under their original) and its events counted once, with
     NumArticles / NumSources as GDELT does."""
@@ -39,6 +40,12 @@ def stories_cmd(db, story_id, article_id, min_size, since, until, limit, offset,
     from marsad.store import Store
 
     with Store(db, create=False) as st:
+        if reindex:
+            from marsad.dedup.hook import reindex as rebuild
+
+            n = rebuild(st.conn, st.iter_articles())
+            click.echo(f"reindexed {n} articles ({db})")
+            return
         if article_id:
             d = describe(st.conn, article_id)
             if not d["indexed"]:

@@ -37,6 +37,7 @@ from marsad.dedup.text import (
     words,
 )
 from marsad.dedup.wire import agency_of_source, credited_agency
+from marsad.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Thresholds:
     story_cosine: float = 0.45  # same story: content-term cosine within the time window
     story_cosine_titled: float = 0.30  # ... or a weaker cosine when the titles agree
     story_title: float = 0.50
+    story_min_entities: int = 3
+    story_entity_overlap: float = 0.5
     window_days: int = 2
 
 
@@ -62,12 +65,29 @@ MIN_WORDS = 8  # fewer words than this: nothing to compare (empty or caption-onl
 TOP_TERMS = 16  # terms per article in the story posting table
 MIN_SHARED_TERMS = 2  # candidate when two articles share this many of their top terms
 
+# Bump when stored features change meaning (normalisation, shingle hashing, MinHash seeds, IDF table): an index
+# built by another version would silently miss copies, so it must be rebuilt (``marsad stories --reindex``).
+FEATURES_VERSION = "1"
+DEDUP_TABLES = (
+    "dedup_docs",
+    "dedup_lsh",
+    "dedup_terms",
+    "dedup_links",
+    "stories",
+    "dedup_events",
+    "dedup_meta",
+)
+
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS dedup_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS dedup_docs (
     article_id   TEXT PRIMARY KEY,
     source       TEXT NOT NULL DEFAULT '',
     published    TEXT,
-    day          INTEGER,              -- date.toordinal() of published; NULL when unknown
+    day          INTEGER,              -- date.toordinal() of published, NULL when unknown
     rank_key     TEXT NOT NULL,        -- order for choosing an original: agency item first, then earliest
     agency       TEXT,                 -- wire agency code (own feed or credit in the text)
     agency_own   INTEGER NOT NULL DEFAULT 0,
@@ -76,6 +96,7 @@ CREATE TABLE IF NOT EXISTS dedup_docs (
     shingles     BLOB NOT NULL,        -- sorted unique uint32 hashes of word 3-grams
     terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised
     title_terms  TEXT NOT NULL,
+    entities     TEXT NOT NULL DEFAULT '[]', -- JSON list of entity keys (actor id, else ~normalised name)
     dup_group    TEXT NOT NULL,        -- article id of the group's original (itself when not a copy)
     comp         TEXT NOT NULL,        -- component of strong links (copies and same-story pairs): earliest member
     anchor       TEXT,                 -- a round-up with no strong link joins the story of its best contained item
@@ -148,8 +169,22 @@ class Features:
     shingles: np.ndarray  # uint32
     terms: dict[str, float]
     title_terms: dict[str, float]
+    entities: frozenset[str]
     band_keys: list[int]
     top: list[str]
+
+
+_ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC"})
+
+
+def entity_keys(article: Article) -> frozenset[str]:
+    """Who and where an article is about: registry actor ids, else ``~`` + the normalised name."""
+    out = set()
+    for e in article.entities:
+        if e.type in _ENTITY_TYPES:
+            out.add(e.actor_id or "~" + " ".join(words(e.name)))
+    out.discard("~")
+    return frozenset(out)
 
 
 def _day(published: str | None) -> int | None:
@@ -182,7 +217,8 @@ def features(article: Article) -> Features:
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
-        title_terms=term_weights(words(article.title or "")), band_keys=keys, top=top_terms(terms, TOP_TERMS),
+        title_terms=term_weights(words(article.title or "")), entities=entity_keys(article), band_keys=keys,
+        top=top_terms(terms, TOP_TERMS),
     )  # fmt: skip
 
 
@@ -194,6 +230,8 @@ class PairScore:
     cosine: float
     title: float
     within_window: bool
+    shared_entities: int = 0
+    entity_overlap: float = 0.0  # Jaccard of the two articles' entity keys (0 when the NER layer is absent)
 
     def is_dup(self, th: Thresholds = DEFAULT) -> bool:
         return self.containment >= th.dup_containment and self.cosine >= th.dup_cosine
@@ -212,8 +250,15 @@ class PairScore:
             return True
         if not self.within_window:
             return False
-        return self.cosine >= th.story_cosine or (
-            self.cosine >= th.story_cosine_titled and self.title >= th.story_title
+        if self.cosine >= th.story_cosine:
+            return True
+        # weaker text evidence, backed by the title or by the same named participants (when entities are there)
+        return self.cosine >= th.story_cosine_titled and (
+            self.title >= th.story_title
+            or (
+                self.shared_entities >= th.story_min_entities
+                and self.entity_overlap >= th.story_entity_overlap
+            )
         )
 
 
@@ -222,7 +267,11 @@ def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
     within = a.day is None or b.day is None or abs(a.day - b.day) <= th.window_days
     small, large = sorted((len(a.shingles), len(b.shingles)))
     big = c * small / large if large else 0.0
-    return PairScore(j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within)
+    shared = len(a.entities & b.entities)
+    ent = shared / len(a.entities | b.entities) if shared else 0.0
+    return PairScore(
+        j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within, shared, ent
+    )
 
 
 class DedupHook:
@@ -236,17 +285,37 @@ class DedupHook:
 
     def migrate(self, conn: sqlite3.Connection) -> None:
         conn.executescript(SCHEMA) if not conn.in_transaction else _execute_script(conn, SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO dedup_meta(key, value) VALUES ('features', ?)", (FEATURES_VERSION,)
+        )
+        if conn.in_transaction and conn.isolation_level is not None:
+            conn.commit()
+        self._version_ok: bool | None = None
+
+    def check_version(self, conn: sqlite3.Connection) -> None:
+        if getattr(self, "_version_ok", None):
+            return
+        r = conn.execute("SELECT value FROM dedup_meta WHERE key = 'features'").fetchone()
+        if r is not None and r[0] != FEATURES_VERSION:
+            raise ConfigError(
+                f"the dedup index in this database was built with features version {r[0]}, this marsad uses "
+                f"{FEATURES_VERSION}: rebuild it with `marsad stories --reindex`",
+                code="E_DEDUP_VERSION",
+            )
+        self._version_ok = True
 
     def on_insert(self, conn: sqlite3.Connection, article: Article) -> None:
+        self.check_version(conn)
         if conn.execute("SELECT 1 FROM dedup_docs WHERE article_id = ?", (article.id,)).fetchone():
             return  # idempotent: an article already indexed changes nothing
         f = features(article)
         links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f) if (k := sc.kind(self.th))]
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, entities, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), f.article_id, f.article_id, ""),
+             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), json.dumps(sorted(f.entities),
+             ensure_ascii=False), f.article_id, f.article_id, ""),
         )  # fmt: skip
         conn.executemany(
             "INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
@@ -345,9 +414,36 @@ def near_duplicates(
     return out
 
 
+def reindex(conn: sqlite3.Connection, articles: Iterable[Article], *, hook: DedupHook | None = None) -> int:
+    """Drop and rebuild the dedup tables from ``articles`` in one transaction (the result does not depend on the
+    order they come in). Returns how many were indexed."""
+    hook = hook or DedupHook()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for view in ("article_story", "duplicates"):
+            conn.execute(f"DROP VIEW IF EXISTS {view}")
+        for t in DEDUP_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {t}")
+        _execute_script(conn, SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO dedup_meta(key, value) VALUES ('features', ?)", (FEATURES_VERSION,)
+        )
+        hook._version_ok = True
+        n = 0
+        for a in articles:
+            hook.on_insert(conn, a)
+            n += 1
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return n
+
+
 def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
     r = conn.execute(
-        "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms "
+        "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms, "
+        "entities "
         "FROM dedup_docs WHERE article_id = ?",
         (article_id,),
     ).fetchone()
@@ -356,7 +452,8 @@ def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
     return Features(
         article_id=article_id, source=r[0], published=r[1], day=r[2], rank_key=r[3], agency=r[4],
         agency_own=bool(r[5]), title=r[6], n_words=r[7], shingles=np.frombuffer(r[8], dtype=np.uint32),
-        terms=json.loads(r[9]), title_terms=json.loads(r[10]), band_keys=[], top=[],
+        terms=json.loads(r[9]), title_terms=json.loads(r[10]), entities=frozenset(json.loads(r[11])), band_keys=[],
+        top=[],
     )  # fmt: skip
 
 
@@ -509,9 +606,13 @@ def _store_events(conn: sqlite3.Connection, article: Article) -> None:
 
 def _execute_script(conn: sqlite3.Connection, script: str) -> None:
     """``executescript`` commits first; inside a transaction run the statements one by one instead."""
-    for stmt in script.split(";"):
-        if stmt.strip():
-            conn.execute(stmt)
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                conn.execute(buf)
+            buf = ""
 
 
 def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
