@@ -381,6 +381,9 @@ class EntityStage:
         if pre and norms[i].endswith(stem):
             m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
             m.alt_start = _skip_clitic(toks[i], len(pre))
+            if t == "PER" and len(pre) == 1 and stem in _first_names() and norms[i] not in _first_names():
+                # وعبدالله الشمري: the conjunction is not part of the name
+                m.key, m.start = m.alt_key, m.alt_start
         if t == "PER":
             for k in (key, m.alt_key):
                 aid = self.registry.person_keys.get(k) if k and " " in k else None
