@@ -116,7 +116,7 @@ def _read(paths, input_format, field_map) -> Iterator[Article | Rejection]:
     from marsad.readers import read_paths
     from marsad.readers.feed import is_url, read_feed_url
 
-    files = []
+    files: list[str] = []
     for p in paths:
         if is_url(p):
             if files:
@@ -254,9 +254,46 @@ def show_cmd(article_id, db, fmt, raw):
         out = out.replace("\n", f"\nurl: {art.url}\n", 1)
     click.echo(out.rstrip("\n"))
     if related:
-        click.echo("\nrelated:")
-        for k, v in related.items():
-            click.echo(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+        click.echo("\n" + _render_related(related))
+
+
+def _render_related(rel: dict[str, Any]) -> str:
+    """The dedup module's description (copies, original, story) as a few readable lines."""
+    lines = ["copies and story:"]
+    if rel.get("original") and not rel.get("is_original"):
+        lines.append(f"  reprint of {rel['original']}" + (f" ({rel['agency']})" if rel.get("agency") else ""))
+    for c in rel.get("copies") or []:
+        sim = ", ".join(
+            f"{k} {c[k]:.2f}" for k in ("jaccard", "containment", "cosine") if isinstance(c.get(k), float)
+        )
+        lines.append(f"  copy {c.get('id')}  {c.get('published') or '-'}  {c.get('source')}  ({sim})")
+    for key, label in (("contains", "contains"), ("contained_in", "part of")):
+        for c in rel.get(key) or []:
+            lines.append(f"  {label} {c.get('id') if isinstance(c, dict) else c}")
+    story = rel.get("story")
+    if story:
+        lines.append(
+            f"  story {story.get('id')}: {story.get('title')}  ({story.get('n_articles')} articles, "
+            f"{story.get('n_sources')} sources, {story.get('first_published')} .. {story.get('last_published')})"
+        )
+    known = {
+        "copies",
+        "contains",
+        "contained_in",
+        "story",
+        "original",
+        "is_original",
+        "agency",
+        "article_id",
+        "indexed",
+        "dup_group",
+    }
+    for k, v in rel.items():
+        if k not in known and v not in (None, [], {}):
+            lines.append(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+    if len(lines) == 1:
+        lines.append("  (none)")
+    return "\n".join(lines)
 
 
 def _describe(st, article_id: str) -> dict[str, Any] | None:  # noqa: ANN001

@@ -199,7 +199,7 @@ class Store:
                 outcome = self._insert_article(it)
                 if outcome is None:
                     s.stored += 1
-                elif outcome == "duplicate":
+                elif isinstance(outcome, str):  # "duplicate"
                     s.duplicate += 1
                 else:
                     s.rejected += 1

@@ -77,7 +77,7 @@ def search(
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?"
         )
-        rows = _run(conn, sql, [*args, limit, offset], query)
+        rows: list[Any] = _run(conn, sql, [*args, limit, offset], query)
     else:
         match = _match_sql(query, syntax)
         top = _ranked(conn, query, match, where, args, limit + offset, rank_window)[offset:]
