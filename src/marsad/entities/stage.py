@@ -128,6 +128,7 @@ class _Mention:
     country: str | None = None
     sector: str | None = None
     name_en: str | None = None
+    tail: str = ""  # normalised last token (NER spans)
     alt_key: str = ""  # key without a leading clitic (NER spans)
     alt_start: int = -1
 
@@ -332,8 +333,11 @@ class EntityStage:
         while i < j and (
             _is_stop(toks[i])
             or (typ == "PER" and (_is_title_word(norms[i], self.registry) or norms[i] in _VERBS))
+            or (typ != "PER" and j - i > 1 and roles_mod.head_sector(norms[i]) not in (None, "MIL"))
         ):
-            i += 1
+            i += (
+                1  # a person's title before a place or organisation (مندوبة الولايات المتحدة) is not its name
+            )
         while j > i and (
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
@@ -378,6 +382,7 @@ class EntityStage:
         key = name_key(" ".join(norms[i:j]))
         t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
+        m.tail = norms[j - 1]
         if pre and norms[i].endswith(stem):
             m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
             m.alt_start = _skip_clitic(toks[i], len(pre))
@@ -590,6 +595,14 @@ class EntityStage:
                 k = m.actor_id
             else:
                 k = f"{m.type}:{m.key}"
+                if (
+                    m.type == "ORG"
+                    and m.source == "ner"
+                    and m.tail in self.registry.nisba
+                    and m.key.count(" ") >= 2
+                ):
+                    # جامعة كوينزلاند الأسترالية is جامعة كوينزلاند: an organisation's trailing nisba is no new name
+                    k = f"ORG:{m.key.rsplit(' ', 1)[0]}"
                 alt = f"{m.type}:{m.alt_key}"
                 part_keys = {p for fk, lk, _, _ in per_parts for p in (fk, lk)}
                 if m.alt_key and k not in keys and (alt in keys or m.alt_key in part_keys):
@@ -985,6 +998,7 @@ def _extend_nasab(unit: _Unit, j: int) -> int:
         and toks[j].kind == "word"
         and norms[j].startswith("ال")
         and len(norms[j]) > 4
+        and not norms[j].endswith("ه")  # العلاقة, المنطقة: nouns; family names rarely end in ة
     ):
         w = norms[j]
         if not (_is_stop(toks[j]) or roles_mod.head_sector(w) or roles_mod.is_modifier(w) or w in _VERBS):
