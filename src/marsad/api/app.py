@@ -83,10 +83,11 @@ class IngestResult(BaseModel):
 
 
 def create_app(db_path: str | Path, *, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               pipeline: Any = None) -> FastAPI:
+               pipeline: Any = None, cache_size: int = 2048) -> FastAPI:
     """The ASGI app for one store. ``token`` (or MARSAD_TOKEN) enables POST /api/ingest; ``pipeline``
-    overrides the default pipeline used by ingest (tests)."""
-    db = Database(db_path)
+    overrides the default pipeline used by ingest (tests); ``cache_size`` search answers are kept while the
+    store is unchanged (0: none)."""
+    db = Database(db_path, memo_size=cache_size)
     token = token or os.environ.get("MARSAD_TOKEN") or None
     app = FastAPI(
         title="marsad",

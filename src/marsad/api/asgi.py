@@ -7,4 +7,5 @@ import os
 from marsad.api.app import DEFAULT_MAX_BODY, create_app
 
 app = create_app(os.environ["MARSAD_DB"], token=os.environ.get("MARSAD_TOKEN") or None,
-                 max_body=int(os.environ.get("MARSAD_MAX_BODY") or DEFAULT_MAX_BODY))
+                 max_body=int(os.environ.get("MARSAD_MAX_BODY") or DEFAULT_MAX_BODY),
+                 cache_size=int(os.environ.get("MARSAD_CACHE_SIZE") or 2048))

@@ -8,20 +8,28 @@ they run, and readers never block the writer (the store uses WAL). Writes (POST 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 from marsad.errors import ConfigError
 
+_MISS = object()
+
 
 class Database:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, memo_size: int = 2048) -> None:
         self.path = Path(path)
+        self.wal = Path(str(self.path) + "-wal")
+        self.memo_size = memo_size
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._memo_stamp: tuple[int, ...] = ()
         if not self.path.is_file():
             raise ConfigError(f"no marsad store at {self.path} (create one with `marsad ingest ... --db {self.path}`)")
         self._local = threading.local()
@@ -76,9 +84,43 @@ class Database:
             self._cache[key] = (now, version, value)
         return value
 
+    def stamp(self) -> tuple[int, ...]:
+        """Changes whenever the store is written: size and mtime of the database and its WAL (one stat each)."""
+        out: list[int] = []
+        for p in (self.path, self.wal):
+            try:
+                st = os.stat(p)
+                out += [st.st_size, st.st_mtime_ns]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Answers of read queries, kept while the store is unchanged (LRU of ``MEMO_SIZE``). Popular searches
+        are served from memory; any write (ingest, another process) changes :meth:`stamp` and empties it."""
+        if not self.memo_size:
+            return compute()
+        stamp = self.stamp()
+        with self._cache_lock:
+            if stamp != self._memo_stamp:
+                self._memo.clear()
+                self._memo_stamp = stamp
+            hit = self._memo.get(key, _MISS)
+            if hit is not _MISS:
+                self._memo.move_to_end(key)
+                return hit
+        value = compute()
+        with self._cache_lock:
+            if stamp == self._memo_stamp:
+                self._memo[key] = value
+                if len(self._memo) > self.memo_size:
+                    self._memo.popitem(last=False)
+        return value
+
     def invalidate(self) -> None:
         with self._cache_lock:
             self._cache.clear()
+            self._memo.clear()
         self._tables = (0.0, frozenset())
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Any
 
 from marsad.api.db import Database, decode_record
 from marsad.errors import QueryError
-from marsad.lang.ar.normalize import normalize, normalize_with_map
+from marsad.lang.ar.normalize import normalize
 
 # PLOVER categories → GDELT-style quad class (1 verbal coop, 2 material coop, 3 verbal conflict, 4 material
 # conflict), used only when the events stage left quad_class empty.
@@ -24,7 +25,6 @@ PLOVER_QUAD = {
     "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4, "FIGHT": 4, "CRIME": 4,
 }  # fmt: skip
 PLOVER_TYPES = tuple(PLOVER_QUAD)
-COUNT_CAP = 10_000  # counting every hit of a common word over 100k+ articles costs more than it tells
 FACET_SAMPLE = 5_000  # facets are computed over at most this many matching articles
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 
@@ -74,47 +74,97 @@ def _article_filters(*, date_from: str | None, date_to: str | None, source: str 
     return where, args
 
 
+RANK_WINDOW = 2_000  # bm25 is computed over at most this many matches (the most recently stored ones)
+
+
+def _page_total(rows: list[sqlite3.Row], limit: int, offset: int) -> tuple[int, bool, list[sqlite3.Row]]:
+    """Total for a filtered query without counting every match (a count through joins costs more than the
+    page): exact when this is the last page, else a lower bound saying there is at least one more."""
+    if len(rows) > limit:
+        return offset + limit + 1, True, rows[:limit]
+    return offset + len(rows), False, rows
+
+
 def search_articles(db: Database, *, q: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, source: str | None = None, actor: str | None = None,
                     event_type: str | None = None, sort: str = "auto", limit: int = 20, offset: int = 0,
                     facets: bool = False) -> dict[str, Any]:
+    """Articles matching ``q`` (FTS5 over normalised text) and filters, ``limit`` from ``offset``.
+
+    Bounded cost whatever the query, so that a word found in half the archive answers as fast as a rare one:
+    relevance (bm25) ranks the ``RANK_WINDOW`` most recently stored matches (all of them when there are fewer,
+    and ``ranked_window`` says so when there are more); totals are exact from the FTS index for an unfiltered
+    query, and for a filtered one exact on its last page, else a lower bound (``total_is_lower_bound``)."""
+    key = ("search", q, date_from, date_to, source, actor, event_type, sort, limit, offset, facets)
+    return db.memo(key, lambda: _search_articles(db, q=q, date_from=date_from, date_to=date_to, source=source,
+                                                 actor=actor, event_type=event_type, sort=sort, limit=limit,
+                                                 offset=offset, facets=facets))
+
+
+def _search_articles(db: Database, *, q: str | None, date_from: str | None, date_to: str | None,
+                     source: str | None, actor: str | None, event_type: str | None, sort: str, limit: int,
+                     offset: int, facets: bool) -> dict[str, Any]:
     conn = db.conn()
     where, args = _article_filters(date_from=date_from, date_to=date_to, source=source, actor=actor,
                                    event_type=event_type)
     match = fts_match(q) if q and q.strip() else ""
     if q and q.strip() and not match.strip():
         raise QueryError("the query has no searchable words", code="E401")
-    base_from = "articles a"
-    base_args: list[Any] = []
-    if match:
-        base_from = "articles_fts f JOIN articles a ON a.rowid = f.rowid"
-        where.insert(0, "articles_fts MATCH ?")
-        base_args.append(match)
-    where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-    all_args = base_args + args
     if sort == "auto":
         sort = "relevance" if match else "newest"
-    order = {
-        "relevance": f"bm25(articles_fts, {_weights()})" if match else "a.published DESC, a.rowid DESC",
-        "newest": "a.published DESC, a.rowid DESC",
-        "oldest": "a.published ASC, a.rowid ASC",
-    }.get(sort, "a.published DESC, a.rowid DESC")
+    if sort == "relevance" and not match:
+        sort = "newest"
     cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
-    sql = f"SELECT {cols} FROM {base_from}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
-    rows = _run(conn, sql, all_args + [limit, offset])
+    window = False
+    if match:
+        filt = "".join(f" AND {w}" for w in where)
+        if sort == "relevance":
+            # the window: matches in descending rowid order (FTS5 walks its doclist backwards and stops early),
+            # ranked by bm25 inside it, only the page joined to articles
+            if where:
+                inner = (f"SELECT f.rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts f "
+                         f"JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ?{filt} "
+                         f"ORDER BY f.rowid DESC LIMIT {RANK_WINDOW}")
+            else:
+                inner = (f"SELECT rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts "
+                         f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {RANK_WINDOW}")
+            sql = (f"SELECT {cols} FROM (SELECT r, s FROM ({inner}) ORDER BY s LIMIT ? OFFSET ?) x "
+                   "JOIN articles a ON a.rowid = x.r ORDER BY x.s")
+        else:
+            direction = "DESC" if sort == "newest" else "ASC"
+            sql = (f"SELECT {cols} FROM articles a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE "
+                   f"articles_fts MATCH ?){filt} ORDER BY a.published {direction}, a.rowid {direction} "
+                   "LIMIT ? OFFSET ?")
+        rows = _run(conn, sql, [match, *args, limit + 1, offset])
+        if where:
+            total, capped, rows = _page_total(rows, limit, offset)
+        else:
+            total = _run(conn, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
+            capped, rows = False, rows[:limit]
+        window = sort == "relevance" and (total > RANK_WINDOW or capped)
+    else:
+        where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+        direction = "ASC" if sort == "oldest" else "DESC"
+        rows = _run(conn, f"SELECT {cols} FROM articles a{where_sql} ORDER BY a.published {direction}, "
+                          f"a.rowid {direction} LIMIT ? OFFSET ?", [*args, limit + 1, offset])
+        if where:
+            total, capped, rows = _page_total(rows, limit, offset)
+        else:
+            total, capped = conn.execute("SELECT count(*) FROM articles").fetchone()[0], False
+            rows = rows[:limit]
     terms = query_terms(q) if q and match else []
     items = [_article_item(r, terms) for r in rows]
-    if offset == 0 and len(rows) < limit:
-        total, capped = len(rows), False
-    else:
-        n = _run(conn, f"SELECT count(*) FROM (SELECT 1 FROM {base_from}{where_sql} LIMIT ?)",
-                 all_args + [COUNT_CAP + 1])[0][0]
-        total, capped = min(n, COUNT_CAP), n > COUNT_CAP
     out: dict[str, Any] = {"total": total, "total_is_lower_bound": capped, "limit": limit, "offset": offset,
-                           "sort": sort, "items": items}
+                           "sort": sort, "ranked_window": RANK_WINDOW if window else None, "items": items}
     if facets:
-        out["facets"] = search_facets(db, base_from, where_sql, all_args)
+        base_from = "articles a"
+        fargs = list(args)
+        fwhere = list(where)
+        if match:
+            fwhere.insert(0, "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            fargs.insert(0, match)
+        out["facets"] = search_facets(db, base_from, (" WHERE " + " AND ".join(fwhere)) if fwhere else "", fargs)
     return out
 
 
@@ -163,40 +213,65 @@ def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
 def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str, list[list[int]]]:
     """A plain-text window of ``body`` around the first query term, and [start, end) ranges of the terms in it.
 
-    The store's FTS index is contentless (no snippet()), so the window is found here, by matching the normalised
-    terms against the normalised body and mapping back to the original characters."""
+    The store's FTS index is contentless (no snippet()), so the window is found here. Each normalised term
+    becomes a regular expression over the *original* characters (every letter that normalises to it, harakat
+    and tatweel allowed in between), derived from :func:`marsad.lang.ar.normalize` itself: C-speed matching
+    on the raw body instead of normalising every body in Python."""
     if not body:
         return "", []
-    if not terms:
-        cut = body[:width]
-        return (cut + "…" if len(body) > width else cut), []
-    norm = normalize_with_map(body)
-    ntext = norm.text
     hits: list[tuple[int, int]] = []
-    for t in set(terms):
-        if not t:
-            continue
-        for m in re.finditer(re.escape(t), ntext):
-            hits.append((m.start(), m.end()))
-            if len(hits) > 200:
-                break
+    for t in dict.fromkeys(terms):
+        if t:
+            rx = _term_regex(t)
+            for m in rx.finditer(body):
+                hits.append((m.start(), m.end()))
+                if len(hits) > 100:
+                    break
     if not hits:
         cut = body[:width]
         return (cut + "…" if len(body) > width else cut), []
     hits.sort()
-    first = norm.to_original(*hits[0])[0]
+    first = hits[0][0]
     start = max(0, first - width // 3)
     while start > 0 and not body[start - 1].isspace() and first - start < width // 2:  # snap to a word start
         start -= 1
     end = min(len(body), start + width)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(body) else ""
-    marks = []
-    for s, e in hits:
-        os_, oe = norm.to_original(s, e)
-        if os_ >= start and oe <= end:
-            marks.append([os_ - start + len(prefix), oe - start + len(prefix)])
+    marks: list[list[int]] = []
+    for hs, he in hits:
+        ms, me = hs - start + len(prefix), he - start + len(prefix)
+        if hs >= start and he <= end and (not marks or ms >= marks[-1][1]):  # in the window, no overlap
+            marks.append([ms, me])
     return prefix + body[start:end] + suffix, marks
+
+
+@lru_cache(maxsize=1)
+def _fold_classes() -> tuple[dict[str, str], str]:
+    """For each normalised character, the original characters that normalise to it; and the characters that
+    normalise to nothing (harakat, tatweel, format marks)."""
+    by: dict[str, set[str]] = defaultdict(set)
+    drop = []
+    for cp in list(range(0x0600, 0x0700)) + list(range(0x0750, 0x0780)) + list(range(0xFB50, 0xFE00)) + \
+            list(range(0xFE70, 0xFF00)) + [0x200C, 0x200D, 0x200E, 0x200F]:
+        c = chr(cp)
+        n = normalize(c)
+        if n == "":
+            drop.append(c)
+        elif len(n) == 1 and n != c:
+            by[n].add(c)
+    return {k: "".join(sorted(v)) for k, v in by.items()}, "".join(drop)
+
+
+@lru_cache(maxsize=4096)
+def _term_regex(term: str) -> re.Pattern[str]:
+    classes, drop = _fold_classes()
+    skip = f"[{re.escape(drop)}]*" if drop else ""
+    parts = []
+    for ch in term:
+        alts = ch + classes.get(ch, "")
+        parts.append(f"[{re.escape(alts)}]" if len(alts) > 1 else re.escape(ch))
+    return re.compile(skip.join(parts), re.IGNORECASE)
 
 
 def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any]) -> dict[str, Any]:

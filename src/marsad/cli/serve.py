@@ -22,9 +22,11 @@ from marsad.cli.app import main
               help="Largest request body accepted, in bytes (larger ones get 413).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes (each with its own read connections).")
+@click.option("--cache-size", default=2048, show_default=True, type=click.IntRange(0),
+              help="Search answers kept in memory while the store is unchanged (0 turns the cache off).")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve_cmd(db_path, host, port, token, max_body, workers, log_level):
+def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_level):
     """Serve the HTTP API (/api, OpenAPI at /openapi.json) and the Arabic web UI (/) for a store.
 
     \b
@@ -47,10 +49,11 @@ def serve_cmd(db_path, host, port, token, max_body, workers, log_level):
         # uvicorn needs an import string to fork workers; pass the settings through the environment.
         os.environ["MARSAD_DB"] = str(db_path)
         os.environ["MARSAD_MAX_BODY"] = str(max_body)
+        os.environ["MARSAD_CACHE_SIZE"] = str(cache_size)
         if token:
             os.environ["MARSAD_TOKEN"] = token
         uvicorn.run("marsad.api.asgi:app", host=host, port=port, workers=workers, log_level=log_level,
                     server_header=False, timeout_graceful_shutdown=5)
         return
-    app = create_app(db_path, token=token, max_body=max_body)
+    app = create_app(db_path, token=token, max_body=max_body, cache_size=cache_size)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, timeout_graceful_shutdown=5)

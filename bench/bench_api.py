@@ -1,0 +1,283 @@
+"""Concurrent search load against ``marsad serve`` over loopback: p50/p95/p99 latency and throughput.
+
+    python bench/bench_api.py --articles 100000 --clients 32 --requests 4000
+
+Builds (or reuses) a store of ``--articles`` articles at ``--db`` by direct inserts through ``marsad.Store``
+(real Arabic news text from ../shared/data/unlabelled/ant-all-2018.jsonl.gz, 31.5k articles, repeated with a
+distinct id, date and closing sentence per copy to reach the count; synthetic entities and events so the actor
+and event-type filters have work to do; no pipeline, no dedup hook), starts the real server on a free loopback
+port, and runs ``--clients`` concurrent clients issuing ``--requests`` searches in total: a mix of common and rare
+words, two-word queries, phrase queries and filters (source, date range, actor, event type). The clients share
+the machine with the server, so the figures are conservative. Target: p95 < 100 ms at >= 100k articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ACTORS = [
+    "USA",
+    "RUS",
+    "CHN",
+    "IRN",
+    "SAU",
+    "EGY",
+    "TUR",
+    "FRA",
+    "GBR",
+    "ISR",
+    "SYR",
+    "IRQ",
+    "QAT",
+    "ARE",
+    "per:sergey-lavrov",
+    "per:wang-yi",
+    "org:un",
+]
+TYPES = [
+    ("CONSULT", 1, 1.0),
+    ("AGREE", 1, 3.0),
+    ("AID", 2, 7.0),
+    ("DEMAND", 3, -5.0),
+    ("THREATEN", 3, -6.0),
+    ("SANCTION", 4, -8.0),
+    ("ASSAULT", 4, -9.0),
+]
+
+
+def shared_dir() -> Path:
+    env = os.environ.get("MARSAD_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+def load_texts(limit: int) -> list[dict]:
+    path = shared_dir() / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
+    out = []
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                if d.get("text"):
+                    out.append({"title": d.get("title") or "", "text": d["text"], "src": d.get("src") or ""})
+                if len(out) >= limit:
+                    break
+    if not out:  # no shared data: Zipf-distributed synthetic Arabic-letter words (weaker realism, same shape)
+        rng = random.Random(1)
+        letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+        vocab = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 8))) for _ in range(50_000)]
+        weights = [1 / (i + 1) for i in range(len(vocab))]
+        for i in range(min(limit, 20_000)):
+            words = rng.choices(vocab, weights, k=250)
+            out.append({"title": " ".join(words[:8]), "text": " ".join(words), "src": f"src{i % 5}"})
+    return out
+
+
+def build_store(db: Path, n: int) -> None:
+    from marsad.data import Article, Entity, Event, Span
+    from marsad.store import Store
+
+    texts = load_texts(n)
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+
+    def articles():
+        for i in range(n):
+            base = texts[i % len(texts)]
+            copy = i // len(texts)
+            day = 1 + (i * 7) % 28
+            published = f"{2015 + copy % 4 + (i % 3)}-{1 + i % 12:02d}-{day:02d}"
+            body = base["text"] + (f"\nنسخة {copy} رقم {i}." if copy else "")
+            title = base["title"]
+            text = f"{title}\n{body}"
+            a1, a2 = rng.sample(ACTORS, 2)
+            m = min(len(body), 20)
+            ents = (
+                Entity(
+                    "e1", "GPE", a1, (Span(len(title) + 1, len(title) + 1 + m),), actor_id=a1, country=a1[:3]
+                ),
+                Entity(
+                    "e2", "GPE", a2, (Span(len(title) + 1, len(title) + 1 + m),), actor_id=a2, country=a2[:3]
+                ),
+            )
+            et, qc, gs = rng.choice(TYPES)
+            evs = (
+                Event(
+                    "v1",
+                    et,
+                    Span(len(title) + 1, len(title) + 1 + m),
+                    ("e1",),
+                    ("e2",),
+                    date=published,
+                    quad_class=qc,
+                    goldstein=gs,
+                ),
+            )
+            art = Article.new(text, source=base["src"], title=title, published=published, id=f"b{i:07d}")
+            yield art.evolve(
+                body=body, entities=ents, events=evs, layers={"title": (Span(0, len(title), "title"),)}
+            )
+
+    with Store(db, hooks=[]) as store:
+        summary = store.add(articles(), batch_size=2000)
+    print(
+        f"built {db}: {summary.stored} articles in {time.perf_counter() - t0:.0f} s "
+        f"({len(texts)} distinct texts)",
+        file=sys.stderr,
+    )
+
+
+def count_articles(db: Path) -> int:
+    import sqlite3
+
+    try:
+        return sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def query_mix(db: Path, k: int, seed: int = 3) -> list[dict]:
+    """Search requests: words drawn from the store's own text by frequency band (common, mid, rare)."""
+    import sqlite3
+
+    from marsad.lang.ar.normalize import normalize
+
+    rng = random.Random(seed)
+    counts: Counter[str] = Counter()
+    for (body,) in sqlite3.connect(db).execute("SELECT body FROM articles LIMIT 3000"):
+        counts.update(w for w in normalize(body).split() if len(w) > 2 and w.isalpha())
+    ranked = [w for w, _ in counts.most_common()]
+    common, mid, rare = ranked[20:200], ranked[200:3000], ranked[3000:20000] or ranked[-1000:]
+    out = []
+    for _ in range(k):
+        r = rng.random()
+        if r < 0.3:
+            q = {"q": rng.choice(common)}
+        elif r < 0.55:
+            q = {"q": rng.choice(mid)}
+        elif r < 0.7:
+            q = {"q": rng.choice(rare)}
+        elif r < 0.8:
+            q = {"q": f"{rng.choice(mid)} {rng.choice(common)}"}
+        elif r < 0.85:
+            q = {"q": f'"{rng.choice(common)} {rng.choice(common)}"'}
+        elif r < 0.9:
+            q = {"q": rng.choice(mid), "actor": rng.choice(ACTORS)}
+        elif r < 0.95:
+            q = {"q": rng.choice(common), "from": "2016-01-01", "to": "2016-12-31"}
+        else:
+            q = {"event_type": rng.choice(TYPES)[0], "actor": rng.choice(ACTORS)}
+        out.append(q)
+    return out
+
+
+async def load(url: str, queries: list[dict], clients: int) -> tuple[list[float], Counter, float]:
+    import httpx
+
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    it = iter(queries)
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+            for params in it:
+                t = time.perf_counter()
+                r = await c.get("/api/articles", params=params)
+                latencies.append(time.perf_counter() - t)
+                statuses[r.status_code] += 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, statuses, time.perf_counter() - t0
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/marsad-bench-api.db"))
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--requests", type=int, default=4000)
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--cache-size", type=int, default=2048, help="server search cache (0: every search hits SQLite)")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(REPO / "tests" / "api"))
+    from api_corpus import free_port
+
+    have = count_articles(args.db) if args.db.exists() else 0
+    if have < args.articles:
+        if args.db.exists():
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(args.db) + suffix).unlink(missing_ok=True)
+        build_store(args.db, args.articles)
+    n = count_articles(args.db)
+    queries = query_mix(args.db, args.requests + args.warmup)
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from marsad.cli import main; main()",
+            "serve",
+            "--db",
+            str(args.db),
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import httpx
+
+        for _ in range(150):
+            try:
+                if httpx.get(url + "/api/stats", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        asyncio.run(load(url, queries[: args.warmup], args.clients))
+        lat, statuses, wall = asyncio.run(load(url, queries[args.warmup :], args.clients))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    ms = [x * 1000 for x in lat]
+    print(
+        f"store: {n} articles ({args.db}); server workers: {args.workers}; clients: {args.clients}; "
+        f"requests: {len(ms)}; statuses: {dict(statuses)}"
+    )
+    print(
+        f"latency ms: p50 {statistics.median(ms):.1f}  p95 {pct(ms, 95):.1f}  p99 {pct(ms, 99):.1f}  "
+        f"max {max(ms):.1f}"
+    )
+    print(f"throughput: {len(ms) / wall:.0f} req/s over {wall:.1f} s")
+    print(f"target p95 < 100 ms: {'met' if pct(ms, 95) < 100 else 'NOT met'}")
+    print(
+        f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
+        f"--clients {args.clients} --requests {args.requests} --workers {args.workers}"
+    )
+
+
+if __name__ == "__main__":
+    main()
