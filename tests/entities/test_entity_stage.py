@@ -53,6 +53,8 @@ def test_pipeline_entities_are_canonical_and_in_the_body():
         "per:abdel-fattah-el-sisi",
     )
     assert names["Egypt"].type == "GPE" and names["Egypt"].country == "EGY"
+    layer = {(s.start, s.end, s.attrs["entity"]) for s in art.layer("mentions")}
+    assert layer == {(m.start, m.end, e.id) for e in art.entities for m in e.mentions}
     allowed = [(s.start, s.end) for s in art.layer("body") + art.layer("title")]
     boiler = [(s.start, s.end) for s in art.layer("boilerplate")]
     ids = set()

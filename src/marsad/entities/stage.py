@@ -144,14 +144,15 @@ class _Unit:
 
 @dataclass
 class EntityStage:
-    """Stage ``entities``: requires sentences; provides ``entities``, the ``coref`` layer and the ``roles`` layer."""
+    """Stage ``entities``: requires sentences; provides ``entities`` and the layers ``coref``, ``roles`` and
+    ``mentions`` (every mention span, labelled with its entity type, ``attrs={"entity": id}``, for highlighting)."""
 
     ner_backend: str = "crf"
     ner_model: str | None = None
     use_ner: bool = True
     name: str = "entities"
     requires: frozenset[str] = frozenset({"sentences"})
-    provides: frozenset[str] = frozenset({"entities", "coref", "roles"})
+    provides: frozenset[str] = frozenset({"entities", "coref", "roles", "mentions"})
     registry: Registry = field(default_factory=load_registry)
     _tagger: Any = None
     _ner_tried: bool = False
@@ -218,7 +219,13 @@ class EntityStage:
         roles_layer = sorted(
             {(r.start, r.end): r for e in entities for r in e.roles}.values(), key=lambda s: s.start
         )
-        return article.evolve(entities=tuple(entities)).with_layers(coref=coref, roles=roles_layer)
+        mentions_layer = sorted(
+            (Span(m.start, m.end, e.type, {"entity": e.id}) for e in entities for m in e.mentions),
+            key=lambda s: (s.start, s.end),
+        )
+        return article.evolve(entities=tuple(entities)).with_layers(
+            coref=coref, roles=roles_layer, mentions=mentions_layer
+        )
 
     def _units(self, article: Article) -> list[_Unit]:
         text = article.text
