@@ -79,3 +79,14 @@ def test_capital_as_government_metonym_joins_the_country():
     assert russia is not None
     assert "موسكو" in {art.text[m.start : m.end] for m in russia.mentions}
     assert russia.attrs.get("metonym") is True
+
+
+def test_group_prefers_the_countries_named_just_before():
+    text = (
+        "زار وزير الخارجية الإيراني محمد جواد ظريف باريس. وقال ظريف إن إيران ملتزمة بالاتفاق. "
+        "وانتقد ظريف الدعم الذي قدمه الغرب للعراق في الحرب التي دارت بين البلدين."
+    )
+    art = analyse(text)
+    ids = by_name(art)
+    groups = dict(corefs(art, "group"))
+    assert set(groups["البلدين"]) == {ids["Iran"], ids["Iraq"]}

@@ -85,7 +85,11 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                 continue
             # -- groups ---------------------------------------------------------------------------------------
             if stem in _GROUP_COUNTRIES or stem in _GROUP_SIDES:
-                pair = _pair(entities, counts, sides=stem in _GROUP_SIDES)
+                window = units[ui - 1].start if ui > 0 else u.start
+                recent = [f for f in flat if window <= f[0] < toks[k].start]
+                pair = _recent_pair(ents, recent, sides=stem in _GROUP_SIDES) or _pair(
+                    entities, counts, sides=stem in _GROUP_SIDES
+                )
                 if pair:
                     out.append(Span(toks[k].start, toks[k].end, "coref", {"entity": pair, "kind": "group"}))
                 continue
@@ -188,6 +192,39 @@ def _title_phrase(registry: Any, u: Any, k: int, covered: set, ui: int) -> Span 
     if j < len(norms) and (ui, j) in covered:
         return None  # a name follows: the role belongs to that mention
     return Span(toks[k].start, toks[j - 1].end, "role", {"country": country, "head": norms[k]})
+
+
+def _recent_pair(
+    ents: dict[str, Entity], recent: list[tuple[int, str, str]], *, sides: bool
+) -> list[str] | None:
+    """The two parties named last before the phrase (this sentence and the one before): "الحرب بين البلدين" after
+    Iran and Iraq means those two, whatever the article is mostly about."""
+    picked: dict[str, str] = {}  # country → entity id
+    for _, eid, typ in reversed(recent):
+        e = ents[eid]
+        ok = (
+            (typ == "PER" and e.country)
+            if sides
+            else (typ == "GPE" and e.country and e.actor_id == e.country)
+        )
+        if ok and e.country not in picked:
+            picked[e.country or ""] = eid
+            if len(picked) == 2:
+                return list(reversed(picked.values()))
+    if len(picked) == 1 and not sides:
+        # one party named just before: the other is the country the article is most about
+        (only,) = picked
+        others = [e for e in ents.values() if e.type == "GPE" and e.country and e.actor_id == e.country]
+        others = [e for e in others if e.country != only]
+        if others:
+            # salience of a country: its own mentions and those of its people (Zarif makes Iran salient)
+            weight: Counter[str] = Counter()
+            for e in ents.values():
+                if e.country and e.type in ("GPE", "PER"):
+                    weight[e.country] += len(e.mentions)
+            top = max(others, key=lambda e: weight[e.country or ""])
+            return [top.id, picked[only]]
+    return None
 
 
 def _pair(entities: list[Entity], counts: Counter, *, sides: bool) -> list[str] | None:
