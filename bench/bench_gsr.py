@@ -4,7 +4,8 @@ Recall over the sentences all annotators accepted ("yes"); precision against tho
 ("easy no", "difficult no"); "ambiguous" sentences are left out. The negatives were chosen because they contain
 the same keywords, so a cue lexicon alone has high recall and low precision here; ``--learned`` also reports a
 character n-gram logistic-regression sentence classifier (scikit-learn) under 5-fold cross-validation, alone and
-combined with the lexicon. Reproduce with:
+combined with the lexicon — the same configuration as the model shipped in marsad.events.sentence_clf (trained
+there on all sentences, so only cross-validated figures are honest). Reproduce with:
     python bench/bench_gsr.py [../shared/data/arabic-event-gsr] [--learned]
 """
 

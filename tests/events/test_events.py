@@ -146,3 +146,22 @@ def test_stance_aggregates_across_articles():
     st = {(s.source, s.target): s for s in stance(arts)}
     assert st[("JOR", "ISR")].label == "negative"
     assert st[("JOR", "EGY")].label == "positive"
+
+
+def test_sentence_classifier_matches_sklearn_features_and_decides():
+    from marsad.events.sentence_clf import char_wb_ngrams, load
+
+    sk = pytest.importorskip("sklearn.feature_extraction.text")
+    text = "قتل خمسة  أشخاص في تفجير انتحاري، استهدف سوقا ABC"
+    assert char_wb_ngrams(text) == sk.TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5)
+    ).build_analyzer()(text)
+    clf = load()
+    assert clf is not None
+    assert "PROTEST" in sentence_types(
+        "خرج آلاف المتظاهرين إلى الشوارع احتجاجا على رفع الأسعار", learned=True
+    )
+    assert "ASSAULT" in sentence_types("قتل خمسة أشخاص في تفجير انتحاري استهدف سوقا", learned=True)
+    assert not {"PROTEST", "ASSAULT"} & sentence_types(
+        "وقع الرئيس اتفاقا تجاريا مع نظيره اليوم", learned=True
+    )

@@ -463,9 +463,23 @@ def _location(
     return None
 
 
-def sentence_types(text: str) -> set[str]:
+def sentence_types(text: str, *, learned: bool = False) -> set[str]:
     """PLOVER types whose cues occur in a piece of text, ignoring actors (sentence-level detection, as in the
-    Arabic PLOVER gold-standard records: "is this sentence a PROTEST / ASSAULT?")."""
+    Arabic PLOVER gold-standard records: "is this sentence a PROTEST / ASSAULT?"). ``learned=True`` decides
+    PROTEST and ASSAULT with the shipped sentence classifier instead (:mod:`marsad.events.sentence_clf`), which is
+    far more precise than cue words alone."""
+    found = _lexicon_types(text)
+    if learned:
+        from marsad.events.sentence_clf import load
+
+        clf = load()
+        if clf is not None:
+            found -= set(clf.models)
+            found |= clf.types(text)
+    return found
+
+
+def _lexicon_types(text: str) -> set[str]:
     from marsad.data import Article as _A
 
     art = _A.new(text)
