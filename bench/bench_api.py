@@ -244,6 +244,8 @@ def main() -> None:
             str(port),
             "--workers",
             str(args.workers),
+            "--cache-size",
+            str(args.cache_size),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -264,7 +266,8 @@ def main() -> None:
         proc.wait(10)
     ms = [x * 1000 for x in lat]
     print(
-        f"store: {n} articles ({args.db}); server workers: {args.workers}; clients: {args.clients}; "
+        f"store: {n} articles ({args.db}); server workers: {args.workers}; cache: {args.cache_size}; "
+        f"clients: {args.clients}; "
         f"requests: {len(ms)}; statuses: {dict(statuses)}"
     )
     print(
@@ -275,7 +278,8 @@ def main() -> None:
     print(f"target p95 < 100 ms: {'met' if pct(ms, 95) < 100 else 'NOT met'}")
     print(
         f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
-        f"--clients {args.clients} --requests {args.requests} --workers {args.workers}"
+        f"--clients {args.clients} --requests {args.requests} --workers {args.workers} "
+        f"--cache-size {args.cache_size}"
     )
 
 

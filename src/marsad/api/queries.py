@@ -75,6 +75,7 @@ def _article_filters(*, date_from: str | None, date_to: str | None, source: str 
 
 
 RANK_WINDOW = 2_000  # bm25 is computed over at most this many matches (the most recently stored ones)
+FILTERED_WINDOW = 500  # with filters every match in the window costs a join, so the window is smaller
 
 
 def _page_total(rows: list[sqlite3.Row], limit: int, offset: int) -> tuple[int, bool, list[sqlite3.Row]]:
@@ -125,7 +126,7 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
             if where:
                 inner = (f"SELECT f.rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts f "
                          f"JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ?{filt} "
-                         f"ORDER BY f.rowid DESC LIMIT {RANK_WINDOW}")
+                         f"ORDER BY f.rowid DESC LIMIT {FILTERED_WINDOW}")
             else:
                 inner = (f"SELECT rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts "
                          f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {RANK_WINDOW}")
@@ -142,7 +143,8 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
         else:
             total = _run(conn, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
             capped, rows = False, rows[:limit]
-        window = sort == "relevance" and (total > RANK_WINDOW or capped)
+        cap = FILTERED_WINDOW if where else RANK_WINDOW
+        window = sort == "relevance" and (total > cap or capped)
     else:
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
         direction = "ASC" if sort == "oldest" else "DESC"
@@ -156,7 +158,7 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
     terms = query_terms(q) if q and match else []
     items = [_article_item(r, terms) for r in rows]
     out: dict[str, Any] = {"total": total, "total_is_lower_bound": capped, "limit": limit, "offset": offset,
-                           "sort": sort, "ranked_window": RANK_WINDOW if window else None, "items": items}
+                           "sort": sort, "ranked_window": (FILTERED_WINDOW if where else RANK_WINDOW) if window else None, "items": items}
     if facets:
         base_from = "articles a"
         fargs = list(args)
