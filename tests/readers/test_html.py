@@ -97,3 +97,18 @@ def test_clean_title() -> None:
     )
     assert clean_title("عنوان الخبر الكامل هنا", "موقع") == "عنوان الخبر الكامل هنا"
     assert clean_title("", None) is None
+
+
+def test_declared_charset_wins_over_guessing(html_dir: Path) -> None:
+    # mostly ASCII markup with a little Arabic: detection alone may guess a Latin code page
+    body = "".join(
+        f"<p>قال وزير الخارجية إن الجولة {n} من المحادثات مع الوفد الزائر كانت مثمرة وبناءة</p>"
+        for n in ("الأولى", "الثانية", "الثالثة", "الرابعة")
+    )
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+        + "<script>var x = 1;</script>" * 400
+        + f"</head><body><article>{body}</article></body></html>"
+    )
+    out = article_from_html(page.encode("cp1256"), source="cp.html")
+    assert isinstance(out, Article) and "وزير الخارجية" in out.text and out.meta["encoding"] == "cp1256"

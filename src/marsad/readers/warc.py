@@ -79,8 +79,19 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
                         attrs={"pointer": where, "url": url},
                     )
                     continue
+                ctype = (
+                    record.http_headers.get_header("Content-Type")
+                    if record.http_headers is not None
+                    else None
+                )
+                cs = (
+                    ctype.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+                    if ctype and "charset=" in ctype.lower()
+                    else None
+                )
                 yield article_from_html(
                     payload,
+                    charset=cs,
                     source=where,
                     url=url,
                     raw_pointer={"warc": str(path.resolve()), "offset": offset},
