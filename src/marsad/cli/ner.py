@@ -90,8 +90,16 @@ def train_ner(data_dir, out_dir, work_dir, dev, clusters, max_docs, c1, c2, iter
     default=None,
     help="Shared data folder (default: $MARSAD_SHARED/data or ../shared/data).",
 )
+@click.option(
+    "--doc-size",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Consecutive sentences tagged together as one pseudo-document (the corpora have no article boundaries); "
+    "1 = sentence-level only.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_ner(data, backend, model, data_dir, as_json) -> None:
+def eval_ner(data, backend, model, data_dir, doc_size, as_json) -> None:
     """Entity-level precision/recall/F1 (conlleval semantics) per type and micro-averaged.
 
     \b
@@ -101,11 +109,16 @@ def eval_ner(data, backend, model, data_dir, as_json) -> None:
     """
     from marsad.entities.ner.evaluate import evaluate
 
-    scores, name = evaluate(data, backend=backend, model=model, data_dir=data_dir)
+    scores, name = evaluate(data, backend=backend, model=model, data_dir=data_dir, doc_size=doc_size)
     if as_json:
         click.echo(
-            json.dumps({"data": name, "backend": backend, "scores": scores.as_dict()}, ensure_ascii=False)
+            json.dumps(
+                {"data": name, "backend": backend, "doc_size": doc_size, "scores": scores.as_dict()},
+                ensure_ascii=False,
+            )
         )
     else:
-        click.echo(f"NER on {name} ({backend}); entity-level, conlleval semantics")
+        click.echo(
+            f"NER on {name} ({backend}, {doc_size} sentences per document); entity-level, conlleval semantics"
+        )
         click.echo(scores.table())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pycrfsuite
 
+from marsad.entities.ner.consistency import propagate
 from marsad.entities.ner.corpus import repair_bio
 from marsad.entities.ner.features import Featurizer, Resources
 from marsad.errors import InputError
@@ -18,11 +19,17 @@ RESOURCES_FILE = "resources.json.gz"
 
 class CRFTagger:
     """Tags tokenised sentences with BIO labels. Safe to share between threads: crfsuite taggers are not, so each
-    thread opens its own (a cheap mmap of the model file)."""
+    thread opens its own (a cheap mmap of the model file).
+
+    The sentences of one :meth:`tag` call are read as one document: with ``document=True`` (the default) names tagged
+    in one sentence are propagated to their untagged repeats in the others (:mod:`.consistency`). Pass an article's
+    sentences together; pass sentences one call each to get purely sentence-level tagging.
+    """
 
     backend = "crf"
 
-    def __init__(self, model_dir: Path | str) -> None:
+    def __init__(self, model_dir: Path | str, *, document: bool = True) -> None:
+        self.document = document
         self.model_dir = Path(model_dir)
         self.model_path = self.model_dir / MODEL_FILE
         if not self.model_path.is_file():
@@ -50,6 +57,8 @@ class CRFTagger:
                 out.append([])
                 continue
             out.append(repair_bio(tagger.tag(feat(toks))))
+        if self.document and len(out) > 1:
+            out = [repair_bio(x) for x in propagate(sentences, out)]
         return out
 
     def marginals(self, tokens: Sequence[str]) -> list[dict[str, float]]:

@@ -1,0 +1,66 @@
+"""One-sense-per-document label propagation.
+
+News names an actor in full once and then repeats the surname or the bare name, often with a clitic (ولافروف،
+بموسكو). A sentence-level CRF misses many of those repeats; once the document has tagged a name confidently, the
+same clitic-stripped word sequence elsewhere in the document, left untagged, gets the same type.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from marsad.entities.ner.scoring import chunks
+from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.tokenize import strip_clitics
+
+
+def _key(tok: str) -> str:
+    n = normalize(tok)
+    _, stem = strip_clitics(n)
+    return stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
+
+
+def propagate(
+    sentences: Sequence[Sequence[str]],
+    labels: list[list[str]],
+    *,
+    stop: frozenset[str] = frozenset(),
+    min_chars: int = 3,
+    max_len: int = 4,
+) -> list[list[str]]:
+    """Tag untagged repeats of names tagged elsewhere in the same document (the sentences of one call)."""
+    keys = [[_key(t) for t in s] for s in sentences]
+    seen: dict[tuple[str, ...], Counter[str]] = {}
+    for ks, labs in zip(keys, labels, strict=True):
+        for typ, a, b in chunks(labs):
+            if b - a > max_len:
+                continue
+            k = tuple(ks[a:b])
+            if sum(len(x) for x in k) < min_chars or (len(k) == 1 and k[0] in stop):
+                continue
+            seen.setdefault(k, Counter())[typ] += 1
+            # A multi-word person name also introduces its last word (the surname) as a person.
+            if typ == "PER" and b - a >= 2 and len(ks[b - 1]) >= min_chars and ks[b - 1] not in stop:
+                seen.setdefault((ks[b - 1],), Counter())[typ] += 1
+    if not seen:
+        return labels
+    best = {k: c.most_common(1)[0][0] for k, c in seen.items()}
+    lengths = sorted({len(k) for k in best}, reverse=True)
+    out = [list(labs) for labs in labels]
+    for ks, labs in zip(keys, out, strict=True):
+        i = 0
+        while i < len(ks):
+            hit = 0
+            for n in lengths:
+                if i + n <= len(ks) and all(lab == "O" for lab in labs[i : i + n]):
+                    typ = best.get(tuple(ks[i : i + n]))
+                    if typ:
+                        labs[i] = "B-" + typ
+                        for j in range(i + 1, i + n):
+                            labs[j] = "I-" + typ
+                        hit = n
+                        break
+            i += hit or 1
+    # An added name right next to an existing entity of the same type would merge wrongly; keep BIO valid.
+    return out
