@@ -55,8 +55,8 @@ class Thresholds:
     story_cosine: float = 0.45  # same story: content-term cosine within the time window
     story_cosine_titled: float = 0.30  # ... or a weaker cosine when the titles agree
     story_title: float = 0.50
-    story_min_entities: int = 3
-    story_entity_overlap: float = 0.5
+    story_min_entities: int = 4
+    story_entity_overlap: float = 0.6
     window_days: int = 2
 
 
