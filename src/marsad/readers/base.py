@@ -39,6 +39,13 @@ def decode_bytes(data: bytes, *, source: str = "") -> Decoded:
     and ISO-8859-6). Raises InputError for empty or binary input."""
     if not data.strip():
         raise InputError(f"{source or 'input'} is empty", code="E_EMPTY")
+    dec = _decode(data, source)
+    if not dec.text.strip():  # e.g. a lone BOM, or BOM + whitespace: nothing left once decoded
+        raise InputError(f"{source or 'input'} is empty", code="E_EMPTY")
+    return dec
+
+
+def _decode(data: bytes, source: str) -> Decoded:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return Decoded(data.decode(enc, "replace"), enc, False)
