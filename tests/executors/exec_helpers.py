@@ -62,3 +62,15 @@ def _sleepy(article: Article) -> Article:
 
 def slow_pipeline() -> Pipeline:
     return Pipeline([_sleepy], time_limit=1.0)
+
+
+@stage("killer", provides={"killer"})
+def _killer(article: Article) -> Article:
+    """Dies like a segfaulting C extension or an OOM-killed worker would."""
+    if "KILL" in article.text:
+        os.kill(os.getpid(), 9)
+    return article
+
+
+def killer_pipeline() -> Pipeline:
+    return Pipeline([_killer], time_limit=5.0)

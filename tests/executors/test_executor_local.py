@@ -109,3 +109,14 @@ def test_ray_missing_gives_install_hint(corpus_paths, tmp_path, monkeypatch):
 
 def test_keys_sort_in_input_order():
     assert make_key(2, 10) > make_key(2, 9) > make_key(1, 999999)
+
+
+def test_a_dead_worker_is_a_clear_error_not_a_hang(tmp_path):
+    from exec_helpers import killer_pipeline
+
+    from marsad.errors import MarsadError
+
+    for i in range(4):
+        (tmp_path / f"{i}.txt").write_text("نص عادي" if i != 2 else "نص KILL", encoding="utf-8")
+    with pytest.raises(MarsadError, match="worker process died"):
+        list(iter_keyed([str(tmp_path)], workers=2, chunksize=1, pipeline_factory=killer_pipeline))

@@ -12,8 +12,10 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
+from marsad.errors import MarsadError
 from marsad.executors.base import Keyed, PipelineSpec, default_workers, process_keyed
 
 _WORKER_PIPE = None
@@ -51,10 +53,16 @@ def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None
     ctx = mp.get_context(mp_context or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
     limit = window or 4 * n
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(spec,)) as pool:
-        pending: deque[Future[list[Keyed]]] = deque()
-        for chunk in _chunks(items, chunksize):
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) >= limit:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        pending: deque[tuple[str, Future[list[Keyed]]]] = deque()
+        try:
+            for chunk in _chunks(items, chunksize):
+                pending.append((chunk[0][0], pool.submit(_work, chunk)))
+                if len(pending) >= limit:
+                    yield from pending.popleft()[1].result()
+            while pending:
+                yield from pending.popleft()[1].result()
+        except BrokenProcessPool as e:  # a worker was killed (OOM killer, a crash in a C extension)
+            where = pending[0][0] if pending else "?"
+            raise MarsadError(f"a worker process died while processing the inputs from key {where} on "
+                              "(killed, or out of memory); results before it were kept. Re-run with --workers 1 "
+                              "to see which input causes it", code="E_WORKER") from e
