@@ -182,7 +182,8 @@ def query_mix(db: Path, k: int, seed: int = 3) -> list[dict]:
     return out
 
 
-async def load(url: str, queries: list[dict], clients: int) -> tuple[list[float], Counter, float]:
+async def load(url: str, queries: list[dict], clients: int, path: str = "/api/articles"
+               ) -> tuple[list[float], Counter, float]:
     import httpx
 
     latencies: list[float] = []
@@ -193,13 +194,29 @@ async def load(url: str, queries: list[dict], clients: int) -> tuple[list[float]
         async with httpx.AsyncClient(base_url=url, timeout=60) as c:
             for params in it:
                 t = time.perf_counter()
-                r = await c.get("/api/articles", params=params)
+                r = await c.get(path, params=params)
                 latencies.append(time.perf_counter() - t)
                 statuses[r.status_code] += 1
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     return latencies, statuses, time.perf_counter() - t0
+
+
+def service_times(db: Path, queries: list[dict]) -> list[float]:
+    """What one search costs the server itself (SQLite + snippets), without HTTP, queueing or the cache."""
+    from marsad.api import queries as Q
+    from marsad.api.app import _day
+    from marsad.api.db import Database
+
+    d = Database(db, memo_size=0)
+    out = []
+    for p in queries:
+        t = time.perf_counter()
+        Q.search_articles(d, q=p.get("q"), date_from=_day(p.get("from"), False), date_to=_day(p.get("to"), True),
+                          actor=p.get("actor"), event_type=p.get("event_type"))
+        out.append((time.perf_counter() - t) * 1000)
+    return out
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -215,6 +232,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=4000)
     ap.add_argument("--workers", type=int, default=1, help="server worker processes")
     ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--floor", action="store_true",
+                    help="also time GET /api/stats (a cached answer) the same way: the HTTP stack's own floor")
     ap.add_argument("--cache-size", type=int, default=2048, help="server search cache (0: every search hits SQLite)")
     args = ap.parse_args()
 
@@ -261,10 +280,15 @@ def main() -> None:
                 time.sleep(0.2)
         asyncio.run(load(url, queries[: args.warmup], args.clients))
         lat, statuses, wall = asyncio.run(load(url, queries[args.warmup :], args.clients))
+        floor = None
+        if args.floor:
+            flat, _, fwall = asyncio.run(load(url, [{}] * len(lat), args.clients, "/api/stats"))
+            floor = ([x * 1000 for x in flat], fwall)
     finally:
         proc.terminate()
         proc.wait(10)
     ms = [x * 1000 for x in lat]
+    service = service_times(args.db, queries[args.warmup :][:300])
     print(
         f"store: {n} articles ({args.db}); server workers: {args.workers}; cache: {args.cache_size}; "
         f"clients: {args.clients}; "
@@ -275,6 +299,13 @@ def main() -> None:
         f"max {max(ms):.1f}"
     )
     print(f"throughput: {len(ms) / wall:.0f} req/s over {wall:.1f} s")
+    if floor:
+        fms, fwall = floor
+        print(f"floor (GET /api/stats, cached): p50 {statistics.median(fms):.1f}  p95 {pct(fms, 95):.1f} ms, "
+              f"{len(fms) / fwall:.0f} req/s")
+    print(f"service time in-process (one thread, no HTTP, no cache, {len(service)} queries): "
+          f"p50 {statistics.median(service):.1f}  p95 {pct(service, 95):.1f} ms")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"target p95 < 100 ms: {'met' if pct(ms, 95) < 100 else 'NOT met'}")
     print(
         f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
