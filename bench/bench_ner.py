@@ -3,7 +3,8 @@
     python bench/bench_ner.py [--runs 5] [--sentences 2000]
 
 Input: sentences of the ANERcorp CAMeL test split (tokens only) when ../shared is available, else a synthetic
-sentence list. Runs in one thread, so tokens/s is per core. The first pass warms the per-word feature cache the way
+sentence list. Runs in one thread, so tokens/s is per core. Sentences are tagged 20 per call (one call = one
+document, so name propagation is included). The first pass warms the per-word feature cache the way
 a long-running pipeline would; a cold pass (fresh tagger, empty cache) is reported as well.
 """
 
@@ -37,6 +38,12 @@ def main() -> None:
         sents = [base.split()] * args.sentences
         source = "synthetic"
     n_tok = sum(len(s) for s in sents)
+    # Tag article-sized calls (20 sentences), as the entity stage does: one call = one document.
+    docs = [sents[i : i + 20] for i in range(0, len(sents), 20)]
+
+    def run(t) -> None:
+        for d in docs:
+            t.tag(d)
 
     if args.backend == "crf" and args.model is None:
         from marsad.entities.ner import DEFAULT_CRF_MODEL
@@ -44,22 +51,28 @@ def main() -> None:
         t0 = time.perf_counter()
         cold = CRFTagger(DEFAULT_CRF_MODEL)
         load_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        cold.tag(sents)
-        cold_rate = n_tok / (time.perf_counter() - t0)
-        print(f"load: {load_s:.2f}s; cold pass (empty feature cache): {cold_rate:,.0f} tokens/s")
+        c0 = time.process_time()
+        run(cold)
+        cold_rate = n_tok / (time.process_time() - c0)
+        print(
+            f"load: {load_s:.2f}s; cold pass (empty feature cache): {cold_rate:,.0f} tokens/s per core (CPU time)"
+        )
 
     tagger = load_tagger(args.backend, args.model)
-    tagger.tag(sents)  # warm
-    rates = []
+    run(tagger)  # warm
+    rates, cpu_rates = [], []
     for _ in range(args.runs):
-        t0 = time.perf_counter()
-        tagger.tag(sents)
+        t0, c0 = time.perf_counter(), time.process_time()
+        run(tagger)
         rates.append(n_tok / (time.perf_counter() - t0))
+        cpu_rates.append(n_tok / (time.process_time() - c0))
     print(f"{source}: {len(sents)} sentences, {n_tok:,} tokens, backend={args.backend}")
     print(
-        f"median {statistics.median(rates):,.0f} tokens/s per core (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+        f"median {statistics.median(rates):,.0f} tokens/s wall, one thread "
+        f"(runs: {', '.join(f'{r:,.0f}' for r in rates)})"
     )
+    # CPU time is the per-core figure that survives a busy machine (wall time also counts other processes' turns).
+    print(f"median {statistics.median(cpu_rates):,.0f} tokens/s per core by CPU time")
     print("reproduce: python bench/bench_ner.py --runs", args.runs)
 
 

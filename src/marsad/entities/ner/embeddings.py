@@ -76,6 +76,7 @@ def train_clusters(
     max_vocab: int = 150_000,
     workers: int = 2,
     seed: int = 13,
+    save_vectors: Path | None = None,
     log: Log = print,
 ) -> dict[str, list[str]]:
     """word → [cluster id at each k]. Clusters of unit-normalised word2vec vectors (MiniBatch k-means)."""
@@ -97,6 +98,8 @@ def train_clusters(
         max_final_vocab=max_vocab,
     )
     log(f"word2vec: {len(w2v.wv):,} words, {time.time() - t0:.0f}s")
+    if save_vectors is not None:
+        w2v.wv.save(str(save_vectors))
     words = list(w2v.wv.index_to_key)
     vecs = w2v.wv.vectors.astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8

@@ -111,7 +111,7 @@ def build_clusters(
     corpus = work_dir / f"corpus{tag}.txt"
     if not corpus.is_file():
         write_corpus(data_dir, corpus, max_docs=max_docs, log=log)
-    clusters = train_clusters(corpus, log=log)
+    clusters = train_clusters(corpus, save_vectors=work_dir / "word2vec.kv", log=log)
     with gzip.open(cache, "wt", encoding="utf-8") as fh:
         json.dump(clusters, fh, ensure_ascii=False)
     return clusters
@@ -158,7 +158,11 @@ def build_model(
     )
     if dev:
         tagger = CRFTagger(out_dir)
-        s = score([x.labels for x in dev_sents], tagger.tag([x.tokens for x in dev_sents]))
+        toks = [x.tokens for x in dev_sents]
+        pred: list[list[str]] = []
+        for i in range(0, len(toks), 20):  # 20-sentence pseudo-documents, as in `marsad eval ner`
+            pred += tagger.tag(toks[i : i + 20])
+        s = score([x.labels for x in dev_sents], pred)
         log("dev split:\n" + s.table())
     log(f"model written to {out_dir}")
     return model
