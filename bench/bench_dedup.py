@@ -88,9 +88,10 @@ def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
         aid = f"s{k:07d}"
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, entities, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (aid, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), "[]", aid, aid, "st-" + aid),
+             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), "[]", json.dumps(sorted(f.numbers)), aid, aid, "st-" + aid),
         )  # fmt: skip
         conn.executemany("INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(key, aid) for key in f.band_keys])
         conn.executemany("INSERT OR IGNORE INTO dedup_terms VALUES (?,?,?)",

@@ -63,7 +63,7 @@ def corpus(seed: int = 1) -> tuple[list[Article], dict[str, set[frozenset[str]]]
     arts.append(art("roundup", items[0] + "\n" + items[1] + "\n" + text(rng, 60), source="paper2"))
     exp["part"] |= {frozenset({"roundup", "w0"}), frozenset({"roundup", "w1"})}
     for k in range(3):  # independent write-ups of one event: shared topic words, no shared text
-        topic = rng.sample(VOCAB, 15)
+        topic = rng.sample(VOCAB, 20)
         arts.append(art(f"s{k}a", text(rng, 60, topic), source="x"))
         arts.append(art(f"s{k}b", text(rng, 60, topic), source="y", published="2015-08-11"))
         exp["story"].add(frozenset({f"s{k}a", f"s{k}b"}))

@@ -183,3 +183,20 @@ def test_reindex_rebuilds_same_groups_and_version_guard(tmp_path):
     with Store(path) as st:
         assert groups(st.conn) == before
         assert st.conn.execute("SELECT value FROM dedup_meta WHERE key = 'features'").fetchone()[0] != "old"
+
+
+def test_story_rule_templates_and_figures():
+    from marsad.dedup.hook import PairScore
+
+    def ps(**kw):
+        base = dict(
+            jaccard=0.1, containment=0.2, overlap_large=0.1, cosine=0.5, title=0.0, within_window=True
+        )
+        return PairScore(**{**base, **kw})
+
+    assert ps().is_story()
+    assert not ps(same_day=False).is_story()  # next day: a daily template reads alike, more is asked
+    assert ps(same_day=False, cosine=0.6).is_story()
+    assert not ps(figures_conflict=True, cosine=0.9).is_story()  # figure-heavy texts sharing no figure
+    assert not ps(within_window=False, cosine=0.9).is_story()
+    assert ps(containment=0.9, cosine=0.9, within_window=False).is_story()  # a copy is the same story anyway

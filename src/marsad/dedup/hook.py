@@ -56,6 +56,10 @@ class Thresholds:
     story_cosine_titled: float = 0.30  # ... or a weaker cosine when the titles agree
     story_title: float = 0.50
     story_min_entities: int = 4
+    story_cosine_next_day: float = (
+        0.55  # across days: daily templates (markets, weather) read alike, so more is asked
+    )
+    min_figures: int = 3  # two figure-heavy texts (3+ figures each) that share none report different facts
     story_entity_overlap: float = 0.6
     window_days: int = 2
 
@@ -67,7 +71,7 @@ MIN_SHARED_TERMS = 2  # candidate when two articles share this many of their top
 
 # Bump when stored features change meaning (normalisation, shingle hashing, MinHash seeds, IDF table): an index
 # built by another version would silently miss copies, so it must be rebuilt (``marsad stories --reindex``).
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"
 DEDUP_TABLES = (
     "dedup_docs",
     "dedup_lsh",
@@ -97,6 +101,7 @@ CREATE TABLE IF NOT EXISTS dedup_docs (
     terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised
     title_terms  TEXT NOT NULL,
     entities     TEXT NOT NULL DEFAULT '[]', -- JSON list of entity keys (actor id, else ~normalised name)
+    numbers      TEXT NOT NULL DEFAULT '[]', -- JSON list of the figures in the body (2+ digits)
     dup_group    TEXT NOT NULL,        -- article id of the group's original (itself when not a copy)
     comp         TEXT NOT NULL,        -- component of strong links (copies and same-story pairs): earliest member
     anchor       TEXT,                 -- a round-up with no strong link joins the story of its best contained item
@@ -170,6 +175,7 @@ class Features:
     terms: dict[str, float]
     title_terms: dict[str, float]
     entities: frozenset[str]
+    numbers: frozenset[str]
     band_keys: list[int]
     top: list[str]
 
@@ -217,7 +223,8 @@ def features(article: Article) -> Features:
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
-        title_terms=term_weights(words(article.title or "")), entities=entity_keys(article), band_keys=keys,
+        title_terms=term_weights(words(article.title or "")), entities=entity_keys(article),
+        numbers=frozenset(w for w in ws if len(w) >= 2 and w.isdigit()), band_keys=keys,
         top=top_terms(terms, TOP_TERMS),
     )  # fmt: skip
 
@@ -230,6 +237,8 @@ class PairScore:
     cosine: float
     title: float
     within_window: bool
+    same_day: bool = True
+    figures_conflict: bool = False  # both texts carry figures and share none of them
     shared_entities: int = 0
     entity_overlap: float = 0.0  # Jaccard of the two articles' entity keys (0 when the NER layer is absent)
 
@@ -248,9 +257,11 @@ class PairScore:
     def is_story(self, th: Thresholds = DEFAULT) -> bool:
         if self.is_dup(th):
             return True
-        if not self.within_window:
+        if not self.within_window or self.figures_conflict:
             return False
-        if self.cosine >= th.story_cosine:
+        if self.cosine >= (
+            th.story_cosine if self.same_day else max(th.story_cosine, th.story_cosine_next_day)
+        ):
             return True
         # weaker text evidence, backed by the title or by the same named participants (when entities are there)
         return self.cosine >= th.story_cosine_titled and (
@@ -269,9 +280,12 @@ def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
     big = c * small / large if large else 0.0
     shared = len(a.entities & b.entities)
     ent = shared / len(a.entities | b.entities) if shared else 0.0
+    same_day = a.day is None or b.day is None or a.day == b.day
+    conflict = min(len(a.numbers), len(b.numbers)) >= th.min_figures and not (a.numbers & b.numbers)
     return PairScore(
-        j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within, shared, ent
-    )
+        j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within, same_day, conflict,
+        shared, ent,
+    )  # fmt: skip
 
 
 class DedupHook:
@@ -312,10 +326,11 @@ class DedupHook:
         links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f) if (k := sc.kind(self.th))]
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, entities, dup_group, comp, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
              f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), json.dumps(sorted(f.entities),
-             ensure_ascii=False), f.article_id, f.article_id, ""),
+             ensure_ascii=False), json.dumps(sorted(f.numbers)), f.article_id, f.article_id, ""),
         )  # fmt: skip
         conn.executemany(
             "INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
@@ -443,7 +458,7 @@ def reindex(conn: sqlite3.Connection, articles: Iterable[Article], *, hook: Dedu
 def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
     r = conn.execute(
         "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms, "
-        "entities "
+        "entities, numbers "
         "FROM dedup_docs WHERE article_id = ?",
         (article_id,),
     ).fetchone()
@@ -452,8 +467,8 @@ def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
     return Features(
         article_id=article_id, source=r[0], published=r[1], day=r[2], rank_key=r[3], agency=r[4],
         agency_own=bool(r[5]), title=r[6], n_words=r[7], shingles=np.frombuffer(r[8], dtype=np.uint32),
-        terms=json.loads(r[9]), title_terms=json.loads(r[10]), entities=frozenset(json.loads(r[11])), band_keys=[],
-        top=[],
+        terms=json.loads(r[9]), title_terms=json.loads(r[10]), entities=frozenset(json.loads(r[11])),
+        numbers=frozenset(json.loads(r[12])), band_keys=[], top=[],
     )  # fmt: skip
 
 
