@@ -273,7 +273,7 @@ def _term_regex(term: str) -> re.Pattern[str]:
     for ch in term:
         alts = ch + classes.get(ch, "")
         parts.append(f"[{re.escape(alts)}]" if len(alts) > 1 else re.escape(ch))
-    return re.compile(skip.join(parts), re.IGNORECASE)
+    return re.compile(skip.join(parts) + skip, re.IGNORECASE)  # trailing harakat belong to the word
 
 
 def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any]) -> dict[str, Any]:

@@ -61,7 +61,8 @@ def _css_word(s: str) -> str:
 
 def regions(length: int, removed: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The parts of ``[0, length)`` not covered by ``removed`` (boilerplate, title)."""
-    cuts = sorted((max(0, s), min(length, e)) for s, e in removed if e > s)
+    clipped = ((min(max(0, s), length), min(max(0, e), length)) for s, e in removed)
+    cuts = sorted((s, e) for s, e in clipped if e > s)
     out: list[tuple[int, int]] = []
     pos = 0
     for s, e in cuts:
