@@ -38,6 +38,7 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
 
     uvicorn = require("uvicorn", feature="marsad serve", extra="api")
     require("fastapi", feature="marsad serve", extra="api")
+    require("jinja2", feature="the web UI of marsad serve", extra="api")
     from marsad.api.app import create_app
     from marsad.api.db import Database
 
