@@ -74,7 +74,7 @@ def _article_filters(*, date_from: str | None, date_to: str | None, source: str 
     return where, args
 
 
-RANK_WINDOW = 2_000  # bm25 is computed over at most this many matches (the most recently stored ones)
+RANK_WINDOW = 1_000  # bm25 is computed over at most this many matches (the most recently stored ones)
 FILTERED_WINDOW = 500  # with filters every match in the window costs a join, so the window is smaller
 
 
