@@ -35,8 +35,8 @@ from marsad.cli.app import eval_group
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def pairs_cmd(folder, upto, db, show_errors, cv_folds, as_json):
     """Ingest the articles of a labelled pairs FOLDER (articles.jsonl + pairs.jsonl, e.g. ../shared/data/pairs)
-    into a fresh store and print pairwise precision/recall/F1: ``DUP`` = same copy group vs label DUP,
-    ``STORY`` = same story vs label DUP or STORY."""
+    into a fresh store and print pairwise precision/recall/F1. ``DUP``: predicted copies (one copy group, or one
+    article holds a copy of the other) vs label DUP; ``STORY``: same story or copies vs label DUP or STORY."""
     from marsad.dedup.evaluate import cross_validate, evaluate, pair_scores
 
     res = evaluate(folder, upto=upto, db=db, log=lambda s: click.echo(s, err=True))
