@@ -44,11 +44,19 @@ from marsad.cli.app import eval_group, train_group
     show_default=True,
     help="Word2vec k-means clusters from the unlabelled news text.",
 )
+@click.option(
+    "--auto-gazetteer/--no-auto-gazetteer",
+    "auto_gaz",
+    default=True,
+    show_default=True,
+    help="Two passes: tag 2M tokens of unlabelled news with a first CRF and use the words it tags as gazetteer "
+    "features of the second.",
+)
 @click.option("--max-docs", type=int, default=None, help="Cap on unlabelled articles (quick runs).")
 @click.option("--c1", type=float, default=None, help="L1 penalty (default: tuned value).")
 @click.option("--c2", type=float, default=None, help="L2 penalty (default: tuned value).")
 @click.option("--iterations", type=int, default=None, help="L-BFGS iterations (default: tuned value).")
-def train_ner(data_dir, out_dir, work_dir, dev, clusters, max_docs, c1, c2, iterations) -> None:
+def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, max_docs, c1, c2, iterations) -> None:
     """Train the CRF NER model from ANERcorp (CAMeL train split) plus clusters learnt on unlabelled news.
 
     \b
@@ -65,6 +73,7 @@ def train_ner(data_dir, out_dir, work_dir, dev, clusters, max_docs, c1, c2, iter
         dev=dev,
         use_clusters=clusters,
         max_docs=max_docs,
+        auto_gaz=auto_gaz,
         c1=c1,
         c2=c2,
         iterations=iterations,
