@@ -57,3 +57,20 @@ def test_snippet_matches_through_harakat_hamza_and_tatweel():
     assert make_snippet("", ["x"]) == ("", [])
     text, marks = make_snippet("نص بلا تطابق", ["الصين"])
     assert text == "نص بلا تطابق" and marks == []
+
+
+WORDS = st.sampled_from(["الصين", "إيران", "ايران", "إيـــرانَ", "الرّئيس", "قال", "Trump", "TRUMP", "ﻻ", "وزير"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=30), st.sampled_from(["ايران", "الرئيس", "trump", "الصين"]))
+def test_snippet_marks_slice_words_that_normalise_to_the_term(words, term):
+    from marsad.lang.ar.normalize import normalize
+
+    body = " ".join(words)
+    snippet, marks = make_snippet(body, [term], width=10_000)
+    assert snippet == body
+    expected = sum(normalize(w).lower().count(term) for w in words)
+    assert len(marks) == expected
+    for s, e in marks:
+        assert normalize(snippet[s:e]).lower() == term

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Any
@@ -215,20 +216,21 @@ def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
 def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str, list[list[int]]]:
     """A plain-text window of ``body`` around the first query term, and [start, end) ranges of the terms in it.
 
-    The store's FTS index is contentless (no snippet()), so the window is found here. Each normalised term
-    becomes a regular expression over the *original* characters (every letter that normalises to it, harakat
-    and tatweel allowed in between), derived from :func:`marsad.lang.ar.normalize` itself: C-speed matching
-    on the raw body instead of normalising every body in Python."""
+    The store's FTS index is contentless (no snippet()), so the window is found here: the body is folded with
+    one ``str.translate`` (a table derived from :func:`marsad.lang.ar.normalize` itself, so both sides agree)
+    and hits are mapped back to the original characters through the positions of the dropped marks."""
     if not body:
         return "", []
+    folded, back = _fold_with_offsets(body)
     hits: list[tuple[int, int]] = []
     for t in dict.fromkeys(terms):
-        if t:
-            rx = _term_regex(t)
-            for m in rx.finditer(body):
-                hits.append((m.start(), m.end()))
-                if len(hits) > 100:
-                    break
+        t = t.lower()
+        if not t:
+            continue
+        pos = folded.find(t)
+        while pos >= 0 and len(hits) <= 100:
+            hits.append(back(pos, pos + len(t)))
+            pos = folded.find(t, pos + len(t))
     if not hits:
         cut = body[:width]
         return (cut + "…" if len(body) > width else cut), []
@@ -249,31 +251,57 @@ def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str,
 
 
 @lru_cache(maxsize=1)
-def _fold_classes() -> tuple[dict[str, str], str]:
-    """For each normalised character, the original characters that normalise to it; and the characters that
-    normalise to nothing (harakat, tatweel, format marks)."""
-    by: dict[str, set[str]] = defaultdict(set)
-    drop = []
-    for cp in list(range(0x0600, 0x0700)) + list(range(0x0750, 0x0780)) + list(range(0xFB50, 0xFE00)) + \
-            list(range(0xFE70, 0xFF00)) + [0x200C, 0x200D, 0x200E, 0x200F]:
+def _fold_table() -> tuple[dict[int, str | None], frozenset[str]]:
+    """``str.translate`` table doing what normalize does character by character (Arabic blocks, presentation
+    forms, format marks), and the set of characters it drops (harakat, tatweel, marks)."""
+    table: dict[int, str | None] = {}
+    drop = set()
+    for cp in [*range(0x0600, 0x0700), *range(0x0750, 0x0780), *range(0x08A0, 0x0900), *range(0xFB50, 0xFE00),
+               *range(0xFE70, 0xFF00), 0x200C, 0x200D, 0x200E, 0x200F]:
         c = chr(cp)
         n = normalize(c)
         if n == "":
-            drop.append(c)
-        elif len(n) == 1 and n != c:
-            by[n].add(c)
-    return {k: "".join(sorted(v)) for k, v in by.items()}, "".join(drop)
+            table[cp] = None
+            drop.add(c)
+        elif n != c:
+            table[cp] = n
+    return table, frozenset(drop)
 
 
-@lru_cache(maxsize=4096)
-def _term_regex(term: str) -> re.Pattern[str]:
-    classes, drop = _fold_classes()
-    skip = f"[{re.escape(drop)}]*" if drop else ""
-    parts = []
-    for ch in term:
-        alts = ch + classes.get(ch, "")
-        parts.append(f"[{re.escape(alts)}]" if len(alts) > 1 else re.escape(ch))
-    return re.compile(skip.join(parts) + skip, re.IGNORECASE)  # trailing harakat belong to the word
+def _fold_with_offsets(body: str) -> tuple[str, Any]:
+    """(folded lower-case text, back(start, end) -> original (start, end))."""
+    table, drop = _fold_table()
+    folded = body.translate(table)
+    low = folded.lower()
+    if len(low) == len(folded):
+        folded = low
+    n = len(body)
+
+    def extend(e: int) -> int:  # trailing harakat belong to the word
+        while e < n and body[e] in drop:
+            e += 1
+        return e
+
+    if len(folded) == n:
+        return folded, lambda s, e: (s, extend(e))
+    dels = [i for i, c in enumerate(body) if c in drop]
+    if len(folded) + len(dels) != n:  # a fold that expands (ligatures): take the exact, slower map
+        from marsad.lang.ar.normalize import normalize_with_map
+
+        norm = normalize_with_map(body)
+        text = norm.text.lower() if len(norm.text.lower()) == len(norm.text) else norm.text
+
+        def back_map(s: int, e: int) -> tuple[int, int]:
+            a, b = norm.to_original(s, e)
+            return a, extend(b)
+
+        return text, back_map
+    shifted = [d - k for k, d in enumerate(dels)]  # deletion k sits just before this folded index
+
+    def orig(i: int) -> int:
+        return i + bisect_right(shifted, i)
+
+    return folded, lambda s, e: (orig(s), extend(orig(e - 1) + 1) if e > s else orig(s))
 
 
 def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any]) -> dict[str, Any]:
