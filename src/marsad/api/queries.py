@@ -221,7 +221,22 @@ def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str,
     and hits are mapped back to the original characters through the positions of the dropped marks."""
     if not body:
         return "", []
-    folded, back = _fold_with_offsets(body)
+    # Most first hits are early: fold a prefix, and the whole body only when the prefix has none.
+    head = body[:PREFIX] if len(body) > PREFIX * 1.5 else body
+    snippet = _snippet(head, body, terms, width)
+    if snippet is None and head is not body:
+        snippet = _snippet(body, body, terms, width)
+    if snippet is None:
+        cut = body[:width]
+        return (cut + "…" if len(body) > width else cut), []
+    return snippet
+
+
+PREFIX = 1500
+
+
+def _snippet(part: str, body: str, terms: list[str], width: int) -> tuple[str, list[list[int]]] | None:
+    folded, back = _fold_with_offsets(part)
     hits: list[tuple[int, int]] = []
     for t in dict.fromkeys(terms):
         t = t.lower()
@@ -232,8 +247,7 @@ def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str,
             hits.append(back(pos, pos + len(t)))
             pos = folded.find(t, pos + len(t))
     if not hits:
-        cut = body[:width]
-        return (cut + "…" if len(body) > width else cut), []
+        return None
     hits.sort()
     first = hits[0][0]
     start = max(0, first - width // 3)
@@ -268,6 +282,11 @@ def _fold_table() -> tuple[dict[int, str | None], frozenset[str]]:
     return table, frozenset(drop)
 
 
+@lru_cache(maxsize=1)
+def _drop_regex() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_fold_table()[1])) + "]")
+
+
 def _fold_with_offsets(body: str) -> tuple[str, Any]:
     """(folded lower-case text, back(start, end) -> original (start, end))."""
     table, drop = _fold_table()
@@ -282,9 +301,9 @@ def _fold_with_offsets(body: str) -> tuple[str, Any]:
             e += 1
         return e
 
-    if len(folded) == n:
+    dels = [m.start() for m in _drop_regex().finditer(body)]
+    if not dels and len(folded) == n:
         return folded, lambda s, e: (s, extend(e))
-    dels = [i for i, c in enumerate(body) if c in drop]
     if len(folded) + len(dels) != n:  # a fold that expands (ligatures): take the exact, slower map
         from marsad.lang.ar.normalize import normalize_with_map
 
