@@ -94,8 +94,12 @@ def generated_rows(n: int) -> list[dict]:
         return {"kind": kind, "name": name, "inputs": tally.expected, "out": tally, "known": known}
 
     raw = st.one_of(st.binary(max_size=2000), arabic_mix.map(lambda s: s.encode("utf-8", "surrogatepass")))
+    def jsonl_records(b: bytes) -> int:  # every non-blank line is an input; a file with none is one (E_NO_RECORDS)
+        return max(1, sum(1 for line in b.split(b"\n") if line.strip()))
+
     for fmt in sorted(READERS):
-        rows.append(reader_row("generated (hypothesis)", f"random bytes / mixed-script text as a {fmt} file", raw, fmt))
+        rows.append(reader_row("generated (hypothesis)", f"random bytes / mixed-script text as a {fmt} file", raw, fmt,
+                               records=jsonl_records if fmt == "jsonl" else lambda _: 1))
     import json
 
     recs = st.lists(st.one_of(json_values, st.fixed_dictionaries({"text": any_text, "title": json_values})),
@@ -191,6 +195,9 @@ def crash_rows() -> list[dict]:
         r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                             f"{REL / 'test_rel_crash.py'}::{test}"], capture_output=True, text=True, cwd=REPO)
         last = (r.stdout.strip().splitlines() or ["?"])[-1]
+        errors = [ln[2:].strip() for ln in r.stdout.splitlines() if ln.startswith("E ")][:3]
+        if errors:
+            last += ": " + " / ".join(errors)
         out = Outcome(expected=n, read=n)
         if r.returncode != 0:
             out.crash = f"test failed: {last}"

@@ -68,34 +68,39 @@ def baseline(tmp_path_factory):
     d = tmp_path_factory.mktemp("base")
     src = _corpus(d)
     db = d / "base.db"
-    t0 = time.monotonic()
     p = _ingest(db, src)
-    wal = Path(str(db) + "-wal")
-    while p.poll() is None and not wal.exists():
-        time.sleep(0.01)
-    t_open = time.monotonic()
     out, err = p.communicate(timeout=600)
     assert p.returncode == 0, err
     summary = json.loads(out.strip().splitlines()[-1])
     ids, rejects = _state(db)
     assert summary["read"] == N_ARTICLES + len(BAD_LINES)
     assert len(ids) == len(set(ids)) == N_ARTICLES and rejects == len(BAD_LINES)
-    return {"src": src, "ids": sorted(ids), "rejects": rejects, "write_s": time.monotonic() - t_open,
-            "total_s": time.monotonic() - t0}
+    return {"src": src, "ids": sorted(ids), "rejects": rejects}
+
+
+def _stored_count(db: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:  # not created yet
+        return -1
 
 
 def test_kill_9_at_random_points_then_resume(baseline, tmp_path):
     rng = random.Random(20240601)
-    window = baseline["write_s"]
     killed_mid_write = 0
     for i in range(KILLS):
         db = tmp_path / f"k{i}.db"
         p = _ingest(db, baseline["src"])
-        wal = Path(str(db) + "-wal")
-        while p.poll() is None and not wal.exists():  # the store is open: ingest is under way
+        # Kill points follow progress, not the clock (a loaded CI machine must not shift them): once the i-th
+        # twentieth of the articles is stored, wait a random fraction of a batch, then SIGKILL.
+        target = N_ARTICLES * i // KILLS
+        while p.poll() is None and _stored_count(db) < target:
             time.sleep(0.005)
-        # spread the kill points over the whole write phase (and a little past it)
-        time.sleep(window * (i + rng.random()) / KILLS)
+        time.sleep(rng.uniform(0, 0.08))
         alive = p.poll() is None
         if alive:
             os.kill(p.pid, signal.SIGKILL)
@@ -103,14 +108,14 @@ def test_kill_9_at_random_points_then_resume(baseline, tmp_path):
         ids, _ = _state(db)
         assert len(ids) == len(set(ids))
         assert set(ids) <= set(baseline["ids"])
-        killed_mid_write += alive and 0 < len(ids) < N_ARTICLES
+        killed_mid_write += alive and len(ids) < N_ARTICLES
         if i % 4 == 0 or i == KILLS - 1:  # resume: the same command finishes the job, nothing twice
             q = _ingest(db, baseline["src"])
             out, err = q.communicate(timeout=600)
             assert q.returncode == 0, err
             ids, rejects = _state(db)
             assert sorted(ids) == baseline["ids"] and rejects == baseline["rejects"]
-    assert killed_mid_write >= KILLS // 4, "too few kills landed while articles were being written"
+    assert killed_mid_write >= KILLS * 3 // 4, f"only {killed_mid_write} of {KILLS} kills landed mid-ingest"
 
 
 def test_two_ingests_and_a_reader_at_once(tmp_path):
