@@ -394,7 +394,7 @@ def export_cmd(db, fmt, output, source, date_from, date_to, header):
     from marsad.store import export as ex
 
     with _open(db) as st:
-        arts = st.iter_articles(source=source, date_from=date_from, date_to=date_to)
+        arts = _with_dedup_ids(st.conn, st.iter_articles(source=source, date_from=date_from, date_to=date_to))
         if fmt == "parquet":
             if output == "-":
                 raise ConfigError("parquet export needs --output FILE", code="E204")
@@ -414,3 +414,24 @@ def export_cmd(db, fmt, output, source, date_from, date_to, header):
                     n = writer(arts, f)
     unit = "events" if fmt in ("gdelt", "plover") else "articles"
     click.echo(f"exported {n} {unit} as {fmt}" + (f" to {output}" if output != "-" else ""), err=True)
+
+
+def _with_dedup_ids(conn, articles):
+    """Exports carry each article's copy group (its original's id) and story id in ``meta["dedup"]``, so counts
+    can be de-duplicated downstream (as GDELT's NumArticles / NumSources do)."""
+    try:
+        from marsad.dedup.query import has_tables
+    except ImportError:
+        yield from articles
+        return
+    if not has_tables(conn):
+        yield from articles
+        return
+    for a in articles:
+        r = conn.execute("SELECT dup_group, story FROM dedup_docs WHERE article_id = ?", (a.id,)).fetchone()
+        if r is None:
+            yield a
+            continue
+        meta = dict(a.meta)
+        meta["dedup"] = {"copy_group": r[0], "is_original": r[0] == a.id, "story": r[1]}
+        yield a.evolve(meta=meta)
