@@ -54,13 +54,12 @@ def propagate(
             hit = 0
             for n in lengths:
                 if i + n <= len(ks) and all(lab == "O" for lab in labs[i : i + n]):
-                    typ = best.get(tuple(ks[i : i + n]))
-                    if typ:
-                        labs[i] = "B-" + typ
+                    found = best.get(tuple(ks[i : i + n]))
+                    if found:
+                        labs[i] = "B-" + found
                         for j in range(i + 1, i + n):
-                            labs[j] = "I-" + typ
+                            labs[j] = "I-" + found
                         hit = n
                         break
             i += hit or 1
-    # An added name right next to an existing entity of the same type would merge wrongly; keep BIO valid.
     return out
