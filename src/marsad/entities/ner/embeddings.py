@@ -80,8 +80,13 @@ def train_clusters(
     log: Log = print,
 ) -> dict[str, list[str]]:
     """word → [cluster id at each k]. Clusters of unit-normalised word2vec vectors (MiniBatch k-means)."""
-    from gensim.models import Word2Vec
-    from sklearn.cluster import MiniBatchKMeans
+    try:
+        from gensim.models import Word2Vec
+        from sklearn.cluster import MiniBatchKMeans
+    except ImportError as e:
+        from marsad.errors import MissingDependency
+
+        raise MissingDependency("training the NER word clusters", "train", e.name or "gensim") from e
 
     t0 = time.time()
     w2v = Word2Vec(

@@ -205,7 +205,11 @@ def build_model(
         "max_iterations": int(DEFAULTS["iterations"] if iterations is None else iterations),
     }
     corpus = work_dir / (f"corpus-{max_docs}.txt" if max_docs else "corpus.txt")
-    if auto_gaz and use_clusters and corpus.is_file():
+    if auto_gaz and use_clusters:
+        if not corpus.is_file():
+            from marsad.entities.ner.embeddings import write_corpus
+
+            write_corpus(data_dir, corpus, max_docs=max_docs, log=log)
         first = work_dir / "first-pass"
         log("first pass (for the auto-gazetteer)")
         train_crf(sents, res, first, log=log, **params)  # type: ignore[arg-type]
