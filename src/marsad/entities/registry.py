@@ -78,6 +78,8 @@ class Registry:
         self.person_keys: dict[str, str] = {}
         self.nisba: dict[str, str] = {}  # normalised adjective form (with or without ال) → ISO3
         self.max_len = 1
+        # common nouns/adjectives from the news corpus (registry_build.common_words): not people's names
+        self.common: frozenset[str] = frozenset()
         ambiguous_keys: set[str] = set()
         prio = {"per": 0, "org": 1}
         for d in sorted(actors, key=lambda d: prio.get(d["id"].split(":")[0], 2)):
@@ -160,5 +162,6 @@ def load_registry(path: str | Path | None = None) -> Registry:
             with gzip.open(p, "rt", encoding="utf-8") as f:
                 data = json.load(f)
             reg = Registry(data["actors"])
+            reg.common = frozenset(data.get("common_words") or ())
             _cache[key] = reg
     return reg

@@ -21,7 +21,7 @@ import csv
 import gzip
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -337,7 +337,39 @@ def build(shared: Path) -> dict[str, Any]:
     actors.sort(key=lambda e: e["id"])
     counts["actors"] = len(actors)
     counts["arabic_names"] = sum(len(e["ar"]) for e in actors)
-    return {"version": 1, "counts": dict(counts), "actors": actors}
+    common = common_words(data)
+    counts["common_words"] = len(common)
+    return {"version": 1, "counts": dict(counts), "actors": actors, "common_words": common}
+
+
+def common_words(data: Path, min_count: int = 15, ratio: float = 0.15) -> list[str]:
+    """Common nouns and adjectives, derived from the unlabelled news: a bare word whose definite form (ال + word)
+    is frequent is a noun or adjective (سلاح/السلاح, كيماوي/الكيماوي), while names of people rarely take ال
+    (جونسون, ماورر). The person-name filters of the entities stage use it; given names are never in it."""
+    path = data / "unlabelled" / "ant-all-2018.jsonl.gz"
+    if not path.exists():
+        return []
+    raw: Counter[str] = Counter()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            raw.update(re.findall(r"[\u0621-\u064a]+", json.loads(line).get("text") or ""))
+    freq: Counter[str] = Counter()
+    for w, k in raw.items():
+        freq[normalize(w)] += k
+    first = {
+        normalize(w)
+        for line in (CURATED_DIR / "first_names.txt").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    }
+    out = []
+    for w, k in freq.items():
+        if w.startswith("ال") or k < min_count or w in first or len(w) < 2:
+            continue
+        d = freq.get("ال" + w, 0)
+        if d >= 5 and d >= ratio * k:
+            out.append(w)
+    return sorted(out)
 
 
 def _en_key(s: str) -> str:

@@ -360,6 +360,14 @@ class EntityStage:
             j -= 1
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
+            # a name followed by ل + an organisation or place (جونسون لبي بي سي): the name ends before it
+            j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
+            # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
+            names = _first_names()
+            while i < j and _is_common(self.registry, norms[i], names):
+                i += 1
+            if j == i + 1 and _is_common(self.registry, norms[i], names):
+                return None  # a lone common word (كيماوي after سلاح) is no name; surnames such as كامل keep theirs
             j = _extend_nasab(unit, j)
             # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
             names = _first_names()
@@ -376,6 +384,8 @@ class EntityStage:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
+        if typ == "PER" and all(len(norms[k]) <= 2 for k in range(i, j)):
+            return None  # "بي سي": letters spelled out are initials of an organisation, not a person
         if all(
             roles_mod.head_sector(norms[k])
             or roles_mod.is_modifier(norms[k])
@@ -389,6 +399,21 @@ class EntityStage:
         key = name_key(" ".join(norms[i:j]))
         t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
+        art = _ARTICLE_CLITIC.match(norms[i])
+        if art:
+            # و/ف/ب/ك/ل before the article (والأكراد، للسعودية) is always a clitic: key and span without it
+            stem_art = ("ال" if art.group(1).endswith("لل") else "") + norms[i][art.end(1) :]
+            m.key = name_key(" ".join([stem_art] + norms[i + 1 : j]))
+            if art.group(1).endswith("لل"):
+                # the span cannot drop ل alone (لسعودية): keep the word, name it with its article restored
+                cut = len(art.group(1)) - 2
+                raw = toks[i].text
+                k0 = _skip_clitic(toks[i], len(art.group(1))) - toks[i].start
+                m.name_en = " ".join(["ال" + raw[k0:]] + [t.text for t in toks[i + 1 : j]])
+            else:
+                cut = len(art.group(1))
+            m.start = _skip_clitic(toks[i], cut)
+            pre = ""
         m.tail = norms[j - 1]
         if pre and norms[i].endswith(stem):
             m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
@@ -405,6 +430,18 @@ class EntityStage:
                         m.start = m.alt_start
                     break
         return m
+
+    def _starts_alias_after_lam(self, unit: _Unit, k: int) -> bool:
+        """``unit.norms[k]`` is ل + the first word of a registry organisation/place (لبي بي سي، لروسيا)."""
+        w = unit.norms[k]
+        if len(w) < 3 or w[0] != "ل" or w.startswith("لل"):
+            return False
+        reg, rest = self.registry, w[1:]
+        for length in reg.first_lengths.get(rest, ()):
+            aid = reg.aliases.get((rest, *unit.norms[k + 1 : k + length]))
+            if aid and reg.actors[aid].type != "PER":
+                return True
+        return False
 
     def _merge(self, unit: _Unit, reg: list[_Mention], ner: list[_Mention]) -> list[_Mention]:
         out = list(reg)
@@ -838,6 +875,22 @@ def _is_place_or_org(reg: Registry, w: str) -> bool:
     return False
 
 
+# و/ف + ب/ك/ل before the article ال, or لل (ل + ال with the alif dropped): never part of a name
+_ARTICLE_CLITIC = re.compile(r"^((?:[وف]?[بكل])(?=ال)|[وف](?=ال)|[وف]?لل)(?=\w{3})")
+
+
+def _is_common(reg: Registry, w: str, names: frozenset[str]) -> bool:
+    """A reporting verb or a common noun/adjective (corpus list): never the first or last word of a name."""
+    if w in _VERBS and w not in _NASAB:
+        return True
+    if w in names:
+        return False
+    for v, _ in _clitic_variants(w):
+        if v in reg.common and v not in names:
+            return True
+    return False
+
+
 def _is_title_word(w: str, reg: Registry) -> bool:
     return bool(roles_mod.head_sector(w)) or w in roles_mod.MODIFIERS or w in reg.nisba
 
@@ -904,6 +957,8 @@ def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
     if n in _NOT_NAMES or len(re.sub(r"[^\u0621-\u064a]|^ال", "", n)) < 2:
         return False  # "الـ15" and other numbers are not names
     single = all(m.tok1 - m.tok0 == 1 for m in ms)
+    if typ == "PER" and single and n.startswith("ال") and n.endswith("ه") and all(m.source == "ner" for m in ms):
+        return False  # الكاتدرائية, الحكومة: a definite feminine noun alone is no person (family names rarely end in ة)
     if single and not any(m.source in ("surname", "registry-key") for m in ms):
         if typ == "MISC" or (typ == "PER" and len(ms) < 2):
             return False
