@@ -51,6 +51,18 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
     role_covered = {(r.start, r.end) for e in entities for r in e.roles}
     out: list[Span] = []
 
+    office_cache: dict[str, set[str]] = {}
+
+    def offices(e: Entity) -> set[str]:
+        """Office classes of a person: from the titles beside their name and the registry's offices."""
+        got = office_cache.get(e.id)
+        if got is None:
+            got = {_office_class(_title_key(text[r.start : r.end])) for r in e.roles}
+            got |= _offices(registry, e.actor_id)
+            got.discard("")
+            office_cache[e.id] = got
+        return got
+
     def people_of(country: str | None) -> list[Entity]:
         return [e for e in entities if e.type == "PER" and country and e.country == country]
 
@@ -75,7 +87,12 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                 if nxt is not None:
                     target = nxt[2]
                 elif country:
-                    cands = people_of(country)
+                    # the counterpart holds the same office as the person named before it (وزير الخارجية الروسي
+                    # … نظيره البريطاني → the British foreign minister, never the British prime minister)
+                    before = [f for f in flat if f[0] < toks[k].start and f[2] == "PER"]
+                    subject = ents[before[-1][1]] if before else None
+                    want = offices(subject) if subject is not None else set()
+                    cands = [e for e in people_of(country) if want and want & offices(e)]
                     if cands:
                         target = max(cands, key=lambda e: counts[e.id]).id
                 if target:
@@ -124,11 +141,12 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                 title = _title_key(text[span.start : span.end])
                 same = [e for e in cands if any(_title_key(text[r.start : r.end]) == title for r in e.roles)]
                 if not same:
-                    # registry people: their known office (foreign minister …) against the Arabic title
-                    office = next((en for ar, en in _OFFICES if title.startswith(ar)), None)
-                    if office:
-                        same = [e for e in cands if office in _offices(registry, e.actor_id)]
-                pick = same or (cands if len(cands) == 1 else [])
+                    # the office the title names (foreign minister, ambassador …) against each person's offices
+                    cls = _office_class(title)
+                    same = [e for e in cands if cls in offices(e)]
+                # a lone compatriot is the referent only when nothing is known of their office: an ambassador is
+                # not the prime minister of his country
+                pick = same or (cands if len(cands) == 1 and not offices(cands[0]) else [])
                 if len(pick) >= 1:
                     target = max(pick, key=lambda e: counts[e.id]).id
                     out.append(Span(span.start, span.end, "coref", {"entity": [target], "kind": "title"}))
@@ -140,6 +158,18 @@ _OFFICES = (
     ("رييس الوزراء", "prime minister"), ("رييسه الوزراء", "prime minister"), ("الرييس", "president"),
     ("رييس", "president"), ("الملك", "king"), ("المستشار", "chancellor"), ("المستشاره", "chancellor"),
 )  # fmt: skip
+
+
+def _office_class(title: str) -> str:
+    """A comparable office for a normalised title: an English office for the common ones (``_OFFICES``), else
+    the head word without article and feminine ending (السفير/سفيرة → سفير)."""
+    office = next((en for ar, en in _OFFICES if title.startswith(ar)), None)
+    if office:
+        return office
+    words = title.split()
+    head = next((w for w in words if _HEADS_ANY(w)), words[0] if words else "")
+    head = head[2:] if head.startswith("ال") and len(head) > 4 else head
+    return head[:-1] if head.endswith("ه") and len(head) > 3 else head
 
 
 def _title_key(s: str) -> str:
