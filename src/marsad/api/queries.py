@@ -54,7 +54,11 @@ def query_terms(query: str) -> list[str]:
 
 
 def _article_filters(*, date_from: str | None, date_to: str | None, source: str | None, actor: str | None,
-                     event_type: str | None) -> tuple[list[str], list[Any]]:
+                     event_type: str | None, indexed: bool = False) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``a`` (``articles`` or its narrow copy ``article_filters``: same rowids, same columns).
+
+    ``indexed``: the store has the actor / event-type tables of schema v5, so those filters are one primary-key
+    probe per candidate row (``EXISTS``) instead of a set built from ``entities`` by article id on every query."""
     where: list[str] = []
     args: list[Any] = []
     if date_from:
@@ -67,12 +71,56 @@ def _article_filters(*, date_from: str | None, date_to: str | None, source: str 
         where.append("a.source = ?")
         args.append(source)
     if actor:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
+        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = a.rowid)"
+                     if indexed else "a.id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
         args.append(actor)
     if event_type:
-        where.append("a.id IN (SELECT article_id FROM events WHERE type = ?)")
+        where.append("EXISTS (SELECT 1 FROM article_event_types y WHERE y.type = ? AND y.article_rowid = a.rowid)"
+                     if indexed else "a.id IN (SELECT article_id FROM events WHERE type = ?)")
         args.append(event_type.upper())
     return where, args
+
+
+def _indexed(db: Database) -> bool:
+    return db.has("article_filters", "article_actors", "article_event_types")
+
+
+def _driven_listing(actor: str | None, event_type: str | None, date_from: str | None, date_to: str | None,
+                    source: str | None, direction: str, n: int, offset: int) -> tuple[str, list[Any]]:
+    """Rowids of the newest/oldest articles with an actor and/or event type, walking the (value, published)
+    index of the narrower filter backwards and probing the others: stops after ``n`` rows instead of collecting
+    and sorting every article the filters match."""
+    if event_type:
+        table, col, value = "article_event_types", "type", event_type.upper()
+    else:
+        table, col, value = "article_actors", "actor_id", actor
+    where = [f"d.{col} = ?"]
+    args: list[Any] = [value]
+    if date_from:
+        where.append("d.published >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("d.published <= ?")
+        args.append(date_to)
+    if event_type and actor:
+        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = d.article_rowid)")
+        args.append(actor)
+    if source:
+        where.append("EXISTS (SELECT 1 FROM article_filters s WHERE s.rowid = d.article_rowid AND s.source = ?)")
+        args.append(source)
+    sql = (f"SELECT d.article_rowid AS r FROM {table} d WHERE {' AND '.join(where)} "
+           f"ORDER BY d.published {direction}, d.article_rowid {direction} LIMIT ? OFFSET ?")
+    return sql, [*args, n, offset]
+
+
+def _page_rows(conn: sqlite3.Connection, cols: str, rowids: list[int]) -> list[sqlite3.Row]:
+    """Display columns for one page of rowids, in the given order (only the shown rows touch ``articles``)."""
+    if not rowids:
+        return []
+    got = {r["rowid_"]: r for r in conn.execute(
+        f"SELECT a.rowid AS rowid_, {cols} FROM articles a WHERE a.rowid IN ({','.join('?' * len(rowids))})",
+        rowids)}
+    return [got[r] for r in rowids if r in got]
 
 
 RANK_WINDOW = 1_000  # bm25 is computed over at most this many matches (the most recently stored ones)
@@ -107,8 +155,9 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
                      source: str | None, actor: str | None, event_type: str | None, sort: str, limit: int,
                      offset: int, facets: bool) -> dict[str, Any]:
     conn = db.conn()
+    indexed = _indexed(db)
     where, args = _article_filters(date_from=date_from, date_to=date_to, source=source, actor=actor,
-                                   event_type=event_type)
+                                   event_type=event_type, indexed=indexed)
     match = fts_match(q) if q and q.strip() else ""
     if q and q.strip() and not match.strip():
         raise QueryError("the query has no searchable words", code="E401")
@@ -118,27 +167,34 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
         sort = "newest"
     cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
+    # Phase 1 finds the page's rowids from the FTS index and the narrow filter tables only; phase 2 reads the
+    # display columns (body for the snippet) of those <= limit + 1 rows from the wide ``articles`` table.
+    narrow = "article_filters" if indexed else "articles"
     window = False
     if match:
         filt = "".join(f" AND {w}" for w in where)
+        # date/source conditions need the filter row; actor/type probes only need the rowid
+        needs_row = bool(date_from or date_to or source) or not indexed
+        src = f"articles_fts f JOIN {narrow} a ON a.rowid = f.rowid" if needs_row else "articles_fts f"
+        if not needs_row:
+            filt = filt.replace("a.rowid", "f.rowid")
         if sort == "relevance":
             # the window: matches in descending rowid order (FTS5 walks its doclist backwards and stops early),
-            # ranked by bm25 inside it, only the page joined to articles
+            # ranked by bm25 inside it
             if where:
-                inner = (f"SELECT f.rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts f "
-                         f"JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ?{filt} "
-                         f"ORDER BY f.rowid DESC LIMIT {FILTERED_WINDOW}")
+                inner = (f"SELECT f.rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM {src} "
+                         f"WHERE articles_fts MATCH ?{filt} ORDER BY f.rowid DESC LIMIT {FILTERED_WINDOW}")
             else:
                 inner = (f"SELECT rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts "
                          f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {RANK_WINDOW}")
-            sql = (f"SELECT {cols} FROM (SELECT r, s FROM ({inner}) ORDER BY s LIMIT ? OFFSET ?) x "
-                   "JOIN articles a ON a.rowid = x.r ORDER BY x.s")
+            sql = f"SELECT r FROM ({inner}) ORDER BY s LIMIT ? OFFSET ?"
         else:
             direction = "DESC" if sort == "newest" else "ASC"
-            sql = (f"SELECT {cols} FROM articles a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE "
-                   f"articles_fts MATCH ?){filt} ORDER BY a.published {direction}, a.rowid {direction} "
-                   "LIMIT ? OFFSET ?")
-        rows = _run(conn, sql, [match, *args, limit + 1, offset])
+            sql = (f"SELECT a.rowid AS r FROM {narrow} a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE "
+                   f"articles_fts MATCH ?){''.join(f' AND {w}' for w in where)} "
+                   f"ORDER BY a.published {direction}, a.rowid {direction} LIMIT ? OFFSET ?")
+        rowids = [r[0] for r in _run(conn, sql, [match, *args, limit + 1, offset])]
+        rows = _page_rows(conn, cols, rowids)
         if where:
             total, capped, rows = _page_total(rows, limit, offset)
         else:
@@ -147,10 +203,16 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
         cap = FILTERED_WINDOW if where else RANK_WINDOW
         window = sort == "relevance" and (total > cap or capped)
     else:
-        where_sql = (" WHERE " + " AND ".join(where)) if where else ""
         direction = "ASC" if sort == "oldest" else "DESC"
-        rows = _run(conn, f"SELECT {cols} FROM articles a{where_sql} ORDER BY a.published {direction}, "
-                          f"a.rowid {direction} LIMIT ? OFFSET ?", [*args, limit + 1, offset])
+        if indexed and (actor or event_type):
+            sql, largs = _driven_listing(actor, event_type, date_from, date_to, source, direction, limit + 1,
+                                         offset)
+        else:
+            where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+            sql = (f"SELECT a.rowid AS r FROM {narrow} a{where_sql} ORDER BY a.published {direction}, "
+                   f"a.rowid {direction} LIMIT ? OFFSET ?")
+            largs = [*args, limit + 1, offset]
+        rows = _page_rows(conn, cols, [r[0] for r in _run(conn, sql, largs)])
         if where:
             total, capped, rows = _page_total(rows, limit, offset)
         else:
@@ -161,7 +223,7 @@ def _search_articles(db: Database, *, q: str | None, date_from: str | None, date
     out: dict[str, Any] = {"total": total, "total_is_lower_bound": capped, "limit": limit, "offset": offset,
                            "sort": sort, "ranked_window": (FILTERED_WINDOW if where else RANK_WINDOW) if window else None, "items": items}
     if facets:
-        base_from = "articles a"
+        base_from = f"{narrow} a"
         fargs = list(args)
         fwhere = list(where)
         if match:
@@ -236,16 +298,10 @@ PREFIX = 1500
 
 
 def _snippet(part: str, body: str, terms: list[str], width: int) -> tuple[str, list[list[int]]] | None:
-    folded, back = _fold_with_offsets(part)
-    hits: list[tuple[int, int]] = []
-    for t in dict.fromkeys(terms):
-        t = t.lower()
-        if not t:
-            continue
-        pos = folded.find(t)
-        while pos >= 0 and len(hits) <= 100:
-            hits.append(back(pos, pos + len(t)))
-            pos = folded.find(t, pos + len(t))
+    if _expand_regex().search(part):  # a ligature that folds to several letters: the exact (slower) map
+        hits = _hits_folded(part, terms)
+    else:
+        hits = _hits_regex(part, terms, width)
     if not hits:
         return None
     hits.sort()
@@ -262,6 +318,66 @@ def _snippet(part: str, body: str, terms: list[str], width: int) -> tuple[str, l
         if hs >= start and he <= end and (not marks or ms >= marks[-1][1]):  # in the window, no overlap
             marks.append([ms, me])
     return prefix + body[start:end] + suffix, marks
+
+
+def _hits_folded(part: str, terms: list[str]) -> list[tuple[int, int]]:
+    folded, back = _fold_with_offsets(part)
+    hits: list[tuple[int, int]] = []
+    for t in dict.fromkeys(terms):
+        t = t.lower()
+        if not t:
+            continue
+        pos = folded.find(t)
+        while pos >= 0 and len(hits) <= 100:
+            hits.append(back(pos, pos + len(t)))
+            pos = folded.find(t, pos + len(t))
+    return hits
+
+
+def _hits_regex(part: str, terms: list[str], width: int) -> list[tuple[int, int]]:
+    """Term hits found in the original text by a pattern per term that accepts every spelling folding to it
+    (a character class per letter, marks allowed between letters and after the last). No copy of the text is
+    folded (``str.translate`` with a dict table costs ~0.1 µs per character, most of a search's snippet time),
+    and only hits that can fall in the snippet window are collected."""
+    pats = [(_term_pattern(t.lower())) for t in dict.fromkeys(terms) if t]
+    firsts = [m.start() for p in pats if (m := p.search(part))]
+    if not firsts:
+        return []
+    stop = min(firsts) + width + 1  # the window starts at or before the first hit
+    hits: list[tuple[int, int]] = []
+    for p in pats:
+        for m in p.finditer(part):
+            if m.start() >= stop or len(hits) > 100:
+                break
+            if m.end() > m.start():
+                hits.append((m.start(), m.end()))
+    return hits
+
+
+@lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    table, drop = _fold_table()
+    variants: dict[str, set[str]] = {}
+    for cp, to in table.items():
+        if to and len(to) == 1:
+            variants.setdefault(to, set()).add(chr(cp))
+    if any(ord(ch) in table for ch in term):  # folded text never holds this letter: nothing can match
+        return re.compile("(?!)")
+    marks = "[" + "".join(re.escape(c) for c in sorted(drop)) + "]*"
+    parts = []
+    for ch in term:
+        alts = {ch, *variants.get(ch, ())}
+        parts.append("[" + "".join(re.escape(c) for c in sorted(alts)) + "]" if len(alts) > 1 else re.escape(ch))
+    # case-insensitive matching is slower on Arabic text, which has no case: only where the term has cased letters
+    flags = re.IGNORECASE if term.upper() != term else 0
+    return re.compile(marks.join(parts) + marks, flags)
+
+
+@lru_cache(maxsize=1)
+def _expand_regex() -> re.Pattern[str]:
+    table, _ = _fold_table()
+    chars = [chr(cp) for cp, to in table.items() if to and len(to) > 1]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)")
 
 
 @lru_cache(maxsize=1)

@@ -128,11 +128,78 @@ INSERT OR IGNORE INTO article_filters(rowid, id, source, published) SELECT rowid
 """
 
 
+# Search filters by actor and by event type, answered from narrow tables keyed the way the filters ask
+# (value, article rowid) with the article's date copied in: "USA articles, newest first" walks one index range,
+# and "does this FTS match mention USA" is one primary-key probe instead of a join through entities(article_id
+# TEXT) to articles. Kept by triggers, so every writer of entities/events (the store, hooks, other rooms) keeps
+# them right without knowing they exist. Dates are copied from articles at insert time (articles are never
+# re-dated in place: a changed text is a new id).
+V5_FILTER_INDEXES = """
+CREATE TABLE IF NOT EXISTS article_actors (
+    actor_id      TEXT NOT NULL,
+    article_rowid INTEGER NOT NULL,
+    published     TEXT,
+    PRIMARY KEY (actor_id, article_rowid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_actors_published ON article_actors(actor_id, published, article_rowid);
+CREATE TABLE IF NOT EXISTS article_event_types (
+    type          TEXT NOT NULL,
+    article_rowid INTEGER NOT NULL,
+    published     TEXT,
+    PRIMARY KEY (type, article_rowid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_event_types_published ON article_event_types(type, published, article_rowid);
+CREATE INDEX IF NOT EXISTS article_filters_published ON article_filters(published);
+CREATE INDEX IF NOT EXISTS article_filters_source ON article_filters(source, published);
+CREATE TRIGGER IF NOT EXISTS entities_actor_ins AFTER INSERT ON entities WHEN NEW.actor_id IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO article_actors(actor_id, article_rowid, published)
+    SELECT NEW.actor_id, f.rowid, f.published FROM article_filters f WHERE f.id = NEW.article_id;
+END;
+CREATE TRIGGER IF NOT EXISTS entities_actor_del AFTER DELETE ON entities WHEN OLD.actor_id IS NOT NULL BEGIN
+    DELETE FROM article_actors WHERE actor_id = OLD.actor_id
+      AND article_rowid IN (SELECT rowid FROM article_filters WHERE id = OLD.article_id)
+      AND NOT EXISTS (SELECT 1 FROM entities WHERE article_id = OLD.article_id AND actor_id = OLD.actor_id);
+END;
+CREATE TRIGGER IF NOT EXISTS events_type_ins AFTER INSERT ON events BEGIN
+    INSERT OR IGNORE INTO article_event_types(type, article_rowid, published)
+    SELECT NEW.type, f.rowid, f.published FROM article_filters f WHERE f.id = NEW.article_id;
+END;
+CREATE TRIGGER IF NOT EXISTS events_type_del AFTER DELETE ON events BEGIN
+    DELETE FROM article_event_types WHERE type = OLD.type
+      AND article_rowid IN (SELECT rowid FROM article_filters WHERE id = OLD.article_id)
+      AND NOT EXISTS (SELECT 1 FROM events WHERE article_id = OLD.article_id AND type = OLD.type);
+END;
+CREATE INDEX IF NOT EXISTS article_filters_id ON article_filters(id);
+INSERT OR IGNORE INTO article_actors(actor_id, article_rowid, published)
+SELECT e.actor_id, f.rowid, f.published FROM entities e JOIN article_filters f ON f.id = e.article_id
+WHERE e.actor_id IS NOT NULL;
+INSERT OR IGNORE INTO article_event_types(type, article_rowid, published)
+SELECT v.type, f.rowid, f.published FROM events v JOIN article_filters f ON f.id = v.article_id;
+ANALYZE
+"""
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
         for stmt in sql.split(";\n"):
             if stmt.strip():
                 conn.execute(stmt)
+
+    return run
+
+
+def _statements(sql: str) -> Callable[[sqlite3.Connection], None]:
+    """Like :func:`_script`, but splits where SQLite says a statement is complete (trigger bodies hold ';')."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        buf = ""
+        for line in sql.splitlines(keepends=True):
+            buf += line
+            if sqlite3.complete_statement(buf):
+                conn.execute(buf)
+                buf = ""
+        if buf.strip():
+            conn.execute(buf)
 
     return run
 
@@ -143,6 +210,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (2, "analysis: entities, quotes, events", _script(V2_ANALYSIS)),
     (3, "article counters", _script(V3_COUNTS)),
     (4, "narrow filter table for search", _script(V4_FILTER_KEYS)),
+    (5, "actor / event-type filter indexes with dates", _statements(V5_FILTER_INDEXES)),
 )
 LATEST = MIGRATIONS[-1][0]
 
