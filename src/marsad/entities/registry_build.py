@@ -330,13 +330,13 @@ def build(shared: Path) -> dict[str, Any]:
             e["ar"] = [a for a in e["ar"] if normalize(a) not in ambiguous]
     actors = []
     for e in b.entries.values():
-        if not e["ar"]:
-            continue
+        if not e["ar"] and not e["id"].startswith("cap:"):
+            continue  # capitals stay without a name: the stage resolves an ambiguous one (عمان) from context
         e = {k: v for k, v in e.items() if v not in (None, [], "")}
         actors.append(e)
     actors.sort(key=lambda e: e["id"])
     counts["actors"] = len(actors)
-    counts["arabic_names"] = sum(len(e["ar"]) for e in actors)
+    counts["arabic_names"] = sum(len(e.get("ar", ())) for e in actors)
     common = common_words(data)
     counts["common_words"] = len(common)
     return {"version": 1, "counts": dict(counts), "actors": actors, "common_words": common}

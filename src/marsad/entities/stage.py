@@ -110,6 +110,9 @@ _INSTITUTIONS = {
     "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
 }  # fmt: skip
 
+# place names the registry cannot decide alone → the actor ids of their readings, the usual one first
+_AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
+
 _warned = False
 
 
@@ -131,6 +134,8 @@ class _Mention:
     tail: str = ""  # normalised last token (NER spans)
     alt_key: str = ""  # key without a leading clitic (NER spans)
     alt_start: int = -1
+    place_id: str | None = None  # the capital behind a government metonym (القاهرة → Egypt)
+    no_country: bool = False  # an ambiguous place name (عمان) with no evidence: guess no country for it
 
 
 @dataclass
@@ -197,8 +202,15 @@ class EntityStage:
             mentions.extend(self._ministries(ui, unit, mentions))
             mentions.extend(self._institutions(ui, unit, mentions))
             mentions.extend(self._named_groups(ui, unit, mentions))
+        mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
+        # one surface, one entity: a capital that acts for its government anywhere in the article (موسكو ترد) is
+        # that government everywhere in it, so that "في موسكو" does not make a second actor of the same word
+        metonyms = {m.place_id: m.actor_id for m in mentions if m.metonym and m.place_id}
+        for m in mentions:
+            if m.actor_id in metonyms and not m.metonym:
+                m.place_id, m.actor_id, m.metonym = m.actor_id, metonyms[m.actor_id], True
         mentions = self._surnames(units, mentions)
         role_spans = [
             roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
@@ -309,7 +321,7 @@ class EntityStage:
                     prev = norms[seg[p] - 1] if seg[p] > 0 else ""
                     locative = prev in _LOCATIVE or (cut and first[:1] in "بف" and first[:2] != "ال")
                     if not locative:
-                        m.actor_id, m.metonym = actor.metonym_of, True
+                        m.actor_id, m.metonym, m.place_id = actor.metonym_of, True, aid
                 out.append(m)
                 p = next((q for q in range(p + length, len(seg)) if seg[q] >= i1), len(seg))
         return out
@@ -366,8 +378,11 @@ class EntityStage:
             names = _first_names()
             while i < j and _is_common(self.registry, norms[i], names):
                 i += 1
-            if j == i + 1 and _is_common(self.registry, norms[i], names):
-                return None  # a lone common word (كيماوي after سلاح) is no name; surnames such as كامل keep theirs
+            n_common = sum(_is_common(self.registry, norms[k], names) for k in range(i, j))
+            if n_common and 2 * n_common >= j - i and not any(norms[k] in names for k in range(i, j)):
+                # mostly common words and no given name (باستخدام سلاح كيماوي): a phrase, not a person; surnames
+                # that are adjectives (عباس كامل) stay, their given name vouches for them
+                return None
             j = _extend_nasab(unit, j)
             # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
             names = _first_names()
@@ -584,6 +599,57 @@ class EntityStage:
             covered.update(range(i, j))
         return out
 
+    def _ambiguous_places(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
+        """Names the registry leaves out because they name two places (عمان: Amman, capital of Jordan, or Oman):
+        the reading whose country the article names more (الأردن، الأردني vs سلطنة عمان، العماني، مسقط) wins;
+        with no evidence either way the word is left to NER, without a country."""
+        reg = self.registry
+        hits = [
+            (ui, k, cut, readings)
+            for ui, u in enumerate(units)
+            for k, w in enumerate(u.norms)
+            if w[-4:] in _AMBIGUOUS_PLACES or w in _AMBIGUOUS_PLACES
+            for v, cut in _clitic_variants(w)
+            if (readings := _AMBIGUOUS_PLACES.get(v))
+        ]
+        if not hits:
+            return mentions
+        evidence: Counter[str] = Counter()
+        for m in mentions:
+            a = reg.actors.get(m.actor_id or "")
+            if a and a.country:
+                evidence[a.country] += 1
+        for u in units:
+            for w in u.norms:
+                if w in reg.nisba:
+                    evidence[reg.nisba[w]] += 1
+        out = list(mentions)
+        for ui, k, cut, readings in hits:
+            u = units[ui]
+            taken = [m for m in out if m.unit == ui and m.tok0 <= k < m.tok1]
+            if any(m.source != "ner" or m.tok1 - m.tok0 > 1 for m in taken):
+                continue  # part of a longer name (سلطنة عمان) already resolved
+            scores = [(evidence[reg.actors[r].country or ""], -n, r) for n, r in enumerate(readings) if r in reg.actors]
+            best = max(scores) if scores else None
+            for m in taken:
+                out.remove(m)
+            if not best or best[0] == 0:
+                for m in taken:  # no evidence: keep the NER mention, but guess no country for it
+                    m.sector, m.country, m.no_country = None, None, True
+                    out.append(m)
+                continue
+            aid = best[2]
+            actor = reg.actors[aid]
+            m = _Mention(_skip_clitic(u.tokens[k], cut), u.tokens[k].end, ui, k, k + 1, actor.type, aid)
+            if actor.metonym_of:
+                prev = u.norms[k - 1] if k > 0 else ""
+                w = u.norms[k]
+                locative = prev in _LOCATIVE or (cut and w[:1] in "بف" and w[:2] != "ال")
+                if not locative:
+                    m.actor_id, m.metonym, m.place_id = actor.metonym_of, True, aid
+            out.append(m)
+        return out
+
     def _surnames(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """Bare surnames of people named in full in this article (…ماي after تيريزا ماي), found even where NER
         missed them. East Asian registry names also match on their first token (the family name: وانغ)."""
@@ -722,7 +788,7 @@ class EntityStage:
                         words = normalize(longest).split()
                         country = next((domain_country[w] for w in words[1:] if w in domain_country), None)
                     sector = sector or _org_sector(normalize(longest))
-                if typ in ("LOC", "GPE", "ORG") and country is None:
+                if typ in ("LOC", "GPE", "ORG") and country is None and not any(m.no_country for m in ms):
                     country = next((cc for m in ms if (cc := _country_nearby(reg, units[m.unit], m))), None)
                 if typ == "PER" and sector is None and roles:
                     sector = "GOV"
@@ -764,6 +830,7 @@ class EntityStage:
             if (
                 d["country"] is None
                 and not d["linked"]
+                and not any(m.no_country for m in d["ms"])
                 and d["typ"] in ("PER", "ORG", "LOC", "GPE")
                 and context_country
             ):
