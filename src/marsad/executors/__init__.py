@@ -28,7 +28,7 @@ from marsad.executors.base import (
     keyed_inputs,
 )
 from marsad.executors.local import map_local
-from marsad.executors.parquet import TABLES, ShardWriter, iter_table, read_results
+from marsad.executors.parquet import TABLES, ShardWriter, iter_table, read_results, rows_for
 from marsad.pipeline import Pipeline
 
 EXECUTORS = ("local", "ray")
@@ -93,9 +93,11 @@ def run(paths: Iterable[str], *, out: str | Path, executor: str = "local", worke
     summary = RunSummary("local", n, out=str(out_dir))
     writer = ShardWriter(out_dir, rows_per_shard=rows_per_shard)
     files = set()
-    for key, item in map_local(keyed_inputs(paths, fmt=fmt, field_map=field_map), spec, workers=n):
+    # Workers turn their results into table rows (JSON strings mostly): cheaper to send back than the records.
+    for key, rows in map_local(keyed_inputs(paths, fmt=fmt, field_map=field_map), spec, workers=n,
+                               transform=rows_for):
         files.add(key.split(":", 1)[0])
-        writer.add(key, item)
+        writer.add_rows(rows)
     writer.close()
     summary.files = len(files)
     summary.add_counts(writer.counts)

@@ -10,25 +10,34 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from typing import Any
 
 from marsad.errors import MarsadError
 from marsad.executors.base import Keyed, PipelineSpec, default_workers, process_keyed
 
 _WORKER_PIPE = None
+_WORKER_TRANSFORM: Callable[[str, Any], Any] | None = None
+# Under fork the parent builds the pipeline once before starting the pool and the workers inherit it, models and
+# warm caches included (copy-on-write); under spawn each worker builds it in the initializer.
+_INHERITED: tuple[PipelineSpec, Any] | None = None
 
 
-def _init_worker(spec: PipelineSpec) -> None:
-    global _WORKER_PIPE
-    _WORKER_PIPE = spec.build()
+def _init_worker(spec: PipelineSpec, transform: Callable[[str, Any], Any] | None) -> None:
+    global _WORKER_PIPE, _WORKER_TRANSFORM
+    _WORKER_PIPE = _INHERITED[1] if _INHERITED is not None and _INHERITED[0] == spec else spec.build()
+    _WORKER_TRANSFORM = transform
 
 
-def _work(chunk: list[Keyed]) -> list[Keyed]:
+def _work(chunk: list[Keyed]) -> list[tuple[str, Any]]:
     assert _WORKER_PIPE is not None  # set by _init_worker
-    return process_keyed(_WORKER_PIPE, chunk)
+    done = process_keyed(_WORKER_PIPE, chunk)
+    if _WORKER_TRANSFORM is None:
+        return done
+    return [(k, _WORKER_TRANSFORM(k, it)) for k, it in done]
 
 
 def _chunks(items: Iterable[Keyed], size: int) -> Iterator[list[Keyed]]:
@@ -38,22 +47,30 @@ def _chunks(items: Iterable[Keyed], size: int) -> Iterator[list[Keyed]]:
 
 
 def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None = None, chunksize: int = 8,
-              window: int | None = None, mp_context: str | None = None) -> Iterator[Keyed]:
+              window: int | None = None, mp_context: str | None = None,
+              transform: Callable[[str, Any], Any] | None = None) -> Iterator[tuple[str, Any]]:
     """Run the pipeline over keyed reader outputs with ``workers`` processes; yields in input order.
 
     ``workers=1`` runs in this process (no pool, no pickling). ``window`` bounds the chunks in flight
-    (default 4 per worker)."""
+    (default 4 per worker). ``transform(key, result)``, an importable function, runs in the worker on each result
+    and its return value is yielded instead (e.g. Parquet rows: cheaper to send back than the records)."""
+    global _INHERITED
     n = workers or default_workers()
     if n <= 1:
         pipe = spec.build()
         for chunk in _chunks(items, chunksize):
-            yield from process_keyed(pipe, chunk)
+            for k, it in process_keyed(pipe, chunk):
+                yield k, (it if transform is None else transform(k, it))
         return
-    # fork shares the already-imported modules and models copy-on-write; forkserver where fork is unsafe.
-    ctx = mp.get_context(mp_context or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
+    # fork shares the already-imported modules and models copy-on-write; spawn where fork does not exist.
+    method = mp_context or ("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = mp.get_context(method)
     limit = window or 4 * n
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(spec,)) as pool:
-        pending: deque[tuple[str, Future[list[Keyed]]]] = deque()
+    if method == "fork":
+        _INHERITED = (spec, spec.build())
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
+                             initargs=(spec, transform)) as pool:
+        pending: deque[tuple[str, Future[list[tuple[str, Any]]]]] = deque()
         try:
             for chunk in _chunks(items, chunksize):
                 pending.append((chunk[0][0], pool.submit(_work, chunk)))

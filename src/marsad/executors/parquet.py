@@ -146,7 +146,11 @@ class ShardWriter:
     _n: int = 0
 
     def add(self, key: str, item: Article | Rejection) -> None:
-        for t, rows in rows_for(key, item).items():
+        self.add_rows(rows_for(key, item))
+
+    def add_rows(self, table_rows: dict[str, list[dict[str, Any]]]) -> None:
+        """The rows of one result, already made by :func:`rows_for` (pool workers make them, the parent writes)."""
+        for t, rows in table_rows.items():
             self._buf[t].extend(rows)
             self.counts[t] += len(rows)
         self._items += 1
