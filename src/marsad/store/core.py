@@ -504,10 +504,15 @@ def _filters(
     if date_to:
         where.append("a.published <= ?")
         args.append(date_to)
+    # actor and event type: one primary-key probe per candidate in the narrow tables of schema v5 (the rowid is
+    # shared by articles, article_filters and articles_fts), rather than a set of ids built from entities
     if actor:
-        where.append("a.id IN (SELECT article_id FROM entities WHERE actor_id = ? OR name = ?)")
+        where.append(
+            "(EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = a.rowid)"
+            " OR a.id IN (SELECT article_id FROM entities WHERE name = ?))"
+        )
         args += [actor, actor]
     if event_type:
-        where.append("a.id IN (SELECT article_id FROM events WHERE type = ?)")
+        where.append("EXISTS (SELECT 1 FROM article_event_types y WHERE y.type = ? AND y.article_rowid = a.rowid)")
         args.append(event_type.upper())
     return where, args
