@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,11 +67,6 @@ class PipelineSpec:
         from marsad.stages import default_pipeline
 
         return default_pipeline(upto=self.upto, time_limit=self.time_limit, **dict(self.options))
-
-
-@functools.lru_cache(maxsize=4)
-def cached_pipeline(spec: PipelineSpec) -> Pipeline:
-    return spec.build()
 
 
 def process_keyed(pipe: Pipeline, chunk: Iterable[Keyed]) -> list[Keyed]:
