@@ -90,3 +90,25 @@ def test_counterpart_needs_the_same_office():
     spans = [(art.text[s.start : s.end], s.attrs["entity"]) for s in art.layer("coref")]
     may = next(e.id for e in art.entities if e.name == "Theresa May")
     assert not any(t.startswith("نظيره") and may in ids for t, ids in spans)
+
+
+def test_transliterated_names_after_a_title_or_before_a_reporting_verb():
+    art = analyse("وقال رئيس اللجنة الدولية للصليب الأحمر بيتر ماورر إن الوضع صعب.", use_ner=False)
+    assert "بيتر ماورر" in surfaces(art, "PER")
+    art = analyse("وقال جوناثان ألين إن بلاده ستعمل مع الحلفاء.", use_ner=False)
+    assert "جوناثان ألين" in surfaces(art, "PER")
+    # a given name before a common word or an adverb is no name
+    art = analyse("وقال إنه سعيد جدا بالنتيجة.", use_ner=False)
+    assert not surfaces(art, "PER")
+
+
+def test_tanween_word_is_not_part_of_a_name():
+    art = analyse("وقال الرئيس إن بين جون سميث وماكماستر توتراً كبيرا.")
+    assert not any("توتر" in s for s in surfaces(art, "PER"))
+
+
+def test_clitic_only_stripped_before_a_known_noun():
+    # للوبن is ل + لوبن (Le Pen), not لل + وبن; للأكراد is ل + الأكراد
+    art = analyse("وقالت مارين لوبن إن الفوز للوبن. وقدم الدعم للأكراد في الشمال.")
+    for e in art.entities:
+        assert e.name not in ("الوبن", "وبن")

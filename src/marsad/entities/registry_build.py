@@ -362,13 +362,19 @@ def common_words(data: Path, min_count: int = 15, ratio: float = 0.15) -> list[s
         if not line.startswith("#")
         for w in line.split()
     }
-    out = []
+    out = set()
     for w, k in freq.items():
         if w.startswith("ال") or k < min_count or w in first or len(w) < 2:
             continue
         d = freq.get("ال" + w, 0)
         if d >= 5 and d >= ratio * k:
-            out.append(w)
+            out.add(w)
+    # function words and adverbs (جدا، أيضا) take no article: the stopword lists (spaCy, stopwords-iso; MIT) add them
+    for sw in sorted((data / "lexicons" / "stopwords").glob("*.txt")):
+        for line in sw.read_text(encoding="utf-8").splitlines():
+            w = normalize(line.strip())
+            if w and " " not in w and not w.startswith("#") and w not in first and len(w) >= 2:
+                out.add(w)
     return sorted(out)
 
 

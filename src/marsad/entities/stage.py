@@ -202,6 +202,7 @@ class EntityStage:
             mentions.extend(self._ministries(ui, unit, mentions))
             mentions.extend(self._institutions(ui, unit, mentions))
             mentions.extend(self._named_groups(ui, unit, mentions))
+            mentions.extend(self._name_shapes(ui, unit, mentions))
         mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
@@ -376,10 +377,21 @@ class EntityStage:
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
             names = _first_names()
-            while i < j and _is_common(self.registry, norms[i], names):
+            while (
+                i < j
+                and _is_common(self.registry, norms[i], names)
+                and not (
+                    i + 1 < j and norms[i + 1] in names  # طاهر محمود: a given name and the father's name
+                )
+            ):
                 i += 1
+            # tanween (ً ٌ ٍ) marks an indefinite common word (توتراً): names never carry it
+            while j > i and any(c in toks[j - 1].text for c in "\u064b\u064c\u064d"):
+                j -= 1
+            if i >= j:
+                return None
             n_common = sum(_is_common(self.registry, norms[k], names) for k in range(i, j))
-            if n_common and 2 * n_common >= j - i and not any(norms[k] in names for k in range(i, j)):
+            if n_common and 2 * n_common > j - i and not any(norms[k] in names for k in range(i, j)):
                 # mostly common words and no given name (باستخدام سلاح كيماوي): a phrase, not a person; surnames
                 # that are adjectives (عباس كامل) stay, their given name vouches for them
                 return None
@@ -415,6 +427,11 @@ class EntityStage:
         t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
         art = _ARTICLE_CLITIC.match(norms[i])
+        if (
+            art
+            and norms[i][len(art.group(1)) :].removeprefix("ال").removeprefix("ل") not in self.registry.common
+        ):
+            art = None  # only where the word after the article is a known noun (والأكراد); للوبن is ل + لوبن
         if art:
             # و/ف/ب/ك/ل before the article (والأكراد، للسعودية) is always a clitic: key and span without it
             stem_art = ("ال" if art.group(1).endswith("لل") else "") + norms[i][art.end(1) :]
@@ -599,6 +616,61 @@ class EntityStage:
             covered.update(range(i, j))
         return out
 
+    def _name_shapes(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """People the tagger missed, by the shape of a name: a known given name and the word after it (a
+        transliterated surname: بيتر ماورر), right after a title, an organisation or a reporting verb, or right
+        before a reporting verb. The surname must be no common word, title, place or stop word."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        names = _first_names()
+        out = []
+        for k in range(len(norms) - 1):
+            w = norms[k]
+            if k in covered or toks[k].kind != "word" or _is_stop(toks[k]):
+                continue
+            cut = 0
+            if w not in names:
+                if w[:1] == "و" and w[1:] in names and len(w) > 3:
+                    cut = 1
+                else:
+                    continue
+            j = k + 1
+            s = norms[j]
+            if (
+                j in covered
+                or toks[j].kind != "word"
+                or len(s) < 3
+                or _is_stop(toks[j])
+                or _is_common(reg, s, names)
+                or _is_title_word(s, reg)
+                or (s,) in reg.aliases
+                # the article is written with a plain alif: أل/إل start a foreign name (ألين), not ال
+                or (s.startswith(("ال", "لل")) and not toks[j].text.startswith(("أل", "إل")))
+            ):
+                continue
+            j = _extend_nasab(unit, j + 1)
+            prev = norms[k - 1] if k > 0 else ""
+            before = k > 0 and (
+                prev in _VERBS
+                or _is_title_word(prev, reg)
+                or roles_mod.is_modifier(prev)
+                or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
+            )
+            after = j < len(norms) and norms[j] in _VERBS
+            if not (before or after) or (cut and not after):
+                continue
+            m = _Mention(
+                _skip_clitic(toks[k], cut), toks[j - 1].end, ui, k, j, "PER", None,
+                name_key(" ".join([w[cut:]] + norms[k + 1 : j])), source="name-shape",
+            )  # fmt: skip
+            m.tail = norms[j - 1]
+            aid = reg.person_keys.get(m.key)
+            if aid:
+                m.actor_id, m.source = aid, "registry-key"
+            out.append(m)
+            covered.update({q: m for q in range(k, j)})
+        return out
+
     def _ambiguous_places(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """Names the registry leaves out because they name two places (عمان: Amman, capital of Jordan, or Oman):
         the reading whose country the article names more (الأردن، الأردني vs سلطنة عمان، العماني، مسقط) wins;
@@ -629,7 +701,11 @@ class EntityStage:
             taken = [m for m in out if m.unit == ui and m.tok0 <= k < m.tok1]
             if any(m.source != "ner" or m.tok1 - m.tok0 > 1 for m in taken):
                 continue  # part of a longer name (سلطنة عمان) already resolved
-            scores = [(evidence[reg.actors[r].country or ""], -n, r) for n, r in enumerate(readings) if r in reg.actors]
+            scores = [
+                (evidence[reg.actors[r].country or ""], -n, r)
+                for n, r in enumerate(readings)
+                if r in reg.actors
+            ]
             best = max(scores) if scores else None
             for m in taken:
                 out.remove(m)
@@ -943,7 +1019,7 @@ def _is_place_or_org(reg: Registry, w: str) -> bool:
 
 
 # و/ف + ب/ك/ل before the article ال, or لل (ل + ال with the alif dropped): never part of a name
-_ARTICLE_CLITIC = re.compile(r"^((?:[وف]?[بكل])(?=ال)|[وف](?=ال)|[وف]?لل)(?=\w{3})")
+_ARTICLE_CLITIC = re.compile(r"^((?:[وف]?[بكل])(?=ال\w{3})|[وف](?=ال\w{3})|[وف]?لل(?=\w{3}))")
 
 
 def _is_common(reg: Registry, w: str, names: frozenset[str]) -> bool:
@@ -1024,7 +1100,13 @@ def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
     if n in _NOT_NAMES or len(re.sub(r"[^\u0621-\u064a]|^ال", "", n)) < 2:
         return False  # "الـ15" and other numbers are not names
     single = all(m.tok1 - m.tok0 == 1 for m in ms)
-    if typ == "PER" and single and n.startswith("ال") and n.endswith("ه") and all(m.source == "ner" for m in ms):
+    if (
+        typ == "PER"
+        and single
+        and n.startswith("ال")
+        and n.endswith("ه")
+        and all(m.source == "ner" for m in ms)
+    ):
         return False  # الكاتدرائية, الحكومة: a definite feminine noun alone is no person (family names rarely end in ة)
     if single and not any(m.source in ("surname", "registry-key") for m in ms):
         if typ == "MISC" or (typ == "PER" and len(ms) < 2):
