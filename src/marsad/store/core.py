@@ -8,6 +8,7 @@ the same ingest skips what is stored (before running the pipeline on it) and sto
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -88,6 +89,7 @@ class Store:
         readonly: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         if not self.path.exists() and (not create or readonly):
             raise InputError(
                 f"no database at {self.path} (create one with: marsad ingest PATH --db {self.path})",
@@ -121,6 +123,11 @@ class Store:
 
     # -- life cycle ------------------------------------------------------------------------------------------
     def close(self) -> None:
+        if not self.readonly:
+            # refreshes planner statistics for tables this connection's queries used and whose sizes moved a lot
+            # (a big ingest); cheap when nothing changed (sqlite.org/pragma.html#pragma_optimize)
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA optimize")
         self.conn.close()
 
     def __enter__(self) -> Store:
