@@ -48,8 +48,9 @@ def test_propagate_repeats_and_surname():
     sents = [["وقال", "سيرغي", "لافروف", "في", "موسكو"], ["وأضاف", "لافروف", "أن", "بموسكو"], ["في", "موسكو"]]
     labels = [["O", "B-PER", "I-PER", "O", "B-LOC"], ["O", "O", "O", "O"], ["O", "B-LOC"]]
     out = propagate(sents, labels)
-    assert out[1] == ["O", "B-PER", "O", "B-LOC"]  # surname alone; clitic form بموسكو
+    assert out[1] == ["O", "O", "O", "B-LOC"]  # clitic form بموسكو; the bare surname only with surnames=True
     assert out[0] == labels[0] and out[2] == labels[2]  # existing tags untouched
+    assert propagate(sents, labels, surnames=True)[1] == ["O", "B-PER", "O", "B-LOC"]
 
 
 def test_split_dev_is_contiguous_tail():
