@@ -107,7 +107,13 @@ class Registry:
             self.person_keys.pop(k, None)
         self._build_nisba()
         # an adjective (سعودي, الروسية) is never a name on its own, whatever a bulk source lists
+        # ... but a few country names are spelled like an adjective (السعودية، سورية): kept aside, the stage decides
+        # from the word before them
+        self.nisba_names: dict[str, str] = {}
         for toks in [t for t in self.aliases if len(t) == 1 and t[0] in self.nisba]:
+            a = self.actors[self.aliases[toks]]
+            if a.type == "GPE" and a.id == a.country:
+                self.nisba_names[toks[0]] = a.id
             del self.aliases[toks]
         # alias lengths by first token, longest first: matching only tries lengths that can exist
         lengths: dict[str, set[int]] = {}

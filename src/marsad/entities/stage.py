@@ -110,6 +110,15 @@ _INSTITUTIONS = {
     "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
 }  # fmt: skip
 
+# kinship nouns that stand right before a person's name (وابنته يوليا سكريبال)
+_KIN = {
+    normalize(w)
+    for w in (
+        "ابنه", "ابنته", "ابنها", "ابنتها", "نجله", "نجلها", "زوجته", "زوجها", "شقيقه", "شقيقته", "شقيقها",
+        "شقيقتها", "والده", "والدته", "والدها", "والدتها", "أخيه", "أخته", "أخوه", "عمه", "خاله", "ابن", "ابنة",
+        "زوجة", "أرملة", "حفيد", "حفيدة",
+    )
+}  # fmt: skip
 # place names the registry cannot decide alone → the actor ids of their readings, the usual one first
 _AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
 
@@ -308,6 +317,8 @@ class EntityStage:
                             best = (length, aid, cut)
                             break
                 hit = best
+                if not hit and reg.nisba_names:
+                    hit = _nisba_country(reg, unit, seg[p], seg[p - 1] if p > 0 else -1)
                 if not hit:
                     p += 1
                     continue
@@ -652,6 +663,8 @@ class EntityStage:
             prev = norms[k - 1] if k > 0 else ""
             before = k > 0 and (
                 prev in _VERBS
+                or prev in _KIN
+                or (prev[:1] == "و" and prev[1:] in _KIN)
                 or _is_title_word(prev, reg)
                 or roles_mod.is_modifier(prev)
                 or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
@@ -750,7 +763,15 @@ class EntityStage:
                     first_start.setdefault(f, m.start)
         if not short:
             return mentions
-        covered = {(m.unit, k) for m in mentions for k in range(m.tok0, m.tok1)}
+        # a bare surname the tagger typed as something else (وقالت ماي → ORG) is that person all the same
+        weak = {
+            (m.unit, m.tok0): m
+            for m in mentions
+            if m.source == "ner" and m.type != "PER" and m.actor_id is None and m.tok1 - m.tok0 == 1
+        }
+        covered = {
+            (m.unit, k) for m in mentions for k in range(m.tok0, m.tok1) if (m.unit, m.tok0) not in weak
+        }
         extra = []
         for ui, u in enumerate(units):
             for k, t in enumerate(u.tokens):
@@ -763,6 +784,9 @@ class EntityStage:
                     aid, key = hit
                     m = _Mention(_skip_clitic(t, cut), t.end, ui, k, k + 1, "PER", aid, key, source="surname")
                     extra.append(m)
+                    w = weak.pop((ui, k), None)
+                    if w is not None:
+                        mentions = [x for x in mentions if x is not w]
                     break
         if not extra:
             return mentions
@@ -1020,6 +1044,26 @@ def _is_place_or_org(reg: Registry, w: str) -> bool:
 
 # و/ف + ب/ك/ل before the article ال, or لل (ل + ال with the alif dropped): never part of a name
 _ARTICLE_CLITIC = re.compile(r"^((?:[وف]?[بكل])(?=ال\w{3})|[وف](?=ال\w{3})|[وف]?لل(?=\w{3}))")
+
+
+def _nisba_country(reg: Registry, unit: _Unit, k: int, k_prev: int) -> tuple[int, str, int] | None:
+    """A country whose name is also its adjective (السعودية، سورية) when the word is no adjective here: with a
+    proclitic (والسعودية، بسورية), or not after a word it could agree with (الحكومة السعودية, مصادر سورية)."""
+    w = unit.norms[k]
+    for v, cut in _clitic_variants(w):
+        aid = reg.nisba_names.get(v)
+        if aid is None:
+            continue
+        prev = unit.tokens[k - 1] if k > 0 else None
+        if cut or w.startswith(("لل", "ولل")) or prev is None or prev.kind != "word" or k_prev != k - 1:
+            return (1, aid, cut)
+        pn = prev.norm
+        if pn in _STOP or prev.text in _RAW_STOP or pn in _VERBS or pn in _LOCATIVE:
+            return (1, aid, cut)
+        if v.startswith("ال") and not pn.startswith(("ال", "لل")) and not pn.endswith(("ه", "ات")):
+            return (1, aid, cut)  # دعم السعودية: the definite form after an indefinite noun is the country
+        return None
+    return None
 
 
 def _is_common(reg: Registry, w: str, names: frozenset[str]) -> bool:
