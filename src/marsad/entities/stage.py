@@ -670,6 +670,10 @@ class EntityStage:
                 or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
             )
             after = j < len(norms) and norms[j] in _VERBS
+            # an apposition after a definite phrase, closed by a comma (رئيس الهلال الأحمر بيتر مورير، …)
+            before = before or (
+                prev.startswith("ال") and j < len(norms) and toks[j].text in ("،", ",") and not cut
+            )
             if not (before or after) or (cut and not after):
                 continue
             m = _Mention(
