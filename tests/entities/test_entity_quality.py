@@ -135,3 +135,17 @@ def test_bare_surname_mistyped_by_the_tagger_joins_the_person():
 def test_name_after_a_kinship_noun():
     art = analyse("نقل الرجل وابنته يوليا سكريبال إلى المستشفى.", use_ner=False)
     assert "يوليا سكريبال" in surfaces(art, "PER")
+
+
+def test_name_after_a_preposition_or_in_a_hashtag():
+    art = analyse("وقع الهجوم على سيرغي سكريبال في المدينة.", use_ner=False)
+    assert "سيرغي سكريبال" in surfaces(art, "PER")
+    art = analyse("تابع الناس قصة #سيرغي_سكريبال على المواقع.", use_ner=False)
+    assert any("سكريبال" in s for s in surfaces(art, "PER"))
+
+
+def test_nobiliary_particle_never_ends_a_name():
+    assert "در" in stage_mod._PARTICLES
+    art = analyse("وقالت المتحدثة أنييس فون در مول إن فرنسا قلقة.")
+    per = surfaces(art, "PER")
+    assert not any(s.endswith((" در", " فون")) for s in per)

@@ -110,6 +110,8 @@ _INSTITUTIONS = {
     "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
 }  # fmt: skip
 
+# particles inside European names (فون دير لاين، فان خال، دي ميستورا): never the last word of a name
+_PARTICLES = {"فون", "فان", "دي", "دو", "دا", "در", "دير", "ده", "لا", "لو", "ديلا", "ديل"}
 # kinship nouns that stand right before a person's name (وابنته يوليا سكريبال)
 _KIN = {
     normalize(w)
@@ -407,6 +409,14 @@ class EntityStage:
                 # that are adjectives (عباس كامل) stay, their given name vouches for them
                 return None
             j = _extend_nasab(unit, j)
+            # a name cut after a nobiliary particle (أنييس فون در | مول): the particle needs its name
+            while (
+                j < len(norms)
+                and norms[j - 1] in _PARTICLES
+                and toks[j].kind == "word"
+                and not _is_stop(toks[j])
+            ):
+                j += 1
             # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
             names = _first_names()
             while (
@@ -646,6 +656,8 @@ class EntityStage:
                 else:
                     continue
             j = k + 1
+            if toks[j].text == "_" and j + 1 < len(norms):
+                j += 1  # #سيرغي_سكريبال
             s = norms[j]
             if (
                 j in covered
@@ -661,13 +673,19 @@ class EntityStage:
                 continue
             j = _extend_nasab(unit, j + 1)
             prev = norms[k - 1] if k > 0 else ""
-            before = k > 0 and (
-                prev in _VERBS
-                or prev in _KIN
-                or (prev[:1] == "و" and prev[1:] in _KIN)
-                or _is_title_word(prev, reg)
-                or roles_mod.is_modifier(prev)
-                or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
+            before = (
+                k > 0
+                and (
+                    prev in _VERBS
+                    or prev in _STOP  # على سيرغي سكريبال، مع جون سميث
+                    or toks[k - 1].text in _RAW_STOP
+                or toks[k - 1].text == "#"  # a hashtag of a full name
+                    or prev in _KIN
+                    or (prev[:1] == "و" and prev[1:] in _KIN)
+                    or _is_title_word(prev, reg)
+                    or roles_mod.is_modifier(prev)
+                    or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
+                )
             )
             after = j < len(norms) and norms[j] in _VERBS
             # an apposition after a definite phrase, closed by a comma (رئيس الهلال الأحمر بيتر مورير، …)
