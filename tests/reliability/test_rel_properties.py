@@ -169,9 +169,6 @@ def _snn_zip(recs) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.xfail(reason="readers/saudinewsnet.py: a record whose title (or content) is a number raises "
-                   "AttributeError ('int' has no 'strip'), which loses every record of the file (read_paths turns it "
-                   "into one E_READER rejection); found by the property test above with non-string values")
 def test_saudinewsnet_non_string_title_rejects_only_that_record():
     recs = [{"content": "نص الخبر " * 20, "title": 1}, {"content": "نص آخر " * 20, "title": "عنوان"}]
     out = _read_all(_snn_zip(recs), "saudinewsnet")

@@ -14,7 +14,15 @@ from pathlib import Path
 from marsad.data import Rejection
 from marsad.readers import jsonl as _jsonl  # noqa: F401  (registers)
 from marsad.readers import text as _text  # noqa: F401
-from marsad.readers.base import READERS, ReadResult, decode_bytes, register_reader
+from marsad.readers.base import (
+    MAGIC,
+    READERS,
+    SUFFIXES,
+    ReadResult,
+    clean_surrogates,
+    decode_bytes,
+    register_reader,
+)
 from marsad.readers.jsonl import read_jsonl_stream
 
 # Optional format readers register themselves on import; a missing one simply is not offered.
@@ -24,7 +32,7 @@ for _mod in ("html", "warc", "feed", "ant", "saudinewsnet"):
     except ImportError:
         pass
 
-__all__ = ["READERS", "decode_bytes", "expand_paths", "read_paths", "register_reader"]
+__all__ = ["READERS", "clean_surrogates", "decode_bytes", "expand_paths", "read_paths", "register_reader"]
 
 _ORDER_LAST = ("text",)
 
@@ -67,12 +75,40 @@ def reader_for(path: Path, fmt: str | None = None):
             head = f.read(4096)
     except OSError:
         head = b""
+    strong = _strong_match(path, head)
+    if strong:
+        return READERS[strong][1]
     names = [n for n in READERS if n not in _ORDER_LAST] + [n for n in _ORDER_LAST if n in READERS]
     for name in names:
         sniff, fn = READERS[name]
         if sniff(path, head):
             return fn
     return READERS["text"][1]
+
+
+def _strong_match(path: Path, head: bytes) -> str | None:
+    """The reader that the file's magic bytes or its name's suffix name, before any content sniffer runs.
+    Content sniffers look for markers anywhere in the first kilobytes, so they misfire on containers: a plain
+    WARC's first HTTP payload contains ``<html``, which made the whole WARC one HTML page. Magic at byte 0
+    (also inside a gzip stream) is the most reliable evidence, then the longest registered suffix."""
+    heads = [head]
+    if head[:2] == b"\x1f\x8b":
+        import zlib
+
+        try:
+            heads.append(zlib.decompressobj(31).decompress(head, 512))
+        except zlib.error:
+            pass
+    for name, magics in MAGIC.items():
+        if any(h.startswith(magics) for h in heads):
+            return name
+    fname = path.name.lower()
+    best: tuple[int, str] | None = None
+    for name, suffixes in SUFFIXES.items():
+        for suf in suffixes:
+            if fname.endswith(suf) and (best is None or len(suf) > best[0]):
+                best = (len(suf), name)
+    return best[1] if best else None
 
 
 def read_paths(paths: Iterable[str], *, fmt: str | None = None, field_map: Mapping[str, str] | None = None,

@@ -14,7 +14,15 @@ from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
-from marsad.readers.base import RAW_KEEP, ReadResult, decode_bytes, read_bytes_limited, register_reader
+from marsad.readers.base import (
+    RAW_KEEP,
+    ReadResult,
+    clean_optional,
+    clean_surrogates,
+    decode_bytes,
+    read_bytes_limited,
+    register_reader,
+)
 
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.S)
 _FIELD = re.compile(r"<(DOCNO|URL|SRC|CAT|TITLE|TIME|AUTHOR|ABSTRACT|TEXT)>(.*?)</\1>", re.S)
@@ -45,11 +53,14 @@ def doc_to_article(block: str, *, where: str, path: str) -> Article | Rejection:
             meta[k.lower()] = fields[k]
     if fields.get("TIME"):
         meta["time_raw"] = fields["TIME"]
+    text, lossy = clean_surrogates(text)
+    if lossy:
+        meta["lossy_decode"] = True
     art = Article.new(
         text,
-        source=fields.get("SRC") or "ANT",
-        url=fields.get("URL") or None,
-        title=fields.get("TITLE") or None,
+        source=clean_optional(fields.get("SRC")) or "ANT",
+        url=clean_optional(fields.get("URL")) or None,
+        title=clean_optional(fields.get("TITLE")) or None,
         published=published,
         meta=meta,
     )

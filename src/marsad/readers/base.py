@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,15 +122,43 @@ def read_bytes_limited(path: Path) -> bytes:
     return path.read_bytes()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_surrogates(text: str) -> tuple[str, bool]:
+    """``text`` with every lone surrogate code point replaced by U+FFFD, and whether any was. JSON escapes
+    (``\\ud800``), HTML character references and feeds can carry them; UTF-8 encoders, SQLite and python-crfsuite
+    (SystemError) cannot take them, so no reader may pass one on."""
+    try:
+        text.encode("utf-8")  # fast path: nothing to replace
+        return text, False
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text), True
+
+
+def clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean_surrogates(text)[0]
+
+
 # Registry: reader name -> (sniff(path, head_bytes) -> bool, read(path, **opts) -> ReadResult)
 Sniffer = Callable[[Path, bytes], bool]
 ReaderFn = Callable[..., ReadResult]
 READERS: dict[str, tuple[Sniffer, ReaderFn]] = {}
+# Strong evidence, checked for every reader before any content sniffer runs (see readers.reader_for): a file
+# name suffix (lower case, e.g. ".warc.gz"; the longest match wins) and magic bytes at offset 0.
+SUFFIXES: dict[str, tuple[str, ...]] = {}
+MAGIC: dict[str, tuple[bytes, ...]] = {}
 
 
-def register_reader(name: str, sniff: Sniffer) -> Callable[[ReaderFn], ReaderFn]:
+def register_reader(
+    name: str, sniff: Sniffer, *, suffixes: tuple[str, ...] = (), magic: tuple[bytes, ...] = ()
+) -> Callable[[ReaderFn], ReaderFn]:
     def wrap(fn: ReaderFn) -> ReaderFn:
         READERS[name] = (sniff, fn)
+        if suffixes:
+            SUFFIXES[name] = tuple(s.lower() for s in suffixes)
+        if magic:
+            MAGIC[name] = magic
         return fn
 
     return wrap

@@ -11,7 +11,14 @@ from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
-from marsad.readers.base import RAW_KEEP, ReadResult, read_bytes_limited, register_reader
+from marsad.readers.base import (
+    RAW_KEEP,
+    ReadResult,
+    clean_optional,
+    clean_surrogates,
+    read_bytes_limited,
+    register_reader,
+)
 
 FEED_SUFFIXES = (".rss", ".atom", ".rdf", ".feed")
 
@@ -101,9 +108,17 @@ def articles_from_feed(data: bytes | str, *, source: str) -> ReadResult:
         if entry.get("author"):
             meta["author"] = entry.author
         if content or "<" in (entry.get("summary") or ""):
-            meta["raw_html"] = content or entry.get("summary")  # item markup is small: kept inline
+            meta["raw_html"] = clean_optional(content or entry.get("summary"))  # item markup is small: kept inline
+        text, lossy = clean_surrogates(text)  # a character reference like &#xd800; decodes to a lone surrogate
+        if lossy:
+            meta["lossy_decode"] = True
         yield Article.new(
-            text, source=source, url=entry.get("link") or None, title=title, published=_date(entry), meta=meta
+            text,
+            source=source,
+            url=clean_optional(entry.get("link")) or None,
+            title=clean_optional(title),
+            published=_date(entry),
+            meta=meta,
         )
 
 
@@ -120,7 +135,7 @@ def read_feed_url(url: str) -> ReadResult:
     yield from articles_from_feed(data, source=url)
 
 
-@register_reader("feed", _sniff)
+@register_reader("feed", _sniff, suffixes=FEED_SUFFIXES)
 def read_feed(path: Path | str, **_opts: Any) -> ReadResult:
     if isinstance(path, str) and path.startswith(("http://", "https://")):
         yield from read_feed_url(path)

@@ -8,12 +8,21 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
-from marsad.readers.base import RAW_KEEP, ReadResult, decode_bytes, read_bytes_limited, register_reader
+from marsad.readers.base import (
+    RAW_KEEP,
+    ReadResult,
+    clean_optional,
+    clean_surrogates,
+    decode_bytes,
+    read_bytes_limited,
+    register_reader,
+)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".html.gz", ".htm.gz")
 # an extraction shorter than this is a page without an article (index, error page, paywall stub)
@@ -68,22 +77,33 @@ def article_from_html(
             raw_bytes[:RAW_KEEP],
             attrs=_attrs(raw_pointer),
         )
+    failure: Exception | None = None
     try:
         doc = bare_extraction(html, url=url, **EXTRACT_OPTIONS)
-    except Exception as e:  # lxml/trafilatura failures on pathological markup become a rejection, not a crash
+    except Exception as e:  # lxml/trafilatura failures on pathological markup: try the plain-text fallback
+        doc, failure = None, e
+    d: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = (d.get("text") or "").strip()
+    prose = _prose(text)
+    extractor = "trafilatura"
+    if prose < MIN_CHARS:
+        # libxml2 stops building the tree past 256 levels of nesting, so trafilatura never sees the text of a
+        # deeply nested page; a depth-free event parser still does. Used only when trafilatura failed or the
+        # markup is that deep, so ordinary article-less pages (menus, stubs) are still refused.
+        plain = plain_text(html)
+        if failure is not None or plain.max_depth >= FALLBACK_DEPTH:
+            text, prose = plain.text, _prose(plain.text)
+            d = {"title": plain.title}
+            extractor = f"plain-text fallback (nesting depth {plain.max_depth})"
+    if failure is not None and prose < MIN_CHARS:
         return Rejection(
             "read",
             "E_HTML",
-            f"HTML extraction failed: {type(e).__name__}: {e}",
+            f"HTML extraction failed: {type(failure).__name__}: {failure}",
             source,
             raw_bytes[:RAW_KEEP],
             attrs=_attrs(raw_pointer),
         )
-    d: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
-    text = (d.get("text") or "").strip()
-    # trafilatura falls back to "all text" on pages without an article (section fronts, menus): require prose,
-    # i.e. enough characters in lines of at least PROSE_WORDS words, not just a pile of link labels
-    prose = sum(len(ln) for ln in text.splitlines() if len(ln.split()) >= PROSE_WORDS)
     if prose < MIN_CHARS:
         return Rejection(
             "read",
@@ -102,19 +122,92 @@ def article_from_html(
         page_meta["tags"] = d["tags"]
     if page_meta:
         m["page"] = page_meta
-    m["extractor"] = "trafilatura"
+    m["extractor"] = extractor
     page_url = url or d.get("url") or None
     published, how = page_date(html, text, url=page_url)
     if published:
         m["date_from"] = how
+    text, lossy = clean_surrogates(text)
+    if lossy:
+        m["lossy_decode"] = True
     return Article.new(
         text,
         source=source,
         url=page_url,
-        title=clean_title(d.get("title"), d.get("sitename")),
+        title=clean_optional(clean_title(d.get("title"), d.get("sitename"))),
         published=published,
         meta=m,
     )
+
+
+def _prose(text: str) -> int:
+    """Characters in lines of at least PROSE_WORDS words: trafilatura falls back to "all text" on pages without
+    an article (section fronts, menus), so an article needs prose, not just a pile of link labels."""
+    return sum(len(ln) for ln in text.splitlines() if len(ln.split()) >= PROSE_WORDS)
+
+
+FALLBACK_DEPTH = 200  # nesting at which libxml2 (limit 256) may already have dropped content
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_SKIP = frozenset("script style noscript template svg iframe object select button".split())
+_BLOCK = frozenset(
+    "p div li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer nav aside blockquote pre br "
+    "dd dt dl figure figcaption form main".split()
+)
+
+
+@dataclass
+class PlainText:
+    text: str
+    title: str | None
+    max_depth: int
+
+
+def plain_text(html: str) -> PlainText:
+    """Visible text of a page with one line per block, from the standard library's event parser: it keeps no
+    tree, so its cost is linear in the input whatever the nesting (lxml's parser drops content past 256 levels).
+    Used only as a fallback for pages trafilatura cannot read."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+    title: list[str] = []
+    state = {"skip": 0, "title": False, "depth": 0, "max": 0}
+
+    class _P(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in _BLOCK:
+                parts.append("\n")
+            if tag in _VOID:
+                return
+            state["depth"] += 1
+            state["max"] = max(state["max"], state["depth"])
+            if tag in _SKIP:
+                state["skip"] += 1
+            elif tag == "title":
+                state["title"] = True
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _VOID:
+                return
+            state["depth"] = max(0, state["depth"] - 1)
+            if tag in _SKIP:
+                state["skip"] = max(0, state["skip"] - 1)
+            elif tag == "title":
+                state["title"] = False
+            if tag in _BLOCK:
+                parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if state["title"]:
+                title.append(data)
+            elif not state["skip"]:
+                parts.append(data)
+
+    p = _P(convert_charrefs=True)
+    p.feed(html)
+    p.close()
+    lines = [" ".join(ln.split()) for ln in "".join(parts).splitlines()]
+    t = " ".join("".join(title).split()) or None
+    return PlainText("\n".join(ln for ln in lines if ln), t, state["max"])
 
 
 def page_date(html: str, main_text: str, *, url: str | None = None) -> tuple[str | None, str]:
@@ -242,7 +335,7 @@ def load_raw(article: Article) -> bytes:
         raise InputError(f"raw input of {article.id} is not readable: {e}", code="E_NO_RAW") from e
 
 
-@register_reader("html", _sniff)
+@register_reader("html", _sniff, suffixes=HTML_SUFFIXES)
 def read_html(path: Path, **_opts: Any) -> ReadResult:
     source = str(path)
     ptr: dict[str, Any] = {"path": str(path.resolve())}

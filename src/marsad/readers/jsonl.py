@@ -10,13 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from marsad.data import Article, Rejection
-from marsad.readers.base import MAX_DOC_BYTES, RAW_KEEP, ReadResult, decode_bytes, register_reader
+from marsad.readers.base import (
+    MAX_DOC_BYTES,
+    RAW_KEEP,
+    ReadResult,
+    clean_surrogates,
+    decode_bytes,
+    register_reader,
+)
 
 FIELDS = ("id", "text", "title", "published", "url", "source")
 
 
 def _sniff(path: Path, head: bytes) -> bool:
-    return path.suffix.lower() in {".jsonl", ".ndjson"} or path.name.endswith((".jsonl.gz",))
+    return path.suffix.lower() in {".jsonl", ".ndjson"} or path.name.lower().endswith((".jsonl.gz", ".ndjson.gz"))
 
 
 def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[str, str] | None = None,
@@ -55,11 +62,7 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
 
 
 def _valid_unicode(s: str) -> tuple[str, bool]:
-    try:
-        s.encode("utf-8")
-        return s, False
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), True
+    return clean_surrogates(s)
 
 
 def _scalar_str(v: Any) -> str | None:
@@ -113,7 +116,7 @@ def read_jsonl_stream(stream: Iterable[bytes], *, name: str, field_map: Mapping[
         yield record_to_article(rec, where=where, field_map=field_map, default_source=name)
 
 
-@register_reader("jsonl", _sniff)
+@register_reader("jsonl", _sniff, suffixes=(".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
 def read_jsonl(path: Path, *, field_map: Mapping[str, str] | None = None, **_opts) -> ReadResult:
     import gzip
 

@@ -7,17 +7,30 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
-from marsad.readers.base import MAX_DOC_BYTES, RAW_KEEP, ReadResult, decode_bytes, register_reader
+from marsad.readers.base import (
+    MAX_DOC_BYTES,
+    RAW_KEEP,
+    ReadResult,
+    clean_surrogates,
+    decode_bytes,
+    register_reader,
+)
 
-MAX_MEMBER_BYTES = (
-    512 * 1024 * 1024
-)  # a daily file is ~6 MB; refuse absurd members rather than exhaust memory
+# a daily file is ~6 MB; a member is read into memory whole (a JSON array), so refuse absurd ones (zip bombs)
+# rather than exhaust memory: the header's size is checked first, and decompression stops past the cap anyway
+# because headers can lie
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+# what reading one member can raise: corrupt deflate data, a CRC mismatch, an unsupported compression method
+# (NotImplementedError) or encryption (RuntimeError), a member name that is not valid in its code page
+_MEMBER_ERRORS = (zlib.error, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
+                  UnicodeDecodeError)
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -27,7 +40,22 @@ def _sniff(path: Path, head: bytes) -> bool:
     return name.endswith(".json") and head.lstrip()[:1] == b"[" and b'"date_extracted"' in head
 
 
+def _str_or_none(v: Any) -> str | None:
+    """A scalar field as text (a title given as a number stays usable); lists, objects and blanks are not."""
+    if v is None or isinstance(v, (dict, list, bool)):
+        return None
+    return clean_surrogates(str(v).strip())[0] or None
+
+
 def record_to_article(rec: Any, *, where: str) -> Article | Rejection:
+    try:
+        return _record_to_article(rec, where=where)
+    except Exception as e:  # noqa: BLE001 - one odd record is rejected; the rest of the file is still read
+        return Rejection("read", "E_RECORD", f"record not readable: {type(e).__name__}: {e}", where,
+                         repr(rec)[:RAW_KEEP])
+
+
+def _record_to_article(rec: Any, *, where: str) -> Article | Rejection:
     if not isinstance(rec, Mapping):
         return Rejection(
             "read",
@@ -51,14 +79,17 @@ def record_to_article(rec: Any, *, where: str) -> Article | Rejection:
     published = stamp[:10] if len(stamp) >= 10 and stamp[4] == "-" else None
     meta: dict[str, Any] = {"corpus": "SaudiNewsNet", "origin": where}
     if rec.get("author"):
-        meta["author"] = rec["author"]
+        meta["author"] = _str_or_none(rec["author"])
     if stamp:
-        meta["date_extracted"] = stamp
+        meta["date_extracted"] = clean_surrogates(stamp)[0]
+    content, lossy = clean_surrogates(content)
+    if lossy:
+        meta["lossy_decode"] = True
     art = Article.new(
         content,
-        source=str(rec.get("source") or "saudinewsnet"),
-        url=rec.get("url") or None,
-        title=(rec.get("title") or "").strip() or None,
+        source=_str_or_none(rec.get("source")) or "saudinewsnet",
+        url=_str_or_none(rec.get("url")),
+        title=_str_or_none(rec.get("title")),
         published=published,
         meta=meta,
     )
@@ -83,6 +114,10 @@ def _records(data: bytes, *, where: str) -> ReadResult:
             attrs={"pointer": where},
         )
         return
+    except (ValueError, RecursionError) as e:  # undecodable text, or arrays nested past the parser's recursion
+        yield Rejection("read", "E_JSON", f"unreadable JSON: {type(e).__name__}: {str(e)[:200]}", where,
+                        data[:RAW_KEEP], attrs={"pointer": where})
+        return
     if not isinstance(recs, list):
         yield Rejection(
             "read",
@@ -97,11 +132,15 @@ def _records(data: bytes, *, where: str) -> ReadResult:
         yield record_to_article(rec, where=f"{where}[{i}]")
 
 
-@register_reader("saudinewsnet", _sniff)
+@register_reader("saudinewsnet", _sniff, suffixes=(".zip",))
 def read_saudinewsnet(path: Path, **_opts: Any) -> ReadResult:
     source = str(path)
     if not path.name.lower().endswith(".zip"):
         try:
+            if path.stat().st_size > MAX_MEMBER_BYTES:
+                yield Rejection("read", "E_TOO_LARGE", f"{path.name} is over the {MAX_MEMBER_BYTES // 2**20} MB "
+                                "limit for one SaudiNewsNet file", source, None, attrs={"pointer": source})
+                return
             data = path.read_bytes()
         except OSError as e:
             yield Rejection("read", "E_IO", f"cannot read {path}: {e}", source, None)
@@ -121,12 +160,38 @@ def read_saudinewsnet(path: Path, **_opts: Any) -> ReadResult:
                     yield Rejection(
                         "read",
                         "E_TOO_LARGE",
-                        f"{m.filename} is {m.file_size / 1e6:.0f} MB",
+                        f"{m.filename} is {m.file_size / 1e6:.0f} MB, over the {MAX_MEMBER_BYTES // 2**20} MB "
+                        "limit for one member",
                         where,
                         None,
                         attrs={"pointer": where},
                     )
                     continue
-                yield from _records(zf.read(m), where=where)
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+                try:
+                    data = _read_member(zf, m)
+                except _MEMBER_ERRORS as e:
+                    yield Rejection("read", "E_ZIP", f"{m.filename} unreadable: {type(e).__name__}: {e}", where,
+                                    None, attrs={"pointer": where})
+                    continue
+                if data is None:
+                    yield Rejection(
+                        "read",
+                        "E_TOO_LARGE",
+                        f"{m.filename} decompresses to more than {MAX_MEMBER_BYTES // 2**20} MB "
+                        f"(its header says {m.file_size / 1e6:.1f} MB)",
+                        where,
+                        None,
+                        attrs={"pointer": where},
+                    )
+                    continue
+                yield from _records(data, where=where)
+    except (zipfile.BadZipFile, OSError, EOFError, *_MEMBER_ERRORS) as e:
         yield Rejection("read", "E_ZIP", f"unreadable zip: {e}", source, None, attrs={"pointer": source})
+
+
+def _read_member(zf: zipfile.ZipFile, m: zipfile.ZipInfo) -> bytes | None:
+    """The member's bytes, decompressed as a stream and stopped one byte past the cap (None then): a member that
+    lies about its size in the header cannot make us inflate more than MAX_MEMBER_BYTES."""
+    with zf.open(m) as f:
+        data = f.read(MAX_MEMBER_BYTES + 1)
+    return None if len(data) > MAX_MEMBER_BYTES else data

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
-from marsad.readers.base import RAW_KEEP, ReadResult, decode_bytes, read_bytes_limited, register_reader
+from marsad.readers.base import (
+    RAW_KEEP,
+    ReadResult,
+    clean_surrogates,
+    decode_bytes,
+    read_bytes_limited,
+    register_reader,
+)
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -17,9 +24,10 @@ def article_from_bytes(data: bytes, *, source: str, **meta) -> Article:
     dec = decode_bytes(data, source=source)
     m = dict(meta.pop("meta", None) or {})
     m["encoding"] = dec.encoding
-    if dec.lossy:
+    text, changed = clean_surrogates(dec.text)  # (strict decoders never make one; kept as the readers' rule)
+    if dec.lossy or changed:
         m["lossy_decode"] = True
-    return Article.new(dec.text, source=source, meta=m, **meta)
+    return Article.new(text, source=source, meta=m, **meta)
 
 
 @register_reader("text", _sniff)

@@ -5,6 +5,7 @@ articles before the damage and one rejection that says where reading stopped."""
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,20 @@ from marsad.readers.base import MAX_DOC_BYTES, ReadResult, register_reader
 from marsad.readers.html import article_from_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+WARC_MAGIC = (b"WARC/1.", b"WARC/0.", b"filedesc://")  # WARC versions; an ARC file opens with its filedesc record
 
 
 def _sniff(path: Path, head: bytes) -> bool:
     name = path.name.lower()
-    if name.endswith((".warc", ".warc.gz")):
+    if name.endswith(WARC_SUFFIXES):
         return True
-    return head.startswith(b"WARC/")
+    return head.startswith(WARC_MAGIC)
+
+
+# warcio does not validate headers before using them: fuzzing found AttributeError ('NoneType' object has no
+# attribute 'startswith') on a malformed header block, and these others come from the same unchecked parsing
+_WARCIO_PARSE_ERRORS = (AttributeError, TypeError, IndexError, KeyError)
 
 
 def _is_html(record: Any) -> bool:
@@ -30,17 +38,18 @@ def _is_html(record: Any) -> bool:
     return any(t in ctype.lower() for t in HTML_TYPES)
 
 
-@register_reader("warc", _sniff)
+@register_reader("warc", _sniff, suffixes=WARC_SUFFIXES, magic=WARC_MAGIC)
 def read_warc(path: Path, **_opts: Any) -> ReadResult:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     source = str(path)
     offset = 0
+    good_end = n_good = 0  # where the last fully read record ends: the damage is after it
     n_records = 0
     head = _first_bytes(path)
-    if not head.startswith(b"WARC/"):
-        # warcio reads almost anything leniently (as ARC or bare HTTP); insist on the WARC magic
+    if not head.startswith((b"WARC/", b"filedesc://")):
+        # warcio reads almost anything leniently (as ARC or bare HTTP); insist on the WARC (or ARC) magic
         yield Rejection(
             "read",
             "E_WARC",
@@ -57,6 +66,7 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
                 n_records += 1
                 if record.rec_type not in ("response", "resource") or not _is_html(record):
                     offset = it.get_record_offset()  # (this reads the record to its end)
+                    good_end, n_good = offset + it.get_record_length(), n_good + 1
                     continue
                 status = record.http_headers.get_statuscode() if record.http_headers is not None else None
                 # the payload must be read before asking for the offset, which consumes the record
@@ -65,9 +75,11 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
                     # the block ended before its Content-Length: the file is cut here
                     raise EOFError(f"record of {record.length} bytes is cut short")
                 offset = it.get_record_offset()
+                good_end, n_good = offset + it.get_record_length(), n_good + 1
                 if status not in ("200", None):
                     continue  # redirects and errors carry no article
-                url = record.rec_headers.get_header("WARC-Target-URI")
+                # (ARC records name it "uri")
+                url = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("uri")
                 where = f"{source}@{offset}"
                 if len(payload) > MAX_DOC_BYTES:
                     yield Rejection(
@@ -97,15 +109,16 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
                     raw_pointer={"warc": str(path.resolve()), "offset": offset},
                     meta={"warc_record_id": record.rec_headers.get_header("WARC-Record-ID")},
                 )
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error, *_WARCIO_PARSE_ERRORS) as e:
+        # the records before the damage were already yielded; one rejection says where reading stopped
         yield Rejection(
             "read",
             "E_WARC",
-            f"WARC unreadable after {n_records} records (at byte {offset}): "
+            f"WARC unreadable after {n_good} good records (from byte {good_end}): "
             f"{type(e).__name__}: {str(e).strip()[:200]}",
             source,
             None,
-            attrs={"pointer": f"{source}@{offset}"},
+            attrs={"pointer": f"{source}@{good_end}", "offset": good_end},
         )
         return
     if n_records == 0:
