@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marsad.data import Article, Entity, Event, Quote, Rejection, Span
+from marsad.data import Article, Entity, Event, Quote, Rejection, Span, replace_lone_surrogates
 from marsad.errors import InputError, MarsadError
 from marsad.pipeline import Pipeline, stage
 
@@ -27,6 +27,9 @@ def analyze(text: str, **meta: Any) -> Article:
 
     if _default is None:
         _default = default_pipeline()
+    text, lossy = replace_lone_surrogates(text)
+    if lossy:
+        meta["meta"] = {**dict(meta.get("meta") or {}), "lossy_decode": True}
     art = Article.new(text, **meta)
     out = _default.process(art)
     if isinstance(out, Rejection):

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> tuple[str, bool]:
+    """Lone surrogates (from JSON ``\\ud800`` escapes or ``surrogateescape`` decoding) cannot be written as UTF-8,
+    stored, or tagged; they become U+FFFD and the caller flags the input as lossy."""
+    if _LONE_SURROGATE.search(text) is None:
+        return text, False
+    return _LONE_SURROGATE.sub("\ufffd", text), True
 
 
 def content_hash(*parts: str, length: int = 16) -> str:

@@ -258,7 +258,7 @@ def require_token(request: Request,
 
 
 def _ingest(app: FastAPI, db: Database, body: IngestRequest) -> IngestResult:
-    from marsad.data import Article, Rejection
+    from marsad.data import Article, Rejection, replace_lone_surrogates
     from marsad.store import Store
 
     with app.state.pipeline_lock:
@@ -272,7 +272,9 @@ def _ingest(app: FastAPI, db: Database, body: IngestRequest) -> IngestResult:
     rejected: list[dict[str, Any]] = []
     results: list[Article | Rejection] = []
     for a in body.articles:
-        art = Article.new(a.text, id=a.id, source=a.source, url=a.url, title=a.title, published=a.published)
+        text, lossy = replace_lone_surrogates(a.text)
+        art = Article.new(text, id=a.id, source=a.source, url=a.url, title=a.title, published=a.published,
+                          meta={"lossy_decode": True} if lossy else None)
         results.append(pipe.process(art))
     with db.write_lock, Store(db.path) as store:
         for res in results:

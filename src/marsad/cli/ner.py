@@ -52,11 +52,14 @@ from marsad.cli.app import eval_group, train_group
     help="Two passes: tag 2M tokens of unlabelled news with a first CRF and use the words it tags as gazetteer "
     "features of the second.",
 )
+@click.option("--anergazet/--no-anergazet", default=False, show_default=True,
+              help="Add ANERGazet (../shared/data/lexicons/anergazet) to the gazetteer. Its licence is unknown "
+              "(research use), and gazetteer words are stored in the model's resources: never ship such a model.")
 @click.option("--max-docs", type=int, default=None, help="Cap on unlabelled articles (quick runs).")
 @click.option("--c1", type=float, default=None, help="L1 penalty (default: tuned value).")
 @click.option("--c2", type=float, default=None, help="L2 penalty (default: tuned value).")
 @click.option("--iterations", type=int, default=None, help="L-BFGS iterations (default: tuned value).")
-def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, max_docs, c1, c2, iterations) -> None:
+def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations) -> None:
     """Train the CRF NER model from ANERcorp (CAMeL train split) plus clusters learnt on unlabelled news.
 
     \b
@@ -64,6 +67,18 @@ def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, max_docs, c1
       marsad train ner                 # rebuilds src/marsad/entities/ner/models/crf
       marsad train ner --dev --out /tmp/ner-dev
     """
+    if backend == "neural":
+        from marsad.entities.ner.neural_train import build_neural
+
+        build_neural(
+            data_dir=data_dir,
+            out_dir=out_dir,
+            resources=resources,
+            dev=dev,
+            epochs=epochs,
+            log=lambda m: click.echo(m, err=True),
+        )
+        return
     from marsad.entities.ner.train import build_model
 
     build_model(
@@ -74,6 +89,7 @@ def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, max_docs, c1
         use_clusters=clusters,
         max_docs=max_docs,
         auto_gaz=auto_gaz,
+        anergazet=anergazet,
         c1=c1,
         c2=c2,
         iterations=iterations,
@@ -89,7 +105,9 @@ def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, max_docs, c1
     show_default=True,
     help="anercorp (CAMeL test split), aqmar (Wikipedia, out of domain) or a PATH to a 'token TAG' file.",
 )
-@click.option("--backend", type=click.Choice(["crf", "transformers"]), default="crf", show_default=True)
+@click.option(
+    "--backend", type=click.Choice(["crf", "neural", "transformers"]), default="crf", show_default=True
+)
 @click.option(
     "--model", type=click.Path(path_type=Path), default=None, help="Model folder (default: shipped CRF)."
 )

@@ -51,9 +51,12 @@ def train_crf(
     return model_path
 
 
-def load_gazetteer(data_dir: Path, *, anergazet: bool = True) -> dict[str, list[str]]:
+def load_gazetteer(data_dir: Path, *, anergazet: bool = False) -> dict[str, list[str]]:
     """Normalised single-word gazetteer entries → classes. Countries/capitals come from the CLDR / world-countries /
-    countrynames columns of lexicons/countries_ar.tsv; ANERGazet adds person name parts, places and organisations."""
+    countrynames columns of lexicons/countries_ar.tsv; marsad's own tables add person first names and the actor
+    registry's single-word names. ANERGazet (person name parts, places, organisations) is off by default: its licence
+    is unknown (research use only), and the gazetteer's words are stored in the shipped resources file, so a model
+    built with it could not be redistributed (``--anergazet`` for local experiments)."""
     from marsad.lang.ar.normalize import normalize
 
     gaz: dict[str, set[str]] = {}
@@ -74,6 +77,8 @@ def load_gazetteer(data_dir: Path, *, anergazet: bool = True) -> dict[str, list[
                 for v in (d.get(col) or "").split("|"):
                     add(v, "COUNTRY")
             add(d.get("capital_ar_world_countries") or "", "CAPITAL")
+    for name, cls in _own_gazetteer():
+        add(name, cls)
     if anergazet:
         for fname, cls in (
             ("AlignedLocGazetteer.txt", "LOC"),
@@ -86,6 +91,31 @@ def load_gazetteer(data_dir: Path, *, anergazet: bool = True) -> dict[str, list[
                     if not line.startswith("===="):
                         add(line, cls)
     return {k: sorted(v) for k, v in sorted(gaz.items())}
+
+
+def _own_gazetteer():
+    """Single-word names from marsad's own curated data: given names, and the actor registry's Arabic names."""
+    import gzip
+    import json
+    from importlib import resources
+
+    data = resources.files("marsad.entities") / "data"
+    first = data / "curated" / "first_names.txt"
+    if first.is_file():
+        for line in first.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                for w in line.split():
+                    yield w, "PER"
+    reg = data / "actors.json.gz"
+    if reg.is_file():
+        doc = json.loads(gzip.decompress(reg.read_bytes()))
+        actors = doc.get("actors", doc) if isinstance(doc, dict) else doc
+        for a in actors if isinstance(actors, list) else actors.values():
+            typ = {"PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}.get(str(a.get("type", "")))
+            if typ is None:
+                continue
+            for n in a.get("ar", []) or a.get("names_ar", []) or []:
+                yield n, typ
 
 
 def auto_gazetteer(
@@ -180,6 +210,7 @@ def build_model(
     c2: float | None = None,
     iterations: int | None = None,
     auto_gaz: bool = True,
+    anergazet: bool = False,
     log: Log = print,
 ) -> Path:
     """The whole recipe behind ``marsad train ner``."""
@@ -195,7 +226,7 @@ def build_model(
     if dev:
         sents, dev_sents = split_dev(sents)
     log(f"ANERcorp train: {len(sents)} sentences" + (f", dev: {len(dev_sents)}" if dev else ""))
-    res = Resources(gazetteer=load_gazetteer(data_dir, anergazet=True))
+    res = Resources(gazetteer=load_gazetteer(data_dir, anergazet=anergazet))
     if use_clusters:
         res.clusters = build_clusters(data_dir, work_dir, max_docs=max_docs, log=log)
     res.meta["data"] = "ANERcorp CAMeL train" + (" minus dev" if dev else "")
