@@ -149,3 +149,12 @@ def test_nobiliary_particle_never_ends_a_name():
     art = analyse("وقالت المتحدثة أنييس فون در مول إن فرنسا قلقة.")
     per = surfaces(art, "PER")
     assert not any(s.endswith((" در", " فون")) for s in per)
+
+
+def test_name_shape_guards():
+    # الآن ("now") is no آلان (Alain); a noun in ة is no surname; بن/آل are never trimmed as common words
+    art = analyse("ولم يتسلم الموظفون حتى الآن رواتبهم. وقال إنه مات ميتة طبيعية.", use_ner=False)
+    assert not surfaces(art, "PER")
+    reg = load_registry()
+    assert not stage_mod._is_common(reg, "ال", stage_mod._first_names())
+    assert not stage_mod._is_common(reg, "بن", stage_mod._first_names())

@@ -647,8 +647,10 @@ class EntityStage:
         out = []
         for k in range(len(norms) - 1):
             w = norms[k]
-            if k in covered or toks[k].kind != "word" or _is_stop(toks[k]):
+            if k in covered or toks[k].kind != "word" or _is_stop(toks[k]) or w in _NASAB:
                 continue
+            if w.startswith("ال") and not toks[k].text.startswith(("آل", "أل", "إل")):
+                continue  # الآن is "now", آلان is Alain: only the hamza tells them apart
             cut = 0
             if w not in names:
                 if w[:1] == "و" and w[1:] in names and len(w) > 3:
@@ -667,6 +669,7 @@ class EntityStage:
                 or _is_common(reg, s, names)
                 or _is_title_word(s, reg)
                 or (s,) in reg.aliases
+                or toks[j].text.endswith("ة")  # ميتة, a noun: transliterated surnames do not end in ة
                 # the article is written with a plain alif: أل/إل start a foreign name (ألين), not ال
                 or (s.startswith(("ال", "لل")) and not toks[j].text.startswith(("أل", "إل")))
             ):
@@ -679,7 +682,7 @@ class EntityStage:
                     prev in _VERBS
                     or prev in _STOP  # على سيرغي سكريبال، مع جون سميث
                     or toks[k - 1].text in _RAW_STOP
-                or toks[k - 1].text == "#"  # a hashtag of a full name
+                    or toks[k - 1].text == "#"  # a hashtag of a full name
                     or prev in _KIN
                     or (prev[:1] == "و" and prev[1:] in _KIN)
                     or _is_title_word(prev, reg)
@@ -1090,7 +1093,9 @@ def _nisba_country(reg: Registry, unit: _Unit, k: int, k_prev: int) -> tuple[int
 
 def _is_common(reg: Registry, w: str, names: frozenset[str]) -> bool:
     """A reporting verb or a common noun/adjective (corpus list): never the first or last word of a name."""
-    if w in _VERBS and w not in _NASAB:
+    if w in _NASAB:
+        return False  # بن، آل belong to names
+    if w in _VERBS:
         return True
     if w in names:
         return False
