@@ -59,7 +59,24 @@ from marsad.cli.app import eval_group, train_group
 @click.option("--c1", type=float, default=None, help="L1 penalty (default: tuned value).")
 @click.option("--c2", type=float, default=None, help="L2 penalty (default: tuned value).")
 @click.option("--iterations", type=int, default=None, help="L-BFGS iterations (default: tuned value).")
-def train_ner(data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations) -> None:
+@click.option(
+    "--backend",
+    type=click.Choice(["crf", "neural"]),
+    default="crf",
+    show_default=True,
+    help="neural: BiLSTM tagger (needs torch to train; runs on numpy) over the CRF model's resources.",
+)
+@click.option(
+    "--resources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="neural: the clusters/gazetteer file to read (default: the shipped CRF's resources.json.gz).",
+)
+@click.option("--epochs", type=int, default=12, show_default=True, help="neural: training epochs.")
+def train_ner(
+    data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations, backend,
+    resources, epochs,
+) -> None:
     """Train the CRF NER model from ANERcorp (CAMeL train split) plus clusters learnt on unlabelled news.
 
     \b

@@ -20,6 +20,7 @@ from marsad.errors import ConfigError
 
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_CRF_MODEL = MODELS_DIR / "crf"
+DEFAULT_NEURAL_MODEL = MODELS_DIR / "neural"
 
 __all__ = ["LABELS", "TYPES", "Tagger", "load_tagger", "DEFAULT_CRF_MODEL"]
 
@@ -35,19 +36,20 @@ _lock = threading.Lock()
 
 
 def load_tagger(backend: str = "crf", model: str | Path | None = None) -> Tagger:
-    """A tagger for ``backend`` ("crf" or "transformers"), loaded once per (backend, model) and shared.
+    """A tagger for ``backend`` ("crf", "neural" or "transformers"), loaded once per (backend, model) and shared.
 
-    ``model`` is a model directory; ``None`` means the CRF model shipped with marsad (the transformers backend has
-    no default: pass the folder of a fine-tuned token-classification model).
+    ``model`` is a model directory; ``None`` means the model shipped with marsad for "crf" / "neural" (the
+    transformers backend has no default: pass the folder of a fine-tuned token-classification model).
     """
     backend = (backend or "crf").lower()
-    if backend not in ("crf", "transformers"):
-        raise ConfigError(f"unknown NER backend {backend!r} (use 'crf' or 'transformers')")
+    if backend not in ("crf", "neural", "transformers"):
+        raise ConfigError(f"unknown NER backend {backend!r} (use 'crf', 'neural' or 'transformers')")
     if backend == "transformers" and model is None:
         raise ConfigError(
             "the transformers NER backend needs --ner-model PATH (a local token-classification model)"
         )
-    path = Path(model) if model is not None else DEFAULT_CRF_MODEL
+    default = DEFAULT_NEURAL_MODEL if backend == "neural" else DEFAULT_CRF_MODEL
+    path = Path(model) if model is not None else default
     key = (backend, str(path.resolve()))
     with _lock:
         tagger = _cache.get(key)
@@ -56,6 +58,10 @@ def load_tagger(backend: str = "crf", model: str | Path | None = None) -> Tagger
                 from marsad.entities.ner.crf import CRFTagger
 
                 tagger = CRFTagger(path)
+            elif backend == "neural":
+                from marsad.entities.ner.neural import NeuralTagger
+
+                tagger = NeuralTagger(path)
             else:
                 from marsad.entities.ner.hf import TransformersTagger
 

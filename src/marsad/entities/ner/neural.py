@@ -1,0 +1,279 @@
+"""Neural NER backend: char-CNN + word/cluster/gazetteer embeddings → BiLSTM → softmax, decoded with a
+BIO-constrained Viterbi. Trained with torch (:mod:`.neural_train`); run time is numpy only.
+
+The forward pass is written by hand in numpy (rather than shipping torch or onnxruntime as a run-time dependency)
+because the network is tiny and one trick makes it fast: everything below the LSTM depends on the word alone, so the
+LSTM input projection of each distinct word (both directions) is computed once and cached. Per sentence what remains
+is the recurrent part, batched over sentences.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from marsad.entities.ner.consistency import propagate
+from marsad.entities.ner.corpus import LABELS, repair_bio
+from marsad.entities.ner.features import Resources, _shape
+from marsad.errors import InputError
+from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.tokenize import strip_clitics
+
+WEIGHTS_FILE = "weights.npz"
+VOCAB_FILE = "vocab.json"
+RESOURCES_FILE = "resources.json.gz"
+MAX_CHARS = 20
+UNK = 1  # index 0 is padding in every vocabulary
+
+
+class WordEncoder:
+    """Maps a token to the integer inputs of the network (same code for training and tagging)."""
+
+    def __init__(self, vocab: dict, resources: Resources) -> None:
+        self.words: dict[str, int] = {w: i for i, w in enumerate(vocab["words"])}
+        self.bares: dict[str, int] = {w: i for i, w in enumerate(vocab["bares"])}
+        self.chars: dict[str, int] = {c: i for i, c in enumerate(vocab["chars"])}
+        self.pres: dict[str, int] = {p: i for i, p in enumerate(vocab["pres"])}
+        self.shapes: dict[str, int] = {s: i for i, s in enumerate(vocab["shapes"])}
+        self.gaz_classes: list[str] = vocab["gaz"]
+        self.n_clusters: list[int] = vocab["n_clusters"]
+        self._gi = {g: i for i, g in enumerate(self.gaz_classes)}
+        self.res = resources
+        self.encode = functools.lru_cache(maxsize=200_000)(self._encode)
+
+    @staticmethod
+    def forms(tok: str) -> tuple[str, str, str, str]:
+        n = normalize(tok)
+        pre, stem = strip_clitics(n)
+        bare = stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
+        return n, pre, stem, bare
+
+    def _cl(self, *forms: str) -> list[int]:
+        for f in forms:
+            c = self.res.clusters.get(f)
+            if c:
+                return [int(x) + 2 for x in c]
+        return [UNK] * len(self.n_clusters)
+
+    def _encode(
+        self, tok: str
+    ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...]]:
+        n, pre, stem, bare = self.forms(tok)
+        cl = self._cl(n, stem, bare)
+        scl = self._cl(bare, stem)
+        g = [0.0] * len(self.gaz_classes)
+        for f in (n, stem, bare):
+            for c in self.res.gazetteer.get(f, ()):
+                i = self._gi.get(c)
+                if i is not None:
+                    g[i] = 1.0
+        chars = tuple(self.chars.get(c, UNK) for c in n[:MAX_CHARS]) or (UNK,)
+        return (
+            self.words.get(n, UNK),
+            self.bares.get(bare, UNK),
+            self.pres.get(pre, UNK),
+            self.shapes.get(_shape(tok), UNK),
+            tuple(cl),
+            tuple(scl),
+            tuple(g),
+            chars,
+        )
+
+
+def _allowed() -> np.ndarray:
+    """allowed[i, j]: label j may follow label i (I-X only after B-X / I-X)."""
+    n = len(LABELS)
+    a = np.ones((n, n), dtype=bool)
+    for j, lj in enumerate(LABELS):
+        if lj.startswith("I-"):
+            for i, li in enumerate(LABELS):
+                a[i, j] = li[2:] == lj[2:]
+    return a
+
+
+_ALLOWED = _allowed()
+_START_OK = np.array([not x.startswith("I-") for x in LABELS])
+
+
+def viterbi(logp: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+    """Best BIO-valid label path per sentence from per-token log-probabilities ``logp`` (B, T, L)."""
+    b, t, nl = logp.shape
+    trans = np.where(_ALLOWED, 0.0, -1e9)
+    score = logp[:, 0] + np.where(_START_OK, 0.0, -1e9)
+    back = np.zeros((b, t, nl), dtype=np.int64)
+    for i in range(1, t):
+        cand = score[:, :, None] + trans[None]  # (B, from, to)
+        best = cand.argmax(1)
+        new = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + logp[:, i]
+        live = (i < lengths)[:, None]
+        score = np.where(live, new, score)
+        back[:, i] = best
+    out: list[list[int]] = []
+    for k in range(b):
+        n = int(lengths[k])
+        j = int(score[k].argmax())
+        path = [j]
+        for i in range(n - 1, 0, -1):
+            j = int(back[k, i, j])
+            path.append(j)
+        out.append(path[::-1])
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+class NeuralTagger:
+    """BiLSTM tagger in numpy. Thread-safe: the word cache is guarded by a lock, the rest is pure functions.
+
+    As with the CRF backend, the sentences of one :meth:`tag` call are read as one document (names propagate to
+    their untagged repeats) unless ``document=False``.
+    """
+
+    backend = "neural"
+
+    def __init__(self, model_dir: Path | str, *, document: bool = True, batch_size: int = 64) -> None:
+        self.model_dir = Path(model_dir)
+        wpath = self.model_dir / WEIGHTS_FILE
+        if not wpath.is_file():
+            raise InputError(f"no neural NER model at {wpath}")
+        self.document = document
+        self.batch_size = batch_size
+        with np.load(wpath) as z:
+            self.w = {k: z[k].astype(np.float32) for k in z.files}
+        vocab = json.loads((self.model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
+        self.labels: list[str] = vocab["labels"]
+        res_path = self.model_dir / RESOURCES_FILE
+        self.enc = WordEncoder(vocab, Resources.load(res_path) if res_path.is_file() else Resources())
+        self.hidden = self.w["lstm_whh_f"].shape[1]
+        self._proj: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    # --- word level (cached) -------------------------------------------------------------------------------------
+    def _word_inputs(self, toks: Sequence[str]) -> np.ndarray:
+        """(N, 8H) LSTM input projections (forward gates | backward gates) for distinct words ``toks``."""
+        w = self.w
+        codes = [self.enc.encode(t) for t in toks]
+        wid = np.array([c[0] for c in codes])
+        bid = np.array([c[1] for c in codes])
+        pid = np.array([c[2] for c in codes])
+        sid = np.array([c[3] for c in codes])
+        cl = np.array([c[4] for c in codes])
+        scl = np.array([c[5] for c in codes])
+        gaz = np.array([c[6] for c in codes], dtype=np.float32).reshape(len(codes), -1)
+        parts = [w["emb_word"][wid], w["emb_bare"][bid], w["emb_pre"][pid], w["emb_shape"][sid]]
+        for k in range(cl.shape[1]):
+            parts.append(w[f"emb_cl{k}"][cl[:, k]])
+        for k in range(scl.shape[1]):
+            parts.append(w[f"emb_cl{k}"][scl[:, k]])
+        parts.append(gaz)
+        parts.append(self._char_cnn([c[7] for c in codes]))
+        x = np.concatenate(parts, axis=1)
+        f = x @ w["lstm_wih_f"].T + w["lstm_b_f"]
+        b = x @ w["lstm_wih_b"].T + w["lstm_b_b"]
+        return np.concatenate([f, b], axis=1)
+
+    def _char_cnn(self, chars: list[tuple[int, ...]]) -> np.ndarray:
+        w = self.w
+        n = len(chars)
+        length = max(len(c) for c in chars)
+        ids = np.zeros((n, length + 2), dtype=np.int64)  # one pad each side: conv width 3, padding 1
+        for i, c in enumerate(chars):
+            ids[i, 1 : 1 + len(c)] = c
+        e = w["emb_char"][ids]  # (n, L+2, d)
+        win = np.concatenate([e[:, :-2], e[:, 1:-1], e[:, 2:]], axis=2)  # (n, L, 3d)
+        conv = w["char_conv_w"]  # torch layout (out, in, k) → (k*in, out) matching the window order
+        wk = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])
+        h = np.maximum(win @ wk + w["char_conv_b"], 0.0)
+        lens = np.array([len(c) for c in chars])
+        mask = np.arange(length)[None, :] < lens[:, None]
+        h = np.where(mask[:, :, None], h, 0.0)  # ReLU outputs are >= 0, so 0 is a neutral pad for max
+        return h.max(axis=1)
+
+    def _inputs(self, toks: set[str]) -> None:
+        new = [t for t in toks if t not in self._proj]
+        if new:
+            proj = self._word_inputs(new)
+            with self._lock:
+                if len(self._proj) > 300_000:
+                    self._proj.clear()
+                for t, row in zip(new, proj, strict=True):
+                    self._proj[t] = row
+
+    # --- sentence level ------------------------------------------------------------------------------------------
+    def _lstm(self, xg: np.ndarray, lengths: np.ndarray, whh: np.ndarray) -> np.ndarray:
+        b, t, _ = xg.shape
+        hd = self.hidden
+        h = np.zeros((b, hd), dtype=np.float32)
+        c = np.zeros((b, hd), dtype=np.float32)
+        out = np.zeros((b, t, hd), dtype=np.float32)
+        whh_t = whh.T.copy()
+        for i in range(t):
+            g = xg[:, i] + h @ whh_t
+            ig = _sigmoid(g[:, :hd])
+            fg = _sigmoid(g[:, hd : 2 * hd])
+            gg = np.tanh(g[:, 2 * hd : 3 * hd])
+            og = _sigmoid(g[:, 3 * hd :])
+            c = fg * c + ig * gg
+            h = og * np.tanh(c)
+            out[:, i] = h
+        return out
+
+    def log_probs(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per-token label log-probabilities, one (n_tokens, n_labels) array per sentence (in :attr:`labels` order)."""
+        out: list[np.ndarray] = [np.zeros((0, len(self.labels)), dtype=np.float32)] * len(sentences)
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        for s in range(0, len(order), self.batch_size):
+            idx = order[s : s + self.batch_size]
+            batch = [sentences[i] for i in idx]
+            self._inputs({t for toks in batch for t in toks})
+            for i, lp in zip(idx, self._forward(batch), strict=True):
+                out[i] = lp
+        return out
+
+    def _forward(self, batch: list[Sequence[str]]) -> list[np.ndarray]:
+        w = self.w
+        g4 = 4 * self.hidden
+        lengths = np.array([len(s) for s in batch])
+        t = int(lengths.max())
+        xf = np.zeros((len(batch), t, g4), dtype=np.float32)
+        xb = np.zeros((len(batch), t, g4), dtype=np.float32)
+        proj = self._proj
+        for k, toks in enumerate(batch):
+            rows = np.stack([proj[x] for x in toks])
+            xf[k, : len(toks)] = rows[:, :g4]
+            xb[k, : len(toks)] = rows[
+                ::-1, g4:
+            ]  # backward direction = forward LSTM over the reversed sentence
+        hf = self._lstm(xf, lengths, w["lstm_whh_f"])
+        hb = self._lstm(xb, lengths, w["lstm_whh_b"])
+        res: list[np.ndarray] = []
+        for k, n in enumerate(lengths):
+            h = np.concatenate([hf[k, :n], hb[k, :n][::-1]], axis=1)
+            z = h @ w["out_w"].T + w["out_b"]
+            z = z - z.max(axis=1, keepdims=True)
+            res.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+        return res
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        lps = self.log_probs(sentences)
+        out: list[list[str]] = [[] for _ in sentences]
+        # Viterbi in batches of similar length: the loop runs over the longest sentence of each batch.
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        for s in range(0, len(order), self.batch_size):
+            idx = order[s : s + self.batch_size]
+            lengths = np.array([len(sentences[i]) for i in idx])
+            pad = np.full((len(idx), int(lengths.max()), len(self.labels)), 0.0, dtype=np.float32)
+            for k, i in enumerate(idx):
+                pad[k, : lengths[k]] = lps[i]
+            for i, path in zip(idx, viterbi(pad, lengths), strict=True):
+                out[i] = [self.labels[j] for j in path]
+        if self.document and len(out) > 1:
+            out = [repair_bio(x) for x in propagate(sentences, out)]
+        return out

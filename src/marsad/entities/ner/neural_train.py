@@ -1,0 +1,314 @@
+"""Training the neural NER backend with torch (CPU), then exporting the weights to numpy for :mod:`.neural`."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from marsad.entities.ner.corpus import LABELS, Sentence
+from marsad.entities.ner.features import Resources, _shape
+from marsad.entities.ner.neural import (
+    RESOURCES_FILE,
+    VOCAB_FILE,
+    WEIGHTS_FILE,
+    NeuralTagger,
+    WordEncoder,
+)
+from marsad.errors import require
+
+Log = Callable[[str], None]
+
+DIMS = {
+    "word": 64,
+    "bare": 48,
+    "pre": 8,
+    "shape": 8,
+    "cl": (16, 24, 32),
+    "char": 24,
+    "char_out": 48,
+    "hidden": 100,
+}
+
+
+def build_vocab(sents: Sequence[Sentence], resources: Resources) -> dict:
+    words: Counter[str] = Counter()
+    bares: Counter[str] = Counter()
+    chars: Counter[str] = Counter()
+    pres: Counter[str] = Counter()
+    shapes: Counter[str] = Counter()
+    for s in sents:
+        for t in s.tokens:
+            n, pre, _stem, bare = WordEncoder.forms(t)
+            words[n] += 1
+            bares[bare] += 1
+            chars.update(n)
+            pres[pre] += 1
+            shapes[_shape(t)] += 1
+    gaz = sorted({c for v in resources.gazetteer.values() for c in v})
+    n_cl = [0, 0, 0]
+    for v in resources.clusters.values():
+        for k, c in enumerate(v[:3]):
+            n_cl[k] = max(n_cl[k], int(c) + 1)
+
+    def keep(c: Counter[str], m: int) -> list[str]:
+        return ["<pad>", "<unk>"] + sorted(w for w, k in c.items() if k >= m)
+
+    return {
+        "labels": list(LABELS),
+        "words": keep(words, 2),
+        "bares": keep(bares, 2),
+        "chars": keep(chars, 2),
+        "pres": keep(pres, 1),
+        "shapes": keep(shapes, 1),
+        "gaz": gaz,
+        "n_clusters": n_cl,
+    }
+
+
+def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazily
+    nn = torch.nn
+    d = DIMS
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb_word = nn.Embedding(len(vocab["words"]), d["word"], padding_idx=0)
+            self.emb_bare = nn.Embedding(len(vocab["bares"]), d["bare"], padding_idx=0)
+            self.emb_pre = nn.Embedding(len(vocab["pres"]), d["pre"], padding_idx=0)
+            self.emb_shape = nn.Embedding(len(vocab["shapes"]), d["shape"], padding_idx=0)
+            self.emb_cl = nn.ModuleList(
+                nn.Embedding(n + 2, dim, padding_idx=0)
+                for n, dim in zip(vocab["n_clusters"], d["cl"], strict=True)
+            )
+            self.emb_char = nn.Embedding(len(vocab["chars"]), d["char"], padding_idx=0)
+            self.char_conv = nn.Conv1d(d["char"], d["char_out"], 3, padding=1)
+            n_in = (
+                d["word"]
+                + d["bare"]
+                + d["pre"]
+                + d["shape"]
+                + 2 * sum(d["cl"])
+                + len(vocab["gaz"])
+                + d["char_out"]
+            )
+            self.drop = nn.Dropout(0.5)
+            self.lstm = nn.LSTM(n_in, d["hidden"], batch_first=True, bidirectional=True)
+            self.out = nn.Linear(2 * d["hidden"], len(vocab["labels"]))
+
+        def forward(self, b: dict) -> torch.Tensor:
+            parts = [
+                self.emb_word(b["w"]),
+                self.emb_bare(b["b"]),
+                self.emb_pre(b["p"]),
+                self.emb_shape(b["s"]),
+            ]
+            parts += [e(b["cl"][..., k]) for k, e in enumerate(self.emb_cl)]
+            parts += [e(b["scl"][..., k]) for k, e in enumerate(self.emb_cl)]
+            parts.append(b["g"])
+            bsz, t, nc = b["c"].shape
+            ce = self.emb_char(b["c"].view(bsz * t, nc)).transpose(1, 2)
+            ch = torch.relu(self.char_conv(ce))
+            ch = ch.masked_fill((b["c"].view(bsz * t, nc) == 0)[:, None, :], 0.0).max(dim=2).values
+            parts.append(ch.view(bsz, t, -1))
+            x = self.drop(torch.cat(parts, dim=-1))
+            packed = nn.utils.rnn.pack_padded_sequence(x, b["len"], batch_first=True, enforce_sorted=False)
+            h, _ = self.lstm(packed)
+            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
+            return self.out(self.drop(h))
+
+    return Net()
+
+
+def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: float = 0.0) -> dict:  # noqa: ANN001
+    bsz = len(sents)
+    t = max(len(s) for s in sents)
+    codes = [[enc.encode(x) for x in s] for s in sents]
+    nc = max(len(c[7]) for cs in codes for c in cs)
+    w = np.zeros((bsz, t), dtype=np.int64)
+    b = np.zeros((bsz, t), dtype=np.int64)
+    p = np.zeros((bsz, t), dtype=np.int64)
+    s = np.zeros((bsz, t), dtype=np.int64)
+    cl = np.zeros((bsz, t, 3), dtype=np.int64)
+    scl = np.zeros((bsz, t, 3), dtype=np.int64)
+    g = np.zeros((bsz, t, len(enc.gaz_classes)), dtype=np.float32)
+    c = np.zeros((bsz, t, nc), dtype=np.int64)
+    for i, cs in enumerate(codes):
+        for j, x in enumerate(cs):
+            w[i, j], b[i, j], p[i, j], s[i, j] = x[0], x[1], x[2], x[3]
+            if word_drop and random.random() < word_drop:
+                w[i, j] = 1  # word dropout: teach the net to lean on clusters/chars for unseen words
+            if word_drop and random.random() < word_drop:
+                b[i, j] = 1
+            cl[i, j] = x[4]
+            scl[i, j] = x[5]
+            g[i, j] = x[6]
+            c[i, j, : len(x[7])] = x[7]
+    tt = torch.from_numpy
+    return {
+        "w": tt(w),
+        "b": tt(b),
+        "p": tt(p),
+        "s": tt(s),
+        "cl": tt(cl),
+        "scl": tt(scl),
+        "g": tt(g),
+        "c": tt(c),
+        "len": torch.tensor([len(x) for x in sents]),
+    }
+
+
+def export(net, vocab: dict, resources_path: Path, out_dir: Path) -> None:  # noqa: ANN001
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sd = {k: v.detach().cpu().numpy() for k, v in net.state_dict().items()}
+    w = {
+        "emb_word": sd["emb_word.weight"],
+        "emb_bare": sd["emb_bare.weight"],
+        "emb_pre": sd["emb_pre.weight"],
+        "emb_shape": sd["emb_shape.weight"],
+        "emb_char": sd["emb_char.weight"],
+        "char_conv_w": sd["char_conv.weight"],
+        "char_conv_b": sd["char_conv.bias"],
+        "lstm_wih_f": sd["lstm.weight_ih_l0"],
+        "lstm_whh_f": sd["lstm.weight_hh_l0"],
+        "lstm_b_f": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
+        "lstm_wih_b": sd["lstm.weight_ih_l0_reverse"],
+        "lstm_whh_b": sd["lstm.weight_hh_l0_reverse"],
+        "lstm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
+        "out_w": sd["out.weight"],
+        "out_b": sd["out.bias"],
+    }
+    for k in range(3):
+        w[f"emb_cl{k}"] = sd[f"emb_cl.{k}.weight"]
+    # float16 halves the file; the forward pass upcasts to float32 on load.
+    np.savez_compressed(out_dir / WEIGHTS_FILE, **{k: v.astype(np.float16) for k, v in w.items()})
+    (out_dir / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    if resources_path.resolve() != (out_dir / RESOURCES_FILE).resolve():
+        shutil.copyfile(resources_path, out_dir / RESOURCES_FILE)
+
+
+def train_neural(
+    sents: Sequence[Sentence],
+    resources_path: Path,
+    out_dir: Path,
+    *,
+    dev: Sequence[Sentence] = (),
+    epochs: int = 12,
+    batch_size: int = 32,
+    max_len: int = 60,
+    lr: float = 2e-3,
+    word_drop: float = 0.15,
+    seed: int = 13,
+    threads: int = 2,
+    log: Log = print,
+) -> Path:
+    """Train the BiLSTM; with ``dev`` keep the epoch with the best dev F1 (early stopping, patience 3)."""
+    torch = require("torch", feature="training the neural NER backend", extra="train")
+    from marsad.entities.ner.scoring import score
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    resources = Resources.load(resources_path)
+    vocab = build_vocab(sents, resources)
+    enc = WordEncoder(vocab, resources)
+    net = _model(vocab, torch)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    label_id = {lab: i for i, lab in enumerate(vocab["labels"])}
+    # Long sentences (up to 530 tokens in ANERcorp) are cut into pieces for training: the LSTM's sequential steps
+    # dominate CPU time, and a 60-token window holds all the context a name needs.
+    data = [
+        Sentence(s.tokens[i : i + max_len], s.labels[i : i + max_len])
+        for s in sents
+        for i in range(0, len(s.tokens), max_len)
+        if s.tokens
+    ]
+    best, best_epoch, bad = -1.0, -1, 0
+    for ep in range(epochs):
+        t0 = time.time()
+        net.train()
+        random.shuffle(data)
+        # Batches of similar length (sorted within chunks) keep padding low.
+        chunks = [
+            sorted(data[i : i + batch_size * 20], key=lambda s: len(s.tokens))
+            for i in range(0, len(data), batch_size * 20)
+        ]
+        batches = [c[i : i + batch_size] for c in chunks for i in range(0, len(c), batch_size)]
+        random.shuffle(batches)
+        total = 0.0
+        for bt in batches:
+            b = _batch(enc, [s.tokens for s in bt], torch, word_drop)
+            y = torch.full(b["w"].shape, -100, dtype=torch.long)
+            for i, s in enumerate(bt):
+                y[i, : len(s.labels)] = torch.tensor([label_id[x] for x in s.labels])
+            logits = net(b)
+            loss = torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100
+            )
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            opt.step()
+            total += loss.item()
+        msg = f"epoch {ep + 1}: loss {total / len(batches):.4f} ({time.time() - t0:.0f}s)"
+        if dev:
+            net.eval()
+            export(net, vocab, resources_path, out_dir)
+            tagger = NeuralTagger(out_dir)
+            toks = [s.tokens for s in dev]
+            pred: list[list[str]] = []
+            for i in range(0, len(toks), 20):
+                pred += tagger.tag(toks[i : i + 20])
+            f1 = score([s.labels for s in dev], pred).as_dict()
+            f = float(f1["micro"]["f1"]) if "micro" in f1 else float(f1.get("f1", 0))
+            msg += f", dev F1 {f:.2f}"
+            if f > best:
+                best, best_epoch, bad = f, ep, 0
+                torch.save(net.state_dict(), out_dir / "best.pt")
+            else:
+                bad += 1
+        log(msg)
+        if dev and bad >= 3:
+            break
+    if dev and best_epoch >= 0:
+        net.load_state_dict(torch.load(out_dir / "best.pt"))
+        (out_dir / "best.pt").unlink()
+        log(f"best epoch {best_epoch + 1}, dev F1 {best:.2f}")
+    net.eval()
+    export(net, vocab, resources_path, out_dir)
+    return out_dir
+
+
+def build_neural(
+    *,
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    resources: Path | None = None,
+    dev: bool = False,
+    epochs: int = 12,
+    log: Log = print,
+) -> Path:
+    """The recipe behind ``marsad train ner --backend neural``: ANERcorp train (minus the dev split with ``--dev``,
+    which then also picks the best epoch), over the CRF model's clusters + gazetteer."""
+    from marsad.entities.ner import DEFAULT_CRF_MODEL, DEFAULT_NEURAL_MODEL
+    from marsad.entities.ner.corpus import anercorp_path, read_conll, split_dev
+    from marsad.entities.ner.crf import RESOURCES_FILE as CRF_RESOURCES
+
+    sents = read_conll(anercorp_path("train", data_dir))
+    dev_sents: list[Sentence] = []
+    if dev:
+        sents, dev_sents = split_dev(sents)
+    out = out_dir or DEFAULT_NEURAL_MODEL
+    res = resources or DEFAULT_CRF_MODEL / CRF_RESOURCES
+    log(
+        f"ANERcorp train: {len(sents)} sentences"
+        + (f", dev: {len(dev_sents)}" if dev else "")
+        + f"; resources {res}"
+    )
+    return train_neural(sents, res, out, dev=dev_sents, epochs=epochs, log=log)

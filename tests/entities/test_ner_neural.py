@@ -1,0 +1,118 @@
+"""The neural NER backend: the numpy forward pass agrees with the torch network it was exported from, decoding is
+always well-formed BIO, and (when shipped) the packaged model tags a sentence sensibly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsad.entities.ner import DEFAULT_NEURAL_MODEL, LABELS, load_tagger
+from marsad.entities.ner.corpus import Sentence
+from marsad.entities.ner.features import Resources
+from marsad.entities.ner.neural import NeuralTagger, viterbi
+from marsad.errors import ConfigError, InputError
+from marsad.lang.ar.tokenize import tokenize
+
+
+def _toks(text: str) -> list[str]:
+    return [t.text for t in tokenize(text)]
+
+
+def _well_formed(labels: list[str]) -> bool:
+    prev = "O"
+    for lab in labels:
+        if lab not in LABELS:
+            return False
+        if lab.startswith("I-") and prev[2:] != lab[2:]:
+            return False
+        prev = lab
+    return True
+
+
+def test_viterbi_paths_are_valid_bio() -> None:
+    rng = np.random.default_rng(0)
+    logp = rng.normal(size=(20, 15, len(LABELS))).astype(np.float32)
+    logp[:, :, [i for i, x in enumerate(LABELS) if x.startswith("I-")]] += 3.0  # tempt it with I- everywhere
+    lengths = rng.integers(1, 16, size=20)
+    for path, n in zip(viterbi(logp, lengths), lengths, strict=True):
+        assert len(path) == n
+        assert _well_formed([LABELS[j] for j in path])
+
+
+def test_viterbi_takes_the_argmax_when_it_is_valid() -> None:
+    labels = ["B-PER", "I-PER", "O", "B-LOC"]
+    logp = np.full((1, 4, len(LABELS)), -5.0, dtype=np.float32)
+    for i, lab in enumerate(labels):
+        logp[0, i, LABELS.index(lab)] = 0.0
+    assert [LABELS[j] for j in viterbi(logp, np.array([4]))[0]] == labels
+
+
+SENTS = [
+    Sentence(
+        ("قال", "الرئيس", "فلاديمير", "بوتين", "في", "موسكو"), ("O", "O", "B-PER", "I-PER", "O", "B-LOC")
+    ),
+    Sentence(("وزار", "شكري", "القاهرة", "."), ("O", "B-PER", "B-LOC", "O")),
+]
+
+
+def test_numpy_forward_matches_torch(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.neural import WordEncoder
+    from marsad.entities.ner.neural_train import _batch, _model, build_vocab, export
+
+    res = Resources(
+        clusters={"موسكو": ["3", "10", "100"], "بوتين": ["5", "20", "200"]},
+        gazetteer={"القاهرة": ["CAPITAL"], "شكري": ["PER"]},
+    )
+    rp = tmp_path / "res.json.gz"
+    res.save(rp)
+    vocab = build_vocab(SENTS + SENTS, res)
+    torch.manual_seed(0)
+    net = _model(vocab, torch)
+    with torch.no_grad():  # larger weights so that a mismatch would show in the outputs
+        for p in net.parameters():
+            p.mul_(3.0)
+    net.eval()
+    out = tmp_path / "model"
+    export(net, vocab, rp, out)
+    tagger = NeuralTagger(out)
+    sents = [list(s.tokens) for s in SENTS] + [["كلمة", "جديدة", "تماما", "بوتين"]]
+    with torch.no_grad():
+        expect = torch.log_softmax(net(_batch(WordEncoder(vocab, res), sents, torch)), -1).numpy()
+    got = tagger.log_probs(sents)
+    for i, s in enumerate(sents):
+        assert got[i].shape == (len(s), len(LABELS))
+        np.testing.assert_allclose(got[i], expect[i, : len(s)], atol=2e-2)  # weights are stored as float16
+    for labs, s in zip(tagger.tag(sents + [[]]), sents + [[]], strict=True):
+        assert len(labs) == len(s)
+        assert _well_formed(labs)
+
+
+def test_missing_model_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        NeuralTagger(tmp_path)
+    with pytest.raises(ConfigError):
+        load_tagger("lstm")
+
+
+@pytest.mark.skipif(not (DEFAULT_NEURAL_MODEL / "weights.npz").is_file(), reason="no neural model shipped")
+def test_shipped_model_tags_sensibly() -> None:
+    tagger = load_tagger("neural")
+    assert tagger.backend == "neural"
+    sents = [
+        _toks("وقال الرئيس الروسي فلاديمير بوتين في موسكو إن روسيا مستعدة للحوار مع الولايات المتحدة ."),
+        _toks("واستقبل وزير الخارجية المصري سامح شكري نظيره الفرنسي في القاهرة أمس ."),
+        [],
+    ]
+    out = tagger.tag(sents)
+    for toks, labs in zip(sents, out, strict=True):
+        assert len(toks) == len(labs)
+        assert _well_formed(labs)
+    first = dict(zip(sents[0], out[0], strict=True))
+    assert first["بوتين"] in ("B-PER", "I-PER")
+    assert first["موسكو"] == "B-LOC"
+    second = dict(zip(sents[1], out[1], strict=True))
+    assert second["القاهرة"] == "B-LOC"
+    assert second["وزير"] == "O"
