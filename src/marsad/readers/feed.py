@@ -5,6 +5,7 @@ otherwise guess at items from broken markup)."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -64,10 +65,31 @@ def _date(entry: Any) -> str | None:
     return None
 
 
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _surrogate_refs_replaced(data: bytes) -> bytes:
+    """A numeric character reference to a surrogate (``&#55296;``) makes feedparser raise UnicodeEncodeError for
+    the whole feed; such a reference can only be garbage, so it becomes U+FFFD before parsing."""
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        v = m.group(1)
+        n = int(v[1:], 16) if v[:1] in b"xX" else int(v)
+        return b"&#xFFFD;" if 0xD800 <= n <= 0xDFFF else m.group(0)
+
+    return _CHARREF.sub(fix, data) if b"&#" in data else data
+
+
 def articles_from_feed(data: bytes | str, *, source: str) -> ReadResult:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(_surrogate_refs_replaced(data) if isinstance(data, bytes) else data)
+    except Exception as e:  # noqa: BLE001 - a feedparser failure is one rejection for this feed, not a crash
+        raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+        yield Rejection("read", "E_FEED_XML", f"the feed could not be parsed: {type(e).__name__}: {e}", source,
+                        raw[:RAW_KEEP], attrs={"pointer": source})
+        return
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(exc, (feedparser.CharacterEncodingOverride,)):
         raw = data.encode("utf-8") if isinstance(data, str) else data
