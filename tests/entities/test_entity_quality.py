@@ -158,3 +158,10 @@ def test_name_shape_guards():
     reg = load_registry()
     assert not stage_mod._is_common(reg, "ال", stage_mod._first_names())
     assert not stage_mod._is_common(reg, "بن", stage_mod._first_names())
+
+
+def test_persian_compound_surname_and_egyptian_ali_preposition():
+    art = analyse("وقال العالم الإيراني محسن فخري زاده إن البرنامج سلمي.")
+    assert not any(s.endswith("فخري") for s in surfaces(art, "PER"))
+    art = analyse("وأكد الوزير محمد عبد العاطي علي ضرورة ترشيد المياه.")
+    assert not any(s.endswith(" علي") for s in surfaces(art, "PER"))

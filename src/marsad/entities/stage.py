@@ -381,7 +381,12 @@ class EntityStage:
             and j - i >= 2
             and toks[j - 1].text == "علي"
             and j < len(norms)
-            and norms[j].startswith("ال")
+            and (
+                norms[j].startswith("ال")
+                or norms[j] in self.registry.common
+                # after a full name, علي + a word that is no name is the preposition (… العاطي علي ضرورة)
+                or (j - i >= 3 and toks[j].kind == "word" and norms[j] not in _first_names())
+            )
         ):
             j -= 1
         if typ == "PER":
@@ -416,6 +421,9 @@ class EntityStage:
                 and toks[j].kind == "word"
                 and not _is_stop(toks[j])
             ):
+                j += 1
+            # Persian compound surnames written apart: فخري زاده، علي زاده
+            if j < len(norms) and norms[j] == "زاده":
                 j += 1
             # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
             names = _first_names()
