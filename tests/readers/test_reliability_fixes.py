@@ -180,6 +180,16 @@ def test_malformed_warc_header_keeps_earlier_records_and_names_the_offset(tmp_pa
     assert ends[0] - 4 <= out[-1].attrs["offset"] <= ends[0] and "AttributeError" in out[-1].reason
 
 
+@pytest.mark.parametrize("gz", [False, True])
+def test_warc_cut_inside_a_record_header_is_not_dropped_silently(tmp_path: Path, gz: bool) -> None:
+    data, ends = warc(4, gz=gz)
+    p = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    p.write_bytes(data[: ends[1] + 200])  # warcio stops quietly inside the third record's header block
+    out = read(p)
+    assert [type(o).__name__ for o in out] == ["Article", "Article", "Rejection"]
+    assert out[2].code == "E_WARC" and ends[1] - 4 <= out[2].attrs["offset"] <= ends[1]
+
+
 # -- 4. deeply nested HTML --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("body", [
     "<div>" * 10_000 + f"<p>{SENT * 2}</p>" + "</div>" * 10_000,

@@ -168,12 +168,12 @@ def read_saudinewsnet(path: Path, **_opts: Any) -> ReadResult:
                     )
                     continue
                 try:
-                    data = _read_member(zf, m)
+                    member = _read_member(zf, m)
                 except _MEMBER_ERRORS as e:
                     yield Rejection("read", "E_ZIP", f"{m.filename} unreadable: {type(e).__name__}: {e}", where,
                                     None, attrs={"pointer": where})
                     continue
-                if data is None:
+                if member is None:
                     yield Rejection(
                         "read",
                         "E_TOO_LARGE",
@@ -184,7 +184,7 @@ def read_saudinewsnet(path: Path, **_opts: Any) -> ReadResult:
                         attrs={"pointer": where},
                     )
                     continue
-                yield from _records(data, where=where)
+                yield from _records(member, where=where)
     except (zipfile.BadZipFile, OSError, EOFError, *_MEMBER_ERRORS) as e:
         yield Rejection("read", "E_ZIP", f"unreadable zip: {e}", source, None, attrs={"pointer": source})
 

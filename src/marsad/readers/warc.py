@@ -125,6 +125,30 @@ def read_warc(path: Path, **_opts: Any) -> ReadResult:
         yield Rejection(
             "read", "E_WARC", "no WARC records in the file", source, None, attrs={"pointer": source}
         )
+        return
+    tail = _tail_after(path, good_end)
+    if tail:
+        # warcio ends quietly when the file stops inside a record's header block: that record would vanish
+        yield Rejection(
+            "read",
+            "E_WARC",
+            f"WARC cut short after {n_good} good records: {tail} bytes from byte {good_end} are not a whole record",
+            source,
+            None,
+            attrs={"pointer": f"{source}@{good_end}", "offset": good_end},
+        )
+
+
+def _tail_after(path: Path, end: int) -> int:
+    """Bytes after ``end`` that are more than the record separator (blank lines), or 0."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(end)
+            rest = f.read(4096)
+            size = f.seek(0, 2)
+    except OSError:
+        return 0
+    return size - end if rest.strip() else 0
 
 
 def _first_bytes(path: Path, n: int = 64) -> bytes:
