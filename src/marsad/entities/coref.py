@@ -91,8 +91,8 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                     # … نظيره البريطاني → the British foreign minister, never the British prime minister)
                     before = [f for f in flat if f[0] < toks[k].start and f[2] == "PER"]
                     subject = ents[before[-1][1]] if before else None
-                    want = offices(subject) if subject is not None else set()
-                    cands = [e for e in people_of(country) if want and want & offices(e)]
+                    want_offices = offices(subject) if subject is not None else set()
+                    cands = [e for e in people_of(country) if want_offices and want_offices & offices(e)]
                     if cands:
                         target = max(cands, key=lambda e: counts[e.id]).id
                 if target:

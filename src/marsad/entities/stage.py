@@ -12,7 +12,15 @@ Per article (title and body sentences only, never boilerplate):
    new names, and a bare surname joins the full name seen earlier;
 5. role phrases next to person names (:mod:`marsad.entities.roles`) give the role spans, country and sector;
 6. coreference spans (layer ``coref``): surnames, titles (نظيره الروسي), groups (الجانبان، البلدين) and
-   من جانبه-style pronouns.
+   من جانبه-style pronouns; a title only links to a person whose office is compatible.
+
+Precision guards for person names: reporting verbs and common nouns (a corpus-derived list in the registry,
+``Registry.common``) are trimmed off or reject the span (أوضحت ماي، سلاح كيماوي); a name ends before ل + an
+organisation (جونسون لبي بي سي); tanween never sits in a name; nobiliary particles and زاده never end one.
+Recall: a known given name + an unknown surname after a title, verb, preposition, kinship noun or hashtag, or
+before a reporting verb, is a person even where NER missed it (بيتر ماورر). Places: عمان is Amman or Oman by the
+article's evidence; السعودية/سورية are the country where they cannot be adjectives; a capital used as its
+government anywhere in the article is that government everywhere in it (one surface, one entity).
 """
 
 from __future__ import annotations
