@@ -116,3 +116,12 @@ def test_shipped_model_tags_sensibly() -> None:
     second = dict(zip(sents[1], out[1], strict=True))
     assert second["القاهرة"] == "B-LOC"
     assert second["وزير"] == "O"
+
+
+def test_fill_from_adds_only_entities_the_primary_missed() -> None:
+    from marsad.entities.ner.neural import fill_from
+
+    primary = ["B-PER", "I-PER", "O", "O", "O", "B-LOC"]
+    other = ["B-ORG", "O", "O", "B-LOC", "I-LOC", "B-LOC"]
+    # the ORG overlaps a primary entity (dropped); the LOC at 3-4 lies where primary has O (added)
+    assert fill_from(primary, other) == ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "B-LOC"]

@@ -27,6 +27,7 @@ from marsad.lang.ar.tokenize import strip_clitics
 WEIGHTS_FILE = "weights.npz"
 VOCAB_FILE = "vocab.json"
 RESOURCES_FILE = "resources.json.gz"
+ENSEMBLE_FILE = "ensemble.json"
 MAX_CHARS = 20
 UNK = 1  # index 0 is padding in every vocabulary
 
@@ -125,6 +126,18 @@ def viterbi(logp: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
     return out
 
 
+def fill_from(primary: Sequence[str], other: Sequence[str]) -> list[str]:
+    """``primary`` plus the entities of ``other`` that fall entirely where ``primary`` found nothing (an ensemble:
+    the neural tagger leads, the CRF adds what it alone saw)."""
+    from marsad.entities.ner.scoring import chunks
+
+    out = list(primary)
+    for typ, a, b in chunks(other):
+        if all(x == "O" for x in primary[a:b]):
+            out[a:b] = ["B-" + typ] + ["I-" + typ] * (b - a - 1)
+    return out
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
@@ -152,6 +165,15 @@ class NeuralTagger:
         res_path = self.model_dir / RESOURCES_FILE
         self.enc = WordEncoder(vocab, Resources.load(res_path) if res_path.is_file() else Resources())
         self.hidden = self.w["lstm_whh_f"].shape[1]
+        # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
+        # add the entities it finds where the network found none (see fill_from; chosen on dev).
+        self.crf = None
+        ens = self.model_dir / ENSEMBLE_FILE
+        if ens.is_file():
+            from marsad.entities.ner.crf import CRFTagger
+
+            spec = json.loads(ens.read_text(encoding="utf-8"))
+            self.crf = CRFTagger((self.model_dir / spec["crf"]).resolve(), document=False)
         self._proj: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -274,6 +296,8 @@ class NeuralTagger:
                 pad[k, : lengths[k]] = lps[i]
             for i, path in zip(idx, viterbi(pad, lengths), strict=True):
                 out[i] = [self.labels[j] for j in path]
+        if self.crf is not None:
+            out = [fill_from(a, b) for a, b in zip(out, self.crf.tag(sentences), strict=True)]
         if self.document and len(out) > 1:
             out = [repair_bio(x) for x in propagate(sentences, out)]
         return out
