@@ -109,9 +109,7 @@ def generated_rows(n: int) -> list[dict]:
     snn = st.lists(st.dictionaries(st.sampled_from(["content", "title", "url", "date_extracted", "source"]),
                                    st.one_of(any_text, st.none(), st.integers()), max_size=5), min_size=1, max_size=4)
     rows.append(reader_row("generated (hypothesis)", "SaudiNewsNet zips of random records (records counted)", snn,
-                           "saudinewsnet", wrap=_snn_zip, records=len,
-                           known="E_READER: readers/saudinewsnet.py raises on a non-string title/content, losing the "
-                           "file's other records (reported)"))
+                           "saudinewsnet", wrap=_snn_zip, records=len))
 
     pipe = default_pipeline(time_limit=20)
     tally = Outcome()
