@@ -235,8 +235,6 @@ def test_pipeline_on_real_sentences_with_noise(pipe, parts):
     _check_spans(out)
 
 
-@pytest.mark.xfail(reason="entities: python-crfsuite's Tagger.tag raises SystemError on a lone surrogate in the "
-                   "text (E_INTERNAL); readers no longer produce them, but analyze()/the API can pass one in")
 def test_lone_surrogate_is_not_an_internal_error(pipe):
     out = pipe.process(Article.new(SENT * 3 + "\ud800", source="prop"))
     assert not (isinstance(out, Rejection) and out.code == "E_INTERNAL")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from marsad.data import Article, Entity, Span
+from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
 from marsad.entities.registry import Registry, load_registry, name_key
@@ -279,7 +279,9 @@ class EntityStage:
         # Hashtags and underscores (#سيرغي_سكريبال) are not in the tagger's training text: tag the words alone
         # and give a joiner the label of the name it sits inside.
         keep = [[k for k, t in enumerate(u.tokens) if t.text not in _JOINERS] for u in units]
-        tagged = tagger.tag([[u.tokens[k].text for k in ks] for u, ks in zip(units, keep, strict=True)])
+        # crfsuite cannot take lone surrogates (SystemError); U+FFFD keeps token count and positions
+        tagged = tagger.tag([[replace_lone_surrogates(u.tokens[k].text)[0] for k in ks]
+                             for u, ks in zip(units, keep, strict=True)])
         out = []
         for u, ks, labs in zip(units, keep, tagged, strict=True):
             full = ["O"] * len(u.tokens)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from marsad.data import Article, Rejection
+from marsad.data import Article, Rejection, replace_lone_surrogates
 from marsad.errors import InputError
 
 MAX_DOC_BYTES = 20 * 1024 * 1024  # one article larger than this is refused (a pointer to it is kept)
@@ -122,18 +121,13 @@ def read_bytes_limited(path: Path) -> bytes:
     return path.read_bytes()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_surrogates(text: str) -> tuple[str, bool]:
     """``text`` with every lone surrogate code point replaced by U+FFFD, and whether any was. JSON escapes
     (``\\ud800``), HTML character references and feeds can carry them; UTF-8 encoders, SQLite and python-crfsuite
     (SystemError) cannot take them, so no reader may pass one on."""
-    try:
-        text.encode("utf-8")  # fast path: nothing to replace
-        return text, False
-    except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text), True
+    return replace_lone_surrogates(text)
 
 
 def clean_optional(text: str | None) -> str | None:
