@@ -125,3 +125,31 @@ def test_fill_from_adds_only_entities_the_primary_missed() -> None:
     other = ["B-ORG", "O", "O", "B-LOC", "I-LOC", "B-LOC"]
     # the ORG overlaps a primary entity (dropped); the LOC at 3-4 lies where primary has O (added)
     assert fill_from(primary, other) == ["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "B-LOC"]
+
+
+@pytest.mark.parametrize("mode", ["fill", "average"])
+def test_crf_ensemble_modes(tmp_path: Path, mode: str) -> None:
+    pytest.importorskip("torch")
+    import json
+
+    import torch
+
+    from marsad.entities.ner import DEFAULT_CRF_MODEL
+    from marsad.entities.ner.neural_train import _model, build_vocab, export
+
+    res = Resources()
+    rp = tmp_path / "res.json.gz"
+    res.save(rp)
+    vocab = build_vocab(SENTS, res)
+    net = _model(vocab, torch)
+    with torch.no_grad():  # a network that always says O: whatever is tagged comes from the CRF
+        net.out.weight.zero_()
+        net.out.bias.copy_(torch.tensor([10.0] + [0.0] * (len(LABELS) - 1)))
+    net.eval()
+    out = tmp_path / "model"
+    export(net, vocab, rp, out)
+    (out / "ensemble.json").write_text(json.dumps({"crf": str(DEFAULT_CRF_MODEL), "mode": mode, "weight": 0.0}))
+    toks = _toks("وقال الرئيس الروسي فلاديمير بوتين في موسكو .")
+    labs = NeuralTagger(out).tag([toks])[0]
+    assert _well_formed(labs)
+    assert dict(zip(toks, labs, strict=True))["موسكو"] == "B-LOC"

@@ -168,12 +168,16 @@ class NeuralTagger:
         # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
         # add the entities it finds where the network found none (see fill_from; chosen on dev).
         self.crf = None
+        self.ensemble_mode = "fill"
+        self.neural_weight = 1.0
         ens = self.model_dir / ENSEMBLE_FILE
         if ens.is_file():
             from marsad.entities.ner.crf import CRFTagger
 
             spec = json.loads(ens.read_text(encoding="utf-8"))
             self.crf = CRFTagger((self.model_dir / spec["crf"]).resolve(), document=False)
+            self.ensemble_mode = spec.get("mode", "fill")
+            self.neural_weight = float(spec.get("weight", 0.5))
         self._proj: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -283,8 +287,24 @@ class NeuralTagger:
             res.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
         return res
 
+    def _averaged(self, sentences: Sequence[Sequence[str]], lps: list[np.ndarray]) -> list[np.ndarray]:
+        """Log of w * network probabilities + (1 - w) * CRF marginals, per token."""
+        assert self.crf is not None
+        w = self.neural_weight
+        out: list[np.ndarray] = []
+        for toks, lp in zip(sentences, lps, strict=True):
+            if not toks:
+                out.append(lp)
+                continue
+            m = self.crf.marginals(toks)
+            cm = np.array([[mi.get(lab, 0.0) for lab in self.labels] for mi in m], dtype=np.float32)
+            out.append(np.log(w * np.exp(lp) + (1.0 - w) * cm + 1e-9))
+        return out
+
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         lps = self.log_probs(sentences)
+        if self.crf is not None and self.ensemble_mode == "average":
+            lps = self._averaged(sentences, lps)
         out: list[list[str]] = [[] for _ in sentences]
         # Viterbi in batches of similar length: the loop runs over the longest sentence of each batch.
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
@@ -296,7 +316,7 @@ class NeuralTagger:
                 pad[k, : lengths[k]] = lps[i]
             for i, path in zip(idx, viterbi(pad, lengths), strict=True):
                 out[i] = [self.labels[j] for j in path]
-        if self.crf is not None:
+        if self.crf is not None and self.ensemble_mode == "fill":
             out = [fill_from(a, b) for a, b in zip(out, self.crf.tag(sentences), strict=True)]
         if self.document and len(out) > 1:
             out = [repair_bio(x) for x in propagate(sentences, out)]
