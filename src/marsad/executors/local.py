@@ -46,6 +46,17 @@ def _chunks(items: Iterable[Keyed], size: int) -> Iterator[list[Keyed]]:
         yield chunk
 
 
+def _unsafe_to_fork() -> bool:
+    """True when this process runs Ray (``ray.init`` was called): its C++ threads do not survive a fork."""
+    import sys
+
+    ray = sys.modules.get("ray")
+    try:
+        return bool(ray is not None and ray.is_initialized())
+    except Exception:  # a partial or broken ray import: be safe
+        return True
+
+
 def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None = None, chunksize: int = 8,
               window: int | None = None, mp_context: str | None = None,
               transform: Callable[[str, Any], Any] | None = None) -> Iterator[tuple[str, Any]]:
@@ -63,7 +74,8 @@ def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None
                 yield k, (it if transform is None else transform(k, it))
         return
     # fork shares the already-imported modules and models copy-on-write; spawn where fork does not exist.
-    method = mp_context or ("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    # ... but never fork a process that runs Ray's threads (after ray.init): the child can die or hang.
+    method = mp_context or ("fork" if "fork" in mp.get_all_start_methods() and not _unsafe_to_fork() else "spawn")
     ctx = mp.get_context(method)
     limit = window or 4 * n
     if method == "fork":
