@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,9 +75,9 @@ def build_vocab(sents: Sequence[Sentence], resources: Resources) -> dict:
 
 def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazily
     nn = torch.nn
-    d = DIMS
+    d: dict[str, Any] = dict(DIMS)
 
-    class Net(nn.Module):
+    class Net(nn.Module):  # type: ignore[name-defined]  # torch is imported lazily (training extra)
         def __init__(self) -> None:
             super().__init__()
             self.emb_word = nn.Embedding(len(vocab["words"]), d["word"], padding_idx=0)
@@ -265,7 +266,7 @@ def train_neural(
             pred: list[list[str]] = []
             for i in range(0, len(toks), 20):
                 pred += tagger.tag(toks[i : i + 20])
-            f1 = score([s.labels for s in dev], pred).as_dict()
+            f1: dict[str, Any] = score([s.labels for s in dev], pred).as_dict()
             f = float(f1["micro"]["f1"]) if "micro" in f1 else float(f1.get("f1", 0))
             msg += f", dev F1 {f:.2f}"
             if f > best:
