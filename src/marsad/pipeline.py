@@ -62,8 +62,9 @@ class StageStats:
     rejected: int = 0
 
 
-class DocumentTimeout(Exception):
-    pass
+class DocumentTimeout(BaseException):
+    """Raised inside a stage when a document runs past the time limit. A BaseException, like KeyboardInterrupt,
+    so that a stage's own ``except Exception`` fallback cannot swallow it and carry on with the slow document."""
 
 
 @contextmanager
@@ -79,6 +80,9 @@ def _time_limit(seconds: float | None):
         return
 
     def _raise(signum, frame):  # noqa: ARG001
+        # Re-arm first: a raise that lands inside a gc callback or a destructor is swallowed as "unraisable"
+        # (seen with hypothesis' gc hooks), so keep firing every 50 ms until one reaches the stage's own code.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise DocumentTimeout()
 
     old = signal.signal(signal.SIGALRM, _raise)
