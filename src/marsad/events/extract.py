@@ -24,8 +24,31 @@ _QUOTE_MARKS = {'"', "“", "”", "«", "»", "'"}
 _GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا|الثنائية|الثنائي|المشترك")
 _STOPS = {"،", ",", ".", ":", "؛", "(", ")", "-", "–", "—"}
 _NEG = {"لم", "لن", "لا", "عدم", "دون", "بدون", "ليس", "ولم", "ولن", "ولا"}
-_SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما")
+# pronoun/plural suffixes a 4+ letter stem may carry; ان is the dual (تعارضان، يعقدان)
+_SUFFIXES = ("", "ه", "ها", "هم", "ات", "ا", "ي", "ين", "ون", "ت", "ته", "تها", "هما", "ان")
 _CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل")
+# relative pronouns that open a clause on the noun before them (العقوبات التي تفرضها الولايات المتحدة)
+_RELATIVE = {"التي", "الذي", "الذين", "اللذين", "اللذان", "اللتين", "اللتان", "اللاتي", "اللواتي"}
+# the pronoun on the relative clause's verb that points back to the noun (التي تفرضها، الذي أعلنه، الذين يستضيفهم):
+# the noun is the verb's object, so the actor right after the verb is its subject
+_RESUMPTIVE = {
+    "التي": "ها",
+    "الذي": "ه",
+    "الذين": "هم",
+    "اللاتي": "هن",
+    "اللواتي": "هن",
+}  # dual pronouns: هما
+# prepositions (normalised) that introduce the other party of an act (عقوبات على، إجراءات ضد، مباحثات مع)
+_PARTY_PREP = {"علي", "ضد", "بحق", "مع"}
+_PREPS = _PARTY_PREP | {"في", "من", "الي", "عن", "لدي"}
+# light verbs that take a talks/meeting/call noun as object (عقد مباحثات، أجرى اتصالا هاتفيا، بحث … خلال لقاء)
+_SUPPORT_VERB = re.compile(
+    r"^(?:[يت]?عقد|[يت]?جري|اجري|اجر|[يت]?بحث|بحث|[يت]?واصل|واصل|استانف|[يت]?ستانف|اختتم|[يت]?ختتم)(?:ا|ت|تا|ان|وا|ون)?$"
+)
+# a verb of responding (رد، ترد، سترد، ردت): what one responds to was aimed at oneself
+_RESPONSE = re.compile(r"^(?:س?[يت]?رد|ردت|ردا)$")
+# "X ونظيره الروسي Y" / "X ونظيرته Y": the partner coordinated with the subject (a nisba or title may stand between)
+_COUNTERPART = re.compile(r"^و\s*(?:نظير|نظيرت|نظراء|نظيري)\S*(?:\s+\S+){0,4}$")
 
 
 def _candidates(w: str) -> list[str]:
@@ -222,6 +245,7 @@ def _make_event(
         q = None
     src: tuple[str, ...]
     tgt: tuple[str, ...]
+    extra_src: list[tuple[str, ...]] = []  # further sources of the same act (co-subjects)
     confidence = 0.6
     if q is not None:
         if not q.speaker:
@@ -261,6 +285,18 @@ def _make_event(
             return None
         tgt = pick.ids
         confidence += 0.1
+        if entry.pos == "v":
+            # "X and we oppose …" (موسكو وبكين تعارضان …, said by a Russian): a coordinated subject that includes the
+            # speaker's side makes the other members sources of the same act
+            chain = _subject_chain(article, inside, off)
+            if len(chain) >= 2 and any(
+                set(a.ids) & set(src) or (a.country and a.country in src_c) for a in chain
+            ):
+                tgt_c = {ents[i].country for i in tgt if i in ents and ents[i].country}
+                for a in chain:
+                    if set(a.ids) & (set(src) | set(tgt)) or (a.country and a.country in src_c | tgt_c):
+                        continue
+                    extra_src.append(a.ids)
     else:
         # the subject stands close to the cue: just before it (SVO, قررت لندن طرد) or just after it (VSO)
         clause_start = k
@@ -269,6 +305,21 @@ def _make_event(
         lo = toks[clause_start].start
         hi_k = min(len(toks) - 1, end_k + 14)
         sent_actors = [a for a in sent_actors if not _locative(article, a)]
+        if entry.pos == "n":
+            rel = _relative_clause(toks, end_k, sent_actors)
+            if rel is not None:
+                # العقوبات التي تفرضها الولايات المتحدة على …: the act's agent is the relative clause's subject, not
+                # the main clause's; the other party follows على/ضد/مع inside it, and without one there is no dyad
+                agent, parties = rel
+                if agent is not None and not parties:
+                    # ردت إيران على العقوبات التي فرضتها واشنطن: who responds to an act is the one it was aimed at
+                    responder = _responder(toks, k, sent_actors, agent)
+                    parties = [responder] if responder is not None else []
+                if agent is None or not parties:
+                    return None
+                src = _coordinated(article, [agent])
+                tgt = _coordinated(article, parties)
+                return _finish(article, toks, k, end_k, entry, None, src, tgt, 0.5, all_actors, dates)
         before = [a for a in sent_actors if lo <= a.start and a.end <= off]
         after = [a for a in sent_actors if toks[end_k - 1].end <= a.start <= toks[hi_k].end]
         cue_end = toks[end_k - 1].end
@@ -304,6 +355,10 @@ def _make_event(
                 )
                 return [e for e in (one, two) if e is not None]
         if entry.pos == "n" and entry.type == "CONSULT" and with_actor is None:
+            pair = _joint_subject(article, toks, k, sent_actors)
+            if pair is not None:
+                # عقد X ونظيره Y مباحثات: a light verb whose coordinated subject are the two parties of the talks
+                return _finish(article, toks, k, end_k, entry, None, pair[0], pair[1], 0.5, all_actors, dates)
             return None  # talks/meeting as a noun name their partner (مع X / بين X و Y), else the dyad is a guess
         if entry.pos == "n":
             # a noun cue: its subject is a genitive right after it (طرد لندن) or stands before it (قررت لندن طرد)
@@ -343,7 +398,137 @@ def _make_event(
             if charged:
                 cand = charged
         tgt = _coordinated(article, cand)
-    return _finish(article, toks, k, end_k, entry, q, src, tgt, confidence, all_actors, dates)
+    main = _finish(article, toks, k, end_k, entry, q, src, tgt, confidence, all_actors, dates)
+    if not extra_src:
+        return main
+    more = [
+        _finish(article, toks, k, end_k, entry, q, s, tgt, confidence - 0.1, all_actors, dates)
+        for s in extra_src
+    ]
+    return [e for e in [main, *more] if e is not None]
+
+
+def _tok_at(toks: Sequence[Tok], off: int) -> int:
+    for i, t in enumerate(toks):
+        if t.start <= off < t.end or off < t.start:
+            return i
+    return len(toks)
+
+
+def _relative_clause(
+    toks: Sequence[Tok], end_k: int, actors: Sequence[Actor]
+) -> tuple[Actor | None, list[Actor]] | None:
+    """A relative clause on a noun cue whose verb points back to the noun (العقوبات الأحادية التي تفرضها الولايات
+    المتحدة على …): (the verb's subject or None, the actors after على/ضد/بحق/مع in the clause). None when the noun
+    has no such clause (up to three adjectives may stand between the noun and the relative pronoun)."""
+    n = len(toks)
+    j = end_k
+    while j < min(end_k + 4, n) and toks[j].norm not in _RELATIVE:
+        if toks[j].norm in _STOPS or toks[j].norm in _QUOTE_MARKS:
+            return None
+        j += 1
+    if j >= n - 1 or toks[j].norm not in _RELATIVE:
+        return None
+    pron, verb = toks[j].norm, toks[j + 1].norm
+    want = _RESUMPTIVE.get(pron, "هما")
+    if not verb.endswith(want) or len(verb) - len(want) < 3:
+        return None
+    end = j + 2
+    while end < n and end < j + 16 and toks[end].norm not in _STOPS and toks[end].norm not in _RELATIVE:
+        end += 1
+    lo, hi = toks[j + 1].end, toks[end - 1].end
+    inner = [a for a in actors if lo <= a.start and a.end <= hi]
+    agent: Actor | None = None
+    parties: list[Actor] = []
+    for a in inner:
+        i = _tok_at(toks, a.start)
+        prev = toks[i - 1].norm if i - 1 > j + 1 else ""
+        prep = prev in _PARTY_PREP
+        if agent is None and not parties and not prep:
+            if i - (j + 1) <= 5 and not any(t.norm in _PREPS for t in toks[j + 2 : i]):
+                agent = a
+            continue
+        if prep:
+            parties.append(a)
+        elif parties and _coordinated_pair(a, parties[-1], toks):
+            parties.append(a)
+    return agent, parties
+
+
+def _responder(toks: Sequence[Tok], k: int, actors: Sequence[Actor], agent: Actor) -> Actor | None:
+    """The subject of a response verb whose على-object is the cue (روسيا سترد بالمثل على قرار الطرد, ردت إيران على
+    العقوبات): the actor right before (SVO) or right after (VSO) the verb, else None."""
+    start = k
+    while start > 0 and toks[start - 1].norm not in _STOPS and k - start < 6:
+        start -= 1
+    for v in range(k - 1, start - 1, -1):
+        if not any(_RESPONSE.match(c) for c in _candidates(toks[v].norm)):
+            continue
+        if not any(t.norm == "علي" for t in toks[v + 1 : k]):
+            return None
+        verb = toks[v]
+        near = [
+            a
+            for a in actors
+            if (a.end <= verb.start and verb.start - a.end <= 2)
+            or (a.start >= verb.end and a.start - verb.end <= 2 and a.end <= toks[k].start)
+        ]
+        near = [a for a in near if not (set(a.ids) & set(agent.ids)) and a.country != agent.country]
+        return near[-1] if near and near[-1].end <= verb.start else (near[0] if near else None)
+    return None
+
+
+def _coordinated_pair(a: Actor, prev: Actor, toks: Sequence[Tok]) -> bool:
+    """a follows prev across a bare و or a comma (a clitic و on a's first word counts)."""
+    between = [t.norm for t in toks if prev.end <= t.start and t.end <= a.start]
+    return between in ([], ["و"], ["،"], [","], ["،", "و"])
+
+
+def _subject_chain(article: Article, actors: Sequence[Actor], off: int) -> list[Actor]:
+    """The actors coordinated right before a verb (موسكو وبكين تعارضان): the subject of an SVO clause, else []."""
+    prior = [a for a in actors if a.end <= off]
+    if not prior or article.text[prior[-1].end : off].strip():
+        return []
+    chain = [prior[-1]]
+    for a in reversed(prior[:-1]):
+        gap = article.text[a.end : chain[0].start].strip()
+        if gap not in ("و", "،", ",", "، و", "،و") and not (
+            gap == "" and article.text[chain[0].start - 1 : chain[0].start] == "و"
+        ):
+            break
+        chain.insert(0, a)
+    return chain
+
+
+def _joint_subject(
+    article: Article, toks: Sequence[Tok], k: int, actors: Sequence[Actor]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The two parties of a talks/meeting/call noun that is the object of a light verb whose subject is coordinated:
+    عقد وزير الخارجية الصيني وانغ يي ونظيره الروسي سيرغي لافروف مباحثات، وانغ ولافروف يجريان محادثات."""
+    start = k
+    while start > 0 and toks[start - 1].norm not in _STOPS and k - start < 20:
+        start -= 1
+    if not any(_SUPPORT_VERB.match(c) for t in toks[start:k] for c in _candidates(t.norm)):
+        return None
+    lo, off = toks[start].start, toks[k].start
+    before = [a for a in actors if lo <= a.start and a.end <= off]
+    for i in range(len(before) - 1, 0, -1):
+        a, b = before[i - 1], before[i]
+        if set(a.ids) & set(b.ids):
+            continue
+        gap = article.text[a.end : b.start].strip()
+        if "،" in gap or "," in gap:
+            continue
+        plain = gap == "و" or (gap == "" and article.text[b.start - 1 : b.start] == "و")
+        titled = (
+            bool(gap)
+            and gap.startswith("و")
+            and len(gap.split()) <= 4
+            and (a.country is not None and b.country is not None and a.country != b.country)
+        )
+        if plain or titled or _COUNTERPART.match(gap):
+            return a.ids, b.ids
+    return None
 
 
 _ACCUSE = {"اتهم", "تتهم", "يتهم", "اتهام", "اتهامات"}
