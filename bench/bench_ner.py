@@ -1,6 +1,6 @@
 """NER tagging speed on CPU: tokens per second per core, feature extraction included (median of several runs).
 
-    python bench/bench_ner.py [--runs 5] [--sentences 2000]
+    python bench/bench_ner.py [--runs 5] [--sentences 2000] [--backend neural|crf]
 
 Input: sentences of the ANERcorp CAMeL test split (tokens only) when ../shared is available, else a synthetic
 sentence list. Runs in one thread, so tokens/s is per core. Sentences are tagged 20 per call (one call = one
@@ -11,20 +11,28 @@ a long-running pipeline would; a cold pass (fresh tagger, empty cache) is report
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
+
+# One thread for numpy's BLAS too (the neural backend's matrix products), so that tokens/s is per core.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sentences", type=int, default=925)
-    ap.add_argument("--backend", default="crf")
+    ap.add_argument("--backend", default=None, help="crf or neural (default: marsad's default backend)")
     ap.add_argument("--model", default=None)
     args = ap.parse_args()
 
-    from marsad.entities.ner import load_tagger
+    from marsad.entities.ner import DEFAULT_BACKEND, DEFAULT_CRF_MODEL, DEFAULT_NEURAL_MODEL, load_tagger
     from marsad.entities.ner.crf import CRFTagger
+    from marsad.entities.ner.neural import NeuralTagger
+
+    args.backend = args.backend or DEFAULT_BACKEND
 
     try:
         from marsad.entities.ner.corpus import anercorp_path, read_conll
@@ -45,11 +53,9 @@ def main() -> None:
         for d in docs:
             t.tag(d)
 
-    if args.backend == "crf" and args.model is None:
-        from marsad.entities.ner import DEFAULT_CRF_MODEL
-
+    if args.backend in ("crf", "neural") and args.model is None:
         t0 = time.perf_counter()
-        cold = CRFTagger(DEFAULT_CRF_MODEL)
+        cold = CRFTagger(DEFAULT_CRF_MODEL) if args.backend == "crf" else NeuralTagger(DEFAULT_NEURAL_MODEL)
         load_s = time.perf_counter() - t0
         c0 = time.process_time()
         run(cold)
@@ -73,7 +79,7 @@ def main() -> None:
     )
     # CPU time is the per-core figure that survives a busy machine (wall time also counts other processes' turns).
     print(f"median {statistics.median(cpu_rates):,.0f} tokens/s per core by CPU time")
-    print("reproduce: python bench/bench_ner.py --runs", args.runs)
+    print(f"reproduce: python bench/bench_ner.py --runs {args.runs} --backend {args.backend}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The shipped CRF NER model: loads, tags sensibly, and always returns well-formed BIO."""
+"""The shipped NER models (neural, the default, and CRF): load, tag sensibly, and always return well-formed BIO."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from marsad.entities.ner import LABELS, load_tagger
+from marsad.entities.ner import DEFAULT_BACKEND, LABELS, load_tagger
 from marsad.entities.ner.corpus import repair_bio
 from marsad.errors import ConfigError, InputError
 from marsad.lang.ar.tokenize import tokenize
@@ -26,9 +26,9 @@ SENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tagger():
-    return load_tagger()
+@pytest.fixture(scope="module", params=["neural", "crf"])
+def tagger(request):
+    return load_tagger(request.param)
 
 
 def _entities(toks: list[str], labs: list[str]) -> list[tuple[str, str]]:
@@ -68,7 +68,8 @@ def test_output_is_well_formed_bio(tagger):
 
 
 def test_cached_and_thread_safe(tagger):
-    assert load_tagger("crf") is tagger
+    assert load_tagger(tagger.backend) is tagger
+    assert load_tagger() is load_tagger(DEFAULT_BACKEND)
     sents = [_toks(s) for s in SENTS] * 20
     expected = tagger.tag(sents)
     results: list[list[list[str]]] = []

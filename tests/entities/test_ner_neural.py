@@ -153,3 +153,121 @@ def test_crf_ensemble_modes(tmp_path: Path, mode: str) -> None:
     labs = NeuralTagger(out).tag([toks])[0]
     assert _well_formed(labs)
     assert dict(zip(toks, labs, strict=True))["موسكو"] == "B-LOC"
+
+
+# --- pretrained vectors + CRF output layer (the shipped recipe) --------------------------------------------------
+
+
+def _crf_net(tmp_path: Path):  # noqa: ANN202
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.neural_train import _model, build_vocab, export
+
+    res = Resources(clusters={"موسكو": ["3", "10", "100"]}, gazetteer={"القاهرة": ["CAPITAL"]})
+    rp = tmp_path / "res.json.gz"
+    res.save(rp)
+    vocab = build_vocab(SENTS, res)
+    vocab["crf"] = True
+    vocab["vec_words"] = ["موسكو", "روسيا", "بوتين"]
+    rng = np.random.default_rng(1)
+    vecs = np.concatenate([np.zeros((1, 6)), rng.normal(size=(3, 6))]).astype(np.float32)
+    torch.manual_seed(0)
+    net = _model(vocab, torch, vecs)
+    with torch.no_grad():
+        for p in net.parameters():
+            if p.requires_grad:
+                p.mul_(3.0)
+        net.crf_trans.copy_(torch.from_numpy(rng.normal(size=(len(LABELS), len(LABELS))).astype(np.float32)))
+        net.crf_start.copy_(torch.from_numpy(rng.normal(size=len(LABELS)).astype(np.float32)))
+        net.crf_end.copy_(torch.from_numpy(rng.normal(size=len(LABELS)).astype(np.float32)))
+    net.eval()
+    out = tmp_path / "model"
+    export(net, vocab, rp, out)
+    return torch, net, vocab, res, out
+
+
+def _paths(n: int):  # noqa: ANN202 - every BIO-valid label path of length n
+    import itertools
+
+    for p in itertools.product(range(len(LABELS)), repeat=n):
+        if _well_formed([LABELS[j] for j in p]):
+            yield p
+
+
+def test_crf_layer_decoding_and_marginals_match_brute_force(tmp_path: Path) -> None:
+    torch, net, vocab, res, out = _crf_net(tmp_path)
+    from marsad.entities.ner.neural import WordEncoder
+    from marsad.entities.ner.neural_train import _batch
+
+    tagger = NeuralTagger(out, document=False)
+    assert tagger.crf_layer
+    sent = ["بوتين", "في", "موسكو"]
+    with torch.no_grad():
+        em_t = net(_batch(WordEncoder(vocab, res), [sent], torch))[0].numpy()
+    em = tagger._scores([sent])[0]
+    np.testing.assert_allclose(em, em_t, atol=5e-2)  # float16 / int8 storage
+    w = tagger.w
+    tr, st, en = w["crf_trans"], w["crf_start"], w["crf_end"]
+
+    def path_score(p: tuple[int, ...]) -> float:
+        s = st[p[0]] + em[0, p[0]] + en[p[-1]]
+        for i in range(1, len(p)):
+            s += tr[p[i - 1], p[i]] + em[i, p[i]]
+        return float(s)
+
+    paths = list(_paths(len(sent)))
+    scores = np.array([path_score(p) for p in paths])
+    best = paths[int(scores.argmax())]
+    assert tagger.tag([sent])[0] == [LABELS[j] for j in best]
+    # marginals: sum over valid paths of exp(score), normalised
+    probs = np.exp(scores - scores.max())
+    probs /= probs.sum()
+    expect = np.zeros((len(sent), len(LABELS)))
+    for p, pr in zip(paths, probs, strict=True):
+        for i, j in enumerate(p):
+            expect[i, j] += pr
+    got = np.exp(tagger.log_probs([sent])[0])
+    np.testing.assert_allclose(got, expect, atol=1e-4)
+    np.testing.assert_allclose(got.sum(1), 1.0, atol=1e-4)
+
+
+def test_crf_loss_is_the_negative_log_likelihood(tmp_path: Path) -> None:
+    torch, net, vocab, res, out = _crf_net(tmp_path)
+    from marsad.entities.ner.neural import WordEncoder
+    from marsad.entities.ner.neural_train import _batch
+
+    sents = [["بوتين", "في", "موسكو"], ["روسيا", "."]]
+    gold = [["B-PER", "O", "B-LOC"], ["B-LOC", "O"]]
+    b = _batch(WordEncoder(vocab, res), sents, torch)
+    y = torch.full(b["w"].shape, -100, dtype=torch.long)
+    for i, g in enumerate(gold):
+        y[i, : len(g)] = torch.tensor([LABELS.index(x) for x in g])
+    with torch.no_grad():
+        em = net(b)
+        loss = float(net.crf_nll(em, y, (y >= 0).float()))
+    tr = net.crf_trans.detach().numpy()
+    st = net.crf_start.detach().numpy()
+    en = net.crf_end.detach().numpy()
+    nll = []
+    for i, (s, g) in enumerate(zip(sents, gold, strict=True)):
+        e = em[i, : len(s)].numpy()
+
+        def sc(p: tuple[int, ...], e: np.ndarray = e) -> float:
+            v = st[p[0]] + e[0, p[0]] + en[p[-1]]
+            return float(v + sum(tr[p[k - 1], p[k]] + e[k, p[k]] for k in range(1, len(p))))
+
+        all_scores = np.array([sc(p) for p in _paths(len(s))])
+        logz = all_scores.max() + np.log(np.exp(all_scores - all_scores.max()).sum())
+        nll.append(logz - sc(tuple(LABELS.index(x) for x in g)))
+    assert loss == pytest.approx(float(np.mean(nll)), abs=1e-3)
+
+
+def test_vectors_round_trip_through_the_model_file(tmp_path: Path) -> None:
+    _torch, net, vocab, _res, out = _crf_net(tmp_path)
+    tagger = NeuralTagger(out)
+    assert tagger.enc.vec_words == {"موسكو": 1, "روسيا": 2, "بوتين": 3}
+    assert "vec_words" not in (out / "vocab.json").read_text(encoding="utf-8")
+    want = net.emb_vec.weight.detach().numpy()
+    np.testing.assert_allclose(tagger.w["emb_vec"], want, atol=np.abs(want).max() / 100)
+    # a clitic-attached form finds the vector of its stem
+    assert tagger.enc.encode("وموسكو")[8] == 1
+    assert tagger.enc.encode("كلمة")[8] == 0

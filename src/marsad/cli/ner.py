@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from marsad.cli.app import eval_group, train_group
+from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
 
 @train_group.command("ner")
@@ -23,14 +24,14 @@ from marsad.cli.app import eval_group, train_group
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where to write the model. Default: the package's models/crf (the shipped model).",
+    help="Where to write the model. Default: the package's models/crf or models/neural (the shipped models).",
 )
 @click.option(
     "--work-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path.home() / ".cache" / "marsad" / "ner",
     show_default=True,
-    help="Scratch folder for the unlabelled corpus and cached clusters.",
+    help="Scratch folder for the unlabelled corpus and cached clusters / word vectors.",
 )
 @click.option(
     "--dev/--full",
@@ -64,25 +65,37 @@ from marsad.cli.app import eval_group, train_group
     type=click.Choice(["crf", "neural"]),
     default="crf",
     show_default=True,
-    help="neural: BiLSTM tagger (needs torch to train; runs on numpy) over the CRF model's resources.",
+    help="crf: the CRF model (models/crf; its clusters/gazetteer are also the neural model's inputs). neural: the "
+    "BiLSTM-CRF over word2vec vectors (models/neural, the default tagger; needs torch and gensim to train, "
+    "numpy to run). Train crf first when rebuilding both.",
 )
 @click.option(
     "--resources",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="neural: the clusters/gazetteer file to read (default: the shipped CRF's resources.json.gz).",
+    help="neural: the clusters/gazetteer file to read (default: the shipped CRF's resources.json.gz; with --dev "
+    "use the resources of a CRF trained with --dev, or the dev words leak in through its auto-gazetteer).",
 )
-@click.option("--epochs", type=int, default=12, show_default=True, help="neural: training epochs.")
+@click.option(
+    "--vectors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="neural: gensim KeyedVectors file (default: WORK_DIR/w2v100.kv, trained on the unlabelled news on first use).",
+)
+@click.option("--epochs", type=int, default=16, show_default=True, help="neural: training epochs (cosine decay).")
+@click.option("--seed", type=int, default=13, show_default=True, help="neural: random seed.")
 def train_ner(
     data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations, backend,
-    resources, epochs,
+    resources, vectors, epochs, seed,
 ) -> None:
-    """Train the CRF NER model from ANERcorp (CAMeL train split) plus clusters learnt on unlabelled news.
+    """Train an NER model from ANERcorp (CAMeL train split) plus what unlabelled news teaches: word2vec clusters
+    (crf) or vectors (neural).
 
     \b
     Example:
-      marsad train ner                 # rebuilds src/marsad/entities/ner/models/crf
-      marsad train ner --dev --out /tmp/ner-dev
+      marsad train ner                           # rebuilds src/marsad/entities/ner/models/crf
+      marsad train ner --backend neural          # rebuilds src/marsad/entities/ner/models/neural
+      marsad train ner --dev --out /tmp/ner-dev  # scores the held-out dev split
     """
     if backend == "neural":
         from marsad.entities.ner.neural_train import build_neural
@@ -90,9 +103,12 @@ def train_ner(
         build_neural(
             data_dir=data_dir,
             out_dir=out_dir,
+            work_dir=work_dir,
             resources=resources,
             dev=dev,
             epochs=epochs,
+            vectors=vectors,
+            seed=seed,
             log=lambda m: click.echo(m, err=True),
         )
         return
@@ -123,10 +139,11 @@ def train_ner(
     help="anercorp (CAMeL test split), aqmar (Wikipedia, out of domain) or a PATH to a 'token TAG' file.",
 )
 @click.option(
-    "--backend", type=click.Choice(["crf", "neural", "transformers"]), default="crf", show_default=True
+    "--backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True
 )
 @click.option(
-    "--model", type=click.Path(path_type=Path), default=None, help="Model folder (default: shipped CRF)."
+    "--model", type=click.Path(path_type=Path), default=None,
+    help="Model folder (default: the model shipped for the backend)."
 )
 @click.option(
     "--data-dir",

@@ -9,6 +9,7 @@ import click
 
 from marsad.cli.app import main
 from marsad.data import Article, Rejection
+from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
 EXIT_REJECTED = 3
 
@@ -23,9 +24,9 @@ EXIT_REJECTED = 3
               help="JSONL field mapping, e.g. --field text=content --field published=date.")
 @click.option("--upto", type=click.Choice(["clean", "text-layer", "dates", "entities", "quotes", "events"]),
               default=None, help="Stop after this stage.")
-@click.option("--ner-backend", type=click.Choice(["crf", "transformers"]), default="crf", show_default=True)
+@click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True)
 @click.option("--ner-model", type=click.Path(exists=True), default=None,
-              help="Model directory for --ner-backend transformers (or a CRF model file).")
+              help="Model directory for the NER backend (needed for transformers; default: the shipped model).")
 @click.option("--no-text", is_flag=True, help="Leave the input text and layers out of the output records.")
 def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, no_text):
     """Analyse text pages or JSONL records (PATHS: files, folders, globs, or - for stdin) and print records.

@@ -8,6 +8,7 @@ import sys
 import click
 
 from marsad.cli.app import main
+from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
 
 @main.command("run")
@@ -28,10 +29,10 @@ from marsad.cli.app import main
               help="Seconds one document may take across all stages before it is rejected (E_TIMEOUT).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Articles per Ray batch (ray only).")
-@click.option("--ner-backend", type=click.Choice(["crf", "transformers"]), default="crf", show_default=True,
+@click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True,
               help="Entity recogniser the entities stage uses (as in `marsad process`).")
 @click.option("--ner-model", type=click.Path(exists=True), default=None,
-              help="Model directory for --ner-backend transformers (or a CRF model file).")
+              help="Model directory for the NER backend (needed for transformers; default: the shipped model).")
 def run_cmd(paths, out, executor, address, workers, input_format, fields, upto, time_limit, batch_size,
             ner_backend, ner_model):
     """Run the pipeline over PATHS (files, folders, globs) and write Parquet shards to --out.

@@ -35,6 +35,7 @@ from typing import Any
 from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
+from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.registry import Registry, load_registry, name_key
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import _TOKEN_RE, Token, strip_clitics
@@ -171,7 +172,7 @@ class EntityStage:
     """Stage ``entities``: requires sentences; provides ``entities`` and the layers ``coref``, ``roles`` and
     ``mentions`` (every mention span, labelled with its entity type, ``attrs={"entity": id}``, for highlighting)."""
 
-    ner_backend: str = "crf"
+    ner_backend: str = DEFAULT_BACKEND
     ner_model: str | None = None
     use_ner: bool = True
     name: str = "entities"
@@ -198,8 +199,8 @@ class EntityStage:
                 from marsad.entities.ner import load_tagger
 
                 self._tagger = load_tagger(backend=self.ner_backend, model=self.ner_model)
-            except Exception as e:  # noqa: BLE001 — a missing/broken CRF model must not stop the pipeline
-                if self.ner_backend != "crf" or self.ner_model:
+            except Exception as e:  # noqa: BLE001 — a missing/broken shipped model must not stop the pipeline
+                if self.ner_backend != DEFAULT_BACKEND or self.ner_model:
                     raise
                 global _warned
                 if not _warned:
@@ -1310,9 +1311,9 @@ def _extend_nasab(unit: _Unit, j: int) -> int:
 
 def build_stage(**options: Any) -> EntityStage:
     """Factory used by :mod:`marsad.stages` (options: ``ner_backend``, ``ner_model``, ``use_ner``)."""
-    backend = options.get("ner_backend") or "crf"
+    backend = options.get("ner_backend") or DEFAULT_BACKEND
     model = options.get("ner_model")
     st = EntityStage(ner_backend=backend, ner_model=model, use_ner=options.get("use_ner", True))
-    if backend != "crf" or model:
+    if backend != DEFAULT_BACKEND or model:
         st.tagger()  # a model the user named must load now, with its error, not silently later
     return st

@@ -21,8 +21,12 @@ from marsad.errors import ConfigError
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_CRF_MODEL = MODELS_DIR / "crf"
 DEFAULT_NEURAL_MODEL = MODELS_DIR / "neural"
+BACKENDS = ("neural", "crf", "transformers")
+# The default tagger: the BiLSTM-CRF over word2vec vectors (see models/README.md for why and by how much);
+# "crf" is the lighter, faster alternative.
+DEFAULT_BACKEND = "neural"
 
-__all__ = ["LABELS", "TYPES", "Tagger", "load_tagger", "DEFAULT_CRF_MODEL"]
+__all__ = ["LABELS", "TYPES", "Tagger", "load_tagger", "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_CRF_MODEL"]
 
 
 class Tagger(Protocol):
@@ -35,14 +39,14 @@ _cache: dict[tuple[str, str], Tagger] = {}
 _lock = threading.Lock()
 
 
-def load_tagger(backend: str = "crf", model: str | Path | None = None) -> Tagger:
+def load_tagger(backend: str = DEFAULT_BACKEND, model: str | Path | None = None) -> Tagger:
     """A tagger for ``backend`` ("crf", "neural" or "transformers"), loaded once per (backend, model) and shared.
 
     ``model`` is a model directory; ``None`` means the model shipped with marsad for "crf" / "neural" (the
     transformers backend has no default: pass the folder of a fine-tuned token-classification model).
     """
-    backend = (backend or "crf").lower()
-    if backend not in ("crf", "neural", "transformers"):
+    backend = (backend or DEFAULT_BACKEND).lower()
+    if backend not in BACKENDS:
         raise ConfigError(f"unknown NER backend {backend!r} (use 'crf', 'neural' or 'transformers')")
     if backend == "transformers" and model is None:
         raise ConfigError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from marsad.entities.ner import load_tagger
+from marsad.entities.ner import DEFAULT_BACKEND, load_tagger
 from marsad.entities.ner.corpus import (
     Sentence,
     anercorp_path,
@@ -28,7 +28,7 @@ def load_eval_data(data: str, data_dir: Path | None = None) -> tuple[list[Senten
 def evaluate(
     data: str,
     *,
-    backend: str = "crf",
+    backend: str = DEFAULT_BACKEND,
     model: Path | None = None,
     data_dir: Path | None = None,
     doc_size: int = 20,

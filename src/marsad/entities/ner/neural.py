@@ -44,6 +44,8 @@ class WordEncoder:
         self.gaz_classes: list[str] = vocab["gaz"]
         self.n_clusters: list[int] = vocab["n_clusters"]
         self._gi = {g: i for i, g in enumerate(self.gaz_classes)}
+        # Pretrained word2vec rows (row 0 = unknown word, all zeros); absent in models trained without them.
+        self.vec_words: dict[str, int] = {w: i + 1 for i, w in enumerate(vocab.get("vec_words", ()))}
         self.res = resources
         self.encode = functools.lru_cache(maxsize=200_000)(self._encode)
 
@@ -63,8 +65,11 @@ class WordEncoder:
 
     def _encode(
         self, tok: str
-    ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...]]:
+    ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...], int, int]:
         n, pre, stem, bare = self.forms(tok)
+        vec = self.vec_words.get(n) or self.vec_words.get(stem) or self.vec_words.get(bare) or 0
+        # the clitic-stripped form's own vector (و+لافروف → لافروف), used by models trained with "vec_stem"
+        vec_stem = self.vec_words.get(bare) or self.vec_words.get(stem) or 0
         cl = self._cl(n, stem, bare)
         scl = self._cl(bare, stem)
         g = [0.0] * len(self.gaz_classes)
@@ -83,6 +88,8 @@ class WordEncoder:
             tuple(scl),
             tuple(g),
             chars,
+            vec,
+            vec_stem,
         )
 
 
@@ -101,19 +108,29 @@ _ALLOWED = _allowed()
 _START_OK = np.array([not x.startswith("I-") for x in LABELS])
 
 
-def viterbi(logp: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
-    """Best BIO-valid label path per sentence from per-token log-probabilities ``logp`` (B, T, L)."""
+def viterbi(
+    logp: np.ndarray,
+    lengths: np.ndarray,
+    trans: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    end: np.ndarray | None = None,
+) -> list[list[int]]:
+    """Best BIO-valid label path per sentence from per-token scores ``logp`` (B, T, L), plus learnt transition /
+    start / end scores when the model has a CRF output layer."""
     b, t, nl = logp.shape
-    trans = np.where(_ALLOWED, 0.0, -1e9)
-    score = logp[:, 0] + np.where(_START_OK, 0.0, -1e9)
+    tr = np.where(_ALLOWED, 0.0 if trans is None else trans, -1e9)
+    st = np.where(_START_OK, 0.0 if start is None else start, -1e9)
+    score = logp[:, 0] + st
     back = np.zeros((b, t, nl), dtype=np.int64)
     for i in range(1, t):
-        cand = score[:, :, None] + trans[None]  # (B, from, to)
+        cand = score[:, :, None] + tr[None]  # (B, from, to)
         best = cand.argmax(1)
         new = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + logp[:, i]
         live = (i < lengths)[:, None]
         score = np.where(live, new, score)
         back[:, i] = best
+    if end is not None:
+        score = score + end
     out: list[list[int]] = []
     for k in range(b):
         n = int(lengths[k])
@@ -124,6 +141,27 @@ def viterbi(logp: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
             path.append(j)
         out.append(path[::-1])
     return out
+
+
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    m = x.max(axis=axis, keepdims=True)
+    return np.squeeze(m, axis) + np.log(np.exp(x - m).sum(axis=axis))
+
+
+def crf_marginals(em: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Log marginal probability of each label at each token of one sentence (forward-backward, log space)."""
+    tr = np.where(_ALLOWED, trans, -1e4)
+    n = em.shape[0]
+    alpha = np.zeros_like(em)
+    beta = np.zeros_like(em)
+    alpha[0] = np.where(_START_OK, start, -1e4) + em[0]
+    for i in range(1, n):
+        alpha[i] = _logsumexp(alpha[i - 1][:, None] + tr, 0) + em[i]
+    beta[n - 1] = end
+    for i in range(n - 2, -1, -1):
+        beta[i] = _logsumexp(tr + (em[i + 1] + beta[i + 1])[None, :], 1)
+    logz = _logsumexp(alpha[n - 1] + end, 0)
+    return alpha + beta - logz
 
 
 def fill_from(primary: Sequence[str], other: Sequence[str]) -> list[str]:
@@ -159,12 +197,19 @@ class NeuralTagger:
         self.document = document
         self.batch_size = batch_size
         with np.load(wpath) as z:
-            self.w = {k: z[k].astype(np.float32) for k in z.files}
+            vec_words = bytes(z["vec_words"]).decode("utf-8").split("\n") if "vec_words" in z.files else None
+            self.w = {k: z[k].astype(np.float32) for k in z.files if k != "vec_words"}
+        if "emb_vec_q" in self.w:  # int8 rows × per-row scale (see neural_train.quantize_rows)
+            self.w["emb_vec"] = self.w.pop("emb_vec_q") * self.w.pop("emb_vec_scale")
         vocab = json.loads((self.model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
+        if vec_words is not None:
+            vocab["vec_words"] = vec_words
         self.labels: list[str] = vocab["labels"]
         res_path = self.model_dir / RESOURCES_FILE
         self.enc = WordEncoder(vocab, Resources.load(res_path) if res_path.is_file() else Resources())
         self.hidden = self.w["lstm_whh_f"].shape[1]
+        self.crf_layer = "crf_trans" in self.w
+        self.vec_stem = bool(vocab.get("vec_stem"))
         # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
         # add the entities it finds where the network found none (see fill_from; chosen on dev).
         self.crf = None
@@ -200,6 +245,10 @@ class NeuralTagger:
             parts.append(w[f"emb_cl{k}"][scl[:, k]])
         parts.append(gaz)
         parts.append(self._char_cnn([c[7] for c in codes]))
+        if "emb_vec" in w:
+            parts.append(w["emb_vec"][np.array([c[8] for c in codes])])
+            if self.vec_stem:
+                parts.append(w["emb_vec"][np.array([c[9] for c in codes])])
         x = np.concatenate(parts, axis=1)
         f = x @ w["lstm_wih_f"].T + w["lstm_b_f"]
         b = x @ w["lstm_wih_b"].T + w["lstm_b_b"]
@@ -252,7 +301,17 @@ class NeuralTagger:
         return out
 
     def log_probs(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Per-token label log-probabilities, one (n_tokens, n_labels) array per sentence (in :attr:`labels` order)."""
+        """Per-token label log-probabilities, one (n_tokens, n_labels) array per sentence (in :attr:`labels` order);
+        with a CRF output layer, the log marginals."""
+        scores = self._scores(sentences)
+        if not self.crf_layer:
+            return scores
+        w = self.w
+        return [
+            crf_marginals(e, w["crf_trans"], w["crf_start"], w["crf_end"]) if len(e) else e for e in scores
+        ]
+
+    def _scores(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.zeros((0, len(self.labels)), dtype=np.float32)] * len(sentences)
         order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         for s in range(0, len(order), self.batch_size):
@@ -283,6 +342,9 @@ class NeuralTagger:
         for k, n in enumerate(lengths):
             h = np.concatenate([hf[k, :n], hb[k, :n][::-1]], axis=1)
             z = h @ w["out_w"].T + w["out_b"]
+            if self.crf_layer:
+                res.append(z)  # emission scores; the CRF layer turns them into paths / marginals
+                continue
             z = z - z.max(axis=1, keepdims=True)
             res.append(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
         return res
@@ -302,8 +364,11 @@ class NeuralTagger:
         return out
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        lps = self.log_probs(sentences)
-        if self.crf is not None and self.ensemble_mode == "average":
+        averaging = self.crf is not None and self.ensemble_mode == "average"
+        # With a CRF layer and no averaging, decode the emission scores with the learnt transitions.
+        use_trans = self.crf_layer and not averaging
+        lps = self._scores(sentences) if use_trans else self.log_probs(sentences)
+        if averaging:
             lps = self._averaged(sentences, lps)
         out: list[list[str]] = [[] for _ in sentences]
         # Viterbi in batches of similar length: the loop runs over the longest sentence of each batch.
@@ -314,7 +379,12 @@ class NeuralTagger:
             pad = np.full((len(idx), int(lengths.max()), len(self.labels)), 0.0, dtype=np.float32)
             for k, i in enumerate(idx):
                 pad[k, : lengths[k]] = lps[i]
-            for i, path in zip(idx, viterbi(pad, lengths), strict=True):
+            paths = (
+                viterbi(pad, lengths, self.w["crf_trans"], self.w["crf_start"], self.w["crf_end"])
+                if use_trans
+                else viterbi(pad, lengths)
+            )
+            for i, path in zip(idx, paths, strict=True):
                 out[i] = [self.labels[j] for j in path]
         if self.crf is not None and self.ensemble_mode == "fill":
             out = [fill_from(a, b) for a, b in zip(out, self.crf.tag(sentences), strict=True)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import time
@@ -13,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from marsad.entities.ner.corpus import LABELS, Sentence
+from marsad.entities.ner.corpus import LABELS, Sentence, repair_bio
 from marsad.entities.ner.features import Resources, _shape
 from marsad.entities.ner.neural import (
+    _ALLOWED,
+    _START_OK,
     RESOURCES_FILE,
     VOCAB_FILE,
     WEIGHTS_FILE,
@@ -34,7 +37,7 @@ DIMS = {
     "cl": (16, 24, 32),
     "char": 24,
     "char_out": 48,
-    "hidden": 100,
+    "hidden": 200,
 }
 
 
@@ -73,7 +76,7 @@ def build_vocab(sents: Sequence[Sentence], resources: Resources) -> dict:
     }
 
 
-def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazily
+def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN001, ANN202 - torch is lazy
     nn = torch.nn
     d: dict[str, Any] = dict(DIMS)
 
@@ -90,7 +93,15 @@ def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazi
             )
             self.emb_char = nn.Embedding(len(vocab["chars"]), d["char"], padding_idx=0)
             self.char_conv = nn.Conv1d(d["char"], d["char_out"], 3, padding=1)
-            n_in = (
+            # Pretrained word2vec vectors stay frozen: they are what the net knows about words ANERcorp never
+            # shows, and fine-tuning them on 125k tokens would pull the seen words away from the unseen ones.
+            self.emb_vec = (
+                nn.Embedding.from_pretrained(torch.from_numpy(vectors), freeze=True)
+                if vectors is not None
+                else None
+            )
+            n_vec = vectors.shape[1] * (2 if vocab.get("vec_stem") else 1) if vectors is not None else 0
+            n_in = n_vec + (
                 d["word"]
                 + d["bare"]
                 + d["pre"]
@@ -102,6 +113,39 @@ def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazi
             self.drop = nn.Dropout(0.5)
             self.lstm = nn.LSTM(n_in, d["hidden"], batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * d["hidden"], len(vocab["labels"]))
+            n_lab = len(vocab["labels"])
+            self.use_crf = bool(vocab.get("crf"))
+            if self.use_crf:
+                # Linear-chain CRF output layer: learnt label transitions; BIO-invalid ones are masked out.
+                self.crf_trans = nn.Parameter(torch.zeros(n_lab, n_lab))
+                self.crf_start = nn.Parameter(torch.zeros(n_lab))
+                self.crf_end = nn.Parameter(torch.zeros(n_lab))
+                self.register_buffer("allowed", torch.from_numpy(_ALLOWED.astype(np.float32)))
+                self.register_buffer("start_ok", torch.from_numpy(_START_OK.astype(np.float32)))
+
+        def crf_nll(self, em: torch.Tensor, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Mean negative log-likelihood of the gold paths ``y`` (B, T) under emissions ``em`` (B, T, L)."""
+            big = -1e4
+            trans = self.crf_trans + (1 - self.allowed) * big
+            start = self.crf_start + (1 - self.start_ok) * big
+            bsz, t, _ = em.shape
+            yc = y.clamp(min=0)
+            # gold path score
+            gold = start[yc[:, 0]] + em[:, 0].gather(1, yc[:, :1]).squeeze(1)
+            for i in range(1, t):
+                m = mask[:, i]
+                step = trans[yc[:, i - 1], yc[:, i]] + em[:, i].gather(1, yc[:, i : i + 1]).squeeze(1)
+                gold = gold + step * m
+            last = yc.gather(1, (mask.sum(1).long() - 1)[:, None]).squeeze(1)
+            gold = gold + self.crf_end[last]
+            # partition function
+            alpha = start[None] + em[:, 0]
+            for i in range(1, t):
+                nxt = torch.logsumexp(alpha[:, :, None] + trans[None], dim=1) + em[:, i]
+                m = mask[:, i : i + 1]
+                alpha = nxt * m + alpha * (1 - m)
+            logz = torch.logsumexp(alpha + self.crf_end[None], dim=1)
+            return (logz - gold).mean()
 
         def forward(self, b: dict) -> torch.Tensor:
             parts = [
@@ -118,6 +162,10 @@ def _model(vocab: dict, torch):  # noqa: ANN001, ANN202 - torch is imported lazi
             ch = torch.relu(self.char_conv(ce))
             ch = ch.masked_fill((b["c"].view(bsz * t, nc) == 0)[:, None, :], 0.0).max(dim=2).values
             parts.append(ch.view(bsz, t, -1))
+            if self.emb_vec is not None:
+                parts.append(self.emb_vec(b["v"]))
+                if vocab.get("vec_stem"):
+                    parts.append(self.emb_vec(b["v2"]))
             x = self.drop(torch.cat(parts, dim=-1))
             packed = nn.utils.rnn.pack_padded_sequence(x, b["len"], batch_first=True, enforce_sorted=False)
             h, _ = self.lstm(packed)
@@ -140,6 +188,8 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
     scl = np.zeros((bsz, t, 3), dtype=np.int64)
     g = np.zeros((bsz, t, len(enc.gaz_classes)), dtype=np.float32)
     c = np.zeros((bsz, t, nc), dtype=np.int64)
+    v = np.zeros((bsz, t), dtype=np.int64)
+    v2 = np.zeros((bsz, t), dtype=np.int64)
     for i, cs in enumerate(codes):
         for j, x in enumerate(cs):
             w[i, j], b[i, j], p[i, j], s[i, j] = x[0], x[1], x[2], x[3]
@@ -151,6 +201,8 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
             scl[i, j] = x[5]
             g[i, j] = x[6]
             c[i, j, : len(x[7])] = x[7]
+            v[i, j] = x[8]
+            v2[i, j] = x[9]
     tt = torch.from_numpy
     return {
         "w": tt(w),
@@ -161,8 +213,17 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
         "scl": tt(scl),
         "g": tt(g),
         "c": tt(c),
+        "v": tt(v),
+        "v2": tt(v2),
         "len": torch.tensor([len(x) for x in sents]),
     }
+
+
+def quantize_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and their float16 scales (row = q * scale)."""
+    scale = np.abs(m).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(m / scale).astype(np.int8), scale.astype(np.float16)
 
 
 def export(net, vocab: dict, resources_path: Path, out_dir: Path) -> None:  # noqa: ANN001
@@ -187,8 +248,22 @@ def export(net, vocab: dict, resources_path: Path, out_dir: Path) -> None:  # no
     }
     for k in range(3):
         w[f"emb_cl{k}"] = sd[f"emb_cl.{k}.weight"]
-    # float16 halves the file; the forward pass upcasts to float32 on load.
-    np.savez_compressed(out_dir / WEIGHTS_FILE, **{k: v.astype(np.float16) for k, v in w.items()})
+    if "emb_vec.weight" in sd:
+        w["emb_vec"] = sd["emb_vec.weight"]
+    for name in ("crf_trans", "crf_start", "crf_end"):
+        if name in sd:
+            w[name] = sd[name]
+    # float16 halves the file; the forward pass upcasts to float32 on load. The pretrained vectors (most of the
+    # size) are stored as int8 with one scale per row: a quarter of float32, rounding error at most 0.4% of the
+    # row's largest component.
+    arrays = {k: v.astype(np.float16) for k, v in w.items() if k != "emb_vec"}
+    if "emb_vec" in w:
+        arrays["emb_vec_q"], arrays["emb_vec_scale"] = quantize_rows(w["emb_vec"])
+    vocab = dict(vocab)
+    if vocab.get("vec_words"):
+        # The vectors' words, newline-joined UTF-8, compress far better inside the npz than in the JSON vocab.
+        arrays["vec_words"] = np.frombuffer("\n".join(vocab.pop("vec_words")).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(out_dir / WEIGHTS_FILE, **arrays)
     (out_dir / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     if resources_path.resolve() != (out_dir / RESOURCES_FILE).resolve():
         shutil.copyfile(resources_path, out_dir / RESOURCES_FILE)
@@ -207,9 +282,17 @@ def train_neural(
     word_drop: float = 0.15,
     seed: int = 13,
     threads: int = 2,
+    vectors: tuple[list[str], np.ndarray] | None = None,
+    crf: bool = False,
+    vec_stem: bool = False,
+    cosine: bool = False,
+    patience: int = 3,
     log: Log = print,
 ) -> Path:
-    """Train the BiLSTM; with ``dev`` keep the epoch with the best dev F1 (early stopping, patience 3)."""
+    """Train the BiLSTM. With ``cosine`` the learning rate decays to zero and the last epoch is kept (dev, if
+    given, is only reported); otherwise ``dev`` picks the best epoch (early stopping after ``patience`` epochs).
+
+    ``vectors``: pretrained (words, matrix) — normalised words and their word2vec rows, fed to the net frozen."""
     torch = require("torch", feature="training the neural NER backend", extra="train")
     from marsad.entities.ner.scoring import score
 
@@ -218,14 +301,23 @@ def train_neural(
     random.seed(seed)
     resources = Resources.load(resources_path)
     vocab = build_vocab(sents, resources)
+    vocab["crf"] = crf
+    vocab["vec_stem"] = vec_stem
+    mat = None
+    if vectors is not None:
+        words, m = vectors
+        vocab["vec_words"] = list(words)
+        m = m.astype(np.float32)
+        m = m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-8)
+        mat = np.concatenate([np.zeros((1, m.shape[1]), dtype=np.float32), m])
     enc = WordEncoder(vocab, resources)
-    net = _model(vocab, torch)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    net = _model(vocab, torch, mat)
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr)
     label_id = {lab: i for i, lab in enumerate(vocab["labels"])}
     # Long sentences (up to 530 tokens in ANERcorp) are cut into pieces for training: the LSTM's sequential steps
     # dominate CPU time, and a 60-token window holds all the context a name needs.
     data = [
-        Sentence(s.tokens[i : i + max_len], s.labels[i : i + max_len])
+        Sentence(s.tokens[i : i + max_len], tuple(repair_bio(s.labels[i : i + max_len])))
         for s in sents
         for i in range(0, len(s.tokens), max_len)
         if s.tokens
@@ -233,6 +325,11 @@ def train_neural(
     best, best_epoch, bad = -1.0, -1, 0
     for ep in range(epochs):
         t0 = time.time()
+        if cosine:
+            # Cosine decay to zero over the run: the last epoch is a settled model, so a full-data run (no dev
+            # split to pick an epoch) can simply keep it.
+            for grp in opt.param_groups:
+                grp["lr"] = lr * 0.5 * (1 + math.cos(math.pi * ep / epochs))
         net.train()
         random.shuffle(data)
         # Batches of similar length (sorted within chunks) keep padding low.
@@ -249,9 +346,12 @@ def train_neural(
             for i, s in enumerate(bt):
                 y[i, : len(s.labels)] = torch.tensor([label_id[x] for x in s.labels])
             logits = net(b)
-            loss = torch.nn.functional.cross_entropy(
-                logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100
-            )
+            if net.use_crf:
+                loss = net.crf_nll(logits, y, (y >= 0).float())
+            else:
+                loss = torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100
+                )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -269,13 +369,13 @@ def train_neural(
             f1: dict[str, Any] = score([s.labels for s in dev], pred).as_dict()
             f = float(f1["micro"]["f1"]) if "micro" in f1 else float(f1.get("f1", 0))
             msg += f", dev F1 {f:.2f}"
-            if f > best:
+            if f > best and not cosine:
                 best, best_epoch, bad = f, ep, 0
                 torch.save(net.state_dict(), out_dir / "best.pt")
             else:
                 bad += 1
         log(msg)
-        if dev and bad >= 3:
+        if dev and not cosine and bad >= patience:
             break
     if dev and best_epoch >= 0:
         net.load_state_dict(torch.load(out_dir / "best.pt"))
@@ -290,15 +390,22 @@ def build_neural(
     *,
     data_dir: Path | None = None,
     out_dir: Path | None = None,
+    work_dir: Path | None = None,
     resources: Path | None = None,
     dev: bool = False,
-    epochs: int = 12,
+    epochs: int = 16,
+    vectors: Path | None = None,
+    max_vectors: int = 150_000,
+    seed: int = 13,
     log: Log = print,
 ) -> Path:
-    """The recipe behind ``marsad train ner --backend neural``: ANERcorp train (minus the dev split with ``--dev``,
-    which then also picks the best epoch), over the CRF model's clusters + gazetteer."""
+    """The recipe behind ``marsad train ner --backend neural`` (the shipped model): ANERcorp train (minus the dev
+    split with ``--dev``, which is then scored after every epoch), the CRF model's clusters + gazetteer +
+    auto-gazetteer as extra inputs, frozen word2vec vectors trained on the unlabelled news (cached in
+    ``work_dir``; trained on first use), a BiLSTM with a CRF output layer, cosine learning-rate decay over
+    ``epochs``, last epoch kept."""
     from marsad.entities.ner import DEFAULT_CRF_MODEL, DEFAULT_NEURAL_MODEL
-    from marsad.entities.ner.corpus import anercorp_path, read_conll, split_dev
+    from marsad.entities.ner.corpus import anercorp_path, read_conll, shared_data_dir, split_dev
     from marsad.entities.ner.crf import RESOURCES_FILE as CRF_RESOURCES
 
     sents = read_conll(anercorp_path("train", data_dir))
@@ -312,4 +419,59 @@ def build_neural(
         + (f", dev: {len(dev_sents)}" if dev else "")
         + f"; resources {res}"
     )
-    return train_neural(sents, res, out, dev=dev_sents, epochs=epochs, log=log)
+    if vectors is None:
+        work = work_dir or Path.home() / ".cache" / "marsad" / "ner"
+        vectors = work / VECTORS_FILE
+        if not vectors.is_file():
+            train_vectors(data_dir or shared_data_dir(), work, log=log)
+    vecs = load_vectors(vectors, max_vectors)
+    log(f"word vectors: {len(vecs[0]):,} words from {vectors}")
+    return train_neural(
+        sents, res, out, dev=dev_sents, epochs=epochs, vectors=vecs, crf=True, cosine=True, seed=seed, log=log
+    )
+
+
+VECTORS_FILE = "w2v100.kv"
+
+
+def train_vectors(data_dir: Path, work_dir: Path, *, log: Log = print) -> Path:
+    """word2vec (skip-gram, 100 dimensions, words seen ≥ 3 times) on the unlabelled news corpus, saved as gensim
+    KeyedVectors in ``work_dir`` (the corpus file is shared with the CRF's cluster training)."""
+    try:
+        from gensim.models import Word2Vec
+    except ImportError as e:
+        from marsad.errors import MissingDependency
+
+        raise MissingDependency("training word vectors", "train", e.name or "gensim") from e
+    from marsad.entities.ner.embeddings import write_corpus
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    corpus = work_dir / "corpus.txt"
+    if not corpus.is_file():
+        write_corpus(data_dir, corpus, log=log)
+    t0 = time.time()
+    w2v = Word2Vec(
+        corpus_file=str(corpus), vector_size=100, window=5, min_count=3, sg=1, negative=5, sample=1e-4,
+        epochs=5, workers=2, seed=13, max_final_vocab=400_000,
+    )
+    out = work_dir / VECTORS_FILE
+    w2v.wv.save(str(out))
+    log(f"word2vec: {len(w2v.wv):,} words in {time.time() - t0:.0f}s → {out}")
+    return out
+
+
+def load_vectors(path: Path, limit: int) -> tuple[list[str], np.ndarray]:
+    """The ``limit`` most frequent words of a gensim KeyedVectors file (word2vec orders its vocabulary by count)."""
+    try:
+        from gensim.models import KeyedVectors
+    except ImportError as e:
+        from marsad.errors import MissingDependency
+
+        raise MissingDependency("reading word vectors", "train", e.name or "gensim") from e
+    if not Path(path).is_file():
+        from marsad.errors import InputError
+
+        raise InputError(f"word vectors not found: {path}")
+    kv = KeyedVectors.load(str(path))
+    words = list(kv.index_to_key[:limit])
+    return words, np.asarray(kv.vectors[: len(words)], dtype=np.float32)
