@@ -2,6 +2,7 @@
 
 Prints the median articles/second over several runs, single process. Reproduce with:
     python bench/bench_pipeline.py [../shared/data/ant-multisource/ant_2018-03-01_21_politics.jsonl] [--runs 3] [--limit 500]
+        [--workers N] [--ner-backend neural|crf]
 If the entities stage is not installed yet, the run uses an empty entity layer and says so (quotes and events then
 still do all their matching, but find no actors).
 """
@@ -27,8 +28,11 @@ DEFAULT = (
 )
 
 
+NER_BACKEND: str | None = None  # set from --ner-backend (module level so that pool workers see it via _factory)
+
+
 def build() -> tuple[Pipeline, str]:
-    stages = build_stages()
+    stages = build_stages(**({"ner_backend": NER_BACKEND} if NER_BACKEND else {}))
     names = [s.name for s in stages]
     note = "full pipeline"
     if "entities" not in names:
@@ -47,7 +51,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--limit", type=int, default=500)
     ap.add_argument("--workers", type=int, default=1, help="processes (the local executor) for the timed run")
+    ap.add_argument("--ner-backend", default=None, help="neural or crf (default: marsad's default)")
     args = ap.parse_args()
+    global NER_BACKEND
+    NER_BACKEND = args.ner_backend
     fm = {"id": "docno", "source": "src"}
     pipe, note = build()
     rates, own = [], []
@@ -78,7 +85,7 @@ def main() -> None:
         for a in pre:
             es(qs(a))
         own.append(len(pre) / (time.perf_counter() - t0))
-    print(f"{note}; stages {pipe.names}")
+    print(f"{note}; stages {pipe.names}; NER backend {args.ner_backend or 'default'}")
     print(
         f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
         f"(read → events)"
@@ -86,7 +93,7 @@ def main() -> None:
     print(f"quotes+events stages alone: median {statistics.median(own):.1f} articles/s (one process)")
     print(
         f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
-        f"--workers {args.workers}"
+        f"--workers {args.workers}" + (f" --ner-backend {args.ner_backend}" if args.ner_backend else "")
     )
 
 
