@@ -17,7 +17,13 @@ from itertools import islice
 from typing import Any
 
 from marsad.errors import MarsadError
-from marsad.executors.base import Keyed, PipelineSpec, default_workers, process_keyed
+from marsad.executors.base import (
+    Keyed,
+    PipelineSpec,
+    default_workers,
+    one_math_thread_per_worker,
+    process_keyed,
+)
 
 _WORKER_PIPE = None
 _WORKER_TRANSFORM: Callable[[str, Any], Any] | None = None
@@ -28,6 +34,7 @@ _INHERITED: tuple[PipelineSpec, Any] | None = None
 
 def _init_worker(spec: PipelineSpec, transform: Callable[[str, Any], Any] | None) -> None:
     global _WORKER_PIPE, _WORKER_TRANSFORM
+    one_math_thread_per_worker()
     _WORKER_PIPE = _INHERITED[1] if _INHERITED is not None and _INHERITED[0] == spec else spec.build()
     _WORKER_TRANSFORM = transform
 

@@ -20,7 +20,14 @@ from typing import Any
 
 from marsad.data import Rejection
 from marsad.errors import require
-from marsad.executors.base import PipelineSpec, RunSummary, make_key, process_keyed, read_one_file
+from marsad.executors.base import (
+    PipelineSpec,
+    RunSummary,
+    make_key,
+    one_math_thread_per_worker,
+    process_keyed,
+    read_one_file,
+)
 from marsad.executors.parquet import ShardWriter
 
 ROWS_PER_READ_BLOCK = 64
@@ -49,6 +56,7 @@ class PipelineActor:
     """Ray Data callable class: builds the pipeline once, then processes batches and writes their shards."""
 
     def __init__(self, spec: PipelineSpec, out: str, rows_per_shard: int) -> None:
+        one_math_thread_per_worker()  # Ray gives each actor one CPU
         self.pipe = spec.build()
         self.out = out
         self.rows_per_shard = rows_per_shard

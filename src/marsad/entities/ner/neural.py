@@ -209,6 +209,7 @@ class NeuralTagger:
         self.enc = WordEncoder(vocab, Resources.load(res_path) if res_path.is_file() else Resources())
         self.hidden = self.w["lstm_whh_f"].shape[1]
         self.crf_layer = "crf_trans" in self.w
+        self._whh_t = (self.w["lstm_whh_f"].T.copy(), self.w["lstm_whh_b"].T.copy())
         self.vec_stem = bool(vocab.get("vec_stem"))
         # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
         # add the entities it finds where the network found none (see fill_from; chosen on dev).
@@ -282,22 +283,27 @@ class NeuralTagger:
                     self._proj[t] = row
 
     # --- sentence level ------------------------------------------------------------------------------------------
-    def _lstm(self, xg: np.ndarray, lengths: np.ndarray, whh: np.ndarray) -> np.ndarray:
+    def _lstm(self, xg: np.ndarray, lengths: np.ndarray, whh_t: np.ndarray) -> np.ndarray:
+        """One LSTM direction over ``xg`` (B, T, 4H) whose rows are sorted by descending ``lengths``: at step i only
+        the first k rows (the sentences still running) are computed, so padding costs nothing."""
         b, t, _ = xg.shape
         hd = self.hidden
         h = np.zeros((b, hd), dtype=np.float32)
         c = np.zeros((b, hd), dtype=np.float32)
         out = np.zeros((b, t, hd), dtype=np.float32)
-        whh_t = whh.T.copy()
+        k = b
         for i in range(t):
-            g = xg[:, i] + h @ whh_t
-            ig = _sigmoid(g[:, :hd])
-            fg = _sigmoid(g[:, hd : 2 * hd])
+            while k > 0 and lengths[k - 1] <= i:
+                k -= 1
+            g = xg[:k, i] + h[:k] @ whh_t
+            ifg = _sigmoid(g[:, : 2 * hd])
             gg = np.tanh(g[:, 2 * hd : 3 * hd])
             og = _sigmoid(g[:, 3 * hd :])
-            c = fg * c + ig * gg
-            h = og * np.tanh(c)
-            out[:, i] = h
+            ck = ifg[:, hd:] * c[:k] + ifg[:, :hd] * gg
+            hk = og * np.tanh(ck)
+            c[:k] = ck
+            h[:k] = hk
+            out[:k, i] = hk
         return out
 
     def log_probs(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
@@ -323,6 +329,14 @@ class NeuralTagger:
         return out
 
     def _forward(self, batch: list[Sequence[str]]) -> list[np.ndarray]:
+        order = sorted(range(len(batch)), key=lambda k: -len(batch[k]))  # _lstm wants longest first
+        res_sorted = self._forward_sorted([batch[k] for k in order])
+        res: list[np.ndarray] = [res_sorted[0]] * len(batch)
+        for pos, k in enumerate(order):
+            res[k] = res_sorted[pos]
+        return res
+
+    def _forward_sorted(self, batch: list[Sequence[str]]) -> list[np.ndarray]:
         w = self.w
         g4 = 4 * self.hidden
         lengths = np.array([len(s) for s in batch])
@@ -336,8 +350,8 @@ class NeuralTagger:
             xb[k, : len(toks)] = rows[
                 ::-1, g4:
             ]  # backward direction = forward LSTM over the reversed sentence
-        hf = self._lstm(xf, lengths, w["lstm_whh_f"])
-        hb = self._lstm(xb, lengths, w["lstm_whh_b"])
+        hf = self._lstm(xf, lengths, self._whh_t[0])
+        hb = self._lstm(xb, lengths, self._whh_t[1])
         res: list[np.ndarray] = []
         for k, n in enumerate(lengths):
             h = np.concatenate([hf[k, :n], hb[k, :n][::-1]], axis=1)
