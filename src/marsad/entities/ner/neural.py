@@ -1,5 +1,6 @@
-"""Neural NER backend: char-CNN + word/cluster/gazetteer embeddings → BiLSTM → softmax, decoded with a
-BIO-constrained Viterbi. Trained with torch (:mod:`.neural_train`); run time is numpy only.
+"""Neural NER backend: char-CNN + word/cluster/gazetteer embeddings + frozen word2vec vectors → BiLSTM → emissions,
+decoded by a BIO-constrained Viterbi with the learnt transitions of a CRF output layer (models without that layer:
+softmax, constrained Viterbi). Trained with torch (:mod:`.neural_train`); run time is numpy only.
 
 The forward pass is written by hand in numpy (rather than shipping torch or onnxruntime as a run-time dependency)
 because the network is tiny and one trick makes it fast: everything below the LSTM depends on the word alone, so the
