@@ -66,11 +66,9 @@ class WordEncoder:
 
     def _encode(
         self, tok: str
-    ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...], int, int]:
+    ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...], int]:
         n, pre, stem, bare = self.forms(tok)
         vec = self.vec_words.get(n) or self.vec_words.get(stem) or self.vec_words.get(bare) or 0
-        # the clitic-stripped form's own vector (و+لافروف → لافروف), used by models trained with "vec_stem"
-        vec_stem = self.vec_words.get(bare) or self.vec_words.get(stem) or 0
         cl = self._cl(n, stem, bare)
         scl = self._cl(bare, stem)
         g = [0.0] * len(self.gaz_classes)
@@ -90,7 +88,6 @@ class WordEncoder:
             tuple(g),
             chars,
             vec,
-            vec_stem,
         )
 
 
@@ -211,7 +208,6 @@ class NeuralTagger:
         self.hidden = self.w["lstm_whh_f"].shape[1]
         self.crf_layer = "crf_trans" in self.w
         self._whh_t = (self.w["lstm_whh_f"].T.copy(), self.w["lstm_whh_b"].T.copy())
-        self.vec_stem = bool(vocab.get("vec_stem"))
         # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
         # add the entities it finds where the network found none (see fill_from; chosen on dev).
         self.crf = None
@@ -249,8 +245,6 @@ class NeuralTagger:
         parts.append(self._char_cnn([c[7] for c in codes]))
         if "emb_vec" in w:
             parts.append(w["emb_vec"][np.array([c[8] for c in codes])])
-            if self.vec_stem:
-                parts.append(w["emb_vec"][np.array([c[9] for c in codes])])
         x = np.concatenate(parts, axis=1)
         f = x @ w["lstm_wih_f"].T + w["lstm_b_f"]
         b = x @ w["lstm_wih_b"].T + w["lstm_b_b"]

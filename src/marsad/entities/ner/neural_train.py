@@ -100,7 +100,7 @@ def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN0
                 if vectors is not None
                 else None
             )
-            n_vec = vectors.shape[1] * (2 if vocab.get("vec_stem") else 1) if vectors is not None else 0
+            n_vec = vectors.shape[1] if vectors is not None else 0
             n_in = n_vec + (
                 d["word"]
                 + d["bare"]
@@ -164,8 +164,6 @@ def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN0
             parts.append(ch.view(bsz, t, -1))
             if self.emb_vec is not None:
                 parts.append(self.emb_vec(b["v"]))
-                if vocab.get("vec_stem"):
-                    parts.append(self.emb_vec(b["v2"]))
             x = self.drop(torch.cat(parts, dim=-1))
             packed = nn.utils.rnn.pack_padded_sequence(x, b["len"], batch_first=True, enforce_sorted=False)
             h, _ = self.lstm(packed)
@@ -189,7 +187,6 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
     g = np.zeros((bsz, t, len(enc.gaz_classes)), dtype=np.float32)
     c = np.zeros((bsz, t, nc), dtype=np.int64)
     v = np.zeros((bsz, t), dtype=np.int64)
-    v2 = np.zeros((bsz, t), dtype=np.int64)
     for i, cs in enumerate(codes):
         for j, x in enumerate(cs):
             w[i, j], b[i, j], p[i, j], s[i, j] = x[0], x[1], x[2], x[3]
@@ -202,7 +199,6 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
             g[i, j] = x[6]
             c[i, j, : len(x[7])] = x[7]
             v[i, j] = x[8]
-            v2[i, j] = x[9]
     tt = torch.from_numpy
     return {
         "w": tt(w),
@@ -214,7 +210,6 @@ def _batch(enc: WordEncoder, sents: Sequence[Sequence[str]], torch, word_drop: f
         "g": tt(g),
         "c": tt(c),
         "v": tt(v),
-        "v2": tt(v2),
         "len": torch.tensor([len(x) for x in sents]),
     }
 
@@ -284,7 +279,6 @@ def train_neural(
     threads: int = 2,
     vectors: tuple[list[str], np.ndarray] | None = None,
     crf: bool = False,
-    vec_stem: bool = False,
     cosine: bool = False,
     patience: int = 3,
     log: Log = print,
@@ -302,7 +296,6 @@ def train_neural(
     resources = Resources.load(resources_path)
     vocab = build_vocab(sents, resources)
     vocab["crf"] = crf
-    vocab["vec_stem"] = vec_stem
     mat = None
     if vectors is not None:
         words, m = vectors
