@@ -271,3 +271,17 @@ def test_vectors_round_trip_through_the_model_file(tmp_path: Path) -> None:
     # a clitic-attached form finds the vector of its stem
     assert tagger.enc.encode("وموسكو")[8] == 1
     assert tagger.enc.encode("كلمة")[8] == 0
+
+
+def test_train_vectors_then_load_the_most_frequent(tmp_path: Path) -> None:
+    pytest.importorskip("gensim")
+    from marsad.entities.ner.neural_train import load_vectors, train_vectors
+
+    lines = ["زار الوزير موسكو أمس", "التقى الرئيس نظيره في موسكو", "عاد الوزير إلى القاهرة"] * 40
+    (tmp_path / "corpus.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = train_vectors(tmp_path / "no-data", tmp_path, log=lambda _m: None)  # corpus exists: data not read
+    words, mat = load_vectors(path, 3)
+    assert len(words) == 3 and mat.shape == (3, 100)
+    assert set(words[:2]) == {"موسكو", "الوزير"}  # the two most frequent words (80 each, the rest 40) come first
+    with pytest.raises(InputError):
+        load_vectors(tmp_path / "missing.kv", 3)

@@ -66,6 +66,39 @@ def write_corpus(data_dir: Path, out: Path, *, max_docs: int | None = None, log:
     return words
 
 
+def train_word2vec(
+    corpus_file: Path,
+    *,
+    dim: int = 100,
+    epochs: int = 5,
+    min_count: int = 5,
+    max_vocab: int = 150_000,
+    workers: int = 2,
+    seed: int = 13,
+    log: Log = print,
+):  # noqa: ANN201 - gensim KeyedVectors (gensim is imported lazily: training extra)
+    """Skip-gram word2vec (window 5, 5 negatives) on a LineSentence corpus file; returns the KeyedVectors."""
+    from marsad.errors import require
+
+    gensim_models = require("gensim.models", feature="training word vectors", extra="train")
+    t0 = time.time()
+    w2v = gensim_models.Word2Vec(
+        corpus_file=str(corpus_file),
+        vector_size=dim,
+        window=5,
+        min_count=min_count,
+        sg=1,
+        negative=5,
+        sample=1e-4,
+        epochs=epochs,
+        workers=workers,
+        seed=seed,
+        max_final_vocab=max_vocab,
+    )
+    log(f"word2vec: {len(w2v.wv):,} words, {time.time() - t0:.0f}s")
+    return w2v.wv
+
+
 def train_clusters(
     corpus_file: Path,
     *,
@@ -80,38 +113,22 @@ def train_clusters(
     log: Log = print,
 ) -> dict[str, list[str]]:
     """word → [cluster id at each k]. Clusters of unit-normalised word2vec vectors (MiniBatch k-means)."""
-    try:
-        from gensim.models import Word2Vec
-        from sklearn.cluster import MiniBatchKMeans
-    except ImportError as e:
-        from marsad.errors import MissingDependency
+    from marsad.errors import require
 
-        raise MissingDependency("training the NER word clusters", "train", e.name or "gensim") from e
-
-    t0 = time.time()
-    w2v = Word2Vec(
-        corpus_file=str(corpus_file),
-        vector_size=dim,
-        window=5,
-        min_count=min_count,
-        sg=1,
-        negative=5,
-        sample=1e-4,
-        epochs=epochs,
-        workers=workers,
-        seed=seed,
-        max_final_vocab=max_vocab,
+    cluster = require("sklearn.cluster", feature="training the NER word clusters", extra="train")
+    wv = train_word2vec(
+        corpus_file, dim=dim, epochs=epochs, min_count=min_count, max_vocab=max_vocab, workers=workers, seed=seed,
+        log=log,
     )
-    log(f"word2vec: {len(w2v.wv):,} words, {time.time() - t0:.0f}s")
     if save_vectors is not None:
-        w2v.wv.save(str(save_vectors))
-    words = list(w2v.wv.index_to_key)
-    vecs = w2v.wv.vectors.astype(np.float32)
+        wv.save(str(save_vectors))
+    words = list(wv.index_to_key)
+    vecs = wv.vectors.astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8
     ids: list[np.ndarray] = []
     for k in ks:
         t0 = time.time()
-        km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=1, max_iter=50)
+        km = cluster.MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=1, max_iter=50)
         ids.append(km.fit_predict(vecs))
         log(f"k-means k={k}: {time.time() - t0:.0f}s")
     return {w: [str(int(a[i])) for a in ids] for i, w in enumerate(words)}

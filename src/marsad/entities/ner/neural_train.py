@@ -428,43 +428,28 @@ VECTORS_FILE = "w2v100.kv"
 
 
 def train_vectors(data_dir: Path, work_dir: Path, *, log: Log = print) -> Path:
-    """word2vec (skip-gram, 100 dimensions, words seen ≥ 3 times) on the unlabelled news corpus, saved as gensim
-    KeyedVectors in ``work_dir`` (the corpus file is shared with the CRF's cluster training)."""
-    try:
-        from gensim.models import Word2Vec
-    except ImportError as e:
-        from marsad.errors import MissingDependency
-
-        raise MissingDependency("training word vectors", "train", e.name or "gensim") from e
-    from marsad.entities.ner.embeddings import write_corpus
+    """word2vec (100 dimensions, words seen ≥ 3 times, up to 400k words) on the unlabelled news corpus, saved as
+    gensim KeyedVectors in ``work_dir`` (the corpus file is shared with the CRF's cluster training)."""
+    from marsad.entities.ner.embeddings import train_word2vec, write_corpus
 
     work_dir.mkdir(parents=True, exist_ok=True)
     corpus = work_dir / "corpus.txt"
     if not corpus.is_file():
         write_corpus(data_dir, corpus, log=log)
-    t0 = time.time()
-    w2v = Word2Vec(
-        corpus_file=str(corpus), vector_size=100, window=5, min_count=3, sg=1, negative=5, sample=1e-4,
-        epochs=5, workers=2, seed=13, max_final_vocab=400_000,
-    )
+    wv = train_word2vec(corpus, min_count=3, max_vocab=400_000, log=log)
     out = work_dir / VECTORS_FILE
-    w2v.wv.save(str(out))
-    log(f"word2vec: {len(w2v.wv):,} words in {time.time() - t0:.0f}s → {out}")
+    wv.save(str(out))
+    log(f"word vectors saved to {out}")
     return out
 
 
 def load_vectors(path: Path, limit: int) -> tuple[list[str], np.ndarray]:
     """The ``limit`` most frequent words of a gensim KeyedVectors file (word2vec orders its vocabulary by count)."""
-    try:
-        from gensim.models import KeyedVectors
-    except ImportError as e:
-        from marsad.errors import MissingDependency
-
-        raise MissingDependency("reading word vectors", "train", e.name or "gensim") from e
+    gensim_models = require("gensim.models", feature="reading word vectors", extra="train")
     if not Path(path).is_file():
         from marsad.errors import InputError
 
         raise InputError(f"word vectors not found: {path}")
-    kv = KeyedVectors.load(str(path))
+    kv = gensim_models.KeyedVectors.load(str(path))
     words = list(kv.index_to_key[:limit])
     return words, np.asarray(kv.vectors[: len(words)], dtype=np.float32)
