@@ -285,3 +285,68 @@ def test_train_vectors_then_load_the_most_frequent(tmp_path: Path) -> None:
     assert set(words[:2]) == {"موسكو", "الوزير"}  # the two most frequent words (80 each, the rest 40) come first
     with pytest.raises(InputError):
         load_vectors(tmp_path / "missing.kv", 3)
+
+
+@pytest.mark.parametrize("proj", [0, 4])
+def test_language_model_features_numpy_matches_torch(tmp_path: Path, proj: int) -> None:
+    """With BiLM states among its inputs, the numpy tagger computes what the torch network computes."""
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.lm_train import build_bilm
+    from marsad.entities.ner.neural import WordEncoder
+    from marsad.entities.ner.neural_train import _batch, _model, build_vocab, export
+
+    res = Resources(clusters={"موسكو": ["3", "10", "100"]}, gazetteer={"القاهرة": ["CAPITAL"]})
+    rp = tmp_path / "res.json.gz"
+    res.save(rp)
+    vocab = build_vocab(SENTS, res)
+    vocab["crf"] = True
+    vocab["vec_words"] = ["موسكو", "روسيا", "بوتين", "وزير"]
+    rng = np.random.default_rng(2)
+    vecs = np.concatenate([np.zeros((1, 6)), rng.normal(size=(4, 6))]).astype(np.float32)
+    torch.manual_seed(0)
+    lm = build_bilm(torch, vecs, hidden=5)
+    with torch.no_grad():
+        lm.unk.copy_(torch.from_numpy(rng.normal(size=6).astype(np.float32)))
+    vocab["lm"] = {"hidden": 5, "proj": proj}
+    net = _model(vocab, torch, vecs, lm)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(3.0)
+    net.eval()
+    out = tmp_path / "model"
+    export(net, vocab, rp, out)
+    tagger = NeuralTagger(out)
+    assert tagger.lm_hidden == 5
+    sents = [list(s.tokens) for s in SENTS] + [["كلمة", "موسكو", "وبوتين"], ["روسيا"]]
+    with torch.no_grad():
+        expect = net(_batch(WordEncoder(vocab, res), sents, torch)).numpy()
+    got = tagger._scores(sents)
+    for i, s in enumerate(sents):
+        np.testing.assert_allclose(got[i], expect[i, : len(s)], atol=5e-2)  # float16/int8 storage
+    # the backward LM reads the whole sentence: changing the last word changes the first word's scores
+    a, b = tagger._scores([["موسكو", "روسيا", "بوتين"], ["موسكو", "روسيا", "وزير"]])
+    assert not np.allclose(a[0], b[0])
+
+
+def test_language_model_trains_on_a_corpus_and_loads_frozen(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.lm_train import corpus_ids, load_lm, train_lm
+
+    lines = ["زار الوزير موسكو أمس", "التقى الرئيس نظيره في موسكو", "عاد الوزير إلى القاهرة وموسكو"] * 30
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    words = ["موسكو", "الوزير", "القاهرة"]
+    ids, starts = corpus_ids(corpus, words)
+    assert list(ids[:4]) == [0, 2, 1, 0]  # no vector for زار / أمس
+    assert ids[13] == 1  # وموسكو finds the vector of its stem
+    assert list(starts[:3]) == [0, 4, 9]
+    vecs = np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)
+    messages: list[str] = []
+    path = train_lm(corpus, words, vecs, tmp_path / "lm.pt", cycles=((600, 1e-2, 1),), hidden=6,
+                    batch_size=8, log=messages.append)
+    assert path.is_file() and "language model saved" in messages[-1]
+    mat = np.concatenate([np.zeros((1, 8)), vecs]).astype(np.float32)
+    lm = load_lm(torch, path, mat)
+    assert lm.hidden == 6 and not any(p.requires_grad for p in lm.parameters())
+    hf, hb = lm.states(torch.tensor([[2, 1, 0]]), torch.tensor([3]))
+    assert hf.shape == hb.shape == (1, 3, 6)

@@ -65,9 +65,9 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
     type=click.Choice(["crf", "neural"]),
     default="crf",
     show_default=True,
-    help="crf: the CRF model (models/crf; its clusters/gazetteer are also the neural model's inputs). neural: the "
-    "BiLSTM-CRF over word2vec vectors (models/neural, the default tagger; needs torch and gensim to train, "
-    "numpy to run). Train crf first when rebuilding both.",
+    help="crf: the CRF model (models/crf, the default tagger; its clusters/gazetteer are also the neural model's "
+    "inputs). neural: the BiLSTM-CRF over word2vec vectors and language-model states (models/neural, "
+    "--ner-backend neural; needs torch and gensim to train, numpy to run). Train crf first when rebuilding both.",
 )
 @click.option(
     "--resources",
@@ -84,9 +84,15 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 )
 @click.option("--epochs", type=int, default=16, show_default=True, help="neural: training epochs (cosine decay).")
 @click.option("--seed", type=int, default=13, show_default=True, help="neural: random seed.")
+@click.option("--lm/--no-lm", default=True, show_default=True,
+              help="neural: feed the states of a bidirectional language model trained on the unlabelled news to the "
+              "BiLSTM (trained on first use and cached in WORK_DIR, about an hour on two cores).")
+@click.option("--lm-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="neural: the language model to use (default: WORK_DIR/bilm256.pt; it must have been trained over "
+              "the same vectors).")
 def train_ner(
     data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations, backend,
-    resources, vectors, epochs, seed,
+    resources, vectors, epochs, seed, lm, lm_file,
 ) -> None:
     """Train an NER model from ANERcorp (CAMeL train split) plus what unlabelled news teaches: word2vec clusters
     (crf) or vectors (neural).
@@ -109,6 +115,8 @@ def train_ner(
             epochs=epochs,
             vectors=vectors,
             seed=seed,
+            lm=lm,
+            lm_file=lm_file,
             log=lambda m: click.echo(m, err=True),
         )
         return

@@ -174,8 +174,18 @@ def fill_from(primary: Sequence[str], other: Sequence[str]) -> list[str]:
     return out
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+def _fold_gate_scale(w: dict[str, np.ndarray], prefix: str, parts: tuple[str, ...]) -> None:
+    """Halve the input, forget and output gate rows (torch order i, f, g, o) of LSTM ``prefix``'s weights in place,
+    so that one tanh over all four gates gives tanh(x) for g and tanh(x/2) = 2·sigmoid(x) − 1 for the others."""
+    for suffix in ("f", "b"):
+        for part in parts:
+            key = f"{prefix}_{part}_{suffix}"
+            if key not in w:
+                continue
+            hd = w[key].shape[0] // 4
+            scale = np.full(4 * hd, 0.5, dtype=np.float32)
+            scale[2 * hd : 3 * hd] = 1.0
+            w[key] = w[key] * (scale[:, None] if w[key].ndim == 2 else scale)
 
 
 class NeuralTagger:
@@ -207,7 +217,14 @@ class NeuralTagger:
         self.enc = WordEncoder(vocab, Resources.load(res_path) if res_path.is_file() else Resources())
         self.hidden = self.w["lstm_whh_f"].shape[1]
         self.crf_layer = "crf_trans" in self.w
+        # Optional contextual features from a word-level BiLM trained on unlabelled news (lm_train.py).
+        self.lm_hidden = self.w["lm_whh_f"].shape[1] if "lm_whh_f" in self.w else 0
+        _fold_gate_scale(self.w, "lstm", ("wih", "whh", "b", "wih_lm"))
         self._whh_t = (self.w["lstm_whh_f"].T.copy(), self.w["lstm_whh_b"].T.copy())
+        if self.lm_hidden:
+            _fold_gate_scale(self.w, "lm", ("wih", "whh", "b"))
+            self._lm_whh_t = (self.w["lm_whh_f"].T.copy(), self.w["lm_whh_b"].T.copy())
+            self._lm_in_t = (self.w["lstm_wih_lm_f"].T.copy(), self.w["lstm_wih_lm_b"].T.copy())
         # Optional ensemble: {"crf": "<CRF model folder, relative to this one>"} in ensemble.json makes the CRF
         # add the entities it finds where the network found none (see fill_from; chosen on dev).
         self.crf = None
@@ -248,7 +265,13 @@ class NeuralTagger:
         x = np.concatenate(parts, axis=1)
         f = x @ w["lstm_wih_f"].T + w["lstm_b_f"]
         b = x @ w["lstm_wih_b"].T + w["lstm_b_b"]
-        return np.concatenate([f, b], axis=1)
+        if not self.lm_hidden:
+            return np.concatenate([f, b], axis=1)
+        vid = np.array([c[8] for c in codes])
+        e = w["emb_vec"][vid] + (vid == 0)[:, None] * w["lm_unk"]
+        lf = e @ w["lm_wih_f"].T + w["lm_b_f"]
+        lb = e @ w["lm_wih_b"].T + w["lm_b_b"]
+        return np.concatenate([f, b, lf, lb], axis=1)
 
     def _char_cnn(self, chars: list[tuple[int, ...]]) -> np.ndarray:
         w = self.w
@@ -278,11 +301,14 @@ class NeuralTagger:
                     self._proj[t] = row
 
     # --- sentence level ------------------------------------------------------------------------------------------
-    def _lstm(self, xg: np.ndarray, lengths: np.ndarray, whh_t: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _lstm(xg: np.ndarray, lengths: np.ndarray, whh_t: np.ndarray) -> np.ndarray:
         """One LSTM direction over ``xg`` (B, T, 4H) whose rows are sorted by descending ``lengths``: at step i only
-        the first k rows (the sentences still running) are computed, so padding costs nothing."""
+        the first k rows (the sentences still running) are computed, so padding costs nothing. Gate rows are
+        pre-scaled (:func:`_fold_gate_scale`) so that one tanh per step serves all four gates: at article-sized
+        batches numpy's per-call overhead, not arithmetic, is much of the time."""
         b, t, _ = xg.shape
-        hd = self.hidden
+        hd = whh_t.shape[0]
         h = np.zeros((b, hd), dtype=np.float32)
         c = np.zeros((b, hd), dtype=np.float32)
         out = np.zeros((b, t, hd), dtype=np.float32)
@@ -291,11 +317,9 @@ class NeuralTagger:
             while k > 0 and lengths[k - 1] <= i:
                 k -= 1
             g = xg[:k, i] + h[:k] @ whh_t
-            ifg = _sigmoid(g[:, : 2 * hd])
-            gg = np.tanh(g[:, 2 * hd : 3 * hd])
-            og = _sigmoid(g[:, 3 * hd :])
-            ck = ifg[:, hd:] * c[:k] + ifg[:, :hd] * gg
-            hk = og * np.tanh(ck)
+            np.tanh(g, out=g)  # sigmoid(x) = (tanh(x/2) + 1) / 2; the halving is folded into the weights
+            ck = 0.5 * ((g[:, hd : 2 * hd] + 1.0) * c[:k] + (g[:, :hd] + 1.0) * g[:, 2 * hd : 3 * hd])
+            hk = 0.5 * (g[:, 3 * hd :] + 1.0) * np.tanh(ck)
             c[:k] = ck
             h[:k] = hk
             out[:k, i] = hk
@@ -334,17 +358,34 @@ class NeuralTagger:
     def _forward_sorted(self, batch: list[Sequence[str]]) -> list[np.ndarray]:
         w = self.w
         g4 = 4 * self.hidden
+        l4 = 4 * self.lm_hidden
         lengths = np.array([len(s) for s in batch])
         t = int(lengths.max())
         xf = np.zeros((len(batch), t, g4), dtype=np.float32)
         xb = np.zeros((len(batch), t, g4), dtype=np.float32)
+        if l4:
+            lxf = np.zeros((len(batch), t, l4), dtype=np.float32)
+            lxb = np.zeros((len(batch), t, l4), dtype=np.float32)
         proj = self._proj
         for k, toks in enumerate(batch):
             rows = np.stack([proj[x] for x in toks])
             xf[k, : len(toks)] = rows[:, :g4]
-            xb[k, : len(toks)] = rows[
-                ::-1, g4:
-            ]  # backward direction = forward LSTM over the reversed sentence
+            # backward direction = forward LSTM over the reversed sentence
+            xb[k, : len(toks)] = rows[::-1, g4 : 2 * g4]
+            if l4:
+                lxf[k, : len(toks)] = rows[:, 2 * g4 : 2 * g4 + l4]
+                lxb[k, : len(toks)] = rows[::-1, 2 * g4 + l4 :]
+        if l4:
+            # The LM's states (backward ones re-aligned to their tokens), projected, add their share of the
+            # BiLSTM's input gates.
+            lhf = self._lstm(lxf, lengths, self._lm_whh_t[0])
+            lhb = self._lstm(lxb, lengths, self._lm_whh_t[1])
+            for k, n in enumerate(lengths):
+                feats = np.concatenate([lhf[k, :n], lhb[k, :n][::-1]], axis=1)
+                if "lm_proj_w" in w:
+                    feats = feats @ w["lm_proj_w"].T + w["lm_proj_b"]
+                xf[k, :n] += feats @ self._lm_in_t[0]
+                xb[k, :n] += (feats @ self._lm_in_t[1])[::-1]
         hf = self._lstm(xf, lengths, self._whh_t[0])
         hb = self._lstm(xb, lengths, self._whh_t[1])
         res: list[np.ndarray] = []

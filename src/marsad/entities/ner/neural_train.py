@@ -76,7 +76,9 @@ def build_vocab(sents: Sequence[Sentence], resources: Resources) -> dict:
     }
 
 
-def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN001, ANN202 - torch is lazy
+def _model(vocab: dict, torch, vectors: np.ndarray | None = None, lm=None):  # noqa: ANN001, ANN202 - torch is lazy
+    """The network. ``lm``: a trained, frozen BiLM (:mod:`.lm_train`) whose states join the BiLSTM's input
+    (``vocab["lm"]`` then says its size and the width of the projection in front of the BiLSTM)."""
     nn = torch.nn
     d: dict[str, Any] = dict(DIMS)
 
@@ -111,6 +113,16 @@ def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN0
                 + d["char_out"]
             )
             self.drop = nn.Dropout(0.5)
+            self.lm = lm
+            self.lm_proj = None
+            if lm is not None:
+                # The LM's 2×256 states go through a narrow linear map before the BiLSTM: the per-token cost of
+                # the LM features at tagging time is then 512×64 + 64×1600 multiplications, not 512×1600.
+                n_lm = 2 * vocab["lm"]["hidden"]
+                width = int(vocab["lm"].get("proj") or 0)
+                if width:
+                    self.lm_proj = nn.Linear(n_lm, width)
+                n_in += width or n_lm
             self.lstm = nn.LSTM(n_in, d["hidden"], batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * d["hidden"], len(vocab["labels"]))
             n_lab = len(vocab["labels"])
@@ -165,6 +177,13 @@ def _model(vocab: dict, torch, vectors: np.ndarray | None = None):  # noqa: ANN0
             if self.emb_vec is not None:
                 parts.append(self.emb_vec(b["v"]))
             x = self.drop(torch.cat(parts, dim=-1))
+            if self.lm is not None:
+                lmf = b.get("lm")
+                if lmf is None:
+                    with torch.no_grad():
+                        lmf = torch.cat(self.lm.states(b["v"], b["len"]), dim=-1)
+                lmf = self.drop(lmf)
+                x = torch.cat([x, self.lm_proj(lmf) if self.lm_proj is not None else lmf], dim=-1)
             packed = nn.utils.rnn.pack_padded_sequence(x, b["len"], batch_first=True, enforce_sorted=False)
             h, _ = self.lstm(packed)
             h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
@@ -241,6 +260,21 @@ def export(net, vocab: dict, resources_path: Path, out_dir: Path) -> None:  # no
         "out_w": sd["out.weight"],
         "out_b": sd["out.bias"],
     }
+    if vocab.get("lm"):
+        # The BiLSTM's input columns for the LM features come last; they are kept apart because, unlike the
+        # word-level columns, they cannot be folded into the per-word cache.
+        n_lm = sd["lm_proj.weight"].shape[0] if "lm_proj.weight" in sd else 2 * vocab["lm"]["hidden"]
+        for suffix, key in (("f", "lstm.weight_ih_l0"), ("b", "lstm.weight_ih_l0_reverse")):
+            w[f"lstm_wih_{suffix}"] = sd[key][:, :-n_lm]
+            w[f"lstm_wih_lm_{suffix}"] = sd[key][:, -n_lm:]
+        for suffix, name in (("f", "f"), ("b", "b")):
+            w[f"lm_wih_{suffix}"] = sd[f"lm.{name}.weight_ih_l0"]
+            w[f"lm_whh_{suffix}"] = sd[f"lm.{name}.weight_hh_l0"]
+            w[f"lm_b_{suffix}"] = sd[f"lm.{name}.bias_ih_l0"] + sd[f"lm.{name}.bias_hh_l0"]
+        w["lm_unk"] = sd["lm.unk"]
+        if "lm_proj.weight" in sd:
+            w["lm_proj_w"] = sd["lm_proj.weight"]
+            w["lm_proj_b"] = sd["lm_proj.bias"]
     for k in range(3):
         w[f"emb_cl{k}"] = sd[f"emb_cl.{k}.weight"]
     if "emb_vec.weight" in sd:
@@ -281,12 +315,16 @@ def train_neural(
     crf: bool = False,
     cosine: bool = False,
     patience: int = 3,
+    lm_path: Path | None = None,
+    lm_proj: int = 64,
     log: Log = print,
 ) -> Path:
     """Train the BiLSTM. With ``cosine`` the learning rate decays to zero and the last epoch is kept (dev, if
     given, is only reported); otherwise ``dev`` picks the best epoch (early stopping after ``patience`` epochs).
 
-    ``vectors``: pretrained (words, matrix) — normalised words and their word2vec rows, fed to the net frozen."""
+    ``vectors``: pretrained (words, matrix) — normalised words and their word2vec rows, fed to the net frozen.
+    ``lm_path``: a BiLM trained over the same vectors (:func:`.lm_train.train_lm`); its states, projected to
+    ``lm_proj`` dimensions, join the BiLSTM's input."""
     torch = require("torch", feature="training the neural NER backend", extra="train")
     from marsad.entities.ner.scoring import score
 
@@ -304,7 +342,32 @@ def train_neural(
         m = m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-8)
         mat = np.concatenate([np.zeros((1, m.shape[1]), dtype=np.float32), m])
     enc = WordEncoder(vocab, resources)
-    net = _model(vocab, torch, mat)
+    lm = None
+    if lm_path is not None:
+        from marsad.entities.ner.lm_train import load_lm
+
+        if mat is None:
+            raise ValueError("a language model needs the word vectors it was trained on")
+        lm = load_lm(torch, lm_path, mat)
+        vocab["lm"] = {"hidden": lm.hidden, "proj": lm_proj}
+    net = _model(vocab, torch, mat, lm)
+    lm_cache: dict[tuple[str, ...], Any] = {}
+
+    def lm_states(batch: list[list[str]], b: dict) -> Any:  # noqa: ANN401
+        """The frozen LM's states for a batch, computed once per training piece (the LM never changes)."""
+        assert lm is not None
+        todo = [i for i, t in enumerate(batch) if tuple(t) not in lm_cache]
+        if todo:
+            with torch.no_grad():
+                hf, hb = lm.states(b["v"][todo], b["len"][todo])
+            for row, i in enumerate(todo):
+                n = len(batch[i])
+                lm_cache[tuple(batch[i])] = torch.cat([hf[row, :n], hb[row, :n]], dim=-1)
+        out = torch.zeros(len(batch), b["v"].shape[1], 2 * lm.hidden)
+        for i, t in enumerate(batch):
+            out[i, : len(t)] = lm_cache[tuple(t)]
+        return out
+
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr)
     label_id = {lab: i for i, lab in enumerate(vocab["labels"])}
     # Long sentences (up to 530 tokens in ANERcorp) are cut into pieces for training: the LSTM's sequential steps
@@ -335,6 +398,8 @@ def train_neural(
         total = 0.0
         for bt in batches:
             b = _batch(enc, [s.tokens for s in bt], torch, word_drop)
+            if lm is not None:
+                b["lm"] = lm_states([list(s.tokens) for s in bt], b)
             y = torch.full(b["w"].shape, -100, dtype=torch.long)
             for i, s in enumerate(bt):
                 y[i, : len(s.labels)] = torch.tensor([label_id[x] for x in s.labels])
@@ -390,13 +455,17 @@ def build_neural(
     vectors: Path | None = None,
     max_vectors: int = 150_000,
     seed: int = 13,
+    lm: bool = True,
+    lm_file: Path | None = None,
+    lm_proj: int = 64,
     log: Log = print,
 ) -> Path:
     """The recipe behind ``marsad train ner --backend neural`` (the shipped model): ANERcorp train (minus the dev
     split with ``--dev``, which is then scored after every epoch), the CRF model's clusters + gazetteer +
     auto-gazetteer as extra inputs, frozen word2vec vectors trained on the unlabelled news (cached in
-    ``work_dir``; trained on first use), a BiLSTM with a CRF output layer, cosine learning-rate decay over
-    ``epochs``, last epoch kept."""
+    ``work_dir``; trained on first use), the states of a BiLM trained on the same news over those vectors
+    (``lm``; cached in ``work_dir`` as well, about an hour on two cores), a BiLSTM with a CRF output layer, cosine
+    learning-rate decay over ``epochs``, last epoch kept."""
     from marsad.entities.ner import DEFAULT_CRF_MODEL, DEFAULT_NEURAL_MODEL
     from marsad.entities.ner.corpus import anercorp_path, read_conll, shared_data_dir, split_dev
     from marsad.entities.ner.crf import RESOURCES_FILE as CRF_RESOURCES
@@ -412,15 +481,29 @@ def build_neural(
         + (f", dev: {len(dev_sents)}" if dev else "")
         + f"; resources {res}"
     )
+    work = work_dir or Path.home() / ".cache" / "marsad" / "ner"
     if vectors is None:
-        work = work_dir or Path.home() / ".cache" / "marsad" / "ner"
         vectors = work / VECTORS_FILE
         if not vectors.is_file():
             train_vectors(data_dir or shared_data_dir(), work, log=log)
     vecs = load_vectors(vectors, max_vectors)
     log(f"word vectors: {len(vecs[0]):,} words from {vectors}")
+    lm_path = None
+    if lm:
+        from marsad.entities.ner.lm_train import LM_FILE, train_lm
+
+        lm_path = lm_file or work / LM_FILE
+        if not lm_path.is_file():
+            corpus = work / "corpus.txt"
+            if not corpus.is_file():
+                from marsad.entities.ner.embeddings import write_corpus
+
+                write_corpus(data_dir or shared_data_dir(), corpus, log=log)
+            train_lm(corpus, vecs[0], vecs[1], lm_path, log=log)
+        log(f"language model: {lm_path}")
     return train_neural(
-        sents, res, out, dev=dev_sents, epochs=epochs, vectors=vecs, crf=True, cosine=True, seed=seed, log=log
+        sents, res, out, dev=dev_sents, epochs=epochs, vectors=vecs, crf=True, cosine=True, seed=seed,
+        lm_path=lm_path, lm_proj=lm_proj, log=log,
     )
 
 
