@@ -86,7 +86,7 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 @click.option("--seed", type=int, default=13, show_default=True, help="neural: random seed.")
 @click.option("--lm/--no-lm", default=True, show_default=True,
               help="neural: feed the states of a bidirectional language model trained on the unlabelled news to the "
-              "BiLSTM (trained on first use and cached in WORK_DIR, about an hour on two cores).")
+              "BiLSTM (trained on first use and cached in WORK_DIR, about 30 minutes on two cores).")
 @click.option("--lm-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="neural: the language model to use (default: WORK_DIR/bilm256.pt; it must have been trained over "
               "the same vectors).")

@@ -23,8 +23,8 @@ DEFAULT_CRF_MODEL = MODELS_DIR / "crf"
 DEFAULT_NEURAL_MODEL = MODELS_DIR / "neural"
 BACKENDS = ("neural", "crf", "transformers")
 # The default tagger is the CRF: on whole news articles (the dev gold set) it does as well as the BiLSTM-CRF
-# ("neural": +3 F1 on ANERcorp test, +3.8 on AQMAR) and keeps the pipeline above 100 articles/s on two cores, which
-# the neural tagger does not (88). See models/README.md for the figures.
+# ("neural": +5 F1 on ANERcorp test, +4 on AQMAR) and keeps the pipeline above 100 articles/s on two cores, which
+# the neural tagger does not (54). See models/README.md for the figures.
 DEFAULT_BACKEND = "crf"
 
 __all__ = ["LABELS", "TYPES", "Tagger", "load_tagger", "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_CRF_MODEL"]

@@ -1,4 +1,5 @@
-"""Neural NER backend: char-CNN + word/cluster/gazetteer embeddings + frozen word2vec vectors → BiLSTM → emissions,
+"""Neural NER backend: char-CNN + word/cluster/gazetteer embeddings + frozen word2vec vectors (+ the states of a
+frozen word-level BiLM, :mod:`.lm_train`, when the model has one) → BiLSTM → emissions,
 decoded by a BIO-constrained Viterbi with the learnt transitions of a CRF output layer (models without that layer:
 softmax, constrained Viterbi). Trained with torch (:mod:`.neural_train`); run time is numpy only.
 

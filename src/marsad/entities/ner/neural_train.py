@@ -464,7 +464,7 @@ def build_neural(
     split with ``--dev``, which is then scored after every epoch), the CRF model's clusters + gazetteer +
     auto-gazetteer as extra inputs, frozen word2vec vectors trained on the unlabelled news (cached in
     ``work_dir``; trained on first use), the states of a BiLM trained on the same news over those vectors
-    (``lm``; cached in ``work_dir`` as well, about an hour on two cores), a BiLSTM with a CRF output layer, cosine
+    (``lm``; cached in ``work_dir`` as well, about 30 minutes on two cores), a BiLSTM with a CRF output layer, cosine
     learning-rate decay over ``epochs``, last epoch kept."""
     from marsad.entities.ner import DEFAULT_CRF_MODEL, DEFAULT_NEURAL_MODEL
     from marsad.entities.ner.corpus import anercorp_path, read_conll, shared_data_dir, split_dev
