@@ -350,3 +350,18 @@ def test_language_model_trains_on_a_corpus_and_loads_frozen(tmp_path: Path) -> N
     assert lm.hidden == 6 and not any(p.requires_grad for p in lm.parameters())
     hf, hb = lm.states(torch.tensor([[2, 1, 0]]), torch.tensor([3]))
     assert hf.shape == hb.shape == (1, 3, 6)
+
+
+def test_language_model_errors_are_clean(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.lm_train import build_bilm, load_lm
+
+    mat = np.zeros((4, 6), dtype=np.float32)
+    with pytest.raises(InputError, match="not found"):
+        load_lm(torch, tmp_path / "missing.pt", mat)
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(InputError, match="not a marsad language model"):
+        load_lm(torch, tmp_path / "junk.pt", mat)
+    torch.save(build_bilm(torch, np.zeros((9, 6), dtype=np.float32), hidden=3).state_dict(), tmp_path / "other.pt")
+    with pytest.raises(InputError, match="trained over 8 word vectors, not these 3"):
+        load_lm(torch, tmp_path / "other.pt", mat)

@@ -193,8 +193,22 @@ def train_lm(
 
 def load_lm(torch: Any, path: Path, mat: np.ndarray) -> Any:  # noqa: ANN401
     """The trained BiLM (eval mode, parameters frozen) over the tagger's vector rows ``mat``."""
-    state = torch.load(path)
-    net = build_bilm(torch, mat, int(state["f.weight_hh_l0"].shape[1]))
+    from marsad.errors import InputError
+
+    if not Path(path).is_file():
+        raise InputError(f"language model not found: {path}")
+    try:
+        state = torch.load(path)  # weights only: a tampered file cannot run code
+        hidden = int(state["f.weight_hh_l0"].shape[1])
+        n_rows = int(state["emb.weight"].shape[0])
+    except Exception as e:  # noqa: BLE001 - torch raises many kinds (unpickling, zip, key) for a file that is not one
+        raise InputError(f"not a marsad language model: {path} ({type(e).__name__})") from None
+    if (n_rows, int(state["emb.weight"].shape[1])) != mat.shape:
+        raise InputError(
+            f"language model {path} was trained over {n_rows - 1:,} word vectors, not these {mat.shape[0] - 1:,}: "
+            "train it again over the same vectors (marsad train ner --backend neural without --lm-file trains one)"
+        )
+    net = build_bilm(torch, mat, hidden)
     net.load_state_dict(state)
     net.eval()
     for p in net.parameters():

@@ -493,7 +493,7 @@ def build_neural(
         from marsad.entities.ner.lm_train import LM_FILE, train_lm
 
         lm_path = lm_file or work / LM_FILE
-        if not lm_path.is_file():
+        if lm_file is None and not lm_path.is_file():  # a given --lm-file must exist (load_lm says so)
             corpus = work / "corpus.txt"
             if not corpus.is_file():
                 from marsad.entities.ner.embeddings import write_corpus
