@@ -158,18 +158,27 @@ def test_crf_ensemble_modes(tmp_path: Path, mode: str) -> None:
 # --- pretrained vectors + CRF output layer (the shipped recipe) --------------------------------------------------
 
 
-def _crf_net(tmp_path: Path):  # noqa: ANN202
-    torch = pytest.importorskip("torch")
-    from marsad.entities.ner.neural_train import _model, build_vocab, export
+def _vector_vocab(tmp_path: Path, vec_words: list[str], rng: np.random.Generator):  # noqa: ANN202
+    """Resources saved to tmp_path, a CRF-layer vocabulary over SENTS, and random 6-dim vectors for ``vec_words``
+    (row 0 = no vector)."""
+    from marsad.entities.ner.neural_train import build_vocab
 
     res = Resources(clusters={"موسكو": ["3", "10", "100"]}, gazetteer={"القاهرة": ["CAPITAL"]})
     rp = tmp_path / "res.json.gz"
     res.save(rp)
     vocab = build_vocab(SENTS, res)
     vocab["crf"] = True
-    vocab["vec_words"] = ["موسكو", "روسيا", "بوتين"]
+    vocab["vec_words"] = vec_words
+    vecs = np.concatenate([np.zeros((1, 6)), rng.normal(size=(len(vec_words), 6))]).astype(np.float32)
+    return res, rp, vocab, vecs
+
+
+def _crf_net(tmp_path: Path):  # noqa: ANN202
+    torch = pytest.importorskip("torch")
+    from marsad.entities.ner.neural_train import _model, export
+
     rng = np.random.default_rng(1)
-    vecs = np.concatenate([np.zeros((1, 6)), rng.normal(size=(3, 6))]).astype(np.float32)
+    res, rp, vocab, vecs = _vector_vocab(tmp_path, ["موسكو", "روسيا", "بوتين"], rng)
     torch.manual_seed(0)
     net = _model(vocab, torch, vecs)
     with torch.no_grad():
@@ -293,16 +302,10 @@ def test_language_model_features_numpy_matches_torch(tmp_path: Path, proj: int) 
     torch = pytest.importorskip("torch")
     from marsad.entities.ner.lm_train import build_bilm
     from marsad.entities.ner.neural import WordEncoder
-    from marsad.entities.ner.neural_train import _batch, _model, build_vocab, export
+    from marsad.entities.ner.neural_train import _batch, _model, export
 
-    res = Resources(clusters={"موسكو": ["3", "10", "100"]}, gazetteer={"القاهرة": ["CAPITAL"]})
-    rp = tmp_path / "res.json.gz"
-    res.save(rp)
-    vocab = build_vocab(SENTS, res)
-    vocab["crf"] = True
-    vocab["vec_words"] = ["موسكو", "روسيا", "بوتين", "وزير"]
     rng = np.random.default_rng(2)
-    vecs = np.concatenate([np.zeros((1, 6)), rng.normal(size=(4, 6))]).astype(np.float32)
+    res, rp, vocab, vecs = _vector_vocab(tmp_path, ["موسكو", "روسيا", "بوتين", "وزير"], rng)
     torch.manual_seed(0)
     lm = build_bilm(torch, vecs, hidden=5)
     with torch.no_grad():

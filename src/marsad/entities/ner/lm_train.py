@@ -73,7 +73,7 @@ def corpus_ids(corpus_file: Path, words: list[str]) -> tuple[np.ndarray, np.ndar
     """Token ids (vector row + 1, 0 = no vector) of the normalised corpus and the start of each paragraph. The
     lookup is the tagger's (:class:`~marsad.entities.ner.neural.WordEncoder`): the word, else its clitic-stripped
     stem, else the stem without ال."""
-    from marsad.lang.ar.tokenize import strip_clitics
+    from marsad.entities.ner.neural import WordEncoder, vector_id
 
     idx = {w: i + 1 for i, w in enumerate(words)}
     cache: dict[str, int] = {}
@@ -81,14 +81,13 @@ def corpus_ids(corpus_file: Path, words: list[str]) -> tuple[np.ndarray, np.ndar
     def look(tok: str) -> int:
         r = cache.get(tok)
         if r is None:
-            _pre, stem = strip_clitics(tok)
-            bare = stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
-            r = cache[tok] = idx.get(tok) or idx.get(stem) or idx.get(bare) or 0
+            n, _pre, stem, bare = WordEncoder.forms(tok)
+            r = cache[tok] = vector_id(idx, n, stem, bare)
         return r
 
     ids: list[int] = []
     starts: list[int] = []
-    with corpus_file.open(encoding="utf-8") as fh:  # already normalised by embeddings.write_corpus
+    with corpus_file.open(encoding="utf-8") as fh:  # one paragraph per line (embeddings.write_corpus)
         for line in fh:
             starts.append(len(ids))
             ids.extend(look(t) for t in line.split())
@@ -112,8 +111,9 @@ def train_lm(
     torch = require("torch", feature="training the NER language model", extra="train")
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    m = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-8)
-    mat = np.concatenate([np.zeros((1, m.shape[1]), np.float32), m]).astype(np.float32)
+    from marsad.entities.ner.neural import unit_rows
+
+    mat = unit_rows(vectors)
     ids, starts = corpus_ids(corpus_file, words)
     ends = np.append(starts[1:], len(ids))
     pieces = np.array(

@@ -34,6 +34,18 @@ MAX_CHARS = 20
 UNK = 1  # index 0 is padding in every vocabulary
 
 
+def vector_id(index: dict[str, int], n: str, stem: str, bare: str) -> int:
+    """Row of a word's pretrained vector (0: none): the normalised word, else its clitic-stripped stem, else the
+    stem without ال. Shared by the tagger and the language-model trainer, which must agree on it."""
+    return index.get(n) or index.get(stem) or index.get(bare) or 0
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """The vector matrix the network reads: each row scaled to unit length, under an all-zero row 0 (no vector)."""
+    m = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-8)
+    return np.concatenate([np.zeros((1, m.shape[1]), dtype=np.float32), m]).astype(np.float32)
+
+
 class WordEncoder:
     """Maps a token to the integer inputs of the network (same code for training and tagging)."""
 
@@ -69,7 +81,7 @@ class WordEncoder:
         self, tok: str
     ) -> tuple[int, int, int, int, tuple[int, ...], tuple[int, ...], tuple[float, ...], tuple[int, ...], int]:
         n, pre, stem, bare = self.forms(tok)
-        vec = self.vec_words.get(n) or self.vec_words.get(stem) or self.vec_words.get(bare) or 0
+        vec = vector_id(self.vec_words, n, stem, bare)
         cl = self._cl(n, stem, bare)
         scl = self._cl(bare, stem)
         g = [0.0] * len(self.gaz_classes)

@@ -24,6 +24,7 @@ from marsad.entities.ner.neural import (
     WEIGHTS_FILE,
     NeuralTagger,
     WordEncoder,
+    unit_rows,
 )
 from marsad.errors import require
 
@@ -338,9 +339,7 @@ def train_neural(
     if vectors is not None:
         words, m = vectors
         vocab["vec_words"] = list(words)
-        m = m.astype(np.float32)
-        m = m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-8)
-        mat = np.concatenate([np.zeros((1, m.shape[1]), dtype=np.float32), m])
+        mat = unit_rows(m.astype(np.float32))
     enc = WordEncoder(vocab, resources)
     lm = None
     if lm_path is not None:
