@@ -147,6 +147,15 @@ class Pipeline:
     def names(self) -> list[str]:
         return [s.name for s in self.stages]
 
+    def warm(self) -> Pipeline:
+        """Load what the stages load lazily (models, lexicons) now, outside any document's time limit: executors
+        call it once per worker, so the first document is not the one that pays (or times out) for the loading."""
+        for st in self.stages:
+            warm = getattr(st, "warm", None)
+            if callable(warm):
+                warm()
+        return self
+
     def process(self, article: Article) -> Article | Rejection:
         current = "pipeline"
         try:

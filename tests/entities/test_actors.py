@@ -90,6 +90,7 @@ def test_build_reproduces_shipped_registry(shared, tmp_path):
     out = registry_build.write(reg, tmp_path / "actors.json.gz")
     with gzip.open(REGISTRY_PATH, "rt", encoding="utf-8") as f:
         shipped = json.load(f)
+    assert reg["built_with"] == shipped.get("built_with"), "rebuild under the babel that built the shipped registry"
     assert {a["id"] for a in reg["actors"]} == {a["id"] for a in shipped["actors"]}
     assert out.read_bytes() == REGISTRY_PATH.read_bytes()
     assert reg["counts"]["countries"] >= 240 and reg["counts"]["curated_people"] >= 150

@@ -62,11 +62,12 @@ class PipelineSpec:
     factory: Callable[..., Pipeline] | None = None
 
     def build(self) -> Pipeline:
+        """The pipeline, its models loaded (:meth:`Pipeline.warm`): a worker builds it once, before any document."""
         if self.factory is not None:
-            return self.factory()
+            return self.factory().warm()
         from marsad.stages import default_pipeline
 
-        return default_pipeline(upto=self.upto, time_limit=self.time_limit, **dict(self.options))
+        return default_pipeline(upto=self.upto, time_limit=self.time_limit, **dict(self.options)).warm()
 
 
 def process_keyed(pipe: Pipeline, chunk: Iterable[Keyed]) -> list[Keyed]:
