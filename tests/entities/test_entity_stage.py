@@ -178,3 +178,59 @@ def test_stage_pickles_for_executors():
     after = clone(art)
     assert isinstance(before, Article) and isinstance(after, Article)
     assert [e.to_dict(text) for e in after.entities] == [e.to_dict(text) for e in before.entities]
+
+
+def test_concurrent_first_calls_all_get_the_tagger(monkeypatch):
+    # Ray actors run batches in several threads of one process: every thread's first document must be tagged,
+    # not only the thread that happened to start the (slow) model load.
+    import threading
+    import time
+
+    import marsad.entities.ner as ner
+
+    loads = []
+    sentinel = object()
+
+    def slow_load(**kw):
+        loads.append(1)
+        time.sleep(0.3)
+        return sentinel
+
+    monkeypatch.setattr(ner, "load_tagger", slow_load)
+    st_ = EntityStage()
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(st_.tagger())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [sentinel] * 4 and len(loads) == 1
+
+
+def test_a_load_interrupted_by_the_time_limit_is_tried_again(monkeypatch):
+    # DocumentTimeout (a BaseException) landing inside the first load must not switch NER off for the process.
+    import marsad.entities.ner as ner
+    from marsad.pipeline import DocumentTimeout
+
+    calls = []
+
+    def flaky(**kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise DocumentTimeout()
+        return "tagger"
+
+    monkeypatch.setattr(ner, "load_tagger", flaky)
+    st_ = EntityStage()
+    with pytest.raises(DocumentTimeout):
+        st_.tagger()
+    assert st_.tagger() == "tagger" and len(calls) == 2
+
+
+def test_warm_pipeline_has_its_tagger_loaded(monkeypatch):
+    import marsad.entities.ner as ner
+
+    monkeypatch.setattr(ner, "load_tagger", lambda **kw: "tagger")
+    pipe = default_pipeline().warm()
+    (ent,) = [s for s in pipe.stages if s.name == "entities"]
+    assert ent._ner_tried and ent._tagger == "tagger"
