@@ -339,8 +339,8 @@ def build(shared: Path) -> dict[str, Any]:
     counts["arabic_names"] = sum(len(e.get("ar", ())) for e in actors)
     common = common_words(data)
     counts["common_words"] = len(common)
-    # CLDR's Arabic names change between babel releases (a newer one gave 16 more exemplar cities), so a rebuild reproduces the
-    # shipped file only under the babel that built it: recorded here, pinned in the dev extra.
+    # CLDR's Arabic names change between babel releases (a newer one gave 16 more exemplar cities), so a rebuild
+    # reproduces the shipped file only under the babel that built it: recorded here, pinned in the dev extra.
     built_with = {"babel": _babel_version()}
     return {"version": 1, "built_with": built_with, "counts": dict(counts), "actors": actors, "common_words": common}
 
