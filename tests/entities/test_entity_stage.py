@@ -187,16 +187,17 @@ def test_concurrent_first_calls_all_get_the_tagger(monkeypatch):
     import time
 
     import marsad.entities.ner as ner
+    import marsad.entities.ner.crf as crf_mod
 
     loads = []
-    sentinel = object()
 
-    def slow_load(**kw):
-        loads.append(1)
-        time.sleep(0.3)
-        return sentinel
+    class SlowTagger:
+        def __init__(self, path):
+            loads.append(path)
+            time.sleep(0.3)
 
-    monkeypatch.setattr(ner, "load_tagger", slow_load)
+    monkeypatch.setattr(ner, "_cache", {})  # the real loader, with a slow model and a fresh cache
+    monkeypatch.setattr(crf_mod, "CRFTagger", SlowTagger)
     st_ = EntityStage()
     got: list[object] = []
     threads = [threading.Thread(target=lambda: got.append(st_.tagger())) for _ in range(4)]
@@ -204,7 +205,7 @@ def test_concurrent_first_calls_all_get_the_tagger(monkeypatch):
         t.start()
     for t in threads:
         t.join()
-    assert got == [sentinel] * 4 and len(loads) == 1
+    assert len(got) == 4 and isinstance(got[0], SlowTagger) and all(g is got[0] for g in got) and len(loads) == 1
 
 
 def test_a_load_interrupted_by_the_time_limit_is_tried_again(monkeypatch):

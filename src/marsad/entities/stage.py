@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -135,7 +134,6 @@ _KIN = {
 _AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
 
 _warned = False
-_LOAD_LOCK = threading.RLock()
 
 
 @dataclass
@@ -201,25 +199,23 @@ class EntityStage:
             return None
         if self._ner_tried:
             return self._tagger
-        # One load per stage, even when an executor calls the stage from several threads at once (Ray actors
-        # run batches concurrently): a second caller waits for the first instead of seeing "tried, no tagger"
-        # and tagging nothing. The load is marked done only when it ended: a DocumentTimeout (BaseException)
-        # raised in the middle of it leaves it to be tried again rather than switching NER off for good.
-        with _LOAD_LOCK:
-            if not self._ner_tried:
-                try:
-                    from marsad.entities.ner import load_tagger
+        # Marked tried only once the load has ended. Marking it first let a second thread (Ray actors run batches
+        # concurrently) see "tried, no tagger" and tag nothing, and a DocumentTimeout (BaseException) raised in
+        # the middle of the load switched NER off for good. Concurrent first calls need no lock here:
+        # load_tagger loads each model once under its own lock and hands every caller the same tagger.
+        try:
+            from marsad.entities.ner import load_tagger
 
-                    self._tagger = load_tagger(backend=self.ner_backend, model=self.ner_model)
-                except Exception as e:  # noqa: BLE001 — a missing/broken shipped model must not stop the pipeline
-                    if self.ner_backend != DEFAULT_BACKEND or self.ner_model:
-                        raise
-                    global _warned
-                    if not _warned:
-                        log.warning("NER model unavailable (%s); entities come from the actor registry only", e)
-                        _warned = True
-                    self._tagger = None
-                self._ner_tried = True
+            self._tagger = load_tagger(backend=self.ner_backend, model=self.ner_model)
+        except Exception as e:  # noqa: BLE001 — a missing/broken shipped model must not stop the pipeline
+            if self.ner_backend != DEFAULT_BACKEND or self.ner_model:
+                raise
+            global _warned
+            if not _warned:
+                log.warning("NER model unavailable (%s); entities come from the actor registry only", e)
+                _warned = True
+            self._tagger = None
+        self._ner_tried = True
         return self._tagger
 
     # -- the stage -----------------------------------------------------------------------------------------------
