@@ -24,6 +24,8 @@ python -m pip install -q -e '.[all,transformers,dev]'
 
 echo "== ruff"; ruff check src tests bench
 echo "== mypy"; mypy src/marsad
+# pytest includes tests/reliability/test_core_install.py: a fresh core-only venv (no extras) runs the README's first
+# command and reads ../shared/data/html-arabic pages (~30 s; pip resolves from the index and the local wheel cache).
 echo "== pytest"
 export MARSAD_SHARED="${MARSAD_SHARED:-$(cd .. && pwd)/shared}"
 python -m pytest -q -p no:cacheprovider --timeout=900 "$@"
