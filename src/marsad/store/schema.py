@@ -6,6 +6,7 @@ Never edit a released migration: add a new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -204,6 +205,57 @@ def _statements(sql: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
+def _plover_current(conn: sqlite3.Connection) -> None:
+    """Migration 6: stored events with PLOVER names the manual has retired take the current ones (DISAPPROVE and
+    INVESTIGATE -> ACCUSE, DEMAND -> REQUEST, FIGHT -> ASSAULT, CRIME -> ASSAULT with context ``crime``), in the
+    query table, the filter table and the kept record, with the mode and quad class of the folded pair
+    (:func:`marsad.events.plover.fold`). Nothing else in a record changes."""
+    import zlib
+
+    from marsad.events import plover
+
+    old = tuple(plover.LEGACY)
+    marks = ",".join("?" * len(old))
+    rows = conn.execute(
+        f"SELECT article_id, event_id, type, mode FROM events WHERE upper(type) IN ({marks})", old
+    ).fetchall()
+    if not rows:
+        return
+    articles = sorted({r[0] for r in rows})
+    new = sorted({plover.LEGACY[str(r[2]).upper()] for r in rows})
+    for article_id, event_id, typ, mode in rows:
+        f = plover.fold(typ, mode)
+        conn.execute(
+            "UPDATE events SET type = ?, mode = ?, quad_class = ? WHERE article_id = ? AND event_id = ?",
+            (f.category, f.mode, plover.quad(f.category), article_id, event_id),
+        )
+    for article_id in articles:
+        row = conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            continue
+        rec = json.loads(zlib.decompress(row[0]).decode("utf-8"))
+        for ev in rec.get("events") or ():
+            if str(ev.get("type", "")).upper() not in plover.LEGACY:
+                continue
+            f = plover.fold(ev["type"], ev.get("mode"))
+            attrs = dict(ev.get("attrs") or {})
+            attrs.setdefault("plover_folded_from", ev["type"])
+            if f.contexts:
+                attrs["contexts"] = sorted({*attrs.get("contexts", ()), *f.contexts})
+            ev.update(type=f.category, mode=f.mode, quad_class=plover.quad(f.category), attrs=attrs)
+        blob = zlib.compress(json.dumps(rec, ensure_ascii=False, default=str).encode("utf-8"), 6)
+        conn.execute("UPDATE articles SET record = ? WHERE id = ?", (blob, article_id))
+    # the event-type filter table is kept by insert/delete triggers only: rebuild the rows of the renamed types
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'article_event_types'").fetchone():
+        conn.execute(f"DELETE FROM article_event_types WHERE type IN ({marks})", old)
+        conn.execute(
+            "INSERT OR IGNORE INTO article_event_types(type, article_rowid, published) "
+            "SELECT v.type, f.rowid, f.published FROM events v JOIN article_filters f ON f.id = v.article_id "
+            f"WHERE v.type IN ({','.join('?' * len(new))})",
+            new,
+        )
+
+
 # (version, name, apply). apply runs inside the migration's transaction.
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "core: articles, fts, rejects", _script(V1_CORE)),
@@ -211,6 +263,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (3, "article counters", _script(V3_COUNTS)),
     (4, "narrow filter table for search", _script(V4_FILTER_KEYS)),
     (5, "actor / event-type filter indexes with dates", _statements(V5_FILTER_INDEXES)),
+    (6, "PLOVER current category names for stored events", _plover_current),
 )
 LATEST = MIGRATIONS[-1][0]
 
