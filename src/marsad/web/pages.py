@@ -19,18 +19,16 @@ from marsad.api import queries as Q
 from marsad.api.db import Database
 from marsad.api.errors import ApiError
 from marsad.errors import QueryError
+from marsad.events import plover
 from marsad.web.highlight import article_marks, body_blocks
 
 HERE = Path(__file__).parent
 PAGE = 20
 
 ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول ومدن", "LOC": "أماكن", "MISC": "أخرى"}
-PLOVER_AR = {
-    "AGREE": "اتفاق", "CONSULT": "تشاور", "SUPPORT": "دعم", "CONCEDE": "تنازل", "COOPERATE": "تعاون",
-    "AID": "مساعدة", "RETREAT": "انسحاب", "INVESTIGATE": "تحقيق", "DEMAND": "مطالبة", "DISAPPROVE": "انتقاد",
-    "REJECT": "رفض", "THREATEN": "تهديد", "PROTEST": "احتجاج", "SANCTION": "عقوبات", "MOBILIZE": "تعبئة",
-    "COERCE": "إكراه", "ASSAULT": "اعتداء", "FIGHT": "قتال", "CRIME": "جريمة",
-}  # fmt: skip
+# Arabic labels of the current PLOVER categories (marsad.events.plover), and of the retired names a store written
+# before migration 6 may still hold (shown under the current category's label).
+PLOVER_AR = {t: plover.label_ar(t) for t in (*plover.CATEGORIES, *plover.LEGACY)}
 QUAD_AR = {1: "تعاون لفظي", 2: "تعاون مادي", 3: "نزاع لفظي", 4: "نزاع مادي"}
 
 
@@ -121,7 +119,8 @@ def mount_web(app: FastAPI, db: Database) -> None:
                      "href": actor_url(ents[i].get("actor_id")) if i in ents else None} for i in ids or ()]
 
         quotes = [{**q, "speakers": names(q.get("speaker") or [])} for q in rec.get("quotes") or ()]
-        events = [{**ev, "src": names(ev.get("source") or []), "tgt": names(ev.get("target") or []),
+        events = [{**ev, "type": plover.current(ev.get("type")), "src": names(ev.get("source") or []),
+                   "tgt": names(ev.get("target") or []),
                    "quad": Q.quad_of(ev.get("type"), ev.get("quad_class"))} for ev in rec.get("events") or ()]
         pairs = []
         for ev in rec.get("events") or ():
