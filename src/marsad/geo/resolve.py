@@ -1,0 +1,233 @@
+"""Toponym resolution: an Arabic place mention (+ the article's context) → one gazetteer :class:`Place`.
+
+Candidates come from the Arabic index (the mention as written, then with a proclitic off: بدمشق، ولبنان، للعراق;
+then without a head noun: مدينة حلب، محافظة إدلب → حلب), from the entity's canonical English name when the
+registry gave one, and from nisba adjectives for peoples (الروس → Russia). Each candidate is scored by:
+
+- its kind: a country named by its name is the country (countries resolve to countries), a continent or a curated
+  region is that region; a head noun asks for its kind (محافظة → ADM1, مدينة → a populated place);
+- agreement with the entity's country (from the actor registry), the countries the article names (names and
+  nisba adjectives, counted), the dateline's country;
+- population (log scale) and being a capital.
+
+The weights are a hand-set linear score (not learnt: the gold has a few hundred distinct places, far too few to fit
+weights over 200,000 candidates without fitting the gold itself); every decision keeps its candidates' scores in
+``Resolution.scores`` so misses can be read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
+from marsad.lang.ar.normalize import normalize
+
+# proclitics a place name can carry: و ف (and), ب (in/by), ل (to), ك (as), and their pairs; ال after them stays
+_PROCLITICS = ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "وب", "ول", "فب", "فل", "وك",
+               "و", "ف", "ب", "ل", "ك")  # fmt: skip
+
+
+def clitic_variants(word: str) -> list[str]:
+    """The readings of a normalised word with a proclitic off: ولندن → لندن (and ندن), بالعراق → العراق."""
+    out = []
+    for p in _PROCLITICS:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            rest = word[len(p) :]
+            out.append("ال" + rest if p.endswith("ال") or p.endswith("لل") else rest)
+    return out
+
+# head nouns before a place name, and the feature they ask for
+_HEADS_ADM = {ar_key(w) for w in ("محافظة", "ولاية", "إقليم", "مقاطعة", "منطقة", "إمارة")}
+_HEADS_PPL = {ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")}
+_HEADS_PPL.add("مدينه")
+_WORD = re.compile(r"[\u0621-\u064a]+")
+_DATELINE_END = re.compile(r"\s*(?:[-–—:(\[/|]|\d)")
+
+
+@dataclass
+class Context:
+    """What the article says about where it is: countries it names (ISO3 → mentions, names and nisba adjectives
+    alike) and the dateline place, if it opens with one."""
+
+    countries: Counter[str] = field(default_factory=Counter)
+    dateline: Place | None = None
+    dateline_span: tuple[int, int] | None = None
+
+    @classmethod
+    def from_text(cls, text: str, gaz: Gazetteer, *, body_start: int | None = None) -> Context:
+        ctx = cls()
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalize(text))]
+        # normalize() keeps the length of Arabic letters; offsets below are only used for the dateline, which we
+        # take from the raw text again
+        keys = []
+        for _s, _e, w in words:
+            keys.append((w, w))
+        n = len(keys)
+        i = 0
+        while i < n:
+            hit = 0
+            for ln in (4, 3, 2, 1):
+                if i + ln > n:
+                    continue
+                for first in dict.fromkeys([keys[i][0], *clitic_variants(keys[i][0])]):
+                    phrase = " ".join([first] + [k[0] for k in keys[i + 1 : i + ln]])
+                    idx = gaz.by_ar.get(ar_key(phrase), ())
+                    iso = next((gaz.places[j].country_iso3 for j in idx if gaz.places[j].is_country), None)
+                    # a country name that is also a big city elsewhere (عمان: Oman / Amman) is no evidence
+                    if iso and any(gaz.places[j].country_iso3 != iso and gaz.places[j].population >= 100_000
+                                   for j in idx):
+                        iso = None
+                    if iso is None and ln == 1:
+                        iso = gaz.nisba.get(first)
+                    if iso:
+                        ctx.countries[iso] += 1
+                        hit = ln
+                        break
+                if hit:
+                    break
+            i += hit or 1
+        if body_start is not None:
+            ctx.dateline, ctx.dateline_span = dateline(text, body_start, gaz, ctx)
+        return ctx
+
+
+def dateline(text: str, body_start: int, gaz: Gazetteer, ctx: Context) -> tuple[Place | None, tuple[int, int] | None]:
+    """The place a report is filed from: one to three words at the start of the body, ended by a dash, colon,
+    bracket or a date (دبي - العربية.نت، القاهرة (رويترز) -، الرياض 12 ربيع الأول ... واس)."""
+    head = text[body_start : body_start + 60]
+    lead = len(head) - len(head.lstrip(" \t\n\r(\u200f\u200e"))
+    words = list(re.finditer(r"\S+", head[lead:]))[:3]
+    for k in range(len(words), 0, -1):
+        end = words[k - 1].end()
+        rest = head[lead + end :]
+        if not _DATELINE_END.match(rest):
+            continue
+        s, e = body_start + lead, body_start + lead + end
+        surface = text[s:e].strip(" )")
+        if not _WORD.search(normalize(surface)):
+            return None, None
+        cands = [p for p in gaz.lookup_ar(surface) if p.feature_class in ("P", "A")]
+        if cands:
+            best = max(cands, key=lambda p: (_ctx_score(p, ctx), p.is_country, p.population))
+            return best, (s, e)
+    return None, None
+
+
+def _ctx_score(p: Place, ctx: Context) -> float:
+    c = ctx.countries.get(p.country_iso3 or "", 0)
+    return (1.5 if c else 0.0) + (0.5 if c >= 3 else 0.0)
+
+
+@dataclass
+class Resolution:
+    place: Place
+    score: float
+    scores: list[tuple[str, float]]  # (place key, score) of the candidates, best first
+
+
+class Resolver:
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.gaz = gaz
+
+    def candidates(self, surface: str) -> list[tuple[Place, str | None, float]]:
+        """(place, head kind asked for, penalty) for each reading of one surface string."""
+        out: list[tuple[Place, str | None, float]] = []
+        words = normalize(surface).split()
+        if not words:
+            return out
+        variants: list[tuple[list[str], float, str | None]] = [(words, 0.0, None)]
+        variants += [([v, *words[1:]], 0.3, None) for v in clitic_variants(words[0])]
+        for ws, pen, _ in list(variants):
+            if len(ws) > 1 and ar_key(ws[0]) in _HEADS_ADM | _HEADS_PPL:
+                kind = "ADM" if ar_key(ws[0]) in _HEADS_ADM else "PPL"
+                variants.append((ws[1:], pen + 0.2, kind))
+                variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
+        seen_keys = set()
+        for ws, pen, head in sorted(variants, key=lambda v: (v[1], v[2] is None)):
+            k = ar_key(" ".join(ws))
+            if not k or k in seen_keys:
+                continue
+            seen_keys.add(k)
+            # a longer matched name is more specific: قطاع غزة over غزة when an entity has both
+            spec = -0.8 * min(len(k.split()) - 1, 2)
+            for i in self.gaz.by_ar.get(k, ()):
+                out.append((self.gaz.places[i], head, pen + spec))
+            if len(ws) == 1 and not out:
+                for form in (ws[0], "ال" + ws[0]):
+                    country = self.gaz.country(self.gaz.nisba.get(form))
+                    if country is not None:
+                        out.append((country, None, pen + 0.5))
+                        break
+        return out
+
+    def resolve(
+        self,
+        surfaces: list[str],
+        ctx: Context,
+        *,
+        country: str | None = None,
+        name: str | None = None,
+        prev_word: str | None = None,
+    ) -> Resolution | None:
+        """The best place for an entity known by ``surfaces`` (its mention strings), or None.
+
+        ``country``: the entity's ISO3 from the registry; ``name``: its canonical (English) name when known;
+        ``prev_word``: the word before its first mention (a head noun there asks for a kind of place)."""
+        cands: dict[str, tuple[Place, str | None, float]] = {}
+        for s in sorted(set(surfaces), key=len, reverse=True):
+            phrases = [s]
+            if prev_word and ar_key(prev_word) in (_HEADS_ADM | _HEADS_PPL):
+                phrases.insert(0, f"{prev_word} {s}")
+            for ph in phrases:
+                for p, head, pen in self.candidates(ph):
+                    old = cands.get(p.key)
+                    if old is None or pen < old[2]:
+                        cands[p.key] = (p, head, pen)
+        if name and name.isascii():
+            for p in self.gaz.lookup_en(name):
+                if p.key not in cands:
+                    cands[p.key] = (p, None, 0.5)
+        if not cands and country and name:
+            c = self.gaz.country(country)
+            if c is not None and en_key(name) in {en_key(x) for x in c.en_names}:
+                cands[c.key] = (c, None, 0.0)
+        if not cands:
+            return None
+        en = en_key(name) if name and name.isascii() else None
+        scored = []
+        for p, head, pen in cands.values():
+            scored.append((self._score(p, head, pen, ctx, country, en), p))
+        scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
+        best_score, best = scored[0]
+        return Resolution(best, best_score, [(p.key, round(s, 2)) for s, p in scored[:8]])
+
+    def _score(
+        self, p: Place, head: str | None, pen: float, ctx: Context, country: str | None, en: str | None
+    ) -> float:
+        s = -pen
+        if p.is_country:
+            s += 3.0
+        elif p.feature_code == "CONT":
+            s += 2.5
+        elif p.key.startswith("cur:"):
+            s += 2.0
+        if head == "ADM":
+            s += 3.0 if p.feature_class == "A" and not p.is_country else -1.0
+        elif head == "PPL":
+            s += 3.0 if p.feature_class == "P" else -1.0
+        if country:
+            s += 4.0 if p.country_iso3 == country else (-2.0 if p.country_iso3 else -1.0)
+        s += _ctx_score(p, ctx)
+        if ctx.dateline is not None and ctx.dateline.country_iso3 == p.country_iso3:
+            s += 1.0
+        if en and en in {en_key(x) for x in p.en_names}:
+            s += 3.0
+        s += 0.6 * math.log10(p.population + 1)
+        if p.population == 0 and p.feature_class in ("A", "L", "H", "T"):
+            s += 2.0  # regions, seas and states carry no population in the data; not a reason to lose to a village
+        if p.feature_code == "PPLC":
+            s += 1.0
+        return s
