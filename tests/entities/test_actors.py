@@ -124,3 +124,62 @@ def test_offices_on_the_publication_date():
         out = build_stage(use_ner=False)(art)
         pompeo = next(e for e in out.entities if e.actor_id == "per:mike-pompeo")
         assert pompeo.attrs["offices"] == [office]
+
+
+# Characters a name never holds: markup, notes and sentence punctuation leaking out of a source file
+_NOT_IN_NAMES = set(":<>#=/;|?!\"[]{}*\ufffd")
+# The alphabet normalised Arabic text is written in: folded letters (no أ إ آ ى ة ؤ ئ, no harakat or tatweel)
+_NORMALISED_AR = set("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+
+
+def _alias_problems(actors: list[dict]) -> list[str]:
+    bad = []
+    for a in actors:
+        for field in ("ar", "en"):
+            for v in a.get(field) or ():
+                if set(v) & _NOT_IN_NAMES or len(v.split()) > 8 or not v[:1].isalnum():
+                    bad.append(f"{a['id']} {field}: {v!r}")
+    return bad
+
+
+def test_shipped_aliases_are_names():
+    with gzip.open(REGISTRY_PATH, "rt", encoding="utf-8") as f:
+        actors = json.load(f)["actors"]
+    assert _alias_problems(actors) == []
+    anguilla = next(a for a in actors if a["id"] == "AIA")
+    assert all("country" not in v.lower() for v in anguilla["en"]), anguilla["en"]
+
+
+def test_built_aliases_are_names(shared):
+    """CountryInfo opens with a documentation block naming its tags; parsed as a country it gave Anguilla lines such
+    as '<capital>: One Or More Names For The Capital City' as names."""
+    from marsad.entities import registry_build
+
+    reg = registry_build.build(shared)
+    assert _alias_problems(reg["actors"]) == []
+
+
+def test_registry_keys_are_in_the_normalised_alphabet():
+    reg = load_registry()
+    bad = []
+    for toks in reg.aliases:
+        for t in toks:
+            if normalize(t) != t or (
+                any("\u0600" <= c <= "\u06ff" for c in t) and not set(t) <= _NORMALISED_AR | set("0123456789-'")
+            ):
+                bad.append(toks)
+    for k in list(reg.nisba) + list(reg.nisba_names) + list(reg.common):
+        if normalize(k) != k:
+            bad.append((k,))
+    assert bad == []
+
+
+def test_resources_ministry_is_read_from_the_next_word():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    art = pipe.process(Article.new("أعلنت وزارة الموارد البشرية السعودية عن برنامج جديد للتوظيف."))
+    names = [e.name for e in art.entities]
+    assert "Ministry of Human Resources of Saudi Arabia" in names
+    assert not any("Water" in n for n in names)

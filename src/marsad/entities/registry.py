@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.tokenize import tokenize
 
 REGISTRY_PATH = Path(__file__).parent / "data" / "actors.json.gz"
 
@@ -92,7 +93,8 @@ class Registry:
             )  # fmt: skip
             self.actors[a.id] = a
             for alias in a.ar:
-                toks = tuple(t for t in re.split(r"[\s_]+", normalize(alias)) if t)
+                # the tokens the stage will see in text (أوبك+ is أوبك and +), so that every alias can match
+                toks = tuple(t.norm for t in tokenize(alias) if t.text != "_")
                 if not toks:
                     continue
                 # first writer wins: people and organisations (curated) before places from bulk sources

@@ -45,6 +45,29 @@ AMBIGUOUS_CITIES = {
 _PERSIAN = re.compile(r"[پچژگڭۆۇۈۋێ]|ستون$")
 
 
+# What a name may hold: letters (any script), marks, digits, and the joiners names use (space, - ' ’ . ( ) & ,).
+# Anything else (':' '<' '#' '=' '/' …) is text that leaked out of a source's markup, not a name.
+_NAME_OK = re.compile(r"^[^\W_][\w\u064B-\u065F\u0670\u0640 \-'’.()&,+]*$")
+_ARABIC = re.compile(r"[\u0621-\u064A]")
+# Latin letters in an Arabic name
+_LATIN = re.compile(r"[A-Za-z]")
+# one normalised Arabic letter, mark-free (normalize folds ک ی أ … into these), or punctuation / digits
+_STANDARD_AR = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u060C\u061B\u061F\u0660-\u0669]$")
+
+
+def is_name(s: str, *, arabic: bool) -> bool:
+    """Whether ``s`` can be a name: one to eight words of letters and name joiners (no markup, no sentence);
+    Arabic names are in Arabic letters."""
+    if not s or len(s.split()) > 8 or not _NAME_OK.match(s):
+        return False
+    if arabic:  # Arabic letters, or a Latin name as Arabic news prints it (CNN), never both
+        if any("\u0600" <= c <= "\u06ff" and not _STANDARD_AR.match(normalize(c).strip("0123456789") or "ا")
+               for c in s):
+            return False  # letters of other alphabets in Arabic script (Pashto ګ ډ): not how Arabic writes it
+        return bool(_ARABIC.search(s)) != bool(_LATIN.search(s))
+    return not _ARABIC.search(s)
+
+
 def _split(s: str) -> list[str]:
     return [x.strip() for x in (s or "").split("|") if x.strip()]
 
@@ -82,7 +105,10 @@ def nisba_stems(name_ar: str) -> list[str]:
 
 
 class _Builder:
+    rejected: list[tuple[str, str, str]] = []  # (actor id, field, value) of the last build's refused names
+
     def __init__(self) -> None:
+        _Builder.rejected = []
         self.entries: dict[str, dict[str, Any]] = {}
 
     def get(self, id_: str, **defaults: Any) -> dict[str, Any]:
@@ -99,8 +125,17 @@ class _Builder:
     @staticmethod
     def add(e: dict[str, Any], key: str, values: list[str]) -> None:
         lst = e.setdefault(key, [])
+        if key == "ar":
+            # "الكونغو، جمهورية الكونغو الديمقراطية": two names in one cell; "المجر (هنغاريا)", "هونغ كونغ الصينية
+            # (منطقة إدارية خاصة)": a parenthesis is a note or a second name, never part of the name
+            values = [re.sub(r"\s*\([^()]*\)", "", p) for v in values for p in v.split("،")]
         for v in values:
-            v = " ".join(v.split())
+            # ZWNJ between words (جبل‌الطارق, Persian style) is a space; direction marks are nothing
+            v = " ".join(v.replace("\u200c", " ").replace("\u200e", "").replace("\u200f", "").split())
+            if key in ("ar", "en") and v and not is_name(v, arabic=key == "ar"):
+                # bulk sources leak markup and notes (CountryInfo's documentation lines): never names
+                _Builder.rejected.append((e["id"], key, v))
+                continue
             if v and v not in lst:
                 lst.append(v)
 
@@ -166,6 +201,9 @@ def build(shared: Path) -> dict[str, Any]:
     # -- English names, nationalities and capitals from CountryInfo and NGEC ----------------------------------
     ci_capitals: dict[str, str] = {}
     text = (data / "countryinfo" / "CountryInfo.120116.txt").read_bytes().decode("utf-8", "replace")
+    # the file opens with a <!-- … --> documentation block that names the tags (<Country>: wrapper …): without it
+    # removed, the first "country" ran from that block into Anguilla and gave it the documentation lines as names
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     for block in re.findall(r"<Country>(.*?)</Country>", text, re.S):
         m = re.search(r"<CountryCode>(\w+)</CountryCode>", block)
         if not m or m.group(1) not in b.entries:

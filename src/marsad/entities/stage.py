@@ -61,10 +61,13 @@ _MINISTRY_DOMAINS = {
     "الخزانه": "the Treasury", "العدل": "Justice", "الصحه": "Health", "التعليم": "Education", "الاقتصاد": "Economy",
     "التجاره": "Trade", "الطاقه": "Energy", "النفط": "Oil", "الزراعه": "Agriculture", "الاعلام": "Information",
     "الثقافه": "Culture", "النقل": "Transport", "الاتصالات": "Communications", "العمل": "Labour",
-    "الامن": "Security", "الاستخبارات": "Intelligence", "الموارد": "Water Resources", "الري": "Irrigation",
+    "الامن": "Security", "الاستخبارات": "Intelligence", "الموارد": "Resources", "الري": "Irrigation",
     "البيئه": "Environment", "الاسكان": "Housing", "السياحه": "Tourism", "الاوقاف": "Religious Endowments",
     "الشباب": "Youth", "التربيه": "Education", "الهجره": "Migration", "التخطيط": "Planning",
 }  # fmt: skip
+# الموارد is resources of any kind: the next word says which (وزارة الموارد البشرية is not the water ministry)
+_RESOURCES = {normalize(k): v for k, v in (("المائية", "Water Resources"), ("البشرية", "Human Resources"),
+                                           ("الطبيعية", "Natural Resources"), ("المعدنية", "Mineral Resources"))}
 # Armed and political groups named by a head and a definite name: كتيبة التوحيد، لواء الإسلام، قوات المغاوير.
 _GROUP_HEADS = {normalize(w) for w in ("كتيبة", "كتائب", "لواء", "ألوية", "سرايا", "فيلق", "جبهة", "جيش", "قوات",
                                          "ميليشيا", "مليشيا", "جماعة", "ائتلاف")}  # fmt: skip
@@ -270,17 +273,7 @@ class EntityStage:
         )
 
     def _units(self, article: Article) -> list[_Unit]:
-        text = article.text
-        spans = [(s.start, s.end, "title") for s in article.layer("title")]
-        for s in article.layer("sentences"):
-            if any(a < s.end and s.start < b for a, b, _ in spans if _ == "title"):
-                continue
-            spans.append((s.start, s.end, "sent"))
-        out = []
-        for a, b, kind in spans:
-            toks = _tokenize(text, a, b)
-            out.append(_Unit(a, b, toks, [t.norm for t in toks], kind))
-        return out
+        return article_units(article)
 
     def _ner(self, units: list[_Unit]) -> list[list[str]]:
         tagger = self.tagger()
@@ -571,9 +564,12 @@ class EntityStage:
                 if (
                     w2 in _MINISTRY_DOMAINS
                     or w in _MINISTRY_WORDS
+                    or (w in _RESOURCES and norms[j - 1] == "الموارد")
                     or (w[:1] == "و" and w[1:] in _MINISTRY_WORDS)
                 ):
                     domain = domain or _MINISTRY_DOMAINS.get(w2)
+                    if domain == "Resources" and j + 1 < len(norms) and norms[j + 1] in _RESOURCES:
+                        domain = _RESOURCES[norms[j + 1]]
                     j += 1
                     continue
                 break
@@ -1260,6 +1256,22 @@ def _first_names() -> frozenset[str]:
                 ):
                     words.add(parts[0])
     return frozenset(w for w in words if len(w) >= 2)
+
+
+def article_units(article: Article) -> list[_Unit]:
+    """The units the stage tags and matches: the title, then each body sentence that is not the title, tokenised
+    (also what :mod:`marsad.entities.ner.gold` projects gold mentions onto)."""
+    text = article.text
+    spans = [(s.start, s.end, "title") for s in article.layer("title")]
+    for s in article.layer("sentences"):
+        if any(a < s.end and s.start < b for a, b, _ in spans if _ == "title"):
+            continue
+        spans.append((s.start, s.end, "sent"))
+    out = []
+    for a, b, kind in spans:
+        toks = _tokenize(text, a, b)
+        out.append(_Unit(a, b, toks, [t.norm for t in toks], kind))
+    return out
 
 
 def _tokenize(text: str, start: int, end: int) -> list[Token]:
