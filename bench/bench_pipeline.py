@@ -85,12 +85,26 @@ def main() -> None:
         for a in pre:
             es(qs(a))
         own.append(len(pre) / (time.perf_counter() - t0))
+    # the geo stage alone (toponym resolution + event locations; issue 18: < 10 % of the pipeline time)
+    geo_share = ""
+    geo = next((st for st in pipe.stages if st.name == "geo"), None) if hasattr(pipe, "stages") else None
+    if geo is not None:
+        geo_rates = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            for a in pre:
+                geo(a)
+            geo_rates.append(len(pre) / (time.perf_counter() - t0))
+        share = statistics.median(rates) / statistics.median(geo_rates)
+        geo_share = f"geo stage alone: median {statistics.median(geo_rates):.1f} articles/s = {share:.1%} of the pipeline time"
     print(f"{note}; stages {pipe.names}; NER backend {args.ner_backend or 'default'}")
     print(
         f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
         f"(read → events)"
     )
     print(f"quotes+events stages alone: median {statistics.median(own):.1f} articles/s (one process)")
+    if geo_share:
+        print(geo_share)
     print(
         f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
         f"--workers {args.workers}" + (f" --ner-backend {args.ner_backend}" if args.ner_backend else "")

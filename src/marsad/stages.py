@@ -20,6 +20,7 @@ STAGE_MODULES: dict[str, str] = {
     "entities": "marsad.entities.stage",
     "quotes": "marsad.quotes.stage",
     "events": "marsad.events.stage",
+    "geo": "marsad.geo.stage",  # after events: reads entities and events, writes attrs["geo"] / attrs["location"]
 }
 ORDER = tuple(STAGE_MODULES)
 

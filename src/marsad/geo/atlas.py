@@ -13,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-ATLAS_PATH = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
+ATLAS_PATH = (
+    Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
+)
 
 
 def _arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:

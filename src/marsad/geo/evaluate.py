@@ -124,13 +124,15 @@ def evaluate_mentions(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = N
             ctx = Context.from_text(doc["text"], gaz, body_start=body_start(doc))
             for g in _place_entities(doc):
                 mentions = list(g.get("mentions") or ())
-                r = res.resolve(mentions, ctx, prev_word=_prev_word(doc["text"], mentions[0]) if mentions else None)
+                r = res.resolve(
+                    mentions, ctx, prev_word=_prev_word(doc["text"], mentions[0]) if mentions else None
+                )
                 rep.add(g, r.place if r else None, doc["id"], mentions)
     return rep
 
 
 def evaluate_pipeline(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = None) -> GeoReport:
-    from marsad.data import Article
+    from marsad.data import Article, Rejection
     from marsad.stages import default_pipeline
 
     gaz = gaz or load_gazetteer()
@@ -139,21 +141,28 @@ def evaluate_pipeline(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = N
     for d in gold_dirs:
         for f in gold_files(d):
             doc = json.loads(f.read_text(encoding="utf-8"))
-            out = pipe.run_one(Article.new(doc["text"], id=doc["id"], source="gold")) if hasattr(pipe, "run_one") \
-                else next(iter(pipe.run([Article.new(doc["text"], id=doc["id"], source="gold")])))
-            ents = getattr(out, "entities", ())
+            out = pipe.process(Article.new(doc["text"], id=doc["id"], source="gold"))
+            if isinstance(out, Rejection):
+                raise InputError(f"{f}: the pipeline rejected the gold article ({out.reason})", code="E811")
+            ents = out.entities
             by_mention: dict[str, Any] = {}
             for e in ents:
                 if e.type in ("GPE", "LOC"):
+                    sub = {(x["start"], x["end"]): x for x in e.attrs.get("geo_mentions") or ()}
                     for m in e.mentions:
-                        by_mention.setdefault(normalize(out.text[m.start : m.end]).strip(), e)
+                        # a mention naming a place inside its entity's country (a capital) is scored as that place
+                        key = normalize(out.text[m.start : m.end]).strip()
+                        by_mention.setdefault(key, (e.attrs.get("geo"), sub.get((m.start, m.end))))
             for g in _place_entities(doc):
                 mentions = list(g.get("mentions") or ())
                 keys = [k for m in mentions for k in _mkeys(m)]
-                sys_ent = next((by_mention[k] for k in keys if k in by_mention), None)
-                if sys_ent is None:
+                hits = [by_mention[k] for k in keys if k in by_mention]
+                if not hits:
                     rep.unmatched += 1
-                geo = (sys_ent.attrs.get("geo") if sys_ent is not None else None) or None
+                # the entity's place, unless every matched mention names a place inside it (only its capital)
+                geo = None
+                if hits:
+                    geo = hits[0][0] if any(h[1] is None for h in hits) else hits[0][1]
                 place = _place_from_attrs(gaz, geo) if geo else None
                 rep.add(g, place, doc["id"], mentions)
     return rep
@@ -168,7 +177,8 @@ def _mkeys(s: str) -> list[str]:
 def _place_from_attrs(gaz: Gazetteer, geo: dict[str, Any]) -> Place | None:
     gid = geo.get("geonameid")
     for p in gaz.places:
-        if (gid is not None and p.geonameid == gid) or (gid is None and p.name == geo.get("name")
-                                                         and p.country_iso3 == geo.get("country_iso3")):
+        if (gid is not None and p.geonameid == gid) or (
+            gid is None and p.name == geo.get("name") and p.country_iso3 == geo.get("country_iso3")
+        ):
             return p
     return None

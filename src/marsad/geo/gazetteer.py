@@ -134,6 +134,31 @@ class Gazetteer:
     def lookup_en(self, name: str) -> list[Place]:
         return [self.places[i] for i in self.by_en.get(en_key(name), ())]
 
+    def country_keys(self) -> dict[str, str]:
+        """Arabic keys of country names → ISO3, leaving out names that are also a big city elsewhere (عمان:
+        Oman or Amman): the article's country context counts only unambiguous names."""
+        ck = self.__dict__.get("_country_keys")
+        if ck is None:
+            ck = {}
+            for k, idx in self.by_ar.items():
+                iso = next((self.places[j].country_iso3 for j in idx if self.places[j].is_country), None)
+                if iso and not any(self.places[j].country_iso3 != iso and self.places[j].population >= 100_000
+                                   for j in idx):  # fmt: skip
+                    ck[k] = iso
+            self.__dict__["_country_keys"] = ck
+        return ck
+
+    def country_first_words(self) -> dict[str, int]:
+        """First word of each country-name key → the most words such a name has (scans try only those)."""
+        fw = self.__dict__.get("_country_first")
+        if fw is None:
+            fw = {}
+            for k in self.country_keys():
+                ws = k.split()
+                fw[ws[0]] = max(fw.get(ws[0], 0), len(ws))
+            self.__dict__["_country_first"] = fw
+        return fw
+
     def get(self, key: str) -> Place | None:
         for p in self.places:
             if p.key == key:
@@ -159,7 +184,19 @@ def _load_json(path: Path) -> Any:
 
 def _read_curated(path: Path) -> list[dict[str, str]]:
     """Rows of the curated table; a malformed row is an error when the table loads, not a silent no-op."""
-    cols = ["slug", "feature_class", "feature_code", "name", "country", "lat", "lon", "seat", "geonameid", "ar", "en"]
+    cols = [
+        "slug",
+        "feature_class",
+        "feature_code",
+        "name",
+        "country",
+        "lat",
+        "lon",
+        "seat",
+        "geonameid",
+        "ar",
+        "en",
+    ]
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -218,7 +255,9 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         if not ar and pop < ENGLISH_ONLY_MIN_POP:
             continue
         cc = c.get("countrycode") or None
-        latin = [a for a in c.get("alternatenames") or () if a.isascii() or not re.search(r"[^\x00-\u024f]", a)]
+        latin = [
+            a for a in c.get("alternatenames") or () if a.isascii() or not re.search(r"[^\x00-\u024f]", a)
+        ]
         code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
         p = Place(
             key=f"gn:{c['geonameid']}", geonameid=int(c["geonameid"]), name=c["name"], name_ar=ar[0] if ar else None,
@@ -278,16 +317,16 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     states_ar: dict[str, list[str]] = {}
     for line in US_STATES_AR_PATH.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            code, _, names = line.partition("\t")
-            states_ar[code.strip()] = [n for n in names.strip().split("|") if n]
+            code, _, cell = line.partition("\t")
+            states_ar[code.strip()] = [n for n in cell.strip().split("|") if n]
     for st in us_states.values():
-        s = sums.get(st["code"])
+        acc = sums.get(st["code"])
         st_ar = states_ar.get(st["code"], [])
         p = Place(
             key=f"gn:{st['geonameid']}", geonameid=int(st["geonameid"]), name=st["name"],
             feature_class="A", feature_code="ADM1", country_iso2="US", country_iso3="USA", country_fips="US",
             name_ar=st_ar[0] if st_ar else None,
-            adm1=st["code"], lat=round(s[0] / s[2], 4) if s else None, lon=round(s[1] / s[2], 4) if s else None,
+            adm1=st["code"], lat=round(acc[0] / acc[2], 4) if acc else None, lon=round(acc[1] / acc[2], 4) if acc else None,
         )  # fmt: skip
         add(p, st_ar, [st["name"]])
 
@@ -322,6 +361,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
 
     # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
     # English name in the same country (the most populous one)
+    registry_ar: dict[int, list[str]] = {}
     by_en_tmp: dict[str, list[int]] = {}
     for i, names in en_names.items():
         for n in {en_key(x) for x in names}:
@@ -337,6 +377,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             continue
         best = max(cands, key=lambda i: (places[i].key.startswith("cur:"), places[i].population))
         ar_names[best].extend(x for x in a.ar if x not in ar_names[best])
+        registry_ar.setdefault(best, []).extend(a.ar)
 
     by_ar: dict[str, list[int]] = {}
     max_words = 1
@@ -352,6 +393,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
                 by_en.setdefault(k, []).append(i)
     final = [
         Place(**{**{f: getattr(p, f) for f in Place.__dataclass_fields__},
+                 "name_ar": _arabic_name(ar_names[i], registry_ar.get(i, [])) or p.name_ar,
                  "en_names": tuple(dict.fromkeys(en_names[i])), "ar_names": tuple(dict.fromkeys(ar_names[i]))})
         for i, p in enumerate(places)
     ]  # fmt: skip
@@ -367,6 +409,20 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         max_ar_words=min(max_words, 6),
         nisba=nisba,
     )
+
+
+_NOT_ARABIC_LETTERS = re.compile(
+    r"[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06c6\u06d5\u06ce\u0695\u06b5\u06ba\u06be\u06c1\u0679\u0688\u0691\u06d2]"
+)
+
+
+def _arabic_name(names: list[str], preferred: list[str]) -> str | None:
+    """The Arabic display name: the registry's (curated/CLDR) first, else the first GeoNames alternate name written
+    in Arabic proper (GeoNames mixes in Persian, Urdu and Kurdish spellings: پ چ ژ گ ک ی ە, initial ئا)."""
+    for n in [*preferred, *names]:
+        if _ARABIC.search(n) and not _NOT_ARABIC_LETTERS.search(n) and not n.startswith("ئا"):
+            return n
+    return None
 
 
 # -- cache -------------------------------------------------------------------------------------------------------

@@ -20,8 +20,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from marsad.data import Entity
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
 from marsad.lang.ar.normalize import normalize
 
@@ -39,9 +42,12 @@ def clitic_variants(word: str) -> list[str]:
             out.append("ال" + rest if p.endswith("ال") or p.endswith("لل") else rest)
     return out
 
+
 # head nouns before a place name, and the feature they ask for
 _HEADS_ADM = {ar_key(w) for w in ("محافظة", "ولاية", "إقليم", "مقاطعة", "منطقة", "إمارة")}
-_HEADS_PPL = {ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")}
+_HEADS_PPL = {
+    ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
+}
 _HEADS_PPL.add("مدينه")
 _WORD = re.compile(r"[\u0621-\u064a]+")
 _DATELINE_END = re.compile(r"\s*(?:[-–—:(\[/|]|\d)")
@@ -59,33 +65,27 @@ class Context:
     @classmethod
     def from_text(cls, text: str, gaz: Gazetteer, *, body_start: int | None = None) -> Context:
         ctx = cls()
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalize(text))]
-        # normalize() keeps the length of Arabic letters; offsets below are only used for the dateline, which we
-        # take from the raw text again
-        keys = []
-        for _s, _e, w in words:
-            keys.append((w, w))
-        n = len(keys)
+        ckeys = gaz.country_keys()
+        firsts = gaz.country_first_words()
+        words = [_word_keys(w) for w in _WORD.findall(normalize(text))]
+        n = len(words)
         i = 0
         while i < n:
             hit = 0
-            for ln in (4, 3, 2, 1):
-                if i + ln > n:
-                    continue
-                for first in dict.fromkeys([keys[i][0], *clitic_variants(keys[i][0])]):
-                    phrase = " ".join([first] + [k[0] for k in keys[i + 1 : i + ln]])
-                    idx = gaz.by_ar.get(ar_key(phrase), ())
-                    iso = next((gaz.places[j].country_iso3 for j in idx if gaz.places[j].is_country), None)
-                    # a country name that is also a big city elsewhere (عمان: Oman / Amman) is no evidence
-                    if iso and any(gaz.places[j].country_iso3 != iso and gaz.places[j].population >= 100_000
-                                   for j in idx):
-                        iso = None
-                    if iso is None and ln == 1:
-                        iso = gaz.nisba.get(first)
+            for first in words[i]:
+                longest = firsts.get(first, 0)
+                for ln in range(min(longest, n - i), 0, -1):
+                    key = " ".join((first, *(w[0] for w in words[i + 1 : i + ln])))
+                    iso = ckeys.get(key)
                     if iso:
                         ctx.countries[iso] += 1
                         hit = ln
                         break
+                if not hit:
+                    iso = gaz.nisba.get(first) or gaz.nisba.get("ال" + first)
+                    if iso:
+                        ctx.countries[iso] += 1
+                        hit = 1
                 if hit:
                     break
             i += hit or 1
@@ -93,8 +93,30 @@ class Context:
             ctx.dateline, ctx.dateline_span = dateline(text, body_start, gaz, ctx)
         return ctx
 
+    @classmethod
+    def from_entities(
+        cls, text: str, entities: Iterable[Entity], gaz: Gazetteer, *, body_start: int | None = None
+    ) -> Context:
+        """The context from the entities stage's output (no second scan of the text): every entity's country
+        counts once per mention (a country's own name, a Jordanian minister, a Syrian army unit)."""
+        ctx = cls()
+        for e in entities:
+            if e.country:
+                ctx.countries[e.country] += max(1, len(e.mentions))
+        if body_start is not None:
+            ctx.dateline, ctx.dateline_span = dateline(text, body_start, gaz, ctx)
+        return ctx
 
-def dateline(text: str, body_start: int, gaz: Gazetteer, ctx: Context) -> tuple[Place | None, tuple[int, int] | None]:
+
+@lru_cache(maxsize=65536)
+def _word_keys(word: str) -> tuple[str, ...]:
+    """ar_key of a normalised word, then of its readings with a proclitic off."""
+    return tuple(dict.fromkeys(ar_key(w) for w in (word, *clitic_variants(word))))
+
+
+def dateline(
+    text: str, body_start: int, gaz: Gazetteer, ctx: Context
+) -> tuple[Place | None, tuple[int, int] | None]:
     """The place a report is filed from: one to three words at the start of the body, ended by a dash, colon,
     bracket or a date (دبي - العربية.نت، القاهرة (رويترز) -، الرياض 12 ربيع الأول ... واس)."""
     head = text[body_start : body_start + 60]
@@ -196,16 +218,20 @@ class Resolver:
                 cands[c.key] = (c, None, 0.0)
         if not cands:
             return None
-        en = en_key(name) if name and name.isascii() else None
+        en_hits = (
+            {self.gaz.places[i].key for i in self.gaz.by_en.get(en_key(name), ())}
+            if name and name.isascii()
+            else set()
+        )
         scored = []
         for p, head, pen in cands.values():
-            scored.append((self._score(p, head, pen, ctx, country, en), p))
+            scored.append((self._score(p, head, pen, ctx, country, p.key in en_hits), p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
         best_score, best = scored[0]
         return Resolution(best, best_score, [(p.key, round(s, 2)) for s, p in scored[:8]])
 
     def _score(
-        self, p: Place, head: str | None, pen: float, ctx: Context, country: str | None, en: str | None
+        self, p: Place, head: str | None, pen: float, ctx: Context, country: str | None, en_hit: bool
     ) -> float:
         s = -pen
         if p.is_country:
@@ -223,7 +249,7 @@ class Resolver:
         s += _ctx_score(p, ctx)
         if ctx.dateline is not None and ctx.dateline.country_iso3 == p.country_iso3:
             s += 1.0
-        if en and en in {en_key(x) for x in p.en_names}:
+        if en_hit:
             s += 3.0
         s += 0.6 * math.log10(p.population + 1)
         if p.population == 0 and p.feature_class in ("A", "L", "H", "T"):

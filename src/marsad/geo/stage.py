@@ -1,0 +1,169 @@
+"""The ``geo`` stage: places resolved to GeoNames, events located. Runs after ``events`` and only reads what the
+earlier stages wrote (entities' mentions, names and countries; events' evidence, source and target).
+
+- every GPE/LOC entity with a place gets ``entity.attrs["geo"]`` = :meth:`Place.to_attrs` (geonameid, name,
+  name_ar, feature class/code, country ISO3/FIPS, ADM1, lat/lon);
+- every event gets ``event.attrs["location"]`` = the same keys + ``entity`` (the place entity's id, or None),
+  ``how`` and ``evidence`` ([start, end] in ``text``), chosen in this order:
+
+  1. ``sentence``: a place the event's sentence gives with في / ب (في مدينة حلب، بدمشق); a place that is also an
+     actor of the event counts after في only (ب + actor is its object: اتصل بروسيا);
+  2. ``dateline``: the city the report is filed from (دمشق - ...);
+  3. ``actor-country``: the country of the event's first source (else target) actor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from marsad.data import Article, Entity, Event, Span
+from marsad.geo.gazetteer import Gazetteer, Place, load_gazetteer
+from marsad.geo.resolve import Context, Resolver
+from marsad.lang.ar.normalize import normalize
+
+_PREP_BEFORE = re.compile(
+    r"(?:^|\s)(?:في|فى|وفي|داخل|قرب|بالقرب من)\s+(?:(?:مدينة|محافظة|منطقة|بلدة|قرية|ولاية|إقليم|العاصمة)\s+)?$"
+)
+_WORD_BEFORE = re.compile(r"(\S+)\s*$")
+
+
+@dataclass
+class GeoStage:
+    name: str = "geo"
+    requires: frozenset[str] = frozenset({"entities"})
+    provides: frozenset[str] = frozenset({"geo"})
+    _gaz: Gazetteer | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"name": self.name, "requires": self.requires, "provides": self.provides, "_gaz": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def gaz(self) -> Gazetteer:
+        if self._gaz is None:
+            self._gaz = load_gazetteer()
+        return self._gaz
+
+    def warm(self) -> None:
+        _ = self.gaz
+
+    def __call__(self, article: Article) -> Article:
+        gaz = self.gaz
+        resolver = Resolver(gaz)
+        body = article.layer("body")
+        ctx = Context.from_entities(
+            article.text, article.entities, gaz, body_start=body[0].start if body else None
+        )
+        places: dict[str, Place] = {}
+        entities: list[Entity] = []
+        for ent in article.entities:
+            if ent.type in ("GPE", "LOC") and ent.mentions:
+                place = self._resolve(article, ent, resolver, ctx)
+                if place is not None:
+                    places[ent.id] = place
+                    attrs = {**ent.attrs, "geo": place.to_attrs()}
+                    sub = self._mention_places(article, ent, place, resolver, ctx) if place.is_country else []
+                    if sub:
+                        attrs["geo_mentions"] = sub
+                    ent = replace(ent, attrs=attrs)
+            entities.append(ent)
+        ents_by_id = {e.id: e for e in entities}
+        events = tuple(
+            replace(ev, attrs={**ev.attrs, "location": loc}) if (loc := self._locate(article, ev, places, ents_by_id, ctx))
+            else ev
+            for ev in article.events
+        )  # fmt: skip
+        return replace(article, entities=tuple(entities), events=events)
+
+    def _resolve(self, article: Article, ent: Entity, resolver: Resolver, ctx: Context) -> Place | None:
+        surfaces = [article.text[m.start : m.end] for m in ent.mentions]
+        first = min(ent.mentions, key=lambda m: m.start)
+        w = _WORD_BEFORE.search(article.text[max(0, first.start - 25) : first.start])
+        name = ent.name if ent.name and ent.name.isascii() else None
+        # an actor-registry country entity is that country (its id is its ISO3)
+        if ent.actor_id and ent.actor_id == ent.country:
+            c = resolver.gaz.country(ent.country)
+            if c is not None:
+                return c
+        res = resolver.resolve(
+            surfaces, ctx, country=ent.country, name=name, prev_word=w.group(1) if w else None
+        )
+        return res.place if res else None
+
+    def _mention_places(
+        self, article: Article, ent: Entity, place: Place, resolver: Resolver, ctx: Context
+    ) -> list[dict[str, Any]]:
+        """Mentions of a country entity that name a place inside it (its capital used for its government:
+        لندن in an entity for the United Kingdom): ``[{"start", "end", **place attrs}]``."""
+        out = []
+        cache: dict[str, Place | None] = {}
+        for m in ent.mentions:
+            surface = article.text[m.start : m.end]
+            if surface not in cache:
+                res = resolver.resolve([surface], ctx, country=place.country_iso3)
+                p = res.place if res is not None else None
+                cache[surface] = (
+                    p if p is not None and p.country_iso3 == place.country_iso3 and not p.is_country else None
+                )
+            p = cache[surface]
+            if p is not None:
+                out.append({"start": m.start, "end": m.end, **p.to_attrs()})
+        return out
+
+    def _locate(
+        self, article: Article, ev: Event, places: dict[str, Place], ents: dict[str, Entity], ctx: Context
+    ) -> dict[str, Any] | None:
+        actors = set(ev.source) | set(ev.target)
+        sents = [
+            s for s in article.layer("sentences") if s.start < ev.evidence.end and ev.evidence.start < s.end
+        ]
+        lo = min([s.start for s in sents] + [ev.evidence.start])
+        hi = max([s.end for s in sents] + [ev.evidence.end])
+        best: tuple[int, str, Span] | None = None
+        for eid, place in places.items():
+            for m in ents[eid].mentions:
+                if not (lo <= m.start and m.end <= hi):
+                    continue
+                left = article.text[max(0, m.start - 40) : m.start]
+                surface = normalize(article.text[m.start : m.end])
+                after_fi = bool(_PREP_BEFORE.search(left))
+                # ب as a clitic: outside the mention span (ب|دمشق) or inside it when the name itself has no ب
+                bi = left.endswith("ب") or (surface[:1] == "ب" and normalize(place.name_ar or "")[:1] != "ب")
+                if after_fi or (bi and eid not in actors):
+                    # nearest to the evidence first (inside it beats around it)
+                    dist = (
+                        0
+                        if ev.evidence.start <= m.start < ev.evidence.end
+                        else min(abs(m.start - ev.evidence.start), abs(m.start - ev.evidence.end))
+                    )
+                    if best is None or dist < best[0]:
+                        best = (dist, eid, m)
+        if best is not None:
+            _, eid, m = best
+            place = places[eid]
+            # the mention itself may name a more specific place than its entity (في القاهرة inside an entity
+            # for Egypt's government): resolve the surface alone, keep it when it lies in the same country
+            res = Resolver(self.gaz).resolve([article.text[m.start : m.end]], ctx, country=place.country_iso3)
+            if res is not None and res.place.country_iso3 == place.country_iso3 and place.is_country:
+                place = res.place
+            return {**place.to_attrs(), "entity": eid, "how": "sentence", "evidence": [m.start, m.end]}
+        if ctx.dateline is not None and ctx.dateline_span is not None:
+            s, e = ctx.dateline_span
+            dl_eid = next((i for i, p in places.items() if p.key == ctx.dateline.key), None)
+            return {**ctx.dateline.to_attrs(), "entity": dl_eid, "how": "dateline", "evidence": [s, e]}
+        for aid in (*ev.source, *ev.target):
+            a = ents.get(aid)
+            country = self.gaz.country(a.country) if a is not None else None
+            if country is not None:
+                c_eid = next((i for i, p in places.items() if p.key == country.key), None)
+                return {**country.to_attrs(), "entity": c_eid, "how": "actor-country",
+                        "evidence": [ev.evidence.start, ev.evidence.end]}  # fmt: skip
+        return None
+
+
+def build_stage(**options: Any) -> GeoStage:
+    return GeoStage()
