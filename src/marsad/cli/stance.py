@@ -8,6 +8,7 @@ import sys
 import click
 
 from marsad.cli.app import main
+from marsad.cli.options import DATE
 from marsad.cli.store import _open, db_option
 
 
@@ -16,8 +17,8 @@ from marsad.cli.store import _open, db_option
 @click.option("--level", type=click.Choice(["country", "actor"]), default="country", show_default=True,
               help="country: fold people and bodies into their country (GDELT dyads); actor: keep each actor.")
 @click.option("--source", default=None, help="Only articles from this source.")
-@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD")
-@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD")
+@click.option("--from", "date_from", default=None, type=DATE, help="On or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, type=DATE, help="On or before (YYYY-MM-DD).")
 @click.option("--min-events", type=int, default=1, show_default=True, help="Hide pairs with fewer events.")
 @click.option("-n", "--limit", type=int, default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)

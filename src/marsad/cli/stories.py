@@ -7,6 +7,7 @@ import json
 import click
 
 from marsad.cli.app import main
+from marsad.cli.options import DATE
 from marsad.cli.store import db_option
 
 
@@ -24,9 +25,9 @@ from marsad.cli.store import db_option
     help="List stories with at least this many articles.",
 )
 @click.option(
-    "--since", default=None, metavar="YYYY-MM-DD", help="Stories still running on or after this day."
+    "--since", default=None, type=DATE, help="Stories still running on or after this day."
 )
-@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Stories started on or before this day.")
+@click.option("--until", default=None, type=DATE, help="Stories started on or before this day.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--offset", type=int, default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
