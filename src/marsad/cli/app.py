@@ -14,6 +14,27 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 
 class MarsadGroup(click.Group):
+    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """Click's usage errors (bad option, missing argument, invalid value) as one line, like every other
+        user error: ``marsad: error: [E_USAGE] …`` and exit 2."""
+        kwargs.pop("standalone_mode", None)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as e:
+            msg = " ".join(e.format_message().split())
+            cmd = e.ctx.command_path if e.ctx is not None else "marsad"
+            if not msg.startswith("[E"):
+                msg = f"[E_USAGE] {msg}"
+            click.echo(f"marsad: error: {msg} (see '{cmd} --help')", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(f"marsad: error: {' '.join(e.format_message().split())}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("marsad: aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

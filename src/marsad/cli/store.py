@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from marsad.cli.app import main
+from marsad.cli.options import DATE, check_range, progress
 from marsad.data import Article, Rejection
 
 STAGES = ["clean", "text-layer", "dates", "entities", "quotes", "events"]
@@ -163,8 +165,8 @@ def _status(bar, task, n, s) -> None:  # noqa: ANN001
 @click.argument("query", required=False, default="")
 @db_option
 @click.option("--source", default=None, help="Only articles from this source (outlet or file).")
-@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Published on or after.")
-@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD", help="Published on or before.")
+@click.option("--from", "date_from", default=None, type=DATE, help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, type=DATE, help="Published on or before (YYYY-MM-DD).")
 @click.option(
     "--actor", default=None, help="Only articles mentioning this actor (registry id or entity name)."
 )
@@ -385,35 +387,71 @@ def rejects_cmd(db, stage, code, limit, offset, fmt, with_raw):
     help="Output file (- for stdout; parquet needs a file).",
 )
 @click.option("--source", default=None, help="Only articles from this source.")
-@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD")
-@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD")
+@click.option("--from", "date_from", default=None, type=DATE, help="Published on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, type=DATE, help="Published on or before (YYYY-MM-DD).")
 @click.option("--header", is_flag=True, help="gdelt: write the column names as a first line.")
-def export_cmd(db, fmt, output, source, date_from, date_to, header):
-    """Write stored articles (or their events) out for other tools."""
+@click.option(
+    "--mentions",
+    default=None,
+    type=click.Path(dir_okay=False, allow_dash=False),
+    help="gdelt: also write the GDELT 2.0 mentions table here (default with -o FILE: FILE's name + .mentions.tsv).",
+)
+def export_cmd(db, fmt, output, source, date_from, date_to, header, mentions):
+    """Write stored articles (or their events) out for other tools.
+
+    \b
+    jsonl    the full records
+    parquet  one typed row per article (dates as date32, entities/quotes/events as list<struct>)
+    gdelt    GDELT 2.0 event table (61 columns, one row per event per copy group) + mentions table
+    plover   PLOVER JSON records, valid against marsad/events/data/plover.schema.json
+    """
     from marsad.errors import ConfigError
     from marsad.store import export as ex
 
+    check_range(date_from, date_to)
     with _open(db) as st:
+        where = ["1=1"]
+        args: list[Any] = []
+        if source:
+            where.append("source = ?")
+            args.append(source)
+        if date_from:
+            where.append("published >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("published <= ?")
+            args.append(date_to)
+        total = st.conn.execute(f"SELECT count(*) FROM articles WHERE {' AND '.join(where)}", args).fetchone()[0]
         arts = _with_dedup_ids(st.conn, st.iter_articles(source=source, date_from=date_from, date_to=date_to))
-        if fmt == "parquet":
-            if output == "-":
-                raise ConfigError("parquet export needs --output FILE", code="E204")
-            n = ex.write_parquet(arts, output)
-        else:
-            if fmt in ("gdelt", "plover"):
-                ex._events_export()  # fail with a clear message before opening the output
-            writer = {
-                "jsonl": ex.write_jsonl,
-                "gdelt": lambda arts, out: ex.write_gdelt(arts, out, header=header),
-                "plover": ex.write_plover,
-            }[fmt]
-            if output == "-":
-                n = writer(arts, sys.stdout)
+        skipped: dict[str, int] = {}
+        with progress(f"export {fmt}", total) as advance:
+            if fmt == "parquet":
+                if output == "-":
+                    raise ConfigError("parquet export needs --output FILE", code="E204")
+                n = ex.write_parquet(arts, output, progress=advance)
             else:
-                with open(output, "w", encoding="utf-8", newline="") as f:
-                    n = writer(arts, f)
+                if fmt in ("gdelt", "plover"):
+                    ex._events_export()  # fail with a clear message before opening the output
+                if fmt == "gdelt" and mentions is None and output != "-":
+                    stem = output[: -len(".tsv")] if output.endswith((".tsv", ".csv")) else output
+                    mentions = stem + ".mentions.tsv"
+                with contextlib.ExitStack() as stack:
+                    out = sys.stdout if output == "-" else stack.enter_context(
+                        open(output, "w", encoding="utf-8", newline=""))
+                    if fmt == "gdelt":
+                        mout = stack.enter_context(open(mentions, "w", encoding="utf-8", newline="")) \
+                            if mentions else None
+                        n = ex.write_gdelt(arts, out, header=header, mentions=mout, progress=advance,
+                                           skipped=skipped)
+                    elif fmt == "plover":
+                        n = ex.write_plover(arts, out, progress=advance)
+                    else:
+                        n = ex.write_jsonl(arts, out, progress=advance)
     unit = "events" if fmt in ("gdelt", "plover") else "articles"
-    click.echo(f"exported {n} {unit} as {fmt}" + (f" to {output}" if output != "-" else ""), err=True)
+    click.echo(f"exported {n} {unit} as {fmt}" + (f" to {output}" if output != "-" else "")
+               + (f" (mentions: {mentions})" if fmt == "gdelt" and mentions else ""), err=True)
+    for why, k in sorted(skipped.items()):
+        click.echo(f"  left out: {k} events, {why}", err=True)
 
 
 def _with_dedup_ids(conn, articles):
