@@ -228,13 +228,18 @@ class Article:
         title: str | None = None,
         published: str | None = None,
         meta: Mapping[str, Any] | None = None,
+        key: str | None = None,
     ) -> Article:
         """An article fresh from a reader: metadata the source gave is recorded in ``meta['given']`` so that the
-        cleaner never overrides it with a guess."""
+        cleaner never overrides it with a guess.
+
+        The id (when none is given) hashes ``key`` and the text; ``key`` defaults to ``source``. Readers of local
+        files pass what identifies the article apart from its text (its URL, its outlet) or "", never the path:
+        an id must not depend on how a path was spelled (``d/x.txt`` and ``/abs/d/x.txt`` are one article)."""
         given = {k: v for k, v in (("title", title), ("published", published), ("url", url)) if v}
         m = dict(meta or {})
         m.setdefault("given", given)
-        m.setdefault("content_hash", content_hash(source, text))
+        m.setdefault("content_hash", content_hash(source if key is None else key, text))
         return cls(
             id=id or m["content_hash"],
             text=text,

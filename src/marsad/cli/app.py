@@ -49,6 +49,10 @@ class MarsadGroup(click.Group):
         except Exception as e:  # a bug: one line for the user, the traceback only on request
             if os.environ.get("MARSAD_DEBUG"):
                 raise
+            user = user_error_message(e)
+            if user is not None:  # the machine or the arguments, not marsad: say what to fix, exit 1
+                click.echo(f"marsad: error: {user}", err=True)
+                sys.exit(1)
             click.echo(f"marsad: internal error: {type(e).__name__}: {e} (set MARSAD_DEBUG=1 for the traceback)",
                        err=True)
             sys.exit(70)
@@ -64,6 +68,42 @@ def main() -> None:
       marsad process examples/articles/*.txt --format text
       marsad ingest examples/articles --db marsad.db && marsad search الصين --db marsad.db
     """
+
+
+def user_error_message(e: BaseException) -> str | None:
+    """The one-line message for an exception that is the user's or the machine's doing, not a bug in marsad:
+    arguments that are not valid UTF-8, files that cannot be opened or written, a full disk, a database that
+    cannot be opened or is locked. None for anything else (that stays an "internal error", exit 70)."""
+    import errno
+    import sqlite3
+
+    chain: list[BaseException] = []
+    cur: BaseException | None = e
+    while cur is not None and len(chain) < 10:  # the cause first: a failed ROLLBACK must not hide "disk full"
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    for exc in reversed(chain):
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return "the disk is full (no space left on device); free space and re-run: nothing was half-written"
+        if isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc):
+            return "the disk is full (database or disk is full); free space and re-run: the open batch was rolled back"
+    for exc in chain:
+        if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in str(exc):
+            return ("an argument is not valid UTF-8 text (a byte such as \\xff); give names, ids and queries in "
+                    "UTF-8")
+        if isinstance(exc, OSError) and exc.errno is not None:
+            name = exc.filename if isinstance(exc.filename, str) else ""
+            from marsad.readers.base import escape_name
+
+            where = f" {escape_name(name)}" if name else ""
+            return f"cannot use{where}: {exc.strerror or exc}"
+        if isinstance(exc, sqlite3.OperationalError):
+            msg = str(exc)
+            if any(k in msg for k in ("unable to open", "locked", "readonly", "disk I/O", "not a database")):
+                return f"database: {msg}"
+        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+            return f"database: {exc}"
+    return None
 
 
 def user_errors(fn):

@@ -42,7 +42,8 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
     pipe = default_pipeline(upto=upto, **opts)
     out = sys.stdout
     n_ok = n_rej = 0
-    for item in pipe.run(read_paths(paths, fmt=input_format, field_map=field_map)):
+    skipped: list[str] = []
+    for item in pipe.run(read_paths(paths, fmt=input_format, field_map=field_map, skipped=skipped)):
         if isinstance(item, Rejection):
             n_rej += 1
             click.echo(f"marsad: {item.message()}", err=True)
@@ -57,6 +58,9 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
                 d.pop("layers", None)
             out.write(json.dumps(d, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
         out.flush()
+    from marsad.cli.store import report_skipped
+
+    report_skipped(skipped)
     if n_rej:
         click.echo(f"marsad: {n_ok} processed, {n_rej} rejected", err=True)
         sys.exit(EXIT_REJECTED)

@@ -36,9 +36,37 @@ def db_option(fn: Any) -> Any:
 
 
 def _open(db: str, *, create: bool = False):  # noqa: ANN202
+    import sqlite3
+
+    from marsad.errors import InputError
     from marsad.store import Store
 
-    return Store(db, create=create)
+    try:
+        return Store(db, create=create)
+    except (OSError, sqlite3.Error) as e:  # /proc/x.db, a read-only folder, a locked or full disk: the user's to fix
+        from marsad.readers.base import escape_name
+
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise InputError(f"cannot open the database {escape_name(str(db))}: {reason}", code="E_DB") from e
+
+
+def _check_inputs(paths) -> None:  # noqa: ANN001
+    """Refuse at once (before any database is created) when not one of the named inputs exists: a typo must not
+    leave an empty store behind and exit 0. Inputs that exist next to missing ones are read; the missing ones
+    become rejections."""
+    from pathlib import Path
+
+    from marsad.errors import InputError
+    from marsad.readers.base import escape_name
+    from marsad.readers.feed import is_url
+
+    def present(p: str) -> bool:
+        return p == "-" or is_url(p) or any(ch in p for ch in "*?[") or Path(p).exists() or Path(p).is_symlink()
+
+    if not any(present(p) for p in paths):
+        names = ", ".join(escape_name(p) for p in paths[:5]) + (" …" if len(paths) > 5 else "")
+        raise InputError(f"no such file or directory: {names} (nothing was read, no database was created)",
+                         code="E_NOT_FOUND")
 
 
 # -- ingest ---------------------------------------------------------------------------------------------------
@@ -81,7 +109,9 @@ def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, a
     from marsad.stages import default_pipeline
     from marsad.store import IngestSummary
 
-    items = _read(paths, input_format, _field_map(fields))
+    _check_inputs(paths)
+    skipped: list[str] = []
+    items = _read(paths, input_format, _field_map(fields), skipped=skipped)
     pipe = default_pipeline(upto=upto)
     show = not no_progress and sys.stderr.isatty()
     with _open(db, create=True) as st:
@@ -98,8 +128,9 @@ def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, a
             sys.exit(130)
     assert isinstance(summary, IngestSummary)
     if as_json:
-        click.echo(json.dumps({"db": db, **summary.as_dict()}, ensure_ascii=False))
+        click.echo(json.dumps({"db": db, **summary.as_dict(), "skipped": len(skipped)}, ensure_ascii=False))
         return
+    report_skipped(skipped)
     click.echo(
         f"read {summary.read} · stored {summary.stored} · duplicate {summary.duplicate} · "
         f"rejected {summary.rejected}  ({db})"
@@ -114,7 +145,7 @@ def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, a
         )
 
 
-def _read(paths, input_format, field_map) -> Iterator[Article | Rejection]:
+def _read(paths, input_format, field_map, *, skipped: list[str] | None = None) -> Iterator[Article | Rejection]:
     from marsad.readers import read_paths
     from marsad.readers.feed import is_url, read_feed_url
 
@@ -122,13 +153,24 @@ def _read(paths, input_format, field_map) -> Iterator[Article | Rejection]:
     for p in paths:
         if is_url(p):
             if files:
-                yield from read_paths(files, fmt=input_format, field_map=field_map)
+                yield from read_paths(files, fmt=input_format, field_map=field_map, skipped=skipped)
                 files = []
             yield from read_feed_url(p)
         else:
             files.append(p)
     if files:
-        yield from read_paths(files, fmt=input_format, field_map=field_map)
+        yield from read_paths(files, fmt=input_format, field_map=field_map, skipped=skipped)
+
+
+def report_skipped(skipped: list[str]) -> None:
+    """One stderr line for what folder expansion left out (hidden entries, README/LICENSE files)."""
+    if not skipped:
+        return
+    from marsad.readers.base import escape_name
+
+    shown = ", ".join(escape_name(s) for s in skipped[:3]) + (" …" if len(skipped) > 3 else "")
+    click.echo(f"marsad: skipped {len(skipped)} hidden or README/LICENSE entries in folders ({shown}); "
+               "name a file to read it", err=True)
 
 
 def _ingest_with_progress(st, items, pipe, batch_size):  # noqa: ANN001, ANN202

@@ -33,13 +33,14 @@ def keyed_inputs(paths: Iterable[str], *, fmt: str | None = None,
 def read_one_file(file_index: int, path: str, *, fmt: str | None = None,
                   field_map: Mapping[str, str] | None = None) -> Iterator[Keyed]:
     """Reader outputs of one (already expanded) file; a reader that raises becomes a rejection."""
-    from marsad.readers import read_paths, reader_for
+    from marsad.readers import read_file, read_paths
 
     j = -1
     try:
-        # The reader is called directly: the path is already expanded (a '[' in a file name is not a glob).
+        # The path is already expanded (a '[' in a file name is not a glob): read_file refuses special files
+        # (FIFOs, devices) and keeps names that are not valid UTF-8 printable.
         recs = read_paths(["-"], fmt=fmt, field_map=field_map) if path == "-" else \
-            reader_for(Path(path), fmt)(Path(path), field_map=field_map)
+            read_file(Path(path), fmt=fmt, field_map=field_map)
         for j, rec in enumerate(recs):  # noqa: B007
             yield make_key(file_index, j), rec
     except Exception as e:  # a reader bug must not lose the rest of the run silently

@@ -21,7 +21,9 @@ from marsad.readers.base import (
     ReadResult,
     clean_surrogates,
     decode_bytes,
+    escape_name,
     register_reader,
+    tidy_names,
 )
 from marsad.readers.jsonl import read_jsonl_stream
 
@@ -32,35 +34,109 @@ for _mod in ("html", "warc", "feed", "ant", "saudinewsnet"):
     except ImportError:
         pass
 
-__all__ = ["READERS", "clean_surrogates", "decode_bytes", "expand_paths", "read_paths", "register_reader"]
+__all__ = ["READERS", "clean_surrogates", "decode_bytes", "expand_paths", "read_file", "read_paths",
+           "refuse_special", "register_reader"]
 
 _ORDER_LAST = ("text",)
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[Path | Rejection]:
+# Folder expansion leaves these out (named on the command line they are read): hidden entries (".git", ".DS_Store")
+# and the README/LICENSE files that sit beside a corpus. They are counted, never silent: see ``skipped``.
+SIDECARS = frozenset({"readme.txt", "readme.md", "readme", "license", "license.txt", "license.md"})
+
+
+def expand_paths(paths: Iterable[str], *, skipped: list[str] | None = None) -> Iterator[Path | Rejection]:
+    """Files named by ``paths`` (files, folders walked recursively, globs, ``-``), in a stable order.
+
+    Every input is accounted for: a name that matches nothing, a broken symbolic link, an unreadable folder and a
+    special file (FIFO, device, socket) become rejections; hidden entries and README/LICENSE sidecars inside a
+    folder are left out and their names appended to ``skipped`` (the CLI prints how many). Symbolic links to
+    folders are followed once (a link loop is not walked twice)."""
     for p in paths:
         if p == "-":
             yield Path("-")
             continue
-        if any(ch in p for ch in "*?["):
+        if any(ch in p for ch in "*?[") and not Path(p).exists():
             hits = sorted(_glob.glob(p, recursive=True))
             if not hits:
-                yield Rejection("read", "E_NO_MATCH", f"no file matches {p!r}", p, None)
+                yield Rejection("read", "E_NO_MATCH", f"no file matches {escape_name(p)!r}", escape_name(p), None)
             for h in hits:
-                yield from expand_paths([h])
+                yield from expand_paths([h], skipped=skipped)
             continue
         path = Path(p)
         if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
-            yield from (f for f in files if not _is_sidecar(f))
+            yield from _walk(path, skipped)
         elif path.exists():
             yield path
+        elif path.is_symlink():
+            yield _rejection(path, "E_NOT_FOUND", f"broken symbolic link: {escape_name(p)} points to nothing")
         else:
-            yield Rejection("read", "E_NOT_FOUND", f"no such file or directory: {p}", p, None)
+            yield _rejection(path, "E_NOT_FOUND", f"no such file or directory: {escape_name(p)}")
 
 
-def _is_sidecar(f: Path) -> bool:
-    return f.name.lower() in {"readme.txt", "readme.md", "readme", "license", "license.txt"}
+def _walk(root: Path, skipped: list[str] | None) -> Iterator[Path | Rejection]:
+    import os
+
+    seen: set[tuple[int, int]] = set()
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=True):
+        for err in errors:
+            name = err.filename if isinstance(err.filename, str) else str(dirpath)
+            yield _rejection(Path(name), "E_IO", f"cannot list folder {escape_name(name)}: {err.strerror or err}")
+        errors.clear()
+        try:
+            st = os.stat(dirpath)
+            ident = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None
+        if ident is not None and ident in seen:  # a symlink back to a folder already walked
+            dirnames[:] = []
+            continue
+        if ident is not None:
+            seen.add(ident)
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                if skipped is not None:
+                    skipped.append(str(Path(dirpath) / d) + "/")
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            full = Path(dirpath) / f
+            if f.startswith(".") or f.lower() in SIDECARS:
+                if skipped is not None:
+                    skipped.append(str(full))
+                continue
+            if full.is_symlink() and not full.exists():
+                yield _rejection(full, "E_NOT_FOUND", f"broken symbolic link: {escape_name(str(full))} points to nothing")
+                continue
+            yield full
+    for err in errors:  # os.walk reports an unreadable root before yielding anything
+        yield _rejection(root, "E_IO", f"cannot list folder {escape_name(str(root))}: {err.strerror or err}")
+
+
+def _rejection(path: Path, code: str, reason: str) -> Rejection:
+    name = escape_name(str(path))
+    return Rejection("read", code, reason, name, None, attrs={"path": name})
+
+
+def refuse_special(path: Path) -> Rejection | None:
+    """A rejection for anything that is not a regular file (FIFO, character or block device, socket): reading one
+    can block forever (a FIFO with no writer) or never end (``/dev/zero``). ``-`` reads standard input."""
+    import stat as _stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return _rejection(path, "E_IO", f"cannot read {escape_name(str(path))}: {e.strerror or e}")
+    if _stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO (named pipe)" if _stat.S_ISFIFO(mode) else "a character device" if _stat.S_ISCHR(mode)
+            else "a block device" if _stat.S_ISBLK(mode) else "a socket" if _stat.S_ISSOCK(mode)
+            else "not a regular file")
+    return _rejection(path, "E_SPECIAL_FILE", f"{escape_name(str(path))} is {kind}, not a regular file; only "
+                      "regular files are read (pipe data in with '-' instead)")
 
 
 def reader_for(path: Path, fmt: str | None = None):
@@ -112,30 +188,43 @@ def _strong_match(path: Path, head: bytes) -> str | None:
 
 
 def read_paths(paths: Iterable[str], *, fmt: str | None = None, field_map: Mapping[str, str] | None = None,
-               **opts) -> ReadResult:
+               skipped: list[str] | None = None, **opts) -> ReadResult:
     """Every article (or rejection) from files, directories, globs, and ``-`` (stdin: JSONL when every
-    non-empty line is a JSON object, else one text page)."""
-    for item in expand_paths(paths):
+    non-empty line is a JSON object, else one text page). ``skipped`` collects what folder expansion left out."""
+    for item in expand_paths(paths, skipped=skipped):
         if isinstance(item, Rejection):
             yield item
             continue
         if str(item) == "-":
-            yield from _read_stdin(fmt=fmt, field_map=field_map)
+            yield from guarded(_read_stdin(fmt=fmt, field_map=field_map), "<stdin>")
             continue
-        fn = reader_for(item, fmt)
-        yield from guarded(fn(item, field_map=field_map, **opts), str(item))
+        yield from read_file(item, fmt=fmt, field_map=field_map, **opts)
+
+
+def read_file(path: Path, *, fmt: str | None = None, field_map: Mapping[str, str] | None = None,
+              **opts) -> ReadResult:
+    """The records of one already expanded file: special files refused before anything opens them, reader
+    failures and silent files turned into rejections, names that are not valid UTF-8 kept escaped."""
+    refused = refuse_special(path)
+    if refused is not None:
+        yield refused
+        return
+    fn = reader_for(path, fmt)
+    yield from guarded(fn(path, field_map=field_map, **opts), str(path))
 
 
 def guarded(records: ReadResult, source: str) -> ReadResult:
     """A reader's output with two guarantees: a reader that raises ends in a rejection (the records before it
     are kept), and a file that yields nothing at all becomes a rejection too, so no input vanishes silently."""
     n = 0
+    source = escape_name(source)
     try:
         for rec in records:
             n += 1
-            yield rec
+            yield tidy_names(rec)
     except Exception as e:  # a reader bug must not stop the run nor lose the rest of the inputs silently
-        yield Rejection("read", "E_READER", f"reader failed after {n} records: {type(e).__name__}: {e}", source, None)
+        yield Rejection("read", "E_READER", f"reader failed after {n} records: {type(e).__name__}: {e}", source,
+                        None, attrs={"path": source})
         return
     if n == 0:
         yield Rejection("read", "E_NO_RECORDS", "the reader found neither an article nor an error in this file",
@@ -143,16 +232,24 @@ def guarded(records: ReadResult, source: str) -> ReadResult:
 
 
 def _read_stdin(*, fmt: str | None, field_map) -> ReadResult:
-    import io
-
+    """Standard input, bounded like a file: JSONL line by line (each line capped), a text page up to
+    MAX_DOC_BYTES (more is one ``E_TOO_LARGE`` rejection with the first 64 KB kept, and is not read on)."""
+    from marsad.readers.base import MAX_DOC_BYTES, RAW_KEEP, read_stream_limited
     from marsad.readers.text import article_from_bytes
 
-    data = sys.stdin.buffer.read()
-    first = data.lstrip()[:1]
+    stream = sys.stdin.buffer
+    peek = getattr(stream, "peek", None)
+    head = peek(4096)[:4096] if callable(peek) else b""
+    first = head.lstrip()[:1]
     if fmt == "jsonl" or (fmt is None and first == b"{"):
-        yield from read_jsonl_stream(io.BytesIO(data), name="<stdin>", field_map=field_map)
+        yield from read_jsonl_stream(stream, name="<stdin>", field_map=field_map)
+        return
+    data, more = read_stream_limited(stream)
+    if more:
+        yield Rejection("read", "E_TOO_LARGE", f"standard input is over the {MAX_DOC_BYTES / 1e6:.0f} MB limit for "
+                        "one article (pipe JSONL, one record a line, for more)", "<stdin>", data[:RAW_KEEP])
         return
     try:
         yield article_from_bytes(data, source="<stdin>")
     except Exception as e:
-        yield Rejection("read", getattr(e, "code", "E_DECODE"), str(e), "<stdin>", data[:65536])
+        yield Rejection("read", getattr(e, "code", "E_DECODE"), str(e), "<stdin>", data[:RAW_KEEP])

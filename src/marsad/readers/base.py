@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
-from collections.abc import Callable, Iterator
+import dataclasses
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from marsad.data import Article, Rejection, replace_lone_surrogates
 from marsad.errors import InputError
@@ -111,16 +116,80 @@ def _plausible(txt: str) -> bool:
     return bool(sample) and good / len(sample) > 0.95
 
 
-def read_bytes_limited(path: Path) -> bytes:
+def read_bytes_limited(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, refused (``E_TOO_LARGE``) over ``limit`` (default MAX_DOC_BYTES). The read itself is
+    bounded too, not only the size ``stat`` reports: a file that grows while it is read, or one whose size the
+    system does not know, never brings more than ``limit + 1`` bytes into memory."""
+    cap = MAX_DOC_BYTES if limit is None else limit
     size = path.stat().st_size
-    if size > MAX_DOC_BYTES:
+    if size <= cap:
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
+        size = max(size, len(data))
+    if size > cap:
         raise InputError(
-            f"{path} is {size / 1e6:.1f} MB, over the {MAX_DOC_BYTES / 1e6:.0f} MB limit for one article",
+            f"{escape_name(str(path))} is {size / 1e6:.1f} MB, over the {cap / 1e6:.0f} MB limit for one article",
             code="E_TOO_LARGE",
         )
-    return path.read_bytes()
+    return data
 
 
+def read_stream_limited(stream: Any, limit: int | None = None) -> tuple[bytes, bool]:
+    """At most ``limit`` (default MAX_DOC_BYTES) bytes of a stream, and whether there was more."""
+    cap = MAX_DOC_BYTES if limit is None else limit
+    data = stream.read(cap + 1)
+    return data[:cap], len(data) > cap
+
+
+def gunzip_limited(data: bytes, limit: int | None = None) -> bytes:
+    """Decompress a gzip member, refusing (``E_TOO_LARGE``) output over ``limit``: a 20 MB gzip bomb must not
+    expand to gigabytes in memory."""
+    import zlib
+
+    cap = MAX_DOC_BYTES if limit is None else limit
+    d = zlib.decompressobj(31)
+    out = d.decompress(data, cap + 1)
+    if len(out) > cap or d.unconsumed_tail:
+        raise InputError(f"the gzip stream expands to more than {cap / 1e6:.0f} MB", code="E_TOO_LARGE")
+    if not d.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_name(name: str) -> str:
+    """A file name fit to print, store and hash: the bytes of a name that is not valid UTF-8 (Python holds them
+    as lone surrogates, PEP 383) become ``\\xff`` escapes; names without such bytes are returned as they are."""
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return replace_lone_surrogates(name)[0]
+
+
+def tidy_names(rec: Article | Rejection) -> Article | Rejection:
+    """``rec`` with a source, raw pointer and attrs that can always be printed and stored (see escape_name)."""
+    if isinstance(rec, Rejection):
+        if _SURROGATE.search(rec.source) is None and _SURROGATE.search(repr(dict(rec.attrs))) is None:
+            return rec
+        attrs = {k: escape_name(v) if isinstance(v, str) else v for k, v in rec.attrs.items()}
+        return dataclasses.replace(rec, source=escape_name(rec.source), attrs=attrs)
+    raw = rec.meta.get("raw")
+    if _SURROGATE.search(rec.source) is None and not (isinstance(raw, Mapping) and _SURROGATE.search(repr(raw))):
+        return rec
+    meta = dict(rec.meta)
+    if isinstance(raw, Mapping):
+        ptr = dict(raw)
+        for k in ("path", "warc"):
+            if isinstance(ptr.get(k), str) and _SURROGATE.search(ptr[k]):
+                # the exact bytes, so `marsad show --raw` can still open the file
+                ptr[k + "_b64"] = base64.b64encode(os.fsencode(ptr[k])).decode("ascii")
+                ptr[k] = escape_name(ptr[k])
+        meta["raw"] = ptr
+    return dataclasses.replace(rec, source=escape_name(rec.source), meta=meta)
 
 
 def clean_surrogates(text: str) -> tuple[str, bool]:

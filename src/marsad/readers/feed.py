@@ -137,6 +137,7 @@ def articles_from_feed(data: bytes | str, *, source: str) -> ReadResult:
         yield Article.new(
             text,
             source=source,
+            key=clean_optional(entry.get("link")) or clean_optional(entry.get("id")) or "",  # not the feed's path
             url=clean_optional(entry.get("link")) or None,
             title=clean_optional(title),
             published=_date(entry),

@@ -5,8 +5,11 @@ follows (a file path, or a WARC file and record offset)."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import os
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ from marsad.readers.base import (
     clean_optional,
     clean_surrogates,
     decode_bytes,
+    gunzip_limited,
     read_bytes_limited,
     register_reader,
 )
@@ -52,9 +56,8 @@ def article_from_html(
     meta: Mapping[str, Any] | None = None,
 ) -> Article | Rejection:
     """One HTML page → Article (main text, title, date, url) or a Rejection (stage ``read``) that keeps the raw
-    page (or a prefix of it and a pointer)."""
-    from trafilatura import bare_extraction
-
+    page (or a prefix of it and a pointer). The extraction runs under the per-document time limit and a memory
+    cap (:mod:`marsad.readers.sandbox`): a page that stalls trafilatura is an ``E_TIMEOUT`` rejection."""
     raw_bytes = data.encode("utf-8") if isinstance(data, str) else data
     m: dict[str, Any] = dict(meta or {})
     if raw_pointer:
@@ -77,29 +80,28 @@ def article_from_html(
             raw_bytes[:RAW_KEEP],
             attrs=_attrs(raw_pointer),
         )
-    failure: Exception | None = None
+    from marsad.readers import sandbox
+
+    limit = sandbox.TIME_LIMIT
     try:
-        doc = bare_extraction(html, url=url, **EXTRACT_OPTIONS)
-    except Exception as e:  # lxml/trafilatura failures on pathological markup: try the plain-text fallback
-        doc, failure = None, e
-    d: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
-    text = (d.get("text") or "").strip()
-    prose = _prose(text)
-    extractor = "trafilatura"
-    if prose < MIN_CHARS:
-        # libxml2 stops building the tree past 256 levels of nesting, so trafilatura never sees the text of a
-        # deeply nested page; a depth-free event parser still does. Used only when trafilatura failed or the
-        # markup is that deep, so ordinary article-less pages (menus, stubs) are still refused.
-        plain = plain_text(html)
-        if failure is not None or plain.max_depth >= FALLBACK_DEPTH:
-            text, prose = plain.text, _prose(plain.text)
-            d = {"title": plain.title}
-            extractor = f"plain-text fallback (nesting depth {plain.max_depth})"
+        page = sandbox.call("marsad.readers.html:extract_page", html, url)
+    except sandbox.SandboxTimeout:
+        return Rejection(
+            "read", "E_TIMEOUT", f"reading the page took longer than {limit:g}s (per-document limit)", source,
+            raw_bytes[:RAW_KEEP], attrs=_attrs(raw_pointer, raw_bytes),
+        )  # fmt: skip
+    except sandbox.SandboxMemory as e:
+        return Rejection("read", "E_TOO_LARGE", f"the page is too large to read: {e}", source, raw_bytes[:RAW_KEEP],
+                         attrs=_attrs(raw_pointer, raw_bytes))
+    except sandbox.SandboxCrash as e:
+        return Rejection("read", "E_HTML", f"HTML extraction failed: {e}", source, raw_bytes[:RAW_KEEP],
+                         attrs=_attrs(raw_pointer, raw_bytes))
+    d, text, prose, extractor, failure = page["d"], page["text"], page["prose"], page["extractor"], page["failure"]
     if failure is not None and prose < MIN_CHARS:
         return Rejection(
             "read",
             "E_HTML",
-            f"HTML extraction failed: {type(failure).__name__}: {failure}",
+            f"HTML extraction failed: {failure}",
             source,
             raw_bytes[:RAW_KEEP],
             attrs=_attrs(raw_pointer),
@@ -124,7 +126,7 @@ def article_from_html(
         m["page"] = page_meta
     m["extractor"] = extractor
     page_url = url or d.get("url") or None
-    published, how = page_date(html, text, url=page_url)
+    published, how = page["published"], page["date_from"]
     if published:
         m["date_from"] = how
     text, lossy = clean_surrogates(text)
@@ -133,11 +135,47 @@ def article_from_html(
     return Article.new(
         text,
         source=source,
+        # the id: the page's URL and text, never the file path or WARC offset it was read from
+        key=page_url or "",
         url=page_url,
         title=clean_optional(clean_title(d.get("title"), d.get("sitename"))),
         published=published,
         meta=m,
     )
+
+
+def extract_page(html: str, url: str | None) -> dict[str, Any]:
+    """The slow part of reading a page (trafilatura, the plain-text fallback, the date search), as plain data:
+    it runs in the reader sandbox (marsad.readers.sandbox), under the per-document time limit."""
+    from trafilatura import bare_extraction
+
+    failure: Exception | None = None
+    try:
+        doc = bare_extraction(html, url=url, **EXTRACT_OPTIONS)
+    except Exception as e:  # lxml/trafilatura failures on pathological markup: try the plain-text fallback
+        doc, failure = None, e
+    full: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = (full.get("text") or "").strip()
+    prose = _prose(text)
+    extractor = "trafilatura"
+    d = {k: full.get(k) for k in ("title", "sitename", "url", "author", "hostname", "description", "image",
+                                  "pagetype", "tags")}
+    if prose < MIN_CHARS:
+        # libxml2 stops building the tree past 256 levels of nesting, so trafilatura never sees the text of a
+        # deeply nested page; a depth-free event parser still does. Used only when trafilatura failed or the
+        # markup is that deep, so ordinary article-less pages (menus, stubs) are still refused.
+        plain = plain_text(html)
+        if failure is not None or plain.max_depth >= FALLBACK_DEPTH:
+            text, prose = plain.text, _prose(plain.text)
+            d = {"title": plain.title}
+            extractor = f"plain-text fallback (nesting depth {plain.max_depth})"
+    published, how = (None, "")
+    if prose >= MIN_CHARS:
+        published, how = page_date(html, text, url=url or d.get("url") or None)
+    return {
+        "d": d, "text": text, "prose": prose, "extractor": extractor, "published": published, "date_from": how,
+        "failure": None if failure is None else f"{type(failure).__name__}: {failure}",
+    }  # fmt: skip
 
 
 def _prose(text: str) -> int:
@@ -306,10 +344,11 @@ def clean_title(title: str | None, sitename: str | None = None) -> str | None:
     return t
 
 
-def _attrs(ptr: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not ptr:
-        return {}
-    return {"pointer": pointer_str(ptr)}
+def _attrs(ptr: Mapping[str, Any] | None, raw: bytes | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"pointer": pointer_str(ptr)} if ptr else {}
+    if raw is not None and len(raw) > RAW_KEEP:
+        out["raw_size"] = len(raw)  # only the first RAW_KEEP bytes are kept inline; the pointer has the rest
+    return out
 
 
 def pointer_str(ptr: Mapping[str, Any]) -> str:
@@ -328,7 +367,7 @@ def load_raw(article: Article) -> bytes:
             from marsad.readers.warc import read_record_at
 
             return read_record_at(Path(ptr["warc"]), int(ptr.get("offset", 0)))
-        path = Path(ptr["path"])
+        path = Path(os.fsdecode(base64.b64decode(ptr["path_b64"]))) if ptr.get("path_b64") else Path(ptr["path"])
         data = path.read_bytes()
         return gzip.decompress(data) if ptr.get("compression") == "gzip" else data
     except OSError as e:
@@ -342,12 +381,21 @@ def read_html(path: Path, **_opts: Any) -> ReadResult:
     try:
         data = read_bytes_limited(path)
         if path.name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
+            data = gunzip_limited(data)  # a gzip bomb is refused, not expanded
             ptr["compression"] = "gzip"
     except InputError as e:
-        yield Rejection("read", e.code, str(e), source, None, attrs={"pointer": source})
+        yield Rejection("read", e.code, str(e), source, _head(path), attrs={"pointer": source})
         return
-    except (OSError, EOFError) as e:
-        yield Rejection("read", "E_IO", f"cannot read {path}: {e}", source, None, attrs={"pointer": source})
+    except (OSError, EOFError, zlib.error) as e:
+        yield Rejection("read", "E_IO", f"cannot read {path}: {e}", source, _head(path), attrs={"pointer": source})
         return
     yield article_from_html(data, source=source, raw_pointer=ptr)
+
+
+def _head(path: Path) -> bytes | None:
+    """The first RAW_KEEP bytes of a file a rejection names, when they can be read at all."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(RAW_KEEP)
+    except OSError:
+        return None

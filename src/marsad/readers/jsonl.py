@@ -54,6 +54,7 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
         text,
         id=str(rid) if rid is not None else None,
         source=str(rec.get(fm["source"]) or default_source),
+        key=str(rec.get(fm["source"]) or ""),  # a record's outlet, never the file name it was read from
         url=_scalar_str(rec.get(fm["url"])),
         title=_scalar_str(rec.get(fm["title"])),
         published=published or None,
@@ -125,4 +126,4 @@ def read_jsonl(path: Path, *, field_map: Mapping[str, str] | None = None, **_opt
         with opener(path, "rb") as f:
             yield from read_jsonl_stream(f, name=str(path), field_map=field_map)
     except OSError as e:
-        yield Rejection("read", "E_IO", f"cannot read {path}: {e}", str(path), None)
+        yield Rejection("read", "E_IO", f"cannot read {path}: {e}", str(path), None, attrs={"path": str(path)})

@@ -27,7 +27,8 @@ def article_from_bytes(data: bytes, *, source: str, **meta) -> Article:
     text, changed = clean_surrogates(dec.text)  # (strict decoders never make one; kept as the readers' rule)
     if dec.lossy or changed:
         m["lossy_decode"] = True
-    return Article.new(text, source=source, meta=m, **meta)
+    # the id hashes the text alone: the same page read through another path spelling is the same article
+    return Article.new(text, source=source, meta=m, key="", **meta)
 
 
 @register_reader("text", _sniff)
@@ -45,4 +46,4 @@ def read_text(path: Path, **_opts) -> ReadResult:
             raw = None
         yield Rejection("read", e.code, str(e), source, raw, attrs={"path": source})
     except OSError as e:
-        yield Rejection("read", "E_IO", f"cannot read {path}: {e.strerror or e}", source, None)
+        yield Rejection("read", "E_IO", f"cannot read {path}: {e.strerror or e}", source, None, attrs={"path": source})

@@ -174,9 +174,12 @@ class Store:
         batch: list[Article | Rejection] = []
         skipped = IngestSummary()
         for it in items:
-            if isinstance(it, Article) and self.contains(it.id):
+            seen = self._same_id(it) if isinstance(it, Article) else None
+            if seen == "duplicate":
                 skipped.read += 1
                 skipped.duplicate += 1
+            elif isinstance(seen, Rejection):  # the id is taken by a different text: kept as a rejection
+                batch.append(seen)
             else:
                 batch.append(pipeline.process(it) if pipeline is not None and isinstance(it, Article) else it)
             if len(batch) >= batch_size or skipped.read >= batch_size:
@@ -213,9 +216,35 @@ class Store:
                     s.rejected_by[f"store/{outcome.code}"] += 1
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may already have rolled back (disk full, I/O error): a second ROLLBACK would fail with "no
+            # transaction is active" and hide the real cause, which is what must reach the user
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         return s
+
+    def _same_id(self, article: Article) -> str | Rejection | None:
+        """None when ``article.id`` is not stored; "duplicate" when it is, with the same text; a rejection
+        (``E_ID_CONFLICT``) when the id is stored with a different text: a repeated id never silently drops a
+        different article (the second text is kept in the rejects table)."""
+        row = self.conn.execute("SELECT content_hash, source, record FROM articles WHERE id = ?",
+                                (article.id,)).fetchone()
+        if row is None:
+            return None
+        if row["content_hash"] == article.content_hash:
+            return "duplicate"
+        try:  # (stores written before ids stopped hashing the file path have another hash for the same text)
+            if unpack_record(row["record"]).get("text") == article.text:
+                return "duplicate"
+        except (zlib.error, ValueError, TypeError):
+            pass
+        return Rejection(
+            "store", "E_ID_CONFLICT",
+            f"id {article.id!r} is already stored with a different text (from {row['source'] or '?'}); this "
+            "record was not stored: give it its own id",
+            article.source, article.text, article.id,
+        )  # fmt: skip
 
     def _insert_article(self, article: Article) -> str | Rejection | None:
         """Insert one article and its analysis rows; None when stored, "duplicate", or the Rejection kept
@@ -246,6 +275,10 @@ class Store:
             )
             if cur.rowcount == 0:
                 conn.execute("RELEASE art")
+                seen = self._same_id(article)
+                if isinstance(seen, Rejection):
+                    self._insert_reject(seen)
+                    return seen
                 return "duplicate"
             rowid = cur.lastrowid
             conn.execute(
