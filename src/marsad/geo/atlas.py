@@ -62,7 +62,21 @@ def world_geojson() -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": feats}
 
 
+def _unwrap(ring: list[list[float]]) -> list[list[float]]:
+    """Longitudes made continuous along the ring (a ring crossing the antimeridian jumps from 180 to -180)."""
+    out = [list(ring[0])]
+    for x, y in ring[1:]:
+        px = out[-1][0]
+        while x - px > 180:
+            x -= 360
+        while px - x > 180:
+            x += 360
+        out.append([x, y])
+    return out
+
+
 def _area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    ring = _unwrap(ring)
     a = cx = cy = 0.0
     for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         f = x0 * y1 - x1 * y0
@@ -85,5 +99,5 @@ def country_centroids() -> dict[str, tuple[float, float]]:
         best = max((_area_centroid(p[0]) for p in polys if p and len(p[0]) > 2), default=None)
         code = f["properties"]["iso_n3"].lstrip("0")
         if best is not None and code:
-            out[code] = (round(best[1], 4), round(best[2], 4))
+            out[code] = (round(best[1], 4), round((best[2] + 180) % 360 - 180, 4))
     return out

@@ -31,7 +31,7 @@ class StoreHook(Protocol):
 
 
 # module:attribute of hooks loaded by default when their module imports.
-DEFAULT_HOOKS = ("marsad.dedup.hook:DedupHook",)
+DEFAULT_HOOKS = ("marsad.dedup.hook:DedupHook", "marsad.geo.store:GeoHook")
 
 
 def load_default_hooks() -> list[StoreHook]:
