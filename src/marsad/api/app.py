@@ -7,24 +7,23 @@ Every error is ``{"error": {"code", "message", "status"}}`` (see :mod:`marsad.ap
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from marsad.api import queries as Q
 from marsad.api.db import Database
-from marsad.api.errors import ApiError, install_error_handlers
+from marsad.api.errors import ApiError, install_error_handlers, invalid
 from marsad.api.security import BodyLimit, Guard, SecurityHeaders, token_ok
+from marsad.store import search as S
 
 log = logging.getLogger("marsad.api")
 
@@ -36,12 +35,52 @@ DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 # Parameter types shared by the routes (module level: FastAPI resolves annotations by name here).
 Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
-DateFrom = Annotated[str | None, Query(alias="from", pattern=DATE, description="YYYY[-MM[-DD]], inclusive")]
-DateTo = Annotated[str | None, Query(alias="to", pattern=DATE, description="YYYY[-MM[-DD]], inclusive")]
+
+
+def calendar_date(value: str | None) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD that names a real month/day (2018-13-45 is an error, not an empty answer)."""
+    if value is None:
+        return None
+    parts = [int(x) for x in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as e:
+        raise ValueError(f"{value} is not a calendar date ({e})") from None
+    return value
+
+
+DateFrom = Annotated[str | None, Query(alias="from", pattern=DATE, description="YYYY[-MM[-DD]], inclusive"),
+                     AfterValidator(calendar_date)]
+DateTo = Annotated[str | None, Query(alias="to", pattern=DATE, description="YYYY[-MM[-DD]], inclusive"),
+                   AfterValidator(calendar_date)]
 Key = Annotated[str, PathParam(min_length=1, max_length=300)]
-ActorQ = Annotated[str | None, Query(max_length=300, description="actor id (see /api/actors)")]
+ActorQ = Annotated[str | None, Query(max_length=300, description="actor id (see /api/actors) or a name in any script")]
 EvType = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,30}$", description="PLOVER type, e.g. CONSULT")]
 
+
+
+def make_search_query(db: Database, *, q: str | None, date_from: str | None, date_to: str | None,
+                      source: str | None, actor: str | None, event_type: str | None) -> S.Query:
+    lo, hi = _day(date_from, False), _day(date_to, True)
+    if lo and hi and lo > hi:
+        raise invalid("from", f"{date_from} is after to={date_to}")
+    return Q.make_query(q=q, date_from=lo, date_to=hi, source=source,
+                        actor=Q.resolve_actor(db, actor) if actor else None, event_type=event_type)
+
+
+def search_query(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=500, description="words; FTS5 syntax when it uses operators")] = None,
+    date_from: DateFrom = None, date_to: DateTo = None,
+    source: Annotated[str | None, Query(max_length=200, description="outlet (any letter case)")] = None,
+    actor: ActorQ = None, event_type: EvType = None,
+) -> S.Query:
+    """The search parameters every search-based route takes (one builder: marsad.store.search)."""
+    return make_search_query(request.app.state.db, q=q, date_from=date_from, date_to=date_to, source=source,
+                             actor=actor, event_type=event_type)
+
+
+SearchQ = Annotated[S.Query, Depends(search_query)]
 
 
 class ErrorDetail(BaseModel):
@@ -59,6 +98,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "Bad request (e.g. a search query FTS5 cannot parse)"), (404, "Not found"),
         (413, "Request body too large"), (422, "Invalid parameter"), (500, "Internal error"))
 }
+
+
+class SavedSearchIn(BaseModel):
+    """A search to keep: its name and the parameters /api/articles takes."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str = Field(min_length=1, max_length=200)
+    q: str | None = Field(None, max_length=500)
+    from_: Annotated[str | None, AfterValidator(calendar_date)] = Field(None, alias="from", pattern=DATE)
+    to: Annotated[str | None, AfterValidator(calendar_date)] = Field(None, pattern=DATE)
+    source: str | None = Field(None, max_length=200)
+    actor: str | None = Field(None, max_length=300)
+    event_type: str | None = Field(None, pattern=r"^[A-Za-z_]{1,30}$")
 
 
 class IngestArticle(BaseModel):
@@ -123,20 +175,42 @@ def _version() -> str:
 
 
 def api_router(db: Database) -> APIRouter:
-    r = APIRouter(prefix="/api", responses=ERRORS)
+    r = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(reject_unknown_params)])
+
     @r.get("/articles", summary="Search articles (full text + filters)", response_model=None)
     def articles(
-        q: Annotated[str | None, Query(max_length=500, description="words; FTS5 syntax when it uses operators")] = None,
-        date_from: DateFrom = None, date_to: DateTo = None,
-        source: Annotated[str | None, Query(max_length=200)] = None,
-        actor: ActorQ = None, event_type: EvType = None,
+        query: SearchQ,
         sort: Literal["auto", "relevance", "newest", "oldest"] = "auto",
-        facets: bool = False, limit: Limit = 20, offset: Offset = 0,
+        facets: bool = False, collapse: Annotated[bool, Query(description="one item per copy group")] = False,
+        limit: Limit = 20, offset: Offset = 0,
     ) -> JSONResponse:
         # The hot path: a JSONResponse skips FastAPI's generic encoder walk over every value.
         return JSONResponse(Q.search_articles(
-            db, q=q, date_from=_day(date_from, False), date_to=_day(date_to, True), source=source, actor=actor,
-            event_type=event_type, sort=sort, limit=limit, offset=offset, facets=facets))
+            db, q=query.q, date_from=query.date_from, date_to=query.date_to, source=query.source,
+            actor=query.actor, event_type=query.event_type, sort=sort, limit=limit, offset=offset, facets=facets,
+            collapse=collapse))
+
+    @r.get("/attention", summary="Attention over time for a search: articles per day/week/month, per source, "
+                                 "raw and as a share of each outlet's volume")
+    def attention(query: SearchQ, by: Literal["day", "week", "month"] = "day",
+                  top_sources: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
+        return Q.attention(db, query, by=by, top_sources=top_sources)
+
+    @r.get("/export", summary="Export every article a search finds: articles (csv, jsonl), their events (csv, "
+                              "gdelt, plover) or quotes (csv, jsonl)", response_model=None)
+    def export(query: SearchQ,
+               what: Literal["articles", "events", "quotes"] = "articles",
+               format: Literal["csv", "jsonl", "gdelt", "plover"] = "csv",  # noqa: A002
+               max: Annotated[int, Query(ge=1, le=Q.EXPORT_MAX)] = 10_000,  # noqa: A002
+               ) -> StreamingResponse:
+        if (what, format) not in Q.EXPORT_FORMATS:
+            ok = ", ".join(f for w, f in Q.EXPORT_FORMATS if w == what)
+            raise invalid("format", f"{what} export comes as {ok}, not {format}")
+        rowids = Q.export_rowids(db, query, max)  # a query FTS5 cannot parse is a 400 before the stream starts
+        media, ext = Q.EXPORT_MEDIA[format]
+        name = f"marsad-{what}.{ext}"
+        return StreamingResponse(Q.export_stream(db, rowids, what=what, fmt=format),
+                                 media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
     @r.get("/articles/{article_id}", summary="One article with all its layers and offsets")
     def article(article_id: Key) -> dict[str, Any]:
@@ -157,16 +231,20 @@ def api_router(db: Database) -> APIRouter:
     def actor_or_404(actor_id: str) -> dict[str, Any]:
         a = Q.get_actor(db, actor_id)
         if a is None:
-            raise ApiError(404, f"no actor with id {actor_id[:100]!r}")
+            raise ApiError(404, f"no actor with id {actor_id[:100]!r} (find ids with /api/actors?q=NAME)")
         return a
 
     @r.get("/actors/{actor_id}", summary="One actor: names, type, country, counts")
     def actor(actor_id: Key) -> dict[str, Any]:
         return actor_or_404(actor_id)
 
-    @r.get("/actors/{actor_id}/quotes", summary="What an actor said")
-    def actor_quotes(actor_id: Key, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    @r.get("/actors/{actor_id}/quotes", summary="What an actor said, or (about=true) what others said about it")
+    def actor_quotes(actor_id: Key, limit: Limit = 50, offset: Offset = 0,
+                     about: Annotated[bool, Query(description="quotes by others that name the actor")] = False,
+                     ) -> dict[str, Any]:
         actor_or_404(actor_id)
+        if about:
+            return Q.quotes_about(db, actor_id, limit=limit, offset=offset)
         return Q.actor_quotes(db, actor_id, limit=limit, offset=offset)
 
     @r.get("/actors/{actor_id}/events", summary="Events an actor is source or target of")
@@ -175,46 +253,48 @@ def api_router(db: Database) -> APIRouter:
         return Q.actor_events(db, actor_id, limit=limit, offset=offset)
 
     @r.get("/actors/{actor_id}/cooccurring", summary="Actors named in the same articles")
-    def actor_cooccurring(actor_id: Key, limit: Limit = 20) -> dict[str, Any]:
+    def actor_cooccurring(actor_id: Key, limit: Limit = 20, offset: Offset = 0) -> dict[str, Any]:
         actor_or_404(actor_id)
-        return {"items": Q.cooccurring(db, actor_id, limit=limit)}
+        return Q.cooccurring_page(db, actor_id, limit=limit, offset=offset)
 
-    @r.get("/actors/{actor_id}/timeline", summary="Articles naming the actor per month or day")
-    def actor_timeline(actor_id: Key, by: Literal["month", "day"] = "month") -> dict[str, Any]:
+    @r.get("/actors/{actor_id}/timeline", summary="Articles naming the actor per day, week or month")
+    def actor_timeline(actor_id: Key, by: Literal["month", "week", "day"] = "month") -> dict[str, Any]:
         actor_or_404(actor_id)
-        return {"by": by, "series": Q.actor_timeline(db, actor_id, by=by)}
+        return Q.attention(db, Q.make_query(actor=actor_id), by=by, top_sources=5)
 
-    @r.get("/events", summary="Events with filters; format=csv exports", response_model=None)
+    @r.get("/events", summary="Events with filters (the article search's too); format=csv exports",
+           response_model=None)
     def events(
-        type: EvType = None,  # noqa: A002
-        actor: ActorQ = None,
+        query: SearchQ,
+        type: Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,30}$", deprecated=True,  # noqa: A002
+                                          description="old name of event_type")] = None,
         country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-        date_from: DateFrom = None, date_to: DateTo = None,
         quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
         article: Annotated[str | None, Query(max_length=300)] = None,
         format: Literal["json", "csv"] = "json",  # noqa: A002
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100, offset: Offset = 0,
     ) -> Any:
-        res = Q.list_events(db, type_=type, actor=actor, country=country, date_from=_day(date_from, False),
-                            date_to=_day(date_to, True), quad_class=quad_class, article_id=article, limit=limit,
-                            offset=offset)
+        res = Q.list_events(db, query, type_=query.event_type or type, country=country, quad_class=quad_class,
+                            article_id=article, limit=limit, offset=offset)
         if format == "csv":
-            return StreamingResponse(_csv(res["items"]), media_type="text/csv; charset=utf-8",
+            return StreamingResponse(Q.events_csv(res["items"]), media_type="text/csv; charset=utf-8",
                                      headers={"content-disposition": 'attachment; filename="marsad-events.csv"'})
         return res
 
     @r.get("/relations", summary="Cooperation vs conflict between two actors or countries over time")
     def relations(
-        a: Annotated[str, Query(min_length=1, max_length=300, description="actor id, or ISO3 / country:ISO3")],
+        a: Annotated[str, Query(min_length=1, max_length=300,
+                                description="actor id, ISO3 / country:ISO3, or a name in any script")],
         b: Annotated[str, Query(min_length=1, max_length=300)],
-        by: Literal["month", "day"] = "month",
+        by: Literal["month", "week", "day"] = "month",
     ) -> dict[str, Any]:
-        return Q.relations(db, a, b, by=by)
+        return Q.relations(db, _side(db, "a", a), _side(db, "b", b), by=by)
 
     @r.get("/graph", summary="Who interacts with whom (event counts between actors)")
     def graph(actor: ActorQ = None, limit: Annotated[int, Query(ge=1, le=500)] = 60,
               min_events: Annotated[int, Query(ge=1, le=1000)] = 1) -> dict[str, Any]:
-        return Q.interaction_graph(db, actor=actor, limit=limit, min_events=min_events)
+        return Q.interaction_graph(db, actor=Q.resolve_actor(db, actor) if actor else None, limit=limit,
+                                   min_events=min_events)
 
     @r.get("/stories", summary="Stories (clusters of copies and rewrites), biggest first")
     def stories(limit: Limit = 50, offset: Offset = 0,
@@ -228,6 +308,34 @@ def api_router(db: Database) -> APIRouter:
             raise ApiError(404, f"no story with id {story_id[:100]!r}")
         return s
 
+    @r.get("/saved-searches", summary="Saved searches (stored in the database), newest first")
+    def saved_searches(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        return Q.list_saved(db, limit=limit, offset=offset)
+
+    @r.post("/saved-searches", summary="Save a search (name + search parameters); JSON body only",
+            status_code=201)
+    def save_search(body: SavedSearchIn) -> dict[str, Any]:
+        query = make_search_query(db, q=body.q, date_from=body.from_, date_to=body.to, source=body.source,
+                                  actor=body.actor, event_type=body.event_type)
+        Q.search_articles(db, q=query.q, source=query.source, limit=1)  # refuse what cannot run (400)
+        return Q.save_search(db, body.name, query)
+
+    @r.get("/saved-searches/{saved_id}", summary="One saved search with its current total")
+    def saved_search(saved_id: Annotated[int, PathParam(ge=1, le=2**62)]) -> dict[str, Any]:
+        s = Q.get_saved(db, saved_id)
+        if s is None:
+            raise ApiError(404, f"no saved search {saved_id}")
+        return s
+
+    @r.get("/saved-searches/{saved_id}/feed", summary="Atom feed of a saved search (newest 50 matches)",
+           response_class=Response, responses={200: {"content": {"application/atom+xml": {}}}})
+    def saved_feed(request: Request, saved_id: Annotated[int, PathParam(ge=1, le=2**62)]) -> Response:
+        s = Q.get_saved(db, saved_id)
+        if s is None:
+            raise ApiError(404, f"no saved search {saved_id}")
+        base = str(request.base_url).rstrip("/")
+        return Response(Q.atom_feed(db, s, base), media_type="application/atom+xml; charset=utf-8")
+
     @r.get("/stats", summary="Counts: articles, sources, entities, quotes, events, rejects")
     def stats() -> dict[str, Any]:
         return Q.stats(db)
@@ -240,6 +348,46 @@ def api_router(db: Database) -> APIRouter:
         return _ingest(request.app, db, body)
 
     return r
+
+
+def _side(db: Database, param: str, value: str) -> str:
+    """A relation side: a known actor id or country code as is, else a name in any script (روسيا, Russia) through
+    the actor index; 404 with a hint when nothing answers to it."""
+    got = Q.resolve_side(db, value)
+    if got is None:
+        raise ApiError(404, f"{param}: no actor or country {value[:100]!r} in this store (find one with "
+                       "/api/actors?q=NAME)", code="unknown_actor")
+    return got
+
+
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """Query parameter names (aliases) a route and its dependencies declare."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_params(request: Request) -> None:
+    """A query parameter the route does not take is an error (422), not silently ignored: ``date_from`` for
+    ``from``, or a misspelt filter, would otherwise return everything."""
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    allowed = _ALLOWED.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(route.dependant))
+        _ALLOWED[id(route)] = allowed
+    for name in request.query_params:
+        if name not in allowed:
+            takes = ", ".join(sorted(allowed)) or "no parameters"
+            raise ApiError(422, f"unknown parameter {name[:50]!r} (this route takes: {takes})",
+                           code="invalid_parameter",
+                           details=[{"loc": ["query", name[:50]], "message": "unknown parameter",
+                                     "type": "extra_forbidden"}])
 
 
 def require_token(request: Request,
@@ -302,35 +450,3 @@ def _day(value: str | None, end: bool) -> str | None:
     if len(value) == 7:
         return value + ("-31" if end else "-01")
     return value
-
-
-CSV_COLS = ("article_id", "id", "type", "date", "published", "quad_class", "goldstein", "cameo", "negated",
-            "symmetric", "mode", "modality", "confidence", "source_actors", "source_names", "source_countries",
-            "target_actors", "target_names", "target_countries", "evidence_text")
-
-
-def _csv(items: list[dict[str, Any]]) -> Iterator[str]:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLS)
-    for it in items:
-        row = []
-        for c in CSV_COLS:
-            v = it.get(c)
-            if isinstance(v, list):
-                v = ";".join("" if x is None else str(x) for x in v)
-            row.append(_csv_safe(v))
-        w.writerow(row)
-        if buf.tell() > 64_000:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
-
-
-def _csv_safe(v: Any) -> Any:
-    # Spreadsheet formula injection: a cell from article text must not start with = + - @.
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
-

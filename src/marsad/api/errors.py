@@ -43,12 +43,19 @@ class ApiError(Exception):
     """Raise from a route to answer with the error shape: ``ApiError(404, "no article with id 'x'")``."""
 
     def __init__(self, status: int, message: str, *, code: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code or STATUS_CODES.get(status, "error")
         self.headers = headers
+        self.details = details
+
+
+def invalid(param: str, message: str) -> ApiError:
+    """A 422 for one query parameter, in the shape FastAPI's own validation errors take (``details``)."""
+    return ApiError(422, f"{param}: {message}", code="invalid_parameter",
+                    details=[{"loc": ["query", param], "message": message, "type": "value_error"}])
 
 
 def error_body(status: int, message: str, code: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -88,7 +95,8 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.message, exc.code, headers=exc.headers, request=request)
+        extra = {"details": exc.details} if exc.details else {}
+        return error_response(exc.status, exc.message, exc.code, headers=exc.headers, request=request, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -6,28 +6,46 @@ there yet (an older store, a room not landed) gives empty answers rather than er
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import json
 import re
 import sqlite3
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import numpy as np
 
 from marsad.api.db import Database, decode_record
-from marsad.errors import QueryError
+from marsad.events import plover
 from marsad.lang.ar.normalize import normalize
+from marsad.store import search as S
 
 # PLOVER categories → GDELT-style quad class (1 verbal coop, 2 material coop, 3 verbal conflict, 4 material
-# conflict), used only when the events stage left quad_class empty.
-PLOVER_QUAD = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
-    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-    "INVESTIGATE": 3, "DEMAND": 3, "DISAPPROVE": 3, "REJECT": 3, "THREATEN": 3,
-    "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4, "FIGHT": 4, "CRIME": 4,
-}  # fmt: skip
-PLOVER_TYPES = tuple(PLOVER_QUAD)
+# conflict), used only when the events stage left quad_class empty; from the one PLOVER table (marsad.events.plover),
+# with the retired names (DISAPPROVE, FIGHT …) a store written before migration 6 may still hold.
+PLOVER_QUAD = {**{t: plover.quad(t) for t in plover.LEGACY}, **{t: plover.quad(t) for t in plover.CATEGORIES}}
+PLOVER_TYPES = plover.CATEGORIES
+
+
+def type_names(event_type: str | list[str], conn: sqlite3.Connection | None = None) -> list[str]:
+    """The stored names an event-type filter matches: the current name, and the retired names folded into it that
+    the store still holds (a store written before migration 6; with ``conn`` None: all of them)."""
+    if isinstance(event_type, list):
+        return event_type
+    cur = plover.current(event_type) or ""
+    old = [o for o, new in plover.LEGACY.items() if new == cur]
+    if old and conn is not None:
+        marks = ",".join("?" * len(old))
+        table = "article_event_types" if conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'article_event_types'").fetchone() else "events"
+        old = [r[0] for r in conn.execute(f"SELECT DISTINCT type FROM {table} WHERE type IN ({marks})", old)]
+    return [cur, *old]
 FACET_SAMPLE = 5_000  # facets are computed over at most this many matching articles
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 
@@ -36,213 +54,64 @@ def quad_of(ev_type: str | None, quad: int | None) -> int | None:
     return int(quad) if quad else PLOVER_QUAD.get((ev_type or "").upper())
 
 
-# --- full-text search ----------------------------------------------------------------------------------------
-def fts_match(query: str) -> str:
-    """The MATCH expression for a user query (the store's own translation when it has one)."""
-    try:
-        from marsad.store.index import fts_query
-    except ImportError:  # pragma: no cover - store room absent
-        words = re.findall(r"[^\W_]+", normalize(query))
-        return " ".join(f'"{w}"' for w in words)
-    return fts_query(query)
-
-
-def query_terms(query: str) -> list[str]:
-    try:
-        from marsad.store.index import query_terms as qt
-    except ImportError:  # pragma: no cover
-        return re.findall(r"[^\W_]+", normalize(query))
-    return qt(query)
-
-
-def _article_filters(*, date_from: str | None, date_to: str | None, source: str | None, actor: str | None,
-                     event_type: str | None, indexed: bool = False) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``a`` (``articles`` or its narrow copy ``article_filters``: same rowids, same columns).
-
-    ``indexed``: the store has the actor / event-type tables of schema v5, so those filters are one primary-key
-    probe per candidate row (``EXISTS``) instead of a set built from ``entities`` by article id on every query."""
-    where: list[str] = []
-    args: list[Any] = []
-    if date_from:
-        where.append("a.published >= ?")
-        args.append(date_from)
-    if date_to:
-        where.append("a.published <= ?")
-        args.append(date_to)
-    if source:
-        where.append("a.source = ?")
-        args.append(source)
-    if actor:
-        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = a.rowid)"
-                     if indexed else "a.id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
-        args.append(actor)
-    if event_type:
-        where.append("EXISTS (SELECT 1 FROM article_event_types y WHERE y.type = ? AND y.article_rowid = a.rowid)"
-                     if indexed else "a.id IN (SELECT article_id FROM events WHERE type = ?)")
-        args.append(event_type.upper())
-    return where, args
-
-
+# --- full-text search (built by marsad.store.search, the one query builder of the CLI, API and UI) -------------
 def _indexed(db: Database) -> bool:
     return db.has("article_filters", "article_actors", "article_event_types")
 
 
-def _driven_listing(actor: str | None, event_type: str | None, date_from: str | None, date_to: str | None,
-                    source: str | None, direction: str, n: int, offset: int) -> tuple[str, list[Any]]:
-    """Rowids of the newest/oldest articles with an actor and/or event type, walking the event type's (else the
-    actor's) (value, published) index in date order and probing the other filters per row: stops after ``n`` rows
-    instead of collecting and sorting every article the filters match. (A rare combination of two common values
-    walks far; still index-only, ~1 µs a row.)"""
-    value: str | None
-    if event_type:
-        table, col, value = "article_event_types", "type", event_type.upper()
-    else:
-        table, col, value = "article_actors", "actor_id", actor
-    where = [f"d.{col} = ?"]
-    args: list[Any] = [value]
-    if date_from:
-        where.append("d.published >= ?")
-        args.append(date_from)
-    if date_to:
-        where.append("d.published <= ?")
-        args.append(date_to)
-    if event_type and actor:
-        where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = d.article_rowid)")
-        args.append(actor)
-    if source:
-        where.append("EXISTS (SELECT 1 FROM article_filters s WHERE s.rowid = d.article_rowid AND s.source = ?)")
-        args.append(source)
-    sql = (f"SELECT d.article_rowid AS r FROM {table} d WHERE {' AND '.join(where)} "
-           f"ORDER BY d.published {direction}, d.article_rowid {direction} LIMIT ? OFFSET ?")
-    return sql, [*args, n, offset]
+def source_values(db: Database) -> list[str]:
+    """Stored outlet names (cached): the source filter matches them case-insensitively."""
+    return db.cached("source_values", lambda: S.source_values(db.conn()), ttl=30)
 
 
-def _page_rows(conn: sqlite3.Connection, cols: str, rowids: list[int]) -> list[sqlite3.Row]:
-    """Display columns for one page of rowids, in the given order (only the shown rows touch ``articles``)."""
-    if not rowids:
-        return []
-    got = {r["rowid_"]: r for r in conn.execute(
-        f"SELECT a.rowid AS rowid_, {cols} FROM articles a WHERE a.rowid IN ({','.join('?' * len(rowids))})",
-        rowids)}
-    return [got[r] for r in rowids if r in got]
+def make_query(*, q: str | None = None, date_from: str | None = None, date_to: str | None = None,
+               source: str | None = None, actor: str | None = None, event_type: str | None = None) -> S.Query:
+    return S.Query(q=q or "", date_from=date_from, date_to=date_to, source=source, actor=actor,
+                   event_type=event_type)
 
 
-RANK_WINDOW = 1_000  # bm25 is computed over at most this many matches (the most recently stored ones)
-FILTERED_WINDOW = 500  # with filters every match in the window costs a join, so the window is smaller
-
-
-def _page_total(rows: list[sqlite3.Row], limit: int, offset: int) -> tuple[int, bool, list[sqlite3.Row]]:
-    """Total for a filtered query without counting every match (a count through joins costs more than the
-    page): exact when this is the last page, else a lower bound saying there is at least one more."""
-    if len(rows) > limit:
-        return offset + limit + 1, True, rows[:limit]
-    return offset + len(rows), False, rows
+def plan(db: Database, query: S.Query) -> S.Plan:
+    return S.plan(db.conn(), query, indexed=_indexed(db), sources=source_values(db) if query.source else ())
 
 
 def search_articles(db: Database, *, q: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, source: str | None = None, actor: str | None = None,
                     event_type: str | None = None, sort: str = "auto", limit: int = 20, offset: int = 0,
-                    facets: bool = False) -> dict[str, Any]:
+                    facets: bool = False, collapse: bool = False) -> dict[str, Any]:
     """Articles matching ``q`` (FTS5 over normalised text) and filters, ``limit`` from ``offset``.
 
-    Bounded cost whatever the query, so that a word found in half the archive answers as fast as a rare one:
-    relevance (bm25) ranks the ``RANK_WINDOW`` most recently stored matches (all of them when there are fewer,
-    and ``ranked_window`` says so when there are more); totals are exact from the FTS index for an unfiltered
-    query, and for a filtered one exact on its last page, else a lower bound (``total_is_lower_bound``)."""
-    key = ("search", q, date_from, date_to, source, actor, event_type, sort, limit, offset, facets)
-    return db.memo(key, lambda: _search_articles(db, q=q, date_from=date_from, date_to=date_to, source=source,
-                                                 actor=actor, event_type=event_type, sort=sort, limit=limit,
-                                                 offset=offset, facets=facets))
+    Bounded cost whatever the query (see :func:`marsad.store.search.page`): relevance ranks the most recently
+    stored matches (``ranked_window`` says when there were more); totals are exact from the FTS index for an
+    unfiltered query, and for a filtered one exact on its last page, else a lower bound (``total_is_lower_bound``).
+    ``collapse``: copies of one article (the dedup room's copy groups) on the page become one item with its
+    ``copies``, and ``unique`` / ``copies`` count copy groups and stories over all matches."""
+    query = make_query(q=q, date_from=date_from, date_to=date_to, source=source, actor=actor,
+                       event_type=event_type)
+    key = ("search", query, sort, limit, offset, facets, collapse)
+    return db.memo(key, lambda: _search_articles(db, query, sort=sort, limit=limit, offset=offset, facets=facets,
+                                                 collapse=collapse))
 
 
-def _search_articles(db: Database, *, q: str | None, date_from: str | None, date_to: str | None,
-                     source: str | None, actor: str | None, event_type: str | None, sort: str, limit: int,
-                     offset: int, facets: bool) -> dict[str, Any]:
+def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, offset: int, facets: bool,
+                     collapse: bool) -> dict[str, Any]:
     conn = db.conn()
-    indexed = _indexed(db)
-    where, args = _article_filters(date_from=date_from, date_to=date_to, source=source, actor=actor,
-                                   event_type=event_type, indexed=indexed)
-    match = fts_match(q) if q and q.strip() else ""
-    if q and q.strip() and not match.strip():
-        raise QueryError("the query has no searchable words", code="E401")
-    if sort == "auto":
-        sort = "relevance" if match else "newest"
-    if sort == "relevance" and not match:
-        sort = "newest"
+    p = plan(db, query)
+    pg = S.page(conn, p, sort=sort, limit=limit, offset=offset)
     cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
-    # Phase 1 finds the page's rowids from the FTS index and the narrow filter tables only; phase 2 reads the
-    # display columns (body for the snippet) of those <= limit + 1 rows from the wide ``articles`` table.
-    narrow = "article_filters" if indexed else "articles"
-    window = False
-    if match:
-        filt = "".join(f" AND {w}" for w in where)
-        # date/source conditions need the filter row; actor/type probes only need the rowid
-        needs_row = bool(date_from or date_to or source) or not indexed
-        src = f"articles_fts f JOIN {narrow} a ON a.rowid = f.rowid" if needs_row else "articles_fts f"
-        if not needs_row:
-            filt = filt.replace("a.rowid", "f.rowid")
-        if sort == "relevance":
-            # the window: matches in descending rowid order (FTS5 walks its doclist backwards and stops early),
-            # ranked by bm25 inside it
-            if where:
-                inner = (f"SELECT f.rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM {src} "
-                         f"WHERE articles_fts MATCH ?{filt} ORDER BY f.rowid DESC LIMIT {FILTERED_WINDOW}")
-            else:
-                inner = (f"SELECT rowid AS r, bm25(articles_fts, {_weights()}) AS s FROM articles_fts "
-                         f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {RANK_WINDOW}")
-            sql = f"SELECT r FROM ({inner}) ORDER BY s LIMIT ? OFFSET ?"
-        else:
-            direction = "DESC" if sort == "newest" else "ASC"
-            sql = (f"SELECT a.rowid AS r FROM {narrow} a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE "
-                   f"articles_fts MATCH ?){''.join(f' AND {w}' for w in where)} "
-                   f"ORDER BY a.published {direction}, a.rowid {direction} LIMIT ? OFFSET ?")
-        rowids = [r[0] for r in _run(conn, sql, [match, *args, limit + 1, offset])]
-        rows = _page_rows(conn, cols, rowids)
-        if where:
-            total, capped, rows = _page_total(rows, limit, offset)
-        else:
-            total = _run(conn, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
-            capped, rows = False, rows[:limit]
-        cap = FILTERED_WINDOW if where else RANK_WINDOW
-        window = sort == "relevance" and (total > cap or capped)
-    else:
-        direction = "ASC" if sort == "oldest" else "DESC"
-        if indexed and (actor or event_type):
-            sql, largs = _driven_listing(actor, event_type, date_from, date_to, source, direction, limit + 1,
-                                         offset)
-        else:
-            where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-            sql = (f"SELECT a.rowid AS r FROM {narrow} a{where_sql} ORDER BY a.published {direction}, "
-                   f"a.rowid {direction} LIMIT ? OFFSET ?")
-            largs = [*args, limit + 1, offset]
-        rows = _page_rows(conn, cols, [r[0] for r in _run(conn, sql, largs)])
-        if where:
-            total, capped, rows = _page_total(rows, limit, offset)
-        else:
-            total, capped = conn.execute("SELECT count(*) FROM articles").fetchone()[0], False
-            rows = rows[:limit]
-    terms = query_terms(q) if q and match else []
-    items = [_article_item(r, terms) for r in rows]
-    out: dict[str, Any] = {"total": total, "total_is_lower_bound": capped, "limit": limit, "offset": offset,
-                           "sort": sort, "ranked_window": (FILTERED_WINDOW if where else RANK_WINDOW) if window else None, "items": items}
+    rows = S.display_rows(conn, cols, pg.rowids)
+    items = [_article_item(r, p.terms) for r in rows]
+    out: dict[str, Any] = {"total": pg.total, "total_is_lower_bound": pg.total_is_lower_bound, "limit": limit,
+                           "offset": offset, "sort": pg.sort, "ranked_window": pg.ranked_window, "items": items}
+    if p.variants:
+        out["variants"] = p.variants
+    if collapse:
+        out["items"] = collapse_copies(db, items)
+        out["unique"] = unique_counts(db, p)
     if facets:
-        base_from = f"{narrow} a"
-        fargs = list(args)
-        fwhere = list(where)
-        if match:
-            fwhere.insert(0, "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            fargs.insert(0, match)
-        out["facets"] = search_facets(db, base_from, (" WHERE " + " AND ".join(fwhere)) if fwhere else "", fargs)
+        sql, args = S.matching_sql(p, cols="a.id, a.source, a.published")
+        out["facets"] = search_facets(db, sql, args)
     return out
-
-
-def _weights() -> str:
-    try:
-        from marsad.store.search import WEIGHTS
-    except ImportError:  # pragma: no cover
-        WEIGHTS = (3.0, 1.0, 0.6)
-    return ", ".join(str(float(w)) for w in WEIGHTS)
 
 
 def _count_cols(db: Database) -> list[str]:
@@ -254,16 +123,7 @@ def _count_cols(db: Database) -> list[str]:
 
 
 def _run(conn: sqlite3.Connection, sql: str, args: list[Any]) -> list[sqlite3.Row]:
-    try:
-        return conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as e:
-        msg = str(e)
-        if any(k in msg for k in ("fts5", "syntax error", "no such column", "unterminated", "unknown special query")):
-            # FTS5 reports query syntax problems as OperationalError; they are the user's to fix → 400.
-            raise QueryError(
-                f"cannot parse the search query: {msg}. Put phrases in double quotes; operators are AND, OR, NOT "
-                "(upper case), word* for prefixes, title: for the title only.", code="E402") from e
-        raise
+    return S.run(conn, sql, args)
 
 
 def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
@@ -450,9 +310,9 @@ def _fold_with_offsets(body: str) -> tuple[str, Any]:
     return folded, lambda s, e: (orig(s), extend(orig(e - 1) + 1) if e > s else orig(s))
 
 
-def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any]) -> dict[str, Any]:
+def search_facets(db: Database, matching: str, args: list[Any]) -> dict[str, Any]:
     conn = db.conn()
-    sub = f"SELECT a.id, a.source, a.published FROM {base_from}{where_sql} LIMIT {FACET_SAMPLE}"
+    sub = f"{matching} LIMIT {FACET_SAMPLE}"
     rows = _run(conn, sub, args)
     sources = Counter(r["source"] for r in rows)
     months = Counter((r["published"] or "")[:7] for r in rows if r["published"])
@@ -473,7 +333,7 @@ def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any])
         ev = conn.execute(
             f"SELECT type, count(DISTINCT article_id) AS n FROM events WHERE article_id IN ({marks}) "
             "GROUP BY type ORDER BY n DESC", ids).fetchall()
-        types = [{"value": r["type"], "count": r["n"]} for r in ev]
+        types = [{"value": plover.current(r["type"]), "count": r["n"]} for r in ev]
     return {
         "sample": len(rows), "sampled": len(rows) >= FACET_SAMPLE,
         "sources": [{"value": k, "count": v} for k, v in sources.most_common(20)],
@@ -481,6 +341,59 @@ def search_facets(db: Database, base_from: str, where_sql: str, args: list[Any])
         "actors": actors,
         "event_types": types,
     }
+
+
+# --- copies collapsed ---------------------------------------------------------------------------------------
+def collapse_copies(db: Database, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per copy group (the dedup room's ``dedup_docs.dup_group``): the first item of a group on the page
+    stands for it and lists every copy in the store (``copies``: id, source, published, title, ``on_page``) and
+    the group's ``sources``; later items of the same group on the page are folded into it (``folded``)."""
+    for it in items:
+        it.update(copy_group=None, story=None, copies=[], sources=[it["source"]], folded=[])
+    if not items or not db.has("dedup_docs"):
+        return items
+    conn = db.conn()
+    ids = [it["id"] for it in items]
+    marks = ",".join("?" * len(ids))
+    of = {r[0]: (r[1], r[2]) for r in conn.execute(
+        f"SELECT article_id, dup_group, story FROM dedup_docs WHERE article_id IN ({marks})", ids)}
+    groups = sorted({g for g, _ in of.values() if g})
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if groups:
+        for r in conn.execute(
+                "SELECT dup_group, article_id, source, published, title FROM dedup_docs WHERE dup_group IN "
+                f"({','.join('?' * len(groups))}) ORDER BY rank_key", groups):
+            members[r[0]].append({"id": r[1], "source": r[2], "published": r[3], "title": r[4],
+                                  "original": r[1] == r[0]})
+    on_page = set(ids)
+    out: list[dict[str, Any]] = []
+    head: dict[str, dict[str, Any]] = {}
+    for it in items:
+        g, story = of.get(it["id"], (None, None))
+        if g and g in head:
+            head[g]["folded"].append(it["id"])
+            continue
+        it["copy_group"], it["story"] = g, story
+        if g:
+            head[g] = it
+            copies = [{**m, "on_page": m["id"] in on_page} for m in members.get(g, ()) if m["id"] != it["id"]]
+            it["copies"] = copies
+            it["sources"] = list(dict.fromkeys([it["source"], *(c["source"] for c in copies)]))
+        out.append(it)
+    return out
+
+
+def unique_counts(db: Database, p: S.Plan) -> dict[str, Any]:
+    """Over every match: articles, distinct copy groups (unique texts), distinct stories, and copies (articles
+    beyond the first of their group). Articles dedup has not indexed count as their own group."""
+    sql, args = S.matching_sql(p, cols="a.id")
+    if not db.has("dedup_docs"):
+        n = _run(db.conn(), f"SELECT count(*) FROM ({sql})", args)[0][0]
+        return {"articles": n, "copy_groups": n, "stories": n, "copies": 0, "indexed": False}
+    r = _run(db.conn(), "SELECT count(*), count(DISTINCT coalesce(d.dup_group, m.id)), "
+             f"count(DISTINCT coalesce(d.story, m.id)) FROM ({sql}) m LEFT JOIN dedup_docs d ON d.article_id = m.id",
+             args)[0]
+    return {"articles": r[0], "copy_groups": r[1], "stories": r[2], "copies": r[0] - r[1], "indexed": True}
 
 
 # --- one article ---------------------------------------------------------------------------------------------
@@ -608,9 +521,9 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
             sectors[r["sector"]] += r["n"]
     counts = {"quotes": 0, "events": 0}
     if db.has("quotes"):
-        counts["quotes"] = len(actor_quotes(db, actor_id, limit=1000)["items"])
+        counts["quotes"] = actor_quotes(db, actor_id, limit=1)["total"]
     if db.has("events"):
-        counts["events"] = len(actor_events(db, actor_id, limit=1000)["items"])
+        counts["events"] = actor_events(db, actor_id, limit=1)["total"]
     reg = _registry()
     ractor = reg.get(actor_id) if reg is not None else None
     names = [r["name"] for r in rows] + (list(ractor.ar) if ractor is not None else [])
@@ -635,15 +548,56 @@ def _json_has(col: str) -> str:
 
 
 def actor_quotes(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """What the actor said, newest first, with the exact ``total``."""
     if not db.has("quotes"):
-        return {"items": [], "limit": limit, "offset": offset}
-    rows = db.conn().execute(
+        return {"total": 0, "items": [], "limit": limit, "offset": offset}
+    cond = ("FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT article_id FROM "
+            "entities WHERE actor_id = ?) AND " + _json_has("q.speaker_actors"))
+    conn = db.conn()
+    total = db.memo(("actor_quotes_n", actor_id), lambda: conn.execute(
+        f"SELECT count(*) {cond}", (actor_id, actor_id)).fetchone()[0])
+    rows = conn.execute(
         "SELECT q.article_id, q.quote_id, q.kind, q.text, q.start, q.\"end\", q.cue, q.speaker_names, "
-        "a.title, a.published, a.source FROM quotes q JOIN articles a ON a.id = q.article_id "
-        "WHERE q.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND "
-        + _json_has("q.speaker_actors") +
-        " ORDER BY a.published DESC, q.start LIMIT ? OFFSET ?", (actor_id, actor_id, limit, offset)).fetchall()
-    return {"items": [_quote_item(r) for r in rows], "limit": limit, "offset": offset}
+        f"a.title, a.published, a.source {cond} ORDER BY a.published DESC, q.article_id, q.start LIMIT ? OFFSET ?",
+        (actor_id, actor_id, limit, offset)).fetchall()
+    return {"total": total, "items": [_quote_item(r) for r in rows], "limit": limit, "offset": offset}
+
+
+QUOTES_ABOUT_SCAN = 2_000  # articles (newest first) read to find quotes about an actor
+
+
+def quotes_about(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Quotes by others that name the actor: a mention of the actor's entity lies inside the quote's span and the
+    actor is not among its speakers (offsets from the stored records, so no name matching). Reads the newest
+    ``QUOTES_ABOUT_SCAN`` articles naming the actor; ``scanned_all`` says whether that was all of them."""
+    def compute() -> tuple[list[dict[str, Any]], bool]:
+        conn = db.conn()
+        rows = conn.execute(
+            "SELECT a.record, a.title, a.published, a.source FROM articles a WHERE a.id IN (SELECT article_id FROM "
+            "entities WHERE actor_id = ?) ORDER BY a.published DESC, a.rowid DESC LIMIT ?",
+            (actor_id, QUOTES_ABOUT_SCAN + 1)).fetchall()
+        out: list[dict[str, Any]] = []
+        for r in rows[:QUOTES_ABOUT_SCAN]:
+            rec = decode_record(r["record"])
+            ents = {e["id"]: e for e in rec.get("entities") or ()}
+            mine = {i for i, e in ents.items() if e.get("actor_id") == actor_id}
+            spans = [(m["start"], m["end"]) for i in mine for m in ents[i].get("mentions") or ()]
+            for q in rec.get("quotes") or ():
+                if q.get("start") is None or mine & set(q.get("speaker") or ()):
+                    continue
+                if any(q["start"] <= s and e <= q["end"] for s, e in spans):
+                    out.append({"article_id": rec["id"], "id": q.get("id"), "kind": q.get("kind"),
+                                "text": q.get("text") or rec["text"][q["start"]:q["end"]], "start": q["start"],
+                                "end": q["end"], "cue": (q.get("cue") or {}).get("text"),
+                                "speakers": [ents[i].get("name") for i in q.get("speaker") or () if i in ents],
+                                "article_title": r["title"], "published": r["published"], "source": r["source"]})
+        return out, len(rows) <= QUOTES_ABOUT_SCAN
+
+    if not db.has("quotes"):
+        return {"total": 0, "items": [], "limit": limit, "offset": offset, "scanned_all": True}
+    found, complete = db.memo(("quotes_about", actor_id), compute)
+    return {"total": len(found), "items": found[offset:offset + limit], "limit": limit, "offset": offset,
+            "scanned_all": complete}
 
 
 def _quote_item(r: sqlite3.Row) -> dict[str, Any]:
@@ -671,9 +625,14 @@ def _event_item(r: sqlite3.Row, names: dict[str, str] | None = None) -> dict[str
     d["negated"] = bool(d["negated"])
     d["symmetric"] = bool(d["symmetric"])
     d["quad_class"] = quad_of(d["type"], d["quad_class"])
-    if "published" in r.keys():
+    d["type"] = plover.current(d["type"])
+    keys = r.keys()
+    if "published" in keys:
         d["published"] = r["published"]
         d["article_title"] = r["title"]
+    if "outlet" in keys:
+        d["source"] = r["outlet"]
+        d["url"] = r["url"]
     if names is not None:
         d["source_names"] = [names.get(x, x) if x else None for x in d["source_actors"]]
         d["target_names"] = [names.get(x, x) if x else None for x in d["target_actors"]]
@@ -686,16 +645,21 @@ def actor_names(db: Database) -> dict[str, str]:
 
 
 def actor_events(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Events the actor is source or target of, newest first, with the exact ``total``."""
     if not db.has("events"):
-        return {"items": [], "limit": limit, "offset": offset}
-    rows = db.conn().execute(
-        "SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id "
-        "WHERE ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND ("
-        + _json_has("ev.source_actors") + " OR " + _json_has("ev.target_actors") +
-        ") ORDER BY coalesce(ev.date, a.published) DESC LIMIT ? OFFSET ?",
+        return {"total": 0, "items": [], "limit": limit, "offset": offset}
+    cond = ("FROM events ev JOIN articles a ON a.id = ev.article_id WHERE ev.article_id IN (SELECT article_id FROM "
+            "entities WHERE actor_id = ?) AND (" + _json_has("ev.source_actors") + " OR "
+            + _json_has("ev.target_actors") + ")")
+    conn = db.conn()
+    total = db.memo(("actor_events_n", actor_id), lambda: conn.execute(
+        f"SELECT count(*) {cond}", (actor_id, actor_id, actor_id)).fetchone()[0])
+    rows = conn.execute(
+        f"SELECT ev.*, a.published, a.title, a.source AS outlet, a.url {cond} "
+        "ORDER BY coalesce(ev.date, a.published) DESC, ev.article_id, ev.event_id LIMIT ? OFFSET ?",
         (actor_id, actor_id, actor_id, limit, offset)).fetchall()
     names = actor_names(db)
-    return {"items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
+    return {"total": total, "items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
 
 
 def cooccurring(db: Database, actor_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -711,6 +675,11 @@ def cooccurring(db: Database, actor_id: str, *, limit: int = 20) -> list[dict[st
              "n_articles": r["n"]} for r in rows]
 
 
+def cooccurring_page(db: Database, actor_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    every = db.memo(("cooc", actor_id), lambda: cooccurring(db, actor_id, limit=100_000))
+    return {"total": len(every), "items": every[offset:offset + limit], "limit": limit, "offset": offset}
+
+
 def actor_timeline(db: Database, actor_id: str, *, by: str = "month") -> list[dict[str, Any]]:
     if not db.has("entities"):
         return []
@@ -723,29 +692,39 @@ def actor_timeline(db: Database, actor_id: str, *, by: str = "month") -> list[di
 
 
 # --- events --------------------------------------------------------------------------------------------------
-def list_events(db: Database, *, type_: str | None = None, actor: str | None = None, country: str | None = None,
-                date_from: str | None = None, date_to: str | None = None, quad_class: int | None = None,
-                article_id: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def list_events(db: Database, query: S.Query | None = None, *, type_: str | None = None,
+                country: str | None = None, quad_class: int | None = None, article_id: str | None = None,
+                limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Events with filters, newest first, with the exact ``total``. ``query`` is the article search's: its words
+    and source select the articles (the one builder), its actor is the event's source or target and its dates
+    bound the event's date (the article's when the event has none)."""
+    query = query or S.Query()
     if not db.has("events"):
-        return {"items": [], "limit": limit, "offset": offset}
+        return {"total": 0, "items": [], "limit": limit, "offset": offset}
     where: list[str] = []
     args: list[Any] = []
+    if query.q or query.source:
+        sub, sargs = S.matching_sql(plan(db, S.Query(q=query.q, source=query.source)), cols="a.id")
+        where.append(f"ev.article_id IN ({sub})")
+        args += sargs
     if type_:
-        where.append("ev.type = ?")
-        args.append(type_.upper())
-    if actor:
+        stored = type_names(type_)
+        where.append(f"ev.type IN ({','.join('?' * len(stored))})")
+        args.extend(stored)
+    if query.actor:
+        actor = query.actor
         where.append("ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?) AND ("
                      + _json_has("ev.source_actors") + " OR " + _json_has("ev.target_actors") + ")")
         args += [actor, actor, actor]
     if country:
         where.append("(" + _json_has("ev.source_countries") + " OR " + _json_has("ev.target_countries") + ")")
         args += [country, country]
-    if date_from:
+    if query.date_from:
         where.append("coalesce(ev.date, a.published) >= ?")
-        args.append(date_from)
-    if date_to:
+        args.append(query.date_from)
+    if query.date_to:
         where.append("coalesce(ev.date, a.published) <= ?")
-        args.append(date_to)
+        args.append(query.date_to)
     if quad_class:
         types = [t for t, qc in PLOVER_QUAD.items() if qc == quad_class]
         where.append(f"(ev.quad_class = ? OR (ev.quad_class IS NULL AND ev.type IN ({','.join('?' * len(types))})))")
@@ -754,12 +733,46 @@ def list_events(db: Database, *, type_: str | None = None, actor: str | None = N
         where.append("ev.article_id = ?")
         args.append(article_id)
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-    rows = db.conn().execute(
-        f"SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id{where_sql} "
-        "ORDER BY coalesce(ev.date, a.published) DESC, ev.article_id, ev.event_id LIMIT ? OFFSET ?",
-        args + [limit, offset]).fetchall()
+    conn = db.conn()
+    frm = f"FROM events ev JOIN articles a ON a.id = ev.article_id{where_sql}"
+    total = db.memo(("events_n", frm, tuple(args)), lambda: _run(conn, f"SELECT count(*) {frm}", args)[0][0])
+    rows = _run(conn, f"SELECT ev.*, a.published, a.title, a.source AS outlet, a.url {frm} "
+                "ORDER BY coalesce(ev.date, a.published) DESC, ev.article_id, ev.event_id LIMIT ? OFFSET ?",
+                [*args, limit, offset])
     names = actor_names(db)
-    return {"items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
+    return {"total": total, "items": [_event_item(r, names) for r in rows], "limit": limit, "offset": offset}
+
+
+CSV_COLS = ("article_id", "id", "type", "date", "published", "source", "url", "quad_class", "goldstein", "cameo",
+            "negated", "symmetric", "mode", "modality", "confidence", "source_actors", "source_names",
+            "source_countries", "target_actors", "target_names", "target_countries", "evidence_text")
+
+
+def events_csv(items: list[dict[str, Any]]) -> Iterator[str]:
+    """Events as CSV (lists joined by ``;``), with the outlet (``source``) and the article's URL."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(CSV_COLS)
+    for it in items:
+        w.writerow([csv_safe(";".join("" if x is None else str(x) for x in v) if isinstance(v, list) else v)
+                    for v in (it.get(c) for c in CSV_COLS)])
+        if buf.tell() > 64_000:
+            yield _drain(buf)
+    yield _drain(buf)
+
+
+def _drain(buf: io.StringIO) -> str:
+    out = buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    return out
+
+
+def csv_safe(v: Any) -> Any:
+    # Spreadsheet formula injection: a cell from article text must not start with = + - @.
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
 
 
 # --- relations -----------------------------------------------------------------------------------------------
@@ -803,7 +816,6 @@ def relation_events(db: Database, a: str, b: str, *, limit: int = 5000) -> list[
 def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, Any]:
     """Cooperation vs conflict between two actors or countries over time (both directions)."""
     evs = relation_events(db, a, b)
-    width = 7 if by == "month" else 10
     buckets: dict[str, dict[str, Any]] = defaultdict(lambda: {"cooperation": 0, "conflict": 0, "goldstein": 0.0,
                                                              "n": 0, "quad": [0, 0, 0, 0]})
     ka, va = side(a)
@@ -812,7 +824,7 @@ def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, A
         day = ev["date"] or ev.get("published")
         if not day:
             continue
-        bk = buckets[day[:width]]
+        bk = buckets[bucket_of(day, by)]
         qc = ev["quad_class"]
         if qc in (1, 2):
             bk["cooperation"] += 1
@@ -914,7 +926,9 @@ def story_of_article(db: Database, article_id: str) -> dict[str, Any] | None:
 def list_stories(db: Database, *, limit: int = 50, offset: int = 0, min_size: int = 2) -> dict[str, Any]:
     dedup = _dedup()
     items = dedup.list_stories(db.conn(), min_articles=min_size, limit=limit, offset=offset) if dedup else []
-    return {"items": items, "limit": limit, "offset": offset}
+    total = (db.conn().execute("SELECT count(*) FROM stories WHERE n_articles >= ?", (min_size,)).fetchone()[0]
+             if db.has("stories") else 0)
+    return {"total": total, "items": items, "limit": limit, "offset": offset}
 
 
 def get_story(db: Database, story_id: str) -> dict[str, Any] | None:
@@ -954,3 +968,324 @@ def stats(db: Database) -> dict[str, Any]:
         return out
 
     return db.cached("stats", compute, ttl=10)
+
+
+# --- attention over time -------------------------------------------------------------------------------------
+MAX_BUCKETS = 4_000
+
+
+def bucket_sql(col: str, by: str) -> str:
+    """SQL for the day/week/month bucket of a YYYY-MM-DD column (a week is named by its Monday)."""
+    if by == "month":
+        return f"substr({col}, 1, 7)"
+    if by == "week":
+        return f"date({col}, '-6 days', 'weekday 1')"
+    return f"substr({col}, 1, 10)"
+
+
+def bucket_of(day: str, by: str) -> str:
+    if by == "month":
+        return day[:7]
+    if by == "week":
+        try:
+            d = dt.date.fromisoformat(day[:10])
+        except ValueError:
+            return day[:10]
+        return (d - dt.timedelta(days=d.weekday())).isoformat()
+    return day[:10]
+
+
+def _all_buckets(first: str, last: str, by: str) -> list[str]:
+    """Every bucket from ``first`` to ``last`` (so a chart shows the days with nothing as zeros)."""
+    out: list[str] = []
+    try:
+        if by == "month":
+            y, m = int(first[:4]), int(first[5:7])
+            while f"{y:04d}-{m:02d}" <= last and len(out) < MAX_BUCKETS:
+                out.append(f"{y:04d}-{m:02d}")
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            return out
+        d, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return sorted({first, last})
+    step = dt.timedelta(days=7 if by == "week" else 1)
+    while d <= end and len(out) < MAX_BUCKETS:
+        out.append(d.isoformat())
+        d += step
+    return out
+
+
+def _volume(db: Database, by: str) -> dict[tuple[str, str], int]:
+    """Articles per (bucket, source) in the whole store: the denominator of the normalised series."""
+    def compute() -> dict[tuple[str, str], int]:
+        table = "article_filters" if db.has("article_filters") else "articles"
+        rows = db.conn().execute(f"SELECT {bucket_sql('published', by)} AS b, source, count(*) FROM {table} "
+                                 "WHERE published IS NOT NULL GROUP BY b, source").fetchall()
+        return {(r[0], r[1]): r[2] for r in rows if r[0]}
+
+    return db.cached(f"volume:{by}", compute, ttl=60)
+
+
+def attention(db: Database, query: S.Query, *, by: str = "day", top_sources: int = 8) -> dict[str, Any]:
+    """Articles a search finds per day/week/month, overall and for its ``top_sources`` outlets, raw and as a share
+    of everything that outlet (or the store) published in that bucket. Undated matches are counted apart
+    (``undated``), never dropped silently; ``total`` = dated + undated."""
+    key = ("attention", query, by, top_sources)
+    return db.memo(key, lambda: _attention(db, query, by=by, top_sources=top_sources))
+
+
+def _attention(db: Database, query: S.Query, *, by: str, top_sources: int) -> dict[str, Any]:
+    p = plan(db, query)
+    sql, args = S.matching_sql(p, cols=f"{bucket_sql('a.published', by)} AS b, a.source AS s")
+    rows = _run(db.conn(), f"SELECT b, s, count(*) FROM ({sql}) GROUP BY b, s", args)
+    per: dict[tuple[str, str], int] = {}
+    undated: Counter[str] = Counter()
+    for b, src, n in rows:
+        if b:
+            per[(b, src)] = n
+        else:
+            undated[src] += n
+    vol = _volume(db, by)
+    by_bucket: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    for (b, src), n in per.items():
+        by_bucket[b] += n
+        by_source[src] += n
+    for src, n in undated.items():
+        by_source[src] += n
+    vol_bucket: Counter[str] = Counter()
+    for (b, _src), n in vol.items():
+        vol_bucket[b] += n
+    buckets = _all_buckets(min(by_bucket), max(by_bucket), by) if by_bucket else []
+
+    def share(n: int, d: int) -> float | None:
+        return round(n / d, 5) if d else None
+
+    series = [{"bucket": b, "articles": by_bucket.get(b, 0), "all_articles": vol_bucket.get(b, 0),
+               "share": share(by_bucket.get(b, 0), vol_bucket.get(b, 0))} for b in buckets]
+    sources = []
+    for src, n in by_source.most_common(top_sources):
+        sources.append({
+            "source": src, "total": n, "undated": undated.get(src, 0),
+            "series": [{"bucket": b, "articles": per.get((b, src), 0), "all_articles": vol.get((b, src), 0),
+                        "share": share(per.get((b, src), 0), vol.get((b, src), 0))} for b in buckets]})
+    total = sum(by_bucket.values()) + sum(undated.values())
+    return {"by": by, "total": total, "undated": sum(undated.values()), "n_sources": len(by_source),
+            "buckets": buckets, "series": series, "sources": sources}
+
+
+# --- names → ids ---------------------------------------------------------------------------------------------
+def _known_actor(db: Database, actor_id: str) -> bool:
+    conn = db.conn()
+    if db.has("article_actors"):
+        return conn.execute("SELECT 1 FROM article_actors WHERE actor_id = ? LIMIT 1", (actor_id,)).fetchone() is not None
+    return db.has("entities") and conn.execute(
+        "SELECT 1 FROM entities WHERE actor_id = ? LIMIT 1", (actor_id,)).fetchone() is not None
+
+
+def exact_actor(db: Database, name: str) -> str | None:
+    """The best-known actor one of whose names is ``name`` (any script, Arabic spelling folded), else None."""
+    nq = normalize(name).casefold().strip()
+    if not nq:
+        return None
+    for a in actor_index(db):  # most frequent first
+        if nq in a["_keys"]:
+            return a["id"]
+    return None
+
+
+def resolve_actor(db: Database, value: str) -> str:
+    """An actor filter's value: an actor id as is, else a name (روسيا, Russia, بوتين) resolved to its id; a value
+    that is neither stays as given (and finds nothing)."""
+    if _known_actor(db, value):
+        return value
+    return exact_actor(db, value) or value
+
+
+def resolve_side(db: Database, value: str) -> str | None:
+    """A relation side: ISO3 / country:ISO3 / an actor id when the store knows it, else a name; None if unknown."""
+    kind, key = side(value)
+    conn = db.conn()
+    if kind == "country" and db.has("entities") and conn.execute(
+            "SELECT 1 FROM entities WHERE country = ? LIMIT 1", (key,)).fetchone():
+        return value
+    if kind == "actor" and _known_actor(db, key):
+        return value
+    return exact_actor(db, value)
+
+
+# --- export --------------------------------------------------------------------------------------------------
+EXPORT_MAX = 100_000
+EXPORT_FORMATS = (("articles", "csv"), ("articles", "jsonl"), ("events", "csv"), ("events", "gdelt"),
+                  ("events", "plover"), ("quotes", "csv"), ("quotes", "jsonl"))
+EXPORT_MEDIA = {"csv": ("text/csv; charset=utf-8", "csv"), "jsonl": ("application/x-ndjson", "jsonl"),
+                "gdelt": ("text/tab-separated-values; charset=utf-8", "tsv"),
+                "plover": ("application/x-ndjson", "plover.jsonl")}
+ARTICLE_CSV = ("id", "published", "source", "url", "title", "n_entities", "n_quotes", "n_events", "body")
+QUOTE_CSV = ("article_id", "id", "kind", "speakers", "text", "cue", "published", "source", "url")
+_CHUNK = 200
+
+
+def export_rowids(db: Database, query: S.Query, max_articles: int) -> list[int]:
+    p = plan(db, query)
+    sql, args = S.matching_sql(p, cols="a.rowid")
+    return [r[0] for r in _run(db.conn(), f"{sql} ORDER BY a.published DESC, a.rowid DESC LIMIT ?",
+                               [*args, max_articles])]
+
+
+def export_stream(db: Database, rowids: list[int], *, what: str, fmt: str) -> Iterator[str]:
+    """The articles (``export_rowids``: every match of a search, newest first) or their events / quotes, in
+    chunks; GDELT and PLOVER rows come from the events room's writers (marsad.store.export)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    if fmt == "csv":
+        w.writerow({"articles": ARTICLE_CSV, "events": CSV_COLS, "quotes": QUOTE_CSV}[what])
+    for i in range(0, len(rowids), _CHUNK):
+        chunk = rowids[i:i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        conn = db.conn()
+        if what == "articles" and fmt == "csv":
+            for r in S.display_rows(conn, ", ".join(f"a.{c}" for c in ARTICLE_CSV), chunk):
+                w.writerow([csv_safe(r[c]) for c in ARTICLE_CSV])
+        elif what == "articles" or fmt in ("gdelt", "plover"):
+            recs = [decode_record(r[1]) for r in S.display_rows(conn, "a.record", chunk)]
+            if what == "articles":
+                for rec in recs:
+                    buf.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            else:
+                from marsad.data import Article
+                from marsad.store import export as store_export
+
+                arts = [Article.from_dict(rec) for rec in recs]
+                if fmt == "gdelt":
+                    store_export.write_gdelt(arts, buf)
+                else:
+                    store_export.write_plover(arts, buf)
+        elif what == "events":
+            names = actor_names(db)
+            rows = conn.execute(
+                "SELECT ev.*, a.published, a.title, a.source AS outlet, a.url FROM events ev JOIN articles a ON "
+                f"a.id = ev.article_id WHERE a.rowid IN ({marks}) ORDER BY a.published DESC, ev.article_id, "
+                "ev.event_id", chunk).fetchall() if db.has("events") else []
+            for r in rows:
+                it = _event_item(r, names)
+                w.writerow([csv_safe(";".join("" if x is None else str(x) for x in v) if isinstance(v, list) else v)
+                            for v in (it.get(c) for c in CSV_COLS)])
+        else:  # quotes
+            rows = conn.execute(
+                "SELECT q.article_id, q.quote_id, q.kind, q.text, q.start, q.\"end\", q.cue, q.speaker_names, "
+                "a.title, a.published, a.source, a.url FROM quotes q JOIN articles a ON a.id = q.article_id "
+                f"WHERE a.rowid IN ({marks}) ORDER BY a.published DESC, q.article_id, q.start", chunk).fetchall() \
+                if db.has("quotes") else []
+            for r in rows:
+                it = {**_quote_item(r), "url": r["url"]}
+                if fmt == "jsonl":
+                    buf.write(json.dumps(it, ensure_ascii=False) + "\n")
+                else:
+                    it["speakers"] = ";".join(str(x) for x in it["speakers"] if x)
+                    w.writerow([csv_safe(it.get(c)) for c in QUOTE_CSV])
+        yield _drain(buf)
+    yield _drain(buf)
+
+
+# --- saved searches and their Atom feeds --------------------------------------------------------------------
+MAX_SAVED = 1_000
+
+
+def save_search(db: Database, name: str, query: S.Query) -> dict[str, Any]:
+    """Store a search (table ``saved_searches``, store migration 7) through the store's one writer."""
+    from marsad.store import Store
+
+    params = json.dumps(query.to_params(), ensure_ascii=False, sort_keys=True)
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with db.write_lock, Store(db.path) as store:
+        n = store.conn.execute("SELECT count(*) FROM saved_searches").fetchone()[0]
+        if n >= MAX_SAVED:
+            from marsad.api.errors import ApiError
+
+            raise ApiError(409, f"there are already {MAX_SAVED} saved searches", code="too_many_saved")
+        cur = store.conn.execute("INSERT INTO saved_searches(name, params, created_at) VALUES (?, ?, ?)",
+                                 (name, params, now))
+        new_id = int(cur.lastrowid or 0)
+    db.invalidate()
+    out = get_saved(db, new_id)
+    assert out is not None
+    return out
+
+
+def _saved_item(r: sqlite3.Row) -> dict[str, Any]:
+    params = json.loads(r["params"])
+    return {"id": r["id"], "name": r["name"], "params": params, "created_at": r["created_at"],
+            "url": "/?" + urlencode(params), "feed": f"/api/saved-searches/{r['id']}/feed"}
+
+
+def list_saved(db: Database, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    if not db.has("saved_searches"):
+        return {"total": 0, "items": [], "limit": limit, "offset": offset}
+    conn = db.conn()
+    total = conn.execute("SELECT count(*) FROM saved_searches").fetchone()[0]
+    rows = conn.execute("SELECT * FROM saved_searches ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+    return {"total": total, "items": [_saved_item(r) for r in rows], "limit": limit, "offset": offset}
+
+
+def get_saved(db: Database, saved_id: int) -> dict[str, Any] | None:
+    if not db.has("saved_searches"):
+        return None
+    r = db.conn().execute("SELECT * FROM saved_searches WHERE id = ?", (saved_id,)).fetchone()
+    if r is None:
+        return None
+    item = _saved_item(r)
+    q = S.Query.from_params(item["params"])
+    res = search_articles(db, q=q.q, date_from=q.date_from, date_to=q.date_to, source=q.source, actor=q.actor,
+                          event_type=q.event_type, sort="newest", limit=1)
+    item["total"] = res["total"]
+    return item
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def atom_feed(db: Database, saved: dict[str, Any], base: str, *, n: int = 50) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of a saved search's newest ``n`` matches, built with ElementTree (escaping
+    is the serialiser's, so article text cannot break the XML)."""
+    import xml.etree.ElementTree as ET
+
+    q = S.Query.from_params(saved["params"])
+    res = search_articles(db, q=q.q, date_from=q.date_from, date_to=q.date_to, source=q.source, actor=q.actor,
+                          event_type=q.event_type, sort="newest", limit=n)
+    ET.register_namespace("", ATOM)
+
+    def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            e.text = text
+        return e
+
+    def stamp(day: str | None, time: str | None = None) -> str:
+        if not day:
+            return saved["created_at"].replace("+00:00", "Z")
+        return f"{day[:10]}T{(time or '00:00')[:5]}:00Z"
+
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed_url = f"{base}/api/saved-searches/{saved['id']}/feed"
+    el(feed, "id", feed_url)
+    el(feed, "title", f"marsad: {saved['name']}")
+    el(feed, "subtitle", f"{res['total']} articles match")
+    items = res["items"]
+    el(feed, "updated", max((stamp(i["published"], i.get("published_time")) for i in items),
+                            default=stamp(None)))
+    el(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
+    el(feed, "link", rel="alternate", href=base + saved["url"], type="text/html")
+    el(feed, "generator", "marsad")
+    for it in items:
+        entry = el(feed, "entry")
+        el(entry, "id", f"{base}/articles/{quote(it['id'], safe='')}")
+        el(entry, "title", it["title"] or "(بلا عنوان)")
+        el(entry, "link", rel="alternate", href=f"{base}/articles/{quote(it['id'], safe='')}", type="text/html")
+        if it.get("url") and str(it["url"]).lower().startswith(("http://", "https://")):
+            el(entry, "link", rel="via", href=it["url"])
+        el(entry, "updated", stamp(it["published"], it.get("published_time")))
+        author = el(entry, "author")
+        el(author, "name", it["source"] or "?")
+        el(entry, "summary", it["snippet"])
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
