@@ -603,8 +603,11 @@ def build_plover_schema() -> dict[str, Any]:
     per_category = [
         {
             "if": {"properties": {"event": {"contains": {"const": cat}}}},
-            "then": {"properties": {"mode": {"items": {"enum": list(plover.modes(cat))}},
-                                    "quad_code": {"const": plover.quad(cat)}}},
+            "then": {"properties": {
+                "mode": {"items": {"enum": list(plover.modes(cat))}},
+                "quad_code": {"const": plover.quad(cat)},
+                "event_scale": {"enum": sorted({plover.scale(cat, m) for m in (None, *plover.modes(cat))})},
+            }},
         }
         for cat in plover.CATEGORIES
     ]  # fmt: skip
