@@ -477,7 +477,9 @@ def search_actors(db: Database, q: str | None, *, type_: str | None = None, coun
                   limit: int = 20, offset: int = 0) -> dict[str, Any]:
     idx = actor_index(db)
     nq = normalize(q or "").casefold().strip()
-    nk = _name_key(q) if q else ""
+    # the transliteration key (سيرغي لافروف = سيرجي لافروف) only for a full name: one word's key is a few
+    # consonants, and unrelated words share it (السعودية and سعيد are both س-ع-د)
+    nk = _name_key(q) if q and len(q.split()) >= 2 else ""
     hits = []
     for a in idx:
         if type_ and a["type"] != type_:

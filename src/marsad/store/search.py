@@ -25,7 +25,7 @@ from typing import Any
 
 from marsad.errors import QueryError
 from marsad.lang.ar.normalize import normalize
-from marsad.store.index import fts_query, query_terms
+from marsad.store.index import _SYNTAX, fts_query, query_terms
 
 # bm25 column weights: title, body, stems (a stem hit is a weaker signal than the surface form)
 WEIGHTS = (3.0, 1.0, 0.6)
@@ -270,9 +270,10 @@ def match_expression(query: str, *, syntax: str = "auto", variants: bool = True)
     base = fts_query(query, syntax=syntax)
     if not variants or not base.strip():
         return base, {}
-    words = _PLAIN_WORD.findall(normalize(query.strip()))
-    if base != " ".join(f'"{w}"' for w in words):  # FTS5 syntax: left as written
+    norm = normalize(query.strip())
+    if syntax == "fts" or (syntax == "auto" and _SYNTAX.search(norm)):  # FTS5 syntax: left as written
         return base, {}
+    words = _PLAIN_WORD.findall(norm)
     spans = spelling_variants(tuple(words))
     if not spans:
         return base, {}
