@@ -7,10 +7,11 @@ HTML; URLs from articles are linked only when they are http(s). Charts get their
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -30,6 +31,22 @@ ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول و
 # before migration 6 may still hold (shown under the current category's label).
 PLOVER_AR = {t: plover.label_ar(t) for t in (*plover.CATEGORIES, *plover.LEGACY)}
 QUAD_AR = {1: "تعاون لفظي", 2: "تعاون مادي", 3: "نزاع لفظي", 4: "نزاع مادي"}
+# (label, what, format) of the export links on the search page (GET /api/export)
+EXPORTS = (("المقالات CSV", "articles", "csv"), ("المقالات JSONL", "articles", "jsonl"),
+           ("الأحداث CSV", "events", "csv"), ("الأحداث GDELT", "events", "gdelt"),
+           ("الأحداث PLOVER", "events", "plover"), ("الاقتباسات CSV", "quotes", "csv"))
+# Arabic titles of the error page, by HTTP status (the API's English message is shown under it)
+ERROR_AR = {400: "طلب غير مفهوم", 401: "يلزم رمز الدخول", 403: "غير مسموح", 404: "الصفحة غير موجودة",
+            405: "طريقة غير مسموحة", 413: "الطلب أكبر من الحد", 422: "قيمة غير صالحة", 500: "خطأ داخلي في الخادم"}
+
+
+def _valid_date(value: str) -> bool:
+    parts = value.split("-")
+    try:
+        dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return False
+    return len(parts[0]) == 4
 
 
 def actor_url(actor_id: str | None) -> str | None:
@@ -49,7 +66,7 @@ def mount_web(app: FastAPI, db: Database) -> None:
     env.autoescape = True  # every template, whatever its extension
     env.filters["u"] = lambda s: quote(str(s), safe="")
     env.globals.update(actor_url=actor_url, safe_url=safe_url, ENTITY_TYPES_AR=ENTITY_TYPES_AR,
-                       PLOVER_AR=PLOVER_AR, QUAD_AR=QUAD_AR, PLOVER_TYPES=Q.PLOVER_TYPES)
+                       PLOVER_AR=PLOVER_AR, QUAD_AR=QUAD_AR, PLOVER_TYPES=Q.PLOVER_TYPES, ERROR_AR=ERROR_AR)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -62,27 +79,44 @@ def mount_web(app: FastAPI, db: Database) -> None:
 
     app.state.render_error = render_error
 
+    from marsad.web.map import mount_map  # the map page and /api/map/* (issue 18)
+
+    mount_map(app, db, page)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", source: str = "",
-                    actor: str = "", event_type: str = "", sort: str = "auto", page_no: int = 1) -> HTMLResponse:
+    def search_page(request: Request, q: str = "", date_from: Annotated[str, Query(alias="from")] = "",
+                    date_to: Annotated[str, Query(alias="to")] = "", source: str = "", actor: str = "",
+                    event_type: str = "", sort: str = "auto", page_no: int = 1,
+                    collapse: str = "1") -> HTMLResponse:
         page_no = max(1, min(page_no, 1000))
-        params = {"q": q[:500], "date_from": date_from[:10], "date_to": date_to[:10], "source": source[:200],
-                  "actor": actor[:300], "event_type": event_type[:30].upper(), "sort": sort}
+        # the API's parameter names (from, to): a search page URL and /api/articles?... take the same query
+        params = {"q": q[:500], "from": date_from[:10], "to": date_to[:10], "source": source[:200],
+                  "actor": actor[:300], "event_type": event_type[:30].upper(), "sort": sort,
+                  "collapse": "0" if collapse == "0" else ""}
         if params["sort"] not in ("auto", "relevance", "newest", "oldest"):
             params["sort"] = "auto"
         error = None
         result: dict[str, Any] = {"items": [], "total": 0, "facets": None}
-        try:
-            result = Q.search_articles(
-                db, q=params["q"] or None, date_from=params["date_from"] or None,
-                date_to=params["date_to"] or None, source=params["source"] or None, actor=params["actor"] or None,
-                event_type=params["event_type"] or None, sort=params["sort"], limit=PAGE,
-                offset=(page_no - 1) * PAGE, facets=True)
-        except QueryError as e:
-            error = str(e)
+        bad = [name for name in ("from", "to") if params[name] and not _valid_date(params[name])]
+        if bad:
+            error = "تاريخ غير صالح: " + "، ".join(params[n] for n in bad) + " (الصيغة: سنة-شهر-يوم، مثل 2018-03-14)"
+        else:
+            try:
+                result = Q.search_articles(
+                    db, q=params["q"] or None, date_from=params["from"] or None, date_to=params["to"] or None,
+                    source=params["source"] or None,
+                    actor=Q.resolve_actor(db, params["actor"]) if params["actor"] else None,
+                    event_type=params["event_type"] or None, sort=params["sort"], limit=PAGE,
+                    offset=(page_no - 1) * PAGE, facets=True, collapse=not params["collapse"], exact_total=True)
+            except QueryError as e:
+                error = ("تعذّر فهم الاستعلام. ضع العبارة بين علامتي تنصيص \"…\"، واكتب العوامل AND و OR و NOT "
+                         "بأحرف لاتينية كبيرة، و* بعد الكلمة للبحث بالبادئة.")
+                result["detail"] = str(e)
         actor_name = None
         if params["actor"]:
             actor_name = Q.actor_names(db).get(params["actor"], params["actor"])
+        api = {k: v for k, v in params.items() if v and k not in ("sort", "collapse")}
+        api_qs = urlencode(api)
 
         def link(**change: Any) -> str:
             p = {k: v for k, v in {**params, **change}.items() if v and not (k == "sort" and v == "auto")}
@@ -90,7 +124,21 @@ def mount_web(app: FastAPI, db: Database) -> None:
 
         pages = (result["total"] + PAGE - 1) // PAGE
         return page(request, "search.html", status=400 if error else 200, p=params, r=result, error=error,
-                    link=link, page_no=page_no, pages=pages, actor_name=actor_name, stats=Q.stats(db))
+                    link=link, page_no=page_no, pages=pages, actor_name=actor_name, stats=Q.stats(db),
+                    api_qs=api_qs, exports=EXPORTS, nav="search")
+
+    @app.get("/saved", response_class=HTMLResponse, include_in_schema=False)
+    def saved_page(request: Request) -> HTMLResponse:
+        res = Q.list_saved(db, limit=200)
+        for s in res["items"]:
+            s["total"] = (Q.get_saved(db, s["id"]) or {}).get("total")
+        return page(request, "saved.html", r=res, nav="saved")
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        # Swagger UI served from the package (vendored from npm, see static/vendor/README.md): works offline and
+        # under the CSP (its start-up code is a file, not an inline script)
+        return page(request, "api_docs.html", nav="api")
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
