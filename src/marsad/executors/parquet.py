@@ -1,6 +1,9 @@
 """Parquet shards of pipeline output: one folder per table under the output directory.
 
-``articles/`` keeps the full record JSON (``record``) next to flat columns, so nothing is lost and
+Typed like ``marsad export --format parquet`` (schema version ``marsad.store.export.PARQUET_SCHEMA_VERSION`` in
+each file's metadata): dates as ``date32``, the time as ``time32``; ``articles/`` has the same typed columns as the
+export (entities / quotes / events as ``list<struct>``) and keeps the full record JSON (``record``), so nothing is
+lost and
 ``marsad load`` can rebuild every :class:`~marsad.data.Article`; ``entities/``, ``quotes/``, ``events/`` are
 flat tables for DuckDB/pandas; ``rejections/`` keeps stage, code, reason and the raw input. Every row carries a
 ``key`` (``<file index>:<record index>`` of the input) so that runs can be compared and loaded in input order.
@@ -18,40 +21,46 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from marsad.data import Article, Rejection
+from marsad.store.export import (
+    PARQUET_SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+    article_row,
+    as_date,
+    parquet_fields,
+)
 
 TABLES = ("articles", "entities", "quotes", "events", "rejections")
 
 _str = pa.string()
 _list_str = pa.list_(pa.string())
 
+_date = pa.date32()
+_META = {SCHEMA_VERSION_KEY: PARQUET_SCHEMA_VERSION.encode()}
+
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("key", _str), ("id", _str), ("source", _str), ("url", _str), ("title", _str), ("published", _str),
-        ("published_time", _str), ("body", _str), ("n_entities", pa.int32()), ("n_quotes", pa.int32()),
-        ("n_events", pa.int32()), ("record", _str),
-    ]),
+    "articles": pa.schema([pa.field("key", _str), *parquet_fields(), pa.field("record", _str)], metadata=_META),
     "entities": pa.schema([
         ("key", _str), ("article_id", _str), ("id", _str), ("type", _str), ("name", _str), ("actor_id", _str),
         ("country", _str), ("sector", _str), ("n_mentions", pa.int32()), ("mentions", _list_str),
-        ("published", _str),
-    ]),
+        ("published", _date),
+    ], metadata=_META),
     "quotes": pa.schema([
         ("key", _str), ("article_id", _str), ("id", _str), ("kind", _str), ("speaker", _list_str),
         ("speaker_names", _list_str), ("start", pa.int64()), ("end", pa.int64()), ("text", _str), ("cue", _str),
-        ("published", _str),
-    ]),
+        ("published", _date),
+    ], metadata=_META),
     "events": pa.schema([
         ("key", _str), ("article_id", _str), ("id", _str), ("type", _str), ("source", _list_str),
         ("target", _list_str), ("source_names", _list_str), ("target_names", _list_str), ("mode", _str),
-        ("date", _str), ("negated", pa.bool_()), ("modality", _str), ("symmetric", pa.bool_()),
+        ("date", _date), ("negated", pa.bool_()), ("modality", _str), ("symmetric", pa.bool_()),
         ("location", _str), ("confidence", pa.float64()), ("cameo", _str), ("quad_class", pa.int32()),
         ("goldstein", pa.float64()), ("evidence_start", pa.int64()), ("evidence_end", pa.int64()),
-        ("evidence", _str), ("published", _str),
-    ]),
+        ("evidence", _str), ("published", _date),
+    ], metadata=_META),
     "rejections": pa.schema([
         ("key", _str), ("id", _str), ("stage", _str), ("code", _str), ("reason", _str), ("source", _str),
         ("raw", pa.binary()), ("raw_is_text", pa.bool_()), ("attrs", _str),
-    ]),
+    ], metadata=_META),
 }  # fmt: skip
 
 
@@ -69,42 +78,47 @@ def rows_for(key: str, item: Article | Rejection) -> dict[str, list[dict[str, An
     a = item
     text = a.text
     names = {e.id: e.name for e in a.entities}
-    out["articles"].append({
-        "key": key, "id": a.id, "source": a.source, "url": a.url, "title": a.title, "published": a.published,
-        "published_time": a.published_time, "body": a.body, "n_entities": len(a.entities),
-        "n_quotes": len(a.quotes), "n_events": len(a.events),
-        "record": _record_json(a),
-    })  # fmt: skip
+    out["articles"].append({"key": key, **article_row(a), "record": _record_json(a)})
+    published = as_date(a.published)
     for e in a.entities:
         out["entities"].append({
             "key": key, "article_id": a.id, "id": e.id, "type": e.type, "name": e.name, "actor_id": e.actor_id,
             "country": e.country, "sector": e.sector, "n_mentions": len(e.mentions),
-            "mentions": [m.slice(text) for m in e.mentions], "published": a.published,
+            "mentions": [m.slice(text) for m in e.mentions], "published": published,
         })  # fmt: skip
     for q in a.quotes:
         out["quotes"].append({
             "key": key, "article_id": a.id, "id": q.id, "kind": q.kind, "speaker": list(q.speaker),
             "speaker_names": [names.get(s, s) for s in q.speaker], "start": q.content.start, "end": q.content.end,
-            "text": q.content.slice(text), "cue": q.cue.slice(text) if q.cue else None, "published": a.published,
+            "text": q.content.slice(text), "cue": q.cue.slice(text) if q.cue else None, "published": published,
         })  # fmt: skip
     for ev in a.events:
         out["events"].append({
             "key": key, "article_id": a.id, "id": ev.id, "type": ev.type, "source": list(ev.source),
             "target": list(ev.target), "source_names": [names.get(s, s) for s in ev.source],
-            "target_names": [names.get(s, s) for s in ev.target], "mode": ev.mode, "date": ev.date,
+            "target_names": [names.get(s, s) for s in ev.target], "mode": ev.mode, "date": as_date(ev.date),
             "negated": bool(ev.negated), "modality": ev.modality, "symmetric": bool(ev.symmetric),
             "location": ev.location, "confidence": _float(ev.confidence), "cameo": ev.cameo,
             "quad_class": ev.quad_class, "goldstein": _float(ev.goldstein), "evidence_start": ev.evidence.start,
-            "evidence_end": ev.evidence.end, "evidence": ev.evidence.slice(text), "published": a.published,
+            "evidence_end": ev.evidence.end, "evidence": ev.evidence.slice(text), "published": published,
         })  # fmt: skip
     for rows in out.values():
         for r in rows:
             for k, v in r.items():
-                if isinstance(v, str):
-                    r[k] = _utf8(v)
-                elif isinstance(v, list):
-                    r[k] = [_utf8(x) if isinstance(x, str) else x for x in v]
+                if k != "record":
+                    r[k] = _clean(v)
     return out
+
+
+def _clean(v: Any) -> Any:
+    """Valid UTF-8 everywhere in the typed columns, nested ones included."""
+    if isinstance(v, str):
+        return _utf8(v)
+    if isinstance(v, list):
+        return [_clean(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items()}
+    return v
 
 
 def _record_json(a: Article) -> str:
