@@ -74,7 +74,9 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="neural: the clusters/gazetteer file to read (default: the shipped CRF's resources.json.gz; with --dev "
-    "use the resources of a CRF trained with --dev, or the dev words leak in through its auto-gazetteer).",
+    "use the resources of a CRF trained with --dev, or the dev words leak in through its auto-gazetteer). "
+    "crf: reuse this file's clusters and gazetteer instead of building them (default with --gold-dir: the "
+    "shipped CRF's).",
 )
 @click.option(
     "--vectors",
@@ -87,12 +89,17 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 @click.option("--lm/--no-lm", default=True, show_default=True,
               help="neural: feed the states of a bidirectional language model trained on the unlabelled news to the "
               "BiLSTM (trained on first use and cached in WORK_DIR, about 30 minutes on two cores).")
+@click.option("--gold-dir", "gold_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="crf: also train on gold news articles (../shared/gold/train): every mention of every annotated "
+              "entity projected onto its text as BIO (gold GPE → LOC). Repeatable.")
+@click.option("--gold-weight", type=int, default=None,
+              help="crf: times each projected gold sentence is repeated in training (default 2).")
 @click.option("--lm-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="neural: the language model to use (default: WORK_DIR/bilm256.pt; it must have been trained over "
               "the same vectors).")
 def train_ner(
     data_dir, out_dir, work_dir, dev, clusters, auto_gaz, anergazet, max_docs, c1, c2, iterations, backend,
-    resources, vectors, epochs, seed, lm, lm_file,
+    resources, vectors, epochs, seed, lm, lm_file, gold_dirs, gold_weight,
 ) -> None:
     """Train an NER model from ANERcorp (CAMeL train split) plus what unlabelled news teaches: word2vec clusters
     (crf) or vectors (neural).
@@ -102,7 +109,21 @@ def train_ner(
       marsad train ner                           # rebuilds src/marsad/entities/ner/models/crf
       marsad train ner --backend neural          # rebuilds src/marsad/entities/ner/models/neural
       marsad train ner --dev --out /tmp/ner-dev  # scores the held-out dev split
+      marsad train ner --gold-dir ../shared/gold/train --resources src/marsad/entities/ner/models/crf/resources.json.gz
+                                                 # ANERcorp + gold news, over existing clusters/gazetteer
+
+    With --resources, the crf backend reuses that file's clusters and gazetteer (no word2vec, no first pass).
     """
+    if backend == "crf" and (gold_dirs or resources):
+        from marsad.entities.ner import DEFAULT_CRF_MODEL
+        from marsad.entities.ner.gold import read_gold, train_tagger
+
+        if dev:
+            raise click.UsageError("--dev is not available with --gold-dir/--resources (use bench/ner_gold_cv.py)")
+        docs = [d for g in gold_dirs for d in read_gold(g)]
+        train_tagger(docs, out_dir or DEFAULT_CRF_MODEL, data_dir=data_dir, resources=resources,
+                     gold_weight=gold_weight, log=lambda m: click.echo(m, err=True))
+        return
     if backend == "neural":
         from marsad.entities.ner.neural_train import build_neural
 
