@@ -256,6 +256,18 @@ def _plover_current(conn: sqlite3.Connection) -> None:
         )
 
 
+# Searches an analyst keeps (web UI / POST /api/saved-searches), each with an Atom feed: the search parameters
+# as JSON in the names the API takes (q, from, to, source, actor, event_type).
+V7_SAVED_SEARCHES = """
+CREATE TABLE IF NOT EXISTS saved_searches (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    params     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+)
+"""
+
+
 # (version, name, apply). apply runs inside the migration's transaction.
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "core: articles, fts, rejects", _script(V1_CORE)),
@@ -264,6 +276,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (4, "narrow filter table for search", _script(V4_FILTER_KEYS)),
     (5, "actor / event-type filter indexes with dates", _statements(V5_FILTER_INDEXES)),
     (6, "PLOVER current category names for stored events", _plover_current),
+    (7, "saved searches", _script(V7_SAVED_SEARCHES)),
 )
 LATEST = MIGRATIONS[-1][0]
 
