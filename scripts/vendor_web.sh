@@ -5,6 +5,7 @@ set -euo pipefail
 ECHARTS_VERSION="${ECHARTS_VERSION:-6.1.0}"
 FONTSOURCE_VERSION="${FONTSOURCE_VERSION:-5.3.0}"
 WORLD_ATLAS_VERSION="${WORLD_ATLAS_VERSION:-2.0.2}"
+SWAGGER_UI_VERSION="${SWAGGER_UI_VERSION:-5.35.0}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$repo/src/marsad/web/static/vendor"
 scratch="$(mktemp -d)"
@@ -15,10 +16,14 @@ npm install --no-audit --no-fund --silent \
   "echarts@$ECHARTS_VERSION" \
   "@fontsource/noto-naskh-arabic@$FONTSOURCE_VERSION" \
   "@fontsource/noto-sans-arabic@$FONTSOURCE_VERSION" \
-  "world-atlas@$WORLD_ATLAS_VERSION"
+  "world-atlas@$WORLD_ATLAS_VERSION" \
+  "swagger-ui-dist@$SWAGGER_UI_VERSION"
 nm="$scratch/node_modules"
 rm -rf "$dest"
-mkdir -p "$dest/echarts" "$dest/fonts" "$dest/world-atlas"
+mkdir -p "$dest/echarts" "$dest/fonts" "$dest/world-atlas" "$dest/swagger-ui"
+# API docs page (/api/docs): the bundle and its stylesheet; started by static/js/api-docs.js (no inline script)
+cp "$nm/swagger-ui-dist/swagger-ui-bundle.js" "$nm/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt" \
+  "$nm/swagger-ui-dist/swagger-ui.css" "$nm/swagger-ui-dist/LICENSE" "$nm/swagger-ui-dist/NOTICE" "$dest/swagger-ui/"
 cp "$nm/world-atlas/countries-50m.json" "$nm/world-atlas/LICENSE" "$dest/world-atlas/"
 cp "$nm/echarts/dist/echarts.min.js" "$nm/echarts/LICENSE" "$nm/echarts/NOTICE" "$dest/echarts/"
 for fam in noto-naskh-arabic noto-sans-arabic; do
@@ -58,6 +63,7 @@ Copied from npm by \`scripts/vendor_web.sh\` (do not edit by hand):
 | charts + interaction graph | echarts (dist/echarts.min.js) | $ECHARTS_VERSION | Apache-2.0 (echarts/LICENSE, NOTICE) |
 | body font (Arabic + Latin, 400/700 woff2) | @fontsource/noto-naskh-arabic | $FONTSOURCE_VERSION | SIL OFL 1.1 (fonts/noto-naskh-arabic/LICENSE) |
 | UI font (Arabic + Latin, 400/700 woff2) | @fontsource/noto-sans-arabic | $FONTSOURCE_VERSION | SIL OFL 1.1 (fonts/noto-sans-arabic/LICENSE) |
+| API docs page (/api/docs) | swagger-ui-dist (swagger-ui-bundle.js, swagger-ui.css) | $SWAGGER_UI_VERSION | Apache-2.0 (swagger-ui/LICENSE, NOTICE; bundled third-party notices in swagger-ui-bundle.js.LICENSE.txt) |
 | world outline for the map (Natural Earth 1:50m countries, TopoJSON; also country centroids in marsad.geo) | world-atlas (countries-50m.json) | $WORLD_ATLAS_VERSION | ISC (world-atlas/LICENSE) |
 MD
 echo "vendored into $dest"

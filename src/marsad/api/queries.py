@@ -77,26 +77,27 @@ def plan(db: Database, query: S.Query) -> S.Plan:
 def search_articles(db: Database, *, q: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, source: str | None = None, actor: str | None = None,
                     event_type: str | None = None, sort: str = "auto", limit: int = 20, offset: int = 0,
-                    facets: bool = False, collapse: bool = False) -> dict[str, Any]:
+                    facets: bool = False, collapse: bool = False, exact_total: bool = False) -> dict[str, Any]:
     """Articles matching ``q`` (FTS5 over normalised text) and filters, ``limit`` from ``offset``.
 
     Bounded cost whatever the query (see :func:`marsad.store.search.page`): relevance ranks the most recently
     stored matches (``ranked_window`` says when there were more); totals are exact from the FTS index for an
     unfiltered query, and for a filtered one exact on its last page, else a lower bound (``total_is_lower_bound``).
+    ``exact_total``: count every match even through joins (the web page; costs more on big filtered sets).
     ``collapse``: copies of one article (the dedup room's copy groups) on the page become one item with its
     ``copies``, and ``unique`` / ``copies`` count copy groups and stories over all matches."""
     query = make_query(q=q, date_from=date_from, date_to=date_to, source=source, actor=actor,
                        event_type=event_type)
-    key = ("search", query, sort, limit, offset, facets, collapse)
+    key = ("search", query, sort, limit, offset, facets, collapse, exact_total)
     return db.memo(key, lambda: _search_articles(db, query, sort=sort, limit=limit, offset=offset, facets=facets,
-                                                 collapse=collapse))
+                                                 collapse=collapse, exact_total=exact_total))
 
 
 def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, offset: int, facets: bool,
-                     collapse: bool) -> dict[str, Any]:
+                     collapse: bool, exact_total: bool) -> dict[str, Any]:
     conn = db.conn()
     p = plan(db, query)
-    pg = S.page(conn, p, sort=sort, limit=limit, offset=offset)
+    pg = S.page(conn, p, sort=sort, limit=limit, offset=offset, exact_total=exact_total)
     cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
     rows = S.display_rows(conn, cols, pg.rowids)
@@ -509,7 +510,8 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
         "WHERE e.actor_id = ? GROUP BY e.name, e.type, e.country, e.sector ORDER BY n DESC", (actor_id,)).fetchall()
     if not rows:
         return None
-    n = sum(r["n"] for r in rows)
+    # articles, not entity rows (an article naming the actor twice, as two entities, counts once)
+    n = conn.execute("SELECT count(DISTINCT article_id) FROM entities WHERE actor_id = ?", (actor_id,)).fetchone()[0]
     firsts = [r["first"] for r in rows if r["first"]]
     lasts = [r["last"] for r in rows if r["last"]]
     types: Counter[str] = Counter()

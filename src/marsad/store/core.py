@@ -438,7 +438,9 @@ class Store:
         ids: Iterable[str] | None = None,
     ) -> Iterator[Article]:
         """Stored articles in insertion order, optionally filtered."""
-        where, args = _filters(source=source, date_from=date_from, date_to=date_to)
+        from marsad.store.search import filter_sql
+
+        where, args = filter_sql(sources=(source,) if source else (), date_from=date_from, date_to=date_to)
         if ids is not None:
             for i in ids:
                 yield self.get(i)
@@ -523,36 +525,3 @@ class Store:
 
 def _j(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
-
-
-def _filters(
-    *,
-    source: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    actor: str | None = None,
-    event_type: str | None = None,
-) -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    args: list[Any] = []
-    if source:
-        where.append("a.source = ?")
-        args.append(source)
-    if date_from:
-        where.append("a.published >= ?")
-        args.append(date_from)
-    if date_to:
-        where.append("a.published <= ?")
-        args.append(date_to)
-    # actor and event type: one primary-key probe per candidate in the narrow tables of schema v5 (the rowid is
-    # shared by articles, article_filters and articles_fts), rather than a set of ids built from entities
-    if actor:
-        where.append(
-            "(EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = a.rowid)"
-            " OR a.id IN (SELECT article_id FROM entities WHERE name = ?))"
-        )
-        args += [actor, actor]
-    if event_type:
-        where.append("EXISTS (SELECT 1 FROM article_event_types y WHERE y.type = ? AND y.article_rowid = a.rowid)")
-        args.append(event_type.upper())
-    return where, args

@@ -6,8 +6,8 @@ HTML; URLs from articles are linked only when they are http(s). Charts get their
 
 from __future__ import annotations
 
-from pathlib import Path
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -25,6 +25,7 @@ from marsad.web.highlight import article_marks, body_blocks
 
 HERE = Path(__file__).parent
 PAGE = 20
+ACTOR_PAGE = 30
 
 ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول ومدن", "LOC": "أماكن", "MISC": "أخرى"}
 # Arabic labels of the current PLOVER categories (marsad.events.plover), and of the retired names a store written
@@ -187,14 +188,26 @@ def mount_web(app: FastAPI, db: Database) -> None:
         return page(request, "actors.html", q=q[:200], r=res, page_no=page_no)
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
-    def actor_page(request: Request, actor_id: str) -> HTMLResponse:
+    def actor_page(request: Request, actor_id: str, quotes_page: int = 1, about_page: int = 1,
+                   events_page: int = 1) -> HTMLResponse:
         actor_id = actor_id[:300]
         a = Q.get_actor(db, actor_id)
         if a is None:
             raise ApiError(404, f"no actor with id {actor_id[:100]!r}")
-        return page(request, "actor.html", a=a, quotes=Q.actor_quotes(db, actor_id, limit=30)["items"],
-                    events=Q.actor_events(db, actor_id, limit=30)["items"],
-                    co=Q.cooccurring(db, actor_id, limit=15))
+        pages = {"quotes_page": max(1, min(quotes_page, 100_000)), "about_page": max(1, min(about_page, 100_000)),
+                 "events_page": max(1, min(events_page, 100_000))}
+        quotes = Q.actor_quotes(db, actor_id, limit=ACTOR_PAGE, offset=(pages["quotes_page"] - 1) * ACTOR_PAGE)
+        about = Q.quotes_about(db, actor_id, limit=ACTOR_PAGE, offset=(pages["about_page"] - 1) * ACTOR_PAGE)
+        events = Q.actor_events(db, actor_id, limit=ACTOR_PAGE, offset=(pages["events_page"] - 1) * ACTOR_PAGE)
+
+        def plink(name: str, n: int) -> str:
+            return f"{actor_url(actor_id)}?{urlencode({**pages, name: n})}#{name.replace('_page', '')}"
+
+        def n_pages(res: dict[str, Any]) -> int:
+            return max(1, (res["total"] + ACTOR_PAGE - 1) // ACTOR_PAGE)
+
+        return page(request, "actor.html", a=a, quotes=quotes, about=about, events=events, pages=pages,
+                    plink=plink, n_pages=n_pages, co=Q.cooccurring(db, actor_id, limit=15))
 
     @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
     def relations_page(request: Request, a: str = "", b: str = "") -> HTMLResponse:
