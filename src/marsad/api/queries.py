@@ -1241,7 +1241,7 @@ def get_saved(db: Database, saved_id: int) -> dict[str, Any] | None:
     item = _saved_item(r)
     q = S.Query.from_params(item["params"])
     res = search_articles(db, q=q.q, date_from=q.date_from, date_to=q.date_to, source=q.source, actor=q.actor,
-                          event_type=q.event_type, sort="newest", limit=1)
+                          event_type=q.event_type, sort="newest", limit=1, exact_total=True)
     item["total"] = res["total"]
     return item
 
