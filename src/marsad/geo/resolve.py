@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.data import Entity
+from marsad.entities.registry import name_key
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
 from marsad.lang.ar.normalize import normalize
 
@@ -49,6 +50,7 @@ _HEADS_PPL = {
     ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
 }
 _HEADS_PPL.add("مدينه")
+FUZZY = "~"  # a candidate found by its transliteration key only: kept when its country is in the article
 _WORD = re.compile(r"[\u0621-\u064a]+")
 _DATELINE_END = re.compile(r"\s*(?:[-–—:(\[/|]|\d)")
 
@@ -177,6 +179,10 @@ class Resolver:
             spec = -0.8 * min(len(k.split()) - 1, 2)
             for i in self.gaz.by_ar.get(k, ()):
                 out.append((self.gaz.places[i], head, pen + spec))
+            if not out and head is None:
+                # a foreign name spelt another way (جينيف for جنيف): the transliteration-aware key, a weaker reading
+                for i in self.gaz.by_translit.get(name_key(" ".join(ws)), ()):
+                    out.append((self.gaz.places[i], FUZZY, pen + spec + 1.0))
             if len(ws) == 1 and not out:
                 for form in (ws[0], "ال" + ws[0]):
                     country = self.gaz.country(self.gaz.nisba.get(form))
@@ -216,6 +222,10 @@ class Resolver:
             c = self.gaz.country(country)
             if c is not None and en_key(name) in {en_key(x) for x in c.en_names}:
                 cands[c.key] = (c, None, 0.0)
+        cands = {
+            k: c for k, c in cands.items()
+            if c[1] != FUZZY or c[0].is_country or ctx.countries.get(c[0].country_iso3 or "")
+        }  # fmt: skip
         if not cands:
             return None
         en_hits = (
@@ -247,6 +257,10 @@ class Resolver:
         if country:
             s += 4.0 if p.country_iso3 == country else (-2.0 if p.country_iso3 else -1.0)
         s += _ctx_score(p, ctx)
+        if p.is_country and ctx.countries and not ctx.countries.get(p.country_iso3 or ""):
+            # a country the article never names unambiguously, read from a name that is also a city elsewhere
+            # (عمان: Oman or Amman) while the article does name other countries: the weaker reading
+            s -= 1.5
         if ctx.dateline is not None and ctx.dateline.country_iso3 == p.country_iso3:
             s += 1.0
         if en_hit:

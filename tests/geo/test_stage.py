@@ -1,0 +1,82 @@
+"""The geo stage: places on GPE/LOC entities, a location on every event (sentence → dateline → actor country)."""
+
+from __future__ import annotations
+
+import pytest
+from geo_corpus import TEXTS, hand_article, no_dateline_article
+
+from marsad.geo.stage import GeoStage
+from marsad.stages import ORDER, build_stages
+
+KEYS = {
+    "geonameid",
+    "name",
+    "name_ar",
+    "feature_class",
+    "feature_code",
+    "country_iso3",
+    "country_fips",
+    "adm1",
+    "lat",
+    "lon",
+}
+
+
+def test_registered_after_events():
+    assert ORDER.index("geo") == ORDER.index("events") + 1
+    assert [s.name for s in build_stages(upto="geo")][-1] == "geo"
+
+
+def test_entities_get_places_and_events_locations():
+    art = GeoStage()(hand_article())
+    ents = {e.id: e for e in art.entities}
+    assert set(ents["e3"].attrs["geo"]) == KEYS
+    assert (ents["e3"].attrs["geo"]["name"], ents["e3"].attrs["geo"]["feature_class"]) == ("Aleppo", "P")
+    assert ents["e4"].attrs["geo"]["feature_code"] == "PCLI"
+    assert "geo" not in ents["e2"].attrs  # an organisation is not a place
+    locs = {ev.id: ev.attrs["location"] for ev in art.events}
+    assert set(locs["v1"]) == KEYS | {"entity", "how", "evidence"}
+    # في حلب in the event's sentence
+    assert (locs["v1"]["how"], locs["v1"]["entity"], locs["v1"]["name"]) == ("sentence", "e3", "Aleppo")
+    assert art.text[slice(*locs["v1"]["evidence"])] == "حلب"
+    # nothing in the sentence: the report's dateline
+    assert (locs["v2"]["how"], locs["v2"]["name"], locs["v2"]["entity"]) == ("dateline", "Beirut", "e1")
+    assert art.text[slice(*locs["v2"]["evidence"])] == "بيروت"
+
+
+def test_actor_country_when_nothing_else():
+    art = GeoStage()(no_dateline_article())
+    loc = art.events[0].attrs["location"]
+    assert (loc["how"], loc["country_iso3"], loc["feature_code"], loc["entity"]) == (
+        "actor-country",
+        "TUR",
+        "PCLI",
+        "e4",
+    )
+
+
+def test_stage_keeps_everything_else():
+    before = hand_article()
+    after = GeoStage()(before)
+    assert after.text == before.text and after.layers == before.layers
+    assert [(e.id, e.name, e.mentions) for e in after.entities] == [
+        (e.id, e.name, e.mentions) for e in before.entities
+    ]
+    assert [(v.id, v.type, v.source, v.target, v.evidence) for v in after.events] == [
+        (v.id, v.type, v.source, v.target, v.evidence) for v in before.events
+    ]
+
+
+@pytest.mark.slow
+def test_default_pipeline_locates_and_resolves():
+    import marsad
+
+    art = marsad.analyze(TEXTS[0], source="geo-test")
+    places = {e.attrs["geo"]["name"] for e in art.entities if "geo" in e.attrs}
+    assert "Eastern Ghouta" in places or "Damascus" in places, places
+    for e in art.entities:
+        if e.type in ("GPE", "LOC") and "geo" in e.attrs:
+            assert set(e.attrs["geo"]) == KEYS
+    for ev in art.events:
+        loc = ev.attrs.get("location")
+        assert loc is None or loc["how"] in ("sentence", "dateline", "actor-country")

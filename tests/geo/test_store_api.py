@@ -1,0 +1,115 @@
+"""Places and event locations in the store (migration 8, the insert hook, the backfill) and the map API filters."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from geo_corpus import hand_article, no_dateline_article
+
+from marsad.geo.stage import GeoStage
+from marsad.store import Store
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "geo.db"
+    geo = GeoStage()
+    with Store(path) as store:
+        store.add([geo(hand_article()), geo(no_dateline_article())])
+    return path
+
+
+def rows(path, sql):
+    with sqlite3.connect(path) as c:
+        return c.execute(sql).fetchall()
+
+
+def test_insert_fills_places_and_locations(db):
+    places = dict(rows(db, "SELECT entity_id, name FROM places WHERE article_id = 'geo-hand'"))
+    assert places == {"e1": "Beirut", "e3": "Aleppo", "e4": "Turkey"}
+    locs = rows(
+        db,
+        "SELECT event_id, name, country, how, entity_id, ev_start, ev_end FROM event_locations "
+        "ORDER BY article_id, event_id",
+    )
+    assert [(r[0], r[1], r[3]) for r in locs] == [
+        ("v1", "Aleppo", "sentence"),
+        ("v2", "Beirut", "dateline"),
+        ("v2", "Turkey", "actor-country"),
+    ]
+    assert rows(db, "SELECT max(version) FROM migrations")[0][0] >= 8
+
+
+def test_migration_backfills_from_kept_records(db):
+    with sqlite3.connect(db) as c:
+        c.execute("DROP TABLE places")
+        c.execute("DROP TABLE event_locations")
+        c.execute("DELETE FROM migrations WHERE version = 8")
+    with Store(db):
+        pass
+    assert len(rows(db, "SELECT * FROM places")) == 4
+    assert len(rows(db, "SELECT * FROM event_locations")) == 3
+
+
+@pytest.fixture()
+def client(db):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from marsad.api.app import create_app
+
+    return TestClient(create_app(db))
+
+
+def test_map_places_by_place_and_country(client):
+    r = client.get("/api/map/places")
+    assert r.status_code == 200
+    body = r.json()
+    ev = {p["name"]: p["count"] for p in body["events"]["by_place"]}
+    assert ev == {"Aleppo": 1, "Beirut": 1, "Turkey": 1}
+    assert {c["country"]: c["count"] for c in body["events"]["by_country"]} == {"SYR": 1, "LBN": 1, "TUR": 1}
+    arts = {c["country"]: c["count"] for c in body["articles"]["by_country"]}
+    assert arts == {"LBN": 1, "SYR": 1, "TUR": 2}
+
+
+def test_country_and_bbox_filters(client):
+    r = client.get("/api/map/events", params={"country": "SYR"}).json()
+    assert [(i["event_id"], i["location"]["name"]) for i in r["items"]] == [("v1", "Aleppo")]
+    # a box around the Levant (west,south,east,north): Aleppo and Beirut, not Turkey's centroid
+    r = client.get("/api/map/events", params={"bbox": "35,33,38,37"}).json()
+    assert sorted(i["location"]["name"] for i in r["items"]) == ["Aleppo", "Beirut"]
+    r = client.get("/api/map/articles", params={"country": "TUR"}).json()
+    assert sorted(a["id"] for a in r["items"]) == ["geo-hand", "geo-nodl"]
+    r = client.get("/api/map/articles", params={"bbox": "35,33,36,34"}).json()  # Beirut only
+    assert [a["id"] for a in r["items"]] == ["geo-hand"]
+    r = client.get("/api/map/places", params={"country": "LBN"}).json()
+    assert [p["name"] for p in r["events"]["by_place"]] == ["Beirut"]
+
+
+def test_actor_filter_keeps_the_actors_own_events(client):
+    r = client.get("/api/map/events", params={"actor": "TUR"}).json()
+    assert [i["event_id"] for i in r["items"]] == ["v2", "v2"]
+    assert {i["article_id"] for i in r["items"]} == {"geo-hand", "geo-nodl"}
+
+
+@pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d", "0,50,10,40", "0,0,200,10"])
+def test_bad_bbox_is_one_clear_error(client, bad):
+    r = client.get("/api/map/events", params={"bbox": bad})
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "invalid_parameter" and err["status"] == 422 and "bbox" in err["message"]
+
+
+def test_unknown_parameter_and_bad_country(client):
+    assert client.get("/api/map/places", params={"place": "x"}).status_code == 422
+    assert client.get("/api/map/places", params={"country": "syria"}).status_code == 422
+
+
+def test_world_outline_and_page(client):
+    r = client.get("/api/map/world.geojson")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    names = {f["properties"]["name"] for f in r.json()["features"]}
+    assert {"SYR", "EGY", "USA", "FRA"} <= names
+    page = client.get("/map", params={"q": "حلب"})
+    assert page.status_code == 200 and 'id="map"' in page.text and "/static/js/map.js" in page.text
