@@ -268,6 +268,13 @@ CREATE TABLE IF NOT EXISTS saved_searches (
 """
 
 
+def _geo_places(conn: sqlite3.Connection) -> None:
+    """Migration 8: ``places`` (resolved GPE/LOC entities) and ``event_locations``, backfilled from the records."""
+    from marsad.geo.store import migrate_v8
+
+    migrate_v8(conn)
+
+
 # (version, name, apply). apply runs inside the migration's transaction.
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "core: articles, fts, rejects", _script(V1_CORE)),
@@ -277,6 +284,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (5, "actor / event-type filter indexes with dates", _statements(V5_FILTER_INDEXES)),
     (6, "PLOVER current category names for stored events", _plover_current),
     (7, "saved searches", _script(V7_SAVED_SEARCHES)),
+    (8, "geo: places and event locations (marsad.geo.store)", _geo_places),
 )
 LATEST = MIGRATIONS[-1][0]
 
