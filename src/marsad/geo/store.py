@@ -103,10 +103,17 @@ def migrate_v8(conn: sqlite3.Connection) -> None:
         if stmt.strip():
             conn.execute(stmt)
     for aid, blob in conn.execute("SELECT id, record FROM articles").fetchall():
-        raw = zlib.decompress(blob) if isinstance(blob, bytes) else str(blob).encode()
+        raw = blob if isinstance(blob, bytes) else str(blob or "").encode("utf-8")
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error:
+            pass  # a record kept as plain JSON (or not a record at all: then it has no places either)
         if b'"geo"' not in raw and b'"location"' not in raw:
             continue
-        rec = json.loads(raw.decode("utf-8"))
+        try:
+            rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue  # an unreadable record has nothing to backfill; the store keeps it as it is
         insert(conn, aid, rec.get("entities") or [], rec.get("events") or [])
 
 
