@@ -84,8 +84,9 @@ def search_articles(db: Database, *, q: str | None = None, date_from: str | None
     stored matches (``ranked_window`` says when there were more); totals are exact from the FTS index for an
     unfiltered query, and for a filtered one exact on its last page, else a lower bound (``total_is_lower_bound``).
     ``exact_total``: count every match even through joins (the web page; costs more on big filtered sets).
-    ``collapse``: copies of one article (the dedup room's copy groups) on the page become one item with its
-    ``copies``, and ``unique`` / ``copies`` count copy groups and stories over all matches."""
+    ``collapse``: one item per copy group (the dedup room's), with its ``copies``; ``total`` then counts groups
+    (among the first ``COLLAPSE_WINDOW`` matches) and ``unique`` counts articles, copy groups, copies and stories
+    over all matches."""
     query = make_query(q=q, date_from=date_from, date_to=date_to, source=source, actor=actor,
                        event_type=event_type)
     key = ("search", query, sort, limit, offset, facets, collapse, exact_total)
@@ -97,10 +98,18 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
                      collapse: bool, exact_total: bool) -> dict[str, Any]:
     conn = db.conn()
     p = plan(db, query)
-    pg = S.page(conn, p, sort=sort, limit=limit, offset=offset, exact_total=exact_total)
     cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
-    rows = S.display_rows(conn, cols, pg.rowids)
+    if collapse:
+        # page through copy groups, not articles: the first COLLAPSE_WINDOW matches in the asked order are
+        # grouped (each group shown at its first member), and a page is a slice of those groups
+        pg = S.page(conn, p, sort=sort, limit=COLLAPSE_WINDOW, offset=0, exact_total=exact_total)
+        heads = _group_heads(db, pg.rowids)
+        rows = S.display_rows(conn, cols, heads[offset:offset + limit])
+        groups_total, lower = len(heads), pg.total_is_lower_bound or pg.total > COLLAPSE_WINDOW
+    else:
+        pg = S.page(conn, p, sort=sort, limit=limit, offset=offset, exact_total=exact_total)
+        rows = S.display_rows(conn, cols, pg.rowids)
     items = [_article_item(r, p.terms) for r in rows]
     out: dict[str, Any] = {"total": pg.total, "total_is_lower_bound": pg.total_is_lower_bound, "limit": limit,
                            "offset": offset, "sort": pg.sort, "ranked_window": pg.ranked_window, "items": items}
@@ -109,6 +118,8 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
     if collapse:
         out["items"] = collapse_copies(db, items)
         out["unique"] = unique_counts(db, p)
+        out["total"], out["total_is_lower_bound"] = groups_total, lower  # copy groups
+        out["collapsed_window"] = COLLAPSE_WINDOW if pg.total > COLLAPSE_WINDOW else None
     if facets:
         sql, args = S.matching_sql(p, cols="a.id, a.source, a.published")
         out["facets"] = search_facets(db, sql, args)
@@ -345,6 +356,29 @@ def search_facets(db: Database, matching: str, args: list[Any]) -> dict[str, Any
 
 
 # --- copies collapsed ---------------------------------------------------------------------------------------
+COLLAPSE_WINDOW = 5_000  # matches grouped into copy groups when results are collapsed
+
+
+def _group_heads(db: Database, rowids: list[int]) -> list[int]:
+    """The first rowid of each copy group, in the given order (articles dedup has not indexed are their own
+    group)."""
+    if not rowids:
+        return []
+    if not db.has("dedup_docs"):
+        return list(rowids)
+    table = "article_filters" if db.has("article_filters") else "articles"
+    group = dict(db.conn().execute(
+        f"SELECT f.rowid, coalesce(d.dup_group, f.id) FROM {table} f LEFT JOIN dedup_docs d ON d.article_id = f.id "
+        "WHERE f.rowid IN (SELECT value FROM json_each(?))", (json.dumps(rowids),)).fetchall())
+    seen: set[str] = set()
+    heads = []
+    for r in rowids:
+        g = group.get(r, str(r))
+        if g not in seen:
+            seen.add(g)
+            heads.append(r)
+    return heads
+
 def collapse_copies(db: Database, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One item per copy group (the dedup room's ``dedup_docs.dup_group``): the first item of a group on the page
     stands for it and lists every copy in the store (``copies``: id, source, published, title, ``on_page``) and

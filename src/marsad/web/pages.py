@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -128,6 +128,11 @@ def mount_web(app: FastAPI, db: Database) -> None:
                     link=link, page_no=page_no, pages=pages, actor_name=actor_name, stats=Q.stats(db),
                     api_qs=api_qs, exports=EXPORTS, nav="search")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        # pages link the SVG icon; a page without that link (the Atom feed shown raw) makes the browser ask here
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/saved", response_class=HTMLResponse, include_in_schema=False)
     def saved_page(request: Request) -> HTMLResponse:
         res = Q.list_saved(db, limit=200)
@@ -189,22 +194,24 @@ def mount_web(app: FastAPI, db: Database) -> None:
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, actor_id: str, quotes_page: int = 1, about_page: int = 1,
-                   events_page: int = 1) -> HTMLResponse:
+                   events_page: int = 1, per_page: int = ACTOR_PAGE) -> HTMLResponse:
         actor_id = actor_id[:300]
         a = Q.get_actor(db, actor_id)
         if a is None:
             raise ApiError(404, f"no actor with id {actor_id[:100]!r}")
         pages = {"quotes_page": max(1, min(quotes_page, 100_000)), "about_page": max(1, min(about_page, 100_000)),
                  "events_page": max(1, min(events_page, 100_000))}
-        quotes = Q.actor_quotes(db, actor_id, limit=ACTOR_PAGE, offset=(pages["quotes_page"] - 1) * ACTOR_PAGE)
-        about = Q.quotes_about(db, actor_id, limit=ACTOR_PAGE, offset=(pages["about_page"] - 1) * ACTOR_PAGE)
-        events = Q.actor_events(db, actor_id, limit=ACTOR_PAGE, offset=(pages["events_page"] - 1) * ACTOR_PAGE)
+        size = max(5, min(per_page, 100))
+        quotes = Q.actor_quotes(db, actor_id, limit=size, offset=(pages["quotes_page"] - 1) * size)
+        about = Q.quotes_about(db, actor_id, limit=size, offset=(pages["about_page"] - 1) * size)
+        events = Q.actor_events(db, actor_id, limit=size, offset=(pages["events_page"] - 1) * size)
+        keep = {**pages, **({"per_page": size} if size != ACTOR_PAGE else {})}
 
         def plink(name: str, n: int) -> str:
-            return f"{actor_url(actor_id)}?{urlencode({**pages, name: n})}#{name.replace('_page', '')}"
+            return f"{actor_url(actor_id)}?{urlencode({**keep, name: n})}#{name.replace('_page', '')}"
 
         def n_pages(res: dict[str, Any]) -> int:
-            return max(1, (res["total"] + ACTOR_PAGE - 1) // ACTOR_PAGE)
+            return max(1, (res["total"] + size - 1) // size)
 
         return page(request, "actor.html", a=a, quotes=quotes, about=about, events=events, pages=pages,
                     plink=plink, n_pages=n_pages, co=Q.cooccurring(db, actor_id, limit=15))

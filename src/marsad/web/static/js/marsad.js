@@ -166,7 +166,7 @@
           return { id: n.id, name: shortName(n.name), fullName: n.name, weight: n.weight,
             x: R * Math.cos(a), y: R * Math.sin(a),
             symbolSize: 10 + 30 * Math.sqrt(n.weight / maxW),
-            label: { show: i < GRAPH_LABELS, position: 'right', fontFamily: FONT },
+            label: { show: i < GRAPH_LABELS, position: 'bottom', fontFamily: FONT },
             itemStyle: { color: colors[n.type] || '#888' } };
         }),
         links: edges.map(function (e) {
