@@ -14,12 +14,21 @@ from marsad.readers.base import (
     MAX_DOC_BYTES,
     RAW_KEEP,
     ReadResult,
+    bad_id_reason,
     clean_surrogates,
     decode_bytes,
     register_reader,
 )
 
 FIELDS = ("id", "text", "title", "published", "url", "source")
+# A corpus's own names for our fields, used when the record lacks ours and no --field mapping says otherwise
+# (ANT's JSONL: time, src, docno; common feeds: date, pubDate, content, body, link, outlet).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "published": ("time", "date", "pubDate", "published_at", "datetime"),
+    "source": ("src", "outlet", "site"),
+    "text": ("content", "body"),
+    "url": ("link",),
+}
 
 
 def _sniff(path: Path, head: bytes) -> bool:
@@ -32,34 +41,44 @@ def record_to_article(rec: Mapping[str, Any], *, where: str, field_map: Mapping[
     fm.update(field_map or {})
     if not isinstance(rec, Mapping):
         return Rejection("read", "E_JSON_TYPE", "line is JSON but not an object", where, json.dumps(rec)[:RAW_KEEP])
+    for ours, theirs in ALIASES.items():
+        if (field_map or {}).get(ours) is None and fm[ours] not in rec:
+            fm[ours] = next((t for t in theirs if t in rec), fm[ours])
     text = rec.get(fm["text"])
     if not isinstance(text, str) or not text.strip():
         return Rejection("read", "E_NO_TEXT", f"record has no non-empty '{fm['text']}' field", where,
                          json.dumps(rec, ensure_ascii=False)[:RAW_KEEP])
     meta = {k: v for k, v in rec.items() if k not in set(fm.values())}
-    published = rec.get(fm["published"])
-    if published is not None and not isinstance(published, str):
-        published = str(published)
-    if published:
-        from marsad.lang.ar.dates import parse_iso_or_none
+    given = rec.get(fm["published"])
+    when = None
+    if given not in (None, ""):
+        from marsad.errors import InputError
+        from marsad.readers.given_date import parse_given_date
 
-        published = parse_iso_or_none(published) or published
+        try:
+            when = parse_given_date(given, field=fm["published"])
+        except InputError as e:  # a given date we cannot read is refused, never stored verbatim
+            return Rejection("read", e.code, e.args[0], where, json.dumps(rec, ensure_ascii=False)[:RAW_KEEP])
     rid = rec.get(fm["id"])
+    bad = bad_id_reason(str(rid)) if rid is not None else None
+    if bad:  # an id that cannot be a URL segment would be stored but unreachable (404) in the API and web UI
+        return Rejection("read", "E_BAD_ID", bad, where, json.dumps(rec, ensure_ascii=False)[:RAW_KEEP])
     # JSON can carry lone surrogates (\ud800) that no stage, SQLite or Parquet can take: replace them, say so.
     text, lossy = _valid_unicode(text)
     m: dict[str, Any] = {"record": meta, "origin": where} if meta else {"origin": where}
     if lossy:
         m["lossy_decode"] = True
-    return Article.new(
+    art = Article.new(
         text,
         id=str(rid) if rid is not None else None,
         source=str(rec.get(fm["source"]) or default_source),
         key=str(rec.get(fm["source"]) or ""),  # a record's outlet, never the file name it was read from
         url=_scalar_str(rec.get(fm["url"])),
         title=_scalar_str(rec.get(fm["title"])),
-        published=published or None,
-        meta=m,
+        published=when.date if when else None,
+        meta=m | ({"published_utc": when.utc} if when and when.utc else {}),
     )
+    return art.evolve(published_time=when.time) if when and when.time else art
 
 
 def _valid_unicode(s: str) -> tuple[str, bool]:
