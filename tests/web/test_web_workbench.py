@@ -208,3 +208,12 @@ def test_mobile_375px_navigation(browser, web_server, artefacts):
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_relations_by_arabic_names_and_unknown_side(page, web_server, artefacts):
+    page.goto(web_server.url + "/relations?a=روسيا&b=ايران")
+    page.wait_for_selector("#relations-chart[data-ready=chart] canvas")
+    assert "6 تعاون" in page.locator("#relation-totals").inner_text()
+    page.goto(web_server.url + "/relations?a=بريطانيا&b=روسيا")
+    assert "بريطانيا" in page.locator("#relation-unknown").inner_text()
+    snap(page, artefacts, "12-relations-unknown-side")

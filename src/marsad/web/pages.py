@@ -218,10 +218,17 @@ def mount_web(app: FastAPI, db: Database) -> None:
 
     @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
     def relations_page(request: Request, a: str = "", b: str = "") -> HTMLResponse:
-        a, b = a[:300], b[:300]
-        rel = Q.relations(db, a, b) if a and b else None
-        return page(request, "relations.html", a=a, b=b, rel=rel, names=Q.actor_names(db),
-                    top=Q.search_actors(db, None, limit=40)["items"])
+        a, b = a[:300].strip(), b[:300].strip()
+        rel, unknown = None, []
+        if a and b:
+            # names in any script (روسيا، Russia) as well as ids; a side nobody answers to is said, not 0 events
+            ra, rb = Q.resolve_side(db, a), Q.resolve_side(db, b)
+            unknown = [v for v, r in ((a, ra), (b, rb)) if r is None]
+            if ra and rb:
+                rel = Q.relations(db, ra, rb)
+                a, b = ra, rb
+        return page(request, "relations.html", status=404 if unknown else 200, a=a, b=b, rel=rel,
+                    unknown=unknown, names=Q.actor_names(db), top=Q.search_actors(db, None, limit=40)["items"])
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = 1) -> HTMLResponse:
