@@ -23,7 +23,7 @@ class MarsadGroup(click.Group):
         except click.UsageError as e:
             msg = " ".join(e.format_message().split())
             cmd = e.ctx.command_path if e.ctx is not None else "marsad"
-            if not msg.startswith("[E"):
+            if "[E" not in msg:  # our own code (E_DATE, E_FIELD) says more than E_USAGE
                 msg = f"[E_USAGE] {msg}"
             click.echo(f"marsad: error: {msg} (see '{cmd} --help')", err=True)
             sys.exit(2)
