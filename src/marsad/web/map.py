@@ -50,23 +50,34 @@ def world_outline() -> bytes:
 
     n3 = _iso_n3_to_iso3()
 
-    def ring(r: list[list[float]]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for x, y in r:  # 0.01° (about 1 km) is finer than the screen; consecutive repeats dropped
+    def rings(r: list[list[float]]) -> list[list[list[float]]]:
+        """One ring, rounded to 0.01° (about 1 km, finer than the screen), repeats dropped, and cut where it jumps
+        across the antimeridian (drawn whole, that jump is a line across the map)."""
+        pieces: list[list[list[float]]] = [[]]
+        for x, y in r:
             p = [round(x, 2), round(y, 2)]
-            if not out or out[-1] != p:
-                out.append(p)
-        return out
+            cur = pieces[-1]
+            if cur and abs(p[0] - cur[-1][0]) > 180:
+                pieces.append(cur := [])
+            if not cur or cur[-1] != p:
+                cur.append(p)
+        return [pc for pc in pieces if len(pc) >= 3]
 
     feats = []
     for f in world_geojson()["features"]:
         code = n3.get(f["properties"]["iso_n3"].lstrip("0"))
+        if code == "ATA":
+            continue  # Antarctica: no news places, and its ring along the map's edge draws a stray line
         props = {"name": code or f["properties"]["name"], "label": f["properties"]["name"]}
         g = f["geometry"]
-        if g["type"] == "Polygon":
-            geom = {"type": "Polygon", "coordinates": [ring(r) for r in g["coordinates"]]}
-        else:
-            geom = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in g["coordinates"]]}
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        # each piece of a cut outer ring becomes a polygon of its own (holes stay with the first)
+        out = []
+        for poly in polys:
+            outer = rings(poly[0])
+            holes = [h for r in poly[1:] for h in rings(r)]
+            out += [[o, *(holes if k == 0 else [])] for k, o in enumerate(outer)]
+        geom = {"type": "MultiPolygon", "coordinates": out}
         feats.append({"type": "Feature", "id": f["id"], "properties": props, "geometry": geom})
     return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":")).encode()
 

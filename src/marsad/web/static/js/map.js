@@ -45,17 +45,19 @@
     var countries = part.by_country;
     var max = countries.reduce(function (m, c) { return Math.max(m, c.count); }, 1);
     var pmax = places.reduce(function (m, p) { return Math.max(m, p.count); }, 1);
+    // countries shaded by their count (a light-to-dark teal ramp), the places as markers sized by theirs
+    var regions = countries.map(function (c) {
+      var t = Math.sqrt(c.count / max);
+      var g = Math.round(241 - t * (241 - 110)), b = Math.round(240 - t * (240 - 105)), r = Math.round(232 - t * (232 - 11));
+      return { name: c.country, itemStyle: { areaColor: 'rgb(' + r + ',' + g + ',' + b + ')' } };
+    });
     chart.setOption({
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: 'item', renderMode: 'richText',
-        formatter: function (p) { return p.seriesType === 'scatter' ? p.name + ': ' + p.value[2] : p.name + ': ' + (p.value || 0); } },
-      visualMap: { min: 0, max: max, seriesIndex: 0, inRange: { color: ['#e8f1f0', '#0b6e69'] }, calculable: false,
-        left: 10, bottom: 10, text: ['', ''] },
+        formatter: function (p) { return p.seriesType === 'scatter' ? p.name + ': ' + p.value[2] : p.name; } },
       geo: { map: 'world', roam: true, itemStyle: { areaColor: '#f3f3f0', borderColor: '#999' },
-        emphasis: { label: { show: false } } },
+        emphasis: { label: { show: false } }, regions: regions },
       series: [
-        { type: 'map', geoIndex: 0, name: 'countries',
-          data: countries.map(function (c) { return { name: c.country, value: c.count }; }) },
         { type: 'scatter', coordinateSystem: 'geo', name: 'places', itemStyle: { color: '#d1495b', opacity: 0.85 },
           symbolSize: function (v) { return 6 + 18 * Math.sqrt(v[2] / pmax); },
           data: places.map(function (p) { return { name: p.name_ar || p.name, value: [p.lon, p.lat, p.count] }; }) }
