@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 
 import click
@@ -23,8 +24,8 @@ class MarsadGroup(click.Group):
         except click.UsageError as e:
             msg = " ".join(e.format_message().split())
             cmd = e.ctx.command_path if e.ctx is not None else "marsad"
-            if "[E" not in msg:  # our own code (E_DATE, E_FIELD) says more than E_USAGE
-                msg = f"[E_USAGE] {msg}"
+            own = re.search(r"\[(E_[A-Z0-9_]+)\] ?", msg)  # our own code (E_DATE, E_FIELD) says more
+            msg = f"[{own.group(1)}] {msg[: own.start()]}{msg[own.end() :]}" if own else f"[E_USAGE] {msg}"
             click.echo(f"marsad: error: {msg} (see '{cmd} --help')", err=True)
             sys.exit(2)
         except click.ClickException as e:

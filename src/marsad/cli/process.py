@@ -67,12 +67,22 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
 
 
 def _field_map(fields) -> dict[str, str]:
+    from marsad.readers.jsonl import FIELDS
+
     fm = {}
     for f in fields:
         if "=" not in f:
-            raise click.BadParameter(f"expected OURS=THEIRS, got {f!r}", param_hint="--field")
+            raise click.BadParameter(f"[E_FIELD] expected OURS=THEIRS, got {f!r}", param_hint="--field")
         k, v = f.split("=", 1)
-        fm[k.strip()] = v.strip()
+        k, v = k.strip(), v.strip()
+        if k not in FIELDS:
+            raise click.BadParameter(
+                f"[E_FIELD] {k!r} is not a marsad field: OURS is one of {', '.join(FIELDS)} (got {f!r})",
+                param_hint="--field",
+            )
+        if not v:
+            raise click.BadParameter(f"[E_FIELD] no record field named for {k!r} in {f!r}", param_hint="--field")
+        fm[k] = v
     return fm
 
 
