@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from marsad.api import queries as Q
 from marsad.api.db import Database
 from marsad.api.errors import ApiError, install_error_handlers, invalid
-from marsad.api.security import BodyLimit, Guard, SecurityHeaders, token_ok
+from marsad.api.security import BodyLimit, Guard, SecurityHeaders, WriteAuth, token_ok
 from marsad.store import search as S
 
 log = logging.getLogger("marsad.api")
@@ -155,6 +155,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, max_body: int =
     app.state.pipeline_lock = threading.Lock()
     install_error_handlers(app)
     # add_middleware wraps outside-in in reverse order: Guard ends up outermost of the three.
+    app.add_middleware(WriteAuth, token=token)  # the token before the body is read or validated
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Guard)
@@ -419,8 +420,14 @@ def _ingest(app: FastAPI, db: Database, body: IngestRequest) -> IngestResult:
     dups: list[str] = []
     rejected: list[dict[str, Any]] = []
     results: list[Article | Rejection] = []
+    from marsad.readers.base import bad_id_reason
+
     for a in body.articles:
         text, lossy = replace_lone_surrogates(a.text)
+        bad = bad_id_reason(a.id) if a.id is not None else None
+        if bad:  # an id with "/" would be stored but unreachable at /api/articles/ID and /article/ID
+            results.append(Rejection("read", "E_BAD_ID", bad, a.source or "", text))
+            continue
         art = Article.new(text, id=a.id, source=a.source, url=a.url, title=a.title, published=a.published,
                           meta={"lossy_decode": True} if lossy else None)
         results.append(pipe.process(art))

@@ -130,9 +130,11 @@ class Guard:
                 await _send_json(send, 500, error_body(500, "internal error (see the server log)"))
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any],
+                     extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    headers += extra_headers or []
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
@@ -142,3 +144,153 @@ def token_ok(given: str | None, expected: str | None) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _bearer(headers: list[tuple[bytes, bytes]]) -> str | None:
+    given = None
+    for k, v in headers:
+        if k == b"authorization":
+            text = v.decode("latin-1")
+            if text.lower().startswith("bearer "):
+                return text[7:].strip()
+        elif k == b"x-marsad-token":
+            given = v.decode("latin-1")
+    return given
+
+
+class WriteAuth:
+    """The token check of the write routes (``POST /api/ingest``), before the body is read or parsed: without a
+    valid token a client learns 401/403 and nothing about what the body should be (FastAPI validates a body
+    before its route's dependencies run, which answered 422 to anonymous clients)."""
+
+    WRITES = frozenset({("POST", "/api/ingest")})
+
+    def __init__(self, app: ASGIApp, *, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope.get("method"), scope.get("path", "").rstrip("/")) in self.WRITES:
+            if not self.token:
+                await _send_json(send, 403, error_body(
+                    403, "writes are disabled: start the server with --token or MARSAD_TOKEN",
+                    code="writes_disabled"))  # fmt: skip
+                return
+            if not token_ok(_bearer(scope.get("headers", [])), self.token):
+                await _send_json(send, 401, error_body(401, "missing or wrong token (send Authorization: Bearer TOKEN)"),
+                                 extra_headers=[(b"www-authenticate", b"Bearer")])
+                return
+        await self.app(scope, receive, send)
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def served_host_names(bind: str, extra: list[str] | tuple[str, ...] = ()) -> set[str]:
+    """The Host header values the server answers: loopback names, the bound address, and ``extra`` (the
+    ``--allow-host`` names, e.g. a reverse proxy's public name). Binding every interface (0.0.0.0, ::) adds
+    this machine's name and its addresses."""
+    names = {n.lower() for n in LOOPBACK_NAMES}
+    names.add(bind.strip("[]").lower())
+    if bind in ("0.0.0.0", "::", ""):
+        import socket
+
+        for n in (socket.gethostname(), socket.getfqdn()):
+            names.add(n.lower())
+            try:
+                names.update(str(ai[4][0]).lower() for ai in socket.getaddrinfo(n, None))
+            except OSError:
+                pass
+    names.update(h.strip("[]").lower() for h in extra if h)
+    return names
+
+
+def _host_name(value: bytes) -> str:
+    host = value.decode("latin-1").strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        return host[1 : host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+class HostCheck:
+    """Answers only requests whose Host header names this server (400 otherwise): a web page elsewhere that
+    points a name it controls at 127.0.0.1 (DNS rebinding) cannot read the store through a visitor's browser.
+    A request without a Host header (HTTP/1.0) has no name to rebind and passes."""
+
+    def __init__(self, app: ASGIApp, *, allowed: set[str]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            for k, v in scope.get("headers", []):
+                if k == b"host":
+                    name = _host_name(v)
+                    if name not in self.allowed:
+                        await _send_json(send, 400, error_body(
+                            400, f"this server does not serve the host name {name[:100]!r} (start it with "
+                            "--allow-host NAME to add one)", code="host_not_allowed"))  # fmt: skip
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+
+def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int = 1000) -> type:
+    """uvicorn's h11 protocol with what it lacks against slow clients (uvicorn 0.3x has no header timeout and no
+    connection cap: 20,000 connections that never finish their headers exhausted the descriptors):
+
+    - a connection must deliver its request headers within ``header_timeout`` seconds of opening (and of each
+      keep-alive request starting) or it is closed;
+    - at most ``max_connections`` connections are open: a new one beyond that closes the oldest connection
+      still waiting for its headers, so a flood of idle connections cannot keep a real request out.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    pending: dict[int, Any] = {}  # connections waiting for headers, oldest first (dicts keep insertion order)
+
+    class BoundedH11Protocol(H11Protocol):  # type: ignore[misc]
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            if len(self.connections) > max_connections:
+                # one in, one out (a closed connection leaves ``connections`` only a loop turn later); the newest
+                # connection is never the one closed, so a real client always gets its turn
+                oldest = next(iter(pending.values()), None)
+                if oldest is not None:
+                    oldest._drop("connection limit reached: closing the oldest connection still without headers")
+            self._wait_headers()
+
+        def _wait_headers(self) -> None:
+            pending[id(self)] = self
+            self._header_timer: Any = self.loop.call_later(header_timeout, self._drop, "header timeout")
+
+        def _headers_done(self) -> None:
+            pending.pop(id(self), None)
+            timer = getattr(self, "_header_timer", None)
+            if timer is not None:
+                timer.cancel()
+                self._header_timer = None
+
+        def _drop(self, why: str) -> None:
+            self._headers_done()
+            log.debug("closing a slow connection: %s", why)
+            if not self.transport.is_closing():
+                self.transport.abort()
+
+        def data_received(self, data: bytes) -> None:
+            if self.conn.their_state is h11.IDLE and id(self) not in pending:
+                self._wait_headers()  # the next keep-alive request: its headers are timed too
+            super().data_received(data)
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.conn.their_state is not h11.IDLE:  # a request's headers arrived
+                self._headers_done()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._headers_done()
+            super().connection_lost(exc)
+
+    return BoundedH11Protocol

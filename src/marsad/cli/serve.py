@@ -26,7 +26,15 @@ from marsad.cli.app import main
               help="Search answers kept in memory while the store is unchanged (0 turns the cache off).")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_level):
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this Host name (e.g. a reverse proxy's public name; repeatable). "
+                   "Only loopback names and the --host address are answered otherwise (DNS rebinding).")
+@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(0.5, 600),
+              help="Seconds a client has to send its request headers before the connection is closed.")
+@click.option("--max-connections", default=1000, show_default=True, type=click.IntRange(16, 100_000),
+              help="Open connections at most; past it the oldest connection still without headers is closed.")
+def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_level, allow_hosts, header_timeout,
+              max_connections):
     """Serve the HTTP API (/api, OpenAPI at /openapi.json) and the Arabic web UI (/) for a store.
 
     \b
@@ -41,8 +49,14 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
     require("jinja2", feature="the web UI of marsad serve", extra="api")
     from marsad.api.app import create_app
     from marsad.api.db import Database
+    from marsad.api.security import HostCheck, bounded_h11_protocol, served_host_names
 
     Database(db_path)  # a missing store is a one-line error, before the server starts
+    allowed = served_host_names(host, allow_hosts)
+    # Slow clients: a header timeout and a connection cap (uvicorn has neither); the socket backlog and the
+    # concurrency limit bound what waits behind them.
+    limits = {"http": bounded_h11_protocol(header_timeout=header_timeout, max_connections=max_connections),
+              "limit_concurrency": max_connections + 64, "timeout_keep_alive": 5, "backlog": 2048}
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"marsad: warning: serving on {host}, reachable beyond this machine", err=True)
     click.echo(f"marsad: serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
@@ -51,10 +65,12 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
         os.environ["MARSAD_DB"] = str(db_path)
         os.environ["MARSAD_MAX_BODY"] = str(max_body)
         os.environ["MARSAD_CACHE_SIZE"] = str(cache_size)
+        os.environ["MARSAD_ALLOWED_HOSTS"] = ",".join(sorted(allowed))
         if token:
             os.environ["MARSAD_TOKEN"] = token
         uvicorn.run("marsad.api.asgi:app", host=host, port=port, workers=workers, log_level=log_level,
-                    server_header=False, timeout_graceful_shutdown=5)
+                    server_header=False, timeout_graceful_shutdown=5, **limits)
         return
-    app = create_app(db_path, token=token, max_body=max_body, cache_size=cache_size)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, timeout_graceful_shutdown=5)
+    app = HostCheck(create_app(db_path, token=token, max_body=max_body, cache_size=cache_size), allowed=allowed)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, timeout_graceful_shutdown=5,
+                **limits)

@@ -41,6 +41,9 @@ __all__ = [
 
 def _spec(upto: str | None, time_limit: float | None, options: Mapping[str, Any],
           pipeline_factory: Callable[[], Pipeline] | None) -> PipelineSpec:
+    from marsad.readers import sandbox
+
+    sandbox.set_limits(time_limit=time_limit)  # the readers of this process (HTML pages) share the limit
     return PipelineSpec(upto=upto, time_limit=time_limit, options=dict(options), factory=pipeline_factory)
 
 

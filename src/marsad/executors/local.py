@@ -32,8 +32,28 @@ _WORKER_TRANSFORM: Callable[[str, Any], Any] | None = None
 _INHERITED: tuple[PipelineSpec, Any] | None = None
 
 
-def _init_worker(spec: PipelineSpec, transform: Callable[[str, Any], Any] | None) -> None:
+def die_with_parent(parent: int | None = None) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (``PR_SET_PDEATHSIG``): after a kill -9 of
+    ``marsad run``, pool workers (~200 MB each with the models) must not live on under PID 1. Elsewhere a no-op."""
+    import os
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def _init_worker(spec: PipelineSpec, transform: Callable[[str, Any], Any] | None, parent: int | None = None) -> None:
     global _WORKER_PIPE, _WORKER_TRANSFORM
+    die_with_parent(parent)
     one_math_thread_per_worker()
     _WORKER_PIPE = _INHERITED[1] if _INHERITED is not None and _INHERITED[0] == spec else spec.build()
     _WORKER_TRANSFORM = transform
@@ -87,8 +107,10 @@ def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None
     limit = window or 4 * n
     if method == "fork":
         _INHERITED = (spec, spec.build())
+    import os
+
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
-                             initargs=(spec, transform)) as pool:
+                             initargs=(spec, transform, os.getpid())) as pool:
         pending: deque[tuple[str, Future[list[tuple[str, Any]]]]] = deque()
         try:
             for chunk in _chunks(items, chunksize):

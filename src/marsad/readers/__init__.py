@@ -112,8 +112,9 @@ def _walk(root: Path, skipped: list[str] | None) -> Iterator[Path | Rejection]:
                 yield _rejection(full, "E_NOT_FOUND", f"broken symbolic link: {escape_name(str(full))} points to nothing")
                 continue
             yield full
-    for err in errors:  # os.walk reports an unreadable root before yielding anything
-        yield _rejection(root, "E_IO", f"cannot list folder {escape_name(str(root))}: {err.strerror or err}")
+    for err in errors:  # an unreadable root, or the last folder visited
+        name = err.filename if isinstance(err.filename, str) else str(root)
+        yield _rejection(Path(name), "E_IO", f"cannot list folder {escape_name(name)}: {err.strerror or err}")
 
 
 def _rejection(path: Path, code: str, reason: str) -> Rejection:

@@ -157,6 +157,23 @@ def gunzip_limited(data: bytes, limit: int | None = None) -> bytes:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ID_BAD_CHARS = re.compile(r"[/\\?#\x00-\x1f\x7f]")
+MAX_ID_CHARS = 256
+
+
+def bad_id_reason(rid: str) -> str | None:
+    """Why a given article id cannot be used, or None. Ids are URL path segments (``/api/articles/ID``,
+    ``/article/ID``): a "/" (``../../etc/passwd``), "\\", "?", "#" or a control character would make the stored
+    article unreachable, so such a record is rejected (``E_BAD_ID``) rather than stored where no one can open it."""
+    if not rid.strip():
+        return "the record's id is empty"
+    if len(rid) > MAX_ID_CHARS:
+        return f"the record's id is {len(rid)} characters long (at most {MAX_ID_CHARS})"
+    m = _ID_BAD_CHARS.search(rid)
+    if m:
+        return (f"the record's id {rid[:80]!r} contains {m.group()!r}: ids appear in URLs and may not contain "
+                "'/', '\\', '?', '#' or control characters")
+    return None
 
 
 def escape_name(name: str) -> str:
@@ -173,10 +190,10 @@ def escape_name(name: str) -> str:
 def tidy_names(rec: Article | Rejection) -> Article | Rejection:
     """``rec`` with a source, raw pointer and attrs that can always be printed and stored (see escape_name)."""
     if isinstance(rec, Rejection):
-        if _SURROGATE.search(rec.source) is None and _SURROGATE.search(repr(dict(rec.attrs))) is None:
+        if not any(_SURROGATE.search(x) for x in (rec.source, rec.reason, repr(dict(rec.attrs)))):
             return rec
         attrs = {k: escape_name(v) if isinstance(v, str) else v for k, v in rec.attrs.items()}
-        return dataclasses.replace(rec, source=escape_name(rec.source), attrs=attrs)
+        return dataclasses.replace(rec, source=escape_name(rec.source), reason=escape_name(rec.reason), attrs=attrs)
     raw = rec.meta.get("raw")
     if _SURROGATE.search(rec.source) is None and not (isinstance(raw, Mapping) and _SURROGATE.search(repr(raw))):
         return rec

@@ -29,7 +29,7 @@ from typing import Any
 # Seconds one page may take to read; the pipeline's per-document limit by default (set_limits changes it).
 TIME_LIMIT: float | None = 60.0
 # Address space of the child, in bytes: what one page's extraction may use.
-MEMORY_LIMIT = int(os.environ.get("MARSAD_READER_MEMORY", 1 << 30))
+MEMORY_LIMIT = int(os.environ.get("MARSAD_READER_MEMORY", 900 << 20))
 
 _HEADER = struct.Struct("!Q")
 
