@@ -206,11 +206,13 @@ def _status(bar, task, n, s) -> None:  # noqa: ANN001
 @main.command("search")
 @click.argument("query", required=False, default="")
 @db_option
-@click.option("--source", default=None, help="Only articles from this source (outlet or file).")
+@click.option("--source", default=None, help="Only articles from this source (outlet or file; any letter case).")
 @click.option("--from", "date_from", default=None, type=DATE, help="Published on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, type=DATE, help="Published on or before (YYYY-MM-DD).")
 @click.option(
-    "--actor", default=None, help="Only articles mentioning this actor (registry id or entity name)."
+    "--actor",
+    default=None,
+    help="Only articles mentioning this actor: its id (RUS, per:sergey-lavrov) or a name in any script.",
 )
 @click.option(
     "--event-type", default=None, help="Only articles with an event of this PLOVER type (e.g. CONSULT)."
