@@ -331,6 +331,12 @@ class Rejection:
     id: str | None = None
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # readers build the reason from str(InputError), which already starts with "[CODE] ": keep it once
+        prefix = f"[{self.code}] "
+        if isinstance(self.reason, str) and self.reason.startswith(prefix):
+            object.__setattr__(self, "reason", self.reason[len(prefix) :])
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         raw = self.raw

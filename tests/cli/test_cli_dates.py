@@ -66,3 +66,10 @@ def test_given_date_in_a_jsonl_field_is_parsed_or_refused(tmp_path: Path) -> Non
         assert c.execute("SELECT published FROM articles").fetchall() == [("2018-03-01",)]
         rej = c.execute("SELECT code, reason FROM rejects").fetchall()
     assert [r[0] for r in rej] == ["E_DATE"] and "yesterday" in rej[0][1]
+
+
+def test_rejection_code_is_said_once(tmp_path: Path) -> None:
+    f = tmp_path / "empty.txt"
+    f.write_bytes(b"")
+    err = run("process", str(f)).stderr.decode()
+    assert "[E_EMPTY]" in err and "[E_EMPTY] [E_EMPTY]" not in err, err
