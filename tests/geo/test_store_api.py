@@ -113,3 +113,19 @@ def test_world_outline_and_page(client):
     assert {"SYR", "EGY", "USA", "FRA"} <= names
     page = client.get("/map", params={"q": "حلب"})
     assert page.status_code == 200 and 'id="map"' in page.text and "/static/js/map.js" in page.text
+
+
+def test_search_routes_take_place_country_and_bbox(client):
+    """/api/articles and /api/events (and every search-based route) filter by where: ``place_country`` (ISO3;
+    /api/events' ``country`` stays the actors' country) and ``bbox``."""
+    ids = lambda r: sorted(i["id"] for i in r.json()["items"])  # noqa: E731
+    assert ids(client.get("/api/articles", params={"place_country": "TUR"})) == ["geo-hand", "geo-nodl"]
+    assert ids(client.get("/api/articles", params={"place_country": "LBN"})) == ["geo-hand"]
+    assert ids(client.get("/api/articles", params={"place_country": "FRA"})) == []
+    assert ids(client.get("/api/articles", params={"bbox": "35,33,36,34"})) == ["geo-hand"]
+    ev = client.get("/api/events", params={"place_country": "SYR"}).json()["items"]
+    assert [(e["article_id"], e["id"]) for e in ev] == [("geo-hand", "v1")]
+    ev = client.get("/api/events", params={"bbox": "35,33,38,37"}).json()["items"]
+    assert sorted(e["id"] for e in ev) == ["v1", "v2"]
+    r = client.get("/api/articles", params={"bbox": "10,10"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_parameter"

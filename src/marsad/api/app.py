@@ -60,12 +60,23 @@ EvType = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,30}$", description="
 
 
 def make_search_query(db: Database, *, q: str | None, date_from: str | None, date_to: str | None,
-                      source: str | None, actor: str | None, event_type: str | None) -> S.Query:
+                      source: str | None, actor: str | None, event_type: str | None,
+                      place_country: str | None = None, bbox: str | None = None) -> S.Query:
     lo, hi = _day(date_from, False), _day(date_to, True)
     if lo and hi and lo > hi:
         raise invalid("from", f"{date_from} is after to={date_to}")
+    box = None
+    if bbox:
+        from marsad.errors import InputError
+        from marsad.geo.store import parse_bbox
+
+        try:
+            box = parse_bbox(bbox)
+        except InputError as e:
+            raise invalid("bbox", str(e).split("] ", 1)[-1]) from e
     return Q.make_query(q=q, date_from=lo, date_to=hi, source=source,
-                        actor=Q.resolve_actor(db, actor) if actor else None, event_type=event_type)
+                        actor=Q.resolve_actor(db, actor) if actor else None, event_type=event_type,
+                        place_country=place_country, bbox=box)
 
 
 def search_query(
@@ -74,10 +85,14 @@ def search_query(
     date_from: DateFrom = None, date_to: DateTo = None,
     source: Annotated[str | None, Query(max_length=200, description="outlet (any letter case)")] = None,
     actor: ActorQ = None, event_type: EvType = None,
+    place_country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description=(
+        "ISO3: articles naming a place there or locating an event there; events that happened there"))] = None,
+    bbox: Annotated[str | None, Query(max_length=100, pattern=r"^[-0-9., ]+$", description=(
+        "west,south,east,north in degrees: the same, inside the box"))] = None,
 ) -> S.Query:
     """The search parameters every search-based route takes (one builder: marsad.store.search)."""
     return make_search_query(request.app.state.db, q=q, date_from=date_from, date_to=date_to, source=source,
-                             actor=actor, event_type=event_type)
+                             actor=actor, event_type=event_type, place_country=place_country, bbox=bbox)
 
 
 SearchQ = Annotated[S.Query, Depends(search_query)]
@@ -189,7 +204,7 @@ def api_router(db: Database) -> APIRouter:
         return JSONResponse(Q.search_articles(
             db, q=query.q, date_from=query.date_from, date_to=query.date_to, source=query.source,
             actor=query.actor, event_type=query.event_type, sort=sort, limit=limit, offset=offset, facets=facets,
-            collapse=collapse))
+            collapse=collapse, place_country=query.place_country, bbox=query.bbox))
 
     @r.get("/attention", summary="Attention over time for a search: articles per day/week/month, per source, "
                                  "raw and as a share of each outlet's volume")

@@ -65,9 +65,11 @@ def source_values(db: Database) -> list[str]:
 
 
 def make_query(*, q: str | None = None, date_from: str | None = None, date_to: str | None = None,
-               source: str | None = None, actor: str | None = None, event_type: str | None = None) -> S.Query:
+               source: str | None = None, actor: str | None = None, event_type: str | None = None,
+               place_country: str | None = None,
+               bbox: tuple[float, float, float, float] | None = None) -> S.Query:
     return S.Query(q=q or "", date_from=date_from, date_to=date_to, source=source, actor=actor,
-                   event_type=event_type)
+                   event_type=event_type, place_country=place_country, bbox=bbox)
 
 
 def plan(db: Database, query: S.Query) -> S.Plan:
@@ -77,7 +79,9 @@ def plan(db: Database, query: S.Query) -> S.Plan:
 def search_articles(db: Database, *, q: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, source: str | None = None, actor: str | None = None,
                     event_type: str | None = None, sort: str = "auto", limit: int = 20, offset: int = 0,
-                    facets: bool = False, collapse: bool = False, exact_total: bool = False) -> dict[str, Any]:
+                    facets: bool = False, collapse: bool = False, exact_total: bool = False,
+                    place_country: str | None = None,
+                    bbox: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
     """Articles matching ``q`` (FTS5 over normalised text) and filters, ``limit`` from ``offset``.
 
     Bounded cost whatever the query (see :func:`marsad.store.search.page`): relevance ranks the most recently
@@ -88,7 +92,7 @@ def search_articles(db: Database, *, q: str | None = None, date_from: str | None
     (among the first ``COLLAPSE_WINDOW`` matches) and ``unique`` counts articles, copy groups, copies and stories
     over all matches."""
     query = make_query(q=q, date_from=date_from, date_to=date_to, source=source, actor=actor,
-                       event_type=event_type)
+                       event_type=event_type, place_country=place_country, bbox=bbox)
     key = ("search", query, sort, limit, offset, facets, collapse, exact_total)
     return db.memo(key, lambda: _search_articles(db, query, sort=sort, limit=limit, offset=offset, facets=facets,
                                                  collapse=collapse, exact_total=exact_total))
@@ -745,6 +749,23 @@ def list_events(db: Database, query: S.Query | None = None, *, type_: str | None
         sub, sargs = S.matching_sql(plan(db, S.Query(q=query.q, source=query.source)), cols="a.id")
         where.append(f"ev.article_id IN ({sub})")
         args += sargs
+    if query.place_country or query.bbox:
+        # where the event happened (marsad.geo: event.attrs["location"], stored by migration 8)
+        from marsad.geo.store import bbox_sql
+
+        if db.has("event_locations"):
+            cond, cargs = ["l.article_id = ev.article_id", "l.event_id = ev.event_id"], []
+            if query.place_country:
+                cond.append("l.country = ?")
+                cargs.append(query.place_country)
+            if query.bbox:
+                b, ba = bbox_sql("l", query.bbox)
+                cond.append(b)
+                cargs += ba
+            where.append(f"EXISTS (SELECT 1 FROM event_locations l WHERE {' AND '.join(cond)})")
+            args += cargs
+        else:
+            where.append("0")
     if type_:
         stored = type_names(type_)
         where.append(f"ev.type IN ({','.join('?' * len(stored))})")

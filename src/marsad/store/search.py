@@ -49,21 +49,32 @@ class Query:
     event_type: str | None = None  # PLOVER type
     syntax: str = "auto"  # auto | fts | plain (see marsad.store.index.fts_query)
     variants: bool = True  # also match spelling variants of known actors (ترامب / ترمب)
+    # where (marsad.geo): articles naming a place, or locating an event, in this country (ISO3) / inside this box
+    place_country: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
 
     def has_filters(self) -> bool:
-        return bool(self.date_from or self.date_to or self.source or self.actor or self.event_type)
+        return bool(self.date_from or self.date_to or self.source or self.actor or self.event_type
+                    or self.place_country or self.bbox)
 
     def to_params(self) -> dict[str, str]:
         """The query as URL parameters (API/UI names: ``from``/``to``), empty values left out."""
         p = {"q": self.q, "from": self.date_from, "to": self.date_to, "source": self.source, "actor": self.actor,
-             "event_type": self.event_type}
+             "event_type": self.event_type, "place_country": self.place_country,
+             "bbox": ",".join(f"{x:g}" for x in self.bbox) if self.bbox else None}
         return {k: v for k, v in p.items() if v}
 
     @classmethod
     def from_params(cls, p: dict[str, Any]) -> Query:
+        bbox = None
+        if p.get("bbox"):
+            from marsad.geo.store import parse_bbox
+
+            bbox = parse_bbox(str(p["bbox"]))
         return cls(q=p.get("q") or "", date_from=p.get("from") or None, date_to=p.get("to") or None,
                    source=p.get("source") or None, actor=p.get("actor") or None,
-                   event_type=(p.get("event_type") or "").upper() or None)
+                   event_type=(p.get("event_type") or "").upper() or None,
+                   place_country=(p.get("place_country") or "").upper() or None, bbox=bbox)
 
 
 @dataclass(slots=True)
@@ -310,6 +321,15 @@ def plan(
     srcs = resolve_source(query.source, source_values(conn) if sources is None else sources) if query.source else ()
     where, args = filter_sql(date_from=query.date_from, date_to=query.date_to, sources=srcs, actor=query.actor,
                              event_type=query.event_type, indexed=indexed)
+    if query.place_country or query.bbox:
+        if _has(conn, "places", "event_locations"):
+            from marsad.geo.store import article_filter_sql
+
+            cond, cargs = article_filter_sql(query.place_country, query.bbox)
+            where.append(cond.replace("{id}", "a.id"))
+            args += cargs
+        else:
+            where.append("0")  # a store from before migration 8 knows no places
     terms = query_terms(query.q) if match else []
     for alts in used.values():
         for a in alts:
