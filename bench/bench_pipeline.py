@@ -100,7 +100,7 @@ def main() -> None:
     print(f"{note}; stages {pipe.names}; NER backend {args.ner_backend or 'default'}")
     print(
         f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
-        f"(read → events)"
+        f"(read → {pipe.names[-1]})"
     )
     print(f"quotes+events stages alone: median {statistics.median(own):.1f} articles/s (one process)")
     if geo_share:
