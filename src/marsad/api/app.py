@@ -74,12 +74,12 @@ def make_search_query(db: Database, *, q: str | None, date_from: str | None, dat
             box = parse_bbox(bbox)
         except InputError as e:
             raise invalid("bbox", str(e).split("] ", 1)[-1]) from e
-    return Q.make_query(q=q, date_from=lo, date_to=hi, source=source,
-                        actor=Q.resolve_actor(db, actor) if actor else None, event_type=event_type,
+    # the actor's name → id lookup reads the store: done by the route (worker thread), see Q.resolved
+    return Q.make_query(q=q, date_from=lo, date_to=hi, source=source, actor=actor, event_type=event_type,
                         place_country=place_country, bbox=box)
 
 
-def search_query(
+async def search_query(  # async: pure parsing, no hop to a worker thread on the hot path
     request: Request,
     q: Annotated[str | None, Query(max_length=500, description="words; FTS5 syntax when it uses operators")] = None,
     date_from: DateFrom = None, date_to: DateTo = None,
@@ -201,6 +201,7 @@ def api_router(db: Database) -> APIRouter:
         limit: Limit = 20, offset: Offset = 0,
     ) -> JSONResponse:
         # The hot path: a JSONResponse skips FastAPI's generic encoder walk over every value.
+        query = Q.resolved(db, query)
         return JSONResponse(Q.search_articles(
             db, q=query.q, date_from=query.date_from, date_to=query.date_to, source=query.source,
             actor=query.actor, event_type=query.event_type, sort=sort, limit=limit, offset=offset, facets=facets,
@@ -210,7 +211,7 @@ def api_router(db: Database) -> APIRouter:
                                  "raw and as a share of each outlet's volume")
     def attention(query: SearchQ, by: Literal["day", "week", "month"] = "day",
                   top_sources: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
-        return Q.attention(db, query, by=by, top_sources=top_sources)
+        return Q.attention(db, Q.resolved(db, query), by=by, top_sources=top_sources)
 
     @r.get("/export", summary="Export every article a search finds: articles (csv, jsonl), their events (csv, "
                               "gdelt, plover) or quotes (csv, jsonl)", response_model=None)
@@ -222,7 +223,7 @@ def api_router(db: Database) -> APIRouter:
         if (what, format) not in Q.EXPORT_FORMATS:
             ok = ", ".join(f for w, f in Q.EXPORT_FORMATS if w == what)
             raise invalid("format", f"{what} export comes as {ok}, not {format}")
-        rowids = Q.export_rowids(db, query, max)  # a query FTS5 cannot parse is a 400 before the stream starts
+        rowids = Q.export_rowids(db, Q.resolved(db, query), max)  # a query FTS5 cannot parse is a 400 before the stream starts
         media, ext = Q.EXPORT_MEDIA[format]
         name = f"marsad-{what}.{ext}"
         return StreamingResponse(Q.export_stream(db, rowids, what=what, fmt=format),
@@ -290,6 +291,7 @@ def api_router(db: Database) -> APIRouter:
         format: Literal["json", "csv"] = "json",  # noqa: A002
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100, offset: Offset = 0,
     ) -> Any:
+        query = Q.resolved(db, query)
         res = Q.list_events(db, query, type_=query.event_type or type, country=country, quad_class=quad_class,
                             article_id=article, limit=limit, offset=offset)
         if format == "csv":
@@ -331,8 +333,8 @@ def api_router(db: Database) -> APIRouter:
     @r.post("/saved-searches", summary="Save a search (name + search parameters); JSON body only",
             status_code=201)
     def save_search(body: SavedSearchIn) -> dict[str, Any]:
-        query = make_search_query(db, q=body.q, date_from=body.from_, date_to=body.to, source=body.source,
-                                  actor=body.actor, event_type=body.event_type)
+        query = Q.resolved(db, make_search_query(db, q=body.q, date_from=body.from_, date_to=body.to,
+                                                 source=body.source, actor=body.actor, event_type=body.event_type))
         Q.search_articles(db, q=query.q, source=query.source, limit=1)  # refuse what cannot run (400)
         return Q.save_search(db, body.name, query)
 
@@ -387,7 +389,7 @@ def _query_names(dependant: Any) -> set[str]:
     return names
 
 
-def reject_unknown_params(request: Request) -> None:
+async def reject_unknown_params(request: Request) -> None:
     """A query parameter the route does not take is an error (422), not silently ignored: ``date_from`` for
     ``from``, or a misspelt filter, would otherwise return everything."""
     route = request.scope.get("route")

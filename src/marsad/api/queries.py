@@ -7,6 +7,7 @@ there yet (an older store, a room not landed) gives empty answers rather than er
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -1159,6 +1160,14 @@ def resolve_actor(db: Database, value: str) -> str:
     if _known_actor(db, value):
         return value
     return exact_actor(db, value) or value
+
+
+def resolved(db: Database, query: S.Query) -> S.Query:
+    """The query with its actor filter resolved from a name to an id (see :func:`resolve_actor`)."""
+    if not query.actor:
+        return query
+    actor = resolve_actor(db, query.actor)
+    return query if actor == query.actor else dataclasses.replace(query, actor=actor)
 
 
 def resolve_side(db: Database, value: str) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -318,6 +318,10 @@ def plan(
         match, used = match_expression(query.q, syntax=query.syntax, variants=query.variants)
         if not match.strip():
             raise QueryError(f"the query {query.q[:100]!r} has no searchable words", code="E401")
+    if query.actor:  # a name in any script (روسيا, Russia) → its id; an id is one index probe
+        actor = resolve_actor(conn, query.actor)
+        if actor != query.actor:
+            query = replace(query, actor=actor)
     srcs = resolve_source(query.source, source_values(conn) if sources is None else sources) if query.source else ()
     where, args = filter_sql(date_from=query.date_from, date_to=query.date_to, sources=srcs, actor=query.actor,
                              event_type=query.event_type, indexed=indexed)
