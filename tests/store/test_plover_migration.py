@@ -7,6 +7,7 @@ from pathlib import Path
 
 from marsad.data import Article, Entity, Event, Span
 from marsad.store import Store, schema
+from marsad.store.core import pack_record
 
 TEXT = "اتهمت روسيا بريطانيا بالتصعيد واشتبكت القوات قرب الحدود وطالبت الصين بالحوار."
 
@@ -30,7 +31,15 @@ def test_old_names_renamed_in_tables_filters_and_record(tmp_path: Path) -> None:
     art = _article()
     with Store(p, hooks=[]) as s:
         s.add([art])
-        # make it a database written before migration 6 (the store itself does not rename what it is given)
+        # make it a database written before migration 6, when the store kept the names it was given
+        s.conn.execute("UPDATE articles SET record = ? WHERE id = ?", (pack_record(art), art.id))
+        for ev in art.events:
+            s.conn.execute("UPDATE events SET type = ?, mode = ?, quad_class = ? WHERE event_id = ?",
+                           (ev.type, ev.mode, ev.quad_class, ev.id))
+        s.conn.execute("DELETE FROM article_event_types")
+        s.conn.execute("INSERT INTO article_event_types(type, article_rowid, published) "
+                       "SELECT DISTINCT v.type, f.rowid, f.published FROM events v JOIN article_filters f "
+                       "ON f.id = v.article_id")
         s.conn.execute("DELETE FROM migrations WHERE version >= 6")
     with Store(p, hooks=[]) as s:
         assert s.version == schema.LATEST >= 6
@@ -54,3 +63,13 @@ def test_old_names_renamed_in_tables_filters_and_record(tmp_path: Path) -> None:
             dataclasses.replace(e, type="X", mode=None, quad_class=None, attrs={}) for e in art.events
         ]
         assert got.entities == art.entities and got.text == art.text
+
+
+def test_store_keeps_current_names_for_what_it_is_given(tmp_path: Path) -> None:
+    art = _article()
+    with Store(tmp_path / "new.db", hooks=[]) as s:
+        s.add([art])
+        types = {r[0] for r in s.conn.execute("SELECT type FROM events")}
+        assert types == {"ACCUSE", "ASSAULT", "CONSULT", "REQUEST"}
+        assert {e.type for e in s.get(art.id).events} == types
+        assert {r[0] for r in s.conn.execute("SELECT type FROM article_event_types")} == types

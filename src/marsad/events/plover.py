@@ -191,3 +191,34 @@ def label_ar(name: str) -> str:
 
 def quad_name(q: int) -> str:
     return QUAD_NAMES[q]
+
+
+def fold_event_dict(ev: dict[str, Any]) -> dict[str, Any]:
+    """An event record (``Event.to_dict()`` shape) under a retired name brought to the current one: type, the folded
+    mode, quad class; the old name kept in ``attrs["plover_folded_from"]``, an implied context (CRIME -> crime) in
+    ``attrs["contexts"]``. Records under current names come back unchanged (the same object)."""
+    old = str(ev.get("type") or "").upper()
+    if old not in LEGACY:
+        return ev
+    f = fold(old, ev.get("mode"))
+    attrs = dict(ev.get("attrs") or {})
+    attrs.setdefault("plover_folded_from", ev.get("type"))
+    if f.contexts:
+        attrs["contexts"] = sorted({*attrs.get("contexts", ()), *f.contexts})
+    return {**ev, "type": f.category, "mode": f.mode, "quad_class": quad(f.category), "attrs": attrs}
+
+
+def current_article(article: Any) -> Any:
+    """The article with every event under a current PLOVER name (:func:`fold_event_dict`); itself when all are."""
+    if not any(str(e.type).upper() in LEGACY for e in article.events):
+        return article
+    from dataclasses import replace
+
+    events = []
+    for e in article.events:
+        if str(e.type).upper() not in LEGACY:
+            events.append(e)
+            continue
+        d = fold_event_dict({"type": e.type, "mode": e.mode, "attrs": e.attrs})
+        events.append(replace(e, type=d["type"], mode=d["mode"], quad_class=d["quad_class"], attrs=d["attrs"]))
+    return article.evolve(events=tuple(events))

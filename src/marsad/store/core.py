@@ -249,6 +249,9 @@ class Store:
     def _insert_article(self, article: Article) -> str | Rejection | None:
         """Insert one article and its analysis rows; None when stored, "duplicate", or the Rejection kept
         when a hook failed on it (its rows are rolled back, the batch goes on)."""
+        from marsad.events.plover import current_article
+
+        article = current_article(article)  # events under retired PLOVER names are stored under the current ones
         conn = self.conn
         conn.execute("SAVEPOINT art")
         try:

@@ -234,15 +234,7 @@ def _plover_current(conn: sqlite3.Connection) -> None:
         if row is None:
             continue
         rec = json.loads(zlib.decompress(row[0]).decode("utf-8"))
-        for ev in rec.get("events") or ():
-            if str(ev.get("type", "")).upper() not in plover.LEGACY:
-                continue
-            f = plover.fold(ev["type"], ev.get("mode"))
-            attrs = dict(ev.get("attrs") or {})
-            attrs.setdefault("plover_folded_from", ev["type"])
-            if f.contexts:
-                attrs["contexts"] = sorted({*attrs.get("contexts", ()), *f.contexts})
-            ev.update(type=f.category, mode=f.mode, quad_class=plover.quad(f.category), attrs=attrs)
+        rec["events"] = [plover.fold_event_dict(ev) for ev in rec.get("events") or ()]
         blob = zlib.compress(json.dumps(rec, ensure_ascii=False, default=str).encode("utf-8"), 6)
         conn.execute("UPDATE articles SET record = ? WHERE id = ?", (blob, article_id))
     # the event-type filter table is kept by insert/delete triggers only: rebuild the rows of the renamed types
