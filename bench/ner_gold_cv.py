@@ -38,6 +38,8 @@ def main() -> None:
     ap.add_argument("--work-dir", type=Path, default=None, help="where fold models go (default: a temp folder)")
     ap.add_argument("--out", type=Path, default=None, help="also keep the pooled system records (JSONL) here")
     ap.add_argument("--gold-weight", type=int, default=None, help="times each gold sentence is repeated in training")
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse fold taggers already in --work-dir (to measure a change of the stage only)")
     args = ap.parse_args()
 
     from marsad.entities.ner.gold import entities_cv
@@ -48,7 +50,7 @@ def main() -> None:
         work = args.work_dir or Path(tmp)
         recs = entities_cv(
             args.gold_dir, k=args.cv, work_dir=work, gold_weight=args.gold_weight,
-            log=lambda m: print(m, file=sys.stderr, flush=True),
+            reuse=args.reuse, log=lambda m: print(m, file=sys.stderr, flush=True),
         )
         out = args.out or Path(tmp) / "cv.jsonl"
         with out.open("w", encoding="utf-8") as fh:

@@ -35,6 +35,7 @@ from typing import Any
 from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
+from marsad.entities.lexicon import outlet_of
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.registry import Registry, load_registry, name_key
 from marsad.lang.ar.normalize import normalize
@@ -137,6 +138,7 @@ _KIN = {
 _AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
 
 _warned = False
+HOME_WEIGHT = 4
 
 
 @dataclass
@@ -249,8 +251,10 @@ class EntityStage:
             roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
         ]
         clusters = self._cluster(mentions)
+        outlet = outlet_of(article.source, article.url)
         entities, mention_entity, kept = self._entities(
-            text, units, mentions, clusters, role_spans, article.published
+            text, units, mentions, clusters, role_spans, article.published,
+            home=outlet.country if outlet and outlet.local else None,
         )
         mentions = [m for i, m in enumerate(mentions) if i in kept]
         mention_entity = {j: mention_entity[i] for j, i in enumerate(sorted(kept))}
@@ -893,7 +897,7 @@ class EntityStage:
         return cl
 
     # -- entities --------------------------------------------------------------------------------------------------
-    def _entities(self, text, units, mentions, clusters, role_spans, published=None):
+    def _entities(self, text, units, mentions, clusters, role_spans, published=None, home=None):
         reg = self.registry
         by_cluster: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(clusters):
@@ -902,8 +906,12 @@ class EntityStage:
         ctx: Counter[str] = Counter()
         for m in mentions:
             a = reg.actors.get(m.actor_id or "")
-            if a and a.country and a.type in ("GPE", "PER", "ORG"):
+            # media credits (CNN, واس) say who reported, not where the story is
+            if a and a.country and a.type in ("GPE", "PER", "ORG") and a.sector != "MED":
                 ctx[a.country] += 2 if a.type == "GPE" else 1
+        if home:
+            # a national paper's home country counts as a few more mentions: it writes mostly about its own people
+            ctx[home] += HOME_WEIGHT
         context_country = ctx.most_common(1)[0][0] if ctx else None
         # role phrases with a country, by the domain words they contain (وزير الخارجية الأمريكي → الخارجيه: USA)
         domain_country: dict[str, str] = {}
@@ -939,6 +947,11 @@ class EntityStage:
                     sector = sector or _org_sector(normalize(longest))
                 if typ in ("LOC", "GPE", "ORG") and country is None and not any(m.no_country for m in ms):
                     country = next((cc for m in ms if (cc := _country_nearby(reg, units[m.unit], m))), None)
+                if typ == "PER" and country is None:
+                    # a nisba right after the name (عبدالله الراشد السعودي); a country named nearby is more often
+                    # the one the person acts on than theirs (dev: Brian Hook, Mohsen Fakhrizadeh)
+                    country = next((reg.nisba[n] for m in ms if m.tok1 < len(units[m.unit].norms)
+                                    and (n := units[m.unit].norms[m.tok1]) in reg.nisba), None)
                 if typ == "PER" and sector is None and roles:
                     sector = "GOV"
             if any(m.metonym for m in ms):
@@ -973,6 +986,9 @@ class EntityStage:
             if d["typ"] == "PER" and not d["linked"] and not d["country"]:
                 for r in d["roles"]:
                     hit = next((cc for a, b, cc in org_spans if r.start <= a and b <= r.end), None)
+                    if hit is None and r.attrs.get("sector") == "MED":
+                        # مراسل بي بي سي: the outlet right after a reporter's title
+                        hit = next((cc for a, b, cc in org_spans if 0 <= a - r.end <= 2), None)
                     if hit:
                         d["country"] = hit
                         break
@@ -1025,6 +1041,11 @@ def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
             k += 1
         if k < len(toks) and toks[k].text in ("،", ","):
             span = _role_run(reg, unit, k + 1, 1)
+        elif k < len(toks) and roles_mod.head_sector(unit.norms[k]) == "MED":
+            # a reporter's credit needs no comma (أنتوني زيركر مراسل بي بي سي في واشنطن): the outlet in it gives the
+            # journalist's country, not the dateline; other titles right after a name are more often an object
+            # (التقى ترامب رئيس الوزراء)
+            span = _role_run(reg, unit, k, 1)
     return span
 
 

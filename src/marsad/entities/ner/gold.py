@@ -168,7 +168,12 @@ def train_tagger(
     weight = GOLD_WEIGHT if gold_weight is None else gold_weight
     sents = read_conll(anercorp_path("train", data_dir))
     gold = gold_sentences(gold_docs, log=log)
+    from marsad.entities.lexicon import head_gazetteer
+
     res = Resources.load(resources or (DEFAULT_CRF_MODEL / RESOURCES_FILE))
+    # name heads (وزارة، محافظة، مهرجان …) as gazetteer classes hORG / hPLACE / hEVENT: the word that opens a name
+    for k, v in head_gazetteer().items():
+        res.gazetteer[k] = sorted(set(res.gazetteer.get(k, [])) | set(v))
     res.meta["data"] = f"ANERcorp CAMeL train + {len(gold_docs)} gold news articles (projected mentions, x{weight})"
     return train_crf(
         sents + gold * weight,
@@ -211,12 +216,14 @@ def entities_cv(
     work_dir: Path,
     data_dir: Path | None = None,
     gold_weight: int | None = None,
+    reuse: bool = False,
     log: Log = print,
 ) -> list[dict[str, Any]]:
     """K-fold cross-validation by document over ``gold_dir``: for each fold, a tagger trained on ANERcorp train +
     the other folds' gold articles (never its own), then the whole pipeline over the fold's articles with that
     tagger. Returns the system records of every article (each produced by the fold that held it out), ready for
-    ``score.py``. Fold models are written under ``work_dir/fold-N``."""
+    ``score.py``. Fold models are written under ``work_dir/fold-N``; with ``reuse`` the taggers already there are
+    used again (the same folds: to measure a change of the stage, not of the tagger)."""
     import time
 
     docs = read_gold(gold_dir)
@@ -227,7 +234,10 @@ def entities_cv(
         train_docs = [d for i, d in enumerate(docs) if i not in held_set]
         fold_dir = Path(work_dir) / f"fold-{f}"
         log(f"fold {f + 1}/{k}: training on {len(train_docs)} gold articles + ANERcorp, holding out {len(held)}")
-        train_tagger(train_docs, fold_dir, data_dir=data_dir, gold_weight=gold_weight, log=log)
+        if reuse and (fold_dir / "ner.crfsuite").is_file():
+            log(f"fold {f + 1}/{k}: reusing the tagger in {fold_dir}")
+        else:
+            train_tagger(train_docs, fold_dir, data_dir=data_dir, gold_weight=gold_weight, log=log)
         for rec in run_pipeline([docs[i] for i in held], ner_model=fold_dir):
             out[str(rec["id"])] = rec
         log(f"fold {f + 1}/{k} done in {time.time() - t0:.0f}s")

@@ -1,0 +1,77 @@
+"""Word lists as data: the normalising loader, name heads and news outlets."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.entities.lexicon import head_gazetteer, load_heads, load_outlets, outlet_of
+from marsad.errors import ConfigError
+from marsad.lang.ar.normalize import normalize
+
+
+def test_heads_are_keyed_like_the_text():
+    heads = load_heads()
+    # written with ة / أ / ى in the table, found by the normalised token
+    assert heads[normalize("وزارة")].kind == "ORG" and heads[normalize("وزارة")].sector == "GOV"
+    assert heads[normalize("محافظة")].kind == "PLACE"
+    assert heads[normalize("مهرجان")].kind == "EVENT"
+    assert all(k == normalize(k) for k in heads)
+    assert head_gazetteer()[normalize("جامعة")] == ["hORG"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("وزارة الخارجية\tORG\tGOV\tMinistry", "not one word"),
+        ("وزارة\tTHING\tGOV\tMinistry", "kind"),
+        ("وزارة\tORG\tGOV", "columns"),
+        ("\u064e\tORG\t-\tx", "not one word"),  # a lone fatha normalises to nothing: it could never match
+    ],
+)
+def test_an_entry_that_cannot_match_is_an_error(tmp_path, row, message):
+    p = tmp_path / "heads.tsv"
+    p.write_text("# test table\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_heads(p)
+
+
+def test_conflicting_kinds_are_an_error(tmp_path):
+    p = tmp_path / "heads.tsv"
+    p.write_text("مدينة\tPLACE\t-\tCity\nمدينه\tORG\t-\tCity\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="already a PLACE"):
+        load_heads(p)
+
+
+def test_outlets_by_source_name_or_domain():
+    assert outlet_of("okaz").country == "SAU" and outlet_of("okaz").local
+    assert outlet_of(None, "https://www.alriyadh.com/1069441").country == "SAU"
+    assert outlet_of("", "http://arabic.cnn.com/middle-east/x").country == "USA"
+    assert not outlet_of("CNN").local  # international outlets are no prior for the people they name
+    assert outlet_of("unknown-site", "https://example.org/a") is None
+    assert all(k == k.lower() for k in load_outlets())
+
+
+def test_a_national_paper_is_a_prior_for_its_people():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    text = ("أعلن مدير التعليم في المنطقة سعد بن فهد الدوسري عن بدء التسجيل للطلاب الجدد في المدارس. "
+            "وأضاف الدوسري أن الوزارة تعمل على تحسين الخدمات في الكويت والبحرين بالتعاون مع الجهات المعنية.")
+    local = pipe.process(Article.new(text, source="okaz"))
+    plain = pipe.process(Article.new(text, source="somewhere"))
+    per = next(e for e in local.entities if e.type == "PER")
+    assert per.country == "SAU"
+    assert next(e for e in plain.entities if e.type == "PER").country != "SAU"
+
+
+def test_a_reporter_gets_the_outlets_country_not_the_datelines():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    text = ("قالت الحكومة الروسية إنها سترد على العقوبات. ويقول ستيفن روزنبرغ مراسل بي بي سي في موسكو إن "
+            "الكرملين يستعد لخطوات جديدة في روسيا.")
+    art = pipe.process(Article.new(text))
+    per = next(e for e in art.entities if e.type == "PER")
+    assert per.country == "GBR" and per.sector == "MED"
