@@ -111,7 +111,9 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
         pg = S.page(conn, p, sort=sort, limit=COLLAPSE_WINDOW, offset=0, exact_total=exact_total)
         heads = _group_heads(db, pg.rowids)
         rows = S.display_rows(conn, cols, heads[offset:offset + limit])
-        groups_total, lower = len(heads), pg.total_is_lower_bound or pg.total > COLLAPSE_WINDOW
+        # groups among the matches grouped (the relevance window or COLLAPSE_WINDOW): a lower bound when there
+        # were more matches than that
+        groups_total, lower = len(heads), pg.total_is_lower_bound or pg.total > len(pg.rowids)
     else:
         pg = S.page(conn, p, sort=sort, limit=limit, offset=offset, exact_total=exact_total)
         rows = S.display_rows(conn, cols, pg.rowids)
@@ -124,7 +126,7 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
         out["items"] = collapse_copies(db, items)
         out["unique"] = unique_counts(db, p)
         out["total"], out["total_is_lower_bound"] = groups_total, lower  # copy groups
-        out["collapsed_window"] = COLLAPSE_WINDOW if pg.total > COLLAPSE_WINDOW else None
+        out["collapsed_window"] = len(pg.rowids) if pg.total > len(pg.rowids) else None
     if facets:
         sql, args = S.matching_sql(p, cols="a.id, a.source, a.published")
         out["facets"] = search_facets(db, sql, args)
