@@ -183,6 +183,8 @@ def test_actor_counts_are_articles_not_entity_rows(client):
     a = client.get("/api/actors/USA").json()
     arts = client.get("/api/articles", params={"actor": "USA", "limit": 200}).json()
     assert a["n_articles"] == arts["total"] == 12
+    listed = client.get("/api/actors", params={"q": "الولايات المتحدة"}).json()["items"][0]
+    assert listed["id"] == "USA" and listed["n_articles"] == 12
 
 
 def test_api_docs_page_is_self_hosted(client):

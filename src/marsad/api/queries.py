@@ -466,7 +466,13 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
             a["types"][r["type"]] += r["n"]
             if r["country"]:
                 a["countries"][r["country"]] += r["n"]
-            a["n"] += r["n"]
+        # articles per actor (an article naming it as two entities counts once), from the v5 table when it exists
+        n_sql = ("SELECT actor_id, count(*) FROM article_actors GROUP BY actor_id" if db.has("article_actors") else
+                 "SELECT actor_id, count(DISTINCT article_id) FROM entities WHERE actor_id IS NOT NULL "
+                 "GROUP BY actor_id")
+        for aid, n in db.conn().execute(n_sql):
+            if aid in by:
+                by[aid]["n"] = n
         reg = _registry()
         out = []
         for a in by.values():
