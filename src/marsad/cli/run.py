@@ -46,9 +46,15 @@ def run_cmd(paths, out, executor, address, workers, input_format, fields, upto, 
 
     if address and executor != "ray":
         raise click.BadParameter("--address only applies to --executor ray", param_hint="--address")
-    summary = run(list(paths), out=out, executor=executor, workers=workers, address=address, fmt=input_format,
-                  field_map=_field_map(fields) or None, upto=upto, time_limit=time_limit, batch_size=batch_size,
-                  ner_backend=ner_backend, ner_model=ner_model)
+    from marsad.cli.options import progress
+    from marsad.cli.store import estimate_total
+
+    total = estimate_total(list(paths)) if executor == "local" else None
+    with progress("run", total) as advance:
+        summary = run(list(paths), out=out, executor=executor, workers=workers, address=address, fmt=input_format,
+                      field_map=_field_map(fields) or None, upto=upto, time_limit=time_limit,
+                      batch_size=batch_size, ner_backend=ner_backend, ner_model=ner_model,
+                      progress=advance if executor == "local" else None)
     d = summary.to_dict()
     d["seconds"] = round(d["seconds"], 2)
     click.echo(json.dumps(d, ensure_ascii=False))
@@ -69,7 +75,11 @@ def load_cmd(parquet_dir, db, batch_size):
     Articles go through the store's normal path (dedup by id, duplicate/story hooks); rejections go to the
     rejects table. Loading the same directory twice stores nothing new. Prints the ingest summary as JSON.
     """
-    from marsad.executors.load import load_shards
+    from pathlib import Path
 
-    summary = load_shards(parquet_dir, db=db, batch_size=batch_size)
+    from marsad.cli.options import progress
+    from marsad.executors.load import count_rows, load_shards
+
+    with progress("load", count_rows(Path(parquet_dir)), unit="records") as advance:
+        summary = load_shards(parquet_dir, db=db, batch_size=batch_size, progress=advance)
     click.echo(json.dumps(summary, ensure_ascii=False))

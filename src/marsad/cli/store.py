@@ -117,7 +117,7 @@ def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, a
     with _open(db, create=True) as st:
         try:
             if show:
-                summary = _ingest_with_progress(st, items, pipe, batch_size)
+                summary = _ingest_with_progress(st, items, pipe, batch_size, total=estimate_total(list(paths)))
             else:
                 summary = st.ingest(items, pipeline=pipe, batch_size=batch_size)
         except KeyboardInterrupt:
@@ -173,33 +173,74 @@ def report_skipped(skipped: list[str]) -> None:
                "name a file to read it", err=True)
 
 
-def _ingest_with_progress(st, items, pipe, batch_size):  # noqa: ANN001, ANN202
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def estimate_total(paths) -> int | None:  # noqa: ANN001
+    """How many input documents PATHS hold, counted cheaply before reading (one per page file, one per line of a
+    JSONL file), for the progress bar's total and ETA; None when a container's count is unknown without reading it
+    (WARC, feeds, zips, gzip, stdin, URLs)."""
+    from pathlib import Path
 
-    state = {"n": 0}
-    cols = (SpinnerColumn(), TextColumn("[bold]ingest[/] {task.fields[status]}"), TimeElapsedColumn())
+    from marsad.readers import expand_paths
+    from marsad.readers.feed import is_url
+
+    total = 0
+    files = [p for p in paths if p != "-" and not is_url(p)]
+    if len(files) != len(paths):
+        return None
+    for p in expand_paths(files):
+        if not isinstance(p, Path):
+            continue  # a rejection: counted when read
+        name = p.name.lower()
+        if name.endswith((".jsonl", ".ndjson")):
+            try:
+                with open(p, "rb") as f:
+                    while chunk := f.read(1 << 20):
+                        total += chunk.count(b"\n")
+            except OSError:
+                total += 1
+        elif name.endswith((".warc", ".gz", ".zip", ".xml", ".rss", ".atom", ".bz2", ".xz")):
+            return None
+        else:
+            total += 1
+    return total
+
+
+def _ingest_with_progress(st, items, pipe, batch_size, total=None):  # noqa: ANN001, ANN202
+    """A progress bar with count / total, rate, elapsed and ETA (total from :func:`estimate_total`; without one
+    the bar shows count and rate)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    cols = (TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), TextColumn("{task.fields[status]}"))  # fmt: skip
     with Progress(*cols, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("ingest", status="reading…")
-        last = {"s": None}
+        task = bar.add_task("ingest", total=total, status="", rate="–")
+        state = {"n": 0}
 
         def counted() -> Iterator[Article | Rejection]:
             for it in items:
                 state["n"] += 1
-                if state["n"] % 10 == 0:
-                    _status(bar, task, state["n"], last["s"])
+                speed = bar.tasks[0].speed
+                bar.update(task, advance=1, rate=f"{speed:,.1f}" if speed else "–")
                 yield it
 
         def on_batch(s) -> None:  # noqa: ANN001
-            last["s"] = s
             _status(bar, task, state["n"], s)
 
         return st.ingest(counted(), pipeline=pipe, batch_size=batch_size, progress=on_batch)
 
 
 def _status(bar, task, n, s) -> None:  # noqa: ANN001
-    committed = f" · committed: stored {s.stored} dup {s.duplicate} rej {s.rejected}" if s else ""
-    bar.update(task, status=f"read {n}{committed}")
+    committed = f"stored {s.stored} · dup {s.duplicate} · rej {s.rejected}" if s else ""
+    bar.update(task, status=committed)
 
 
 # -- search ---------------------------------------------------------------------------------------------------

@@ -75,11 +75,12 @@ def run(paths: Iterable[str], *, out: str | Path, executor: str = "local", worke
         address: str | None = None, fmt: str | None = None, field_map: Mapping[str, str] | None = None,
         upto: str | None = None, time_limit: float | None = 60.0, batch_size: int = 32,
         rows_per_shard: int = 2000, pipeline_factory: Callable[[], Pipeline] | None = None,
-        **options: Any) -> RunSummary:
+        progress: Callable[[], None] | None = None, **options: Any) -> RunSummary:
     """Process ``paths`` and write Parquet shards (articles, entities, quotes, events, rejections) under ``out``.
 
     ``executor``: ``local`` (process pool over ``workers`` cores, default all) or ``ray`` (Ray Data; ``address``
-    of a running cluster, or a local Ray when None). ``options`` go to the stages (e.g. ``ner_backend``)."""
+    of a running cluster, or a local Ray when None). ``options`` go to the stages (e.g. ``ner_backend``).
+    ``progress`` is called once per input processed (local executor; Ray reports its own progress)."""
     paths = list(paths)
     if executor not in EXECUTORS:
         raise ConfigError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}", code="E203")
@@ -101,6 +102,8 @@ def run(paths: Iterable[str], *, out: str | Path, executor: str = "local", worke
                                transform=rows_for):
         files.add(key.split(":", 1)[0])
         writer.add_rows(rows)
+        if progress is not None:
+            progress()
     writer.close()
     summary.files = len(files)
     summary.add_counts(writer.counts)

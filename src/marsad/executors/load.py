@@ -17,18 +17,43 @@ from marsad.errors import InputError
 from marsad.executors.parquet import TABLES, rejection_from_row, shard_files
 
 
-def load_shards(parquet_dir: str | Path, *, db: str | Path | None = None, batch_size: int = 200) -> dict[str, Any]:
-    """Load every article and rejection under ``parquet_dir`` into the store at ``db``; returns the summary."""
+def load_shards(parquet_dir: str | Path, *, db: str | Path | None = None, batch_size: int = 200,
+                progress: Any = None) -> dict[str, Any]:
+    """Load every article and rejection under ``parquet_dir`` into the store at ``db``; returns the summary.
+    ``progress`` (optional) is called once per record read."""
     from marsad.store import Store, default_db_path
 
     d = Path(parquet_dir)
     if not any(shard_files(d, t) for t in TABLES):
         raise InputError(f"{d} holds no marsad Parquet shards (expected {d}/articles/*.parquet)", code="E_NO_SHARDS")
+    records: Iterator[Article | Rejection] = read_shards(d)
+    if progress is not None:
+        records = _counted(records, progress)
     with Store(db or default_db_path()) as store:
-        summary = store.add(read_shards(d), batch_size=batch_size)
+        summary = store.add(records, batch_size=batch_size)
     out = summary.as_dict()
     out["db"] = str(db or default_db_path())
     return out
+
+
+def _counted(items: Iterator[Article | Rejection], tick: Any) -> Iterator[Article | Rejection]:
+    for it in items:
+        tick()
+        yield it
+
+
+def count_rows(d: Path) -> int:
+    """Records under a shard directory, from the Parquet footers (no data read); unreadable shards count 0."""
+    import pyarrow.parquet as pq
+
+    n = 0
+    for table in ("articles", "rejections"):
+        for f in shard_files(d, table):
+            try:
+                n += pq.ParquetFile(f).metadata.num_rows
+            except Exception:  # a damaged shard becomes one rejection when read
+                n += 1
+    return n
 
 
 def read_shards(d: Path) -> Iterator[Article | Rejection]:
