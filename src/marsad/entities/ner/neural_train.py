@@ -378,6 +378,15 @@ def train_neural(
         if s.tokens
     ]
     best, best_epoch, bad = -1.0, -1, 0
+    import contextlib
+
+    from marsad.cli.options import progress
+
+    # batches per epoch, as the loop below cuts them (chunks of 20 batches, the last ones shorter)
+    n_batches = sum(-(-min(batch_size * 20, len(data) - i) // batch_size)
+                    for i in range(0, len(data), batch_size * 20))
+    bar = contextlib.ExitStack()
+    advance = bar.enter_context(progress("train ner (neural batches)", epochs * n_batches, unit="batches"))
     for ep in range(epochs):
         t0 = time.time()
         if cosine:
@@ -414,6 +423,7 @@ def train_neural(
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
             total += loss.item()
+            advance()
         msg = f"epoch {ep + 1}: loss {total / len(batches):.4f} ({time.time() - t0:.0f}s)"
         if dev:
             net.eval()
@@ -434,6 +444,7 @@ def train_neural(
         log(msg)
         if dev and not cosine and bad >= patience:
             break
+    bar.close()
     if dev and best_epoch >= 0:
         net.load_state_dict(torch.load(out_dir / "best.pt"))
         (out_dir / "best.pt").unlink()

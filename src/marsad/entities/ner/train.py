@@ -28,7 +28,14 @@ def train_crf(
     """Train a CRF on ``sents`` and write model + resources into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     feat = Featurizer(resources)
-    trainer = pycrfsuite.Trainer(verbose=False)
+    tick: list[Callable[..., None]] = []
+
+    class _Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+        def on_iteration(self, log: str, info: dict) -> None:  # L-BFGS iteration: advance the progress bar
+            for t in tick:
+                t()
+
+    trainer = _Trainer(verbose=False)
     t0 = time.time()
     for s in sents:
         trainer.append(feat.sentence(s.tokens), list(s.labels))
@@ -44,7 +51,11 @@ def train_crf(
     )
     t0 = time.time()
     model_path = out_dir / MODEL_FILE
-    trainer.train(str(model_path))
+    from marsad.cli.options import progress
+
+    with progress("train ner (CRF iterations)", max_iterations, unit="iterations") as advance:
+        tick.append(advance)
+        trainer.train(str(model_path))
     log(f"CRF trained in {time.time() - t0:.1f}s (c1={c1}, c2={c2}, iterations={max_iterations})")
     resources.meta.update({"c1": c1, "c2": c2, "max_iterations": max_iterations})
     resources.save(out_dir / RESOURCES_FILE)
