@@ -121,6 +121,8 @@ _INSTITUTIONS = {
     "وكاله": ("Agency", "GOV"), "الوكاله": ("Agency", "GOV"), "المركز": ("Centre", None), "مجلس": ("Council", "GOV"),
     "المجلس": ("Council", "GOV"), "هييه": ("Authority", "GOV"), "الهييه": ("Authority", "GOV"),
     "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
+    "الحكومه": ("Government", "GOV"), "السلطات": ("Authorities", "GOV"), "النظام": ("Government", "GOV"),
+    "القوات": ("Armed Forces", "MIL"),
 }  # fmt: skip
 
 # particles inside European names (فون دير لاين، فان خال، دي ميستورا): never the last word of a name

@@ -155,6 +155,7 @@ def train_tagger(
     data_dir: Path | None = None,
     resources: Path | None = None,
     gold_weight: int | None = None,
+    anercorp: bool = True,
     log: Log = print,
 ) -> Path:
     """A CRF trained on ANERcorp train + the projected sentences of ``gold_docs`` (each repeated ``gold_weight``
@@ -166,7 +167,7 @@ def train_tagger(
     from marsad.entities.ner.train import DEFAULTS, train_crf
 
     weight = GOLD_WEIGHT if gold_weight is None else gold_weight
-    sents = read_conll(anercorp_path("train", data_dir))
+    sents = read_conll(anercorp_path("train", data_dir)) if anercorp else []
     gold = gold_sentences(gold_docs, log=log)
     from marsad.entities.lexicon import head_gazetteer
 
@@ -174,7 +175,9 @@ def train_tagger(
     # name heads (وزارة، محافظة، مهرجان …) as gazetteer classes hORG / hPLACE / hEVENT: the word that opens a name
     for k, v in head_gazetteer().items():
         res.gazetteer[k] = sorted(set(res.gazetteer.get(k, [])) | set(v))
-    res.meta["data"] = f"ANERcorp CAMeL train + {len(gold_docs)} gold news articles (projected mentions, x{weight})"
+    res.meta["data"] = ("ANERcorp CAMeL train + " if anercorp else "") + (
+        f"{len(gold_docs)} gold news articles (projected mentions, x{weight})"
+    )
     return train_crf(
         sents + gold * weight,
         res,
