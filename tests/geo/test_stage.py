@@ -80,3 +80,12 @@ def test_default_pipeline_locates_and_resolves():
     for ev in art.events:
         loc = ev.attrs.get("location")
         assert loc is None or loc["how"] in ("sentence", "dateline", "actor-country")
+
+
+def test_index_loads_when_the_pipeline_is_built_not_in_a_document():
+    import pickle
+
+    st = build_stages(upto="geo")[-1]
+    assert st._gaz is not None
+    clone = pickle.loads(pickle.dumps(st))  # what an executor sends a worker: the stage without its index
+    assert clone._gaz is None and clone.gaz is st.gaz  # loaded once per process

@@ -166,4 +166,8 @@ class GeoStage:
 
 
 def build_stage(**options: Any) -> GeoStage:
-    return GeoStage()
+    """The stage with its place index loaded now, when the pipeline is built: not inside the first document's time
+    limit (a first-ever build of the index takes seconds). Executor workers load it again in ``warm``."""
+    st = GeoStage()
+    st.warm()
+    return st
