@@ -50,7 +50,7 @@ TYPES = [
     ("CONSULT", 1, 1.0),
     ("AGREE", 1, 3.0),
     ("AID", 2, 7.0),
-    ("DEMAND", 3, -5.0),
+    ("REQUEST", 3, -5.0),
     ("THREATEN", 3, -6.0),
     ("SANCTION", 4, -8.0),
     ("ASSAULT", 4, -9.0),
@@ -206,11 +206,20 @@ async def load(url: str, queries: list[dict], clients: int, path: str = "/api/ar
                 await writer.drain()
                 head = await reader.readuntil(b"\r\n\r\n")
                 status = int(head.split(b" ", 2)[1])
-                length = 0
+                length, chunked = 0, False
                 for line in head.split(b"\r\n"):
                     if line.lower().startswith(b"content-length:"):
                         length = int(line.split(b":", 1)[1])
-                await reader.readexactly(length)
+                    elif line.lower().startswith(b"transfer-encoding:") and b"chunked" in line.lower():
+                        chunked = True
+                if chunked:  # a streamed answer (exports): chunks until the empty one
+                    while True:
+                        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                        await reader.readexactly(size + 2)
+                        if size == 0:
+                            break
+                else:
+                    await reader.readexactly(length)
                 latencies.append(time.perf_counter() - t)
                 statuses[status] += 1
         finally:
@@ -280,6 +289,9 @@ def main() -> None:
     ap.add_argument("--floor", action="store_true",
                     help="also time GET /api/stats (a cached answer) the same way: the HTTP stack's own floor")
     ap.add_argument("--cache-size", type=int, default=2048, help="server search cache (0: every search hits SQLite)")
+    ap.add_argument("--endpoints", type=int, default=0, metavar="N",
+                    help="also time N requests each of /api/attention (by day/week/month, search words of the mix, "
+                         "a source filter on every third) and /api/export (articles CSV, at most 200 rows)")
     args = ap.parse_args()
 
     sys.path.insert(0, str(REPO / "tests" / "api"))
@@ -333,6 +345,15 @@ def main() -> None:
         server_cpu = cpu_seconds(proc.pid) - server_cpu0
         client_cpu = time.process_time() - client_cpu0
         load1 = os.getloadavg()[0]
+        extra: dict[str, tuple[list[float], Counter, float]] = {}
+        if args.endpoints:
+            words = [q for q in queries if q.get("q") and not q["q"].startswith('"')][: args.endpoints]
+            sources = ["skynews", "bbc", "CNN"]  # stored as skynews, BBC, CNN: the filter ignores case
+            att = [{"q": q["q"], "by": ("day", "week", "month")[i % 3],
+                    **({"source": sources[(i // 3) % 3]} if i % 3 == 0 else {})} for i, q in enumerate(words)]
+            exp = [{"q": q["q"], "what": "articles", "format": "csv", "max": 200} for q in words]
+            extra["attention"] = asyncio.run(load(url, att, args.clients, "/api/attention"))
+            extra["export (articles csv, 200)"] = asyncio.run(load(url, exp, args.clients, "/api/export"))
         floor = None
         if args.floor:
             flat, _, fwall = asyncio.run(load(url, [{}] * len(lat), args.clients, "/api/stats"))
@@ -353,6 +374,10 @@ def main() -> None:
         f"max {max(ms):.1f}"
     )
     print(f"throughput: {len(ms) / wall:.0f} req/s over {wall:.1f} s")
+    for name, (elat, est, ewall) in extra.items():
+        ems = [x * 1000 for x in elat]
+        print(f"{name}: p50 {statistics.median(ems):.1f}  p95 {pct(ems, 95):.1f}  p99 {pct(ems, 99):.1f} ms, "
+              f"{len(ems) / ewall:.0f} req/s, statuses {dict(est)}")
     if floor:
         fms, fwall = floor
         print(f"floor (GET /api/stats, cached): p50 {statistics.median(fms):.1f}  p95 {pct(fms, 95):.1f} ms, "
@@ -374,7 +399,7 @@ def main() -> None:
     print(
         f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
         f"--clients {args.clients} --requests {args.requests} --workers {args.workers} "
-        f"--cache-size {args.cache_size}"
+        f"--cache-size {args.cache_size}" + (f" --endpoints {args.endpoints}" if args.endpoints else "")
     )
 
 
