@@ -135,6 +135,11 @@ def ingest_cmd(paths, db, input_format, fields, upto, batch_size, no_progress, a
         f"read {summary.read} · stored {summary.stored} · duplicate {summary.duplicate} · "
         f"rejected {summary.rejected}  ({db})"
     )
+    if summary.duplicate:
+        click.echo(
+            f"duplicate: {summary.duplicate} inputs have the text and source of an article already stored (a second "
+            "copy of a corpus, the same item filed twice, or a re-run); each was skipped before analysis"
+        )
     if summary.rejected_by:
         click.echo(
             "rejected: "
