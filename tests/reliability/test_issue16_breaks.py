@@ -417,3 +417,16 @@ def test_slow_clients_are_closed_and_normal_requests_still_answered(server):
     finally:
         for s in idle:
             s.close()
+
+
+# -- 5. a "word" of millions of letters ----------------------------------------------------------------------------
+def test_one_letter_repeated_is_refused_before_the_stages(tmp_path):
+    """20 MiB of one letter peaked at 1.9 GB in the entities stage; it is refused at read time now, in bounded
+    memory (bench/reliability_table.py measures the peak on the full 20 MiB)."""
+    (tmp_path / "letter.txt").write_text("ب" * 3_000_000, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(ARTICLE.decode() + " " + "ب" * 9_000, encoding="utf-8")
+    s = summary(marsad("ingest", "letter.txt", "ok.txt", "--db", "x.db", "--json", "--upto", "text-layer",
+                       cwd=tmp_path))
+    assert (s["stored"], s["rejected"]) == (1, 1), s
+    [rej] = rejects(tmp_path / "x.db")
+    assert rej["code"] == "E_NO_WORDS" and rej["raw"]

@@ -22,6 +22,7 @@ from marsad.readers.base import (
     clean_surrogates,
     decode_bytes,
     escape_name,
+    refuse_degenerate,
     register_reader,
     tidy_names,
 )
@@ -222,7 +223,7 @@ def guarded(records: ReadResult, source: str) -> ReadResult:
     try:
         for rec in records:
             n += 1
-            yield tidy_names(rec)
+            yield refuse_degenerate(tidy_names(rec))
     except Exception as e:  # a reader bug must not stop the run nor lose the rest of the inputs silently
         yield Rejection("read", "E_READER", f"reader failed after {n} records: {type(e).__name__}: {e}", source,
                         None, attrs={"path": source})
