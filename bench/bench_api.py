@@ -2,9 +2,10 @@
 
     python bench/bench_api.py --articles 100000 --clients 32 --requests 4000
 
-Builds (or reuses) a store of ``--articles`` articles at ``--db`` by direct inserts through ``marsad.Store``
-(real Arabic news text from ../shared/data/unlabelled/ant-all-2018.jsonl.gz, 31.5k articles, repeated with a
-distinct id, date and closing sentence per copy to reach the count; synthetic entities and events so the actor
+Builds (or reuses, or grows) a store of ``--articles`` articles at ``--db``: the distinct texts through
+``marsad.Store`` (real Arabic news text from ../shared/data/unlabelled/ant-all-2018.jsonl.gz, 31.5k articles), then
+copies of the stored texts by direct SQL (``extend_copies``), each with a distinct id, date and closing sentence, to
+reach the count; synthetic entities and events so the actor
 and event-type filters have work to do; no pipeline, no dedup hook), starts the real server on a free loopback
 port, and runs ``--clients`` concurrent clients issuing ``--requests`` searches in total: a mix of common and rare
 words, two-word queries, phrase queries and filters (source, date range, actor, event type). The clients share
@@ -92,8 +93,8 @@ def build_store(db: Path, n: int) -> None:
     rng = random.Random(7)
     t0 = time.perf_counter()
 
-    def articles():
-        for i in range(n):
+    def articles():  # the distinct texts; copies beyond them come from extend_copies
+        for i in range(min(n, len(texts))):
             base = texts[i % len(texts)]
             copy = i // len(texts)
             day = 1 + (i * 7) % 28
@@ -136,6 +137,73 @@ def build_store(db: Path, n: int) -> None:
         f"({len(texts)} distinct texts)",
         file=sys.stderr,
     )
+
+
+def extend_copies(db: Path, n: int, *, batch: int = 5000) -> None:
+    """Grow a store to ``n`` articles with copies of the articles it holds, by direct SQL: a copy gets its own id,
+    date and closing line (in its body and FTS fields), its original's entities and events (the v5 filter tables
+    follow through their triggers), and its original's compressed record (search never reads it). Written for
+    this bench because the full path (Article objects, normalisation, packing) takes an hour for 100k on the
+    shared 2-core machine; what search reads is the same."""
+    import sqlite3
+
+    from marsad.lang.ar.normalize import normalize
+    from marsad.store import Store
+    from marsad.store.index import index_fields
+
+    with Store(db, hooks=[]):  # current schema
+        pass
+    conn = sqlite3.connect(db, isolation_level=None)
+    cols = ("rowid, id, content_hash, source, url, title, body, n_chars, record, n_entities, n_quotes, n_events, "
+            "ingested_at")
+    base = conn.execute(f"SELECT {cols} FROM articles ORDER BY rowid").fetchall()
+    have = len(base)
+    if have >= n or not have:
+        return
+    ents: dict[str, list[tuple]] = {}
+    for r in conn.execute("SELECT article_id, entity_id, actor_id, name, type, country, sector, n_mentions "
+                          "FROM entities"):
+        ents.setdefault(r[0], []).append(r[1:])
+    evs: dict[str, list[tuple]] = {}
+    ev_cols = ("event_id, type, source_ids, target_ids, source_actors, target_actors, source_countries, "
+               "target_countries, mode, negated, modality, symmetric, quad_class, goldstein, cameo, confidence, "
+               "evidence_start, evidence_end, evidence_text")
+    for r in conn.execute(f"SELECT article_id, {ev_cols} FROM events"):
+        evs.setdefault(r[0], []).append(r[1:])
+    fts: dict[int, tuple[str, str, str]] = {}
+    t0 = time.perf_counter()
+    next_rowid = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] + 1
+    conn.execute("BEGIN")
+    for k, i in enumerate(range(have, n)):
+        (rowid, aid0, chash, source, url, title, body, n_chars, record, n_e, n_q, n_v, ingested) = base[i % have]
+        copy = i // have
+        published = f"{2015 + copy % 4 + (i % 3)}-{1 + i % 12:02d}-{1 + (i * 7) % 28:02d}"
+        line = f"نسخة {copy} رقم {i}."
+        if rowid not in fts:
+            fts[rowid] = index_fields(title, body)
+        t, b, stems = fts[rowid]
+        new_id, new_rowid = f"b{i:07d}", next_rowid + k
+        conn.execute("INSERT INTO articles(rowid, id, content_hash, source, url, title, published, body, n_chars, "
+                     "ingested_at, record, n_entities, n_quotes, n_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (new_rowid, new_id, f"{chash}:{i}", source, url, title, published, f"{body}\n{line}",
+                      n_chars + len(line) + 1, ingested, record, n_e, n_q, n_v))
+        conn.execute("INSERT INTO article_filters(rowid, id, source, published) VALUES (?,?,?,?)",
+                     (new_rowid, new_id, source, published))
+        conn.execute("INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)",
+                     (new_rowid, t, f"{b}\n{normalize(line)}", stems))
+        conn.executemany("INSERT INTO entities(article_id, entity_id, actor_id, name, type, country, sector, "
+                         "n_mentions) VALUES (?,?,?,?,?,?,?,?)", [(new_id, *e) for e in ents.get(aid0, ())])
+        conn.executemany(f"INSERT INTO events(article_id, {ev_cols.replace('mode,', 'date, mode,')}) "
+                         f"VALUES ({','.join('?' * 21)})",
+                         [(new_id, *v[:8], published, *v[8:]) for v in evs.get(aid0, ())])
+        if (k + 1) % batch == 0:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            print(f"  {have + k + 1} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+    print(f"extended {db} from {have} to {n} articles in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 
 def count_articles(db: Path) -> int:
@@ -298,11 +366,12 @@ def main() -> None:
     from api_corpus import free_port
 
     have = count_articles(args.db) if args.db.exists() else 0
-    if have < args.articles:
-        if args.db.exists():
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(args.db) + suffix).unlink(missing_ok=True)
+    if have == 0:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(args.db) + suffix).unlink(missing_ok=True)
         build_store(args.db, args.articles)
+    if count_articles(args.db) < args.articles:  # copies of the stored texts up to the count
+        extend_copies(args.db, args.articles)
     from marsad.store import Store
 
     with Store(args.db, hooks=[]) as st:  # bring an older bench store to the current schema (as `ingest` would)
