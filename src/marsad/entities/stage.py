@@ -36,6 +36,7 @@ from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
 from marsad.entities.lexicon import outlet_of
+from marsad.entities.names import has_arabic, romanize
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.registry import Registry, load_registry, name_key
 from marsad.lang.ar.normalize import normalize
@@ -972,6 +973,12 @@ class EntityStage:
             name = (
                 (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
             )
+            # names a reader can use: Arabic for the UI, Latin for exports meant for English tools (GDELT, PLOVER)
+            arabic = [x for x in surfaces if has_arabic(x)]
+            attrs["name_ar"] = (
+                next((a for a in actor.ar if has_arabic(a)), None) if actor else None
+            ) or (max(arabic, key=len) if arabic else longest)
+            attrs["name_latin"] = name if not has_arabic(name) else romanize(name, rules_only=True)
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
             if typ == "LOC" and actor is None and country:
                 typ = "GPE"

@@ -1,0 +1,41 @@
+"""Latin and Arabic display names (marsad.entities.names and the entity stage's attrs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.data import Article
+from marsad.entities.names import has_arabic, romanize
+from marsad.stages import default_pipeline
+
+
+@pytest.mark.parametrize(
+    ("ar", "latin"),
+    [
+        ("عبدالله الزوري", "Abdullah Al-Zouri"),
+        ("عبد الرحمن بن سعيد", "Abdulrahmen bin Said"),
+        ("صالح الصماد", "Saleh Al-Samad"),
+        ("#خالد_يوسف", "Khaled Yousef"),
+    ],
+)
+def test_rules_give_readable_latin(ar, latin):
+    assert romanize(ar, rules_only=True) == latin
+
+
+def test_latin_names_have_no_arabic_letters():
+    for ar in ("مُحَمَّد بن سلمان", "أبو بكر البغدادي", "ژاله آموزگار", "عيسى ـــ المؤمن"):
+        out = romanize(ar, rules_only=True)
+        assert out and not has_arabic(out) and out[0].isupper(), (ar, out)
+
+
+def test_every_entity_has_an_arabic_and_a_latin_name():
+    pipe = default_pipeline(upto="entities")
+    text = ("قال وزير الخارجية الروسي سيرغي لافروف إن موسكو سترد. وأضاف الناشط عبدالكريم الفريحات أن "
+            "الفريحات تلقى تهديدات في مدينة درعا.")
+    art = pipe.process(Article.new(text))
+    assert art.entities
+    for e in art.entities:
+        assert has_arabic(e.attrs["name_ar"]), e
+        assert e.attrs["name_latin"] and not has_arabic(e.attrs["name_latin"]), e
+    lavrov = next(e for e in art.entities if e.name == "Sergey Lavrov")
+    assert lavrov.attrs["name_latin"] == "Sergey Lavrov"  # a known actor keeps its canonical English name
