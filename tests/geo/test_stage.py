@@ -89,3 +89,13 @@ def test_index_loads_when_the_pipeline_is_built_not_in_a_document():
     assert st._gaz is not None
     clone = pickle.loads(pickle.dumps(st))  # what an executor sends a worker: the stage without its index
     assert clone._gaz is None and clone.gaz is st.gaz  # loaded once per process
+
+
+def test_a_name_starting_with_ba_is_not_a_clitic():
+    from marsad.geo.gazetteer import load_gazetteer
+    from marsad.geo.stage import _is_clitic_b
+
+    gaz = load_gazetteer()
+    uk, syria = gaz.country("GBR"), gaz.country("SYR")
+    assert not _is_clitic_b("بريطانيا", uk)
+    assert _is_clitic_b("بسوريا", syria)

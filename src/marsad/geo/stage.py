@@ -6,7 +6,8 @@ earlier stages wrote (entities' mentions, names and countries; events' evidence,
 - every event gets ``event.attrs["location"]`` = the same keys + ``entity`` (the place entity's id, or None),
   ``how`` and ``evidence`` ([start, end] in ``text``), chosen in this order:
 
-  1. ``sentence``: a place the event's sentence gives with في / ب (في مدينة حلب، بدمشق); a place that is also an
+  1. ``sentence``: a place the event's clause (its evidence span) gives with في / ب (في مدينة حلب، بدمشق), the first
+     one; when the evidence is a bare cue word, the nearest such place in its sentence. A place that is also an
      actor of the event counts after في only (ب + actor is its object: اتصل بروسيا);
   2. ``dateline``: the city the report is filed from (دمشق - ...);
   3. ``actor-country``: the country of the event's first source (else target) actor.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from marsad.data import Article, Entity, Event, Span
-from marsad.geo.gazetteer import Gazetteer, Place, load_gazetteer
+from marsad.geo.gazetteer import Gazetteer, Place, ar_key, load_gazetteer
 from marsad.geo.resolve import Context, Resolver
 from marsad.lang.ar.normalize import normalize
 
@@ -123,25 +124,26 @@ class GeoStage:
         ]
         lo = min([s.start for s in sents] + [ev.evidence.start])
         hi = max([s.end for s in sents] + [ev.evidence.end])
+        # a place inside the event's evidence (the clause that states it), the first one; around it in the same
+        # sentence only when the evidence is a bare cue (اتهم، محادثات), which says nothing of the clause's extent
+        short_cue = len(article.text[ev.evidence.start : ev.evidence.end].split()) <= 3
         best: tuple[int, str, Span] | None = None
         for eid, place in places.items():
             for m in ents[eid].mentions:
-                if not (lo <= m.start and m.end <= hi):
+                inside = ev.evidence.start <= m.start and m.end <= ev.evidence.end
+                if not (inside or (short_cue and lo <= m.start and m.end <= hi)):
                     continue
                 left = article.text[max(0, m.start - 40) : m.start]
                 surface = normalize(article.text[m.start : m.end])
                 after_fi = bool(_PREP_BEFORE.search(left))
-                # ب as a clitic: outside the mention span (ب|دمشق) or inside it when the name itself has no ب
-                bi = left.endswith("ب") or (surface[:1] == "ب" and normalize(place.name_ar or "")[:1] != "ب")
+                # ب as a clitic: outside the mention span (ب|دمشق) or inside it (بدمشق) when the rest is the name and
+                # the whole is not (بريطانيا is a name, not ب + ريطانيا)
+                bi = left.endswith("ب") or (surface[:1] == "ب" and _is_clitic_b(surface, place))
                 if after_fi or (bi and eid not in actors):
-                    # nearest to the evidence first (inside it beats around it)
-                    dist = (
-                        0
-                        if ev.evidence.start <= m.start < ev.evidence.end
-                        else min(abs(m.start - ev.evidence.start), abs(m.start - ev.evidence.end))
-                    )
-                    if best is None or dist < best[0]:
-                        best = (dist, eid, m)
+                    rank = m.start if inside else 10**9 + min(abs(m.start - ev.evidence.start),
+                                                              abs(m.start - ev.evidence.end))  # fmt: skip
+                    if best is None or rank < best[0]:
+                        best = (rank, eid, m)
         if best is not None:
             _, eid, m = best
             place = places[eid]
@@ -163,6 +165,11 @@ class GeoStage:
                 return {**country.to_attrs(), "entity": c_eid, "how": "actor-country",
                         "evidence": [ev.evidence.start, ev.evidence.end]}  # fmt: skip
         return None
+
+
+def _is_clitic_b(surface: str, place: Place) -> bool:
+    keys = {ar_key(n) for n in place.ar_names}
+    return ar_key(surface[1:]) in keys and ar_key(surface) not in keys
 
 
 def build_stage(**options: Any) -> GeoStage:
