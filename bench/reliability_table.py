@@ -4,10 +4,12 @@
     python bench/reliability_table.py --quick          # no big files, fewer generated cases, no crash tests
     python bench/reliability_table.py --out -          # print instead of writing
 
-Rows come from four sources, all run here: the catalogue of broken files in tests/reliability/rel_cases.py
+Rows come from five sources, all run here: the catalogue of broken files in tests/reliability/rel_cases.py
 (ingested into a fresh SQLite store exactly as `marsad ingest` does), hypothesis-generated inputs for every reader
 and for the pipeline, atheris fuzzing of the readers (guarded, as commands read; and collect mode, which lists
-exceptions a reader let escape), and the kill -9 / concurrency tests. An outcome is *stored*, *rejected* with its
+exceptions a reader let escape), the kill -9 / concurrency tests, and the break classes of issue 16 through the
+real CLI and server (bench/reliability_breaks.py: HTML bombs, file names that are not UTF-8, special files, ids,
+orphans and partial loads, user errors, disk full, Host headers and slow clients). An outcome is *stored*, *rejected* with its
 codes, or a *clear error*; a CRASH or a SILENT DROP (an input that came out neither stored nor rejected) is a bug.
 """
 
@@ -28,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 REL = REPO / "tests" / "reliability"
 sys.path.insert(0, str(REL))
+sys.path.insert(0, str(REPO / "bench"))
 
 from rel_cases import KNOWN_BUGS, Outcome, catalogue, run_case  # noqa: E402
 
@@ -251,6 +254,10 @@ def render(rows: list[dict], *, seconds: float, quick: bool) -> str:
         "- Fuzzing by hand: `python tests/reliability/fuzz_readers.py -max_total_time=300` (guarded) or with "
         "`MARSAD_FUZZ_MODE=strict` to stop at the first exception a reader lets escape.",
         "- Memory on a 2 GB WARC: `python bench/bench_warc_memory.py`.",
+        "- Slow clients alone: `python bench/bench_slow_clients.py --nice 15` (2 clients × 10,000 header-less "
+        "connections × 60 s on loopback; the clients are niced because on a 2-core machine they otherwise take the "
+        "cores the server needs). The issue-16 rows come from `bench/reliability_breaks.py`; each has a "
+        "regression test in `tests/reliability/test_issue16_breaks.py`.",
         "",
     ]
     return "\n".join(lines)
@@ -270,6 +277,9 @@ def main() -> None:
         rows += fuzz_rows(10 if a.quick else a.fuzz_seconds, tmp)
         if not a.quick:
             rows += crash_rows()
+        from reliability_breaks import break_rows
+
+        rows += break_rows(tmp, quick=a.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     md = render(rows, seconds=time.perf_counter() - t0, quick=a.quick)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -243,23 +244,44 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
 
     - a connection must deliver its request headers within ``header_timeout`` seconds of opening (and of each
       keep-alive request starting) or it is closed;
-    - at most ``max_connections`` connections are open: a new one beyond that closes the oldest connection
-      still waiting for its headers, so a flood of idle connections cannot keep a real request out.
+    - about ``max_connections`` connections are open: past it the oldest connections still waiting for their
+      headers are closed (a real request's headers come at once, so it is never the oldest waiting), and past
+      four times it new connections are refused, so a flood of idle connections cannot exhaust the descriptors
+      nor keep a real request out.
     """
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     pending: dict[int, Any] = {}  # connections waiting for headers, oldest first (dicts keep insertion order)
+    sweeping: list[Any] = []
+    hard_cap = 4 * max_connections
+    min_age = 0.2
+
+    def sweep(connections: set[Any], loop: Any) -> None:
+        """Close the oldest connections still without headers until at most ``max_connections`` are open. It runs
+        a moment after the cap is passed, never inside a burst of accepts: asyncio accepts a batch of connections
+        before it reads any of them, and a real client's fresh connection must have had its turn to send its
+        headers (``min_age``) before it can be the one closed."""
+        sweeping.clear()
+        now = time.monotonic()
+        excess = len(connections) - max_connections
+        for conn in list(pending.values()):
+            if excess <= 0 or now - conn._opened < min_age:
+                break
+            conn._drop("connection limit reached: closing the oldest connection still without headers")
+            excess -= 1
+        if len(connections) - max_connections > 0:
+            sweeping.append(loop.call_later(min_age, sweep, connections, loop))
 
     class BoundedH11Protocol(H11Protocol):  # type: ignore[misc]
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
-            if len(self.connections) > max_connections:
-                # one in, one out (a closed connection leaves ``connections`` only a loop turn later); the newest
-                # connection is never the one closed, so a real client always gets its turn
-                oldest = next(iter(pending.values()), None)
-                if oldest is not None:
-                    oldest._drop("connection limit reached: closing the oldest connection still without headers")
+            self._opened = time.monotonic()
+            if len(self.connections) > hard_cap:  # (the sweep below normally keeps far from it)
+                self.transport.abort()
+                return
+            if len(self.connections) > max_connections and not sweeping:
+                sweeping.append(self.loop.call_soon(sweep, self.connections, self.loop))
             self._wait_headers()
 
         def _wait_headers(self) -> None:

@@ -219,6 +219,16 @@ def _pointer(rec: Article) -> dict[str, Any]:
     return {"path": rec.source} if rec.source and not rec.source.startswith("<") else {}
 
 
+def _escape_deep(v: Any) -> Any:
+    if isinstance(v, str):
+        return escape_name(v)
+    if isinstance(v, Mapping):
+        return {k: _escape_deep(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_escape_deep(x) for x in v]
+    return v
+
+
 def tidy_names(rec: Article | Rejection) -> Article | Rejection:
     """``rec`` with a source, raw pointer and attrs that can always be printed and stored (see escape_name)."""
     if isinstance(rec, Rejection):
@@ -227,9 +237,9 @@ def tidy_names(rec: Article | Rejection) -> Article | Rejection:
         attrs = {k: escape_name(v) if isinstance(v, str) else v for k, v in rec.attrs.items()}
         return dataclasses.replace(rec, source=escape_name(rec.source), reason=escape_name(rec.reason), attrs=attrs)
     raw = rec.meta.get("raw")
-    if _SURROGATE.search(rec.source) is None and not (isinstance(raw, Mapping) and _SURROGATE.search(repr(raw))):
+    if _SURROGATE.search(rec.source) is None and _SURROGATE.search(repr(dict(rec.meta))) is None:
         return rec
-    meta = dict(rec.meta)
+    meta = {k: v if k == "raw" else _escape_deep(v) for k, v in rec.meta.items()}  # e.g. meta["origin"]
     if isinstance(raw, Mapping):
         ptr = dict(raw)
         for k in ("path", "warc"):
