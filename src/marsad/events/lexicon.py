@@ -72,3 +72,15 @@ def cue_index() -> dict[str, tuple[CueEntry, ...]]:
     for e in load_cues():
         idx.setdefault(e.words[0], []).append(e)
     return {k: tuple(v) for k, v in idx.items()}
+
+
+# Older PLOVER names the lexicon may still carry, folded to the current 16 categories (PLOVER manual draft 0.8).
+LEGACY_NAMES = {"DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "DEMAND": "REQUEST", "FIGHT": "ASSAULT"}
+_CURRENT_CODES = {"ACCUSE": "DISAPPROVE", "REQUEST": "DEMAND"}
+
+
+def codes_for(typ: str) -> tuple[str, int, float, str]:
+    """(CAMEO root, quad class, Goldstein, current PLOVER name) for a current or older category name."""
+    current = LEGACY_NAMES.get(typ, typ)
+    root, quad, gold = TYPE_CODES.get(typ) or TYPE_CODES[_CURRENT_CODES.get(current, current)]
+    return root, quad, gold, current

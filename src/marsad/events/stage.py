@@ -1,28 +1,56 @@
-"""The events stage: PLOVER events between actors, from the cue lexicon, entities and quotes."""
+"""The events stage: PLOVER events between actors. The cue lexicon and clause rules (:mod:`marsad.events.extract`)
+propose actor pairs and types; the learned event model (:mod:`marsad.events.model`, shipped as package data)
+decides which pairs state which of PLOVER's 16 categories. Without a model the rules' events stand alone."""
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marsad.data import Article
+from marsad.events import plover
+from marsad.events.candidates import build_candidates
 from marsad.events.extract import extract_events
 from marsad.events.lexicon import load_cues
+from marsad.events.model import EventModel, shipped_model
+from marsad.quotes.extract import MentionIndex
 
 
 @dataclass
 class EventsStage:
     name: str = "events"
-    requires: frozenset[str] = frozenset({"sentences", "entities", "quotes"})
+    requires: frozenset[str] = frozenset({"sentences", "dates", "entities", "quotes"})
     provides: frozenset[str] = frozenset({"events"})
+    model: EventModel | None = None
 
     def __call__(self, article: Article) -> Article:
-        return article.evolve(events=tuple(extract_events(article)))
+        ix = MentionIndex.of(article)
+        if self.model is not None:
+            events = self.model.decide(article, build_candidates(article, index=ix))
+        else:
+            events = [_current(e) for e in extract_events(article, index=ix)]
+        return article.evolve(events=tuple(events))
+
+    def warm(self) -> None:
+        load_cues()
 
 
-def build_stage(**options: Any) -> EventsStage | None:  # noqa: ARG001 - options are for other stages
+def _current(ev: Any) -> Any:
+    """A rule event under PLOVER's current category name (DISAPPROVE -> ACCUSE …), with the rule kept."""
+    f = plover.fold(ev.type, ev.mode)
+    return replace(
+        ev, type=f.category, mode=f.mode, cameo=f.cameo, quad_class=plover.quad(f.category),
+        goldstein=plover.goldstein(f.cameo), attrs={**dict(ev.attrs), "rules": [f"rule:{ev.type}"]},
+    )  # fmt: skip
+
+
+def build_stage(**options: Any) -> EventsStage | None:
+    """``event_model``: True (default) decides with the shipped model, False keeps the rules' events, or an
+    :class:`EventModel`."""
     if importlib.util.find_spec("marsad.entities.stage") is None:
         return None  # actors need the entity layer: the default pipeline skips events until it exists
     load_cues()  # a broken lexicon fails when the pipeline is built, not on the first article
-    return EventsStage()
+    choice = options.get("event_model", True)
+    model = shipped_model() if choice is True else (choice or None)
+    return EventsStage(model=model)

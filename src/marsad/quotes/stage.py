@@ -1,4 +1,6 @@
-"""The quotes stage: who said what (direct and reported speech), speakers resolved through the entity layer."""
+"""The quotes stage: who said what (direct and reported speech). The attribution rules find quotes and propose a
+speaker; the learned speaker ranker (:mod:`marsad.quotes.speakers`, shipped as package data) then decides among
+every entity of the article, keeping the rules' choice where it is unsure."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.data import Article
-from marsad.quotes.extract import extract_quotes
+from marsad.quotes.extract import MentionIndex, extract_quotes
+from marsad.quotes.speakers import SpeakerModel, shipped_model
 
 
 @dataclass
@@ -15,12 +18,21 @@ class QuotesStage:
     name: str = "quotes"
     requires: frozenset[str] = frozenset({"sentences", "entities"})
     provides: frozenset[str] = frozenset({"quotes"})
+    speakers: SpeakerModel | None = None
 
     def __call__(self, article: Article) -> Article:
-        return article.evolve(quotes=tuple(extract_quotes(article)))
+        ix = MentionIndex.of(article)
+        out = article.evolve(quotes=tuple(extract_quotes(article, index=ix)))
+        if self.speakers is not None:
+            out = self.speakers.assign(out, index=ix)
+        return out
 
 
-def build_stage(**options: Any) -> QuotesStage | None:  # noqa: ARG001 - options are for other stages
+def build_stage(**options: Any) -> QuotesStage | None:
+    """``speaker_model``: True (default) ranks speakers with the shipped model, False keeps the rules' speakers
+    (what ``marsad train quotes`` learns from), or a :class:`SpeakerModel`."""
     if importlib.util.find_spec("marsad.entities.stage") is None:
         return None  # speakers need the entity layer: the default pipeline skips quotes until it exists
-    return QuotesStage()
+    choice = options.get("speaker_model", True)
+    model = shipped_model() if choice is True else (choice or None)
+    return QuotesStage(speakers=model)

@@ -1,0 +1,150 @@
+"""``marsad eval gold`` and ``marsad train events|quotes``: learn from annotated articles and measure on them."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from marsad.cli.app import CONTEXT, eval_group, train_group
+from marsad.data import Rejection
+from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
+
+_THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+
+def _default_gold(split: str) -> Path:
+    from marsad.entities.ner.corpus import shared_data_dir
+
+    return shared_data_dir().parent / "gold" / split
+
+
+def _say(msg: str) -> None:
+    click.echo(f"marsad: {msg}", err=True)
+
+
+@eval_group.command("gold", context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--cv", "k", type=click.IntRange(2, 20), default=None,
+              help="K-fold cross-validation by document: every article gets speakers and events from models "
+                   "trained without it (the figure of record on train/).")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the error list (missed/spurious events, wrong speakers, missed entities) as JSONL here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary (with per-type tables) as JSON.")
+@click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True)
+def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, ner_backend: str) -> None:
+    """Score marsad on a folder of gold articles (``../shared/gold/dev``, ``../shared/gold/train``).
+
+    Without --cv the shipped models tag every article; with --cv K the speaker ranker and the event model are
+    retrained K times, each time without the articles they then tag. Prints the same summary lines as
+    ``../shared/eval/score.py``, then P/R/F1 per event type; with --cv also the event threshold sweep and the
+    calibration of the event probabilities (mean predicted vs observed share of correct candidates).
+    """
+    from marsad.gold import load_gold
+    from marsad.gold.score import score_docs
+
+    docs = load_gold(gold_dir)
+    t0 = time.perf_counter()
+    sweep: list = []
+    calib: list = []
+    if k:
+        from marsad.gold.learn import analyse, cross_validate
+
+        items = analyse(docs, progress=_say, ner_backend=ner_backend)
+        res = cross_validate(items, k=k, thresholds=_THRESHOLDS, progress=_say)
+        outs = res.outputs
+        sweep, calib = res.sweep, res.calibration
+    else:
+        from marsad.stages import default_pipeline
+
+        pipe = default_pipeline(ner_backend=ner_backend)
+        outs = {}
+        for d in docs:
+            res_ = pipe.process(d.input_article())
+            if isinstance(res_, Rejection):
+                _say(f"{d.id} rejected: {res_.reason}")
+            else:
+                outs[d.id] = res_.to_dict()
+    sc = score_docs([d.raw for d in docs], outs)
+    if errors_file is not None:
+        with errors_file.open("w", encoding="utf-8") as fh:
+            for e in sc.errors:
+                fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    if as_json:
+        click.echo(json.dumps({"summary": sc.summary(), "sweep": sweep, "calibration": calib,
+                               "cv": k, "seconds": round(time.perf_counter() - t0, 1)}, ensure_ascii=False, indent=1))
+        return
+    if k:
+        click.echo(f"cross-validated: {k} folds by document")
+    for line in sc.lines():
+        click.echo(line)
+    if sweep:
+        click.echo("")
+        click.echo("event threshold sweep (cross-validated)")
+        for thr, r in sweep:
+            e, d = r["events"], r["events_dyad"]
+            click.echo(f"  {thr:4.2f}  events P {e['p']:.3f} R {e['r']:.3f} F1 {e['f1']:.3f}   dyad F1 {d['f1']:.3f}")
+    if calib:
+        click.echo("")
+        click.echo("calibration of event probabilities (candidates, out-of-fold)")
+        for row in calib:
+            click.echo(f"  p in [{row['bin']:.1f}, +0.1)  mean p {row['mean_p']:.3f}  correct {row['observed']:.3f}"
+                       f"  n {row['n']}")
+    if errors_file is not None:
+        click.echo(f"\n{len(sc.errors)} errors written to {errors_file}")
+
+
+def _out_dir(out: Path | None, package: str) -> Path:
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+    from importlib import resources
+
+    return Path(str(resources.files(package).joinpath("data")))
+
+
+@train_group.command("quotes", context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for speaker_model.npz (default: the package's quotes/data, i.e. the shipped model).")
+@click.option("--c", "c", type=float, default=1.0, show_default=True, help="Inverse L2 strength.")
+def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
+    """Train the speaker ranker on gold articles (default: ../shared/gold/train)."""
+    from marsad.gold import load_gold
+    from marsad.gold.learn import analyse, train_speakers
+
+    docs = load_gold(gold_dir or _default_gold("train"))
+    items = analyse(docs, progress=_say)
+    model = train_speakers(items, c=c)
+    dest = _out_dir(out, "marsad.quotes") / "speaker_model.npz"
+    model.save(dest)
+    click.echo(f"speaker ranker: {len(docs)} articles, {model.linear.meta.get('candidates')} candidates, "
+               f"{len(model.linear.vocab)} features -> {dest}")
+
+
+@train_group.command("events", context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for event_detector.npz/event_typer.npz (default: the package's events/data).")
+@click.option("--threshold", type=float, default=0.15, show_default=True,
+              help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
+@click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
+              help="Folds for the out-of-fold speakers the event model learns from.")
+def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, k: int) -> None:
+    """Train the event model on gold articles (default: ../shared/gold/train).
+
+    Speakers of the training articles come from speaker rankers that did not see them (K folds), as on new text.
+    """
+    from marsad.gold import load_gold
+    from marsad.gold.learn import analyse, train_events
+
+    docs = load_gold(gold_dir or _default_gold("train"))
+    items = analyse(docs, progress=_say)
+    model = train_events(items, k=k, threshold=threshold)
+    dest = _out_dir(out, "marsad.events")
+    model.save(dest)
+    meta = model.detector.meta
+    click.echo(f"event model: {meta.get('documents')} articles, {meta.get('candidates')} candidates "
+               f"({meta.get('positives')} events), threshold {threshold} -> {dest}")

@@ -1,0 +1,290 @@
+"""Event candidates and their features: rules propose, the learned model decides (:mod:`marsad.events.model`).
+
+A candidate is an ordered pair of actors in one sentence — entity mentions, country adjectives (الأمريكية → the
+United States) and, inside reported speech, the quote's speaker — with the features a decision needs: the words of
+the sentence and between the two actors, their order and distance, the prepositions that introduce each
+(على، ضد، مع، بين، لـ), actor type/sector/country, the quote frame, the cue lexicon's hits and where they stand
+relative to the pair, and what the hand-written clause rules (:mod:`marsad.events.extract`) proposed for it.
+Candidates are built the same way for training (labels from the gold's evidence and actors) and for tagging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from marsad.data import Article, Event, Quote
+from marsad.events.extract import (
+    _NEG,
+    Actor,
+    _actors,
+    _candidates,
+    _entries_for,
+    _match_rest,
+    extract_events,
+)
+from marsad.events.lexicon import CueEntry
+from marsad.lang.ar.clusters import word_clusters
+from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
+
+_MAX_ACTORS = 10  # actors per sentence considered for pairs (long lists of places add noise, not events)
+_PREP_WORDS = {"علي", "ضد", "مع", "بين", "الي", "من", "عن", "لدي", "في", "بحق", "تجاه", "حول"}
+_SPEECH = {"قال", "اكد", "اعلن", "اضاف", "اشار", "اوضح", "شدد", "اعتبر", "نفي", "حذر", "دعا", "طالب", "اتهم"}
+
+
+@dataclass(frozen=True)
+class CueHit:
+    k: int  # first token
+    end: int  # token after the match
+    entry: CueEntry
+    negated: bool
+    start: int = 0  # character offsets of the cue words
+    stop: int = 0
+
+
+@dataclass
+class Candidate:
+    """An ordered actor pair in one sentence and the features the model reads."""
+
+    sent: tuple[int, int]  # character span of the sentence
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    src_span: tuple[int, int]
+    tgt_span: tuple[int, int]
+    feats: dict[str, float] = field(default_factory=dict)
+    rules: tuple[str, ...] = ()  # names of the rules that proposed this pair (with a type)
+    rule_events: tuple[Event, ...] = ()
+    cues: tuple[CueHit, ...] = ()
+    quote: Quote | None = None
+
+
+def clusters_of(norm: str) -> tuple[str, ...]:
+    table = word_clusters()
+    for form in (norm, *reversed(_candidates(norm))):
+        c = table.get(form)
+        if c:
+            return c
+    return ()
+
+
+def stem(norm: str) -> str:
+    """A light stem for features: the most stripped clitic reading (وبالعقوبات → عقوبات)."""
+    cands = _candidates(norm)
+    return cands[-1] if cands else norm
+
+
+def cue_hits(toks: Sequence[Tok], lo: int, hi: int) -> list[CueHit]:
+    out: list[CueHit] = []
+    for k in range(lo, hi):
+        for entry in _entries_for(toks[k].norm):
+            end_k = _match_rest(toks, k, entry, hi)
+            if end_k is None:
+                continue
+            neg = any(t.norm in _NEG or t.norm.startswith(("نفي", "ينفي", "نفت")) for t in toks[max(lo, k - 3) : k])
+            out.append(CueHit(k, end_k, entry, neg, toks[k].start, toks[end_k - 1].end))
+    return out
+
+
+def build_candidates(article: Article, *, index: MentionIndex | None = None) -> list[Candidate]:
+    ix = index or MentionIndex.of(article)
+    ents = {e.id: e for e in article.entities}
+    quotes = sorted(article.quotes, key=lambda q: q.content.start)
+    rule_events = extract_events(article, index=ix)
+    out: list[Candidate] = []
+    for pa, pb in _paragraphs(article):
+        toks = tokens_of(article, pa, pb)
+        if not toks:
+            continue
+        actors = _actors(article, toks, ix)
+        n = len(toks)
+        s0 = 0
+        while s0 < n:
+            s1 = min(sentence_end(toks, s0, n), n - 1)
+            a, b = toks[s0].start, toks[s1].end
+            sent_actors = [x for x in actors if a <= x.start and x.end <= b][:_MAX_ACTORS]
+            q = _quote_over(quotes, a, b)
+            hits = cue_hits(toks, s0, s1 + 1)
+            rules_here = [e for e in rule_events if a <= e.evidence.start < b or e.evidence.start <= a < e.evidence.end]
+            out.extend(_pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents))
+            s0 = s1 + 1
+    return out
+
+
+def _quote_over(quotes: Sequence[Quote], a: int, b: int) -> Quote | None:
+    best = None
+    for q in quotes:
+        ov = min(b, q.content.end) - max(a, q.content.start)
+        if ov > 0 and (best is None or ov > min(b, best.content.end) - max(a, best.content.start)):
+            best = q
+    return best
+
+
+def _pairs(
+    article: Article, toks: Sequence[Tok], s0: int, s1: int, acts: list[Actor], q: Quote | None,
+    hits: list[CueHit], rules: list[Event], ents: dict,
+) -> list[Candidate]:  # fmt: skip
+    sent = (toks[s0].start, toks[s1].end)
+    slots: list[tuple[tuple[str, ...], tuple[int, int], str]] = []  # ids, span, kind
+    seen: set[tuple[str, ...]] = set()
+    for x in acts:
+        if x.ids in seen:
+            continue
+        seen.add(x.ids)
+        slots.append((x.ids, (x.start, x.end), x.type))
+    speaker_ids: tuple[str, ...] = tuple(q.speaker) if q is not None and q.speaker else ()
+    if speaker_ids and speaker_ids not in seen:
+        sp = q.speaker_span if q is not None and q.speaker_span is not None else None
+        span = (sp.start, sp.end) if sp is not None else (sent[0], sent[0])
+        kind = ents[speaker_ids[0]].type if speaker_ids[0] in ents else "PER"
+        slots.append((speaker_ids, span, kind))
+    # rule proposals whose actors are not in this sentence (a speaker named earlier, "the two sides"): keep them
+    for ev in rules:
+        for ids in (ev.source, ev.target):
+            if ids and ids not in seen and all(i in ents for i in ids):
+                seen.add(ids)
+                e0 = ents[ids[0]]
+                m = min(e0.mentions, key=lambda m: abs(m.start - ev.evidence.start)) if e0.mentions else None
+                slots.append((ids, (m.start, m.end) if m else (sent[0], sent[0]), e0.type))
+    tok_starts = [t.start for t in toks]
+    words = [stem(t.norm) for t in toks[s0 : s1 + 1]]
+    base: dict[str, float] = {}
+    for t, w in zip(toks[s0 : s1 + 1], words, strict=True):
+        if len(w) >= 2:
+            base[f"w:{w}"] = 1.0
+            for lvl, cid in zip(("c256", "c1024"), clusters_of(t.norm)[1:], strict=False):
+                base[f"{lvl}:{cid}"] = 1.0
+    for h in hits:
+        base[f"cue:{h.entry.type}"] = 1.0
+        base[f"cuew:{h.entry.words[0]}"] = 1.0
+    if q is not None:
+        base[f"quote:{q.kind}"] = 1.0
+    out: list[Candidate] = []
+    for i, (sids, sspan, skind) in enumerate(slots):
+        for j, (tids, tspan, tkind) in enumerate(slots):
+            if i == j or set(sids) & set(tids):
+                continue
+            c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits))
+            f = dict(base)
+            _pair_features(f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents)
+            names: list[str] = []
+            evs: list[Event] = []
+            for ev in rules:
+                if set(ev.source) & set(sids) and set(ev.target) & set(tids):
+                    f[f"rule:{ev.type}"] = 1.0
+                    names.append(f"rule:{ev.type}")
+                    evs.append(ev)
+                elif set(ev.source) & set(tids) and set(ev.target) & set(sids):
+                    f[f"rule_rev:{ev.type}"] = 1.0
+                else:
+                    f[f"rule_other:{ev.type}"] = 1.0
+            c.feats = f
+            c.rules = tuple(names) or ("pair",)
+            c.rule_events = tuple(evs)
+            out.append(c)
+    return out
+
+
+def _bucket(n: int) -> str:
+    for lim in (0, 1, 2, 3, 5, 8, 12, 20):
+        if n <= lim:
+            return str(lim)
+    return "far"
+
+
+def _tok_index(tok_starts: list[int], off: int) -> int:
+    from bisect import bisect_right
+
+    return max(0, bisect_right(tok_starts, off) - 1)
+
+
+def _pair_features(
+    f: dict[str, float], article: Article, toks: Sequence[Tok], tok_starts: list[int], s0: int, s1: int,
+    sids: tuple[str, ...], sspan: tuple[int, int], skind: str, tids: tuple[str, ...], tspan: tuple[int, int],
+    tkind: str, q: Quote | None, hits: list[CueHit], ents: dict,
+) -> None:  # fmt: skip
+    text = article.text
+    es, et = ents.get(sids[0]), ents.get(tids[0])
+    f[f"ts:{skind}"] = 1.0
+    f[f"tt:{tkind}"] = 1.0
+    f[f"tst:{skind}|{tkind}"] = 1.0
+    f[f"ss:{es.sector if es else None}"] = 1.0
+    f[f"st:{et.sector if et else None}"] = 1.0
+    sc, tc = (es.country if es else None), (et.country if et else None)
+    f["same_country" if sc and sc == tc else ("no_country" if not sc or not tc else "diff_country")] = 1.0
+    if len(sids) > 1:
+        f["src_multi"] = 1.0
+    if len(tids) > 1:
+        f["tgt_multi"] = 1.0
+    in_sent = lambda sp: toks[s0].start <= sp[0] < toks[s1].end + 1  # noqa: E731
+    s_in, t_in = in_sent(sspan), in_sent(tspan)
+    f[f"in:{int(s_in)}{int(t_in)}"] = 1.0
+    ks = _tok_index(tok_starts, sspan[0])
+    kt = _tok_index(tok_starts, tspan[0])
+    order = "st" if sspan[0] < tspan[0] else "ts"
+    f[f"order:{order}"] = 1.0
+    if s_in and t_in:
+        lo, hi = (ks, kt) if ks < kt else (kt, ks)
+        gap = hi - lo
+        f[f"dist:{_bucket(gap)}"] = 1.0
+        f[f"dist:{_bucket(gap)}|{order}"] = 1.0
+        if gap <= 15:
+            for t in toks[lo + 1 : hi]:
+                w = stem(t.norm)
+                f[f"bw:{w}"] = 1.0
+                f[f"bw:{w}|{order}"] = 1.0
+                for cid in clusters_of(t.norm)[1:2]:
+                    f[f"bc:{cid}|{order}"] = 1.0
+        # the actors between the pair (the next actor after the source is the usual object)
+        between = text[min(sspan[1], tspan[1]) : max(sspan[0], tspan[0])]
+        if "،" in between or "," in between:
+            f["comma_between"] = 1.0
+        if " و" in f" {between.strip()}"[:3]:
+            f["conj_between"] = 1.0
+    for role, k in (("s", ks), ("t", kt)):
+        if k > 0 and toks[k].start >= toks[s0].start:
+            prev = toks[k - 1].norm if k - 1 >= s0 else "<s>"
+            f[f"{role}prev:{stem(prev)}"] = 1.0
+            for cid in clusters_of(prev)[1:2]:
+                f[f"{role}prevc:{cid}"] = 1.0
+            if prev in _PREP_WORDS:
+                f[f"{role}prep:{prev}"] = 1.0
+            first = toks[k].norm
+            if first[:1] in ("و", "ب", "ل", "ف") and stem(first) != first:
+                f[f"{role}clitic:{first[:1]}"] = 1.0  # لروسيا، بواشنطن: a party introduced by a clitic
+            if k - 2 >= s0:
+                f[f"{role}prev2:{stem(toks[k - 2].norm)}"] = 1.0
+        if k == s0 or (k - 1 >= s0 and toks[k - 1].norm in ("و", "ف")):
+            f[f"{role}initial"] = 1.0
+    # cue hits relative to the pair
+    for h in hits:
+        typ = h.entry.type
+        ck = h.k
+        rel = _relation(ck, ks, kt) if s_in and t_in else ("only_s" if s_in else "only_t" if t_in else "none")
+        f[f"cuepos:{typ}|{rel}"] = 1.0
+        f[f"cuepos:{typ}|{rel}|{order}"] = 1.0
+        f[f"cuescope:{h.entry.scope}|{rel}"] = 1.0
+        d = min(abs(ck - ks), abs(ck - kt))
+        f[f"cuenear:{typ}|{_bucket(d)}"] = 1.0
+        if h.negated:
+            f[f"cueneg:{typ}"] = 1.0
+    if q is not None:
+        sp = set(q.speaker)
+        if set(sids) & sp:
+            f["src_is_speaker"] = 1.0
+            f[f"src_is_speaker|{q.kind}"] = 1.0
+        if set(tids) & sp:
+            f["tgt_is_speaker"] = 1.0
+        c0, c1 = q.content.start, q.content.end
+        f[f"src_in_content:{int(c0 <= sspan[0] < c1)}"] = 1.0
+        f[f"tgt_in_content:{int(c0 <= tspan[0] < c1)}"] = 1.0
+        if q.attrs.get("cue_lemma"):
+            f[f"qcue:{q.attrs.get('cue_lemma')}"] = 1.0
+    else:
+        f["narrative"] = 1.0
+
+
+def _relation(ck: int, ks: int, kt: int) -> str:
+    lo, hi = min(ks, kt), max(ks, kt)
+    where = "before" if ck < lo else "after" if ck > hi else "between"
+    near = "s" if abs(ck - ks) <= abs(ck - kt) else "t"
+    return f"{where}_{near}"

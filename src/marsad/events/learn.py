@@ -1,0 +1,108 @@
+"""Training data for the event model from gold articles, training, and cross-validation by document.
+
+Labels come from the gold's ``evidence`` (the substring stating each event) and its actors: a candidate pair in a
+sentence that overlaps an event's evidence, whose actors link to that event's source and target (the scorer's
+entity links), is labelled with the event's type; every other candidate is ``NONE``. Optional gold events are
+labelled like required ones (they are real events; the scorer neither rewards nor punishes them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from marsad.data import Article
+from marsad.events.candidates import Candidate, build_candidates
+from marsad.events.model import EVENT, NONE, EventModel
+from marsad.gold.score import entity_links, plover
+from marsad.learn.linear import fit, group_folds
+
+
+@dataclass
+class PreparedDoc:
+    id: str
+    gold: dict[str, Any]
+    article: Article  # processed up to quotes (entities, quotes, dates)
+    candidates: list[Candidate] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+
+def evidence_spans(text: str, evidence: str) -> list[tuple[int, int]]:
+    out = []
+    if not evidence:
+        return out
+    i = text.find(evidence)
+    while i >= 0:
+        out.append((i, i + len(evidence)))
+        i = text.find(evidence, i + 1)
+    return out
+
+
+def label_candidates(gold: Mapping[str, Any], article: Article, cands: Sequence[Candidate]) -> list[str]:
+    sys_ents = [e.to_dict(article.text) for e in article.entities]
+    links = entity_links(gold.get("entities") or [], sys_ents, typed=False)
+    events = []
+    for g in gold.get("events") or []:
+        if not g.get("source") or not g.get("target"):
+            continue  # an act with an unnamed party cannot be a pair of named actors
+        spans = evidence_spans(str(gold["text"]), str(g.get("evidence") or ""))
+        events.append((g, spans))
+    labels = []
+    for c in cands:
+        src = set().union(*(links.get(i, set()) for i in c.source))
+        tgt = set().union(*(links.get(i, set()) for i in c.target))
+        lab = NONE
+        for g, spans in events:
+            if spans and not any(a < c.sent[1] and c.sent[0] < b for a, b in spans):
+                continue
+            direct = src & set(g["source"]) and tgt & set(g["target"])
+            flipped = g.get("symmetric") and src & set(g["target"]) and tgt & set(g["source"])
+            if direct or flipped:
+                lab = plover(g["type"])
+                if not g.get("optional"):
+                    break
+        labels.append(lab)
+    return labels
+
+
+def prepare(
+    golds: Iterable[Mapping[str, Any]],
+    analyse: Callable[[Mapping[str, Any]], Article | None],
+) -> list[PreparedDoc]:
+    """Run the pipeline (up to quotes) over each gold article through ``analyse`` and build labelled candidates."""
+    out = []
+    for g in golds:
+        art = analyse(g)
+        if art is None:
+            continue
+        cands = build_candidates(art)
+        out.append(PreparedDoc(str(g["id"]), dict(g), art, cands, label_candidates(g, art, cands)))
+    return out
+
+
+def train(
+    docs: Sequence[PreparedDoc], *, c_detect: float = 0.5, c_type: float = 1.0, threshold: float = 0.15, **meta: Any
+) -> EventModel:
+    X = [cand.feats for d in docs for cand in d.candidates]
+    y = [lab for d in docs for lab in d.labels]
+    info = {"documents": len(docs), "candidates": len(X), "positives": sum(lab != NONE for lab in y), **meta}
+    detector = fit(X, [EVENT if lab != NONE else NONE for lab in y], c=c_detect, meta=info)
+    pos = [(x, lab) for x, lab in zip(X, y, strict=True) if lab != NONE]
+    typer = fit([x for x, _ in pos], [lab for _, lab in pos], c=c_type, meta=info)
+    return EventModel(detector, typer, threshold=threshold)
+
+
+def cross_validate(
+    docs: Sequence[PreparedDoc], *, k: int = 5, **options: Any
+) -> tuple[dict[str, EventModel], list[set[str]]]:
+    """One model per fold, each trained on the other folds' documents: returns doc id -> the model that never saw
+    it, and the folds."""
+    folds = group_folds([d.id for d in docs], k)
+    by_doc: dict[str, EventModel] = {}
+    for held in folds:
+        model = train([d for d in docs if d.id not in held], **options)
+        for d in docs:
+            if d.id in held:
+                by_doc[d.id] = model
+    return by_doc, folds

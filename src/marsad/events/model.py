@@ -1,0 +1,107 @@
+"""The learned event decision: which candidate pairs state which PLOVER event (16 categories + NONE).
+
+Applying it needs numpy only (:class:`marsad.learn.linear.LinearModel`); ``marsad train events`` builds it from the
+gold articles. Each event keeps the rules that proposed its pair (``attrs["rules"]``), the features that weighed
+most (``attrs["why"]``) and the model's probability as ``confidence``; the per-article decision keeps the most
+probable sentence for each (type, source, target).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from marsad.data import Article, Event, Span, content_hash
+from marsad.events import plover
+from marsad.events.candidates import Candidate, CueHit
+from marsad.events.extract import _date_for
+from marsad.events.lexicon import SYMMETRIC_TYPES
+from marsad.learn.linear import LinearModel
+
+NONE = "NONE"
+EVENT = "EVENT"
+DETECTOR_FILE = "data/event_detector.npz"
+TYPER_FILE = "data/event_typer.npz"
+
+
+@dataclass
+class EventModel:
+    """Two decisions (a hurdle model): does this pair state an event at all (``detector``: EVENT/NONE, trained on
+    every candidate), and which category (``typer``: the 16 categories, trained on the positive candidates). The
+    probability of an event of type t is their product; ``threshold`` was chosen by cross-validation."""
+
+    detector: LinearModel
+    typer: LinearModel
+    threshold: float = 0.15
+
+    def probabilities(self, c: Candidate) -> dict[str, float]:
+        p_ev = self.detector.proba(c.feats).get(EVENT, 0.0)
+        return {t: p_ev * p for t, p in self.typer.proba(c.feats).items()}
+
+    def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
+        dates = [d for d in article.layer("dates") if d.attrs.get("date")]
+        best: dict[tuple, tuple[float, Candidate, str]] = {}
+        for c in cands:
+            probs = self.probabilities(c)
+            typ, p = max(probs.items(), key=lambda x: x[1], default=(NONE, 0.0))
+            if p < self.threshold:
+                continue
+            key: tuple = (typ, c.source, c.target)
+            if typ in SYMMETRIC_TYPES:
+                key = (typ, *sorted((c.source, c.target)))
+            if key not in best or best[key][0] < p:
+                best[key] = (p, c, typ)
+        events = [self._event(article, c, typ, p, dates) for p, c, typ in best.values()]
+        return sorted(events, key=lambda e: (e.evidence.start, e.type))
+
+    def _event(self, article: Article, c: Candidate, typ: str, p: float, dates: Sequence[Span]) -> Event:
+        hit = next((h for h in c.cues if plover.current(h.entry.type) == typ), None)
+        rule = next((e for e in c.rule_events if plover.current(e.type) == typ), None)
+        folded = plover.fold(typ, rule.mode if rule else (hit.entry.mode if hit else None))
+        negated = rule.negated if rule else bool(hit and hit.negated)
+        modality = rule.modality if rule else None
+        if modality is None and hit and hit.entry.modality not in ("fact", "fut"):
+            modality = hit.entry.modality
+        contexts = list(folded.contexts)
+        cue = next((h for h in c.cues if plover.current(h.entry.type) == typ), None)
+        ev_span = Span(c.sent[0], c.sent[1], "event", {"cue": _cue_text(article, c, cue)})
+        eid = content_hash(article.id, typ, ",".join(c.source), ",".join(c.target), str(c.sent[0]), length=12)
+        why = self.detector.top_features(c.feats, EVENT, k=3) + self.typer.top_features(c.feats, typ, k=3)
+        return Event(
+            id=eid, type=typ, evidence=ev_span, source=c.source, target=c.target, mode=folded.mode,
+            date=_date_for(article, c.sent[0], dates), negated=negated, modality=modality,
+            symmetric=typ in SYMMETRIC_TYPES, location=rule.location if rule else None, confidence=round(p, 3),
+            cameo=folded.cameo, quad_class=plover.quad(typ), goldstein=plover.goldstein(folded.cameo),
+            attrs={"rules": list(c.rules), "why": [f for f, _ in why], "quote": c.quote.id if c.quote else None,
+                   **({"contexts": contexts} if contexts else {})},
+        )  # fmt: skip
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``event_detector.npz`` and ``event_typer.npz`` into ``folder`` (the package's ``events/data``)."""
+        self.detector.meta["threshold"] = self.threshold
+        self.detector.save(Path(folder) / Path(DETECTOR_FILE).name)
+        self.typer.save(Path(folder) / Path(TYPER_FILE).name)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> EventModel:
+        det = LinearModel.load(Path(folder) / Path(DETECTOR_FILE).name)
+        typ = LinearModel.load(Path(folder) / Path(TYPER_FILE).name)
+        return cls(det, typ, threshold=float(det.meta.get("threshold", 0.15)))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> EventModel | None:
+    """The model that ships with the package, or None when it has not been trained yet."""
+    ref = resources.files("marsad.events").joinpath(DETECTOR_FILE)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return EventModel.load(Path(p).parent)
+
+
+def _cue_text(article: Article, c: Candidate, hit: CueHit | None) -> str:
+    """The cue words of the decided type in the sentence, when the lexicon has one there."""
+    return article.text[hit.start : hit.stop] if hit is not None else ""

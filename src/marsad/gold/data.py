@@ -1,0 +1,52 @@
+"""Gold files: one JSON object per article (``id``, ``text``, ``input_meta``, ``entities``, ``quotes``, ``events``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marsad.data import Article
+from marsad.errors import InputError
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    id: str
+    raw: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.raw["text"])
+
+    def input_article(self) -> Article:
+        """The article a system is given: the text and what a crawler would know (as ``gold_inputs.py`` does)."""
+        meta = dict(self.raw.get("input_meta") or {})
+        return Article.new(
+            self.text,
+            id=self.id,
+            source=str(meta.get("source") or ""),
+            url=meta.get("url"),
+            title=meta.get("title"),
+            published=meta.get("published"),
+        )
+
+
+def load_gold(path: str | Path) -> list[GoldDoc]:
+    """Every ``*.json`` gold file of a folder, sorted by file name (a stable order for folds)."""
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError(f"{p} is not a folder of gold JSON files", code="E_GOLD")
+    docs = []
+    for f in sorted(p.glob("*.json")):
+        try:
+            raw = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InputError(f"{f}: not a readable gold JSON file ({e})", code="E_GOLD") from e
+        if not isinstance(raw, dict) or "text" not in raw:
+            raise InputError(f"{f}: a gold file needs at least 'text'", code="E_GOLD")
+        docs.append(GoldDoc(str(raw.get("id") or f.stem), raw))
+    if not docs:
+        raise InputError(f"{p} holds no *.json gold files", code="E_GOLD")
+    return docs

@@ -1,0 +1,144 @@
+"""Learning marsad's decisions from gold articles, and measuring them honestly.
+
+* :func:`analyse` runs the pipeline up to the attribution rules (no learned speakers, no events) over gold inputs.
+* :func:`train_speakers` / :func:`train_events` fit the speaker ranker and the event model on all given articles.
+  The event model learns from articles whose speakers come from a speaker ranker that never saw them (out-of-fold),
+  the same kind of speakers it meets when tagging new text (stacking).
+* :func:`cross_validate` gives every article the decisions of models trained without it (K folds by document,
+  the same folds for speakers and events), so the scores it produces are the figure of record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from marsad.data import Article, Rejection
+from marsad.events.candidates import build_candidates
+from marsad.events.learn import PreparedDoc, label_candidates
+from marsad.events.learn import train as fit_events
+from marsad.events.model import NONE, EventModel
+from marsad.gold.data import GoldDoc
+from marsad.learn.linear import calibration, fit, group_folds
+from marsad.quotes.speakers import SpeakerModel, quote_labels, speaker_candidates
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_msg: str) -> None:
+    return None
+
+
+@dataclass
+class Analysed:
+    gold: dict[str, Any]
+    article: Article
+
+
+def analyse(docs: Sequence[GoldDoc], *, progress: Progress = _quiet, **options: Any) -> list[Analysed]:
+    """Gold inputs through the pipeline up to quotes, speakers from the rules only (what the models learn from)."""
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="quotes", speaker_model=False, **options)
+    out = []
+    for i, d in enumerate(docs, 1):
+        res = pipe.process(d.input_article())
+        if isinstance(res, Rejection):
+            progress(f"skipped {d.id}: {res.reason}")
+            continue
+        out.append(Analysed(d.raw, res))
+        if i % 50 == 0:
+            progress(f"analysed {i}/{len(docs)} articles")
+    return out
+
+
+def train_speakers(items: Sequence[Analysed], *, c: float = 1.0) -> SpeakerModel:
+    X: list[dict[str, float]] = []
+    y: list[str] = []
+    for it in items:
+        cands = speaker_candidates(it.article)
+        for qc, ql in zip(cands, quote_labels(it.gold, it.article, cands), strict=True):
+            if ql is None or not any(ql):
+                continue  # a quote with no gold match, or whose speaker marsad never found, teaches no ranking
+            for cand, lab in zip(qc, ql, strict=True):
+                X.append(cand.feats)
+                y.append(str(lab))
+    lin = fit(X, y, c=c, meta={"documents": len(items), "candidates": len(X)})
+    return SpeakerModel(lin)
+
+
+def _prepared(items: Sequence[Analysed], articles: Mapping[str, Article]) -> list[PreparedDoc]:
+    out = []
+    for it in items:
+        art = articles[str(it.gold["id"])]
+        cands = build_candidates(art)
+        out.append(PreparedDoc(str(it.gold["id"]), it.gold, art, cands, label_candidates(it.gold, art, cands)))
+    return out
+
+
+def _oof_speakers(items: Sequence[Analysed], folds: Sequence[set[str]]) -> dict[str, Article]:
+    out: dict[str, Article] = {}
+    for held in folds:
+        model = train_speakers([it for it in items if str(it.gold["id"]) not in held])
+        for it in items:
+            if str(it.gold["id"]) in held:
+                out[str(it.gold["id"])] = model.assign(it.article)
+    return out
+
+
+def train_events(items: Sequence[Analysed], *, k: int = 5, **options: Any) -> EventModel:
+    folds = group_folds([str(it.gold["id"]) for it in items], k)
+    arts = _oof_speakers(items, folds)
+    return fit_events(_prepared(items, arts), **options)
+
+
+@dataclass
+class CVResult:
+    outputs: dict[str, dict[str, Any]]  # doc id -> system record (out-of-fold speakers and events)
+    calibration: list[dict[str, float]] = field(default_factory=list)
+    sweep: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # threshold -> events P/R/F1
+
+
+def cross_validate(
+    items: Sequence[Analysed], *, k: int = 5, thresholds: Sequence[float] = (), progress: Progress = _quiet,
+    **options: Any,
+) -> CVResult:  # fmt: skip
+    from marsad.gold.score import Scorer
+
+    ids = [str(it.gold["id"]) for it in items]
+    folds = group_folds(ids, k)
+    progress(f"speakers: {k} folds")
+    arts = _oof_speakers(items, folds)
+    prepared = _prepared(items, arts)
+    outputs: dict[str, dict[str, Any]] = {}
+    probs: list[float] = []
+    right: list[bool] = []
+    per_doc: dict[str, tuple[EventModel, PreparedDoc]] = {}
+    for n, held in enumerate(folds, 1):
+        progress(f"events: fold {n}/{k}")
+        model = fit_events([p for p in prepared if p.id not in held], **options)
+        for p in prepared:
+            if p.id not in held:
+                continue
+            per_doc[p.id] = (model, p)
+            events = model.decide(p.article, p.candidates)
+            outputs[p.id] = p.article.evolve(events=tuple(events)).to_dict()
+            for cand, lab in zip(p.candidates, p.labels, strict=True):
+                pr = model.probabilities(cand)
+                typ, pv = max(pr.items(), key=lambda x: x[1])
+                probs.append(pv)
+                right.append(lab != NONE and lab == typ)
+    result = CVResult(outputs, calibration(probs, right, bins=10))
+    for thr in thresholds:
+        sc = Scorer()
+        for it in items:
+            model, p = per_doc[str(it.gold["id"])]
+            saved = model.threshold
+            model.threshold = thr
+            rec = p.article.evolve(events=tuple(model.decide(p.article, p.candidates))).to_dict()
+            model.threshold = saved
+            sc.add(it.gold, rec)
+        s = sc.summary()
+        result.sweep.append((thr, {"events": s["events"], "events_dyad": s["events_dyad"]}))
+    return result

@@ -1,0 +1,231 @@
+"""Speakers as a ranking: for every quote, every entity of the article is a candidate speaker, scored by a learned
+model from where its mentions stand relative to the cue and the content (the speaker slot right after the cue,
+the subject before it, the previous paragraph, inside the content), its type and salience, what the hand-written
+attribution rules chose (:mod:`marsad.quotes.extract`), and the previous quote's speaker.
+
+``marsad train quotes`` learns the model from gold articles; applying it needs numpy only. Joint statements keep
+a second speaker when it is almost as likely as the first and named beside it (وزيرا خارجية الصين وروسيا).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from marsad.data import Article, Quote
+from marsad.learn.linear import LinearModel
+from marsad.quotes.extract import MentionIndex
+
+MODEL_FILE = "data/speaker_model.npz"
+SPEAKER_TYPES = ("PER", "ORG", "GPE")
+
+
+@dataclass
+class SpeakerCandidate:
+    entity: str
+    feats: dict[str, float] = field(default_factory=dict)
+
+
+def _bucket(d: int | None) -> str:
+    if d is None:
+        return "none"
+    for lim in (10, 30, 60, 120, 250, 500, 1000):
+        if d <= lim:
+            return str(lim)
+    return "far"
+
+
+def _paragraph_of(article: Article, off: int) -> tuple[int, int]:
+    text = article.text
+    a = text.rfind("\n", 0, off) + 1
+    b = text.find("\n", off)
+    return a, (len(text) if b < 0 else b)
+
+
+def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -> list[list[SpeakerCandidate]]:
+    """One list of candidates per quote of ``article.quotes`` (same order)."""
+    ix = index or MentionIndex.of(article)
+    ents = {e.id: e for e in article.entities if e.type in SPEAKER_TYPES}
+    if not ents:
+        return [[] for _ in article.quotes]
+    spans: dict[str, list[tuple[int, int, bool]]] = {eid: [] for eid in ents}
+    for s, e, eid, _typ in ix.items:
+        if eid in spans:
+            spans[eid].append((s, e, False))
+    for s, e, ids in ix.coref:
+        for eid in ids:
+            if eid in spans:
+                spans[eid].append((s, e, True))
+    starts: dict[str, list[int]] = {}
+    for eid in spans:
+        spans[eid].sort()
+        starts[eid] = [x[0] for x in spans[eid]]
+    n_ment = {eid: sum(1 for x in v if not x[2]) for eid, v in spans.items()}
+    pers = sorted((eid for eid in ents if ents[eid].type == "PER"), key=lambda i: -n_ment[i])
+    top_per = pers[0] if pers else None
+    first_per = min(pers, key=lambda i: starts[i][0] if starts[i] else 1 << 30) if pers else None
+    quotes = list(article.quotes)
+    out: list[list[SpeakerCandidate]] = []
+    prev: Quote | None = None
+    for q in quotes:
+        cue_a = q.cue.start if q.cue is not None else q.content.start
+        cue_b = q.cue.end if q.cue is not None else q.content.start
+        ca, cb = q.content.start, q.content.end
+        para = _paragraph_of(article, min(cue_a, ca))
+        prev_para = _paragraph_of(article, max(0, para[0] - 2)) if para[0] > 0 else (0, 0)
+        before_dist: dict[str, int] = {}
+        for eid, st in starts.items():
+            lo = min(cue_a, ca)
+            i = bisect_left(st, lo) - 1
+            while i >= 0 and ca <= spans[eid][i][0] < cb:
+                i -= 1
+            if i >= 0:
+                before_dist[eid] = lo - spans[eid][i][1]
+        rank = {eid: r for r, eid in enumerate(sorted(before_dist, key=before_dist.__getitem__), start=1)}
+        per_rank = {
+            eid: r
+            for r, eid in enumerate(
+                sorted((e for e in before_dist if ents[e].type == "PER"), key=before_dist.__getitem__), start=1
+            )
+        }
+        cands = []
+        for eid, ent in ents.items():
+            f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
+            if eid in q.speaker:
+                f["rule"] = 1.0
+                f[f"rule|{len(q.speaker)}"] = 1.0
+                f[f"rule|{q.kind}"] = 1.0
+            st, sp = starts[eid], spans[eid]
+            slot_lo, slot_hi = (cue_b, ca) if cue_b <= ca else (cb, min(cb + 120, para[1]))
+            in_slot = [x for x in sp[bisect_left(st, slot_lo) : bisect_right(st, slot_hi)] if x[1] <= slot_hi + 1]
+            if in_slot:
+                f["slot"] = 1.0
+                f[f"slot|{ent.type}"] = 1.0
+                f[f"slot|coref={int(all(x[2] for x in in_slot))}"] = 1.0
+                f[f"slot_dist:{_bucket(in_slot[0][0] - slot_lo)}"] = 1.0
+            inside = bisect_right(st, cb) - bisect_left(st, ca)
+            if inside:
+                f["in_content"] = 1.0
+            d = before_dist.get(eid)
+            f[f"before:{_bucket(d)}"] = 1.0
+            f[f"before:{_bucket(d)}|{ent.type}"] = 1.0
+            if eid in rank:
+                f[f"rank:{min(rank[eid], 5)}"] = 1.0
+                f[f"rank:{min(rank[eid], 5)}|{ent.type}"] = 1.0
+            if eid in per_rank:
+                f[f"per_rank:{min(per_rank[eid], 4)}"] = 1.0
+            in_para = [x for x in sp[bisect_left(st, para[0]) : bisect_right(st, min(cue_a, ca))]]
+            if in_para:
+                f["same_para_before"] = 1.0
+                f[f"same_para_before|{ent.type}"] = 1.0
+            if prev_para[1] > prev_para[0] and bisect_right(st, prev_para[1]) - bisect_left(st, prev_para[0]):
+                f["prev_para"] = 1.0
+            after = bisect_left(st, cb)
+            if after < len(st) and st[after] - cb < 60 and st[after] < para[1]:
+                f["right_after_content"] = 1.0
+            if q.speaker_span is not None and any(
+                x[0] < q.speaker_span.end and q.speaker_span.start < x[1] for x in sp
+            ):
+                f["in_speaker_span"] = 1.0
+            if prev is not None and eid in prev.speaker:
+                f["prev_speaker"] = 1.0
+                f[f"prev_speaker|same_para={int(_paragraph_of(article, prev.content.start) == para)}"] = 1.0
+            f[f"mentions:{min(n_ment[eid], 6)}"] = 1.0
+            if eid == top_per:
+                f["top_per"] = 1.0
+            if eid == first_per:
+                f["first_per"] = 1.0
+            if not sp or sp[0][0] > cb:
+                f["first_mention_after"] = 1.0
+            cands.append(SpeakerCandidate(eid, f))
+        out.append(cands)
+        prev = q
+    return out
+
+
+@dataclass
+class SpeakerModel:
+    linear: LinearModel
+    keep_rule_below: float = 0.2  # when no candidate is this likely, the rules' choice stands
+    joint: float = 0.5  # a second speaker needs this probability and a mention beside the first
+
+    def rank(self, cands: Sequence[SpeakerCandidate]) -> list[tuple[str, float]]:
+        scored = [(c.entity, self.linear.proba(c.feats).get("1", 0.0)) for c in cands]
+        return sorted(scored, key=lambda x: -x[1])
+
+    def assign(self, article: Article, *, index: MentionIndex | None = None) -> Article:
+        if not article.quotes:
+            return article
+        all_cands = speaker_candidates(article, index=index)
+        quotes = []
+        for q, cands in zip(article.quotes, all_cands, strict=True):
+            ranked = self.rank(cands)
+            if not ranked or ranked[0][1] < self.keep_rule_below:
+                quotes.append(q)
+                continue
+            chosen = [ranked[0][0]]
+            if len(ranked) > 1 and ranked[1][1] >= self.joint and _beside(article, ranked[0][0], ranked[1][0], q):
+                chosen.append(ranked[1][0])
+            attrs = {**dict(q.attrs), "speaker_p": round(ranked[0][1], 3), "rule_speaker": list(q.speaker)}
+            quotes.append(replace(q, speaker=tuple(chosen), attrs=attrs))
+        return article.evolve(quotes=tuple(quotes))
+
+    def save(self, path: str | Path) -> None:
+        self.linear.meta.update({"keep_rule_below": self.keep_rule_below, "joint": self.joint})
+        self.linear.save(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SpeakerModel:
+        lin = LinearModel.load(path)
+        return cls(lin, float(lin.meta.get("keep_rule_below", 0.2)), float(lin.meta.get("joint", 0.5)))
+
+
+def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
+    """Two speakers named together near the quote's cue (coordinated: X و Y, or a dual title)."""
+    ea, eb = article.entity(a), article.entity(b)
+    if ea is None or eb is None:
+        return False
+    lo = (q.cue.start if q.cue is not None else q.content.start) - 250
+    hi = q.content.start
+    ma = [m for m in ea.mentions if lo <= m.start < hi]
+    mb = [m for m in eb.mentions if lo <= m.start < hi]
+    for x in ma:
+        for y in mb:
+            first, second = (x, y) if x.start < y.start else (y, x)
+            gap = article.text[first.end : second.start]
+            if len(gap) <= 40 and ("و" in gap.split() or gap.strip().startswith("و") or " و" in gap):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> SpeakerModel | None:
+    ref = resources.files("marsad.quotes").joinpath(MODEL_FILE)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return SpeakerModel.load(p)
+
+
+def quote_labels(
+    gold: Mapping, article: Article, cands: Sequence[Sequence[SpeakerCandidate]]
+) -> list[list[int] | None]:
+    """Per quote: 1/0 per candidate (gold speaker or not), or None when the quote matches no gold quote."""
+    from marsad.gold.score import coverage, entity_links, tokens
+
+    links = entity_links(gold.get("entities") or [], [e.to_dict(article.text) for e in article.entities], typed=False)
+    gq = [(q, tokens(q["text"])) for q in gold.get("quotes") or []]
+    out: list[list[int] | None] = []
+    for q, cs in zip(article.quotes, cands, strict=True):
+        st = tokens(article.text[q.content.start : q.content.end])
+        match = [g for g, gt in gq if coverage(gt, st) >= 0.5 or coverage(st, gt) >= 0.5]
+        if not match:
+            out.append(None)
+            continue
+        speakers = set().union(*(set(g["speaker"]) for g in match))
+        out.append([int(bool(links.get(c.entity, set()) & speakers)) for c in cs])
+    return out
