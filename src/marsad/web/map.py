@@ -4,8 +4,9 @@ Routes (mounted by :func:`marsad.web.pages.mount_web`):
 
 - ``GET /map``: the page (the vendored ECharts over the vendored ``world-atlas`` outline; no tile server);
 - ``GET /api/map/world.geojson``: the outline, countries keyed by ISO3 (``properties.name``);
-- ``GET /api/map/places``: counts for a search (the article search's parameters, plus ``country=`` ISO3 and
-  ``bbox=west,south,east,north``): events by location and articles by named place, each by place and by country;
+- ``GET /api/map/places``: counts for a search (the article search's parameters, ``bbox=west,south,east,north``
+  among them, plus ``country=``: the ISO3 of the places counted): events by location and articles by named place,
+  each by place and by country;
   ``actor=`` keeps the actor's own events (as source or target), not every event of its articles;
 - ``GET /api/map/events``: the located events of a search (with ``country=`` / ``bbox=`` on the event location);
 - ``GET /api/map/articles``: the articles of a search that name a place (or locate an event) in ``country=`` /
@@ -26,12 +27,9 @@ from fastapi.responses import HTMLResponse, Response
 from marsad.api.app import ERRORS, SearchQ, reject_unknown_params
 from marsad.api.db import Database
 from marsad.api.errors import ApiError
-from marsad.errors import InputError
-from marsad.geo.store import article_filter_sql, bbox_sql, parse_bbox
+from marsad.geo.store import article_filter_sql, bbox_sql
 
 Country = Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 of the place")]
-BBox = Annotated[str | None, Query(max_length=100, pattern=r"^[-0-9., ]+$",
-                                   description="west,south,east,north in degrees (where it happened)")]  # fmt: skip
 Limit = Annotated[int, Query(ge=1, le=2000)]
 
 
@@ -80,15 +78,6 @@ def world_outline() -> bytes:
         geom = {"type": "MultiPolygon", "coordinates": out}
         feats.append({"type": "Feature", "id": f["id"], "properties": props, "geometry": geom})
     return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":")).encode()
-
-
-def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
-    if not value:
-        return None
-    try:
-        return parse_bbox(value)
-    except InputError as e:
-        raise ApiError(422, str(e).split("] ", 1)[-1], code="invalid_parameter") from e
 
 
 def _matching(db: Database, query: Any) -> tuple[str, list[Any]]:
@@ -142,11 +131,9 @@ def geo_router(db: Database) -> APIRouter:
     @r.get(
         "/places", summary="Events by where they happened and articles by the places they name, for a search"
     )
-    def places(
-        query: SearchQ, country: Country = None, bbox: BBox = None, limit: Limit = 500
-    ) -> dict[str, Any]:
+    def places(query: SearchQ, country: Country = None, limit: Limit = 500) -> dict[str, Any]:
         _require_tables(db)
-        box = _bbox(bbox)
+        box = query.bbox
         sub, sargs = _matching(db, query)
         lw, la = _where_loc("l", country, box)
         aw, aa = _actor_clause(query.actor)
@@ -176,9 +163,7 @@ def geo_router(db: Database) -> APIRouter:
                      "lat": x[5], "lon": x[6], "count": x[7]} for x in rows]  # fmt: skip
 
         return {
-            "query": query.to_params()
-            | ({"country": country} if country else {})
-            | ({"bbox": bbox} if bbox else {}),
+            "query": query.to_params() | ({"country": country} if country else {}),
             "events": {
                 "by_place": pl(ev_rows),
                 "by_country": [{"country": c, "count": n} for c, n in ev_countries],
@@ -190,11 +175,11 @@ def geo_router(db: Database) -> APIRouter:
         }
 
     @r.get("/events", summary="Located events of a search, filtered by where they happened")
-    def events(query: SearchQ, country: Country = None, bbox: BBox = None, limit: Limit = 200,
+    def events(query: SearchQ, country: Country = None, limit: Limit = 200,
                offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict[str, Any]:  # fmt: skip
         _require_tables(db)
         sub, sargs = _matching(db, query)
-        lw, la = _where_loc("l", country, _bbox(bbox))
+        lw, la = _where_loc("l", country, query.bbox)
         aw, aa = _actor_clause(query.actor)
         rows = db.conn().execute(
             "SELECT v.article_id, v.event_id, v.type, v.date, v.source_actors, v.target_actors, v.evidence_text, "
@@ -214,10 +199,10 @@ def geo_router(db: Database) -> APIRouter:
     @r.get(
         "/articles", summary="Articles of a search naming a place (or locating an event) in a country / box"
     )
-    def articles(query: SearchQ, country: Country = None, bbox: BBox = None, limit: Limit = 50,
+    def articles(query: SearchQ, country: Country = None, limit: Limit = 50,
                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict[str, Any]:  # fmt: skip
         _require_tables(db)
-        box = _bbox(bbox)
+        box = query.bbox
         sub, sargs = _matching(db, query)
         cond, cargs = ("1", []) if not (country or box) else article_filter_sql(country, box)
         cond = cond.replace("{id}", "a.id")
