@@ -1232,7 +1232,8 @@ def export_stream(db: Database, rowids: list[int], *, what: str, fmt: str) -> It
                 from marsad.data import Article
                 from marsad.store import export as store_export
 
-                arts = [Article.from_dict(rec) for rec in recs]
+                # copy groups from the dedup tables: GDELT counts copies (NumArticles, mentions) as one event
+                arts = list(store_export.with_dedup_ids(conn, [Article.from_dict(rec) for rec in recs]))
                 if fmt == "gdelt":
                     store_export.write_gdelt(arts, buf)
                 else:

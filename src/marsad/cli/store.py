@@ -544,22 +544,8 @@ def export_cmd(db, fmt, output, source, date_from, date_to, header, mentions):
         click.echo(f"  left out: {k} events, {why}", err=True)
 
 
-def _with_dedup_ids(conn, articles):
-    """Exports carry each article's copy group (its original's id) and story id in ``meta["dedup"]``, so counts
-    can be de-duplicated downstream (as GDELT's NumArticles / NumSources do)."""
-    try:
-        from marsad.dedup.query import has_tables
-    except ImportError:
-        yield from articles
-        return
-    if not has_tables(conn):
-        yield from articles
-        return
-    for a in articles:
-        r = conn.execute("SELECT dup_group, story FROM dedup_docs WHERE article_id = ?", (a.id,)).fetchone()
-        if r is None:
-            yield a
-            continue
-        meta = dict(a.meta)
-        meta["dedup"] = {"copy_group": r[0], "is_original": r[0] == a.id, "story": r[1]}
-        yield a.evolve(meta=meta)
+def _with_dedup_ids(conn, articles):  # noqa: ANN001, ANN202
+    """Exports carry each article's copy group and story id in ``meta["dedup"]`` (store.export.with_dedup_ids)."""
+    from marsad.store.export import with_dedup_ids
+
+    return with_dedup_ids(conn, articles)

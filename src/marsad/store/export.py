@@ -111,6 +111,27 @@ def article_row(article: Article) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def with_dedup_ids(conn: Any, articles: Iterable[Article]) -> Iterable[Article]:
+    """Each article with its copy group (its original's id) and story id in ``meta["dedup"]`` when the dedup room's
+    tables are in the store, so GDELT counts copies as GDELT does (NumArticles / NumSources / mentions)."""
+    try:
+        from marsad.dedup.query import has_tables
+    except ImportError:
+        yield from articles
+        return
+    if not has_tables(conn):
+        yield from articles
+        return
+    for a in articles:
+        r = conn.execute("SELECT dup_group, story FROM dedup_docs WHERE article_id = ?", (a.id,)).fetchone()
+        if r is None:
+            yield a
+            continue
+        meta = dict(a.meta)
+        meta["dedup"] = {"copy_group": r[0], "is_original": r[0] == a.id, "story": r[1]}
+        yield a.evolve(meta=meta)
+
+
 def write_jsonl(articles: Iterable[Article], out: IO[str], *, progress: Any = None) -> int:
     n = 0
     for a in articles:
