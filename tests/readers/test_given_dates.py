@@ -27,6 +27,7 @@ TEXT = "بحث وزير الخارجية المصري مع نظيره الأرد
         ("١ آذار ٢٠١٨", "2018-03-01", None, None),
         ("الخميس 15 شباط 2018", "2018-02-15", None, None),
         ("March 1, 2018", "2018-03-01", None, None),
+        ("2018/03/01", "2018-03-01", None, None),
     ],
 )
 def test_accepted_forms(raw: str, day: str, hhmm: str | None, utc: str | None) -> None:
@@ -34,7 +35,9 @@ def test_accepted_forms(raw: str, day: str, hhmm: str | None, utc: str | None) -
     assert (g.date, g.time, g.utc) == (day, hhmm, utc)
 
 
-@pytest.mark.parametrize("raw", ["yesterday", "أمس", "2018-13-45", "2018/03/01", "March 2018", "soon", "12:00"])
+@pytest.mark.parametrize(
+    "raw", ["yesterday", "أمس", "2018-13-45", "01/03/2018", "2018/02/30", "March 2018", "soon", "12:00"]
+)
 def test_refused_forms(raw: str) -> None:
     with pytest.raises(InputError) as e:
         parse_given_date(raw)

@@ -1,12 +1,13 @@
 """Dates a source gives (a JSONL ``published``/``time`` field, ``--field published=…``, ``analyze(published=…)``):
 parsed, never stored verbatim.
 
-Accepted: ISO 8601 (``2018-03-01``, ``2018-03-01T12:10:19+04:00``; stdlib ``datetime.fromisoformat``), RFC 2822
+Accepted: ISO 8601 (``2018-03-01``, ``2018-03-01T12:10:19+04:00``; stdlib ``datetime.fromisoformat``) and year-first
+``2018/03/01``, RFC 2822
 (``Thu, 01 Mar 2018 12:10:19 +0400``; stdlib ``email.utils``), Arabic day-month-year forms with Gregorian, Levantine
 or Hijri month names and Arabic-Indic digits (``1 مارس 2018``, ``١ آذار ٢٠١٨``; marsad's own date grammar in
 :mod:`marsad.lang.ar.dates`), and unambiguous English forms (``March 1, 2018``; ``python-dateutil``). Relative
-words (``yesterday``, ``أمس``) and anything without a full day are refused with ``E_DATE``: a given date is a fact
-about the source, not a guess.
+words (``yesterday``, ``أمس``), day-first numeric dates (``01/03/2018``: March or January?) and anything without a
+full day are refused with ``E_DATE``: a given date is a fact about the source, not a guess.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def parse_given_date(raw: object, *, field: str = "published") -> GivenDate:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         try:
             return GivenDate(date.fromisoformat(s).isoformat())
+        except ValueError:
+            raise InputError(f"{field} {s!r} is not a calendar date", code="E_DATE") from None
+    m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s)  # year first: unambiguous (day-first is not)
+    if m:
+        try:
+            return GivenDate(date(int(m[1]), int(m[2]), int(m[3])).isoformat())
         except ValueError:
             raise InputError(f"{field} {s!r} is not a calendar date", code="E_DATE") from None
     if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d", s):
