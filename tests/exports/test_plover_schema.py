@@ -58,3 +58,26 @@ def test_ant_sample_has_no_failing_record(ant_store: Path, tmp_path: Path) -> No
     assert {r["event"][0] for r in recs} <= set(plover.CATEGORIES)
     assert any(r["mode"] for r in recs)
     assert all(r["cite_info"]["language"] == "ar" and r["coder"] for r in recs)
+
+
+def test_records_from_hand_built_articles_are_valid() -> None:
+    from marsad.data import Article, Entity, Event, Span
+
+    text = "طالبت الأمم المتحدة بوقف الغارات الجوية على المدينة ونفت الحكومة ذلك"
+    un = Entity("e1", "ORG", "United Nations", (Span(6, 19),), actor_id="org:un", sector="IGO")
+    evs = (
+        Event("v1", "DEMAND", Span(0, 5), ("e1",), (), mode="airstrike"),  # retired name, foreign mode
+        Event("v2", "FIGHT", Span(20, 40), (), (), mode="airstrike", negated=True, modality="hope"),
+        Event("v3", "CRIME", Span(20, 40), ("e1",), ()),
+    )
+    dated = Article.new(text, source="t", published="2018-03-01").evolve(entities=(un,), events=evs)
+    recs = ex.plover_records(dated)
+    v = _validator()
+    assert [e.message for r in recs for e in v.iter_errors(r)] == []
+    assert [r["event"] for r in recs] == [["REQUEST"], ["ASSAULT"], ["ASSAULT"]]
+    assert recs[0]["actor"][0]["code"] == "UNO" and recs[0]["mode"] == []
+    assert recs[1]["mode"] == ["aerial"] and {"negation", "hypothetical"} <= set(recs[1]["context"])
+    assert recs[1]["actor"] == [{"sector": "UNK"}]
+    assert "crime" in recs[2]["context"]
+    undated = Article.new(text, source="t").evolve(entities=(un,), events=evs)
+    assert ex.plover_records(undated) == []

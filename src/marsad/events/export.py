@@ -509,8 +509,8 @@ def _contexts(ev: Event) -> list[str]:
 
 
 def plover_records(article: Article) -> list[dict[str, Any]]:
-    """One PLOVER record per event (the manual's field names; marsad's extras are prefixed ``marsad_``). Modality and
-    negation go to ``context`` as the manual's auxiliary modes (future, hypothetical, negation)."""
+    """One PLOVER record per dated event (the manual's field names; marsad's extras are prefixed ``marsad_``).
+    Modality and negation go to ``context`` as the manual's auxiliary modes (future, hypothetical, negation)."""
     out = []
     coder = _coder()
     for ev in article.events:
@@ -518,6 +518,8 @@ def plover_records(article: Article) -> list[dict[str, Any]]:
             continue
         f = plover.fold(ev.type, ev.mode)
         date = ev.date or article.published
+        if not date or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            continue  # PLOVER requires a date: an undated article's events cannot be records
         rec: dict[str, Any] = {
             "id": f"marsad-{article.id}-{ev.id}",
             "has_event": True,
