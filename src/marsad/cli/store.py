@@ -534,7 +534,7 @@ def export_cmd(db, fmt, output, source, date_from, date_to, header, mentions):
                         n = ex.write_gdelt(arts, out, header=header, mentions=mout, progress=advance,
                                            skipped=skipped)
                     elif fmt == "plover":
-                        n = ex.write_plover(arts, out, progress=advance)
+                        n = ex.write_plover(arts, out, progress=advance, skipped=skipped)
                     else:
                         n = ex.write_jsonl(arts, out, progress=advance)
     unit = "events" if fmt in ("gdelt", "plover") else "articles"

@@ -212,14 +212,20 @@ def write_gdelt(articles: Iterable[Article], out: IO[str], *, header: bool = Fal
     return n
 
 
-def write_plover(articles: Iterable[Article], out: IO[str], *, progress: Any = None) -> int:
-    """PLOVER event records, one JSON object a line (valid against ``marsad/events/data/plover.schema.json``)."""
+def write_plover(articles: Iterable[Article], out: IO[str], *, progress: Any = None,
+                 skipped: dict[str, int] | None = None) -> int:
+    """PLOVER event records, one JSON object a line (valid against ``marsad/events/data/plover.schema.json``).
+    ``skipped`` counts events that cannot be records (no date, or a category PLOVER does not have)."""
     ev = _events_export()
     n = 0
     for a in articles:
         if progress is not None:
             progress()
-        for rec in ev.plover_records(a):
+        recs = ev.plover_records(a)
+        if skipped is not None and len(recs) < len(a.events):
+            why = "no date (PLOVER requires one)" if not a.published else "no date or not a PLOVER category"
+            skipped[why] = skipped.get(why, 0) + len(a.events) - len(recs)
+        for rec in recs:
             out.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
             n += 1
     return n
