@@ -54,6 +54,7 @@ def test_label_studio_round_trip_changes_training_data(tmp_path: Path) -> None:
     assert {e["type"] for e in before["entities"]} == {"PER"}
     assert before["events"][0]["type"] == "CONSULT" and before["events"][0]["source"] == ["e1"]
     assert before["quotes"][0]["speaker"] == ["e1"] and before["quotes"][0]["kind"] == "direct"
+    assert before["quotes"][0]["cue"] == TEXT[TEXT.index("العلاقات") - 8 : TEXT.index("العلاقات") - 5]
 
     # the annotator: Lavrov's mention becomes an ORG (a deliberate, checkable change), the event becomes an ACCUSE;
     # Label Studio exports the corrected regions under "annotations"

@@ -2,7 +2,7 @@
 training data.
 
 * **Label Studio** JSON tasks (:func:`to_label_studio`, :func:`label_studio_config`): entity mentions, quotes (with
-  their kind and speaker relation) and events (type, mode, actor / recipient relations, negation, modality) as
+  their kind, cue and speaker relations) and events (type, mode, actor / recipient relations, negation, modality) as
   pre-annotations on the article text. Label Studio exports the corrected tasks in the same JSON; :func:`from_label_studio`
   reads them (the last annotation of a task, else its prediction) into marsad's gold format
   (``../shared/gold/README.md``: ``text``, ``entities`` with ``mentions``, ``quotes``, ``events``), which
@@ -44,10 +44,11 @@ def label_studio_config() -> str:
     return (
         "<View>\n"
         f'  <Labels name="entity" toName="text">{ents}</Labels>\n'
-        '  <Labels name="quote" toName="text"><Label value="QUOTE"/></Labels>\n'
+        '  <Labels name="quote" toName="text"><Label value="QUOTE"/><Label value="CUE"/></Labels>\n'
         f'  <Labels name="event" toName="text">{evs}</Labels>\n'
         '  <Text name="text" value="$text"/>\n'
-        '  <Relations><Relation value="speaker"/><Relation value="actor"/><Relation value="recipient"/></Relations>\n'
+        '  <Relations><Relation value="speaker"/><Relation value="cue"/><Relation value="actor"/>'
+        '<Relation value="recipient"/></Relations>\n'
         '  <Choices name="quote_kind" toName="text" perRegion="true">'
         + "".join(f'<Choice value="{k}"/>' for k in QUOTE_KINDS) + "</Choices>\n"
         '  <Choices name="event_mode" toName="text" perRegion="true">'
@@ -90,6 +91,9 @@ def to_label_studio(article: Article) -> dict[str, Any]:
         result.append(_region(rid, "quote", q.content.start, q.content.end, text, "QUOTE"))
         result.append(_choices(rid, "quote_kind", q.content.start, q.content.end, [q.kind]))
         result += [_relation(rid, first_mention[s], "speaker") for s in q.speaker if s in first_mention]
+        if q.cue is not None:
+            result.append(_region(f"{q.id}~c", "quote", q.cue.start, q.cue.end, text, "CUE"))
+            result.append(_relation(rid, f"{q.id}~c", "cue"))
     for ev in article.events:
         if not plover.is_category(ev.type):
             continue
@@ -168,9 +172,11 @@ def from_label_studio(task: dict[str, Any]) -> dict[str, Any]:
         span = text[reg["start"] : reg["end"]]
         rel = [(b, lab) for a, b, lab in relations if a == rid and b in region_entity]
         ch = choices.get(rid, {})
-        if reg["name"] == "quote":
+        if reg["name"] == "quote" and reg["label"] == "QUOTE":
+            cue = next((regions[b] for a, b, lab in relations if a == rid and lab == "cue" and b in regions), None)
             quotes.append({"speaker": [region_entity[b] for b, lab in rel if lab == "speaker"],
                            "kind": (ch.get("quote_kind") or ["indirect"])[0], "text": span,
+                           "cue": text[cue["start"] : cue["end"]] if cue else None,
                            "offsets": [reg["start"], reg["end"]]})  # fmt: skip
         elif reg["name"] == "event":
             flags = ch.get("event_flags") or []
