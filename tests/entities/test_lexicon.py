@@ -75,3 +75,18 @@ def test_a_reporter_gets_the_outlets_country_not_the_datelines():
     art = pipe.process(Article.new(text))
     per = next(e for e in art.entities if e.type == "PER")
     assert per.country == "GBR" and per.sector == "MED"
+
+
+def test_place_heads_and_hashtags_complete_places_from_geonames():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    text = ("قصفت الطائرات مواقع في اليمن أمس. وتظاهر سكان #صعدة ضد الحرب في مديرية حيس، "
+            "وعبر الناس جسر في المدينة.")
+    ents = pipe.process(Article.new(text)).entities
+    by_name = {e.name: e for e in ents}
+    assert by_name["صعدة"].country == "YEM" and by_name["صعدة"].type == "GPE"
+    assert by_name["حيس"].country == "YEM"  # named by the bare name; the mention keeps مديرية as evidence
+    assert any(text[m.start : m.end] == "مديرية حيس" for m in by_name["حيس"].mentions)
+    assert "في" not in by_name  # a word after a head is no name

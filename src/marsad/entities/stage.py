@@ -239,6 +239,7 @@ class EntityStage:
             mentions.extend(self._ministries(ui, unit, mentions))
             mentions.extend(self._institutions(ui, unit, mentions))
             mentions.extend(self._named_groups(ui, unit, mentions))
+            mentions.extend(self._gazetteer_places(ui, unit, mentions))
             mentions.extend(self._name_shapes(ui, unit, mentions))
         mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
@@ -638,6 +639,61 @@ class EntityStage:
                 i = j + 1
                 continue
             i += 1
+        return out
+
+    def _gazetteer_places(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Places the tagger and the registry missed, where the text itself says a place follows: a place head
+        (محافظة صعدة، مديرية حيس، ولاية فراه) or a hashtag (#صعدة) before a name GeoNames knows (the geo
+        gazetteer, :mod:`marsad.geo.gazetteer`). A bare word is never looked up: too many place names are also
+        words."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return []
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        heads = _place_heads()
+        seen = {c for m in have for c in (m.country, getattr(self.registry.actors.get(m.actor_id or ""), "country", None))
+                if c}
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks):
+            head = k < len(toks) - 1 and toks[k].kind == "word" and any(
+                v in heads for v, _ in _clitic_variants(norms[k]))
+            tag = toks[k].text == "#" and k + 1 < len(toks)
+            if not (head or tag) or k in covered or (k + 1) in covered:
+                k += 1
+                continue
+            best = None
+            # the longest name of up to three words (hashtags join theirs with _)
+            for n in (3, 2, 1):
+                idx = [i for i in range(k + 1, min(len(toks), k + 1 + 2 * n)) if toks[i].text != "_"][:n]
+                if len(idx) < n or any(toks[i].kind != "word" or i in covered for i in idx):
+                    continue
+                if _is_stop(toks[idx[0]]) or norms[idx[0]] in self.registry.common or len(norms[idx[0]]) < 3:
+                    continue  # جسر في، مدينة جديدة، #باب: a word, not a name
+                if any(toks[i].text not in ("_", " ") and i not in idx for i in range(idx[0], idx[-1])):
+                    continue
+                places = gaz.lookup_ar(" ".join(toks[i].text for i in idx))
+                if tag:  # a hashtag alone vouches less than a head noun: towns of some size only
+                    places = [p for p in places if p.population >= 10_000]
+                if places:
+                    # a namesake in a country the article has named so far wins (الجوف of Yemen in a Yemen story)
+                    best = (idx[-1] + 1, max(places, key=lambda p: (p.country_iso3 in seen, p.population)))
+                    break
+            if best is None:
+                k += 1
+                continue
+            j, place = best
+            i0 = k if head else k + 1
+            cut = next((c for v, c in _clitic_variants(norms[k]) if v in heads), 0) if head else 0
+            m = _Mention(_skip_clitic(toks[i0], cut), toks[j - 1].end, ui, i0, j, "GPE", None, source="gazetteer")
+            m.key = name_key(" ".join(norms[k + 1 : j]).replace("_", " "))
+            m.country = place.country_iso3
+            # named by the bare name (صعدة), the span keeps its head (محافظة صعدة) as evidence
+            m.name_en = " ".join(toks[i].text for i in range(k + 1, j) if toks[i].text != "_")
+            out.append(m)
+            covered.update(range(i0, j))
+            k = j
         return out
 
     def _named_groups(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
@@ -1260,6 +1316,25 @@ def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
 
 
 _norm_cached = lru_cache(maxsize=1 << 17)(normalize)
+
+
+@lru_cache(maxsize=1)
+def _place_heads() -> frozenset[str]:
+    from marsad.entities.lexicon import load_heads
+
+    return frozenset(k for k, h in load_heads().items() if h.kind == "PLACE")
+
+
+@lru_cache(maxsize=1)
+def _place_gazetteer() -> Any:
+    """The geo room's GeoNames index (None when it cannot be built: entities then go without it)."""
+    try:
+        from marsad.geo.gazetteer import load_gazetteer
+
+        return load_gazetteer()
+    except Exception as e:  # noqa: BLE001 — a missing optional index must not stop the entity stage
+        log.warning("place gazetteer unavailable (%s); place heads and hashtags are not completed", e)
+        return None
 
 
 @lru_cache(maxsize=1)
