@@ -24,6 +24,8 @@
 
   function base() {
     return {
+      // no growing animation: what a reader (or a screenshot) sees once the chart is marked ready is final
+      animation: false,
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: 'axis', renderMode: 'richText' },
       grid: { left: 56, right: 30, top: 40, bottom: 40, containLabel: true }
