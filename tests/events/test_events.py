@@ -44,12 +44,12 @@ def test_seed_phone_call(seed):
     ev = _has(seed, "CONSULT", "Wang Yi", "Sergey Lavrov", symmetric=True)
     assert ev is not None
     assert ev.symmetric and ev.mode == "phone" and ev.date == "2020-12-23" and not ev.negated
-    assert ev.cameo == "04" and ev.quad_class == 1
+    assert ev.cameo.startswith("04") and ev.quad_class == 1
 
 
 def test_seed_disapproval_and_intent(seed):
-    assert _has(seed, "DISAPPROVE", "Wang Yi", "United States")
-    assert _has(seed, "DISAPPROVE", "Sergey Lavrov", "United States")
+    assert _has(seed, "ACCUSE", "Wang Yi", "United States")
+    assert _has(seed, "ACCUSE", "Sergey Lavrov", "United States")
     agree = _has(seed, "AGREE", "Wang Yi", "Russia")
     assert agree and agree.modality == "intend"
     assert _has(seed, "AGREE", "Sergey Lavrov", "China")
@@ -131,7 +131,7 @@ def test_hand_built_narrative_and_reported_events():
     art = EventsStage()(QuotesStage()(art))
     got = {(e.type, e.source, e.target) for e in art.events}
     assert ("CONSULT", ("k",), ("n",)) in got or ("CONSULT", ("n",), ("k",)) in got
-    assert ("DISAPPROVE", ("n",), ("i",)) in got
+    assert ("ACCUSE", ("n",), ("i",)) in got
     assert ("SANCTION", ("e",), ("i",)) in got  # إسرائيليين → Israel through the nisba
     consult = next(e for e in art.events if e.type == "CONSULT")
     assert consult.symmetric and consult.date == "2024-05-02" and consult.location == "c"

@@ -49,13 +49,14 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
     t0 = time.perf_counter()
     sweep: list = []
     calib: list = []
+    calib2: list = []
     if k:
         from marsad.gold.learn import analyse, cross_validate
 
         items = analyse(docs, progress=_say, ner_backend=ner_backend)
         res = cross_validate(items, k=k, thresholds=_THRESHOLDS, progress=_say)
         outs = res.outputs
-        sweep, calib = res.sweep, res.calibration
+        sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
     else:
         from marsad.stages import default_pipeline
 
@@ -73,7 +74,7 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
             for e in sc.errors:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
     if as_json:
-        click.echo(json.dumps({"summary": sc.summary(), "sweep": sweep, "calibration": calib,
+        click.echo(json.dumps({"summary": sc.summary(), "sweep": sweep, "calibration": calib, "calibrated": calib2,
                                "cv": k, "seconds": round(time.perf_counter() - t0, 1)}, ensure_ascii=False, indent=1))
         return
     if k:
@@ -86,10 +87,12 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
         for thr, r in sweep:
             e, d = r["events"], r["events_dyad"]
             click.echo(f"  {thr:4.2f}  events P {e['p']:.3f} R {e['r']:.3f} F1 {e['f1']:.3f}   dyad F1 {d['f1']:.3f}")
-    if calib:
+    for title, table in (("raw event probabilities", calib), ("event confidence (Platt-scaled)", calib2)):
+        if not table:
+            continue
         click.echo("")
-        click.echo("calibration of event probabilities (candidates, out-of-fold)")
-        for row in calib:
+        click.echo(f"calibration, {title}: out-of-fold candidates, mean p vs share of right type and pair")
+        for row in table:
             click.echo(f"  p in [{row['bin']:.1f}, +0.1)  mean p {row['mean_p']:.3f}  correct {row['observed']:.3f}"
                        f"  n {row['n']}")
     if errors_file is not None:
@@ -128,7 +131,7 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for event_detector.npz/event_typer.npz (default: the package's events/data).")
-@click.option("--threshold", type=float, default=0.15, show_default=True,
+@click.option("--threshold", type=float, default=0.1, show_default=True,
               help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Folds for the out-of-fold speakers the event model learns from.")
@@ -142,7 +145,7 @@ def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, 
 
     docs = load_gold(gold_dir or _default_gold("train"))
     items = analyse(docs, progress=_say)
-    model = train_events(items, k=k, threshold=threshold)
+    model = train_events(items, k=k, threshold=threshold, progress=_say)
     dest = _out_dir(out, "marsad.events")
     model.save(dest)
     meta = model.detector.meta

@@ -269,7 +269,7 @@ def _make_event(
             )
             if pick is None and not _GROUP.search(article.text[q.content.start : q.content.end]):
                 return None
-        if entry.type == "DEMAND":
+        if entry.type == "REQUEST":
             # على روسيا أن …: the addressee stands inside the cue frame, not anywhere in the statement
             frame_end = toks[end_k - 1].end + 15
             pick = next((a for a in after if a.start <= frame_end), None)
@@ -340,7 +340,7 @@ def _make_event(
             ),
             None,
         )
-        if between is not None and entry.type in ("FIGHT", "CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
+        if between is not None and entry.type in ("ASSAULT", "CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
             # اشتباكات بين وحدات حماية الشعب ومقاتلي الدولة الإسلامية: the two sides of بين
             rest = [a for a in after if a.start >= between.start]
             side_a = _coordinated(article, rest)

@@ -29,7 +29,7 @@ class PreparedDoc:
 
 
 def evidence_spans(text: str, evidence: str) -> list[tuple[int, int]]:
-    out = []
+    out: list[tuple[int, int]] = []
     if not evidence:
         return out
     i = text.find(evidence)
@@ -82,7 +82,7 @@ def prepare(
 
 
 def train(
-    docs: Sequence[PreparedDoc], *, c_detect: float = 0.5, c_type: float = 1.0, threshold: float = 0.15, **meta: Any
+    docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.1, **meta: Any
 ) -> EventModel:
     X = [cand.feats for d in docs for cand in d.candidates]
     y = [lab for d in docs for lab in d.labels]

@@ -19,7 +19,7 @@ from marsad.events import plover
 from marsad.events.candidates import Candidate, CueHit
 from marsad.events.extract import _date_for
 from marsad.events.lexicon import SYMMETRIC_TYPES
-from marsad.learn.linear import LinearModel
+from marsad.learn.linear import LinearModel, platt
 
 NONE = "NONE"
 EVENT = "EVENT"
@@ -35,7 +35,8 @@ class EventModel:
 
     detector: LinearModel
     typer: LinearModel
-    threshold: float = 0.15
+    threshold: float = 0.1
+    calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the event probability (fitted out-of-fold)
 
     def probabilities(self, c: Candidate) -> dict[str, float]:
         p_ev = self.detector.proba(c.feats).get(EVENT, 0.0)
@@ -73,7 +74,8 @@ class EventModel:
         return Event(
             id=eid, type=typ, evidence=ev_span, source=c.source, target=c.target, mode=folded.mode,
             date=_date_for(article, c.sent[0], dates), negated=negated, modality=modality,
-            symmetric=typ in SYMMETRIC_TYPES, location=rule.location if rule else None, confidence=round(p, 3),
+            symmetric=typ in SYMMETRIC_TYPES, location=rule.location if rule else None,
+            confidence=round(platt(p, self.calibration), 3),
             cameo=folded.cameo, quad_class=plover.quad(typ), goldstein=plover.goldstein(folded.cameo),
             attrs={"rules": list(c.rules), "why": [f for f, _ in why], "quote": c.quote.id if c.quote else None,
                    **({"contexts": contexts} if contexts else {})},
@@ -82,6 +84,7 @@ class EventModel:
     def save(self, folder: str | Path) -> None:
         """Write ``event_detector.npz`` and ``event_typer.npz`` into ``folder`` (the package's ``events/data``)."""
         self.detector.meta["threshold"] = self.threshold
+        self.detector.meta["calibration"] = list(self.calibration)
         self.detector.save(Path(folder) / Path(DETECTOR_FILE).name)
         self.typer.save(Path(folder) / Path(TYPER_FILE).name)
 
@@ -89,7 +92,8 @@ class EventModel:
     def load(cls, folder: str | Path) -> EventModel:
         det = LinearModel.load(Path(folder) / Path(DETECTOR_FILE).name)
         typ = LinearModel.load(Path(folder) / Path(TYPER_FILE).name)
-        return cls(det, typ, threshold=float(det.meta.get("threshold", 0.15)))
+        cal = det.meta.get("calibration") or (1.0, 0.0)
+        return cls(det, typ, threshold=float(det.meta.get("threshold", 0.1)), calibration=(float(cal[0]), float(cal[1])))
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from marsad.events.learn import PreparedDoc, label_candidates
 from marsad.events.learn import train as fit_events
 from marsad.events.model import NONE, EventModel
 from marsad.gold.data import GoldDoc
-from marsad.learn.linear import calibration, fit, group_folds
+from marsad.learn.linear import calibration, fit, fit_platt, group_folds, platt
 from marsad.quotes.speakers import SpeakerModel, quote_labels, speaker_candidates
 
 Progress = Callable[[str], None]
@@ -87,16 +87,37 @@ def _oof_speakers(items: Sequence[Analysed], folds: Sequence[set[str]]) -> dict[
     return out
 
 
-def train_events(items: Sequence[Analysed], *, k: int = 5, **options: Any) -> EventModel:
+def train_events(items: Sequence[Analysed], *, k: int = 5, progress: Progress = _quiet, **options: Any) -> EventModel:
+    """The event model on all articles; its confidence is Platt-scaled on out-of-fold probabilities (K folds)."""
     folds = group_folds([str(it.gold["id"]) for it in items], k)
-    arts = _oof_speakers(items, folds)
-    return fit_events(_prepared(items, arts), **options)
+    progress("speakers out-of-fold")
+    prepared = _prepared(items, _oof_speakers(items, folds))
+    probs: list[float] = []
+    right: list[bool] = []
+    for n, held in enumerate(folds, 1):
+        progress(f"calibration fold {n}/{k}")
+        model = fit_events([p for p in prepared if p.id not in held], **options)
+        for p in prepared:
+            if p.id in held:
+                _collect(model, p, probs, right)
+    progress("final model")
+    final = fit_events(prepared, **options)
+    final.calibration = fit_platt(probs, right)
+    return final
+
+
+def _collect(model: EventModel, p: PreparedDoc, probs: list[float], right: list[bool]) -> None:
+    for cand, lab in zip(p.candidates, p.labels, strict=True):
+        typ, pv = max(model.probabilities(cand).items(), key=lambda x: x[1])
+        probs.append(pv)
+        right.append(lab != NONE and lab == typ)
 
 
 @dataclass
 class CVResult:
     outputs: dict[str, dict[str, Any]]  # doc id -> system record (out-of-fold speakers and events)
-    calibration: list[dict[str, float]] = field(default_factory=list)
+    calibration: list[dict[str, float]] = field(default_factory=list)  # raw event probabilities
+    calibrated: list[dict[str, float]] = field(default_factory=list)  # after Platt scaling fitted on other folds
     sweep: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # threshold -> events P/R/F1
 
 
@@ -114,6 +135,7 @@ def cross_validate(
     outputs: dict[str, dict[str, Any]] = {}
     probs: list[float] = []
     right: list[bool] = []
+    fold_of: list[int] = []
     per_doc: dict[str, tuple[EventModel, PreparedDoc]] = {}
     for n, held in enumerate(folds, 1):
         progress(f"events: fold {n}/{k}")
@@ -124,12 +146,18 @@ def cross_validate(
             per_doc[p.id] = (model, p)
             events = model.decide(p.article, p.candidates)
             outputs[p.id] = p.article.evolve(events=tuple(events)).to_dict()
-            for cand, lab in zip(p.candidates, p.labels, strict=True):
-                pr = model.probabilities(cand)
-                typ, pv = max(pr.items(), key=lambda x: x[1])
-                probs.append(pv)
-                right.append(lab != NONE and lab == typ)
+            before = len(probs)
+            _collect(model, p, probs, right)
+            fold_of.extend([n] * (len(probs) - before))
     result = CVResult(outputs, calibration(probs, right, bins=10))
+    scaled: list[float] = [0.0] * len(probs)
+    for n in range(1, k + 1):  # Platt scaling fitted on the other folds' probabilities, applied to this fold's
+        others = [i for i, f in enumerate(fold_of) if f != n]
+        ab = fit_platt([probs[i] for i in others], [right[i] for i in others])
+        for i, f in enumerate(fold_of):
+            if f == n:
+                scaled[i] = platt(probs[i], ab)
+    result.calibrated = calibration(scaled, right, bins=10)
     for thr in thresholds:
         sc = Scorer()
         for it in items:

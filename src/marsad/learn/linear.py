@@ -148,3 +148,25 @@ def calibration(probs: Iterable[float], labels: Iterable[bool], bins: int = 5) -
         for i, (s, o, n) in enumerate(table)
         if n
     ]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
+
+
+def fit_platt(probs: Sequence[float], labels: Sequence[bool]) -> tuple[float, float]:
+    """Platt scaling on out-of-fold probabilities: ``p' = sigmoid(a * logit(p) + b)`` so that a confidence of 0.7
+    is right about 70% of the time. Returns (a, b); (1, 0) leaves probabilities as they are."""
+    if len(set(labels)) < 2:
+        return 1.0, 0.0
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[_logit(p)] for p in probs])
+    clf = LogisticRegression(C=100.0).fit(x, np.asarray(labels, dtype=int))
+    return float(clf.coef_[0][0]), float(clf.intercept_[0])
+
+
+def platt(p: float, ab: tuple[float, float]) -> float:
+    a, b = ab
+    return float(1.0 / (1.0 + np.exp(-(a * _logit(p) + b))))

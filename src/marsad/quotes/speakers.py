@@ -164,8 +164,8 @@ class SpeakerModel:
         quotes = []
         for q, cands in zip(article.quotes, all_cands, strict=True):
             ranked = self.rank(cands)
-            if not ranked or ranked[0][1] < self.keep_rule_below:
-                quotes.append(q)
+            if not ranked or ranked[0][1] < self.keep_rule_below or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
+                quotes.append(q)  # unsure, or the rules found a joint statement that includes the ranker's choice
                 continue
             chosen = [ranked[0][0]]
             if len(ranked) > 1 and ranked[1][1] >= self.joint and _beside(article, ranked[0][0], ranked[1][0], q):
