@@ -39,3 +39,10 @@ def test_every_entity_has_an_arabic_and_a_latin_name():
         assert e.attrs["name_latin"] and not has_arabic(e.attrs["name_latin"]), e
     lavrov = next(e for e in art.entities if e.name == "Sergey Lavrov")
     assert lavrov.attrs["name_latin"] == "Sergey Lavrov"  # a known actor keeps its canonical English name
+
+
+def test_conjunction_before_a_known_given_name_is_not_part_of_the_name():
+    pipe = default_pipeline(upto="entities")
+    art = pipe.process(Article.new("وقال المدرب ولويس إنريكي إن الفريق جاهز للمباراة."))
+    per = next(e for e in art.entities if e.type == "PER")
+    assert per.name == "لويس إنريكي" and per.attrs["name_latin"].startswith("Louis")

@@ -48,9 +48,9 @@ def _word(w: str) -> str:
         elif c in "ىة":
             out.append("a" if i == n - 1 else ("t" if c == "ة" else "a"))
         elif c == "و":
-            out.append("w" if i == 0 or (nxt in _VOWEL_LETTERS and nxt != "و") else "ou")
+            out.append("w" if i == 0 or (nxt and nxt in "اأآة") else "ou")
         elif c == "ي":
-            out.append("y" if i == 0 or (nxt and nxt in "اوة") or (prev and prev in "اوي") else "i")
+            out.append("y" if i == 0 or (nxt and nxt in "اوة") or (prev and prev in "اي") else "i")
         elif c == "ع":
             out.append("a" if i == 0 or nxt not in _VOWEL_LETTERS or prev not in _VOWEL_LETTERS else "")
         else:

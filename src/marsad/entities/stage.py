@@ -497,6 +497,14 @@ class EntityStage:
             m.start = _skip_clitic(toks[i], cut)
             pre = ""
         m.tail = norms[j - 1]
+        if (
+            t == "PER"
+            and pre != norms[i][:1]
+            and norms[i][:1] in "وف"
+            and norms[i][1:] in _first_names()
+            and norms[i] not in _first_names()
+        ):
+            pre, stem = norms[i][:1], norms[i][1:]  # ولويس إنريكي: و + لويس (the clitic splitter reads ول + ويس)
         if pre and norms[i].endswith(stem):
             m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
             m.alt_start = _skip_clitic(toks[i], len(pre))
