@@ -37,6 +37,7 @@ class EventModel:
     typer: LinearModel
     threshold: float = 0.1
     calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the event probability (fitted out-of-fold)
+    per_sentence: int = 3  # pairs kept per sentence and category (0: all above the threshold)
 
     def probabilities(self, c: Candidate) -> dict[str, float]:
         p_ev = self.detector.proba(c.feats).get(EVENT, 0.0)
@@ -44,17 +45,23 @@ class EventModel:
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
         dates = [d for d in article.layer("dates") if d.attrs.get("date")]
-        best: dict[tuple, tuple[float, Candidate, str]] = {}
+        by_sentence: dict[tuple, list[tuple[float, Candidate]]] = {}
         for c in cands:
             probs = self.probabilities(c)
             typ, p = max(probs.items(), key=lambda x: x[1], default=(NONE, 0.0))
-            if p < self.threshold:
-                continue
-            key: tuple = (typ, c.source, c.target)
-            if typ in SYMMETRIC_TYPES:
-                key = (typ, *sorted((c.source, c.target)))
-            if key not in best or best[key][0] < p:
-                best[key] = (p, c, typ)
+            if p >= self.threshold:
+                by_sentence.setdefault((c.sent, typ), []).append((p, c))
+        best: dict[tuple, tuple[float, Candidate, str]] = {}
+        for (_sent, typ), scored in by_sentence.items():
+            # a sentence states few events of one category: its most likely pairs, not every permutation of the
+            # actors it names (قتل … برصاص الاحتلال … خلال المواجهات على حدود غزة … نقل السفارة الأمريكية)
+            scored.sort(key=lambda x: -x[0])
+            for p, c in scored[: self.per_sentence] if self.per_sentence else scored:
+                key: tuple = (typ, c.source, c.target)
+                if typ in SYMMETRIC_TYPES:
+                    key = (typ, *sorted((c.source, c.target)))
+                if key not in best or best[key][0] < p:
+                    best[key] = (p, c, typ)
         events = [self._event(article, c, typ, p, dates) for p, c, typ in best.values()]
         return sorted(events, key=lambda e: (e.evidence.start, e.type))
 
@@ -85,6 +92,7 @@ class EventModel:
         """Write ``event_detector.npz`` and ``event_typer.npz`` into ``folder`` (the package's ``events/data``)."""
         self.detector.meta["threshold"] = self.threshold
         self.detector.meta["calibration"] = list(self.calibration)
+        self.detector.meta["per_sentence"] = self.per_sentence
         self.detector.save(Path(folder) / Path(DETECTOR_FILE).name)
         self.typer.save(Path(folder) / Path(TYPER_FILE).name)
 
@@ -93,7 +101,10 @@ class EventModel:
         det = LinearModel.load(Path(folder) / Path(DETECTOR_FILE).name)
         typ = LinearModel.load(Path(folder) / Path(TYPER_FILE).name)
         cal = det.meta.get("calibration") or (1.0, 0.0)
-        return cls(det, typ, threshold=float(det.meta.get("threshold", 0.1)), calibration=(float(cal[0]), float(cal[1])))
+        return cls(
+            det, typ, threshold=float(det.meta.get("threshold", 0.1)), calibration=(float(cal[0]), float(cal[1])),
+            per_sentence=int(det.meta.get("per_sentence", 3)),
+        )  # fmt: skip
 
 
 @lru_cache(maxsize=1)

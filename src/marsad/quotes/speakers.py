@@ -9,6 +9,7 @@ a second speaker when it is almost as likely as the first and named beside it (�
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,11 +18,48 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.data import Article, Quote
+from marsad.lang.ar.normalize import normalize
 from marsad.learn.linear import LinearModel
 from marsad.quotes.extract import MentionIndex
 
 MODEL_FILE = "data/speaker_model.npz"
 SPEAKER_TYPES = ("PER", "ORG", "GPE")
+
+
+# A dual title in construct state opens a joint statement: أكد وزيرا خارجية الصين وروسيا، اتفق رئيسا البلدين …
+_DUAL_TITLE = re.compile(r"^و?(وزير|رئيس|سفير|مندوب|ممثل|زعيم|قائد|نائب|امين)ا$")
+
+
+def dual_title_speakers(article: Article, q: Quote) -> tuple[str, ...] | None:
+    """The two people a dual title names (وزيرا خارجية الصين وروسيا → the foreign minister of each country): the
+    title right after the cue, two countries named beside it, and for each country the one person of the article
+    who holds a role with that title. None when any step is not clear."""
+    if q.cue is None or q.cue.end > q.content.start or q.content.start - q.cue.end > 120:
+        return None
+    slot_a, slot_b = q.cue.end, q.content.start
+    words = article.text[slot_a:slot_b].split()
+    m = _DUAL_TITLE.match(normalize(words[0])) if words else None
+    if m is None:
+        return None
+    title = m.group(1)
+    countries: list[str] = []
+    for ent in article.entities:
+        if ent.type == "GPE" and ent.country and any(slot_a <= x.start < slot_b for x in ent.mentions):
+            if ent.country not in countries:
+                countries.append(ent.country)
+    if len(countries) != 2:
+        return None
+    chosen: list[str] = []
+    for country in countries:
+        holders = [
+            e for e in article.entities
+            if e.type == "PER" and e.country == country
+            and any(title in normalize(article.text[r.start : r.end]).split() for r in e.roles)
+        ]  # fmt: skip
+        if len(holders) != 1:
+            return None
+        chosen.append(holders[0].id)
+    return tuple(chosen)
 
 
 @dataclass
@@ -163,6 +201,10 @@ class SpeakerModel:
         all_cands = speaker_candidates(article, index=index)
         quotes = []
         for q, cands in zip(article.quotes, all_cands, strict=True):
+            joint = dual_title_speakers(article, q)
+            if joint is not None:
+                quotes.append(replace(q, speaker=joint, attrs={**dict(q.attrs), "speaker_rule": "dual-title"}))
+                continue
             ranked = self.rank(cands)
             if not ranked or ranked[0][1] < self.keep_rule_below or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
                 quotes.append(q)  # unsure, or the rules found a joint statement that includes the ranker's choice
