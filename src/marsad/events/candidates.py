@@ -58,7 +58,7 @@ class Candidate:
     quote: Quote | None = None
 
 
-def clusters_of(norm: str) -> tuple[str, ...]:
+def clusters_of(norm: str) -> Sequence[str]:
     table = word_clusters()
     for form in (norm, *reversed(_candidates(norm))):
         c = table.get(form)
