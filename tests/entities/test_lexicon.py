@@ -22,10 +22,11 @@ def test_heads_are_keyed_like_the_text():
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("وزارة الخارجية\tORG\tGOV\tMinistry", "not one word"),
-        ("وزارة\tTHING\tGOV\tMinistry", "kind"),
-        ("وزارة\tORG\tGOV", "columns"),
-        ("\u064e\tORG\t-\tx", "not one word"),  # a lone fatha normalises to nothing: it could never match
+        ("وزارة الخارجية\tORG\tGOV\tMinistry\tyes", "not one word"),
+        ("وزارة\tTHING\tGOV\tMinistry\tyes", "kind"),
+        ("وزارة\tORG\tGOV\tMinistry", "columns"),
+        ("\u064e\tORG\t-\tx\tno", "not one word"),
+        ("مدينة\tPLACE\t-\tCity\tyes", "complete"),  # a lone fatha normalises to nothing: it could never match
     ],
 )
 def test_an_entry_that_cannot_match_is_an_error(tmp_path, row, message):
@@ -37,7 +38,7 @@ def test_an_entry_that_cannot_match_is_an_error(tmp_path, row, message):
 
 def test_conflicting_kinds_are_an_error(tmp_path):
     p = tmp_path / "heads.tsv"
-    p.write_text("مدينة\tPLACE\t-\tCity\nمدينه\tORG\t-\tCity\n", encoding="utf-8")
+    p.write_text("مدينة\tPLACE\t-\tCity\t-\nمدينه\tORG\t-\tCity\tno\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="already a PLACE"):
         load_heads(p)
 

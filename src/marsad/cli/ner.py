@@ -93,7 +93,7 @@ from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
               help="crf: also train on gold news articles (../shared/gold/train): every mention of every annotated "
               "entity projected onto its text as BIO (gold GPE → LOC). Repeatable.")
 @click.option("--gold-weight", type=int, default=None,
-              help="crf: times each projected gold sentence is repeated in training (default 2).")
+              help="crf: times each projected gold sentence is repeated in training (default 3).")
 @click.option("--lm-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="neural: the language model to use (default: WORK_DIR/bilm256.pt; it must have been trained over "
               "the same vectors).")

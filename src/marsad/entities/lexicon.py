@@ -23,6 +23,7 @@ class Head:
     kind: str  # ORG | PLACE | EVENT
     sector: str | None
     english: str
+    complete: bool = False  # head + a definite genitive chain is taken as a name (ORG heads only)
 
 
 def read_table(path: Path, *, columns: int) -> list[tuple[list[str], int]]:
@@ -51,12 +52,14 @@ def load_heads(path: Path | None = None) -> dict[str, Head]:
     """Name heads (``name_heads.tsv``): normalised word → :class:`Head`."""
     p = path or LEXICON_DIR / "name_heads.tsv"
     out: dict[str, Head] = {}
-    for (word, kind, sector, english), n in read_table(p, columns=4):
+    for (word, kind, sector, english, complete), n in read_table(p, columns=5):
         where = f"{p.name}:{n}"
         if kind not in HEAD_KINDS:
             raise ConfigError(f"{where}: kind {kind!r} is not one of {', '.join(HEAD_KINDS)}")
+        if complete not in ("yes", "no", "-") or (complete != "-") != (kind == "ORG"):
+            raise ConfigError(f"{where}: complete is yes/no for ORG heads and - for others, got {complete!r}")
         key = normalised_key(word, where=where)
-        head = Head(word, kind, None if sector == "-" else sector, english)
+        head = Head(word, kind, None if sector == "-" else sector, english, complete == "yes")
         if key in out and out[key].kind != kind:
             raise ConfigError(f"{where}: {word!r} is already a {out[key].kind} head")
         out.setdefault(key, head)

@@ -240,6 +240,7 @@ class EntityStage:
             mentions.extend(self._institutions(ui, unit, mentions))
             mentions.extend(self._named_groups(ui, unit, mentions))
             mentions.extend(self._gazetteer_places(ui, unit, mentions))
+            mentions.extend(self._headed_orgs(ui, unit, mentions))
             mentions.extend(self._name_shapes(ui, unit, mentions))
         mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
@@ -701,6 +702,39 @@ class EntityStage:
             m.name_en = " ".join(toks[i].text for i in range(k + 1, j) if toks[i].text != "_")
             out.append(m)
             covered.update(range(i0, j))
+            k = j
+        return out
+
+    def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
+        three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الإنقاذ الدولية. The head
+        must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        heads = _org_heads()
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks) - 1:
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
+            if hv is None or k in covered or toks[k].kind != "word" or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+                k += 1
+                continue
+            j = k + 1
+            while (j < len(toks) and j - k <= 3 and j not in covered and toks[j].kind == "word"
+                   and norms[j].startswith("ال") and not _is_stop(toks[j])
+                   and not any(c in toks[j].text for c in "\u064b\u064c\u064d")):
+                j += 1
+            if j == k + 1:
+                k += 1
+                continue
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None, source="org-head")
+            m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
+            m.sector = heads[hv[0]]
+            m.tail = norms[j - 1]
+            if norms[j - 1] in self.registry.nisba:
+                m.country = self.registry.nisba[norms[j - 1]]
+            out.append(m)
+            covered.update(range(k, j))
             k = j
         return out
 
@@ -1324,6 +1358,14 @@ def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
 
 
 _norm_cached = lru_cache(maxsize=1 << 17)(normalize)
+
+
+@lru_cache(maxsize=1)
+def _org_heads() -> dict[str, str | None]:
+    """Indefinite institution heads (normalised) → sector; definite forms (الحكومة) belong to _institutions."""
+    from marsad.entities.lexicon import load_heads
+
+    return {k: h.sector for k, h in load_heads().items() if h.kind == "ORG" and h.complete}
 
 
 @lru_cache(maxsize=1)

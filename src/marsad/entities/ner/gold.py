@@ -191,7 +191,7 @@ def train_tagger(
 
 # Gold sentences are repeated this many times in training (they are a tenth of ANERcorp's size but are the
 # domain the pipeline runs on).
-GOLD_WEIGHT = 2
+GOLD_WEIGHT = 3
 
 
 def run_pipeline(docs: Iterable[dict[str, Any]], *, ner_model: Path | None = None) -> list[dict[str, Any]]:
