@@ -430,3 +430,20 @@ def test_one_letter_repeated_is_refused_before_the_stages(tmp_path):
     assert (s["stored"], s["rejected"]) == (1, 1), s
     [rej] = rejects(tmp_path / "x.db")
     assert rej["code"] == "E_NO_WORDS" and rej["raw"]
+
+
+# -- 11. reader failures keep a pointer to their input ---------------------------------------------------------------
+def test_reader_failure_keeps_a_pointer_to_the_input(tmp_path):
+    from marsad.readers import READERS, read_paths, register_reader
+
+    def broken(path, **_opts):  # noqa: ANN001, ANN202
+        yield from ()
+        raise RuntimeError("reader bug")
+
+    register_reader("broken-test", lambda p, h: False)(broken)
+    try:
+        (tmp_path / "a.txt").write_bytes(ARTICLE)
+        [rej] = list(read_paths([str(tmp_path / "a.txt")], fmt="broken-test"))
+    finally:
+        READERS.pop("broken-test", None)
+    assert rej.code == "E_READER" and rej.attrs.get("path") == str(tmp_path / "a.txt")
