@@ -447,3 +447,24 @@ def test_reader_failure_keeps_a_pointer_to_the_input(tmp_path):
     finally:
         READERS.pop("broken-test", None)
     assert rej.code == "E_READER" and rej.attrs.get("path") == str(tmp_path / "a.txt")
+
+
+def test_api_ingest_reports_an_id_conflict(tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from marsad.api.app import create_app
+    from marsad.stages import default_pipeline
+    from marsad.store import Store
+
+    with Store(tmp_path / "x.db"):
+        pass
+    app = create_app(tmp_path / "x.db", token="t", pipeline=default_pipeline(upto="clean"))
+    c = TestClient(app)
+    h = {"Authorization": "Bearer t"}
+    r1 = c.post("/api/ingest", json={"articles": [{"id": "same-1", "text": ARTICLE.decode()}]}, headers=h)
+    assert r1.status_code == 200 and r1.json()["stored"] == ["same-1"], r1.text
+    r2 = c.post("/api/ingest", json={"articles": [{"id": "same-1", "text": OTHER.decode()},
+                                                  {"id": "a/b", "text": OTHER.decode()}]}, headers=h)
+    codes = sorted(x["code"] for x in r2.json()["rejected"])
+    assert codes == ["E_BAD_ID", "E_ID_CONFLICT"], r2.text

@@ -460,7 +460,10 @@ def _ingest(app: FastAPI, db: Database, body: IngestRequest) -> IngestResult:
             elif summary.duplicate:
                 dups.append(res.id)
             else:
-                rejected.append({"id": res.id, "stage": "store", "code": "E_STORE", "reason": "not stored"})
+                # e.g. E_ID_CONFLICT: the id is stored with another text (kept in the rejects table)
+                code = next(iter(summary.rejected_by), "store/E_STORE").split("/", 1)[-1]
+                rejected.append({"id": res.id, "stage": "store", "code": code,
+                                 "reason": "not stored (the record is kept in the rejects table)"})
     db.invalidate()
     return IngestResult(stored=stored, duplicates=dups, rejected=rejected)
 
