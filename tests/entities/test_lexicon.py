@@ -91,3 +91,16 @@ def test_place_heads_and_hashtags_complete_places_from_geonames():
     assert by_name["حيس"].country == "YEM"  # named by the bare name; the mention keeps مديرية as evidence
     assert any(text[m.start : m.end] == "مديرية حيس" for m in by_name["حيس"].mentions)
     assert "في" not in by_name  # a word after a head is no name
+
+
+def test_the_articles_own_outlet_is_its_source_not_an_actor():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    text = "لندن (بي بي سي) - قالت الحكومة البريطانية إنها ستفرض عقوبات جديدة على روسيا."
+    own = pipe.process(Article.new(text, source="BBC"))
+    other = pipe.process(Article.new(text, source="CNN"))
+    assert "BBC" not in {e.name for e in own.entities}
+    assert "BBC" in {e.name for e in other.entities}  # another outlet's credit is still an entity
+    assert {s.attrs["entity"] for s in own.layer("mentions")} <= {e.id for e in own.entities}

@@ -76,6 +76,7 @@ class Outlet:
     name: str
     country: str
     local: bool  # a national outlet: its home country is a prior for the people and bodies it names
+    actor: str | None = None  # its registry id
 
 
 @lru_cache(maxsize=4)
@@ -83,14 +84,14 @@ def load_outlets(path: Path | None = None) -> dict[str, Outlet]:
     """News outlets (``outlets.tsv``): lower-case source name or web domain → :class:`Outlet`."""
     p = path or LEXICON_DIR / "outlets.tsv"
     out: dict[str, Outlet] = {}
-    for (keys, country, local, name), n in read_table(p, columns=4):
+    for (keys, country, local, name, actor), n in read_table(p, columns=5):
         if len(country) != 3 or not country.isupper() or local not in ("yes", "no"):
             raise ConfigError(f"{p.name}:{n}: expected an ISO3 country and yes/no, got {country!r} {local!r}")
         for k in keys.split("|"):
             k = k.strip().lower()
             if not k or k in out:
                 raise ConfigError(f"{p.name}:{n}: empty or repeated outlet key {k!r}")
-            out[k] = Outlet(name, country, local == "yes")
+            out[k] = Outlet(name, country, local == "yes", None if actor == "-" else actor)
     return out
 
 

@@ -261,6 +261,12 @@ class EntityStage:
             text, units, mentions, clusters, role_spans, article.published,
             home=outlet.country if outlet and outlet.local else None,
         )
+        if outlet and outlet.actor:
+            # the article's own outlet (a BBC credit in a BBC article) is its source, not one of its actors: the
+            # article's record names it already, and it must not rank as a top actor of everything it published
+            own = {e.id for e in entities if e.actor_id == outlet.actor}
+            entities = [e for e in entities if e.id not in own]
+            kept = {i for i in kept if mention_entity[i] not in own}
         mentions = [m for i, m in enumerate(mentions) if i in kept]
         mention_entity = {j: mention_entity[i] for j, i in enumerate(sorted(kept))}
         coref = coref_mod.resolve(text, units, mentions, mention_entity, entities, self.registry)
@@ -1465,8 +1471,8 @@ def _extend_nasab(unit: _Unit, j: int) -> int:
     while (
         j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1])
     ):
-        if roles_mod.head_sector(norms[j + 1]) or norms[j + 1] in _VERBS:
-            break
+        if norms[j + 1] in _VERBS or (roles_mod.head_sector(norms[j + 1]) and norms[j] == "ال"):
+            break  # after بن the next word is a name even when it is also a title (خالد بن بندر بن سلطان)
         j += 2
         chained = True
     if (
