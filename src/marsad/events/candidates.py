@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marsad.data import Article, Event, Quote
 from marsad.events.extract import (
@@ -51,13 +52,19 @@ class Candidate:
     target: tuple[str, ...]
     src_span: tuple[int, int]
     tgt_span: tuple[int, int]
-    feats: dict[str, float] = field(default_factory=dict)
+    feats: dict[str, float] = field(default_factory=dict)  # the pair's own features
+    base: dict[str, float] = field(default_factory=dict)  # the sentence's features, one dict shared by its pairs
     rules: tuple[str, ...] = ()  # names of the rules that proposed this pair (with a type)
     rule_events: tuple[Event, ...] = ()
     cues: tuple[CueHit, ...] = ()
     quote: Quote | None = None
 
+    @property
+    def all_feats(self) -> dict[str, float]:
+        return {**self.base, **self.feats}
 
+
+@lru_cache(maxsize=100_000)
 def clusters_of(norm: str) -> Sequence[str]:
     table = word_clusters()
     for form in (norm, *reversed(_candidates(norm))):
@@ -67,6 +74,7 @@ def clusters_of(norm: str) -> Sequence[str]:
     return ()
 
 
+@lru_cache(maxsize=100_000)
 def stem(norm: str) -> str:
     """A light stem for features: the most stripped clitic reading (وبالعقوبات → عقوبات)."""
     cands = _candidates(norm)
@@ -163,8 +171,8 @@ def _pairs(
         for j, (tids, tspan, tkind) in enumerate(slots):
             if i == j or set(sids) & set(tids):
                 continue
-            c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits))
-            f = dict(base)
+            c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits), base=base)
+            f: dict[str, float] = {}
             _pair_features(f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents)
             names: list[str] = []
             evs: list[Event] = []

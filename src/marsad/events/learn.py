@@ -84,7 +84,7 @@ def prepare(
 def train(
     docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.1, **meta: Any
 ) -> EventModel:
-    X = [cand.feats for d in docs for cand in d.candidates]
+    X = [cand.all_feats for d in docs for cand in d.candidates]
     y = [lab for d in docs for lab in d.labels]
     info = {"documents": len(docs), "candidates": len(X), "positives": sum(lab != NONE for lab in y), **meta}
     detector = fit(X, [EVENT if lab != NONE else NONE for lab in y], c=c_detect, meta=info)

@@ -40,14 +40,28 @@ class EventModel:
     per_sentence: int = 3  # pairs kept per sentence and category (0: all above the threshold)
 
     def probabilities(self, c: Candidate) -> dict[str, float]:
-        p_ev = self.detector.proba(c.feats).get(EVENT, 0.0)
-        return {t: p_ev * p for t, p in self.typer.proba(c.feats).items()}
+        return self.probabilities_many([c])[0]
+
+    def probabilities_many(self, cands: Sequence[Candidate]) -> list[dict[str, float]]:
+        if not cands:
+            return []
+        # a sentence's own features are scored once for all its pairs (most features are the sentence's words)
+        slot: dict[int, int] = {}
+        bases: list[dict[str, float]] = []
+        for c in cands:
+            if id(c.base) not in slot:
+                slot[id(c.base)] = len(bases)
+                bases.append(c.base)
+        which = [slot[id(c.base)] for c in cands]
+        pair_feats = [c.feats for c in cands]
+        p_ev = self.detector.proba_many(pair_feats, extra=self.detector.score_matrix(bases, intercept=False)[which])
+        p_ty = self.typer.proba_many(pair_feats, extra=self.typer.score_matrix(bases, intercept=False)[which])
+        return [{t: pe.get(EVENT, 0.0) * p for t, p in types.items()} for pe, types in zip(p_ev, p_ty, strict=True)]
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
         dates = [d for d in article.layer("dates") if d.attrs.get("date")]
         by_sentence: dict[tuple, list[tuple[float, Candidate]]] = {}
-        for c in cands:
-            probs = self.probabilities(c)
+        for c, probs in zip(cands, self.probabilities_many(cands), strict=True):
             typ, p = max(probs.items(), key=lambda x: x[1], default=(NONE, 0.0))
             if p >= self.threshold:
                 by_sentence.setdefault((c.sent, typ), []).append((p, c))
@@ -77,7 +91,8 @@ class EventModel:
         cue = next((h for h in c.cues if plover.current(h.entry.type) == typ), None)
         ev_span = Span(c.sent[0], c.sent[1], "event", {"cue": _cue_text(article, c, cue)})
         eid = content_hash(article.id, typ, ",".join(c.source), ",".join(c.target), str(c.sent[0]), length=12)
-        why = self.detector.top_features(c.feats, EVENT, k=3) + self.typer.top_features(c.feats, typ, k=3)
+        feats = c.all_feats
+        why = self.detector.top_features(feats, EVENT, k=3) + self.typer.top_features(feats, typ, k=3)
         return Event(
             id=eid, type=typ, evidence=ev_span, source=c.source, target=c.target, mode=folded.mode,
             date=_date_for(article, c.sent[0], dates), negated=negated, modality=modality,

@@ -27,6 +27,7 @@ class LinearModel:
     coef: np.ndarray  # (n_classes or 1, n_features)
     intercept: np.ndarray  # (n_classes or 1,)
     meta: dict[str, Any] = field(default_factory=dict)
+    _coef_t: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def scores(self, feats: Features) -> np.ndarray:
         idx = [(self.vocab[f], v) for f, v in feats.items() if f in self.vocab]
@@ -36,6 +37,45 @@ class LinearModel:
             vals = np.fromiter((v for _, v in idx), dtype=np.float64, count=len(idx))
             z += self.coef[:, cols].astype(np.float64) @ vals
         return z
+
+    def score_matrix(self, rows: Sequence[Features], *, intercept: bool = True) -> np.ndarray:
+        """(len(rows), n_classes) scores of many feature sets in one numpy pass (a document's candidates)."""
+        if self._coef_t is None:
+            self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
+        vocab = self.vocab
+        starts: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for feats in rows:
+            starts.append(len(cols))
+            for f, v in feats.items():
+                j = vocab.get(f)
+                if j is not None:
+                    cols.append(j)
+                    vals.append(v)
+        z = np.zeros((len(rows), self.coef.shape[0]), dtype=np.float64)
+        if intercept:
+            z += self.intercept
+        if cols:
+            contrib = self._coef_t[np.asarray(cols)] * np.asarray(vals, dtype=np.float32)[:, None]
+            st = np.asarray(starts)
+            ends = np.append(st[1:], len(cols))
+            filled = st < ends  # rows with at least one known feature
+            z[filled] += np.add.reduceat(contrib, st[filled], axis=0)
+        return z
+
+    def proba_many(self, rows: Sequence[Features], *, extra: np.ndarray | None = None) -> list[dict[str, float]]:
+        """Class probabilities of many feature sets; ``extra`` adds scores computed apart (shared features)."""
+        z = self.score_matrix(rows)
+        if extra is not None:
+            z = z + extra
+        if len(self.classes) == 2 and z.shape[1] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return [{self.classes[0]: 1.0 - float(p), self.classes[1]: float(p)} for p in p1]
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        e /= e.sum(axis=1, keepdims=True)
+        return [dict(zip(self.classes, row.tolist(), strict=True)) for row in e]
 
     def proba(self, feats: Features) -> dict[str, float]:
         z = self.scores(feats)
