@@ -107,8 +107,8 @@ def train_events(items: Sequence[Analysed], *, k: int = 5, progress: Progress = 
 
 
 def _collect(model: EventModel, p: PreparedDoc, probs: list[float], right: list[bool]) -> None:
-    for cand, lab in zip(p.candidates, p.labels, strict=True):
-        typ, pv = max(model.probabilities(cand).items(), key=lambda x: x[1])
+    for lab, probs in zip(p.labels, model.probabilities_many(p.candidates), strict=True):
+        typ, pv = max(probs.items(), key=lambda x: x[1])
         probs.append(pv)
         right.append(lab != NONE and lab == typ)
 
