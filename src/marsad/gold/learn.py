@@ -107,8 +107,8 @@ def train_events(items: Sequence[Analysed], *, k: int = 5, progress: Progress = 
 
 
 def _collect(model: EventModel, p: PreparedDoc, probs: list[float], right: list[bool]) -> None:
-    for lab, probs in zip(p.labels, model.probabilities_many(p.candidates), strict=True):
-        typ, pv = max(probs.items(), key=lambda x: x[1])
+    for lab, by_type in zip(p.labels, model.probabilities_many(p.candidates), strict=True):
+        typ, pv = max(by_type.items(), key=lambda x: x[1])
         probs.append(pv)
         right.append(lab != NONE and lab == typ)
 
