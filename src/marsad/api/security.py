@@ -245,9 +245,9 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
     - a connection must deliver its request headers within ``header_timeout`` seconds of opening (and of each
       keep-alive request starting) or it is closed;
     - about ``max_connections`` connections are open: past it the oldest connections still waiting for their
-      headers are closed (a real request's headers come at once, so it is never the oldest waiting), and past
-      four times it new connections are refused, so a flood of idle connections cannot exhaust the descriptors
-      nor keep a real request out.
+      headers are closed (a real request's headers come at once, so it is never the oldest waiting); past four
+      times it the oldest waiting is closed at once for each new one, so a flood of idle connections can neither
+      exhaust the descriptors nor keep a real request out.
     """
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -255,7 +255,7 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
     pending: dict[int, Any] = {}  # connections waiting for headers, oldest first (dicts keep insertion order)
     sweeping: list[Any] = []
     hard_cap = 4 * max_connections
-    min_age = 0.2
+    min_age = 1.0
 
     def sweep(connections: set[Any], loop: Any) -> None:
         """Close the oldest connections still without headers until at most ``max_connections`` are open. It runs
@@ -271,15 +271,20 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
             conn._drop("connection limit reached: closing the oldest connection still without headers")
             excess -= 1
         if len(connections) - max_connections > 0:
-            sweeping.append(loop.call_later(min_age, sweep, connections, loop))
+            sweeping.append(loop.call_later(min_age / 4, sweep, connections, loop))
 
     class BoundedH11Protocol(H11Protocol):  # type: ignore[misc]
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
             self._opened = time.monotonic()
             if len(self.connections) > hard_cap:  # (the sweep below normally keeps far from it)
-                self.transport.abort()
-                return
+                # emergency: close the oldest connection still without headers at once, whatever its age (the
+                # oldest waiting is not a real client's fresh one); with none waiting, refuse this one
+                oldest = next(iter(pending.values()), None)
+                if oldest is None:
+                    self.transport.abort()
+                    return
+                oldest._drop("hard connection limit reached")
             if len(self.connections) > max_connections and not sweeping:
                 sweeping.append(self.loop.call_soon(sweep, self.connections, self.loop))
             self._wait_headers()

@@ -53,10 +53,11 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
 
     Database(db_path)  # a missing store is a one-line error, before the server starts
     allowed = served_host_names(host, allow_hosts)
-    # Slow clients: a header timeout and a connection cap (uvicorn has neither); the socket backlog and the
-    # concurrency limit bound what waits behind them.
+    # Slow clients: a header timeout and a connection cap (uvicorn has neither); the socket backlog bounds what
+    # waits behind them. uvicorn's own limit_concurrency is off: it counts connections too and answered 503 to
+    # real requests while idle ones were being closed (tasks are bounded by the connections anyway).
     limits = {"http": bounded_h11_protocol(header_timeout=header_timeout, max_connections=max_connections),
-              "limit_concurrency": 4 * max_connections + 64, "timeout_keep_alive": 5, "backlog": 2048}
+              "limit_concurrency": None, "timeout_keep_alive": 5, "backlog": 2048}
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"marsad: warning: serving on {host}, reachable beyond this machine", err=True)
     click.echo(f"marsad: serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
