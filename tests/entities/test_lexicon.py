@@ -104,3 +104,15 @@ def test_the_articles_own_outlet_is_its_source_not_an_actor():
     assert "BBC" not in {e.name for e in own.entities}
     assert "BBC" in {e.name for e in other.entities}  # another outlet's credit is still an entity
     assert {s.attrs["entity"] for s in own.layer("mentions")} <= {e.id for e in own.entities}
+
+
+def test_place_country_from_geonames_and_person_country_from_the_sentence():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    text = ("قالت الكويت إنها سترحب بالعمال. وسافر الوفد إلى بريشيا أمس لحضور المؤتمر. "
+            "وقال المسؤول الهندي راجيش كومار إن الاتفاق مع الهند جاهز. وأكدت الكويت أن العمال سيعودون.")
+    ents = {e.name: e for e in pipe.process(Article.new(text)).entities}
+    assert ents["بريشيا"].country == "ITA"  # GeoNames, not the article's context (Kuwait)
+    assert ents["راجيش كومار"].country == "IND"

@@ -711,6 +711,25 @@ class EntityStage:
             k = j
         return out
 
+    def _gazetteer_country(self, ms: list[_Mention], units: list[_Unit], ctx: Counter[str]) -> str | None:
+        """Country of a place name the registry does not know, from GeoNames (ميلانو → ITA, لاهاي → NLD): of its
+        namesakes, one in a country the article names wins, else the most populous if it is a town of 10,000+."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return None
+        for m in ms:
+            u = units[m.unit]
+            rest = [n for n in u.norms[m.tok0 + 1 : m.tok1] if n not in _JOINERS]
+            for v, _ in _clitic_variants(u.norms[m.tok0]):  # ولندن, بميلانو: the name without its clitic too
+                places = gaz.lookup_ar(" ".join([v, *rest]))
+                if places:
+                    known = [p for p in places if p.country_iso3 in ctx]
+                    if known:
+                        return max(known, key=lambda p: (ctx[p.country_iso3], p.population)).country_iso3
+                    big = max(places, key=lambda p: p.population)
+                    return big.country_iso3 if big.population >= 10_000 or big.is_country else None
+        return None
+
     def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
         three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الإنقاذ الدولية. The head
@@ -1020,6 +1039,16 @@ class EntityStage:
             # a national paper's home country counts as a few more mentions: it writes mostly about its own people
             ctx[home] += HOME_WEIGHT
         context_country = ctx.most_common(1)[0][0] if ctx else None
+        # the countries each sentence names: registry countries and places, and nisba adjectives
+        unit_countries: dict[int, set[str]] = defaultdict(set)
+        for m in mentions:
+            a = reg.actors.get(m.actor_id or "")
+            if a and a.type == "GPE" and a.country:
+                unit_countries[m.unit].add(a.country)
+        for ui, u in enumerate(units):
+            for n in u.norms:
+                if n in reg.nisba:
+                    unit_countries[ui].add(reg.nisba[n])
         # role phrases with a country, by the domain words they contain (وزير الخارجية الأمريكي → الخارجيه: USA)
         domain_country: dict[str, str] = {}
         for r in role_spans:
@@ -1052,6 +1081,8 @@ class EntityStage:
                         words = normalize(longest).split()
                         country = next((domain_country[w] for w in words[1:] if w in domain_country), None)
                     sector = sector or _org_sector(normalize(longest))
+                if typ in ("LOC", "GPE") and country is None and not any(m.no_country for m in ms):
+                    country = self._gazetteer_country(ms, units, ctx)
                 if typ in ("LOC", "GPE", "ORG") and country is None and not any(m.no_country for m in ms):
                     country = next((cc for m in ms if (cc := _country_nearby(reg, units[m.unit], m))), None)
                 if typ == "PER" and country is None:
@@ -1105,6 +1136,14 @@ class EntityStage:
                     if hit:
                         d["country"] = hit
                         break
+            if d["typ"] == "PER" and d["country"] is None and not d["linked"]:
+                # one country named in every sentence the person is named in (and no other): theirs, more often
+                # than the article's (الرئيس الفلبيني … دوتيرتي in a story about Kuwait)
+                sets = [unit_countries.get(m.unit, set()) for m in d["ms"]]
+                common = set.intersection(*sets) if sets else set()
+                if len(common) == 1 and all(len(x) == 1 for x in sets):
+                    d["country"] = next(iter(common))
+                    d["attrs"]["country_from"] = "sentence"
             if (
                 d["country"] is None
                 and not d["linked"]
