@@ -360,6 +360,9 @@ def main() -> None:
     ap.add_argument("--floor", action="store_true",
                     help="also time GET /api/stats (a cached answer) the same way: the HTTP stack's own floor")
     ap.add_argument("--cache-size", type=int, default=2048, help="server search cache (0: every search hits SQLite)")
+    ap.add_argument("--uvicorn", action="store_true",
+                    help="start the app with `python -m uvicorn marsad.api.asgi:app` instead of `marsad serve` "
+                         "(same app, uvicorn's own protocol and connection handling)")
     ap.add_argument("--endpoints", type=int, default=0, metavar="N",
                     help="also time N requests each of /api/attention (by day/week/month, search words of the mix, "
                          "a source filter on every third) and /api/export (articles CSV, at most 200 rows)")
@@ -384,24 +387,14 @@ def main() -> None:
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from marsad.cli import main; main()",
-            "serve",
-            "--db",
-            str(args.db),
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--cache-size",
-            str(args.cache_size),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if args.uvicorn:
+        cmd = [sys.executable, "-m", "uvicorn", "marsad.api.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
+    else:
+        cmd = [sys.executable, "-c", "from marsad.cli import main; main()", "serve", "--db", str(args.db), "--port",
+               str(port), "--workers", str(args.workers), "--cache-size", str(args.cache_size)]
+    env = {**os.environ, "MARSAD_DB": str(args.db), "MARSAD_CACHE_SIZE": str(args.cache_size)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         import httpx
 
@@ -410,6 +403,8 @@ def main() -> None:
                 if httpx.get(url + "/api/stats", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
+                if proc.poll() is not None:
+                    sys.exit(f"the server exited ({proc.returncode}): run `{' '.join(cmd[2:])}` to see why")
                 time.sleep(0.2)
         asyncio.run(load(url, queries[: args.warmup], args.clients))
         server_cpu0, client_cpu0, load0 = cpu_seconds(proc.pid), time.process_time(), os.getloadavg()[0]
@@ -472,6 +467,7 @@ def main() -> None:
         f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
         f"--clients {args.clients} --requests {args.requests} --workers {args.workers} "
         f"--cache-size {args.cache_size}" + (f" --endpoints {args.endpoints}" if args.endpoints else "")
+        + (" --uvicorn" if args.uvicorn else "")
     )
 
 

@@ -208,10 +208,11 @@ def api_router(db: Database) -> APIRouter:
             collapse=collapse, place_country=query.place_country, bbox=query.bbox))
 
     @r.get("/attention", summary="Attention over time for a search: articles per day/week/month, per source, "
-                                 "raw and as a share of each outlet's volume")
+                                 "raw and as a share of each outlet's volume", response_model=None)
     def attention(query: SearchQ, by: Literal["day", "week", "month"] = "day",
-                  top_sources: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
-        return Q.attention(db, Q.resolved(db, query), by=by, top_sources=top_sources)
+                  top_sources: Annotated[int, Query(ge=1, le=50)] = 8) -> JSONResponse:
+        # thousands of numbers for a day series: JSONResponse skips FastAPI's per-value encoder walk
+        return JSONResponse(Q.attention(db, Q.resolved(db, query), by=by, top_sources=top_sources))
 
     @r.get("/export", summary="Export every article a search finds: articles (csv, jsonl), their events (csv, "
                               "gdelt, plover) or quotes (csv, jsonl)", response_model=None)

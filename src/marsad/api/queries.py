@@ -1097,7 +1097,8 @@ def _volume(db: Database, by: str) -> dict[tuple[str, str], int]:
 def attention(db: Database, query: S.Query, *, by: str = "day", top_sources: int = 8) -> dict[str, Any]:
     """Articles a search finds per day/week/month, overall and for its ``top_sources`` outlets, raw and as a share
     of everything that outlet (or the store) published in that bucket. Undated matches are counted apart
-    (``undated``), never dropped silently; ``total`` = dated + undated."""
+    (``undated``), never dropped silently; ``total`` = dated + undated. ``series`` has one object per bucket;
+    each of ``sources`` has ``articles`` / ``all_articles`` / ``share`` lists aligned with ``buckets``."""
     key = ("attention", query, by, top_sources)
     return db.memo(key, lambda: _attention(db, query, by=by, top_sources=top_sources))
 
@@ -1133,10 +1134,12 @@ def _attention(db: Database, query: S.Query, *, by: str, top_sources: int) -> di
                "share": share(by_bucket.get(b, 0), vol_bucket.get(b, 0))} for b in buckets]
     sources = []
     for src, n in by_source.most_common(top_sources):
-        sources.append({
-            "source": src, "total": n, "undated": undated.get(src, 0),
-            "series": [{"bucket": b, "articles": per.get((b, src), 0), "all_articles": vol.get((b, src), 0),
-                        "share": share(per.get((b, src), 0), vol.get((b, src), 0))} for b in buckets]})
+        # per source, columns aligned with ``buckets`` (a day series over years is thousands of points: lists
+        # of numbers, not one object per point)
+        got = [per.get((b, src), 0) for b in buckets]
+        out_of = [vol.get((b, src), 0) for b in buckets]
+        sources.append({"source": src, "total": n, "undated": undated.get(src, 0), "articles": got,
+                        "all_articles": out_of, "share": [share(x, y) for x, y in zip(got, out_of, strict=True)]})
     total = sum(by_bucket.values()) + sum(undated.values())
     return {"by": by, "total": total, "undated": sum(undated.values()), "n_sources": len(by_source),
             "buckets": buckets, "series": series, "sources": sources}

@@ -86,7 +86,7 @@
     opt.yAxis = { type: 'value' };
     opt.series = data.sources.map(function (s) {
       return { type: 'line', name: s.source, showSymbol: data.buckets.length < 60,
-        data: s.series.map(function (d) { return m === 'share' ? d.share : d.articles; }) };
+        data: m === 'share' ? s.share : s.articles };
     });
     chart.setOption(opt);
     return chart;
