@@ -46,3 +46,13 @@ def test_conjunction_before_a_known_given_name_is_not_part_of_the_name():
     art = pipe.process(Article.new("وقال المدرب ولويس إنريكي إن الفريق جاهز للمباراة."))
     per = next(e for e in art.entities if e.type == "PER")
     assert per.name == "لويس إنريكي" and per.attrs["name_latin"].startswith("Louis")
+
+
+def test_person_spans_complete_nasab_and_compound_names_and_skip_conjunctions():
+    pipe = default_pipeline(upto="entities")
+    text = ("وصل السفير الأمير خالد بن بندر بن سلطان إلى برلين. وقال الداعية فتح الله غولن إن الاتهامات باطلة. "
+            "وذكرت المصادر بأن عائلتها غادرت المدينة.")
+    names = {e.name for e in pipe.process(Article.new(text)).entities if e.type == "PER"}
+    assert not any(n.endswith(" بن") for n in names)
+    assert "الله غولن" not in names
+    assert not any(n.startswith("بأن") for n in names)

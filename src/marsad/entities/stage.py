@@ -103,7 +103,8 @@ _STOP = {
 }  # fmt: skip
 
 # Raw (unnormalised) prepositions that fold onto names: على → علي, إلى → الي.
-_RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى", "أنا", "إنه", "أنه", "إن", "أن"}
+_RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى", "أنا", "إنه", "أنه", "إن", "أن", "بأن", "لأن", "وأن",
+             "فإن", "وإن", "كأن", "لكن", "ولكن", "لصالح"}  # fmt: skip
 # Reporting and common verbs that the tagger sometimes pulls into a person span (أوضحت ماي، ويرى سليمان).
 _VERBS = {
     "قال", "وقال", "قالت", "وقالت", "اكد", "واكد", "اكدت", "واكدت", "اضاف", "واضاف", "اضافت", "واضافت", "ذكر", "وذكر",
@@ -463,6 +464,10 @@ class EntityStage:
                 and not _is_stop(toks[i - 1])
                 and norms[i - 1] not in _VERBS
             ):
+                i -= 1
+            # فتح الله غولن، ولي الله سيف: a name that starts with الله lost the word before it
+            if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
+                    and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
                 i -= 1
         if i >= j:
             return None
@@ -1506,6 +1511,9 @@ def _extend_nasab(unit: _Unit, j: int) -> int:
     """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود), and over the
     family name that closes such a chain (محمد بن حمود الشايع)."""
     norms, toks = unit.norms, unit.tokens
+    # a span that ends on بن / آل needs the name after it (خالد بن بندر بن | سلطان)
+    if j < len(norms) and norms[j - 1] in _NASAB and toks[j].kind == "word" and not _is_stop(toks[j]):
+        j += 1
     chained = j >= 2 and norms[j - 2] in _NASAB
     while (
         j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1])
