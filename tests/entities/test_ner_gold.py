@@ -88,3 +88,14 @@ def test_bad_gold_folder_is_a_clear_error(tmp_path):
     (tmp_path / "x.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="not a gold"):
         read_gold(tmp_path)
+
+
+def test_train_ner_gold_dir_errors_are_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    res = CliRunner().invoke(main, ["train", "ner", "--gold-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "m")])
+    assert res.exit_code != 0 and "gold folder not found" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(main, ["train", "ner", "--gold-dir", str(tmp_path), "--dev"])
+    assert res.exit_code != 0 and "--dev" in res.output
