@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from marsad.cli.app import CONTEXT, eval_group, train_group
+from marsad.cli.options import progress
 from marsad.data import Rejection
 from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
@@ -53,7 +54,8 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
     if k:
         from marsad.gold.learn import analyse, cross_validate
 
-        items = analyse(docs, progress=_say, ner_backend=ner_backend)
+        with progress("analysing", total=len(docs)) as advance:
+            items = analyse(docs, progress=_say, advance=advance, ner_backend=ner_backend)
         res = cross_validate(items, k=k, thresholds=_THRESHOLDS, progress=_say)
         outs = res.outputs
         sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
@@ -62,12 +64,14 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
 
         pipe = default_pipeline(ner_backend=ner_backend)
         outs = {}
-        for d in docs:
-            res_ = pipe.process(d.input_article())
-            if isinstance(res_, Rejection):
-                _say(f"{d.id} rejected: {res_.reason}")
-            else:
-                outs[d.id] = res_.to_dict()
+        with progress("tagging", total=len(docs)) as advance:
+            for d in docs:
+                res_ = pipe.process(d.input_article())
+                if isinstance(res_, Rejection):
+                    _say(f"{d.id} rejected: {res_.reason}")
+                else:
+                    outs[d.id] = res_.to_dict()
+                advance()
     sc = score_docs([d.raw for d in docs], outs)
     if errors_file is not None:
         with errors_file.open("w", encoding="utf-8") as fh:
@@ -119,7 +123,8 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
     from marsad.gold.learn import analyse, train_speakers
 
     docs = load_gold(gold_dir or _default_gold("train"))
-    items = analyse(docs, progress=_say)
+    with progress("analysing", total=len(docs)) as advance:
+        items = analyse(docs, progress=_say, advance=advance)
     model = train_speakers(items, c=c)
     dest = _out_dir(out, "marsad.quotes") / "speaker_model.npz"
     model.save(dest)
@@ -144,7 +149,8 @@ def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, 
     from marsad.gold.learn import analyse, train_events
 
     docs = load_gold(gold_dir or _default_gold("train"))
-    items = analyse(docs, progress=_say)
+    with progress("analysing", total=len(docs)) as advance:
+        items = analyse(docs, progress=_say, advance=advance)
     model = train_events(items, k=k, threshold=threshold, progress=_say)
     dest = _out_dir(out, "marsad.events")
     model.save(dest)

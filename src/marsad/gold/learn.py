@@ -36,8 +36,12 @@ class Analysed:
     article: Article
 
 
-def analyse(docs: Sequence[GoldDoc], *, progress: Progress = _quiet, **options: Any) -> list[Analysed]:
-    """Gold inputs through the pipeline up to quotes, speakers from the rules only (what the models learn from)."""
+def analyse(
+    docs: Sequence[GoldDoc], *, progress: Progress = _quiet, advance: Callable[[], None] | None = None,
+    **options: Any,
+) -> list[Analysed]:  # fmt: skip
+    """Gold inputs through the pipeline up to quotes, speakers from the rules only (what the models learn from).
+    ``advance`` is called once per article (a progress bar)."""
     from marsad.stages import default_pipeline
 
     pipe = default_pipeline(upto="quotes", speaker_model=False, **options)
@@ -48,7 +52,9 @@ def analyse(docs: Sequence[GoldDoc], *, progress: Progress = _quiet, **options: 
             progress(f"skipped {d.id}: {res.reason}")
             continue
         out.append(Analysed(d.raw, res))
-        if i % 50 == 0:
+        if advance is not None:
+            advance()
+        elif i % 50 == 0:
             progress(f"analysed {i}/{len(docs)} articles")
     return out
 
