@@ -255,7 +255,7 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
     pending: dict[int, Any] = {}  # connections waiting for headers, oldest first (dicts keep insertion order)
     sweeping: list[Any] = []
     hard_cap = 4 * max_connections
-    min_age = 1.0
+    min_age = 0.2
 
     def sweep(connections: set[Any], loop: Any) -> None:
         """Close the oldest connections still without headers until at most ``max_connections`` are open. It runs
