@@ -551,9 +551,10 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
     if not db.has("entities"):
         return None
     conn = db.conn()
+    narrow = "article_filters" if db.has("article_filters") else "articles"  # dates only: the narrow copy
     rows = conn.execute(
         "SELECT e.name, e.type, e.country, e.sector, count(*) AS n, min(a.published) AS first, "
-        "max(a.published) AS last FROM entities e JOIN articles a ON a.id = e.article_id "
+        f"max(a.published) AS last FROM entities e JOIN {narrow} a ON a.id = e.article_id "
         "WHERE e.actor_id = ? GROUP BY e.name, e.type, e.country, e.sector ORDER BY n DESC", (actor_id,)).fetchall()
     if not rows:
         return None
@@ -614,7 +615,7 @@ def actor_quotes(db: Database, actor_id: str, *, limit: int = 50, offset: int = 
     return {"total": total, "items": [_quote_item(r) for r in rows], "limit": limit, "offset": offset}
 
 
-QUOTES_ABOUT_SCAN = 2_000  # articles (newest first) read to find quotes about an actor
+QUOTES_ABOUT_SCAN = 1_000  # articles with quotes (newest first) read to find quotes about an actor
 
 
 def quotes_about(db: Database, actor_id: str, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -623,9 +624,11 @@ def quotes_about(db: Database, actor_id: str, *, limit: int = 50, offset: int = 
     ``QUOTES_ABOUT_SCAN`` articles naming the actor; ``scanned_all`` says whether that was all of them."""
     def compute() -> tuple[list[dict[str, Any]], bool]:
         conn = db.conn()
+        # only articles with quotes are decoded (the n_quotes counter of schema v3)
+        has_quotes = " AND a.n_quotes > 0" if "n_quotes" in _count_cols(db) else ""
         rows = conn.execute(
             "SELECT a.record, a.title, a.published, a.source FROM articles a WHERE a.id IN (SELECT article_id FROM "
-            "entities WHERE actor_id = ?) ORDER BY a.published DESC, a.rowid DESC LIMIT ?",
+            f"entities WHERE actor_id = ?){has_quotes} ORDER BY a.published DESC, a.rowid DESC LIMIT ?",
             (actor_id, QUOTES_ABOUT_SCAN + 1)).fetchall()
         out: list[dict[str, Any]] = []
         for r in rows[:QUOTES_ABOUT_SCAN]:
