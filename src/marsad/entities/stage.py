@@ -473,6 +473,11 @@ class EntityStage:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
+        if typ == "LOC" and j - i == 1 and not self.registry.first_lengths.get(norms[i]):
+            # a lone common noun tagged as a place (بمدينة، ريف، شبه، الجسر): a word, not a name
+            bare = {v.removeprefix("ال") for v, _ in _clitic_variants(norms[i])}
+            if bare & (self.registry.common | _place_heads()):
+                return None
         if typ == "PER" and all(len(norms[k]) <= 2 for k in range(i, j)):
             return None  # "بي سي": letters spelled out are initials of an organisation, not a person
         if all(
@@ -689,7 +694,8 @@ class EntityStage:
                 idx = [i for i in range(k + 1, min(len(toks), k + 1 + 2 * n)) if toks[i].text != "_"][:n]
                 if len(idx) < n or any(toks[i].kind != "word" or i in covered for i in idx):
                     continue
-                if _is_stop(toks[idx[0]]) or norms[idx[0]] in self.registry.common or len(norms[idx[0]]) < 3:
+                if (_is_stop(toks[idx[0]]) or norms[idx[0]] in self.registry.common
+                        or norms[idx[0]].removeprefix("ال") in self.registry.common or len(norms[idx[0]]) < 3):
                     continue  # جسر في، مدينة جديدة، #باب: a word, not a name
                 if any(toks[i].text not in ("_", " ") and i not in idx for i in range(idx[0], idx[-1])):
                     continue
