@@ -116,3 +116,14 @@ def test_place_country_from_geonames_and_person_country_from_the_sentence():
     ents = {e.name: e for e in pipe.process(Article.new(text)).entities}
     assert ents["بريشيا"].country == "ITA"  # GeoNames, not the article's context (Kuwait)
     assert ents["راجيش كومار"].country == "IND"
+
+
+def test_the_head_noun_decides_a_names_type():
+    from marsad.entities.stage import _head_kind
+    from marsad.lang.ar.normalize import normalize
+
+    assert _head_kind(normalize("المسجد")) == "PLACE"
+    assert _head_kind(normalize("ومطار")) == "PLACE"
+    assert _head_kind(normalize("لجامعة")) == "ORG"
+    assert _head_kind(normalize("مهرجان")) == "EVENT"
+    assert _head_kind(normalize("الأقصى")) is None

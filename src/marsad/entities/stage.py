@@ -492,6 +492,10 @@ class EntityStage:
         pre, stem = strip_clitics(norms[i], min_stem=2)
         key = name_key(" ".join(norms[i:j]))
         t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
+        if j - i >= 2 and t in ("MISC", "ORG", "LOC"):
+            # the head noun says what a name is (المسجد الأقصى is a place, الخوذ البيضاء's head is no help)
+            kind = _head_kind(norms[i])
+            t = {"ORG": "ORG", "PLACE": "LOC"}.get(kind or "", t) if t == "MISC" or kind == "PLACE" else t
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
         art = _ARTICLE_CLITIC.match(norms[i])
         if (
@@ -1422,6 +1426,19 @@ def _org_heads() -> dict[str, str | None]:
     from marsad.entities.lexicon import load_heads
 
     return {k: h.sector for k, h in load_heads().items() if h.kind == "ORG" and h.complete}
+
+
+@lru_cache(maxsize=1 << 14)
+def _head_kind(norm: str) -> str | None:
+    """ORG / PLACE / EVENT when a normalised word is a name head (with or without clitics and article)."""
+    from marsad.entities.lexicon import load_heads
+
+    heads = load_heads()
+    for v, _ in _clitic_variants(norm):
+        h = heads.get(v) or heads.get(v.removeprefix("ال"))
+        if h:
+            return h.kind
+    return None
 
 
 @lru_cache(maxsize=1)
