@@ -153,6 +153,8 @@ def _pairs(
                 e0 = ents[ids[0]]
                 m = min(e0.mentions, key=lambda m: abs(m.start - ev.evidence.start)) if e0.mentions else None
                 slots.append((ids, (m.start, m.end) if m else (sent[0], sent[0]), e0.type))
+    if len(slots) < 2:
+        return []  # no pair: the sentence's features are not needed
     tok_starts = [t.start for t in toks]
     words = [stem(t.norm) for t in toks[s0 : s1 + 1]]
     base: dict[str, float] = {}
