@@ -127,3 +127,14 @@ def test_the_head_noun_decides_a_names_type():
     assert _head_kind(normalize("لجامعة")) == "ORG"
     assert _head_kind(normalize("مهرجان")) == "EVENT"
     assert _head_kind(normalize("الأقصى")) is None
+
+
+def test_a_facility_named_after_its_place_is_a_place_of_its_own():
+    from marsad.data import Article
+    from marsad.stages import default_pipeline
+
+    pipe = default_pipeline(upto="entities")
+    art = pipe.process(Article.new("سيطرت القوات على مطار الحديدة أمس، وقالت إن مدينة الحديدة آمنة."))
+    ents = {e.name: e for e in art.entities}
+    assert ents["مطار الحديدة"].type == "LOC" and ents["مطار الحديدة"].country == "YEM"
+    assert "Hodeidah" in ents  # the city keeps its own mention

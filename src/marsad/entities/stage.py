@@ -70,6 +70,9 @@ _MINISTRY_DOMAINS = {
 # الموارد is resources of any kind: the next word says which (وزارة الموارد البشرية is not the water ministry)
 _RESOURCES = {normalize(k): v for k, v in (("المائية", "Water Resources"), ("البشرية", "Human Resources"),
                                            ("الطبيعية", "Natural Resources"), ("المعدنية", "Mineral Resources"))}
+# heads of facilities named after their place (مطار الحديدة): normalised, without the article
+_FACILITY_HEADS = {normalize(w) for w in ("مطار", "ميناء", "قاعدة", "معبر", "جسر", "ملعب", "استاد", "ستاد", "سد",
+                                           "مخيم", "سجن", "مستشفى", "جامع", "قلعة")}  # fmt: skip
 # Armed and political groups named by a head and a definite name: كتيبة التوحيد، لواء الإسلام، قوات المغاوير.
 _GROUP_HEADS = {normalize(w) for w in ("كتيبة", "كتائب", "لواء", "ألوية", "سرايا", "فيلق", "جبهة", "جيش", "قوات",
                                          "ميليشيا", "مليشيا", "جماعة", "ائتلاف")}  # fmt: skip
@@ -242,6 +245,7 @@ class EntityStage:
             mentions.extend(self._named_groups(ui, unit, mentions))
             mentions.extend(self._gazetteer_places(ui, unit, mentions))
             mentions.extend(self._headed_orgs(ui, unit, mentions))
+            mentions.extend(self._facilities(ui, unit, mentions))
             mentions.extend(self._name_shapes(ui, unit, mentions))
         mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
@@ -745,6 +749,27 @@ class EntityStage:
                     return big.country_iso3 if big.population >= 10_000 or big.is_country else None
         return None
 
+    def _facilities(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A facility head right before a known place (مطار الحديدة، ميناء الحديدة، قاعدة حميميم): the facility is a
+        place of its own (LOC, the place's country); the city keeps its other mentions."""
+        toks, norms = unit.tokens, unit.norms
+        starts = {m.tok0: m for m in have if m.unit == ui and m.type in ("GPE", "LOC") and m.tok0 > 0}
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for k0, place in starts.items():
+            k = k0 - 1
+            if k in covered or toks[k].kind != "word":
+                continue
+            v = next((v for v, _ in _clitic_variants(norms[k]) if v.removeprefix("ال") in _FACILITY_HEADS), None)
+            if v is None:
+                continue
+            cut = len(norms[k]) - len(v) if norms[k].endswith(v) else 0
+            m = _Mention(_skip_clitic(toks[k], cut), place.end, ui, k, place.tok1, "LOC", None, source="facility")
+            m.key = name_key(" ".join([v, *norms[k0 : place.tok1]]))
+            m.country = place.country or getattr(self.registry.actors.get(place.actor_id or ""), "country", None)
+            out.append(m)
+        return out
+
     def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
         three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الإنقاذ الدولية. The head
@@ -1130,7 +1155,7 @@ class EntityStage:
             ) or (max(arabic, key=len) if arabic else longest)
             attrs["name_latin"] = name if not has_arabic(name) else romanize(name, rules_only=True)
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
-            if typ == "LOC" and actor is None and country:
+            if typ == "LOC" and actor is None and country and not all(m.source == "facility" for m in ms):
                 typ = "GPE"
             drafts.append({"idx": idx, "ms": ms, "typ": typ, "name": name, "actor_id": actor_id, "country": country,
                            "sector": sector, "roles": roles, "attrs": attrs, "linked": actor is not None})  # fmt: skip
