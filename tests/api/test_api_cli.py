@@ -33,3 +33,40 @@ def test_live_server_binds_loopback_and_answers(live):
     assert "uvicorn" not in r.headers.get("server", "")
     r = httpx.get(live.url + "/openapi.json", timeout=10)
     assert r.json()["info"]["title"] == "marsad"
+
+
+def test_serve_with_two_workers_answers_and_checks_host(tmp_path):
+    """``serve --workers 2`` hands the bounded protocol to uvicorn's worker processes by name (a class made in a
+    function cannot be pickled to them: it used to stop with an internal error before serving)."""
+    import socket
+    import time
+
+    import httpx
+
+    from marsad.data import Article
+    from marsad.store import Store
+
+    db = tmp_path / "w.db"
+    with Store(db) as st:
+        st.add([Article.new("قال وزير الخارجية إن المحادثات مستمرة مع الجانب الآخر.", id="w1", source="test")])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", "from marsad.cli import main; main()", "serve", "--db", str(db),
+                             "--workers", "2", "--port", str(port)], stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/stats"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(url, timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "server exited"
+                assert time.monotonic() < deadline, "server did not answer within 60 s"
+                time.sleep(0.5)
+        assert r.status_code == 200
+        assert httpx.get(url, headers={"Host": "attacker.example"}, timeout=5).status_code == 400
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -6,9 +6,11 @@ response, static files and errors included.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -321,3 +323,20 @@ def bounded_h11_protocol(*, header_timeout: float = 10.0, max_connections: int =
             super().connection_lost(exc)
 
     return BoundedH11Protocol
+
+
+def __getattr__(name: str) -> Any:
+    """``marsad.api.security:EnvBoundedH11Protocol``: the bounded protocol as uvicorn's worker processes import it
+    (``serve --workers N`` passes the protocol by name, since a class made in a function cannot be pickled to them;
+    its settings come from ``MARSAD_HEADER_TIMEOUT`` and ``MARSAD_MAX_CONNECTIONS``)."""
+    if name == "EnvBoundedH11Protocol":
+        return _env_protocol()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _env_protocol() -> type:
+    return bounded_h11_protocol(
+        header_timeout=float(os.environ.get("MARSAD_HEADER_TIMEOUT", "10")),
+        max_connections=int(os.environ.get("MARSAD_MAX_CONNECTIONS", "1000")),
+    )

@@ -69,6 +69,9 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
         os.environ["MARSAD_ALLOWED_HOSTS"] = ",".join(sorted(allowed))
         if token:
             os.environ["MARSAD_TOKEN"] = token
+        os.environ["MARSAD_HEADER_TIMEOUT"] = str(header_timeout)
+        os.environ["MARSAD_MAX_CONNECTIONS"] = str(max_connections)
+        limits["http"] = "marsad.api.security:EnvBoundedH11Protocol"  # imported by each worker (picklable)
         uvicorn.run("marsad.api.asgi:app", host=host, port=port, workers=workers, log_level=log_level,
                     server_header=False, timeout_graceful_shutdown=5, **limits)
         return
