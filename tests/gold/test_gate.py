@@ -55,7 +55,7 @@ def test_seed_comes_out_right(seed_text):
     assert any(e.type == "ACCUSE" and "Sergey Lavrov" in who(e.source) and "United States" in who(e.target)
                for e in art.events)  # fmt: skip
     first = min(art.quotes, key=lambda q: q.content.start)
-    assert who(first.speaker) == {"Wang Yi", "Sergey Lavrov"}  # وزيرا خارجية الصين وروسيا: a joint statement
+    assert who(first.speaker) == {"Wang Yi", "Sergey Lavrov"}  # a dual title: a joint statement
     for e in art.events:  # every decision keeps its evidence: the proposing rules and a confidence in (0, 1)
         assert e.attrs.get("rules") and 0.0 < e.confidence < 1.0
 

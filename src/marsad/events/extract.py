@@ -1,8 +1,8 @@
 """PLOVER events from Arabic news: cue lexicon + actor attribution through the entity and quote layers.
 
-Two frames cover most political news. In *narrative* (استقبل الرئيس السوداني عمر البشير وزير الخارجية القطري …,
-قررت لندن طرد 23 دبلوماسيا روسيا) the source is the subject before or right after the cue and the target the next
-actor. In *reported speech* (قال لافروف إن التصريحات البريطانية … غير مقبولة) the statement is the event: the quote's
+Two frames cover most political news. In *narrative* (استقبل الرئيس التونسي وزير الخارجية المالطي …,
+قررت مدريد طرد 5 دبلوماسيين) the source is the subject before or right after the cue and the target the next
+actor. In *reported speech* (قال الوزير إن التصريحات الكندية … مرفوضة) the statement is the event: the quote's
 speaker is the source and the actor the content is about is the target (PLOVER codes a criticism as DISAPPROVE from
 speaker to the criticised actor, a stated intent to cooperate as AGREE). Rules are written by hand because no
 maintained Arabic event coder exists (PETRARCH and its dictionaries are English-only; we use them as a coverage
@@ -117,7 +117,7 @@ def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Act
         if act.type == "ORG" and nxt and nxt.type == "PER" and nxt.start - act.end < 30:
             gap = article.text[act.end : nxt.start]
             if "،" not in gap and "," not in gap and " و" not in gap:
-                continue  # مدير المخابرات العامة المصرية اللواء عباس كامل: the organisation is the person's title
+                continue  # رئيس هيئة الأركان الأردنية اللواء فلان: the organisation is the person's title
         merged.append(act)
     return merged
 
@@ -240,7 +240,7 @@ def _make_event(
     if entry.scope == "q" and q is None:
         return None
     if entry.scope == "n" and q is not None:
-        # a reported act (ردا على طرد لندن 23 دبلوماسيا روسيا): read it like narrative, inside the quote only
+        # a reported act (ردا على قرار مدريد طرد دبلوماسيين): read it like narrative, inside the quote only
         sent_actors = [a for a in sent_actors if q.content.start <= a.start < q.content.end]
         q = None
     src: tuple[str, ...]
@@ -270,7 +270,7 @@ def _make_event(
             if pick is None and not _GROUP.search(article.text[q.content.start : q.content.end]):
                 return None
         if entry.type == "REQUEST":
-            # على روسيا أن …: the addressee stands inside the cue frame, not anywhere in the statement
+            # على كندا أن …: the addressee stands inside the cue frame, not anywhere in the statement
             frame_end = toks[end_k - 1].end + 15
             pick = next((a for a in after if a.start <= frame_end), None)
         if pick is None and entry.type in ("AGREE", "CONSULT"):
@@ -328,7 +328,7 @@ def _make_event(
             None,
         )
         if with_actor is not None:
-            # مكالمة هاتفية مع نظيره الروسي لافروف: the partner follows مع, the subject is earlier in the sentence
+            # اتصال هاتفي مع نظيره الياباني: the partner follows مع, the subject is earlier in the sentence
             subj = [a for a in sent_actors if a.end <= off and not (set(a.ids) & set(with_actor.ids))]
             if subj:
                 before, after = [subj[-1]], [with_actor]
@@ -370,9 +370,9 @@ def _make_event(
         if entry.pos == "n" and before:
             after_close = bool(after) and after[0].start - cue_end <= 2
         if after_close and not before_close:
-            before = []  # استقبل الرئيس السوداني عمر البشير …: a verb before its subject (VSO)
+            before = []  # استقبل الرئيس التونسي …: a verb before its subject (VSO)
         if len(before) >= 2 and not after and toks[clause_start].norm[:1] in "وف":
-            # ووصفت روسيا موقف المملكة المتحدة بأنه غير مسؤول: verb, subject, object, then the cue
+            # ووصفت البرازيل موقف الأرجنتين بأنه متسرع: verb, subject, object, then the cue
             after = [before[1]]
             before = [before[0]]
         earlier = [a for a in sent_actors if a.end <= off]
@@ -385,7 +385,7 @@ def _make_event(
             s_act = after.pop(0)
         else:
             return None
-        # a coordinated subject (قادة كل من فرنسا وألمانيا والولايات المتحدة) acts together
+        # a coordinated subject (وزراء كل من النرويج والسويد وفنلندا) acts together
         src = _coordinated(article, [s_act] + [a for a in after if a.start > s_act.start])
         cand = [
             a for a in after if not (set(a.ids) & set(src)) and not (a.country and a.country == s_act.country)
@@ -418,7 +418,7 @@ def _tok_at(toks: Sequence[Tok], off: int) -> int:
 def _relative_clause(
     toks: Sequence[Tok], end_k: int, actors: Sequence[Actor]
 ) -> tuple[Actor | None, list[Actor]] | None:
-    """A relative clause on a noun cue whose verb points back to the noun (العقوبات الأحادية التي تفرضها الولايات
+    """A relative clause on a noun cue whose verb points back to the noun (الرسوم الجمركية التي تفرضها الولايات
     المتحدة على …): (the verb's subject or None, the actors after على/ضد/بحق/مع in the clause). None when the noun
     has no such clause (up to three adjectives may stand between the noun and the relative pronoun)."""
     n = len(toks)
@@ -456,7 +456,7 @@ def _relative_clause(
 
 
 def _responder(toks: Sequence[Tok], k: int, actors: Sequence[Actor], agent: Actor) -> Actor | None:
-    """The subject of a response verb whose على-object is the cue (روسيا سترد بالمثل على قرار الطرد, ردت إيران على
+    """The subject of a response verb whose على-object is the cue (كندا سترد على قرار الحظر, ردت البرازيل على
     العقوبات): the actor right before (SVO) or right after (VSO) the verb, else None."""
     start = k
     while start > 0 and toks[start - 1].norm not in _STOPS and k - start < 6:
@@ -504,7 +504,7 @@ def _joint_subject(
     article: Article, toks: Sequence[Tok], k: int, actors: Sequence[Actor]
 ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The two parties of a talks/meeting/call noun that is the object of a light verb whose subject is coordinated:
-    عقد وزير الخارجية الصيني وانغ يي ونظيره الروسي سيرغي لافروف مباحثات، وانغ ولافروف يجريان محادثات."""
+    عقد وزير الخارجية التونسي ونظيره المالطي مباحثات، الوزيران يجريان محادثات."""
     start = k
     while start > 0 and toks[start - 1].norm not in _STOPS and k - start < 20:
         start -= 1
@@ -583,7 +583,7 @@ def _finish(
 
 
 def _coordinated(article: Article, acts: Sequence[Actor]) -> tuple[str, ...]:
-    """The first actor plus those joined to it by و or a comma (فرنسا وألمانيا والولايات المتحدة)."""
+    """The first actor plus those joined to it by و or a comma (النرويج والسويد وفنلندا)."""
     if not acts:
         return ()
     ids = list(acts[0].ids)

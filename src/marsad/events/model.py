@@ -68,7 +68,7 @@ class EventModel:
         best: dict[tuple, tuple[float, Candidate, str]] = {}
         for (_sent, typ), scored in by_sentence.items():
             # a sentence states few events of one category: its most likely pairs, not every permutation of the
-            # actors it names (قتل … برصاص الاحتلال … خلال المواجهات على حدود غزة … نقل السفارة الأمريكية)
+            # actors it names (a shelling in one country, reported from a second, condemned by a third)
             scored.sort(key=lambda x: -x[0])
             for p, c in scored[: self.per_sentence] if self.per_sentence else scored:
                 key: tuple = (typ, c.source, c.target)

@@ -184,7 +184,7 @@ UNNAMED = (
 
 COMPLEMENTISERS = ("بانه", "بانها", "بانهم", "بان", "انه", "انها", "انهم", "انهما", "ان", "انما")
 
-# Words meaning "his hope/confidence/...": أعرب عن أمله أن … — the content starts after the أن that follows.
+# Words meaning "his hope/confidence/...": أعرب عن ثقته بأن … — the content starts after the أن that follows.
 ATTITUDE = (
     "امله",
     "املها",

@@ -209,7 +209,7 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue
         lemma, part = hit
         if not part and i > 0 and toks[i - 1].norm in _PREPS:
-            continue  # مع رأي البيت الأبيض: after a preposition the form is a noun, not a reporting verb
+            continue  # مع رأي الحكومة: after a preposition the form is a noun, not a reporting verb
         if w in ("يذكر", "تذكر") and i + 1 < len(toks) and toks[i + 1].norm in _COMP:
             continue  # يذكر أن … 'it is worth noting that': impersonal, not an attribution
         if lemma in (
@@ -368,7 +368,7 @@ def _quote_at(
         if prep and (w == prep or (prep == "علي" and w == "على") or (prep == "الي" and w == "إلى")):
             speaker_region = (i, m)
             content_at = m + 1
-            # أشار إلى أن / أعرب عن أمله أن: the content follows the complementiser
+            # أشار إلى أن / أعرب عن ثقته بأن: the content follows the complementiser
             for z in range(m + 1, min(m + 4, limit)):
                 if toks[z].norm in _COMP:
                     content_at = z + 1
@@ -384,7 +384,7 @@ def _quote_at(
         a = i
         for z in range(
             i, limit
-        ):  # قوله لدى سؤاله عن …: "…": the content follows the colon or the opening mark
+        ):  # قوله ردا على سؤال عن …: "…": the content follows the colon or the opening mark
             if toks[z].norm == ":" or (toks[z].norm in C.QUOTE_PAIRS and _quote_starts_here(toks, z)):
                 a = z + 1 if toks[z].norm == ":" else z
                 break
@@ -519,7 +519,7 @@ def _resolve_speaker(
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
     # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
-    # (القائم بأعمال السفير البريطاني لدى الأمم المتحدة، جوناثان ألن، إن)
+    # (نائب السفير الكندي لدى الاتحاد الأوروبي، فلان، إن)
     appositive = None
     if b > a:
         tail = toks[b - 1].end
@@ -556,7 +556,7 @@ def _resolve_speaker(
         return _implied(state, here, toks, cue, ix, article), None, None
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
         # وقال البيان: a statement speaks for whoever issued it — the subject of the sentence that mentioned the
-        # statement (وأصدروا بيانا مشتركا), else the latest subject
+        # statement (وأصدر الطرفان بيانا), else the latest subject
         who = _implied(state, here, toks, cue, ix, article)
         issued = normalize(article.text[max(0, here - 800) : here]).rfind("بيان")
         if issued >= 0:
@@ -696,7 +696,7 @@ _LEADERS = {
 def sentence_subjects(
     article: Article, toks: Sequence[Tok], ix: MentionIndex
 ) -> list[tuple[int, tuple[str, ...]]]:
-    """(offset, actor ids) for each sentence whose opening verb is followed by a named subject (رد المندوب الروسي …)."""
+    """(offset, actor ids) for each sentence whose opening verb is followed by a named subject (رد الوزير الكندي …)."""
     out = []
     s = 0
     n = len(toks)

@@ -4,7 +4,7 @@ the subject before it, the previous paragraph, inside the content), its type and
 attribution rules chose (:mod:`marsad.quotes.extract`), and the previous quote's speaker.
 
 ``marsad train quotes`` learns the model from gold articles; applying it needs numpy only. Joint statements keep
-a second speaker when it is almost as likely as the first and named beside it (وزيرا خارجية الصين وروسيا).
+a second speaker when it is almost as likely as the first and named beside it (وزيرا مالية كندا والمكسيك).
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ MODEL_FILE = "data/speaker_model.npz"
 SPEAKER_TYPES = ("PER", "ORG", "GPE")
 
 
-# A dual title in construct state opens a joint statement: أكد وزيرا خارجية الصين وروسيا، اتفق رئيسا البلدين …
+# A dual title in construct state opens a joint statement: شدد وزيرا مالية كندا والمكسيك، اتفق رئيسا البلدين …
 _DUAL_TITLE = re.compile(r"^و?(وزير|رئيس|سفير|مندوب|ممثل|زعيم|قائد|نائب|امين)ا$")
 
 
 def dual_title_speakers(article: Article, q: Quote) -> tuple[str, ...] | None:
-    """The two people a dual title names (وزيرا خارجية الصين وروسيا → the foreign minister of each country): the
+    """The two people a dual title names (وزيرا مالية كندا والمكسيك → the finance minister of each country): the
     title right after the cue, two countries named beside it, and for each country the one person of the article
     who holds a role with that title. None when any step is not clear."""
     if q.cue is None or q.cue.end > q.content.start or q.content.start - q.cue.end > 120:

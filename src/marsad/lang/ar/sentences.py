@@ -2,7 +2,7 @@
 
 News sentences end in . ؟ ? ! ؛ or a line break, but Arabic wire copy often runs one "sentence" over a whole
 paragraph joined by ، and و. A sentence longer than ``max_words`` is cut at the last ، (or ؛) before the limit, so
-that downstream cue matching works on clause-sized units. Abbreviations (د. أ.ف.ب) and decimals are not ends.
+that downstream cue matching works on clause-sized units. Abbreviations (د. م. and agency initials with dots) and decimals are not ends.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from marsad.data import Span
 
 _END = re.compile(r"(?:[.!?؟]+|[؛;]|\.\.\.|…)(?=[\s\"'»”)\]]|$)[\"'»”)\]]*|\n\s*\n|\n")
-# a single Arabic letter then a dot (أ. ف. ب / د.) is an abbreviation, not a sentence end
+# a single Arabic letter then a dot (د. / م.) is an abbreviation, not a sentence end
 _WORD = re.compile(r"\S+")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:[\u0621-\u064A]|[A-Za-z]{1,3})\.$")
 
