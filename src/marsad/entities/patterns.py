@@ -1,0 +1,365 @@
+"""Names found by their structure rather than by the tagger: ministries (وزارة الخارجية الروسية), institutions
+(البرلمان الإيراني، مجلس النواب), armed groups (كتيبة التوحيد), places after a place head or a hashtag (مديرية حيس،
+#صعدة), facilities (مطار الحديدة) and person-name shapes (a known given name + an unknown surname). A mixin of
+:class:`marsad.entities.stage.EntityStage`: each method reads ``self.registry`` and one sentence unit and returns
+new mentions that do not overlap the ones already found."""
+from __future__ import annotations
+
+from collections import Counter
+
+from marsad.entities import roles as roles_mod
+from marsad.entities.common import (
+    _FACILITY_HEADS,
+    _GROUP_GENERIC,
+    _GROUP_HEADS,
+    _INSTITUTIONS,
+    _JOINERS,
+    _KIN,
+    _MINISTRY_DOMAINS,
+    _MINISTRY_WORDS,
+    _NASAB,
+    _RAW_STOP,
+    _RESOURCES,
+    _STOP,
+    _VERBS,
+    _clitic_variants,
+    _extend_nasab,
+    _first_names,
+    _is_common,
+    _is_stop,
+    _is_title_word,
+    _Mention,
+    _org_heads,
+    _place_gazetteer,
+    _place_heads,
+    _skip_clitic,
+    _Unit,
+)
+from marsad.entities.registry import Registry, name_key
+from marsad.lang.ar.tokenize import strip_clitics
+
+
+class NamePatterns:
+    """Name-pattern finders (see the module docstring)."""
+
+    registry: Registry
+
+    def _ministries(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """وزارة الخارجية (الروسية) and the elliptic الخارجية الروسية: government ORGs keyed by domain and country."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {(m.unit, k) for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for i, n in enumerate(norms):
+            if "وزاره" not in n:
+                continue
+            pre, stem = strip_clitics(n, min_stem=2)
+            if stem != "وزاره" and n != "وزاره":
+                continue
+            if (ui, i) in covered:
+                continue
+            j = i + 1
+            domain = None
+            while j < len(norms) and j - i <= 5:
+                w = norms[j]
+                w2 = w[1:] if w[:1] == "و" and w[1:] in _MINISTRY_DOMAINS else w
+                if (
+                    w2 in _MINISTRY_DOMAINS
+                    or w in _MINISTRY_WORDS
+                    or (w in _RESOURCES and norms[j - 1] == "الموارد")
+                    or (w[:1] == "و" and w[1:] in _MINISTRY_WORDS)
+                ):
+                    domain = domain or _MINISTRY_DOMAINS.get(w2)
+                    if domain == "Resources" and j + 1 < len(norms) and norms[j + 1] in _RESOURCES:
+                        domain = _RESOURCES[norms[j + 1]]
+                    j += 1
+                    continue
+                break
+            if domain is None:
+                continue
+            country = None
+            if j < len(norms) and norms[j] in self.registry.nisba:
+                country = self.registry.nisba[norms[j]]
+                j += 1
+            cut = len(pre) if n != "وزاره" and pre and n.endswith(stem) else 0
+            m = _Mention(
+                _skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="ministry"
+            )
+            m.country, m.sector = country, "MIL" if domain == "Defence" else "GOV"
+            m.name_en = f"Ministry of {domain}"
+            m.key = name_key(" ".join(norms[i + 1 : j]))
+            if country:
+                m.actor_id = f"ministry:{country}:{domain.lower().replace(' ', '-')}"
+                m.name_en = f"Ministry of {domain} of {self.registry.actors[country].name}"
+            out.append(m)
+        return out
+
+    def _institutions(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A head noun, up to three definite modifiers and a nisba: البرلمان الإيراني, السفارة الروسية,
+        وكالة الاستخبارات العسكرية الروسية, المركز الثقافي البريطاني → an ORG of that country."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        i = 0
+        while i < len(norms):
+            w = norms[i]
+            forms = [(v, c) for v, c in _clitic_variants(w) if v in _INSTITUTIONS] if len(w) >= 4 else []
+            if not forms or i in covered:
+                i += 1
+                continue
+            head, cut = forms[-1]
+            j = i + 1
+            while j < len(norms) and j - i <= 4 and j not in covered and norms[j] not in reg.nisba:
+                if toks[j].kind != "word" or not norms[j].startswith(("ال", "لل")) or norms[j] in _STOP:
+                    break
+                j += 1
+            after_head = i > 0 and bool(
+                roles_mod.head_sector(norms[i - 1])
+            )  # وزير الخارجية الروسي is a title
+            agrees = j < len(norms) and (norms[j].endswith("يه") == head.endswith("ه"))
+            if not after_head and agrees and j not in covered and norms[j] in reg.nisba:
+                country = reg.nisba[norms[j]]
+                label, sector = _INSTITUTIONS[head]
+                m = _Mention(
+                    _skip_clitic(toks[i], cut), toks[j].end, ui, i, j + 1, "ORG", None, source="institution"
+                )
+                m.country, m.sector = country, sector
+                m.key = name_key(" ".join([head] + norms[i + 1 : j + 1]))
+                if j == i + 1:  # head + nisba only: a canonical institution of that country
+                    m.actor_id = f"inst:{country}:{label.lower().replace(' ', '-')}"
+                    m.name_en = f"{label} of {reg.actors[country].name}"
+                out.append(m)
+                covered.update(range(i, j + 1))
+                i = j + 1
+                continue
+            i += 1
+        return out
+
+    def _gazetteer_places(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Places the tagger and the registry missed, where the text itself says a place follows: a place head
+        (محافظة صعدة، مديرية حيس، ولاية فراه) or a hashtag (#صعدة) before a name GeoNames knows (the geo
+        gazetteer, :mod:`marsad.geo.gazetteer`). A bare word is never looked up: too many place names are also
+        words."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return []
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        heads = _place_heads()
+        seen = {c for m in have for c in (m.country, getattr(self.registry.actors.get(m.actor_id or ""), "country", None))
+                if c}
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks):
+            head = k < len(toks) - 1 and toks[k].kind == "word" and any(
+                v in heads for v, _ in _clitic_variants(norms[k]))
+            tag = toks[k].text == "#" and k + 1 < len(toks)
+            if not (head or tag) or k in covered or (k + 1) in covered:
+                k += 1
+                continue
+            best = None
+            # the longest name of up to three words (hashtags join theirs with _)
+            for n in (3, 2, 1):
+                idx = [i for i in range(k + 1, min(len(toks), k + 1 + 2 * n)) if toks[i].text != "_"][:n]
+                if len(idx) < n or any(toks[i].kind != "word" or i in covered for i in idx):
+                    continue
+                if (_is_stop(toks[idx[0]]) or norms[idx[0]] in self.registry.common
+                        or norms[idx[0]].removeprefix("ال") in self.registry.common or len(norms[idx[0]]) < 3):
+                    continue  # جسر في، مدينة جديدة، #باب: a word, not a name
+                if any(toks[i].text not in ("_", " ") and i not in idx for i in range(idx[0], idx[-1])):
+                    continue
+                places = gaz.lookup_ar(" ".join(toks[i].text for i in idx))
+                if tag:  # a hashtag alone vouches less than a head noun: towns of some size only
+                    places = [p for p in places if p.population >= 10_000]
+                if places:
+                    # a namesake in a country the article has named so far wins (الجوف of Yemen in a Yemen story)
+                    best = (idx[-1] + 1, max(places, key=lambda p: (p.country_iso3 in seen, p.population)))
+                    break
+            if best is None:
+                k += 1
+                continue
+            j, place = best
+            i0 = k if head else k + 1
+            cut = next((c for v, c in _clitic_variants(norms[k]) if v in heads), 0) if head else 0
+            m = _Mention(_skip_clitic(toks[i0], cut), toks[j - 1].end, ui, i0, j, "GPE", None, source="gazetteer")
+            m.key = name_key(" ".join(norms[k + 1 : j]).replace("_", " "))
+            m.country = place.country_iso3
+            # named by the bare name (صعدة), the span keeps its head (محافظة صعدة) as evidence
+            m.name_en = " ".join(toks[i].text for i in range(k + 1, j) if toks[i].text != "_")
+            out.append(m)
+            covered.update(range(i0, j))
+            k = j
+        return out
+
+    def _gazetteer_country(self, ms: list[_Mention], units: list[_Unit], ctx: Counter[str]) -> str | None:
+        """Country of a place name the registry does not know, from GeoNames (ميلانو → ITA, لاهاي → NLD): of its
+        namesakes, one in a country the article names wins, else the most populous if it is a town of 10,000+."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return None
+        for m in ms:
+            u = units[m.unit]
+            rest = [n for n in u.norms[m.tok0 + 1 : m.tok1] if n not in _JOINERS]
+            for v, _ in _clitic_variants(u.norms[m.tok0]):  # ولندن, بميلانو: the name without its clitic too
+                places = gaz.lookup_ar(" ".join([v, *rest]))
+                if places:
+                    known = [p for p in places if p.country_iso3 in ctx]
+                    if known:
+                        return max(known, key=lambda p: (ctx[p.country_iso3], p.population)).country_iso3
+                    big = max(places, key=lambda p: p.population)
+                    return big.country_iso3 if big.population >= 10_000 or big.is_country else None
+        return None
+
+    def _facilities(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A facility head right before a known place (مطار الحديدة، ميناء الحديدة، قاعدة حميميم): the facility is a
+        place of its own (LOC, the place's country); the city keeps its other mentions."""
+        toks, norms = unit.tokens, unit.norms
+        starts = {m.tok0: m for m in have if m.unit == ui and m.type in ("GPE", "LOC") and m.tok0 > 0}
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for k0, place in starts.items():
+            k = k0 - 1
+            if k in covered or toks[k].kind != "word":
+                continue
+            v = next((v for v, _ in _clitic_variants(norms[k]) if v.removeprefix("ال") in _FACILITY_HEADS), None)
+            if v is None:
+                continue
+            cut = len(norms[k]) - len(v) if norms[k].endswith(v) else 0
+            m = _Mention(_skip_clitic(toks[k], cut), place.end, ui, k, place.tok1, "LOC", None, source="facility")
+            m.key = name_key(" ".join([v, *norms[k0 : place.tok1]]))
+            m.country = place.country or getattr(self.registry.actors.get(place.actor_id or ""), "country", None)
+            out.append(m)
+        return out
+
+    def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
+        three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الإنقاذ الدولية. The head
+        must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        heads = _org_heads()
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks) - 1:
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
+            if hv is None or k in covered or toks[k].kind != "word" or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+                k += 1
+                continue
+            j = k + 1
+            while (j < len(toks) and j - k <= 3 and j not in covered and toks[j].kind == "word"
+                   and norms[j].startswith("ال") and not _is_stop(toks[j])
+                   and not any(c in toks[j].text for c in "\u064b\u064c\u064d")):
+                j += 1
+            if j == k + 1:
+                k += 1
+                continue
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None, source="org-head")
+            m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
+            m.sector = heads[hv[0]]
+            m.tail = norms[j - 1]
+            if norms[j - 1] in self.registry.nisba:
+                m.country = self.registry.nisba[norms[j - 1]]
+            out.append(m)
+            covered.update(range(k, j))
+            k = j
+        return out
+
+    def _named_groups(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for i, w in enumerate(norms):
+            if i in covered or len(w) < 3:
+                continue
+            forms = [(v, c) for v, c in _clitic_variants(w) if v in _GROUP_HEADS]
+            if not forms or (i > 0 and roles_mod.head_sector(norms[i - 1])):
+                continue
+            j = i + 1
+            while j < len(norms) and j - i <= 3 and j not in covered:
+                n = norms[j]
+                if toks[j].kind != "word" or not n.startswith("ال") or n in _GROUP_GENERIC or n in reg.nisba:
+                    break
+                if n in _STOP or roles_mod.head_sector(n):
+                    break
+                j += 1
+            if j == i + 1:
+                continue
+            _, cut = forms[-1]
+            m = _Mention(_skip_clitic(toks[i], cut), toks[j - 1].end, ui, i, j, "ORG", None, source="group")
+            m.key = name_key(" ".join([forms[-1][0]] + norms[i + 1 : j]))
+            m.sector = "REB"
+            out.append(m)
+            covered.update(range(i, j))
+        return out
+
+    def _name_shapes(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """People the tagger missed, by the shape of a name: a known given name and the word after it (a
+        transliterated surname: بيتر ماورر), right after a title, an organisation or a reporting verb, or right
+        before a reporting verb. The surname must be no common word, title, place or stop word."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        names = _first_names()
+        out = []
+        for k in range(len(norms) - 1):
+            w = norms[k]
+            if k in covered or toks[k].kind != "word" or _is_stop(toks[k]) or w in _NASAB:
+                continue
+            if w.startswith("ال") and not toks[k].text.startswith(("آل", "أل", "إل")):
+                continue  # الآن is "now", آلان is Alain: only the hamza tells them apart
+            cut = 0
+            if w not in names:
+                if w[:1] == "و" and w[1:] in names and len(w) > 3:
+                    cut = 1
+                else:
+                    continue
+            j = k + 1
+            if toks[j].text == "_" and j + 1 < len(norms):
+                j += 1  # #سيرغي_سكريبال
+            s = norms[j]
+            if (
+                j in covered
+                or toks[j].kind != "word"
+                or len(s) < 3
+                or _is_stop(toks[j])
+                or _is_common(reg, s, names)
+                or _is_title_word(s, reg)
+                or (s,) in reg.aliases
+                or toks[j].text.endswith("ة")  # ميتة, a noun: transliterated surnames do not end in ة
+                # the article is written with a plain alif: أل/إل start a foreign name (ألين), not ال
+                or (s.startswith(("ال", "لل")) and not toks[j].text.startswith(("أل", "إل")))
+            ):
+                continue
+            j = _extend_nasab(unit, j + 1)
+            prev = norms[k - 1] if k > 0 else ""
+            before = (
+                k > 0
+                and (
+                    prev in _VERBS
+                    or prev in _STOP  # على سيرغي سكريبال، مع جون سميث
+                    or toks[k - 1].text in _RAW_STOP
+                    or toks[k - 1].text == "#"  # a hashtag of a full name
+                    or prev in _KIN
+                    or (prev[:1] == "و" and prev[1:] in _KIN)
+                    or _is_title_word(prev, reg)
+                    or roles_mod.is_modifier(prev)
+                    or (k - 1 in covered and covered[k - 1].type in ("ORG", "GPE"))
+                )
+            )
+            after = j < len(norms) and norms[j] in _VERBS
+            # an apposition after a definite phrase, closed by a comma (رئيس الهلال الأحمر بيتر مورير، …)
+            before = before or (
+                prev.startswith("ال") and j < len(norms) and toks[j].text in ("،", ",") and not cut
+            )
+            if not (before or after) or (cut and not after):
+                continue
+            m = _Mention(
+                _skip_clitic(toks[k], cut), toks[j - 1].end, ui, k, j, "PER", None,
+                name_key(" ".join([w[cut:]] + norms[k + 1 : j])), source="name-shape",
+            )  # fmt: skip
+            m.tail = norms[j - 1]
+            aid = reg.person_keys.get(m.key)
+            if aid:
+                m.actor_id, m.source = aid, "registry-key"
+            out.append(m)
+            covered.update({q: m for q in range(k, j)})
+        return out
+
