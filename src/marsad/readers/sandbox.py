@@ -28,9 +28,9 @@ from typing import Any
 
 # Seconds one page may take to read; the pipeline's per-document limit by default (set_limits changes it).
 TIME_LIMIT: float | None = 60.0
-# Address space of the child, in bytes: what one page's extraction may use. 768 MiB keeps the reading process
-# and its child together under 1 GB (a 900 MiB cap let the pair reach 1.14 GB on the 9.9 MB page).
-MEMORY_LIMIT = int(os.environ.get("MARSAD_READER_MEMORY", 768 << 20))
+# Address space of the child, in bytes: what one page's extraction may use. 640 MiB keeps the reading process
+# and its child together under 1 GB (900 MiB let the pair reach 1.14 GB on the 9.9 MB page, 700 MiB 0.94 GB).
+MEMORY_LIMIT = int(os.environ.get("MARSAD_READER_MEMORY", 640 << 20))
 
 _HEADER = struct.Struct("!Q")
 
