@@ -138,3 +138,13 @@ def test_a_facility_named_after_its_place_is_a_place_of_its_own():
     ents = {e.name: e for e in art.entities}
     assert ents["مطار الحديدة"].type == "LOC" and ents["مطار الحديدة"].country == "YEM"
     assert "Hodeidah" in ents  # the city keeps its own mention
+
+
+def test_word_lists_load_normalised_so_every_entry_can_match():
+    from marsad.entities.common import _INSTITUTIONS, _MINISTRY_DOMAINS, _ORG_HEADS, _VERBS
+
+    for table in (_INSTITUTIONS, _MINISTRY_DOMAINS, _ORG_HEADS, _VERBS):
+        assert all(k == normalize(k) for k in table)
+    # written الرئاسه / البيئه / مستشفى in code, these three never matched a normalised token
+    assert normalize("الرئاسة") in _INSTITUTIONS and normalize("البيئة") in _MINISTRY_DOMAINS
+    assert normalize("مستشفى") in _ORG_HEADS

@@ -10,6 +10,7 @@ from typing import Any
 
 from marsad.data import Article, Span
 from marsad.entities import roles as roles_mod
+from marsad.entities.lexicon import load_map, load_words
 from marsad.entities.registry import Registry, load_registry
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import _TOKEN_RE, Token, strip_clitics
@@ -19,26 +20,8 @@ log = logging.getLogger(__name__)
 _JOINERS = {"_", "-", "#", "–"}
 _QUOTES = set("\"'«»“”‘’")
 _LOCATIVE = {normalize(w) for w in ("في", "داخل", "إلى", "من", "عبر", "قرب", "بين", "عاصمة", "مدينة")}
-_ORG_HEADS = {
-    "وزاره": "GOV", "حكومه": "GOV", "الحكومه": "GOV", "سفاره": "GOV", "السفاره": "GOV", "القنصليه": "GOV",
-    "جيش": "MIL", "الجيش": "MIL", "قوات": "MIL", "القوات": "MIL", "الحرس": "MIL", "كتيبه": "REB", "كتايب": "REB",
-    "لواء": "REB", "جبهه": "REB", "جماعه": "REB", "حركه": "OPP", "حزب": "OPP", "الحزب": "OPP",
-    "وكاله": "GOV", "صحيفه": "MED", "قناه": "MED", "تلفزيون": "MED", "اذاعه": "MED",
-    "جامعه": "EDU", "الجامعه": "EDU", "كليه": "EDU", "معهد": "EDU", "مدرسه": "EDU", "اكاديميه": "EDU",
-    "كنيسه": "REL", "الكنيسه": "REL", "الكاتدرائيه": "REL", "مسجد": "REL", "الازهر": "REL",
-    "شركه": "BUS", "بنك": "BUS", "البنك": "BUS", "مصرف": "BUS", "مجموعه": "BUS",
-    "البرلمان": "LEG", "برلمان": "LEG", "مجلس": "GOV", "محكمه": "JUD", "المحكمه": "JUD",
-    "منظمه": "NGO", "المرصد": "NGO", "جمعيه": "NGO", "مركز": None, "مستشفى": None,
-}  # fmt: skip
-_MINISTRY_DOMAINS = {
-    "الخارجيه": "Foreign Affairs", "الدفاع": "Defence", "الداخليه": "the Interior", "الماليه": "Finance",
-    "الخزانه": "the Treasury", "العدل": "Justice", "الصحه": "Health", "التعليم": "Education", "الاقتصاد": "Economy",
-    "التجاره": "Trade", "الطاقه": "Energy", "النفط": "Oil", "الزراعه": "Agriculture", "الاعلام": "Information",
-    "الثقافه": "Culture", "النقل": "Transport", "الاتصالات": "Communications", "العمل": "Labour",
-    "الامن": "Security", "الاستخبارات": "Intelligence", "الموارد": "Resources", "الري": "Irrigation",
-    "البيئه": "Environment", "الاسكان": "Housing", "السياحه": "Tourism", "الاوقاف": "Religious Endowments",
-    "الشباب": "Youth", "التربيه": "Education", "الهجره": "Migration", "التخطيط": "Planning",
-}  # fmt: skip
+_ORG_HEADS = {k: v[0] for k, v in load_map("org_head_sectors.tsv", 2).items()}
+_MINISTRY_DOMAINS = {k: str(v[0]) for k, v in load_map("ministry_domains.tsv", 2).items()}
 # الموارد is resources of any kind: the next word says which (وزارة الموارد البشرية is not the water ministry)
 _RESOURCES = {normalize(k): v for k, v in (("المائية", "Water Resources"), ("البشرية", "Human Resources"),
                                            ("الطبيعية", "Natural Resources"), ("المعدنية", "Mineral Resources"))}
@@ -46,30 +29,11 @@ _RESOURCES = {normalize(k): v for k, v in (("المائية", "Water Resources")
 _FACILITY_HEADS = {normalize(w) for w in ("مطار", "ميناء", "قاعدة", "معبر", "جسر", "ملعب", "استاد", "ستاد", "سد",
                                            "مخيم", "سجن", "مستشفى", "جامع", "قلعة")}  # fmt: skip
 # Armed and political groups named by a head and a definite name: كتيبة التوحيد، لواء الإسلام، قوات المغاوير.
-_GROUP_HEADS = {normalize(w) for w in ("كتيبة", "كتائب", "لواء", "ألوية", "سرايا", "فيلق", "جبهة", "جيش", "قوات",
-                                         "ميليشيا", "مليشيا", "جماعة", "ائتلاف")}  # fmt: skip
+_GROUP_HEADS = load_words("group_heads.txt")
 # names that make the phrase generic rather than a named group (قوات الأمن، جيش الاحتلال)
-_GROUP_GENERIC = {
-    normalize(w)
-    for w in (
-        "الأمن", "النظام", "الاحتلال", "الحكومة", "الحكومية", "الشرطة", "المعارضة", "التحالف", "الطوارئ", "الدفاع",
-        "الحدود", "الحرس", "الجيش", "المشاة", "الجوية", "البحرية", "البرية", "الخاصة", "التدخل", "حفظ", "السلام",
-        "الاحتياط", "العسكرية", "المسلحة", "المسلحين", "الأسد", "الموالية", "المعارضة", "النخبة", "الكوماندوز",
-        "المتمردين", "المتمردة", "الإرهابية", "الإرهابي", "المتطرفة", "المتشددة", "الحوثي", "الدولية", "الأجنبية",
-        "الأمريكية", "الروسية", "التركية", "الإيرانية", "الإسرائيلية", "السورية", "العراقية", "الحكومي", "الشعبية",
-        "التابعة", "المشتركة", "الاحتلال", "الانفصالية", "المدعومة", "الحليفة", "الصديقة", "النظامية",
-        "المقاومة", "الشرعية", "المليشيا", "الميليشيا", "الميليشيات", "المليشيات", "الساحل", "القتال", "المواجهة",
-    )
-}  # fmt: skip
+_GROUP_GENERIC = load_words("group_generic.txt")
 # words that continue a ministry's name after its domain (وزارة الموارد المائية والري، وزارة الخارجية والمغتربين)
-_MINISTRY_WORDS = {
-    normalize(w)
-    for w in (
-        "الشؤون", "شؤون", "المغتربين", "الاتحادية", "المائية", "السكان", "الإسلامية", "التعاون", "الدولي", "العامة",
-        "الصناعة", "الوطني", "الوطنية", "الخارجية", "الداخلية", "العليا", "العالي", "البحث", "العلمي", "الفني",
-        "الإعلام", "الاتصالات", "الدولة", "الخاصة", "الرياضة", "المالية", "الاقتصاد", "التخطيط", "الاستثمار",
-    )
-}  # fmt: skip
+_MINISTRY_WORDS = load_words("ministry_words.txt")
 _STOP = {
     "في", "من", "على", "الى", "عن", "مع", "ان", "او", "و", "ثم", "قد", "لا", "ما", "هذا", "هذه", "التي", "الذي",
     "كان", "كانت", "قال", "وقال", "اليوم", "امس", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "الاثنين",
@@ -81,38 +45,16 @@ _STOP = {
 _RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى", "أنا", "إنه", "أنه", "إن", "أن", "بأن", "لأن", "وأن",
              "فإن", "وإن", "كأن", "لكن", "ولكن", "لصالح"}  # fmt: skip
 # Reporting and common verbs that the tagger sometimes pulls into a person span (أوضحت ماي، ويرى سليمان).
-_VERBS = {
-    "قال", "وقال", "قالت", "وقالت", "اكد", "واكد", "اكدت", "واكدت", "اضاف", "واضاف", "اضافت", "واضافت", "ذكر", "وذكر",
-    "ذكرت", "وذكرت", "اوضح", "واوضح", "اوضحت", "واوضحت", "اشار", "واشار", "اشارت", "واشارت", "يري", "ويري", "تري",
-    "وتري", "يقول", "ويقول", "تقول", "وتقول", "اعلن", "واعلن", "اعلنت", "واعلنت", "اعتبر", "واعتبر", "شدد", "وشدد",
-    "دعا", "ودعا", "طالب", "وطالب", "التقي", "والتقي", "استقبل", "واستقبل", "بحث", "وبحث", "زار", "وزار", "هنا",
-    "انا", "ابن", "بن",
-}  # fmt: skip
+_VERBS = load_words("person_verbs.txt")
 _NASAB = {"بن", "ابن", "بنت", "ال"}
 _FAMILY_NAME_FIRST = {"CHN", "TWN", "KOR", "PRK", "VNM", "HKG"}  # normalised; آل folds to ال
 # Institutions named by a head and a nisba: البرلمان الإيراني, السفارة الروسية, جهاز الأمن الفيدرالي الروسي.
-_INSTITUTIONS = {
-    "البرلمان": ("Parliament", "LEG"), "السفاره": ("Embassy", "GOV"),
-    "القنصليه": ("Consulate", "GOV"), "الخارجيه": ("Ministry of Foreign Affairs", "GOV"),
-    "الداخليه": ("Ministry of the Interior", "GOV"), "الرئاسه": ("Presidency", "GOV"), "جهاز": ("Agency", "GOV"),
-    "وكاله": ("Agency", "GOV"), "الوكاله": ("Agency", "GOV"), "المركز": ("Centre", None), "مجلس": ("Council", "GOV"),
-    "المجلس": ("Council", "GOV"), "هييه": ("Authority", "GOV"), "الهييه": ("Authority", "GOV"),
-    "الجيش": ("Armed Forces", "MIL"), "البحريه": ("Navy", "MIL"), "الكنيسه": ("Church", "REL"),
-    "الحكومه": ("Government", "GOV"), "السلطات": ("Authorities", "GOV"), "النظام": ("Government", "GOV"),
-    "القوات": ("Armed Forces", "MIL"),
-}  # fmt: skip
+_INSTITUTIONS = {k: (str(v[0]), v[1]) for k, v in load_map("institutions.tsv", 3).items()}
 
 # particles inside European names (فون دير لاين، فان خال، دي ميستورا): never the last word of a name
 _PARTICLES = {"فون", "فان", "دي", "دو", "دا", "در", "دير", "ده", "لا", "لو", "ديلا", "ديل"}
 # kinship nouns that stand right before a person's name (وابنته يوليا سكريبال)
-_KIN = {
-    normalize(w)
-    for w in (
-        "ابنه", "ابنته", "ابنها", "ابنتها", "نجله", "نجلها", "زوجته", "زوجها", "شقيقه", "شقيقته", "شقيقها",
-        "شقيقتها", "والده", "والدته", "والدها", "والدتها", "أخيه", "أخته", "أخوه", "عمه", "خاله", "ابن", "ابنة",
-        "زوجة", "أرملة", "حفيد", "حفيدة",
-    )
-}  # fmt: skip
+_KIN = load_words("kin_nouns.txt")
 # place names the registry cannot decide alone → the actor ids of their readings, the usual one first
 _AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
 

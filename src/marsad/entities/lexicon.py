@@ -6,7 +6,7 @@ duplicate with another meaning, an unknown kind) is an error when the table load
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -109,3 +109,23 @@ def outlet_of(source: str | None, url: str | None = None) -> Outlet | None:
             if o := table.get(".".join(parts[i:])):
                 return o
     return None
+
+
+@cache
+def load_words(name: str) -> frozenset[str]:
+    """A one-word-per-line list of ``data/lexicons/NAME``, normalised."""
+    p = LEXICON_DIR / name
+    return frozenset(normalised_key(cells[0], where=f"{p.name}:{n}") for cells, n in read_table(p, columns=1))
+
+
+@cache
+def load_map(name: str, columns: int) -> dict[str, tuple[str | None, ...]]:
+    """A table of ``data/lexicons/NAME``: normalised first column → the other columns ("-" is None), in file order."""
+    p = LEXICON_DIR / name
+    out: dict[str, tuple[str | None, ...]] = {}
+    for cells, n in read_table(p, columns=columns):
+        key = normalised_key(cells[0], where=f"{p.name}:{n}")
+        if key in out:
+            raise ConfigError(f"{p.name}:{n}: {cells[0]!r} is listed twice")
+        out[key] = tuple(None if c == "-" else c for c in cells[1:])
+    return out
