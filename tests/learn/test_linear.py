@@ -17,7 +17,7 @@ def _toy(n: int = 300, seed: int = 3):
     X, y = [], []
     for _ in range(n):
         lab = rng.choice(["A", "B", "NONE"])
-        feats = {f"w:{rng.randint(0, 30)}": 1.0, f"w:{rng.randint(0, 30)}": 1.0}
+        feats = {f"w:{w}": 1.0 for w in rng.sample(range(31), 2)}  # two noise words
         feats[f"sig:{lab}"] = 1.0 if rng.random() < 0.8 else 0.0
         X.append(feats)
         y.append(lab)
