@@ -32,7 +32,7 @@ _FACILITY_HEADS = {normalize(w) for w in ("مطار", "ميناء", "قاعدة"
 _GROUP_HEADS = load_words("group_heads.txt")
 # names that make the phrase generic rather than a named group (قوات الأمن، جيش الاحتلال)
 _GROUP_GENERIC = load_words("group_generic.txt")
-# words that continue a ministry's name after its domain (وزارة الموارد المائية والري، وزارة الخارجية والمغتربين)
+# words that continue a ministry's name after its domain (وزارة الزراعة والري، وزارة الثقافة والشباب)
 _MINISTRY_WORDS = load_words("ministry_words.txt")
 _STOP = {
     "في", "من", "على", "الى", "عن", "مع", "ان", "او", "و", "ثم", "قد", "لا", "ما", "هذا", "هذه", "التي", "الذي",
@@ -48,12 +48,12 @@ _RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى
 _VERBS = load_words("person_verbs.txt")
 _NASAB = {"بن", "ابن", "بنت", "ال"}
 _FAMILY_NAME_FIRST = {"CHN", "TWN", "KOR", "PRK", "VNM", "HKG"}  # normalised; آل folds to ال
-# Institutions named by a head and a nisba: البرلمان الإيراني, السفارة الروسية, جهاز الأمن الفيدرالي الروسي.
+# Institutions named by a head and a nisba: البرلمان الإيراني, السفارة الروسية, جهاز المخابرات الكندي.
 _INSTITUTIONS = {k: (str(v[0]), v[1]) for k, v in load_map("institutions.tsv", 3).items()}
 
 # particles inside European names (فون دير لاين، فان خال، دي ميستورا): never the last word of a name
 _PARTICLES = {"فون", "فان", "دي", "دو", "دا", "در", "دير", "ده", "لا", "لو", "ديلا", "ديل"}
-# kinship nouns that stand right before a person's name (وابنته يوليا سكريبال)
+# kinship nouns that stand right before a person's name (وابنته فلانة)
 _KIN = load_words("kin_nouns.txt")
 # place names the registry cannot decide alone → the actor ids of their readings, the usual one first
 _AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
@@ -94,7 +94,7 @@ class _Unit:
 
 
 def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
-    """The role phrase right before the name (…وزير الخارجية الصيني "وانغ يي") or after it as an apposition."""
+    """The role phrase right before the name (…وزير الخارجية الكندي "فلان") or after it as an apposition."""
     toks = unit.tokens
     # backwards, skipping quote marks
     k = m.tok0 - 1
@@ -115,7 +115,7 @@ def roles_for(reg: Registry, unit: _Unit, m: _Mention) -> Span | None:
         if k < len(toks) and toks[k].text in ("،", ","):
             span = _role_run(reg, unit, k + 1, 1)
         elif k < len(toks) and roles_mod.head_sector(unit.norms[k]) == "MED":
-            # a reporter's credit needs no comma (أنتوني زيركر مراسل بي بي سي في واشنطن): the outlet in it gives the
+            # a reporter's credit needs no comma (فلان الفلاني مراسل سكاي نيوز في برلين): the outlet in it gives the
             # journalist's country, not the dateline; other titles right after a name are more often an object
             # (التقى ترامب رئيس الوزراء)
             span = _role_run(reg, unit, k, 1)
@@ -152,7 +152,7 @@ def _role_run(reg: Registry, unit: _Unit, k: int, step: int) -> Span | None:
     if not run:
         return None
     if len(run) == 1 and norms[run[0]][:1] == "و" and norms[run[0]][1:] in roles_mod.HEADS:
-        return None  # "كيم جونغ أون ورئيس …": a coordinated head, not this person's title
+        return None  # "فلان الفلاني ورئيس …": a coordinated head, not this person's title
     country = None
     for i in run:
         w = norms[i]
@@ -438,9 +438,9 @@ def _is_stop(tok: Token) -> bool:
 
 def _extend_nasab(unit: _Unit, j: int) -> int:
     """Extend a person's name over بن / ابن / بنت / آل + name (محمد بن سلمان بن عبدالعزيز آل سعود), and over the
-    family name that closes such a chain (محمد بن حمود الشايع)."""
+    family name that closes such a chain (سالم بن راشد الفلاني)."""
     norms, toks = unit.norms, unit.tokens
-    # a span that ends on بن / آل needs the name after it (خالد بن بندر بن | سلطان)
+    # a span that ends on بن / آل needs the name after it (سالم بن راشد بن | فلان)
     if j < len(norms) and norms[j - 1] in _NASAB and toks[j].kind == "word" and not _is_stop(toks[j]):
         j += 1
     chained = j >= 2 and norms[j - 2] in _NASAB
@@ -448,7 +448,7 @@ def _extend_nasab(unit: _Unit, j: int) -> int:
         j + 1 < len(norms) and norms[j] in _NASAB and toks[j + 1].kind == "word" and not _is_stop(toks[j + 1])
     ):
         if norms[j + 1] in _VERBS or (roles_mod.head_sector(norms[j + 1]) and norms[j] == "ال"):
-            break  # after بن the next word is a name even when it is also a title (خالد بن بندر بن سلطان)
+            break  # after بن the next word is a name even when it is also a title (سالم بن راشد بن فلان)
         j += 2
         chained = True
     if (

@@ -95,7 +95,7 @@ class NamePatterns:
 
     def _institutions(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A head noun, up to three definite modifiers and a nisba: البرلمان الإيراني, السفارة الروسية,
-        وكالة الاستخبارات العسكرية الروسية, المركز الثقافي البريطاني → an ORG of that country."""
+        هيئة الأركان العسكرية الكندية, المعهد الثقافي الإسباني → an ORG of that country."""
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out = []
@@ -232,7 +232,7 @@ class NamePatterns:
 
     def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
-        three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الإنقاذ الدولية. The head
+        three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الصليب الأحمر. The head
         must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation."""
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
@@ -345,7 +345,7 @@ class NamePatterns:
                 )
             )
             after = j < len(norms) and norms[j] in _VERBS
-            # an apposition after a definite phrase, closed by a comma (رئيس الهلال الأحمر بيتر مورير، …)
+            # an apposition after a definite phrase, closed by a comma (رئيس الصليب الأحمر فلان الفلاني، …)
             before = before or (
                 prev.startswith("ال") and j < len(norms) and toks[j].text in ("،", ",") and not cut
             )

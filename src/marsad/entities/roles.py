@@ -1,6 +1,6 @@
 """Title phrases (roles) around person names, and the country and sector they give.
 
-A role phrase is a run of title words next to a name: عضو مجلس الدولة وزير الخارجية الصيني "وانغ يي",
+A role phrase is a run of title words next to a name: نائب رئيس الوزراء وزير الخارجية الكندي "فلان",
 المتحدث باسم الكرملين ديمتري بيسكوف, or an apposition after it: عادل الجبير، وزير الخارجية السعودي. The phrase must
 contain a *head* (وزير، رئيس، المتحدث …); modifiers are domain words (الخارجية، الدفاع), linking words (باسم، لشؤون),
 nisba adjectives (الصيني → CHN) and names of countries/organisations found by the registry. Written by hand: no

@@ -16,7 +16,7 @@ Per article (title and body sentences only, never boilerplate):
 
 Precision guards for person names: reporting verbs and common nouns (a corpus-derived list in the registry,
 ``Registry.common``) are trimmed off or reject the span (أوضحت ماي، سلاح كيماوي); a name ends before ل + an
-organisation (جونسون لبي بي سي); tanween never sits in a name; nobiliary particles and زاده never end one.
+organisation (فلان لسكاي نيوز); tanween never sits in a name; nobiliary particles and زاده never end one.
 Recall: a known given name + an unknown surname after a title, verb, preposition, kinship noun or hashtag, or
 before a reporting verb, is a person even where NER missed it (بيتر ماورر). Places: عمان is Amman or Oman by the
 article's evidence; السعودية/سورية are the country where they cannot be adjectives; a capital used as its
@@ -319,14 +319,14 @@ class EntityStage(NamePatterns):
             and (
                 norms[j].startswith("ال")
                 or norms[j] in self.registry.common
-                # after a full name, علي + a word that is no name is the preposition (… العاطي علي ضرورة)
+                # after a full name, علي + a word that is no name is the preposition (… عبد الله علي أهمية)
                 or (j - i >= 3 and toks[j].kind == "word" and norms[j] not in _first_names())
             )
         ):
             j -= 1
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
-            # a name followed by ل + an organisation or place (جونسون لبي بي سي): the name ends before it
+            # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
             names = _first_names()
@@ -349,7 +349,7 @@ class EntityStage(NamePatterns):
                 # that are adjectives (عباس كامل) stay, their given name vouches for them
                 return None
             j = _extend_nasab(unit, j)
-            # a name cut after a nobiliary particle (أنييس فون در | مول): the particle needs its name
+            # a name cut after a nobiliary particle (فلان فان دير | فلان): the particle needs its name
             while (
                 j < len(norms)
                 and norms[j - 1] in _PARTICLES
