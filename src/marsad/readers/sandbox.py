@@ -89,7 +89,9 @@ class _Worker:
         )
         return subprocess.Popen(
             [sys.executable, "-m", "marsad.readers.sandbox", str(MEMORY_LIMIT), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+            # (its stderr is dropped: a library's warnings or a dying child's traceback are not the user's; what
+            # went wrong comes back as the answer, and becomes the rejection's reason)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True,
         )  # fmt: skip
 
     def kill(self) -> None:
@@ -179,24 +181,28 @@ def _child(memory: int, parent: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, ValueError, OSError):
         pass
+    # built before any page is read: when memory runs out, even formatting a message can fail
+    out_of_memory = pickle.dumps(("memory", f"reading needed more than {memory / 2**20:.0f} MB of memory"))
+    out_of_memory = _HEADER.pack(len(out_of_memory)) + out_of_memory
     while True:
         header = inp.read(_HEADER.size)
         if len(header) < _HEADER.size:
             return
-        func, args = pickle.loads(inp.read(_HEADER.unpack(header)[0]))
         try:
-            answer: tuple[str, Any] = ("ok", _resolve(func)(*args))
-        except MemoryError:
-            answer = ("memory", f"reading needed more than {memory / 2**20:.0f} MB of memory")
-        except RecursionError:
-            answer = ("error", "RecursionError: input too deeply nested")
-        except Exception as e:  # noqa: BLE001 - reported to the parent, which turns it into a rejection
-            answer = ("error", f"{type(e).__name__}: {e}")
-        try:
+            func, args = pickle.loads(inp.read(_HEADER.unpack(header)[0]))
+            try:
+                answer: tuple[str, Any] = ("ok", _resolve(func)(*args))
+            except RecursionError:
+                answer = ("error", "RecursionError: input too deeply nested")
+            except MemoryError:
+                raise
+            except Exception as e:  # noqa: BLE001 - reported to the parent, which turns it into a rejection
+                answer = ("error", f"{type(e).__name__}: {e}")
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _HEADER.pack(len(data)) + data
         except MemoryError:
-            data = pickle.dumps(("memory", "the answer did not fit in memory"))
-        out.write(_HEADER.pack(len(data)) + data)
+            data = out_of_memory
+        out.write(data)
         out.flush()
 
 
