@@ -26,7 +26,8 @@ from marsad.events.extract import (
 )
 from marsad.events.lexicon import CueEntry
 from marsad.lang.ar.clusters import word_clusters
-from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
+from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
+from marsad.quotes.extract import MentionIndex
 
 _MAX_ACTORS = 10  # actors per sentence considered for pairs (long lists of places add noise, not events)
 _PREP_WORDS = {"علي", "ضد", "مع", "بين", "الي", "من", "عن", "لدي", "في", "بحق", "تجاه", "حول"}
@@ -99,7 +100,7 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
     quotes = sorted(article.quotes, key=lambda q: q.content.start)
     rule_events = extract_events(article, index=ix)
     out: list[Candidate] = []
-    for pa, pb in _paragraphs(article):
+    for pa, pb in paragraphs(article):
         toks = tokens_of(article, pa, pb)
         if not toks:
             continue

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
-from marsad.quotes.extract import MentionIndex, Tok, _paragraphs, sentence_end, tokens_of
+from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
+from marsad.quotes.extract import MentionIndex
 
 _QUOTE_MARKS = {'"', "“", "”", "«", "»", "'"}
 _GROUP = re.compile(r"الجانب|البلدين|البلدان|الدولتين|الطرفين|الطرفان|بلدينا|الثنائية|الثنائي|المشترك")
@@ -129,7 +130,7 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
     dates = [d for d in article.layer("dates") if d.attrs.get("date")]
     found: dict[tuple, Event] = {}
     recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
-    for pa, pb in _paragraphs(article):
+    for pa, pb in paragraphs(article):
         toks = tokens_of(article, pa, pb)
         if not toks:
             continue

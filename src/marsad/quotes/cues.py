@@ -8,6 +8,8 @@ each verb with its past forms (m./f./dual/pl.), present forms and the circumstan
 
 from __future__ import annotations
 
+from marsad.lang.ar.textlayer import QUOTE_PAIRS  # noqa: F401 - quotation marks live with the text layer
+
 # lemma -> (finite forms, participles, preposition or "")
 VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "قال": (
@@ -209,4 +211,3 @@ ATTITUDE = (
     "ادانتها",
 )
 
-QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"', "„": "“", "‘": "’"}

@@ -14,16 +14,16 @@ stays inside it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from marsad.data import Article, Quote, Span, content_hash
 from marsad.lang.ar.normalize import normalize
+from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
+from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
 
 _WORD = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*|[#@][^\W]+|\S", re.UNICODE)
-_PUNCT_END = set(".!?؟")
 _CLAUSE_PUNCT = set("،,؛;:.!?؟-–—")
 
 
@@ -46,12 +46,6 @@ _BREAKS = set(C.BREAKS)
 _PREPS = {"مع", "في", "من", "علي", "الي", "عن", "حول", "بعد", "قبل", "ضد", "لدي"}
 
 
-@dataclass(slots=True)
-class Tok:
-    start: int  # offsets into article.text
-    end: int
-    norm: str  # normalised surface (clitic و/ف kept)
-    quoted: int = -1  # index of the quotation-mark pair it lies inside, -1 if none
 
 
 @dataclass(slots=True)
@@ -131,56 +125,6 @@ def nisba_forms(name_norm: str) -> set[str]:
     return outs
 
 
-# Words of the *original* text (letters with their harakat/tatweel, joined by - or _), normalised one word at a
-# time through a cache: news vocabulary repeats, so this is several times faster than mapping every character.
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d"
-_WORD_ORIG = re.compile(
-    rf"(?:[^\W_]|[{_MARKS}])+(?:[-_](?:[^\W_]|[{_MARKS}])+)*|[#@](?:[^\W]|[{_MARKS}])+|\S", re.UNICODE
-)
-
-
-@lru_cache(maxsize=65536)
-def _norm_word(w: str) -> str:
-    return normalize(w)
-
-
-_CACHE: dict[str, object] = {"text": None, "toks": {}}
-
-
-def tokens_of(article: Article, start: int, end: int) -> list[Tok]:
-    """Tokens of a paragraph in normalised form with original offsets, quotation pairs marked. The last article's
-    paragraphs are kept, so the events stage reuses what the quotes stage computed (callers never mutate them)."""
-    if _CACHE["text"] is not article.text:
-        _CACHE["text"], _CACHE["toks"] = article.text, {}
-    memo: dict = _CACHE["toks"]  # type: ignore[assignment]
-    hit = memo.get((start, end))
-    if hit is None:
-        hit = memo[(start, end)] = _tokens_of(article, start, end)
-    return hit
-
-
-def _tokens_of(article: Article, start: int, end: int) -> list[Tok]:
-    toks: list[Tok] = []
-    for m in _WORD_ORIG.finditer(article.text, start, end):
-        n = _norm_word(m.group(0))
-        if n:
-            toks.append(Tok(m.start(), m.end(), n))
-    # pair quotation marks: “…” «…» and straight quotes in order
-    open_i: int | None = None
-    closer = ""
-    pair = 0
-    for i, t in enumerate(toks):
-        if open_i is None:
-            if t.norm in C.QUOTE_PAIRS:
-                open_i, closer = i, C.QUOTE_PAIRS[t.norm]
-        elif t.norm == closer:
-            for j in range(open_i, i + 1):
-                toks[j].quoted = pair
-            pair += 1
-            open_i = None
-    return toks
-
-
 def _bare(w: str) -> str:
     """Drop a conjunction proclitic و/ف (وقال → قال) when what remains is a cue form."""
     if w in CUE_FORMS:
@@ -248,19 +192,9 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
     return False
 
 
-def sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
-    """Index of the first token at/after i that ends the sentence (outside quotation marks), else limit."""
-    for k in range(i, limit):
-        t = toks[k]
-        if t.quoted < 0 and t.norm in _PUNCT_END:
-            # '..' and '.' both end; decimal points never reach here (numbers are one token)
-            return k
-    return limit
-
-
 def extract_quotes(article: Article, *, index: MentionIndex | None = None) -> list[Quote]:
     ix = index or MentionIndex.of(article)
-    paras = _paragraphs(article)
+    paras = paragraphs(article)
     quotes: list[Quote] = []
     state: dict = {"history": []}
     for pa, pb in paras:
@@ -292,28 +226,6 @@ def _tok_at(toks: Sequence[Tok], off: int) -> int:
         if t.end > off:
             return k
     return len(toks) - 1
-
-
-def _paragraphs(article: Article) -> list[tuple[int, int]]:
-    body = article.layer("body")
-    spans: Iterable[Span] = body
-    if not body:
-        sents = article.layer("sentences")
-        spans = sents if sents else (Span(0, len(article.text)),)
-    out = []
-    for s in spans:
-        # a body span may hold several lines; a line is a paragraph
-        pos = s.start
-        for line in article.text[s.start : s.end].split("\n"):
-            a, b = pos, pos + len(line)
-            pos = b + 1
-            if line.strip():
-                out.append((a, b))
-    # drop the title line (its verbs are headlines, not attributions)
-    titles = article.layer("title")
-    if titles:
-        out = [(a, b) for a, b in out if not any(t.start <= a and b <= t.end for t in titles)]
-    return out
 
 
 def _quote_at(
