@@ -18,15 +18,15 @@ from marsad.data import Article, Event, Quote
 from marsad.events.extract import (
     _NEG,
     Actor,
-    _actors,
     _candidates,
     _entries_for,
     _match_rest,
     extract_events,
+    sentence_units,
 )
 from marsad.events.lexicon import CueEntry
 from marsad.lang.ar.clusters import word_clusters
-from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
+from marsad.lang.ar.textlayer import Tok
 from marsad.quotes.extract import MentionIndex
 
 _MAX_ACTORS = 10  # actors per sentence considered for pairs (long lists of places add noise, not events)
@@ -100,22 +100,14 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
     quotes = sorted(article.quotes, key=lambda q: q.content.start)
     rule_events = extract_events(article, index=ix)
     out: list[Candidate] = []
-    for pa, pb in paragraphs(article):
-        toks = tokens_of(article, pa, pb)
-        if not toks:
-            continue
-        actors = _actors(article, toks, ix)
-        n = len(toks)
-        s0 = 0
-        while s0 < n:
-            s1 = min(sentence_end(toks, s0, n), n - 1)
-            a, b = toks[s0].start, toks[s1].end
-            sent_actors = [x for x in actors if a <= x.start and x.end <= b][:_MAX_ACTORS]
-            q = _quote_over(quotes, a, b)
-            hits = cue_hits(toks, s0, s1 + 1)
-            rules_here = [e for e in rule_events if a <= e.evidence.start < b or e.evidence.start <= a < e.evidence.end]
-            out.extend(_pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents))
-            s0 = s1 + 1
+    for unit in sentence_units(article, ix):
+        toks, s0, s1 = unit.toks, unit.s0, unit.s1
+        a, b = toks[s0].start, toks[s1].end
+        sent_actors = unit.actors[:_MAX_ACTORS]
+        q = _quote_over(quotes, a, b)
+        hits = cue_hits(toks, s0, s1 + 1)
+        rules_here = [e for e in rule_events if a <= e.evidence.start < b or e.evidence.start <= a < e.evidence.end]
+        out.extend(_pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents))
     return out
 
 

@@ -12,7 +12,7 @@ guide, see data/README.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,13 +123,18 @@ def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Act
     return merged
 
 
-def extract_events(article: Article, *, index: MentionIndex | None = None) -> list[Event]:
-    ix = index or MentionIndex.of(article)
-    ents = {e.id: e for e in article.entities}
-    quotes = sorted(article.quotes, key=lambda q: q.content.start)
-    dates = [d for d in article.layer("dates") if d.attrs.get("date")]
-    found: dict[tuple, Event] = {}
-    recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
+@dataclass(slots=True)
+class SentenceUnit:
+    """One sentence of a body paragraph: the paragraph's tokens, the sentence's first and last token, its actors."""
+
+    toks: list[Tok]
+    s0: int
+    s1: int  # last token (inclusive)
+    actors: list[Actor]
+
+
+def sentence_units(article: Article, ix: MentionIndex) -> Iterator[SentenceUnit]:
+    """The sentences the event rules and the learned event candidates both read, in text order."""
     for pa, pb in paragraphs(article):
         toks = tokens_of(article, pa, pb)
         if not toks:
@@ -138,31 +143,34 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
         n = len(toks)
         s0 = 0
         while s0 < n:
-            s1 = sentence_end(toks, s0, n)
-            sent_actors = [
-                x for x in actors if toks[s0].start <= x.start and x.end <= toks[min(s1, n - 1)].end
-            ]
-            for k in range(s0, min(s1 + 1, n)):
-                for entry in _entries_for(toks[k].norm):
-                    end_k = _match_rest(toks, k, entry, min(s1 + 1, n))
-                    if end_k is None:
-                        continue
-                    made = _make_event(
-                        article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates
-                    )
-                    for ev in made if isinstance(made, list) else [made] if made is not None else []:
-                        key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
-                        if ev.symmetric:
-                            key = (
-                                ev.type,
-                                frozenset(ev.source) | frozenset(ev.target),
-                                frozenset(),
-                                ev.negated,
-                            )
-                        if key not in found or found[key].confidence < ev.confidence:
-                            found[key] = ev
-            recent.extend(sent_actors)
+            s1 = min(sentence_end(toks, s0, n), n - 1)
+            a, b = toks[s0].start, toks[s1].end
+            yield SentenceUnit(toks, s0, s1, [x for x in actors if a <= x.start and x.end <= b])
             s0 = s1 + 1
+
+
+def extract_events(article: Article, *, index: MentionIndex | None = None) -> list[Event]:
+    ix = index or MentionIndex.of(article)
+    ents = {e.id: e for e in article.entities}
+    quotes = sorted(article.quotes, key=lambda q: q.content.start)
+    dates = [d for d in article.layer("dates") if d.attrs.get("date")]
+    found: dict[tuple, Event] = {}
+    recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
+    for unit in sentence_units(article, ix):
+        toks, sent_actors, end = unit.toks, unit.actors, unit.s1 + 1
+        for k in range(unit.s0, end):
+            for entry in _entries_for(toks[k].norm):
+                end_k = _match_rest(toks, k, entry, end)
+                if end_k is None:
+                    continue
+                made = _make_event(article, toks, k, end_k, entry, quotes, sent_actors, recent, ents, dates)
+                for ev in made if isinstance(made, list) else [made] if made is not None else []:
+                    key = (ev.type, frozenset(ev.source), frozenset(ev.target), ev.negated)
+                    if ev.symmetric:
+                        key = (ev.type, frozenset(ev.source) | frozenset(ev.target), frozenset(), ev.negated)
+                    if key not in found or found[key].confidence < ev.confidence:
+                        found[key] = ev
+        recent.extend(sent_actors)
     return sorted(found.values(), key=lambda e: e.evidence.start)
 
 
