@@ -40,7 +40,8 @@ def check_range(date_from: str | None, date_to: str | None) -> None:
 @contextlib.contextmanager
 def progress(label: str, total: int | None = None, *, unit: str = "articles") -> Iterator[Callable[..., None]]:
     """A rich progress bar on stderr with count/total, rate and ETA (transient; off when stderr is not a terminal,
-    so pipes and logs stay clean). Yields ``advance(n=1, total=None)``."""
+    so pipes and logs stay clean). Yields ``advance(n=1, total=None, status=None)``; ``status`` is a short text shown
+    after the ETA (ingest: what the last committed batch stored)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -62,13 +63,16 @@ def progress(label: str, total: int | None = None, *, unit: str = "articles") ->
             return Text(f"{speed:,.1f} {unit}/s" if speed else f"– {unit}/s")
 
     cols = (TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-            Rate(""), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())  # fmt: skip
+            Rate(""), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn("{task.fields[status]}"))  # fmt: skip
     with Progress(*cols, console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(label, total=total, status="")
 
-        def advance(n: int = 1, total: int | None = None) -> None:
+        def advance(n: int = 1, total: int | None = None, status: str | None = None) -> None:
             if total is not None:
                 bar.update(task, total=total)
+            if status is not None:
+                bar.update(task, status=status)
             bar.advance(task, n)
 
         yield advance

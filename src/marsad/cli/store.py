@@ -210,42 +210,20 @@ def estimate_total(paths) -> int | None:  # noqa: ANN001
 
 
 def _ingest_with_progress(st, items, pipe, batch_size, total=None):  # noqa: ANN001, ANN202
-    """A progress bar with count / total, rate, elapsed and ETA (total from :func:`estimate_total`; without one
-    the bar shows count and rate)."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    cols = (TextColumn("[bold]ingest[/]"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), TextColumn("{task.fields[status]}"))  # fmt: skip
-    with Progress(*cols, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("ingest", total=total, status="", rate="–")
-        state = {"n": 0}
+    """Ingest under a progress bar with count / total, rate, elapsed and ETA (total from :func:`estimate_total`;
+    without one the bar shows count and rate) and what the last committed batch stored."""
+    with progress("ingest", total) as advance:
 
         def counted() -> Iterator[Article | Rejection]:
             for it in items:
-                state["n"] += 1
-                speed = bar.tasks[0].speed
-                bar.update(task, advance=1, rate=f"{speed:,.1f}" if speed else "–")
+                advance()
                 yield it
 
         def on_batch(s) -> None:  # noqa: ANN001
-            _status(bar, task, state["n"], s)
+            if s:
+                advance(0, status=f"stored {s.stored} · dup {s.duplicate} · rej {s.rejected}")
 
         return st.ingest(counted(), pipeline=pipe, batch_size=batch_size, progress=on_batch)
-
-
-def _status(bar, task, n, s) -> None:  # noqa: ANN001
-    committed = f"stored {s.stored} · dup {s.duplicate} · rej {s.rejected}" if s else ""
-    bar.update(task, status=committed)
 
 
 # -- search ---------------------------------------------------------------------------------------------------
