@@ -29,3 +29,16 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def seed_text(shared: Path) -> str:
     return (shared / "examples" / "seed.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium under Playwright, one for the whole session: Playwright's sync API cannot run two
+    instances at once, so the web and the map tests share it."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "web"))
+    from web_helpers import chromium
+
+    with chromium() as b:
+        yield b

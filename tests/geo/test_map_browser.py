@@ -15,7 +15,7 @@ sys.path.insert(0, str(HERE.parent / "web"))
 
 from api_corpus import LiveServer  # noqa: E402
 from geo_corpus import TEXTS  # noqa: E402
-from web_helpers import ARGS, CHROMIUM, shot  # noqa: E402
+from web_helpers import shot  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -40,16 +40,6 @@ def server(tmp_path_factory):
     yield srv
     srv.stop()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed (apt-get install chromium); browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python package) not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -22,14 +22,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
 
-def shared_dir() -> Path | None:
-    env = os.environ.get("MARSAD_SHARED")
-    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared"]:
-        if cand.is_dir():
-            return cand
-    return None
-
-
 def _run(cmd: list[str], *, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "MARSAD_DB"}}
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -56,9 +48,8 @@ def core_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def test_core_install_reads_arabic_html_pages(core_venv: Path, tmp_path: Path) -> None:
-    shared = shared_dir()
-    if shared is None or not (shared / "data" / "html-arabic").is_dir():
+def test_core_install_reads_arabic_html_pages(core_venv: Path, tmp_path: Path, shared: Path) -> None:
+    if not (shared / "data" / "html-arabic").is_dir():
         pytest.skip("../shared/data/html-arabic not found (set MARSAD_SHARED to the shared data folder)")
     pages = sorted(p for p in (shared / "data" / "html-arabic").rglob("*.html"))
     assert len(pages) >= 10

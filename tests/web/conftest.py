@@ -11,7 +11,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))  # the shared synthetic corpus
 
 from api_corpus import LiveServer, build_store  # noqa: E402
-from web_helpers import ARGS, CHROMIUM  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -23,16 +22,6 @@ def web_server(tmp_path_factory):
     yield srv
     srv.stop()
 
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed (apt-get install chromium); browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python package) not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
