@@ -1,4 +1,4 @@
-"""Training data for the event model from gold articles, training, and cross-validation by document.
+"""Training data for the event model from gold articles, and training (cross-validation lives in marsad.gold.learn).
 
 Labels come from the gold's ``evidence`` (the substring stating each event) and its actors: a candidate pair in a
 sentence that overlaps an event's evidence, whose actors link to that event's source and target (the scorer's
@@ -8,15 +8,15 @@ labelled like required ones (they are real events; the scorer neither rewards no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from marsad.data import Article
-from marsad.events.candidates import Candidate, build_candidates
+from marsad.events.candidates import Candidate
 from marsad.events.model import EVENT, NONE, EventModel
 from marsad.gold.score import entity_links, plover
-from marsad.learn.linear import fit, group_folds
+from marsad.learn.linear import fit
 
 
 @dataclass
@@ -66,21 +66,6 @@ def label_candidates(gold: Mapping[str, Any], article: Article, cands: Sequence[
     return labels
 
 
-def prepare(
-    golds: Iterable[Mapping[str, Any]],
-    analyse: Callable[[Mapping[str, Any]], Article | None],
-) -> list[PreparedDoc]:
-    """Run the pipeline (up to quotes) over each gold article through ``analyse`` and build labelled candidates."""
-    out = []
-    for g in golds:
-        art = analyse(g)
-        if art is None:
-            continue
-        cands = build_candidates(art)
-        out.append(PreparedDoc(str(g["id"]), dict(g), art, cands, label_candidates(g, art, cands)))
-    return out
-
-
 def train(
     docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.1, **meta: Any
 ) -> EventModel:
@@ -91,18 +76,3 @@ def train(
     pos = [(x, lab) for x, lab in zip(X, y, strict=True) if lab != NONE]
     typer = fit([x for x, _ in pos], [lab for _, lab in pos], c=c_type, meta=info)
     return EventModel(detector, typer, threshold=threshold)
-
-
-def cross_validate(
-    docs: Sequence[PreparedDoc], *, k: int = 5, **options: Any
-) -> tuple[dict[str, EventModel], list[set[str]]]:
-    """One model per fold, each trained on the other folds' documents: returns doc id -> the model that never saw
-    it, and the folds."""
-    folds = group_folds([d.id for d in docs], k)
-    by_doc: dict[str, EventModel] = {}
-    for held in folds:
-        model = train([d for d in docs if d.id not in held], **options)
-        for d in docs:
-            if d.id in held:
-                by_doc[d.id] = model
-    return by_doc, folds

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from marsad.data import Article, Event, Span, content_hash
 from marsad.events import plover
-from marsad.events.candidates import Candidate, CueHit
+from marsad.events.candidates import Candidate
 from marsad.events.extract import _date_for
 from marsad.events.lexicon import SYMMETRIC_TYPES
 from marsad.learn.linear import LinearModel, platt
@@ -88,8 +88,8 @@ class EventModel:
         if modality is None and hit and hit.entry.modality not in ("fact", "fut"):
             modality = hit.entry.modality
         contexts = list(folded.contexts)
-        cue = next((h for h in c.cues if plover.current(h.entry.type) == typ), None)
-        ev_span = Span(c.sent[0], c.sent[1], "event", {"cue": _cue_text(article, c, cue)})
+        cue_words = article.text[hit.start : hit.stop] if hit is not None else ""  # the decided type's cue, if any
+        ev_span = Span(c.sent[0], c.sent[1], "event", {"cue": cue_words})
         eid = content_hash(article.id, typ, ",".join(c.source), ",".join(c.target), str(c.sent[0]), length=12)
         feats = c.all_feats
         why = self.detector.top_features(feats, EVENT, k=3) + self.typer.top_features(feats, typ, k=3)
@@ -131,7 +131,3 @@ def shipped_model() -> EventModel | None:
     with resources.as_file(ref) as p:
         return EventModel.load(Path(p).parent)
 
-
-def _cue_text(article: Article, c: Candidate, hit: CueHit | None) -> str:
-    """The cue words of the decided type in the sentence, when the lexicon has one there."""
-    return article.text[hit.start : hit.stop] if hit is not None else ""
