@@ -303,6 +303,30 @@ def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
     return True
 
 
+def _nisba_before(reg: Registry, unit: _Unit, m: _Mention, name_ends: frozenset[int] = frozenset()) -> str | None:
+    """A person's nationality from the adjective right before the name (الفرنسي كريم بنزيمة، اللاعب البرازيلي …,
+    والبرتغالي …), or one definite word before it (الزعيم الألماني النازي أدولف هتلر); quote marks and hashtag
+    joiners are skipped, anything else (punctuation, a preposition: وكالة الأنباء الفرنسية عن …) ends the look.
+    An adjective inside or right after another name (token indices in ``name_ends``) is that name's (لجامعة
+    كوينزلاند الأسترالية فلان)."""
+    toks, norms = unit.tokens, unit.norms
+    k, words = m.tok0 - 1, 0
+    while k >= 0 and words < 2:
+        if toks[k].text in _QUOTES or toks[k].text in _JOINERS:
+            k -= 1
+            continue
+        if toks[k].kind != "word":
+            return None
+        for v, _ in _clitic_variants(norms[k])[:2]:
+            if v in reg.nisba:
+                return None if k in name_ends else reg.nisba[v]
+        if not norms[k].startswith("ال"):
+            return None
+        words += 1
+        k -= 1
+    return None
+
+
 def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
     """Country of a place from its sentence: a nisba right after it (سالزبري البريطانية), else the nearest
     country or registry place named within a few words (كوينزلاند في أستراليا)."""

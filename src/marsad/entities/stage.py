@@ -60,6 +60,7 @@ from marsad.entities.common import (
     _is_title_word,
     _keep_unlinked,
     _Mention,
+    _nisba_before,
     _nisba_country,
     _org_sector,
     _place_heads,
@@ -672,6 +673,12 @@ class EntityStage(NamePatterns):
             for n in u.norms:
                 if n in reg.nisba:
                     unit_countries[ui].add(reg.nisba[n])
+        # the tokens of the other names and the one after each, per unit (a nisba there is that name's)
+        ends: dict[int, set[int]] = defaultdict(set)
+        for m in mentions:
+            if m.type != "PER":
+                ends[m.unit].update(range(m.tok0, m.tok1 + 1))
+        name_ends = defaultdict(frozenset, {u: frozenset(v) for u, v in ends.items()})
         # role phrases with a country, by the domain words they contain (وزير الخارجية الأمريكي → الخارجيه: USA)
         domain_country: dict[str, str] = {}
         for r in role_spans:
@@ -713,6 +720,10 @@ class EntityStage(NamePatterns):
                     # the one the person acts on than theirs (dev: Brian Hook, Mohsen Fakhrizadeh)
                     country = next((reg.nisba[n] for m in ms if m.tok1 < len(units[m.unit].norms)
                                     and (n := units[m.unit].norms[m.tok1]) in reg.nisba), None)
+                    # …or right before it, with no title word (الفرنسي كريم بنزيمة، رجل الأعمال الروسي …)
+                    country = country or next(
+                        (cc for m in ms if (cc := _nisba_before(reg, units[m.unit], m, name_ends[m.unit]))), None
+                    )
                 if typ == "PER" and sector is None and roles:
                     sector = "GOV"
             if any(m.metonym for m in ms):
