@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from marsad.data import Article, Quote, Span, content_hash
+from marsad.data import Article, Entity, Quote, Span, content_hash
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
@@ -193,10 +193,23 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
 
 
 def extract_quotes(article: Article, *, index: MentionIndex | None = None) -> list[Quote]:
+    """The quotes of ``article`` (speakers the slot proposes are ids of entities only
+    :func:`extract_quotes_and_speakers` returns)."""
+    return extract_quotes_and_speakers(article, index=index)[0]
+
+
+def extract_quotes_and_speakers(
+    article: Article, *, index: MentionIndex | None = None
+) -> tuple[list[Quote], list[Entity]]:
+    """The quotes of ``article`` and the speaker entities read from speaker slots that named no known entity
+    (:mod:`marsad.quotes.slot`). ``index`` gains the proposed mentions."""
+    from marsad.quotes.slot import SlotEntities
+
     ix = index or MentionIndex.of(article)
     paras = paragraphs(article)
     quotes: list[Quote] = []
-    state: dict = {"history": []}
+    slot = SlotEntities(article, ix)
+    state: dict = {"history": [], "slot": slot}
     for pa, pb in paras:
         toks = tokens_of(article, pa, pb)
         if not toks:
@@ -218,7 +231,9 @@ def extract_quotes(article: Article, *, index: MentionIndex | None = None) -> li
             if q.speaker:
                 state["history"].append((here, q.speaker))
         state["history"].extend(subj)
-    return _dedupe(quotes)
+    quotes = _dedupe(quotes)
+    used = {i for q in quotes for i in q.speaker}
+    return quotes, [e for e in slot.entities() if e.id in used]
 
 
 def _tok_at(toks: Sequence[Tok], off: int) -> int:
@@ -362,6 +377,7 @@ def _quote_at(
     # names in quotation marks are not quotes: a short quoted string with no reporting frame
     if kind == "direct" and len(content_tokens) <= 3 and not colon and content_at == speaker_region[0]:
         return None
+    state["cue"] = (cue.lemma, _bare(toks[cue.i].norm))
     speaker, sp_span, desc = _resolve_speaker(article, toks, speaker_region, cue, ix, state, prior)
     if speaker is None:
         return None
@@ -459,11 +475,20 @@ def _resolve_speaker(
     got = _actor_in(article, toks, a, cut, ix)
     if appositive is not None and (got is None or ix.types.get(got[0][0]) != "PER"):
         return appositive
+    named = got is not None and (ix.in_range(start, end) or ix.coref_in(start, end))
+    if got is not None and not named and ix.types.get(got[0][0]) in ("GPE", "LOC"):
+        # only a nisba named the country (قال المسؤول السوري فلان): a person the slot names comes first
+        proposed = _slot_speaker(toks, a, b, cut, ix, state, person_only=True)
+        if proposed is not None:
+            return proposed
     if got is not None:
         return got[0], Span(got[1], got[2], "speaker"), None
     words = [t.norm for t in toks[a:cut] if t.norm not in _CLAUSE_PUNCT]
     content_words = [w for w in words if w not in _SPEAKER_WORDS]
     desc_text = article.text[start:end].strip(" ،,-")
+    proposed = _slot_speaker(toks, a, b, cut, ix, state)
+    if proposed is not None:
+        return proposed
     if not content_words:
         return _implied(state, here, toks, cue, ix, article), None, None
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
@@ -483,6 +508,27 @@ def _resolve_speaker(
         # an unnamed body (الوزارة، البيان، الوكالة): keep the description, no entity
         return (), Span(start, end, "speaker"), desc_text
     return _implied(state, here, toks, cue, ix, article), None, None
+
+
+def _slot_speaker(
+    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, state: dict, *, person_only: bool = False
+) -> tuple[tuple[str, ...], Span, None] | None:
+    """A speaker entity proposed from the slot's syntax (:func:`marsad.quotes.slot.propose`), registered in
+    ``state["slot"]``; None when the slot names nobody that way."""
+    from marsad.quotes.slot import propose
+
+    slot = state.get("slot")
+    if slot is None:
+        return None
+    words = [t.norm for t in toks[a:b]]
+    if words and (words[0] in _STATEMENT or _strip_al(words[0]) in _STATEMENT):
+        return None
+    lemma, cue_word = state.get("cue", ("", ""))
+    p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word)
+    if p is None or (person_only and p.type != "PER"):
+        return None
+    eid = slot.add(toks, p)
+    return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 
 _STATEMENT = {"البيان", "بيان", "البيان،", "الرساله", "التقرير", "المشترك"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.data import Article
-from marsad.quotes.extract import MentionIndex, extract_quotes
+from marsad.quotes.extract import MentionIndex, extract_quotes_and_speakers
 from marsad.quotes.speakers import SpeakerModel, shipped_model
 
 
@@ -22,9 +22,12 @@ class QuotesStage:
 
     def __call__(self, article: Article) -> Article:
         ix = MentionIndex.of(article)
-        out = article.evolve(quotes=tuple(extract_quotes(article, index=ix)))
+        n_items = len(ix.items)
+        quotes, proposed = extract_quotes_and_speakers(article, index=ix)
+        out = article.evolve(quotes=tuple(quotes), entities=(*article.entities, *proposed))
+        # the index gained the slot's mentions: rebuild it from the entities kept
         if self.speakers is not None:
-            out = self.speakers.assign(out, index=ix)
+            out = self.speakers.assign(out, index=ix if len(ix.items) == n_items else MentionIndex.of(out))
         return out
 
 

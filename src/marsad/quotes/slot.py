@@ -1,0 +1,345 @@
+"""Speakers the entity stage did not recognise, read from the speaker slot of a reporting verb.
+
+Arabic news puts the speaker right after the cue (VSO): ``قال <subject NP> إن …``. When that noun phrase names no
+entity the entity stage found, its syntax still tells what it is:
+
+* a person: an honorific or rank before a name (قال العميد فلان), a name set off by commas after a title
+  (قال حاكم الولاية، فلان، إن), a name introduced with يدعى (قال طبيب يدعى فلان), the name that closes a title chain
+  (قال المتحدث باسم شرطة الولاية فلان الفلاني إن), or a bare name right after the cue (قال فلان إن);
+* an organisation: a definite noun phrase or one headed by an organisation noun (قالت الشرطة، قالت منظمة كذا، قالت
+  النيابة العامة): the head and its adjectives and genitive chain, up to a comma, a relative pronoun, a time word or a
+  preposition that opens a circumstance.
+
+Each proposal becomes an entity of the article (``attrs["source"] == ["speaker-slot"]``) with every occurrence of
+the same words as a mention (for a person of two or more words, also the last name alone). Hand-written because no
+Arabic parser marsad can ship gives the subject of a reporting verb; the word classes it needs are closed-class
+words and the name-head table the entity stage already loads (``entities/data/lexicons/name_heads.tsv``).
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from marsad.data import Article, Entity, Span
+from marsad.lang.ar.textlayer import Tok, paragraphs, tokens_of
+from marsad.quotes import cues as C
+
+if TYPE_CHECKING:
+    from marsad.quotes.extract import MentionIndex
+
+SOURCE = "speaker-slot"
+
+# Honorifics and ranks that stand right before a person's name.
+_HONORIFIC = {
+    "الرييس", "الرييسه", "الدكتور", "الدكتوره", "العميد", "اللواء", "العقيد", "الشيخ", "الشيخه", "السيد", "السيده",
+    "الامير", "الاميره", "الملك", "الملكه", "الجنرال", "الاستاذ", "الاستاذه", "المهندس", "المحامي", "المحاميه",
+    "القاضي", "النايب", "الوزير", "الوزيره", "السفير", "السفيره", "المستشار", "المستشاره", "العمده", "الحاكم",
+    "الكاتب", "الكاتبه", "الناشط", "الناشطه", "المدرب", "اللاعب", "الفنان", "الفنانه", "الصحفي", "الصحفيه",
+}  # fmt: skip
+# Person nouns that open a title phrase (المتحدث باسم …، رئيس …) — a name may close it.
+_PERSON_HEADS = {
+    "وزير", "وزيره", "رييس", "رييسه", "مندوب", "مندوبه", "متحدث", "متحدثه", "المتحدث", "المتحدثه", "ناطق",
+    "الناطق", "سفير", "سفيره", "زعيم", "زعيمه", "مستشار", "مستشاره", "امين", "مدير", "مديره", "قايد", "نايب",
+    "مساعد", "ملك", "امير", "مسوول", "مسووله", "عضو", "حاكم", "محافظ", "عمده", "مدرب", "رييسا", "وزيرا",
+    "المندوب", "المندوبه", "مديرة", "طبيب", "طبيبه", "شاهد", "محامي", "محاميه", "والد", "والده", "والدا", "شقيق",
+    "شقيقه", "ابن", "ابنه", "زوج", "زوجه", "الناشط", "الناشطه", "ناشط", "ناشطه", "خبير", "خبيره", "استاذ",
+    "استاذه", "قاضي", "القاضي", "النايب", "المدعي", "مدعي", "مفوض", "المفوض", "منسق", "المنسق",
+}  # fmt: skip
+# Nouns that count as a name's neighbour but never as a name (the people of a joint statement, pronoun-like nouns).
+_NOT_NAMES = {
+    "الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدان", "البلدين", "الزعيمان", "الوزيران", "الرييسان",
+    "الجميع", "الكل", "احد", "احدهم", "بعض", "كل", "جميع", "غير", "نفسه", "نفسها", "هو", "هي", "هم", "هما", "هن",
+    "انه", "انها", "قد", "لا", "لم", "لن", "ما", "كما", "الا", "حتي", "ايضا", "كذلك", "ذلك", "هذا", "هذه", "تلك",
+    "الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "حين", "حيث", "عندما",
+    "بينما", "اذ", "اذا", "لو", "لكن", "ولكن", "او", "ام", "ثم", "مطلع", "منتصف", "اواخر", "اوايل", "نهايه",
+    "بدايه", "اول", "امس", "اليوم", "غدا", "الان", "لاحقا", "سابقا", "مجددا", "مرارا", "صحفي", "صحفيه", "بيان",
+    "البيان", "تصريح", "تصريحات", "حديث", "مقابله", "كلمه", "رساله", "تغريده", "تقرير", "التقرير", "عاما", "سنه",
+}  # fmt: skip
+_RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "ومقرها", "ومقره"}
+_CALLED = {"يدعي", "تدعي", "ويدعي", "وتدعي", "يدعون", "اسمه", "اسمها", "ويسمي", "يسمي"}
+_STOP_PUNCT = set("،,؛;:.!?؟()[]«»\"“”-–—/")
+# Verbs that take a direct object (وصف X بأنه، دعا X إلى، اعتبر X …): after them a bare definite noun is as often
+# the object as the subject, so only an organisation head opens an organisation there.
+_TRANSITIVE = {"وصف", "اعتبر", "دعا", "طالب", "حث", "شدد", "جدد", "عد", "ندد", "نفى", "كشف"}
+_PRONOUN_SUFFIX = ("ها", "هم", "هما", "هن")
+
+
+@lru_cache(maxsize=1)
+def _name_evidence() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, float]]:
+    """The NER model's word clusters and gazetteer, and per coarse cluster the share of its words the gazetteer
+    lists as person names (clusters come from word2vec over unlabelled news, the gazetteer from the actor registry
+    and ANERcorp's lists: nothing here is read from the gold)."""
+    from marsad.errors import MarsadError
+
+    try:
+        from marsad.entities.ner import load_tagger
+
+        res = getattr(load_tagger("crf"), "resources", None)
+    except (MarsadError, OSError, ImportError):
+        return {}, {}, {}
+    if res is None:
+        return {}, {}, {}
+    clusters, gaz = res.clusters, res.gazetteer
+    tot: dict[str, int] = {}
+    per: dict[str, int] = {}
+    for w, c in clusters.items():
+        if len(c) < 2:
+            continue
+        tot[c[1]] = tot.get(c[1], 0) + 1
+        if any(x.startswith(("PER", "aPER")) for x in gaz.get(w, ())):
+            per[c[1]] = per.get(c[1], 0) + 1
+    return clusters, gaz, {c: per.get(c, 0) / n for c, n in tot.items()}
+
+
+def _looks_like_name(words: Sequence[str]) -> bool:
+    """Some word of a bare run is a name by the NER's resources: a listed person name, a word too rare for the
+    word2vec vocabulary (foreign names are), or one whose cluster holds person names."""
+    clusters, gaz, share = _name_evidence()
+    if not clusters:
+        return True
+    for w in words:
+        if any(x.startswith(("PER", "aPER")) for x in gaz.get(w, ())):
+            return True
+        c = clusters.get(w)
+        if c is None or (len(c) > 1 and share.get(c[1], 0.0) >= 0.05):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _org_heads() -> dict[str, str | None]:
+    """Organisation head nouns (normalised, with and without ال) → CAMEO sector, from the entity stage's tables."""
+    from marsad.entities.lexicon import load_heads, load_map
+
+    out: dict[str, str | None] = {}
+    for k, h in load_heads().items():
+        if h.kind == "ORG":
+            out[k] = h.sector
+    for k, v in load_map("org_head_sectors.tsv", 2).items():
+        out.setdefault(k, v[0])
+    for k in list(out):
+        if not k.startswith("ال"):
+            out.setdefault("ال" + k, out[k])
+        elif len(k) > 4:
+            out.setdefault(k[2:], out[k])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _place_heads() -> frozenset[str]:
+    from marsad.entities.lexicon import load_heads
+
+    keys = {k for k, h in load_heads().items() if h.kind == "PLACE"}
+    return frozenset(keys | {"ال" + k for k in keys if not k.startswith("ال")})
+
+
+@lru_cache(maxsize=1)
+def _closed_words() -> frozenset[str]:
+    """Words that are never a name of their own: the cue, title and time words, prepositions and complementisers."""
+    from marsad.quotes.extract import CUE_FORMS
+
+    return frozenset(
+        set(C.SPEAKER_WORDS) | set(C.UNNAMED) | set(C.BREAKS) | set(C.COMPLEMENTISERS) | set(CUE_FORMS)
+        | _HONORIFIC | _PERSON_HEADS | _NOT_NAMES | _CALLED
+        | {"من", "الي", "عن", "علي", "في", "مع", "ب", "ل", "و", "ف", "لـ", "بـ", "باسم", "لدي", "عبر"}
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class Proposal:
+    type: str  # PER | ORG
+    start: int  # token indices (name words), end exclusive
+    end: int
+    pattern: str
+    sector: str | None = None
+
+
+def _wordy(t: Tok) -> bool:
+    return t.norm.isalpha() and len(t.norm) >= 2
+
+
+def _name_word(t: Tok, *, last: bool) -> bool:
+    """Could be a word of a person's name: not a closed-class word; ال only as a family name after a first name."""
+    w = t.norm
+    if not _wordy(t) or w in _closed_words() or w in _org_heads() or w in _place_heads():
+        return False
+    if w.startswith("ال") and not last:
+        return False
+    return not (w[:1] in "لب" and (w[1:3] == "ال" or w[1:] in _org_heads()))  # لوكالة، للصحفيين: an addressee
+
+
+def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: set[str]) -> int:
+    """End (exclusive) of the person name starting at ``i`` (1–4 words; ال only on the last one); i when none."""
+    k = i
+    while k < b and k - i < 4 and toks[k].quoted < 0:
+        t = toks[k]
+        if t.norm in nisba or t.norm.startswith("ال") and t.norm[2:] in nisba:
+            break
+        if _name_word(t, last=False):
+            k += 1
+            continue
+        if k > i and _name_word(t, last=True):
+            k += 1
+            break
+        break
+    return k
+
+
+def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
+    """End (exclusive) of a definite or organisation-headed noun phrase starting at ``i``: the head, its
+    adjectives and genitive chain, up to a comma, relative pronoun, time word or circumstance preposition."""
+    k = i
+    closed = _closed_words()
+    while k < b and k - i < 7:
+        t = toks[k]
+        w = t.norm
+        if w in _STOP_PUNCT or w in _RELATIVE or w in C.QUOTE_PAIRS:
+            break
+        if k > i and (w in closed and w not in _org_heads()):
+            break
+        if not w.isalpha() and not w.isdigit():
+            break
+        k += 1
+    return k
+
+
+def propose(
+    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = ""
+) -> Proposal | None:
+    """A speaker entity for the slot ``toks[a:b]`` (``cut``: where the first circumstance word stands) of the cue
+    ``cue_word`` (lemma ``lemma``), or None."""
+    if a >= b or cue_word.endswith(("وا", "ون")):
+        return None  # قالوا، يقولون: the subject is the verb's own pronoun, what follows is not the speaker
+    words = [t.norm for t in toks[a:b]]
+    nisba = set(ix.nisba)
+    first = words[0]
+    if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES:
+        return None
+    # يدعى فلان / ويدعى فلان: the name follows
+    for k in range(a, b - 1):
+        if toks[k].norm in _CALLED:
+            s = k + 1
+            while s < b and toks[s].norm in _HONORIFIC:
+                s += 1
+            e = _name_run(toks, s, b, nisba)
+            if e > s:
+                return Proposal("PER", s, e, "called")
+    # honorific + name: العميد فلان، الدكتورة فلانة الفلاني
+    if first in _HONORIFIC:
+        e = _name_run(toks, a + 1, b, nisba)
+        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)):
+            return Proposal("PER", a + 1, e, "honorific")
+    # title، name، : حاكم الولاية، فلان، إن
+    if first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS:
+        for k in range(a + 1, b - 1):
+            if toks[k].norm in ("،", ","):
+                e = _name_run(toks, k + 1, b, nisba)
+                if e > k + 1 and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in C.COMPLEMENTISERS):
+                    return Proposal("PER", k + 1, e, "apposition")
+                break
+        # a title chain closed by a name: the words after the last head/genitive/nisba up to the slot's end
+        end = b
+        while end > a and (toks[end - 1].norm in ("،", ",") or toks[end - 1].norm in C.SPEAKER_WORDS
+                           and toks[end - 1].norm not in _PERSON_HEADS):  # fmt: skip
+            end -= 1
+        s = end
+        while s > a + 1 and _name_word(toks[s - 1], last=s == end) and toks[s - 2].norm not in _place_heads():
+            s -= 1
+        if a + 1 < s < end and end - s <= 4 and toks[s - 1].norm not in _org_heads():
+            if _name_run(toks, s, end, nisba) == end:
+                return Proposal("PER", s, end, "title-name")
+        return None
+    # a bare name right after the cue: قال فلان إن، قالت فلانة، التي …
+    if not first.startswith("ال") and first not in _org_heads():
+        e = _name_run(toks, a, b, nisba)
+        run = [t.norm for t in toks[a:e]]
+        if (
+            e > a
+            and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in _PERSON_HEADS
+                 or toks[e].norm in C.COMPLEMENTISERS or toks[e].norm in C.SPEAKER_WORDS)
+            and not any(w.endswith(_PRONOUN_SUFFIX) or w[:1] in "لب" for w in run[:1])
+            and _looks_like_name(run)
+        ):  # fmt: skip
+            return Proposal("PER", a, e, "name")
+        return None
+    # an organisation: الشرطة، النيابة العامة، منظمة كذا
+    e = _org_np(toks, a, min(b, cut))
+    if e <= a:
+        return None
+    head = first if first in _org_heads() else None
+    if head is None and (first in _closed_words() or len(first) < 4 or lemma in _TRANSITIVE):
+        return None
+    return Proposal("ORG", a, e, "org-np", _org_heads().get(head) if head else None)
+
+
+@dataclass
+class SlotEntities:
+    """The speaker entities proposed while one article's quotes are read: one per distinct name."""
+
+    article: Article
+    ix: MentionIndex
+    by_key: dict[str, str] = field(default_factory=dict)  # normalised name -> entity id
+    drafts: dict[str, tuple[Proposal, str, int, int]] = field(default_factory=dict)  # id -> (proposal, key, s, e)
+
+    def add(self, toks: Sequence[Tok], p: Proposal) -> str:
+        key = " ".join(t.norm for t in toks[p.start : p.end])
+        eid = self.by_key.get(key)
+        s, e = toks[p.start].start, toks[p.end - 1].end
+        if eid is None:
+            eid = f"s{len(self.by_key) + 1}"
+            self.by_key[key] = eid
+            self.drafts[eid] = (p, key, s, e)
+            self.ix.types[eid] = p.type
+        insort(self.ix.items, (s, e, eid, p.type))
+        return eid
+
+    def entities(self) -> list[Entity]:
+        """The proposals as entities, each with every occurrence of its words in the article as a mention."""
+        if not self.drafts:
+            return []
+        taken = [(s, e) for s, e, _i, _t in self.ix.items if not _i.startswith("s")]
+        seqs: dict[tuple[str, ...], str] = {}
+        for eid, (p, key, _s, _e) in self.drafts.items():
+            seqs.setdefault(tuple(key.split()), eid)
+            if p.type == "PER" and p.end - p.start >= 2:
+                seqs.setdefault((key.split()[-1],), eid)
+        found: dict[str, list[tuple[int, int]]] = {eid: [] for eid in self.drafts}
+        for pa, pb in paragraphs(self.article):
+            toks = tokens_of(self.article, pa, pb)
+            for i, t in enumerate(toks):
+                for seq, eid in seqs.items():
+                    w = t.norm
+                    if w != seq[0] and not (w[:1] in "وبل" and w[1:] == seq[0]):
+                        continue
+                    j = i + len(seq)
+                    if j > len(toks) or any(toks[i + n].norm != seq[n] for n in range(1, len(seq))):
+                        continue
+                    s = t.start + (0 if w == seq[0] else 1)
+                    e = toks[j - 1].end
+                    if any(x < e and s < y for x, y in taken):
+                        continue
+                    if j < len(toks) and len(seq) == 1 and _name_word(toks[j], last=False):
+                        continue  # a longer name that only begins with this word
+                    found[eid].append((s, e))
+        out = []
+        for eid, (p, key, s0, e0) in self.drafts.items():
+            spans = sorted(set(found[eid]) | {(s0, e0)})
+            country = None
+            for w in key.split():
+                gid = self.ix.nisba.get(w[2:] if w.startswith("ال") else w)
+                if gid:
+                    country = next((x.country for x in self.article.entities if x.id == gid), None)
+                    break
+            out.append(
+                Entity(
+                    id=eid, type=p.type, name=self.article.text[s0:e0],
+                    mentions=tuple(Span(s, e, "mention", {"source": SOURCE}) for s, e in spans),
+                    country=country, sector=p.sector,
+                    attrs={"source": [SOURCE], "pattern": p.pattern, "name_ar": self.article.text[s0:e0]},
+                )
+            )  # fmt: skip
+        return out
