@@ -21,6 +21,7 @@ from marsad.data import Article, Quote
 from marsad.lang.ar.normalize import normalize
 from marsad.learn.linear import LinearModel
 from marsad.quotes.extract import MentionIndex
+from marsad.quotes.slot import SOURCE as SLOT_SOURCE
 
 MODEL_FILE = "data/speaker_model.npz"
 SPEAKER_TYPES = ("PER", "ORG", "GPE")
@@ -60,6 +61,14 @@ def dual_title_speakers(article: Article, q: Quote) -> tuple[str, ...] | None:
             return None
         chosen.append(holders[0].id)
     return tuple(chosen)
+
+
+# Title nouns (without ال) that a later bare title (الوزير، المتحدث) uses to refer back to the person who holds it.
+_TITLES = {
+    "وزير", "وزيره", "رييس", "رييسه", "متحدث", "متحدثه", "ناطق", "سفير", "سفيره", "مندوب", "مندوبه", "امين",
+    "مدير", "مديره", "مستشار", "قايد", "زعيم", "ملك", "امير", "محافظ", "حاكم", "عمده", "مدرب", "نايب", "مساعد",
+    "مفوض", "منسق", "قاضي", "مدعي",
+}  # fmt: skip
 
 
 @dataclass
@@ -103,6 +112,12 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         spans[eid].sort()
         starts[eid] = [x[0] for x in spans[eid]]
     n_ment = {eid: sum(1 for x in v if not x[2]) for eid, v in spans.items()}
+    text = article.text
+    role_words = {
+        eid: {w[2:] if w.startswith("ال") else w for r in ent.roles for w in normalize(text[r.start : r.end]).split()}
+        & _TITLES
+        for eid, ent in ents.items()
+    }
     pers = sorted((eid for eid in ents if ents[eid].type == "PER"), key=lambda i: -n_ment[i])
     top_per = pers[0] if pers else None
     first_per = min(pers, key=lambda i: starts[i][0] if starts[i] else 1 << 30) if pers else None
@@ -130,6 +145,30 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                 sorted((e for e in before_dist if ents[e].type == "PER"), key=before_dist.__getitem__), start=1
             )
         }
+        # the order of the entities named in the speaker slot (a title's genitive comes before the holder's name)
+        slot_lo0, slot_hi0 = (cue_b, ca) if cue_b <= ca else (cb, min(cb + 120, para[1]))
+        firsts = sorted(
+            (x[0], eid) for eid in ents for x in spans[eid][bisect_left(starts[eid], slot_lo0) : bisect_right(
+                starts[eid], slot_hi0)][:1]
+        )  # fmt: skip
+        slot_order = {eid: n for n, (_s, eid) in enumerate(firsts, start=1)}
+        slot_text = normalize(text[slot_lo0:slot_hi0]) if slot_hi0 - slot_lo0 < 200 else ""
+        implicit = not slot_text.strip(" ،,:-\"«»“”") or slot_text.split()[0] in ("بالقول", "القول")
+        # a title in the slot (الوزير، المتحدث باسم …) refers back to whoever holds that title in the article
+        title_words = {w[2:] if w.startswith("ال") else w for w in slot_text.split()} & _TITLES
+        titled = {eid for eid, ws in role_words.items() if ws & title_words} if title_words else set()
+        # بيان صادر عن X، أصدر X بيانا: the statement's issuer speaks
+        ctx = normalize(text[max(para[0], cue_a - 200) : ca])
+        issuers: set[str] = set()
+        if "بيان" in ctx:
+            for eid in ents:
+                for x in spans[eid][bisect_left(starts[eid], max(para[0], cue_a - 200)) : bisect_right(starts[eid], ca)]:
+                    before = normalize(text[max(0, x[0] - 12) : x[0]])
+                    after = normalize(text[x[1] : x[1] + 12])
+                    if before.endswith(("صادر عن ", "عن ")) and "بيان" in normalize(text[max(0, x[0] - 40) : x[0]]):
+                        issuers.add(eid)
+                    elif after.lstrip().startswith(("بيانا", "بيان")):
+                        issuers.add(eid)
         cands = []
         for eid, ent in ents.items():
             f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
@@ -173,6 +212,27 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                 f["prev_speaker"] = 1.0
                 f[f"prev_speaker|same_para={int(_paragraph_of(article, prev.content.start) == para)}"] = 1.0
             f[f"mentions:{min(n_ment[eid], 6)}"] = 1.0
+            if in_slot:
+                order = slot_order.get(eid)
+                if order is not None:
+                    f[f"slot_order:{min(order, 3)}"] = 1.0
+                    f[f"slot_order:{min(order, 3)}|{ent.type}"] = 1.0
+            if implicit:
+                f["implicit"] = 1.0
+                if prev is not None and eid in prev.speaker:
+                    f["implicit|prev_speaker"] = 1.0
+                if rank.get(eid) == 1:
+                    f["implicit|nearest_before"] = 1.0
+                if per_rank.get(eid) == 1:
+                    f["implicit|nearest_per_before"] = 1.0
+            if eid in issuers:
+                f["issuer"] = 1.0
+            if title_words and eid in titled:
+                f["title_backref"] = 1.0
+                f[f"title_backref|{ent.type}"] = 1.0
+            if SLOT_SOURCE in (ent.attrs.get("source") or ()):
+                f["proposed"] = 1.0
+                f[f"proposed|{ent.attrs.get('pattern')}"] = 1.0
             if eid == top_per:
                 f["top_per"] = 1.0
             if eid == first_per:
