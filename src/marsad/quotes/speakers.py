@@ -164,10 +164,10 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             for eid in ents:
                 for x in spans[eid][bisect_left(starts[eid], max(para[0], cue_a - 200)) : bisect_right(starts[eid], ca)]:
                     before = normalize(text[max(0, x[0] - 12) : x[0]])
-                    after = normalize(text[x[1] : x[1] + 12])
+                    tail = normalize(text[x[1] : x[1] + 12])
                     if before.endswith(("صادر عن ", "عن ")) and "بيان" in normalize(text[max(0, x[0] - 40) : x[0]]):
                         issuers.add(eid)
-                    elif after.lstrip().startswith(("بيانا", "بيان")):
+                    elif tail.lstrip().startswith(("بيانا", "بيان")):
                         issuers.add(eid)
         cands = []
         for eid, ent in ents.items():
