@@ -246,9 +246,15 @@ class EntityStage(NamePatterns):
                 hit = None
                 first = norms[seg[p]]
                 best = None
-                for v, cut in _clitic_variants(first):
+                variants = _clitic_variants(first)
+                if len(first) == 3 and first[0] in "وفبلك":
+                    # لبي بي سي، وسي إن إن: a clitic on a two-letter first word (too short to cut off alone)
+                    variants = (*variants, (first[1:], -1))
+                for v, cut in variants:
                     for length in reg.first_lengths.get(v, ()):
                         if length > len(seg) - p or (best and length <= best[0]):
+                            continue
+                        if cut < 0 and length < 2:
                             continue
                         aid = reg.aliases.get((v, *(norms[seg[p + k]] for k in range(1, length))))
                         if aid is not None:
@@ -261,6 +267,7 @@ class EntityStage(NamePatterns):
                     p += 1
                     continue
                 length, aid, cut = hit
+                cut = abs(cut)
                 i0, i1 = seg[p], seg[p + length - 1] + 1
                 start = _skip_clitic(toks[i0], cut)
                 actor = reg.actors[aid]
