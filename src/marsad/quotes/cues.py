@@ -64,6 +64,7 @@ VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 
 # Finite verbs whose bare noun-phrase object is the content (أكد أهمية …); others need أن/إن, a colon or quotes.
 NP_CONTENT = {
+    "أعلن",
     "نفى",
     "كشف",
     "حث",

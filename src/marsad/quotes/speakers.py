@@ -113,6 +113,17 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         starts[eid] = [x[0] for x in spans[eid]]
     n_ment = {eid: sum(1 for x in v if not x[2]) for eid, v in spans.items()}
     text = article.text
+    # the normalised words of each entity's names (whole mentions, and a person's last name)
+    names: dict[str, set[str]] = {}
+    for eid, ent in ents.items():
+        forms = set()
+        for m in ent.mentions:
+            n = normalize(text[m.start : m.end])
+            if len(n) >= 3:
+                forms.add(n)
+                if ent.type == "PER" and " " in n and len(n.split()[-1]) >= 3:
+                    forms.add(n.split()[-1])
+        names[eid] = forms
     role_words = {
         eid: {w[2:] if w.startswith("ال") else w for r in ent.roles for w in normalize(text[r.start : r.end]).split()}
         & _TITLES
@@ -156,6 +167,8 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         implicit = not slot_text.strip(" ،,:-\"«»“”") or slot_text.split()[0] in ("بالقول", "القول")
         # a title in the slot (الوزير، المتحدث باسم …) refers back to whoever holds that title in the article
         title_words = {w[2:] if w.startswith("ال") else w for w in slot_text.split()} & _TITLES
+        sw = slot_text.split()
+        slot_words = {" ".join(sw[i : i + n]) for n in (1, 2, 3) for i in range(len(sw) - n + 1)}
         titled = {eid for eid, ws in role_words.items() if ws & title_words} if title_words else set()
         # بيان صادر عن X، أصدر X بيانا: the statement's issuer speaks
         ctx = normalize(text[max(para[0], cue_a - 200) : ca])
@@ -225,6 +238,9 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                     f["implicit|nearest_before"] = 1.0
                 if per_rank.get(eid) == 1:
                     f["implicit|nearest_per_before"] = 1.0
+            if not in_slot and slot_words and names.get(eid, set()) & slot_words:
+                f["slot_string"] = 1.0  # its name stands in the slot, where the entity stage marked no mention
+                f[f"slot_string|{ent.type}"] = 1.0
             if eid in issuers:
                 f["issuer"] = 1.0
             if title_words and eid in titled:
