@@ -28,6 +28,11 @@ class QuotesStage:
         # the index gained the slot's mentions: rebuild it from the entities kept
         if self.speakers is not None:
             out = self.speakers.assign(out, index=ix if len(ix.items) == n_items else MentionIndex.of(out))
+            if proposed:  # a proposed speaker the ranker did not keep is not an entity of the article
+                said = {i for q in out.quotes for i in q.speaker}
+                dropped = {e.id for e in proposed if e.id not in said}
+                if dropped:
+                    out = out.evolve(entities=tuple(e for e in out.entities if e.id not in dropped))
         return out
 
 
