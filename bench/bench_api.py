@@ -149,6 +149,7 @@ def extend_copies(db: Path, n: int, *, batch: int = 5000) -> None:
 
     from marsad.lang.ar.normalize import normalize
     from marsad.store import Store
+    from marsad.store.core import body_of
     from marsad.store.index import index_fields
 
     with Store(db, hooks=[]):  # current schema
@@ -158,7 +159,7 @@ def extend_copies(db: Path, n: int, *, batch: int = 5000) -> None:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -262144")
     cols = ("rowid, id, content_hash, source, url, title, body, n_chars, record, n_entities, n_quotes, n_events, "
-            "ingested_at")
+            "ingested_at, text, body_spans")
     base = conn.execute(f"SELECT {cols} FROM articles ORDER BY rowid").fetchall()
     have = len(base)
     if have >= n or not have:
@@ -178,7 +179,9 @@ def extend_copies(db: Path, n: int, *, batch: int = 5000) -> None:
     next_rowid = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] + 1
     conn.execute("BEGIN")
     for k, i in enumerate(range(have, n)):
-        (rowid, aid0, chash, source, url, title, body, n_chars, record, n_e, n_q, n_v, ingested) = base[i % have]
+        (rowid, aid0, chash, source, url, title, body, n_chars, record, n_e, n_q, n_v, ingested, text,
+         spans) = base[i % have]
+        body = body_of(text, body, spans)
         copy = i // have
         published = f"{2015 + copy % 4 + (i % 3)}-{1 + i % 12:02d}-{1 + (i * 7) % 28:02d}"
         line = f"نسخة {copy} رقم {i}."
@@ -187,9 +190,9 @@ def extend_copies(db: Path, n: int, *, batch: int = 5000) -> None:
         t, b, stems = fts[rowid]
         new_id, new_rowid = f"b{i:07d}", next_rowid + k
         conn.execute("INSERT INTO articles(rowid, id, content_hash, source, url, title, published, body, n_chars, "
-                     "ingested_at, record, n_entities, n_quotes, n_events) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     "ingested_at, record, n_entities, n_quotes, n_events, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                      (new_rowid, new_id, f"{chash}:{i}", source, url, title, published, f"{body}\n{line}",
-                      n_chars + len(line) + 1, ingested, record, n_e, n_q, n_v))
+                      n_chars + len(line) + 1, ingested, record, n_e, n_q, n_v, f"{text}\n{line}"))
         conn.execute("INSERT INTO article_filters(rowid, id, source, published) VALUES (?,?,?,?)",
                      (new_rowid, new_id, source, published))
         conn.execute("INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)",

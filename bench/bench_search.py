@@ -62,7 +62,7 @@ def build(db: Path, shared: Path, n: int) -> None:
                         pass
                 cur = conn.execute(
                     "INSERT INTO articles(id, content_hash, source, url, title, published, published_time, body, "
-                    "n_chars, ingested_at, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "n_chars, ingested_at, record, text, body_spans) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         aid,
                         a.content_hash,
@@ -75,6 +75,8 @@ def build(db: Path, shared: Path, n: int) -> None:
                         len(a.text),
                         _now(),
                         blob,
+                        a.text,
+                        None,
                     ),
                 )
                 conn.execute(

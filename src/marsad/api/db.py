@@ -7,12 +7,10 @@ they run, and readers never block the writer (the store uses WAL). Writes (POST 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -125,13 +123,3 @@ class Database:
             self._cache.clear()
             self._memo.clear()
         self._tables = (0.0, frozenset())
-
-
-def decode_record(blob: bytes | str) -> dict[str, Any]:
-    """An article's stored record (zlib-compressed JSON of ``Article.to_dict()``, see marsad.store.schema)."""
-    if isinstance(blob, str):
-        return json.loads(blob)
-    try:
-        return json.loads(zlib.decompress(blob))
-    except zlib.error:
-        return json.loads(blob)

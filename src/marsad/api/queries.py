@@ -22,10 +22,11 @@ from urllib.parse import quote, urlencode
 
 import numpy as np
 
-from marsad.api.db import Database, decode_record
+from marsad.api.db import Database
 from marsad.events import plover
 from marsad.lang.ar.normalize import normalize
 from marsad.store import search as S
+from marsad.store.core import body_of, record_of
 
 # PLOVER categories → GDELT-style quad class (1 verbal coop, 2 material coop, 3 verbal conflict, 4 material
 # conflict), used only when the events stage left quad_class empty; from the one PLOVER table (marsad.events.plover),
@@ -103,7 +104,7 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
                      collapse: bool, exact_total: bool) -> dict[str, Any]:
     conn = db.conn()
     p = plan(db, query)
-    cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, a.body, "
+    cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, " + _body_cols(db) + ", "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
     if collapse:
         # page through copy groups, not articles: the first COLLAPSE_WINDOW matches in the asked order are
@@ -133,6 +134,15 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
     return out
 
 
+def _body_cols(db: Database) -> str:
+    """Select list for an article's body (``store.core.body_of``), for this store's schema version."""
+    return str(db.cached("body_cols", lambda: S.body_columns(db.conn()), ttl=3600))
+
+
+def _record_cols(db: Database) -> str:
+    return "a.record AS record, " + _body_cols(db)
+
+
 def _count_cols(db: Database) -> list[str]:
     def compute() -> list[str]:
         have = {r[1] for r in db.conn().execute("PRAGMA table_info(articles)")}
@@ -147,7 +157,7 @@ def _run(conn: sqlite3.Connection, sql: str, args: list[Any]) -> list[sqlite3.Ro
 
 def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
     keys = r.keys()
-    snippet, marks = make_snippet(r["body"] or "", terms)
+    snippet, marks = make_snippet(body_of(r["text"], r["body"], r["body_spans"]), terms)
     item = {
         "id": r["id"], "title": r["title"], "source": r["source"], "url": r["url"], "published": r["published"],
         "published_time": r["published_time"], "snippet": snippet, "snippet_marks": marks,
@@ -440,10 +450,10 @@ def unique_counts(db: Database, p: S.Plan) -> dict[str, Any]:
 
 # --- one article ---------------------------------------------------------------------------------------------
 def get_article(db: Database, article_id: str) -> dict[str, Any] | None:
-    row = db.conn().execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+    row = db.conn().execute(f"SELECT {_record_cols(db)} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
         return None
-    rec = decode_record(row["record"])
+    rec = record_of(row)
     story = story_of_article(db, article_id)
     if story:
         rec["story"] = story
@@ -627,12 +637,12 @@ def quotes_about(db: Database, actor_id: str, *, limit: int = 50, offset: int = 
         # only articles with quotes are decoded (the n_quotes counter of schema v3)
         has_quotes = " AND a.n_quotes > 0" if "n_quotes" in _count_cols(db) else ""
         rows = conn.execute(
-            "SELECT a.record, a.title, a.published, a.source FROM articles a WHERE a.id IN (SELECT article_id FROM "
+            f"SELECT {_record_cols(db)}, a.title, a.published, a.source FROM articles a WHERE a.id IN (SELECT article_id FROM "
             f"entities WHERE actor_id = ?){has_quotes} ORDER BY a.published DESC, a.rowid DESC LIMIT ?",
             (actor_id, QUOTES_ABOUT_SCAN + 1)).fetchall()
         out: list[dict[str, Any]] = []
         for r in rows[:QUOTES_ABOUT_SCAN]:
-            rec = decode_record(r["record"])
+            rec = record_of(r)
             ents = {e["id"]: e for e in rec.get("entities") or ()}
             mine = {i for i, e in ents.items() if e.get("actor_id") == actor_id}
             spans = [(m["start"], m["end"]) for i in mine for m in ents[i].get("mentions") or ()]
@@ -1227,10 +1237,12 @@ def export_stream(db: Database, rowids: list[int], *, what: str, fmt: str) -> It
         marks = ",".join("?" * len(chunk))
         conn = db.conn()
         if what == "articles" and fmt == "csv":
-            for r in S.display_rows(conn, ", ".join(f"a.{c}" for c in ARTICLE_CSV), chunk):
-                w.writerow([csv_safe(r[c]) for c in ARTICLE_CSV])
+            cols = ", ".join(f"a.{c}" for c in ARTICLE_CSV if c != "body") + ", " + _body_cols(db)
+            for r in S.display_rows(conn, cols, chunk):
+                body = body_of(r["text"], r["body"], r["body_spans"])
+                w.writerow([csv_safe(body if c == "body" else r[c]) for c in ARTICLE_CSV])
         elif what == "articles" or fmt in ("gdelt", "plover"):
-            recs = [decode_record(r[1]) for r in S.display_rows(conn, "a.record", chunk)]
+            recs = [record_of(r) for r in S.display_rows(conn, _record_cols(db), chunk)]
             if what == "articles":
                 for rec in recs:
                     buf.write(json.dumps(rec, ensure_ascii=False) + "\n")

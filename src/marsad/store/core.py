@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from marsad.data import Article, Rejection
 from marsad.errors import InputError
 from marsad.store import schema
@@ -65,12 +67,75 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# What ``articles.record`` holds: ``Article.to_dict()`` less the texts, which are written once, in their own
+# columns: ``text`` (the input as received) and ``body`` (the clean body). The body is most often the body layer's
+# spans of the text joined by blank lines (what the cleaner makes) or the text itself; then ``body`` is '' and
+# ``body_spans`` says how to rebuild it ("=": the text; "s:e s:e ...": those spans). ``body_spans`` NULL: ``body``
+# holds the body as it is. Records written before migration 9 still carry "text" and "body" and are read as such.
+_NOT_IN_RECORD = ("text", "body", "boilerplate")
+RECORD_COLUMNS = "a.record AS record, a.text AS text, a.body AS body, a.body_spans AS body_spans"
+BODY_COLUMNS = "a.text AS text, a.body AS body, a.body_spans AS body_spans"
+
+
 def pack_record(article: Article) -> bytes:
-    return zlib.compress(json.dumps(article.to_dict(), ensure_ascii=False, default=str).encode("utf-8"), 6)
+    """The record blob: zlib (level 1: it is written for every article, and read rarely) of the JSON of
+    ``Article.to_dict()`` without the text, the body and the boilerplate strings (see ``_NOT_IN_RECORD``)."""
+    d = article.to_dict()
+    for k in _NOT_IN_RECORD:
+        d.pop(k, None)
+    return zlib.compress(orjson.dumps(d, default=str, option=orjson.OPT_NON_STR_KEYS), 1)
 
 
-def unpack_record(blob: bytes) -> dict[str, Any]:
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+def body_spans(article: Article) -> str | None:
+    """How ``body`` is rebuilt from ``text`` ("=" or "s:e s:e ..."), or None when it cannot be (then it is stored)."""
+    body, text = article.body, article.text
+    if not body:
+        return None
+    if body == text:
+        return "="
+    spans = article.layers.get("body") or ()
+    if spans and "\n\n".join(text[s.start : s.end] for s in spans) == body:
+        return " ".join(f"{s.start}:{s.end}" for s in spans)
+    return None
+
+
+def body_of(text: str | None, body: str | None, spans: str | None) -> str:
+    """The body from the ``text``, ``body`` and ``body_spans`` columns (see ``pack_record``)."""
+    if spans is None or text is None:
+        return body or ""
+    if spans == "=":
+        return text
+    parts = []
+    for se in spans.split():
+        s, _, e = se.partition(":")
+        parts.append(text[int(s) : int(e)])
+    return "\n\n".join(parts)
+
+
+def unpack_record(blob: bytes | str, text: str | None = None, body: str | None = None,
+                  spans: str | None = None) -> dict[str, Any]:
+    """``Article.to_dict()`` of a stored article from its record blob and its text columns (pass them: a record
+    written since migration 9 holds no text). Plain-JSON records (not compressed) are read too."""
+    raw = blob.encode("utf-8") if isinstance(blob, str) else bytes(blob)
+    try:
+        raw = zlib.decompress(raw)
+    except zlib.error:
+        pass
+    try:
+        d: dict[str, Any] = orjson.loads(raw)
+    except orjson.JSONDecodeError:  # json.dumps wrote NaN / Infinity, which orjson does not read
+        d = json.loads(raw)
+    if text is not None and "text" not in d:
+        d["text"] = text
+        if "body" not in d:
+            d["body"] = body_of(text, body, spans)
+        d["boilerplate"] = [text[s["start"] : s["end"]] for s in (d.get("layers") or {}).get("boilerplate") or ()]
+    return d
+
+
+def record_of(row: Any) -> dict[str, Any]:
+    """``unpack_record`` of a row selected with ``RECORD_COLUMNS``."""
+    return unpack_record(row["record"], row["text"], row["body"], row["body_spans"])
 
 
 class Store:
@@ -198,6 +263,7 @@ class Store:
             return s
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
+        self._fts_rows: list[tuple[int, str, str, str]] = []
         try:
             for it in batch:
                 s.read += 1
@@ -214,6 +280,10 @@ class Store:
                 else:
                     s.rejected += 1
                     s.rejected_by[f"store/{outcome.code}"] += 1
+            # The index rows of the batch's stored articles, after the last per-article savepoint: FTS5 flushes
+            # its pending terms to a new segment at every savepoint, so indexing inside each article's savepoint
+            # wrote one segment per article (and merged them); here the batch is one segment, as a bulk insert.
+            conn.executemany("INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)", self._fts_rows)
             conn.execute("COMMIT")
         except BaseException:
             # SQLite may already have rolled back (disk full, I/O error): a second ROLLBACK would fail with "no
@@ -228,14 +298,14 @@ class Store:
         """None when ``article.id`` is not stored; "duplicate" when it is, with the same text; a rejection
         (``E_ID_CONFLICT``) when the id is stored with a different text: a repeated id never silently drops a
         different article (the second text is kept in the rejects table)."""
-        row = self.conn.execute("SELECT content_hash, source, record FROM articles WHERE id = ?",
+        row = self.conn.execute("SELECT content_hash, source, text, record FROM articles WHERE id = ?",
                                 (article.id,)).fetchone()
         if row is None:
             return None
         if row["content_hash"] == article.content_hash:
             return "duplicate"
         try:  # (stores written before ids stopped hashing the file path have another hash for the same text)
-            if unpack_record(row["record"]).get("text") == article.text:
+            if (row["text"] if row["text"] is not None else unpack_record(row["record"]).get("text")) == article.text:
                 return "duplicate"
         except (zlib.error, ValueError, TypeError):
             pass
@@ -255,10 +325,11 @@ class Store:
         conn = self.conn
         conn.execute("SAVEPOINT art")
         try:
+            spans = body_spans(article)
             cur = conn.execute(
                 "INSERT OR IGNORE INTO articles(id, content_hash, source, url, title, published, published_time, "
-                "body, n_chars, ingested_at, record, n_entities, n_quotes, n_events) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "body, n_chars, ingested_at, record, n_entities, n_quotes, n_events, text, body_spans) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id,
                     article.content_hash,
@@ -267,13 +338,15 @@ class Store:
                     article.title,
                     article.published,
                     article.published_time,
-                    article.body,
+                    "" if spans is not None else article.body,
                     len(article.text),
                     _now(),
                     pack_record(article),
                     len(article.entities),
                     len(article.quotes),
                     len(article.events),
+                    article.text,
+                    spans,
                 ),
             )
             if cur.rowcount == 0:
@@ -288,14 +361,12 @@ class Store:
                 "INSERT INTO article_filters(rowid, id, source, published) VALUES (?,?,?,?)",
                 (rowid, article.id, article.source or "", article.published),
             )
-            t, b, stems = index_fields(article.title, article.body or article.text)
-            conn.execute(
-                "INSERT INTO articles_fts(rowid, title, body, stems) VALUES (?,?,?,?)", (rowid, t, b, stems)
-            )
+            fts = (int(rowid or 0), *index_fields(article.title, article.body or article.text))
             self._insert_analysis(article)
             for h in self.hooks:
                 h.on_insert(conn, article)
             conn.execute("RELEASE art")
+            self._fts_rows.append(fts)
             return None
         except sqlite3.OperationalError:
             raise  # disk full, locked ...: not the article's fault, abort the batch
@@ -418,10 +489,11 @@ class Store:
     # -- reading ---------------------------------------------------------------------------------------------
     def get(self, article_id: str) -> Article:
         """The stored record; an unknown id raises InputError. A unique id prefix (≥ 6 characters) works too."""
-        row = self.conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        cols = RECORD_COLUMNS
+        row = self.conn.execute(f"SELECT {cols} FROM articles a WHERE id = ?", (article_id,)).fetchone()
         if row is None and len(article_id) >= 6:
             rows = self.conn.execute(
-                "SELECT record FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                f"SELECT {cols} FROM articles a WHERE id >= ? AND id < ? LIMIT 2",
                 (article_id, article_id + "\uffff"),
             ).fetchall()
             if len(rows) == 1:
@@ -430,7 +502,7 @@ class Store:
                 raise InputError(f"id prefix {article_id!r} is ambiguous", code="E_AMBIGUOUS")
         if row is None:
             raise InputError(f"no article with id {article_id!r} in {self.path}", code="E_NOT_FOUND")
-        return Article.from_dict(unpack_record(row["record"]))
+        return Article.from_dict(record_of(row))
 
     def iter_articles(
         self,
@@ -448,7 +520,7 @@ class Store:
             for i in ids:
                 yield self.get(i)
             return
-        sql = "SELECT a.rowid AS r, a.record FROM articles a WHERE " + " AND ".join([*where, "a.rowid > ?"])
+        sql = f"SELECT a.rowid AS r, {RECORD_COLUMNS} FROM articles a WHERE " + " AND ".join([*where, "a.rowid > ?"])
         last = 0
         # page by rowid so a long export does not hold one read transaction open on a growing WAL
         while True:
@@ -456,7 +528,7 @@ class Store:
             if not page:
                 return
             for row in page:
-                yield Article.from_dict(unpack_record(row["record"]))
+                yield Article.from_dict(record_of(row))
             last = page[-1]["r"]
 
     def search(self, query: str = "", **kw: Any) -> list[Any]:

@@ -26,17 +26,32 @@ def _stem(word: str) -> str:
     return strip_clitics(word)[1]
 
 
+# word -> its stem (the word itself when it has no clitic): a plain dict read through map()
+# stays in C for the words seen before, which is nearly all of them (index_fields runs for every stored article)
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 500_000
+
+
+def _stems(text: str) -> list[str]:
+    ws = _WORD.findall(text)
+    try:
+        ss = list(map(_STEMS.__getitem__, ws))
+    except KeyError:
+        if len(_STEMS) > _STEMS_MAX:
+            _STEMS.clear()
+        for w in ws:
+            if w not in _STEMS:
+                st = _stem(w)
+                _STEMS[w] = w if st == w else st
+        ss = list(map(_STEMS.__getitem__, ws))
+    return [st for w, st in zip(ws, ss, strict=True) if st != w]
+
+
 def index_fields(title: str | None, body: str) -> tuple[str, str, str]:
     """(title, body, stems) as they are written to ``articles_fts``."""
     t = normalize(title or "")
     b = normalize(body)
-    stems = []
-    for text in (t, b):
-        for w in _WORD.findall(text):
-            s = _stem(w)
-            if s != w:
-                stems.append(s)
-    return t, b, " ".join(stems)
+    return t, b, " ".join(_stems(t) + _stems(b))
 
 
 # FTS5 syntax markers: when a query has none of these, each word is quoted (so a stray hyphen or colon in a

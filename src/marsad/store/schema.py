@@ -267,6 +267,60 @@ def _geo_places(conn: sqlite3.Connection) -> None:
     migrate_v8(conn)
 
 
+def _texts_once(conn: sqlite3.Connection) -> None:
+    """Migration 9: each text written once. Until now a row held the body in ``body`` and again, with the input
+    text, inside the compressed record. The input text moves to its own column ``text``; the record keeps the rest
+    of ``Article.to_dict()``; ``body`` is '' where ``body_spans`` can rebuild it from the text (``"="``: the body is
+    the text; ``"s:e s:e"``: the body layer's spans joined by blank lines), else it stays as it was. Nothing is
+    lost: a row is rewritten only when its rebuilt body and text equal the old ones, else it is left as it was
+    (records that still carry their text are read as before). Idempotent: rows that have a text are skipped."""
+    import zlib
+
+    import orjson
+
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    for col in ("text", "body_spans"):
+        if col not in cols:
+            conn.execute(f"ALTER TABLE articles ADD COLUMN {col} TEXT")
+    from marsad.store.core import _NOT_IN_RECORD, body_of, unpack_record
+
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT rowid, record, body FROM articles WHERE rowid > ? AND text IS NULL ORDER BY rowid LIMIT 1000",
+            (last,),
+        ).fetchall()
+        if not rows:
+            return
+        for rowid, blob, body in rows:
+            last = rowid
+            try:
+                rec = unpack_record(blob)
+            except (zlib.error, ValueError, TypeError):
+                continue  # not a record this code can read: left untouched
+            text = rec.get("text")
+            if not isinstance(text, str):
+                continue
+            body = body or ""
+            spans: str | None = None
+            if body and body == text:
+                spans = "="
+            elif body:
+                lay = (rec.get("layers") or {}).get("body") or []
+                cand = " ".join(f"{int(x['start'])}:{int(x['end'])}" for x in lay)
+                if cand and body_of(text, "", cand) == body:
+                    spans = cand
+            keep_body = rec.get("body") not in (None, body)  # a record whose body is not the column's keeps it
+            for k in _NOT_IN_RECORD:
+                if not (k == "body" and keep_body):
+                    rec.pop(k, None)
+            new = zlib.compress(orjson.dumps(rec, default=str, option=orjson.OPT_NON_STR_KEYS), 1)
+            conn.execute(
+                "UPDATE articles SET text = ?, body = ?, body_spans = ?, record = ? WHERE rowid = ?",
+                (text, "" if spans is not None else body, spans, new, rowid),
+            )
+
+
 # (version, name, apply). apply runs inside the migration's transaction.
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "core: articles, fts, rejects", _script(V1_CORE)),
@@ -277,6 +331,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = 
     (6, "PLOVER current category names for stored events", _plover_current),
     (7, "saved searches", _script(V7_SAVED_SEARCHES)),
     (8, "geo: places and event locations (marsad.geo.store)", _geo_places),
+    (9, "each text written once: articles.text, body rebuilt from body_spans, record without texts", _texts_once),
 )
 LATEST = MIGRATIONS[-1][0]
 

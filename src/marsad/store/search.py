@@ -25,6 +25,7 @@ from typing import Any
 
 from marsad.errors import QueryError
 from marsad.lang.ar.normalize import normalize
+from marsad.store.core import BODY_COLUMNS, body_of
 from marsad.store.index import _SYNTAX, fts_query, query_terms
 
 # bm25 column weights: title, body, stems (a stem hit is a weaker signal than the surface form)
@@ -523,6 +524,13 @@ def run(conn: sqlite3.Connection, sql: str, params: Sequence[Any], query: str = 
         raise
 
 
+def body_columns(conn: sqlite3.Connection) -> str:
+    """The select list :func:`marsad.store.core.body_of` rebuilds a body from (a store not yet at migration 9, as a
+    read-only server may open, has the body column only)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    return BODY_COLUMNS if "body_spans" in have else "NULL AS text, a.body AS body, NULL AS body_spans"
+
+
 def display_rows(conn: sqlite3.Connection, cols: str, rowids: Sequence[int]) -> list[Any]:
     """Display columns for one page of rowids, in the given order (only the shown rows touch ``articles``)."""
     if not rowids:
@@ -560,11 +568,12 @@ def search(
               variants=variants)
     p = plan(conn, q)
     pg = page(conn, p, sort="auto", limit=limit, offset=offset, window=rank_window, widen=True)
-    rows = display_rows(conn, "a.id, a.title, a.source, a.url, a.published, a.body", pg.rowids)
+    rows = display_rows(conn, "a.id, a.title, a.source, a.url, a.published, " + body_columns(conn), pg.rowids)
     return [
         SearchHit(r["id"], r["title"], r["source"], r["url"], r["published"],
                   round(-pg.scores.get(r["rowid_"], 0.0), 4) if pg.scores else 0.0,
-                  snippet(r["body"] or r["title"] or "", p.terms, width=snippet_chars))
+                  snippet(body_of(r["text"], r["body"], r["body_spans"]) or r["title"] or "", p.terms,
+                          width=snippet_chars))
         for r in rows
     ]
 
