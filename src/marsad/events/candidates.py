@@ -22,9 +22,11 @@ from marsad.events.extract import (
     _entries_for,
     _match_rest,
     extract_events,
+    quote_index,
     sentence_units,
 )
 from marsad.events.lexicon import CueEntry
+from marsad.intervals import IntervalIndex
 from marsad.lang.ar.clusters import word_clusters
 from marsad.lang.ar.textlayer import Tok
 from marsad.quotes.extract import MentionIndex
@@ -97,8 +99,9 @@ def cue_hits(toks: Sequence[Tok], lo: int, hi: int) -> list[CueHit]:
 def build_candidates(article: Article, *, index: MentionIndex | None = None) -> list[Candidate]:
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
-    quotes = sorted(article.quotes, key=lambda q: q.content.start)
+    quotes = quote_index(article)
     rule_events = extract_events(article, index=ix)
+    rule_ix = IntervalIndex(rule_events, lambda e: e.evidence.start, lambda e: e.evidence.end)
     out: list[Candidate] = []
     for unit in sentence_units(article, ix):
         toks, s0, s1 = unit.toks, unit.s0, unit.s1
@@ -106,14 +109,16 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
         sent_actors = unit.actors[:_MAX_ACTORS]
         q = _quote_over(quotes, a, b)
         hits = cue_hits(toks, s0, s1 + 1)
-        rules_here = [e for e in rule_events if a <= e.evidence.start < b or e.evidence.start <= a < e.evidence.end]
+        # rule events that start in the sentence or run over its start (by position, not a scan of all of them)
+        rules_here = rule_ix.starting_in_or_containing(a, b)
         out.extend(_pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents))
     return out
 
 
-def _quote_over(quotes: Sequence[Quote], a: int, b: int) -> Quote | None:
+def _quote_over(quotes: IntervalIndex[Quote], a: int, b: int) -> Quote | None:
+    """The quote sharing most characters with ``[a, b)`` (the first by content start on a tie)."""
     best = None
-    for q in quotes:
+    for q in quotes.overlapping(a, b):
         ov = min(b, q.content.end) - max(a, q.content.start)
         if ov > 0 and (best is None or ov > min(b, best.content.end) - max(a, best.content.start)):
             best = q

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from marsad.data import Article, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
+from marsad.intervals import IntervalIndex
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes.extract import MentionIndex
 
@@ -152,8 +153,8 @@ def sentence_units(article: Article, ix: MentionIndex) -> Iterator[SentenceUnit]
 def extract_events(article: Article, *, index: MentionIndex | None = None) -> list[Event]:
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
-    quotes = sorted(article.quotes, key=lambda q: q.content.start)
-    dates = [d for d in article.layer("dates") if d.attrs.get("date")]
+    quotes = quote_index(article)
+    dates = _date_index(article)
     found: dict[tuple, Event] = {}
     recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
     for unit in sentence_units(article, ix):
@@ -222,11 +223,22 @@ def _match_rest(toks: Sequence[Tok], k: int, entry: CueEntry, limit: int) -> int
     return j
 
 
-def _quote_at(quotes: Sequence[Quote], off: int) -> Quote | None:
-    for q in quotes:
-        if q.content.start <= off < q.content.end:
-            return q
-    return None
+def quote_index(article: Article) -> IntervalIndex[Quote]:
+    """The quotes of ``article`` by content span (in order of content start; ties keep the article's order)."""
+    quotes = sorted(article.quotes, key=lambda q: q.content.start)
+    return IntervalIndex(quotes, lambda q: q.content.start, lambda q: q.content.end)
+
+
+def _quote_at(quotes: IntervalIndex[Quote], off: int) -> Quote | None:
+    """The first quote (by content start) whose content holds ``off``."""
+    hits = quotes.containing(off)
+    return hits[0] if hits else None
+
+
+def _date_index(article: Article) -> IntervalIndex[Span]:
+    return IntervalIndex(
+        [d for d in article.layer("dates") if d.attrs.get("date")], lambda d: d.start, lambda d: d.end
+    )
 
 
 def _make_event(
@@ -235,11 +247,11 @@ def _make_event(
     k: int,
     end_k: int,
     entry: CueEntry,
-    quotes: Sequence[Quote],
+    quotes: IntervalIndex[Quote],
     sent_actors: list[Actor],
     recent: list[Actor],
     ents: dict,
-    dates: Sequence[Span],
+    dates: IntervalIndex[Span],
 ) -> Event | list[Event] | None:
     off = toks[k].start
     all_actors = list(sent_actors)  # places stay available for the location even when they are not parties
@@ -285,9 +297,13 @@ def _make_event(
         if pick is None and entry.type in ("AGREE", "CONSULT"):
             # "the two sides" / "we": the counterpart is the latest actor of another country
             # (a country before a person: "the two sides" are states)
-            others = [a for a in reversed(recent) if a.country and a.country not in src_c]
-            pick = next((a for a in others if a.type == "GPE"), None) or next(
-                (a for a in others if a.type == "PER"), None
+            # generators, not a list: the walk back stops at the latest match instead of copying every actor so far
+            pick = next(
+                (a for a in reversed(recent) if a.type == "GPE" and a.country and a.country not in src_c),
+                None,
+            ) or next(
+                (a for a in reversed(recent) if a.type == "PER" and a.country and a.country not in src_c),
+                None,
             )
             confidence = 0.4
         if pick is None:
@@ -559,7 +575,7 @@ def _finish(
     tgt: tuple[str, ...],
     confidence: float,
     sent_actors: Sequence[Actor],
-    dates: Sequence[Span],
+    dates: Sequence[Span] | IntervalIndex[Span],
 ) -> Event | None:
     off = toks[k].start
     if set(src) & set(tgt):
@@ -627,11 +643,13 @@ def _days_apart(a: str, b: str | None) -> int:
         return 10**6
 
 
-def _date_for(article: Article, off: int, dates: Sequence[Span]) -> str | None:
+def _date_for(article: Article, off: int, dates: Sequence[Span] | IntervalIndex[Span]) -> str | None:
     """The date stated in the same stretch of text before the cue (the dates layer resolves اليوم الأربعاء, أمس …
     against the publication date), else the publication date."""
     best = None
-    for d in dates:
+    # only dates that start in the 300 characters up to the cue can count: an index answers without a scan
+    near = dates.starting_in(off - 299, off + 1) if isinstance(dates, IntervalIndex) else dates
+    for d in near:
         if d.start <= off and off - d.start < 300 and d.attrs.get("kind") not in ("published", "dateline"):
             if d.attrs.get("granularity") not in (None, "day"):
                 continue  # العام القادم, مارس: not the day of an event
