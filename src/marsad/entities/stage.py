@@ -81,6 +81,10 @@ from marsad.lang.ar.tokenize import strip_clitics
 
 log = logging.getLogger(__name__)
 
+# honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
+_TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
+_HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
+
 
 @dataclass
 class EntityStage(NamePatterns):
@@ -273,6 +277,10 @@ class EntityStage(NamePatterns):
                 actor = reg.actors[aid]
                 if actor.type == "PER":
                     i1 = _extend_nasab(unit, i1)
+                    if i1 - i0 >= 3 and norms[i0][cut:] in _HONORIFICS:
+                        # الأمير محمد بن سلمان: the honorific is a title, the name starts after it (الملك stays:
+                        # الملك سلمان is how he is named)
+                        i0, start = i0 + 1, toks[i0 + 1].start
                 m = _Mention(start, toks[i1 - 1].end, ui, i0, i1, actor.type, aid, source="registry")
                 if actor.metonym_of:
                     prev = norms[seg[p] - 1] if seg[p] > 0 else ""
@@ -317,6 +325,10 @@ class EntityStage(NamePatterns):
         while j > i and (
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
+            j -= 1
+        # a place head with a preposition after a name opens the next place (قرية الغاصبية | بريف درعا، الحديدة
+        # | بمحافظة …): the name ends before it
+        while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS:
             j -= 1
         # Egyptian spelling writes the preposition على as علي: "عبدالعاطي علي الفور" is not a name ending in Ali
         if (
