@@ -104,3 +104,46 @@ def test_appositive_name_and_statement_issuer():
     qs = {art.text[q.content.start : q.content.end][:12]: q for q in extract_quotes(art)}
     assert qs["بلاده ترفض ا"].speaker == ("s",)
     assert qs["الهجوم انتها"].speaker == ("e",)
+
+
+def test_speaker_slot_proposes_entities_the_entity_stage_missed():
+    """Made-up sentences: a name after a rank, a name set off by commas after a title, a definite organisation."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقال العميد زاهر قنديل إن القوات سيطرت على الطريق الساحلي بالكامل.\n"
+        "وقال محافظ الإقليم، رامي سلوان، إن المدارس ستفتح أبوابها الأسبوع المقبل.\n"
+        "وقالت الهيئة الوطنية للأرصاد إن الأمطار ستستمر حتى نهاية الأسبوع.\n"
+        "وأضاف قنديل أن الطريق سيفتح أمام المدنيين قريبا."
+    )
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    by_id = {e.id: e for e in ents}
+    spoke = [by_id[q.speaker[0]] for q in quotes if q.speaker]
+    names = [(e.type, art.text[e.mentions[0].start : e.mentions[0].end]) for e in spoke[:3]]
+    assert names == [("PER", "زاهر قنديل"), ("PER", "رامي سلوان"), ("ORG", "الهيئة الوطنية للأرصاد")]
+    assert all(e.attrs["source"] == ["speaker-slot"] for e in ents)
+    for e in ents:  # every mention is the evidence: its offsets slice the name out of the text
+        assert all(normalize_words(art.text[m.start : m.end]) for m in e.mentions)
+    # the last name alone later in the text is a mention of the same person, and he speaks again
+    qandil = spoke[0]
+    assert len(qandil.mentions) == 2
+    assert quotes[-1].speaker == (qandil.id,)
+
+
+def test_speaker_slot_leaves_objects_and_unnamed_sources_alone():
+    text = (
+        "ووصفت الحكومة الشبان بأنهم مخربون يهددون الأمن العام في البلاد.\n"
+        "وقالوا المحتجون إن مطالبهم اجتماعية قبل كل شيء آخر.\n"
+        "وقال مصدر أمني إن التحقيقات ما زالت جارية في الحادث."
+    )
+    art = _article(text, {})
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    _quotes, ents = extract_quotes_and_speakers(art)
+    assert not any(art.text[e.mentions[0].start : e.mentions[0].end] in ("الشبان", "المحتجون", "مصدر أمني")
+                   for e in ents)  # fmt: skip
+
+
+def normalize_words(s: str) -> list[str]:
+    return s.split()

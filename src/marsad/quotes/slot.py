@@ -288,6 +288,9 @@ class SlotEntities:
     def add(self, toks: Sequence[Tok], p: Proposal) -> str:
         key = " ".join(t.norm for t in toks[p.start : p.end])
         eid = self.by_key.get(key)
+        if eid is None and p.type == "PER" and " " not in key:  # فلان alone after فلان الفلاني: the same person
+            eid = next((i for k, i in self.by_key.items() if self.drafts[i][0].type == "PER"
+                        and " " in k and k.split()[-1] == key), None)  # fmt: skip
         s, e = toks[p.start].start, toks[p.end - 1].end
         if eid is None:
             eid = f"s{len(self.by_key) + 1}"
@@ -311,7 +314,7 @@ class SlotEntities:
         for pa, pb in paragraphs(self.article):
             toks = tokens_of(self.article, pa, pb)
             for i, t in enumerate(toks):
-                for seq, eid in seqs.items():
+                for seq, eid in sorted(seqs.items(), key=lambda x: -len(x[0])):  # a full name before its last word
                     w = t.norm
                     if w != seq[0] and not (w[:1] in "وبل" and w[1:] == seq[0]):
                         continue
@@ -325,9 +328,11 @@ class SlotEntities:
                     if j < len(toks) and len(seq) == 1 and _name_word(toks[j], last=False):
                         continue  # a longer name that only begins with this word
                     found[eid].append((s, e))
+                    taken.append((s, e))
         out = []
         for eid, (p, key, s0, e0) in self.drafts.items():
             spans = sorted(set(found[eid]) | {(s0, e0)})
+            spans = [x for x in spans if not any(y != x and y[0] <= x[0] and x[1] <= y[1] for y in spans)]
             country = None
             for w in key.split():
                 gid = self.ix.nisba.get(w[2:] if w.startswith("ال") else w)
