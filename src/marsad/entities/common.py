@@ -327,6 +327,32 @@ def _nisba_before(reg: Registry, unit: _Unit, m: _Mention, name_ends: frozenset[
     return None
 
 
+# the Arab League's members: a transliterated foreign name is seldom a citizen of one, an Arabic name seldom of another
+ARAB_STATES = frozenset(
+    "DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM".split()
+)
+
+
+def _name_origin(norms: list[str]) -> str | None:
+    """``"ar"`` for an Arabic name (a common Arabic given name, عبد…, بن/أبو, a definite surname: أحمد الفريدي),
+    ``"foreign"`` for a transliterated one of two words or more with none of these (سيرخيو راموس), else None.
+    Hand-written: no library tells the two apart in Arabic script; the given names are data
+    (``lexicons/arab_given_names.txt``)."""
+    from marsad.entities.lexicon import load_words
+
+    given = load_words("arab_given_names.txt")
+    words = [w for w in norms if w]
+    if not words:
+        return None
+    for w in words:
+        bare = w[1:] if w[:1] in "وبل" and len(w) > 3 and w[1:] in given else w
+        if bare in given or bare.startswith("عبد") or bare in ("بن", "ابن", "ابو", "ابي", "بنت"):
+            return "ar"
+        if bare.startswith("ال") and len(bare) > 4:
+            return "ar"
+    return "foreign" if len(words) >= 2 else None
+
+
 def _country_nearby(reg: Registry, unit: _Unit, m: _Mention) -> str | None:
     """Country of a place from its sentence: a nisba right after it (سالزبري البريطانية), else the nearest
     country or registry place named within a few words (كوينزلاند في أستراليا)."""

@@ -47,6 +47,7 @@ from marsad.entities.common import (
     _PARTICLES,
     _STOP,
     _VERBS,
+    ARAB_STATES,
     HOME_WEIGHT,
     _clitic_variants,
     _country_in_name,
@@ -60,6 +61,7 @@ from marsad.entities.common import (
     _is_title_word,
     _keep_unlinked,
     _Mention,
+    _name_origin,
     _nisba_before,
     _nisba_country,
     _org_sector,
@@ -678,6 +680,7 @@ class EntityStage(NamePatterns):
             # media credits (CNN, واس) say who reported, not where the story is
             if a and a.country and a.type in ("GPE", "PER", "ORG") and a.sector != "MED":
                 ctx[a.country] += 2 if a.type == "GPE" else 1
+        ctx_news = Counter(ctx)  # what the text itself names, without the outlet's home
         if home:
             # a national paper's home country counts as a few more mentions: it writes mostly about its own people
             ctx[home] += HOME_WEIGHT
@@ -805,6 +808,8 @@ class EntityStage(NamePatterns):
                 and context_country
             ):
                 d["country"] = context_country
+                if d["typ"] == "PER":
+                    d["country"] = _origin_country(d["ms"], units, context_country, ctx, ctx_news) or context_country
                 d["attrs"]["country_from"] = "context"
         entities: list[Entity] = []
         mention_entity: dict[int, str] = {}
@@ -824,6 +829,22 @@ class EntityStage(NamePatterns):
         kept = set(mention_entity)
         return entities, mention_entity, kept
 
+
+
+def _origin_country(
+    ms: list[_Mention], units: list[_Unit], context: str, ctx: Counter[str], ctx_news: Counter[str]
+) -> str | None:
+    """An unknown person's country when all the article offers is its context: a transliterated foreign name in a
+    story about an Arab country (Barcelona's coach in a Saudi paper) takes the non-Arab country the text names most,
+    an Arabic name in a story about a foreign country (a Saudi club's camp in Austria) the Arab country the article
+    (with the outlet's home) counts most; None keeps the context country."""
+    longest = max(ms, key=lambda m: m.tok1 - m.tok0)
+    origin = _name_origin(units[longest.unit].norms[longest.tok0 : longest.tok1])
+    if origin == "foreign" and context in ARAB_STATES:
+        return next((c for c, _ in ctx_news.most_common() if c not in ARAB_STATES), None)
+    if origin == "ar" and context not in ARAB_STATES:
+        return next((c for c, _ in ctx.most_common() if c in ARAB_STATES), None)
+    return None
 
 
 def build_stage(**options: Any) -> EntityStage:
