@@ -493,6 +493,16 @@ def _resolve_speaker(
     if cue.participle:
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
+    first = next((t.norm for t in toks[a:b] if t.norm not in _CLAUSE_PUNCT), "")
+    if first in _UNNAMED_SOURCES or _strip_al(first) in _UNNAMED_SOURCES:
+        # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
+        # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
+        s_, e_ = toks[a].start, toks[b - 1].end
+        if not any(t == "ORG" for _s, _e, _i, t in ix.in_range(s_, e_)):
+            return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
+    if not cue.participle and b - a <= 1 and _bare(toks[cue.i].norm).endswith(("وا", "ون")):
+        # قالوا إن، ويقولون إن: a plural pronoun subject names nobody the rules can point to
+        return (), None, "plural"
     # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
     # (نائب السفير الكندي لدى الاتحاد الأوروبي، فلان، إن)
     appositive = None
@@ -523,9 +533,11 @@ def _resolve_speaker(
     if appositive is not None and (got is None or ix.types.get(got[0][0]) != "PER"):
         return appositive
     named = got is not None and (ix.in_range(start, end) or ix.coref_in(start, end))
-    if got is not None and not named and ix.types.get(got[0][0]) in ("GPE", "LOC"):
-        # only a nisba named the country (قال المسؤول السوري فلان): a person the slot names comes first
-        proposed = _slot_speaker(toks, a, b, cut, ix, state, person_only=True)
+    if got is not None and not named:
+        # only a title (an earlier holder's role) or a nisba (the country) pointed at someone: a person the slot
+        # names comes first (قال المسؤول السوري فلان), and after a nisba alone an organisation it names too
+        place = ix.types.get(got[0][0]) in ("GPE", "LOC")
+        proposed = _slot_speaker(toks, a, b, cut, ix, state, person_only=not place)
         if proposed is not None:
             return proposed
     if got is not None:
@@ -578,6 +590,8 @@ def _slot_speaker(
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 
+# Unnamed sources: their words are kept with the description and no speaker (the annotation guideline's []).
+_UNNAMED_SOURCES = set(C.UNNAMED) - {"متحدث"}
 _STATEMENT = {"البيان", "بيان", "البيان،", "الرساله", "التقرير", "المشترك"}
 _TITLE_HEADS = {
     "وزير", "وزيره", "رييس", "رييسه", "مندوب", "مندوبه", "متحدث", "متحدثه", "ناطق", "سفير", "سفيره", "زعيم",

@@ -18,7 +18,7 @@ words and the name-head table the entity stage already loads (``entities/data/le
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -169,7 +169,8 @@ def _name_word(t: Tok, *, last: bool) -> bool:
         return False
     if w.startswith("ال") and not last:
         return False
-    return not (w[:1] in "لب" and (w[1:3] == "ال" or w[1:] in _org_heads()))  # لوكالة، للصحفيين: an addressee
+    # لوكالة، للصحفيين، بالوكالة: a preposition and a noun (an addressee), not a name
+    return not (w.startswith("لل") or w[:1] in "لب" and (w[1:3] == "ال" or w[1:] in _org_heads()))
 
 
 def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: set[str]) -> int:
@@ -216,6 +217,12 @@ def propose(
         return None  # قالوا، يقولون: the subject is the verb's own pronoun, what follows is not the speaker
     words = [t.norm for t in toks[a:b]]
     nisba = set(ix.nisba)
+    starts = [it[0] for it in ix.items]
+
+    def taken(t: Tok) -> bool:  # the word lies inside a mention the entity stage found
+        i = bisect_right(starts, t.start) - 1
+        return any(ix.items[j][0] <= t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
+
     first = words[0]
     if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES:
         return None
@@ -241,16 +248,26 @@ def propose(
                 if e > k + 1 and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in C.COMPLEMENTISERS):
                     return Proposal("PER", k + 1, e, "apposition")
                 break
-        # a title chain closed by a name: the words after the last head/genitive/nisba up to the slot's end
-        end = b
-        while end > a and (toks[end - 1].norm in ("،", ",") or toks[end - 1].norm in C.SPEAKER_WORDS
-                           and toks[end - 1].norm not in _PERSON_HEADS):  # fmt: skip
-            end -= 1
-        s = end
-        while s > a + 1 and _name_word(toks[s - 1], last=s == end) and toks[s - 2].norm not in _place_heads():
-            s -= 1
-        if a + 1 < s < end and end - s <= 4 and toks[s - 1].norm not in _org_heads():
-            if _name_run(toks, s, end, nisba) == end:
+        # a title chain closed by a name (المتحدث باسم الشرطة فلان الفلاني إن، سفير البلد لدى المنظمة فلان في …):
+        # the name words right before the slot's end, a comma or a circumstance word, after a head/genitive/nisba
+        ends = [k for k in range(a + 2, b) if toks[k].norm in ("،", ",") or toks[k].norm in C.BREAKS] + [b]
+        for end0 in ends:
+            end = end0
+            while end > a and toks[end - 1].norm in C.SPEAKER_WORDS and toks[end - 1].norm not in _PERSON_HEADS:
+                end -= 1  # time words: … فلان الأحد إن
+            s = end
+            while (
+                s > a + 1 and _name_word(toks[s - 1], last=s == end) and not taken(toks[s - 1])
+                and toks[s - 2].norm not in _place_heads()
+            ):  # fmt: skip
+                s -= 1
+            if end0 == b and lemma in _TRANSITIVE:
+                continue  # وصف رئيس الوزراء فلان المهاجمين بأنهم …: the words before بأنهم are the object
+            if (
+                a + 1 < s < end and end - s <= 4 and toks[s - 1].norm not in _org_heads()
+                and not toks[s].norm.startswith("ال") and _name_run(toks, s, end, nisba) == end
+                and not toks[s].norm.endswith(_PRONOUN_SUFFIX + ("ه",)) and _looks_like_name([toks[s].norm])
+            ):  # fmt: skip
                 return Proposal("PER", s, end, "title-name")
         return None
     # a bare name right after the cue: قال فلان إن، قالت فلانة، التي …

@@ -266,6 +266,7 @@ class SpeakerModel:
     linear: LinearModel
     keep_rule_below: float = 0.2  # when no candidate is this likely, the rules' choice stands
     joint: float = 0.5  # a second speaker needs this probability and a mention beside the first
+    override_unnamed: float = 0.5  # the probability needed to name a speaker where the rules read an unnamed source
 
     def rank(self, cands: Sequence[SpeakerCandidate]) -> list[tuple[str, float]]:
         scored = [(c.entity, self.linear.proba(c.feats).get("1", 0.0)) for c in cands]
@@ -282,7 +283,10 @@ class SpeakerModel:
                 quotes.append(replace(q, speaker=joint, attrs={**dict(q.attrs), "speaker_rule": "dual-title"}))
                 continue
             ranked = self.rank(cands)
-            if not ranked or ranked[0][1] < self.keep_rule_below or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
+            floor = self.keep_rule_below
+            if not q.speaker and q.attrs.get("description"):
+                floor = self.override_unnamed  # the rules read an unnamed source: overriding them needs more
+            if not ranked or ranked[0][1] < floor or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
                 quotes.append(q)  # unsure, or the rules found a joint statement that includes the ranker's choice
                 continue
             chosen = [ranked[0][0]]
@@ -293,13 +297,18 @@ class SpeakerModel:
         return article.evolve(quotes=tuple(quotes))
 
     def save(self, path: str | Path) -> None:
-        self.linear.meta.update({"keep_rule_below": self.keep_rule_below, "joint": self.joint})
+        self.linear.meta.update(
+            {"keep_rule_below": self.keep_rule_below, "joint": self.joint, "override_unnamed": self.override_unnamed}
+        )
         self.linear.save(path)
 
     @classmethod
     def load(cls, path: str | Path) -> SpeakerModel:
         lin = LinearModel.load(path)
-        return cls(lin, float(lin.meta.get("keep_rule_below", 0.2)), float(lin.meta.get("joint", 0.5)))
+        return cls(
+            lin, float(lin.meta.get("keep_rule_below", 0.2)), float(lin.meta.get("joint", 0.5)),
+            float(lin.meta.get("override_unnamed", 0.5)),
+        )  # fmt: skip
 
 
 def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
