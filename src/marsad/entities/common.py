@@ -317,7 +317,7 @@ def _nisba_before(reg: Registry, unit: _Unit, m: _Mention, name_ends: frozenset[
             continue
         if toks[k].kind != "word":
             return None
-        for v, _ in _clitic_variants(norms[k])[:2]:
+        for v, _ in _clitic_variants(norms[k]):
             if v in reg.nisba:
                 return None if k in name_ends else reg.nisba[v]
         if not norms[k].startswith("ال"):
@@ -330,6 +330,10 @@ def _nisba_before(reg: Registry, unit: _Unit, m: _Mention, name_ends: frozenset[
 # the Arab League's members: a transliterated foreign name is seldom a citizen of one, an Arabic name seldom of another
 ARAB_STATES = frozenset(
     "DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM".split()
+)
+# …and the countries where Arabic given names are common too (علي شمخاني is Iranian)
+ARABIC_NAME_STATES = ARAB_STATES | frozenset(
+    "IRN TUR PAK AFG AZE BGD IDN MYS TJK UZB KAZ KGZ TKM SEN MLI NER TCD GIN GMB BFA".split()
 )
 
 

@@ -48,6 +48,7 @@ from marsad.entities.common import (
     _STOP,
     _VERBS,
     ARAB_STATES,
+    ARABIC_NAME_STATES,
     HOME_WEIGHT,
     _clitic_variants,
     _country_in_name,
@@ -797,7 +798,7 @@ class EntityStage(NamePatterns):
                 # than the article's (الرئيس الفلبيني … دوتيرتي in a story about Kuwait)
                 sets = [unit_countries.get(m.unit, set()) for m in d["ms"]]
                 common = set.intersection(*sets) if sets else set()
-                if len(common) == 1 and all(len(x) == 1 for x in sets):
+                if len(common) == 1 and all(len(x) == 1 for x in sets) and _fits_origin(d["ms"], units, *common):
                     d["country"] = next(iter(common))
                     d["attrs"]["country_from"] = "sentence"
             if (
@@ -831,6 +832,14 @@ class EntityStage(NamePatterns):
 
 
 
+def _fits_origin(ms: list[_Mention], units: list[_Unit], country: str) -> bool:
+    """False when the name's origin rules the country out: an Arabic name and a non-Arab country (a doctor in
+    Somalia quoted in a sentence about the US), or a transliterated foreign name and an Arab one."""
+    longest = max(ms, key=lambda m: m.tok1 - m.tok0)
+    origin = _name_origin(units[longest.unit].norms[longest.tok0 : longest.tok1])
+    return not (origin == "ar" and country not in ARABIC_NAME_STATES or origin == "foreign" and country in ARAB_STATES)
+
+
 def _origin_country(
     ms: list[_Mention], units: list[_Unit], context: str, ctx: Counter[str], ctx_news: Counter[str]
 ) -> str | None:
@@ -842,7 +851,7 @@ def _origin_country(
     origin = _name_origin(units[longest.unit].norms[longest.tok0 : longest.tok1])
     if origin == "foreign" and context in ARAB_STATES:
         return next((c for c, _ in ctx_news.most_common() if c not in ARAB_STATES), None)
-    if origin == "ar" and context not in ARAB_STATES:
+    if origin == "ar" and context not in ARABIC_NAME_STATES:
         return next((c for c, _ in ctx.most_common() if c in ARAB_STATES), None)
     return None
 
