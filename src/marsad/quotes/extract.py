@@ -624,11 +624,15 @@ def _actor_in(
         if role and len(role) > 3 and (role == dn or role in dn):
             return (eid,), start, end
     if words and toks[a].norm.startswith("ال") and len(words) <= 3:
-        # الوزارة، الوكالة، السفارة: the latest organisation named with that head noun
+        # الوزارة، الوكالة، الصحيفة: the latest organisation named with that head noun, in its name or, for an
+        # organisation head, right before it (صحيفة واشنطن بوست: the name is واشنطن بوست)
+        from marsad.quotes.slot import org_heads
+
         head = words[0]
+        back = len(head) + 3 if head in org_heads() else 0
         best = None
         for s, e, eid, typ in ix.items:
-            if typ == "ORG" and s < start and head in normalize(article.text[s:e]):
+            if typ == "ORG" and s < start and head in normalize(article.text[max(0, s - back) : e]):
                 best = (s, e, eid)
         if best:
             return (best[2],), start, end

@@ -130,6 +130,12 @@ def _org_heads() -> dict[str, str | None]:
 
 
 @lru_cache(maxsize=1)
+def org_heads() -> frozenset[str]:
+    """Organisation head nouns (normalised; with and without ال)."""
+    return frozenset(_org_heads())
+
+
+@lru_cache(maxsize=1)
 def _place_heads() -> frozenset[str]:
     from marsad.entities.lexicon import load_heads
 
@@ -238,7 +244,7 @@ def propose(
     # honorific + name: العميد فلان، الدكتورة فلانة الفلاني
     if first in _HONORIFIC:
         e = _name_run(toks, a + 1, b, nisba)
-        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)):
+        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)) and _looks_like_name([toks[a + 1].norm]):
             return Proposal("PER", a + 1, e, "honorific")
     # title، name، : حاكم الولاية، فلان، إن
     if first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS:
@@ -279,7 +285,7 @@ def propose(
             and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in _PERSON_HEADS
                  or toks[e].norm in C.COMPLEMENTISERS or toks[e].norm in C.SPEAKER_WORDS)
             and not any(w.endswith(_PRONOUN_SUFFIX) or w[:1] in "لب" for w in run[:1])
-            and _looks_like_name(run)
+            and _looks_like_name(run[:1])
         ):  # fmt: skip
             return Proposal("PER", a, e, "name")
         return None
