@@ -1,7 +1,7 @@
 """Text features for duplicate and story detection: normalised words, word-shingle hashes, weighted content terms.
 
-Speed matters here (every stored article passes through at ingest), so the normalisation is
-:func:`marsad.lang.ar.normalize` compiled into a ``str.translate`` table: the same folds, applied in C. Hashes are
+Speed matters here (every stored article passes through at ingest); the normalisation is
+:func:`marsad.lang.ar.normalize`, itself a ``str.translate`` table (the folds applied in C). Hashes are
 stable across processes (CRC32 of UTF-8, then a 64-bit mixer), never Python's salted ``hash``.
 """
 
@@ -26,16 +26,6 @@ SHINGLE = 3  # word n-grams: short enough that copy-edited sentences still share
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-class _FoldTable(dict):
-    """``str.translate`` table equal to ``normalize`` char by char; filled lazily, so only chars seen are computed."""
-
-    def __missing__(self, code: int) -> str:
-        value = normalize(chr(code))
-        self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
 _WORD_RE = re.compile(r"[^\W_]+")
 # Characters normalize() deletes (harakat, tatweel, Quranic marks, zero-width and bidi controls): removed before
 # splitting into words, so a word with a shadda is still one word.
@@ -46,8 +36,8 @@ _CACHE_MAX = 500_000
 
 
 def norm_text(text: str) -> str:
-    """``normalize(text)`` via a translate table (identical output for the per-character folds)."""
-    return text.translate(_FOLD)
+    """``normalize(text)`` (one implementation for the whole package: :mod:`marsad.lang.ar.normalize`)."""
+    return normalize(text)
 
 
 def words(text: str) -> list[str]:

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from marsad.entities.ner.scoring import chunks
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
 
+@lru_cache(maxsize=200_000)
 def _key(tok: str) -> str:
+    """The clitic- and article-stripped normalised form of a token (cached: news repeats its words, and every
+    token of every sentence is keyed)."""
     n = normalize(tok)
     _, stem = strip_clitics(n)
     return stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
