@@ -793,12 +793,14 @@ class EntityStage(NamePatterns):
                     if hit:
                         d["country"] = hit
                         break
-            if d["typ"] == "PER" and d["country"] is None and not d["linked"]:
-                # one country named in every sentence the person is named in (and no other): theirs, more often
+            if d["typ"] in ("PER", "ORG") and d["country"] is None and not d["linked"]:
+                # one country named in every sentence the person (or body) is named in (and no other): theirs, more often
                 # than the article's (الرئيس الفلبيني … دوتيرتي in a story about Kuwait)
                 sets = [unit_countries.get(m.unit, set()) for m in d["ms"]]
                 common = set.intersection(*sets) if sets else set()
-                if len(common) == 1 and all(len(x) == 1 for x in sets) and _fits_origin(d["ms"], units, *common):
+                if len(common) == 1 and all(len(x) == 1 for x in sets) and (
+                    d["typ"] != "PER" or _fits_origin(d["ms"], units, *common)
+                ):
                     d["country"] = next(iter(common))
                     d["attrs"]["country_from"] = "sentence"
             if (
