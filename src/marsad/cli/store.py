@@ -478,18 +478,7 @@ def export_cmd(db, fmt, output, source, date_from, date_to, header, mentions):
 
     check_range(date_from, date_to)
     with _open(db) as st:
-        where = ["1=1"]
-        args: list[Any] = []
-        if source:
-            where.append("source = ?")
-            args.append(source)
-        if date_from:
-            where.append("published >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("published <= ?")
-            args.append(date_to)
-        total = st.conn.execute(f"SELECT count(*) FROM articles WHERE {' AND '.join(where)}", args).fetchone()[0]
+        total = st.count_articles(source=source, date_from=date_from, date_to=date_to)
         arts = _with_dedup_ids(st.conn, st.iter_articles(source=source, date_from=date_from, date_to=date_to))
         skipped: dict[str, int] = {}
         with progress(f"export {fmt}", total) as advance:

@@ -513,9 +513,7 @@ class Store:
         ids: Iterable[str] | None = None,
     ) -> Iterator[Article]:
         """Stored articles in insertion order, optionally filtered."""
-        from marsad.store.search import filter_sql
-
-        where, args = filter_sql(sources=(source,) if source else (), date_from=date_from, date_to=date_to)
+        where, args = _article_filter(source, date_from, date_to)
         if ids is not None:
             for i in ids:
                 yield self.get(i)
@@ -530,6 +528,14 @@ class Store:
             for row in page:
                 yield Article.from_dict(record_of(row))
             last = page[-1]["r"]
+
+    def count_articles(
+        self, *, source: str | None = None, date_from: str | None = None, date_to: str | None = None
+    ) -> int:
+        """How many articles :meth:`iter_articles` yields for the same filters."""
+        where, args = _article_filter(source, date_from, date_to)
+        sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self.conn.execute(sql, args).fetchone()[0])
 
     def search(self, query: str = "", **kw: Any) -> list[Any]:
         """Full-text search; see :func:`marsad.store.search.search` for the options."""
@@ -596,6 +602,14 @@ class Store:
             "hooks": [h.name for h in self.hooks],
             "bytes": self.path.stat().st_size if self.path.exists() else 0,
         }
+
+
+def _article_filter(source: str | None, date_from: str | None, date_to: str | None) -> tuple[list[str], list[Any]]:
+    """The conditions on ``articles a`` of :meth:`Store.iter_articles` / :meth:`Store.count_articles` (one
+    builder for every search and listing: :func:`marsad.store.search.filter_sql`)."""
+    from marsad.store.search import filter_sql
+
+    return filter_sql(sources=(source,) if source else (), date_from=date_from, date_to=date_to)
 
 
 def _j(v: Any) -> str:

@@ -125,8 +125,11 @@ def filter_sql(
     actor: str | None = None,
     event_type: str | None = None,
     indexed: bool = True,
+    alias: str = "a",
 ) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``a`` (``articles`` or its narrow copy ``article_filters``: same rowids, same columns).
+    """SQL conditions on ``a`` (``articles`` or its narrow copy ``article_filters``: same rowids, same columns),
+    or on ``alias`` (any table with ``published`` / ``source`` columns: the dates of the actor and event-type
+    tables).
 
     ``sources``: the stored outlet names to accept (see :func:`resolve_source`). ``indexed``: the store has the
     actor / event-type tables of schema v5, so those filters are one primary-key probe per candidate row
@@ -134,31 +137,31 @@ def filter_sql(
     where: list[str] = []
     args: list[Any] = []
     if date_from:
-        where.append("a.published >= ?")
+        where.append(f"{alias}.published >= ?")
         args.append(date_from)
     if date_to:
-        where.append("a.published <= ?")
+        where.append(f"{alias}.published <= ?")
         args.append(date_to)
     if sources:
         if len(sources) == 1:
-            where.append("a.source = ?")
+            where.append(f"{alias}.source = ?")
         else:
-            where.append(f"a.source IN ({','.join('?' * len(sources))})")
+            where.append(f"{alias}.source IN ({','.join('?' * len(sources))})")
         args += list(sources)
     if actor:
         where.append(
-            "EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = a.rowid)"
+            f"EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = {alias}.rowid)"
             if indexed
-            else "a.id IN (SELECT article_id FROM entities WHERE actor_id = ?)"
+            else f"{alias}.id IN (SELECT article_id FROM entities WHERE actor_id = ?)"
         )
         args.append(actor)
     if event_type:
         stored = event_type_names(event_type)
         marks = ",".join("?" * len(stored))
         where.append(
-            f"EXISTS (SELECT 1 FROM article_event_types y WHERE y.type IN ({marks}) AND y.article_rowid = a.rowid)"
+            f"EXISTS (SELECT 1 FROM article_event_types y WHERE y.type IN ({marks}) AND y.article_rowid = {alias}.rowid)"
             if indexed
-            else f"a.id IN (SELECT article_id FROM events WHERE type IN ({marks}))"
+            else f"{alias}.id IN (SELECT article_id FROM events WHERE type IN ({marks}))"
         )
         args += stored
     return where, args
@@ -342,13 +345,18 @@ def plan(
     return Plan(query, match, terms, where, args, narrow, indexed, used)
 
 
-def matching_sql(p: Plan, *, cols: str = "a.rowid") -> tuple[str, list[Any]]:
-    """``SELECT <cols> FROM <narrow> a WHERE ...``: every article the query matches (for aggregates)."""
+def matching_sql(p: Plan, *, cols: str = "a.rowid", order: str | None = None) -> tuple[str, list[Any]]:
+    """``SELECT <cols> FROM <narrow> a WHERE ...``: every article the query matches (for aggregates), or with
+    ``order`` (``DESC``/``ASC``) one page of them by date: ``... ORDER BY published, rowid LIMIT ? OFFSET ?``
+    (the caller appends the limit and offset to the arguments)."""
     where, args = list(p.where), list(p.args)
     if p.match:
         where.insert(0, "a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         args.insert(0, p.match)
-    return f"SELECT {cols} FROM {p.narrow} a" + (" WHERE " + " AND ".join(where) if where else ""), args
+    sql = f"SELECT {cols} FROM {p.narrow} a" + (" WHERE " + " AND ".join(where) if where else "")
+    if order:
+        sql += f" ORDER BY a.published {order}, a.rowid {order} LIMIT ? OFFSET ?"
+    return sql, args
 
 
 def count(conn: sqlite3.Connection, query: str | Query = "", *, syntax: str = "auto", **filters: Any) -> int:
@@ -391,7 +399,7 @@ def page(
         sort = "relevance" if p.match else "newest"
     if sort == "relevance" and not p.match:
         sort = "newest"
-    where, args = p.where, p.args
+    where = p.where
     scores: dict[int, float] = {}
     window_used = False
     cap = window or (FILTERED_WINDOW if where else API_RANK_WINDOW)
@@ -402,21 +410,13 @@ def page(
             top = _ranked_window(conn, p, cap, limit + 1, offset)
         rowids = [r[0] for r in top]
         scores = {r[0]: float(r[1]) for r in top}
-    elif p.match:
-        direction = "DESC" if sort == "newest" else "ASC"
-        sql = (f"SELECT a.rowid AS r FROM {p.narrow} a WHERE a.rowid IN (SELECT rowid FROM articles_fts WHERE "
-               f"articles_fts MATCH ?){''.join(f' AND {w}' for w in where)} "
-               f"ORDER BY a.published {direction}, a.rowid {direction} LIMIT ? OFFSET ?")
-        rowids = [r[0] for r in run(conn, sql, [p.match, *args, limit + 1, offset], q.q)]
-    else:
+    else:  # by date: the FTS match (if any) and the filters, newest or oldest first
         direction = "ASC" if sort == "oldest" else "DESC"
-        if p.indexed and (q.actor or q.event_type):
+        if not p.match and p.indexed and (q.actor or q.event_type):
             sql, largs = _driven_listing(conn, p, direction, limit + 1, offset)
         else:
-            where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-            sql = (f"SELECT a.rowid AS r FROM {p.narrow} a{where_sql} ORDER BY a.published {direction}, "
-                   f"a.rowid {direction} LIMIT ? OFFSET ?")
-            largs = [*args, limit + 1, offset]
+            sql, largs = matching_sql(p, cols="a.rowid AS r", order=direction)
+            largs += [limit + 1, offset]
         rowids = [r[0] for r in run(conn, sql, largs, q.q)]
     more = len(rowids) > limit
     rowids = rowids[:limit]
@@ -480,12 +480,9 @@ def _driven_listing(conn: sqlite3.Connection, p: Plan, direction: str, n: int, o
         table, col, values = "article_actors", "actor_id", [q.actor or ""]
     where = [f"d.{col} = ?" if len(values) == 1 else f"d.{col} IN ({','.join('?' * len(values))})"]
     args: list[Any] = list(values)
-    if q.date_from:
-        where.append("d.published >= ?")
-        args.append(q.date_from)
-    if q.date_to:
-        where.append("d.published <= ?")
-        args.append(q.date_to)
+    dates, dargs = filter_sql(date_from=q.date_from, date_to=q.date_to, alias="d")
+    where += dates
+    args += dargs
     if q.event_type and q.actor:
         where.append("EXISTS (SELECT 1 FROM article_actors x WHERE x.actor_id = ? AND x.article_rowid = d.article_rowid)")
         args.append(q.actor)
