@@ -229,7 +229,12 @@ def query_mix(db: Path, k: int, seed: int = 3) -> list[dict]:
 
     rng = random.Random(seed)
     counts: Counter[str] = Counter()
-    for (body,) in sqlite3.connect(db).execute("SELECT body FROM articles LIMIT 3000"):
+    from marsad.store.core import body_of
+    from marsad.store.search import body_columns
+
+    conn = sqlite3.connect(db)
+    for text, body, spans in conn.execute(f"SELECT {body_columns(conn)} FROM articles a LIMIT 3000"):
+        body = body_of(text, body, spans)
         counts.update(w for w in normalize(body).split() if len(w) > 2 and w.isalpha())
     ranked = [w for w, _ in counts.most_common()]
     common, mid, rare = ranked[20:200], ranked[200:3000], ranked[3000:20000] or ranked[-1000:]
@@ -358,7 +363,8 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=4000)
-    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="server worker processes (default: marsad serve's default, one per core)")
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--floor", action="store_true",
                     help="also time GET /api/stats (a cached answer) the same way: the HTTP stack's own floor")
@@ -373,6 +379,8 @@ def main() -> None:
 
     sys.path.insert(0, str(REPO / "tests" / "api"))
     from api_corpus import free_port
+
+    from marsad.cli.serve import default_workers
 
     have = count_articles(args.db) if args.db.exists() else 0
     if have == 0:
@@ -392,10 +400,12 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     if args.uvicorn:
         cmd = [sys.executable, "-m", "uvicorn", "marsad.api.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
+               "--workers", str(args.workers or default_workers()), "--log-level", "warning", "--no-access-log"]
     else:
         cmd = [sys.executable, "-c", "from marsad.cli import main; main()", "serve", "--db", str(args.db), "--port",
-               str(port), "--workers", str(args.workers), "--cache-size", str(args.cache_size)]
+               str(port), "--cache-size", str(args.cache_size)]
+        if args.workers:
+            cmd += ["--workers", str(args.workers)]
     env = {**os.environ, "MARSAD_DB": str(args.db), "MARSAD_CACHE_SIZE": str(args.cache_size)}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
@@ -435,7 +445,8 @@ def main() -> None:
     by_kind = service_times(args.db, queries[args.warmup :][:600])
     service = [x for v in by_kind.values() for x in v]
     print(
-        f"store: {n} articles ({args.db}, schema v{version}); server workers: {args.workers}; cache: {args.cache_size}; "
+        f"store: {n} articles ({args.db}, schema v{version}); server workers: "
+        f"{args.workers or f'default ({default_workers()})'}; cache: {args.cache_size}; "
         f"clients: {args.clients}; "
         f"requests: {len(ms)}; statuses: {dict(statuses)}"
     )
@@ -468,7 +479,8 @@ def main() -> None:
     print(f"target p95 < 100 ms: {'met' if pct(ms, 95) < 100 else 'NOT met'}")
     print(
         f"reproduce: python bench/bench_api.py --db {args.db} --articles {args.articles} "
-        f"--clients {args.clients} --requests {args.requests} --workers {args.workers} "
+        f"--clients {args.clients} --requests {args.requests}" + (f" --workers {args.workers}" if args.workers else "")
+        + " "
         f"--cache-size {args.cache_size}" + (f" --endpoints {args.endpoints}" if args.endpoints else "")
         + (" --uvicorn" if args.uvicorn else "")
     )

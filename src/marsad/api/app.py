@@ -22,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from marsad.api import queries as Q
 from marsad.api.db import Database
 from marsad.api.errors import ApiError, install_error_handlers, invalid
+from marsad.api.fast import FastSearch
 from marsad.api.security import BodyLimit, Guard, SecurityHeaders, WriteAuth, token_ok
 from marsad.store import search as S
 
@@ -169,7 +170,10 @@ def create_app(db_path: str | Path, *, token: str | None = None, max_body: int =
     app.state.pipeline = pipeline
     app.state.pipeline_lock = threading.Lock()
     install_error_handlers(app)
-    # add_middleware wraps outside-in in reverse order: Guard ends up outermost of the three.
+    # add_middleware wraps outside-in in reverse order: Guard ends up outermost, FastSearch innermost (the search
+    # route's hot path without the framework, inside the security layers: marsad.api.fast).
+    if os.environ.get("MARSAD_FAST_SEARCH", "1") != "0":  # 0: every search through FastAPI (to compare)
+        app.add_middleware(FastSearch, db=db)
     app.add_middleware(WriteAuth, token=token)  # the token before the body is read or validated
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(SecurityHeaders)

@@ -18,7 +18,7 @@ from typing import Any
 
 from marsad.errors import ConfigError
 
-_MISS = object()
+MISS = _MISS = object()  # what memo_peek returns when nothing is kept
 
 
 class Database:
@@ -95,6 +95,19 @@ class Database:
             except FileNotFoundError:
                 out += [0, 0]
         return tuple(out)
+
+    def memo_peek(self, key: Hashable) -> Any:
+        """The kept answer for ``key`` (as :meth:`memo` would return it), or ``MISS``."""
+        if not self.memo_size:
+            return MISS
+        stamp = self.stamp()
+        with self._cache_lock:
+            if stamp != self._memo_stamp:
+                return MISS
+            hit = self._memo.get(key, MISS)
+            if hit is not MISS:
+                self._memo.move_to_end(key)
+            return hit
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Answers of read queries, kept while the store is unchanged (LRU of ``MEMO_SIZE``). Popular searches

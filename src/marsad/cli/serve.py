@@ -20,8 +20,9 @@ from marsad.cli.app import main
                    "Without a token the write endpoint is disabled.")
 @click.option("--max-body", default=5 * 1024 * 1024, show_default=True, type=click.IntRange(1024),
               help="Largest request body accepted, in bytes (larger ones get 413).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (each with its own read connections).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes, each with its own read connections [default: one per CPU core this "
+                   "process may use].")
 @click.option("--cache-size", default=2048, show_default=True, type=click.IntRange(0),
               help="Search answers kept in memory while the store is unchanged (0 turns the cache off).")
 @click.option("--log-level", default="warning", show_default=True,
@@ -52,6 +53,8 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
     from marsad.api.security import HostCheck, bounded_h11_protocol, served_host_names
 
     Database(db_path)  # a missing store is a one-line error, before the server starts
+    if workers is None:
+        workers = default_workers()
     allowed = served_host_names(host, allow_hosts)
     # Slow clients: a header timeout and a connection cap (uvicorn has neither); the socket backlog bounds what
     # waits behind them. uvicorn's own limit_concurrency is off: it counts connections too and answered 503 to
@@ -78,3 +81,12 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
     app = HostCheck(create_app(db_path, token=token, max_body=max_body, cache_size=cache_size), allowed=allowed)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, timeout_graceful_shutdown=5,
                 **limits)
+
+
+def default_workers() -> int:
+    """One worker process per CPU core this process may run on: a search is CPU work (SQLite and Python), so
+    fewer workers leave cores idle and more only queue on the same cores."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
