@@ -24,6 +24,7 @@ from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
+from marsad.quotes.slot import unnamed_subject
 
 _WORD = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*|[#@][^\W]+|\S", re.UNICODE)
 _CLAUSE_PUNCT = set("،,؛;:.!?؟-–—")
@@ -500,9 +501,18 @@ def _resolve_speaker(
         s_, e_ = toks[a].start, toks[b - 1].end
         if not any(t == "ORG" for _s, _e, _i, t in ix.in_range(s_, e_)):
             return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
-    if not cue.participle and b - a <= 1 and _bare(toks[cue.i].norm).endswith(("وا", "ون")):
-        # قالوا إن، ويقولون إن: a plural pronoun subject names nobody the rules can point to
+    addressee = first[:1] == "ل" and (first in ("ل", "لـ") or any(
+        toks[a].start < x[0] <= toks[a].start + 2 for x in ix.in_range(toks[a].start, toks[a].end)
+    ) or first.startswith("لل") or first[1:3] == "ال")  # fmt: skip
+    if not cue.participle and (b - a <= 1 or addressee) and _bare(toks[cue.i].norm).endswith(("وا", "ون")):
+        # قالوا إن، صرحوا لوكالة …: a plural pronoun subject names nobody the rules can point to
         return (), None, "plural"
+    if addressee and not cue.participle:
+        # وقال لوكالة … إن، قال للصحفيين: the words after the cue say whom he spoke to; the speaker is implied
+        return _implied(state, here, toks, cue, ix, article), None, None
+    if b > a and unnamed_subject(toks, a, b, ix):
+        s_, e_ = toks[a].start, toks[b - 1].end
+        return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
     # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
     # (نائب السفير الكندي لدى الاتحاد الأوروبي، فلان، إن)
     appositive = None

@@ -58,6 +58,7 @@ _NOT_NAMES = {
     "بينما", "اذ", "اذا", "لو", "لكن", "ولكن", "او", "ام", "ثم", "مطلع", "منتصف", "اواخر", "اوايل", "نهايه",
     "بدايه", "اول", "امس", "اليوم", "غدا", "الان", "لاحقا", "سابقا", "مجددا", "مرارا", "صحفي", "صحفيه", "بيان",
     "البيان", "تصريح", "تصريحات", "حديث", "مقابله", "كلمه", "رساله", "تغريده", "تقرير", "التقرير", "عاما", "سنه",
+    "وهما",
 }  # fmt: skip
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "ومقرها", "ومقره"}
 _CALLED = {"يدعي", "تدعي", "ويدعي", "وتدعي", "يدعون", "اسمه", "اسمها", "ويسمي", "يسمي"}
@@ -153,6 +154,33 @@ def _closed_words() -> frozenset[str]:
         | _HONORIFIC | _PERSON_HEADS | _NOT_NAMES | _CALLED
         | {"من", "الي", "عن", "علي", "في", "مع", "ب", "ل", "و", "ف", "لـ", "بـ", "باسم", "لدي", "عبر"}
     )  # fmt: skip
+
+
+def unnamed_subject(toks: Sequence[Tok], a: int, b: int, ix: MentionIndex) -> bool:
+    """The slot's subject is an indefinite noun phrase that names nobody (تقارير إعلامية، وسائل إعلام، شاهد عيان،
+    سكان، وزير من البلد، صحيفة محلية): a common noun, not a name, followed by nothing definite. The annotation
+    guideline gives such sources no speaker."""
+    words = [t for t in toks[a:b] if t.norm not in _STOP_PUNCT]
+    if not words or any(t.norm in _CALLED for t in toks[a:b]):
+        return False
+    if ix.in_range(toks[a].start, toks[b - 1].end):
+        return False  # an entity is named in the slot
+    first = words[0].norm
+    if first.startswith("ال") or first in _HONORIFIC or not first.isalpha() or len(first) < 3:
+        return False
+    if first.endswith("ا") or first in _NOT_NAMES or first[:2] in ("في", "عن", "من") or first[:1] in "لب":
+        return False  # قائلا، مضيفة (a circumstance), فيه، عنه، وهي (the subject is the verb's pronoun), لوكالة
+    if first.endswith(("ها", "هم", "هما")):
+        return False  # بقوله، تقريرها: a noun with a pronoun is no source of its own
+    if len(words) == 1 and first in _PERSON_HEADS:
+        return False  # a lone title (أعلن رئيس …) is cut short, not an unnamed source
+    if first not in _PERSON_HEADS and first not in C.UNNAMED and _looks_like_name([first]):
+        return False
+    if len(words) > 1:
+        second = words[1].norm
+        if second.startswith("ال") and second[2:] not in ix.nisba:
+            return False  # وزير الخارجية، وكالة الأنباء: a construct made definite by its genitive
+    return True
 
 
 @dataclass(slots=True)
