@@ -199,6 +199,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             "قوله",
             "تابع",
             "جدد",
+            "كتب",
+            "أقر",
         ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
