@@ -61,14 +61,22 @@ class MarsadGroup(click.Group):
 
 @click.group(cls=MarsadGroup, context_settings=CONTEXT)
 @click.version_option(package_name="marsad")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """marsad (مرصد): Arabic news in; articles, entities, quotes and PLOVER events out.
 
     \b
     Quick start:
       marsad process examples/articles/*.txt --format text
       marsad ingest examples/articles --db marsad.db && marsad search الصين --db marsad.db
+
+    Every command but 'train' runs numpy with one BLAS thread (set OPENBLAS_NUM_THREADS / OMP_NUM_THREADS to
+    choose another count); 'train' sets torch's threads itself.
     """
+    if ctx.invoked_subcommand != "train":
+        from marsad.executors.base import one_math_thread
+
+        one_math_thread()
 
 
 def user_error_message(e: BaseException) -> str | None:
