@@ -10,7 +10,10 @@ syndicated corpus does. The fill writes the index rows in bulk; the timed part t
 
 * ``signature``: normalise, shingle, MinHash, band keys;
 * ``near-dup check``: signature + LSH lookup + exact scoring of the candidates (what the issue's target is about);
-* ``full on_insert``: everything the store hook does per article (both indexes, links, groups, stories).
+* ``full on_insert``: everything the store hook does per article (both indexes, links, groups, stories);
+* ``datasketch``: the same articles through datasketch (``MinHash`` of the word 3-grams with the hook's number of
+  permutations, ``MinHashLSH`` with its bands and rows, query + insert), its index filled with the same stored
+  articles: the side-by-side reference of issue 20 (the hook: ≤ 1.5× its time per article).
 
 It prints medians over ``--repeats`` runs, articles/s, the candidates per article and the process RSS.
 """
@@ -34,8 +37,8 @@ from pathlib import Path
 
 from marsad.data import Article
 from marsad.dedup import minhash
-from marsad.dedup.hook import DedupHook, _dumps, features, near_duplicates
-from marsad.dedup.text import shingle_hashes, term_key, words
+from marsad.dedup.hook import DedupHook, features, near_duplicates
+from marsad.dedup.text import pack_vector, shingle_hashes, term_key, words
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -88,10 +91,11 @@ def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
         aid = f"s{k:07d}"
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story, terms_bin, title_bin)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,'','',?,?,?,?,?,?,?)",
             (aid, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), "[]", json.dumps(sorted(f.numbers)), aid, aid, "st-" + aid),
+             f.shingles.tobytes(), "[]", json.dumps(sorted(f.numbers)), aid, aid, "st-" + aid,
+             pack_vector(f.tvec), pack_vector(f.title_vec)),
         )  # fmt: skip
         conn.executemany("INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(key, aid) for key in f.band_keys])
         conn.executemany("INSERT OR IGNORE INTO dedup_terms VALUES (?,?,?)",
@@ -101,6 +105,27 @@ def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
             conn.execute("BEGIN")
             print(f"  filled {k + 1}", file=sys.stderr, flush=True)
     conn.execute("COMMIT")
+
+
+def ds_minhash(text: str):  # noqa: ANN201
+    """datasketch's MinHash of the same word 3-grams (normalised words, as the hook's), the hook's permutations."""
+    from datasketch import MinHash
+
+    ws = words(text)
+    m = MinHash(num_perm=minhash.NUM_PERM)
+    m.update_batch([" ".join(ws[i : i + 3]).encode("utf-8") for i in range(max(1, len(ws) - 2))])
+    return m
+
+
+def datasketch_index(distinct: list[str], n: int):  # noqa: ANN201
+    """datasketch's LSH holding ``n`` articles made of the ``distinct`` texts (as :func:`fill`)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(num_perm=minhash.NUM_PERM, params=(minhash.BANDS, minhash.ROWS))
+    sigs = [ds_minhash(t) for t in distinct]
+    for k in range(n):
+        lsh.insert(f"s{k:07d}", sigs[k % len(sigs)])
+    return lsh
 
 
 def near_dup_check(conn: sqlite3.Connection, a: Article) -> int:
@@ -151,7 +176,9 @@ def main() -> None:
             "signature": [],
             "near-dup check": [],
             "full on_insert": [],
+            "datasketch": [],
         }
+        lsh = datasketch_index(distinct, args.stored)
         found: list[int] = []
         hook = DedupHook()
         for r in range(args.repeats):
@@ -169,6 +196,13 @@ def main() -> None:
                 for a in batch:
                     hook.on_insert(conn, a)
             conn.execute("ROLLBACK")  # keep the stored count at --stored for every repeat
+            with _timer(rates["datasketch"], len(batch)):
+                for a in batch:
+                    m = ds_minhash(a.body)
+                    lsh.query(m)
+                    lsh.insert(a.id, m)
+            for a in batch:  # (out again, as the store's rollback)
+                lsh.remove(a.id)
         conn.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"stored {args.stored} articles from {args.distinct} distinct texts "
@@ -185,6 +219,9 @@ def main() -> None:
             + ", ".join(f"{x[0]:.0f}|{x[1]:.0f}" for x in v)
             + ")"
         )
+    hook_cpu = statistics.median(x[1] for x in rates["full on_insert"])
+    ds_cpu = statistics.median(x[1] for x in rates["datasketch"])
+    print(f"  full on_insert / datasketch (CPU time per article): {ds_cpu / hook_cpu:.2f}x  (target <= 1.5)")
     print(f"  copies found per new article: mean {statistics.mean(found):.2f}, max {max(found)}")
     print(f"  peak RSS {rss_mb:.0f} MB")
     print("reproduce: python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]))

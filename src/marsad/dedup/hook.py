@@ -23,17 +23,21 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import orjson
 
 from marsad.data import Article, content_hash
 from marsad.dedup import minhash
 from marsad.dedup.text import (
     containment,
-    cosine,
+    cosine_vectors,
+    pack_vector,
     sample32,
     shingle_hashes,
     term_key,
+    term_vector,
     term_weights,
     top_terms,
+    unpack_vector,
     words,
 )
 from marsad.dedup.wire import agency_of_source, credited_agency
@@ -98,16 +102,19 @@ CREATE TABLE IF NOT EXISTS dedup_docs (
     title        TEXT,
     n_words      INTEGER NOT NULL,
     shingles     BLOB NOT NULL,        -- sorted unique uint32 hashes of word 3-grams
-    terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised
+    terms        TEXT NOT NULL,        -- JSON {stem: tf-idf weight}, L2-normalised ('' when terms_bin holds them)
     title_terms  TEXT NOT NULL,
     entities     TEXT NOT NULL DEFAULT '[]', -- JSON list of entity keys (actor id, else ~normalised name)
     numbers      TEXT NOT NULL DEFAULT '[]', -- JSON list of the figures in the body (2+ digits)
     dup_group    TEXT NOT NULL,        -- article id of the group's original (itself when not a copy)
     comp         TEXT NOT NULL,        -- component of strong links (copies and same-story pairs): earliest member
     anchor       TEXT,                 -- a round-up with no strong link joins the story of its best contained item
-    story        TEXT NOT NULL         -- story id
+    story        TEXT NOT NULL,        -- story id
+    terms_bin    BLOB,                 -- the term weights as text.pack_vector (sorted int64 keys + float64 weights)
+    title_bin    BLOB
 );
 CREATE INDEX IF NOT EXISTS dedup_docs_comp ON dedup_docs(comp);
+-- (terms_bin, title_bin are added by DedupHook.migrate to older files, whose rows keep their JSON and are read from it)
 CREATE INDEX IF NOT EXISTS dedup_docs_anchor ON dedup_docs(anchor);
 CREATE INDEX IF NOT EXISTS dedup_docs_dup ON dedup_docs(dup_group);
 CREATE INDEX IF NOT EXISTS dedup_docs_story ON dedup_docs(story);
@@ -172,12 +179,14 @@ class Features:
     title: str | None
     n_words: int
     shingles: np.ndarray  # uint32
-    terms: dict[str, float]
+    terms: dict[str, float]  # (empty for a stored article: its weights are read as ``tvec`` only)
     title_terms: dict[str, float]
     entities: frozenset[str]
     numbers: frozenset[str]
     band_keys: list[int]
     top: list[str]
+    tvec: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0))  # text.term_vector(terms)
+    title_vec: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0))
 
 
 _ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC"})
@@ -219,13 +228,14 @@ def features(article: Article) -> Features:
     # earliest; the id breaks ties, so the choice never depends on ingest order.
     tier = 0 if own else (1 if cred else 2)
     rank = f"{tier}|{article.published or '9999-99-99'}|{article.published_time or '99:99'}|{article.id}"
+    title_terms = term_weights(words(article.title or ""))
     return Features(
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
-        title_terms=term_weights(words(article.title or "")), entities=entity_keys(article),
+        title_terms=title_terms, entities=entity_keys(article),
         numbers=frozenset(w for w in ws if len(w) >= 2 and w.isdigit()), band_keys=keys,
-        top=top_terms(terms, TOP_TERMS),
+        top=top_terms(terms, TOP_TERMS), tvec=term_vector(terms), title_vec=term_vector(title_terms),
     )  # fmt: skip
 
 
@@ -283,8 +293,8 @@ def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
     same_day = a.day is None or b.day is None or a.day == b.day
     conflict = min(len(a.numbers), len(b.numbers)) >= th.min_figures and not (a.numbers & b.numbers)
     return PairScore(
-        j, c, big, cosine(a.terms, b.terms), cosine(a.title_terms, b.title_terms), within, same_day, conflict,
-        shared, ent,
+        j, c, big, cosine_vectors(a.tvec, b.tvec), cosine_vectors(a.title_vec, b.title_vec), within, same_day,
+        conflict, shared, ent,
     )  # fmt: skip
 
 
@@ -302,6 +312,7 @@ class DedupHook:
         conn.execute(
             "INSERT OR IGNORE INTO dedup_meta(key, value) VALUES ('features', ?)", (FEATURES_VERSION,)
         )
+        _add_vector_columns(conn)
         if conn.in_transaction and conn.isolation_level is not None:
             conn.commit()
         self._version_ok: bool | None = None
@@ -324,13 +335,17 @@ class DedupHook:
             return  # idempotent: an article already indexed changes nothing
         f = features(article)
         links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f) if (k := sc.kind(self.th))]
+        # An article linked to nothing is its own copy group, component and story: written at once (the general
+        # path below reaches the same rows through a dozen queries).
+        alone = not links
+        story = _story_id(f.article_id) if alone else ""
         conn.execute(
             "INSERT INTO dedup_docs(article_id, source, published, day, rank_key, agency, agency_own, title, n_words,"
-            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " shingles, terms, title_terms, entities, numbers, dup_group, comp, story, terms_bin, title_bin)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,'','',?,?,?,?,?,?,?)",
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), _dumps(f.terms), _dumps(f.title_terms), json.dumps(sorted(f.entities),
-             ensure_ascii=False), json.dumps(sorted(f.numbers)), f.article_id, f.article_id, ""),
+             f.shingles.tobytes(), json.dumps(sorted(f.entities), ensure_ascii=False), json.dumps(sorted(f.numbers)),
+             f.article_id, f.article_id, story, pack_vector(f.tvec), pack_vector(f.title_vec)),
         )  # fmt: skip
         conn.executemany(
             "INSERT OR IGNORE INTO dedup_lsh(key, article_id) VALUES (?,?)",
@@ -340,6 +355,15 @@ class DedupHook:
             "INSERT OR IGNORE INTO dedup_terms(term, day, article_id) VALUES (?,?,?)",
             [(term_key(t), f.day, f.article_id) for t in f.top],
         )
+        if alone:
+            _store_events(conn, article)
+            conn.execute(
+                "INSERT OR REPLACE INTO stories(id, title, first_published, last_published, n_articles, n_sources, "
+                "sources) VALUES (?,?,?,?,1,1,?)",
+                (story, f.title or None, f.published or None, f.published or None,
+                 json.dumps([f.source], ensure_ascii=False)),
+            )
+            return
         sizes = {cid: n for cid, n in _sizes(conn, [cid for cid, _, _ in links])}
         containers: list[str] = []
         for cid, sc, kind in links:
@@ -381,12 +405,7 @@ class DedupHook:
             args.append(MIN_SHARED_TERMS)
             cands.update(r[0] for r in conn.execute(q, args))
         cands.discard(f.article_id)
-        out = []
-        for cid in sorted(cands):
-            other = load_features(conn, cid)
-            if other is not None:
-                out.append((cid, score(f, other, self.th)))
-        return out
+        return [(cid, score(f, other, self.th)) for cid, other in sorted(load_features_many(conn, cands).items())]
 
 
 def near_duplicates(
@@ -417,13 +436,11 @@ def near_duplicates(
             close[cid] = (j, c, c * small / large)
     if not close:
         return []
-    terms = term_weights(ws)  # only now: most articles have no candidate this close
-    ids = sorted(close)
-    q = f"SELECT article_id, terms FROM dedup_docs WHERE article_id IN ({','.join('?' * len(ids))})"
+    tvec = term_vector(term_weights(ws))  # only now: most articles have no candidate this close
     out = []
-    for cid, tj in sorted(conn.execute(q, ids)):
+    for cid, feats in sorted(load_features_many(conn, close).items()):
         j, c, big = close[cid]
-        sc = PairScore(j, c, big, cosine(terms, json.loads(tj)), 0.0, True)
+        sc = PairScore(j, c, big, cosine_vectors(tvec, feats.tvec), 0.0, True)
         if sc.is_dup(th):
             out.append((cid, sc))
     return out
@@ -455,21 +472,41 @@ def reindex(conn: sqlite3.Connection, articles: Iterable[Article], *, hook: Dedu
     return n
 
 
+_FEATURE_COLS = ("article_id, source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, "
+                  "title_terms, entities, numbers, terms_bin, title_bin")
+
+
 def load_features(conn: sqlite3.Connection, article_id: str) -> Features | None:
-    r = conn.execute(
-        "SELECT source, published, day, rank_key, agency, agency_own, title, n_words, shingles, terms, title_terms, "
-        "entities, numbers "
-        "FROM dedup_docs WHERE article_id = ?",
-        (article_id,),
-    ).fetchone()
-    if r is None:
-        return None
-    return Features(
-        article_id=article_id, source=r[0], published=r[1], day=r[2], rank_key=r[3], agency=r[4],
-        agency_own=bool(r[5]), title=r[6], n_words=r[7], shingles=np.frombuffer(r[8], dtype=np.uint32),
-        terms=json.loads(r[9]), title_terms=json.loads(r[10]), entities=frozenset(json.loads(r[11])),
-        numbers=frozenset(json.loads(r[12])), band_keys=[], top=[],
-    )  # fmt: skip
+    return load_features_many(conn, [article_id]).get(article_id)
+
+
+def load_features_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Features]:
+    """Stored features of ``ids`` (those indexed), one query per 500. Term weights are read from their binary
+    vectors; rows written before the vectors existed are read from their JSON."""
+    out: dict[str, Features] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        q = f"SELECT {_FEATURE_COLS} FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        for r in conn.execute(q, list(chunk)):
+            tvec = unpack_vector(r[14]) if r[14] is not None else term_vector(orjson.loads(r[10]))
+            title_vec = unpack_vector(r[15]) if r[15] is not None else term_vector(orjson.loads(r[11]))
+            out[r[0]] = Features(
+                article_id=r[0], source=r[1], published=r[2], day=r[3], rank_key=r[4], agency=r[5],
+                agency_own=bool(r[6]), title=r[7], n_words=r[8], shingles=np.frombuffer(r[9], dtype=np.uint32),
+                terms={}, title_terms={}, entities=frozenset(orjson.loads(r[12])),
+                numbers=frozenset(orjson.loads(r[13])), band_keys=[], top=[], tvec=tvec, title_vec=title_vec,
+            )  # fmt: skip
+    return out
+
+
+def _add_vector_columns(conn: sqlite3.Connection) -> None:
+    have = {r[1] for r in conn.execute("PRAGMA table_info(dedup_docs)")}
+    for col in ("terms_bin", "title_bin"):
+        if col not in have:
+            conn.execute(f"ALTER TABLE dedup_docs ADD COLUMN {col} BLOB")
+
+
+def _story_id(component: str) -> str:
+    return "st-" + content_hash("story", component, length=12)
 
 
 # -- groups ----------------------------------------------------------------------------------------------------
@@ -532,7 +569,7 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
         todo |= nxt
     old_stories = _column_values(conn, "story", todo)
     for aid in sorted(todo):
-        story = "st-" + content_hash("story", _resolve(conn, aid), length=12)
+        story = _story_id(_resolve(conn, aid))
         conn.execute("UPDATE dedup_docs SET story = ? WHERE article_id = ?", (story, aid))
     for sid in old_stories | _column_values(conn, "story", todo):
         if sid:
@@ -633,7 +670,3 @@ def _execute_script(conn: sqlite3.Connection, script: str) -> None:
 def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
-
-
-def _dumps(d: dict[str, float]) -> str:
-    return json.dumps(dict(sorted(d.items())), ensure_ascii=False, separators=(",", ":"))

@@ -156,16 +156,31 @@ def idf(term: str) -> float:
     return table.get(term, unseen)
 
 
+_NOT_WEIGHED = "\x00"  # (a sentinel object compared by identity: digits and words shorter than min_len)
+_WORD_STEM: dict[str, str] = {}  # normalised word -> its stem or _NOT_WEIGHED, for min_len=2
+
+
 def term_weights(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
     """TF-IDF weights (sub-linear tf, fixed idf) of the stems of ``ws``, L2-normalised; stop words weigh ~0."""
     table, unseen = _idf_table()
-    tf = Counter(map(stem, [w for w in ws if len(w) >= min_len and not w.isdigit()]))
-    out = {}
+    # Counted per distinct word first (in C), then per stem: the stems come out in the order of their first word,
+    # as counting the stems of every token would give them (the norm below sums in that order).
+    tf: dict[str, int] = {}
+    cache = _WORD_STEM if min_len == 2 else {}
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    for w, c in Counter(ws).items():
+        st = cache.get(w)
+        if st is None:
+            st = cache[w] = stem(w) if len(w) >= min_len and not w.isdigit() else _NOT_WEIGHED
+        if st is not _NOT_WEIGHED:
+            tf[st] = tf.get(st, 0) + c
+    out: dict[str, float] = {}
     log = math.log
-    for t, c in tf.items():
-        w = (1.0 + log(c)) * table.get(t, unseen) if c > 1 else table.get(t, unseen)
-        if w > 0:
-            out[t] = w
+    for t, n in tf.items():
+        v = (1.0 + log(n)) * table.get(t, unseen) if n > 1 else table.get(t, unseen)
+        if v > 0:
+            out[t] = v
     norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
     # Rounded here, to what is stored, so a fresh article and a stored one compare exactly alike.
     return {t: round(v / norm, 5) for t, v in out.items()}
@@ -183,7 +198,54 @@ def top_terms(weights: dict[str, float], k: int) -> list[str]:
     return [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+_M64_INT = (1 << 64) - 1
+_TERM_KEYS: dict[str, int] = {}
+
+
+def _mix64_int(x: int) -> int:
+    """:func:`mix64` on one Python int (the same SplitMix64 finaliser, bit for bit, without a numpy array)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _M64_INT
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _M64_INT
+    return x ^ (x >> 31)
+
+
 def term_key(term: str) -> int:
-    """Signed 64-bit key of a term for the SQLite posting table."""
-    v = int(mix64(np.array([zlib.crc32(term.encode("utf-8"))], dtype=np.uint64))[0])
-    return v - (1 << 64) if v >= 1 << 63 else v
+    """Signed 64-bit key of a term for the SQLite posting table and the stored term vectors (cached per term)."""
+    k = _TERM_KEYS.get(term)
+    if k is None:
+        v = _mix64_int(zlib.crc32(term.encode("utf-8")))
+        k = v - (1 << 64) if v >= 1 << 63 else v
+        if len(_TERM_KEYS) > _CACHE_MAX:
+            _TERM_KEYS.clear()
+        _TERM_KEYS[term] = k
+    return k
+
+
+def term_vector(weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """``weights`` as (sorted int64 term keys, float64 weights in the same order): what is stored and compared."""
+    if not weights:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    keys = np.fromiter(map(term_key, weights), dtype=np.int64, count=len(weights))
+    vals = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    order = np.argsort(keys, kind="stable")
+    return keys[order], vals[order]
+
+
+def pack_vector(vec: tuple[np.ndarray, np.ndarray]) -> bytes:
+    return vec[0].tobytes() + vec[1].tobytes()
+
+
+def unpack_vector(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    n = len(blob) // 16
+    return np.frombuffer(blob, dtype=np.int64, count=n), np.frombuffer(blob, dtype=np.float64, offset=8 * n)
+
+
+def cosine_vectors(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    """:func:`cosine` over term vectors: the same products, summed with ``math.fsum`` (correctly rounded, so the
+    order of the terms does not matter and the result equals the dict version to the last bit)."""
+    if not len(a[0]) or not len(b[0]):
+        return 0.0
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return math.fsum((a[1][ia] * b[1][ib]).tolist())
