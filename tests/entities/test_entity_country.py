@@ -76,3 +76,11 @@ def test_registry_name_behind_a_clitic_on_a_two_letter_word(stage):
 def test_honorific_is_not_part_of_a_registry_persons_mention(stage):
     ents = entities(stage, "استقبل الأمير محمد بن سلمان في الرياض وفدا من رجال الأعمال.")
     assert ents["Mohammed bin Salman"][2] == ["محمد بن سلمان"]
+
+
+def test_places_listed_after_a_known_place(stage):
+    text = "وقال المرصد إن القصف طال مدن حلب وحماة وطرطوس وغيرها. وقال مسؤول في دمشق والعالم يراقب وعلى الجميع الحذر."
+    ents = entities(stage, text)
+    places = {m for typ, _, ms in ents.values() if typ == "GPE" for m in ms}
+    assert {"حلب", "حماة", "طرطوس", "دمشق"} <= places
+    assert not places & {"العالم", "وغيرها", "غيرها", "على", "وعلى"}  # common words and prepositions never

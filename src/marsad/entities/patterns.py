@@ -190,6 +190,48 @@ class NamePatterns:
             k = j
         return out
 
+    def _conjoined_places(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Places listed after a place already found (حلب وحماة وطرطوس، فلوريدا، ألاباما، جورجيا): a word joined to
+        it by و or a comma that GeoNames knows as a country, a province or a town of 10,000+ is a place too, and
+        the list goes on from it. A word of the corpus's common vocabulary never is (دمشق والعالم)."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return []
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        ends = sorted({m.tok1 for m in have if m.unit == ui and m.type in ("GPE", "LOC")})
+        seen = {c for m in have for c in (m.country, getattr(reg.actors.get(m.actor_id or ""), "country", None)) if c}
+        out: list[_Mention] = []
+        todo = list(ends)
+        while todo:
+            k = todo.pop(0)
+            comma = k < len(toks) and toks[k].text in ("،", ",")
+            j = k + 1 if comma else k
+            if j >= len(toks) or j in covered or toks[j].kind != "word":
+                continue
+            w, cut = norms[j], 0
+            if not comma:
+                if not (w.startswith("و") and len(w) >= 4):
+                    continue
+                w, cut = w[1:], 1
+            if (len(w) < 3 or _is_stop(toks[j]) or w in reg.common or w.removeprefix("ال") in reg.common
+                    or toks[j].text[cut:] in ("على", "إلى", "الى", "حتى", "لدى")):  # على folds to the name علي
+                continue
+            if j + 1 < len(toks) and toks[j + 1].kind == "word" and not toks[j + 1].norm.startswith("و"):
+                continue  # a one-word name ends the list item: وحماة الشرقية is not a listed name
+            places = [p for p in gaz.lookup_ar(toks[j].text[cut:])
+                      if p.population >= 10_000 or p.is_country or p.feature_class == "A"]
+            if not places:
+                continue
+            place = max(places, key=lambda p: (p.country_iso3 in seen, p.is_country, p.population))
+            m = _Mention(_skip_clitic(toks[j], cut), toks[j].end, ui, j, j + 1, "GPE", None, source="gazetteer")
+            m.key = name_key(w)
+            m.country = place.country_iso3
+            out.append(m)
+            covered.add(j)
+            todo.append(j + 1)
+        return out
+
     def _gazetteer_country(self, ms: list[_Mention], units: list[_Unit], ctx: Counter[str]) -> str | None:
         """Country of a place name the registry does not know, from GeoNames (ميلانو → ITA, لاهاي → NLD): of its
         namesakes, one in a country the article names wins, else the most populous if it is a town of 10,000+."""

@@ -154,6 +154,7 @@ class EntityStage(NamePatterns):
             mentions.extend(self._institutions(ui, unit, mentions))
             mentions.extend(self._named_groups(ui, unit, mentions))
             mentions.extend(self._gazetteer_places(ui, unit, mentions))
+            mentions.extend(self._conjoined_places(ui, unit, mentions))
             mentions.extend(self._headed_orgs(ui, unit, mentions))
             mentions.extend(self._facilities(ui, unit, mentions))
             mentions.extend(self._name_shapes(ui, unit, mentions))
