@@ -1,5 +1,5 @@
-"""HTML pages: main-content extraction with trafilatura, title and date from the page's metadata (trafilatura's
-metadata pass, which uses htmldate for dates). The extracted text becomes ``Article.text`` (what the Arabic-aware
+"""HTML pages: main-content extraction with trafilatura, title from the page's metadata (trafilatura's metadata
+pass), date from :func:`page_date` (htmldate, then an Arabic dateline). The extracted text becomes ``Article.text`` (what the Arabic-aware
 cleaner then works on); the raw page stays reachable through ``meta['raw']``, a pointer that :func:`load_raw`
 follows (a file path, or a WARC file and record offset)."""
 
@@ -148,10 +148,13 @@ def extract_page(html: str, url: str | None) -> dict[str, Any]:
     """The slow part of reading a page (trafilatura, the plain-text fallback, the date search), as plain data:
     it runs in the reader sandbox (marsad.readers.sandbox), under the per-document time limit."""
     from trafilatura import bare_extraction
+    from trafilatura.settings import set_date_params
 
     failure: Exception | None = None
     try:
-        doc = bare_extraction(html, url=url, **EXTRACT_OPTIONS)
+        # with_metadata also runs htmldate; its date is not used (page_date below finds ours), so it runs in quick
+        # mode: the extensive mode loads dateparser (2.2 s per process) to find a date this reader then discards
+        doc = bare_extraction(html, url=url, date_extraction_params=set_date_params(False), **EXTRACT_OPTIONS)
     except Exception as e:  # lxml/trafilatura failures on pathological markup: try the plain-text fallback
         doc, failure = None, e
     full: dict[str, Any] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
