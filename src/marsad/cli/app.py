@@ -74,7 +74,7 @@ def main(ctx: click.Context) -> None:
     choose another count); 'train' sets torch's threads itself.
     """
     if ctx.invoked_subcommand != "train":
-        from marsad.executors.base import one_math_thread
+        from marsad.threads import one_math_thread
 
         one_math_thread()
 

@@ -9,6 +9,9 @@ from typing import Any
 
 from marsad.data import Article, Rejection
 from marsad.pipeline import Pipeline
+from marsad.threads import (
+    one_math_thread_per_worker as one_math_thread_per_worker,  # re-exported: executors use it
+)
 
 Keyed = tuple[str, Article | Rejection]
 
@@ -104,37 +107,6 @@ class RunSummary:
         self.entities += counts.get("entities", 0)
         self.quotes += counts.get("quotes", 0)
         self.events += counts.get("events", 0)
-
-
-MATH_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
-
-
-def one_math_thread_per_worker() -> None:
-    """Limit BLAS/OpenMP to one thread in this worker process. Each executor worker already owns a core; the neural
-    NER's small matrix products spread over every core by default, and N workers × N BLAS threads spin against each
-    other (measured: 2 workers with the default threads ran the pipeline 5× slower than with one each). Under fork,
-    numpy is already loaded, so environment variables come too late: threadpoolctl changes the live pools."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - a core dependency; without it, workers just run slower
-        return
-    threadpool_limits(limits=1)
-
-
-def one_math_thread() -> None:
-    """One BLAS/OpenMP thread for this process and the processes it starts, unless the user set a count: the
-    neural NER's matrices are small, and spreading each product over every core costs more than it gains (issue
-    20: ``marsad process --ner-backend neural`` ran 4.9× slower with the default threads than with one). The
-    variables reach libraries loaded later (numpy is not loaded yet when a CLI command starts) and child
-    processes (serve's workers); pools already loaded are limited through threadpoolctl."""
-    import os
-    import sys
-
-    user_set = any(os.environ.get(v) for v in MATH_THREAD_VARS)
-    for v in MATH_THREAD_VARS:
-        os.environ.setdefault(v, "1")
-    if not user_set and "numpy" in sys.modules:
-        one_math_thread_per_worker()
 
 
 def default_workers() -> int:
