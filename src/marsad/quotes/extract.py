@@ -637,7 +637,7 @@ def _actor_in(
             return (eid,), start, end
     if words and toks[a].norm.startswith("ال") and len(words) <= 3:
         # الوزارة، الوكالة، الصحيفة: the latest organisation named with that head noun, in its name or, for an
-        # organisation head, right before it (صحيفة واشنطن بوست: the name is واشنطن بوست)
+        # organisation head, right before it (صحيفة كذا: the name is كذا)
         from marsad.quotes.slot import org_heads
 
         head = words[0]

@@ -5,7 +5,7 @@ entity the entity stage found, its syntax still tells what it is:
 
 * a person: an honorific or rank before a name (قال العميد فلان), a name set off by commas after a title
   (قال حاكم الولاية، فلان، إن), a name introduced with يدعى (قال طبيب يدعى فلان), the name that closes a title chain
-  (قال المتحدث باسم شرطة الولاية فلان الفلاني إن), or a bare name right after the cue (قال فلان إن);
+  (قال الناطق باسم البلدية فلان الفلاني إن), or a bare name right after the cue (قال فلان إن);
 * an organisation: a definite noun phrase or one headed by an organisation noun (قالت الشرطة، قالت منظمة كذا، قالت
   النيابة العامة): the head and its adjectives and genitive chain, up to a comma, a relative pronoun, a time word or a
   preposition that opens a circumstance.
