@@ -497,7 +497,7 @@ def _resolve_speaker(
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
     first = next((t.norm for t in toks[a:b] if t.norm not in _CLAUSE_PUNCT), "")
-    if first in _UNNAMED_SOURCES or _strip_al(first) in _UNNAMED_SOURCES:
+    if first in _UNNAMED_SOURCES:  # (المسؤول التركي، with ال, refers back to someone: the rules below look)
         # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
         # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
         s_, e_ = toks[a].start, toks[b - 1].end
@@ -593,7 +593,12 @@ def _slot_speaker(
         return None
     words = [t.norm for t in toks[a:b]]
     if words and (words[0] in _STATEMENT or _strip_al(words[0]) in _STATEMENT):
-        return None
+        # بيان صادر عن الهيئة: the issuer named after عن speaks; nobody else in a statement's slot
+        at = next((k for k in range(a + 1, min(b, a + 4)) if toks[k].norm == "عن"), None)
+        if at is None or ix.in_range(toks[at].start, toks[b - 1].end):
+            return None
+        a = at + 1
+        cut = max(cut, a)
     lemma, cue_word = state.get("cue", ("", ""))
     p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word)
     if p is None or (person_only and p.type != "PER"):

@@ -317,7 +317,15 @@ def propose(
         ):  # fmt: skip
             return Proposal("PER", a, e, "name")
         return None
-    # an organisation: الشرطة، النيابة العامة، منظمة كذا
+    # an organisation: الشرطة، النيابة العامة، منظمة كذا; an organisation head and a name in quotation marks
+    # (صحيفة "كذا"): the name is what the marks hold
+    if first in _org_heads() and a + 1 < b and toks[a + 1].norm in C.QUOTE_PAIRS and toks[a + 1].quoted >= 0:
+        pair = toks[a + 1].quoted
+        k = a + 2
+        while k < b and toks[k].quoted == pair and toks[k].norm not in C.QUOTE_PAIRS:
+            k += 1
+        if a + 2 < k <= a + 6 and k < b and toks[k].norm in C.QUOTE_PAIRS:
+            return Proposal("ORG", a + 2, k, "org-quoted", _org_heads().get(first))
     e = _org_np(toks, a, min(b, cut))
     if e <= a:
         return None

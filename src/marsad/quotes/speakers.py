@@ -284,8 +284,11 @@ class SpeakerModel:
                 continue
             ranked = self.rank(cands)
             floor = self.keep_rule_below
-            if not q.speaker and q.attrs.get("description"):
-                floor = self.override_unnamed  # the rules read an unnamed source: overriding them needs more
+            desc = str(q.attrs.get("description") or "")
+            if not q.speaker and desc and not desc.startswith("ال"):
+                # the rules read an unnamed source (مصدر، تقارير إعلامية): overriding them needs more; a definite
+                # title (المسؤول التركي، الوزير) refers back to someone, which is the ranker's to find
+                floor = self.override_unnamed
             if not ranked or ranked[0][1] < floor or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
                 quotes.append(q)  # unsure, or the rules found a joint statement that includes the ranker's choice
                 continue
