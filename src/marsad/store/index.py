@@ -26,8 +26,8 @@ def _stem(word: str) -> str:
     return strip_clitics(word)[1]
 
 
-# word -> its stem (the word itself when it has no clitic): a plain dict read through map()
-# stays in C for the words seen before, which is nearly all of them (index_fields runs for every stored article)
+# word -> its stem when it has a clitic, else "": a plain dict read through map() stays in C for the words seen
+# before, which is nearly all of them (index_fields runs for every stored article)
 _STEMS: dict[str, str] = {}
 _STEMS_MAX = 500_000
 
@@ -35,16 +35,15 @@ _STEMS_MAX = 500_000
 def _stems(text: str) -> list[str]:
     ws = _WORD.findall(text)
     try:
-        ss = list(map(_STEMS.__getitem__, ws))
+        return [st for st in map(_STEMS.__getitem__, ws) if st]
     except KeyError:
         if len(_STEMS) > _STEMS_MAX:
             _STEMS.clear()
         for w in ws:
             if w not in _STEMS:
                 st = _stem(w)
-                _STEMS[w] = w if st == w else st
-        ss = list(map(_STEMS.__getitem__, ws))
-    return [st for w, st in zip(ws, ss, strict=True) if st != w]
+                _STEMS[w] = "" if st == w else st
+        return [st for st in map(_STEMS.__getitem__, ws) if st]
 
 
 def index_fields(title: str | None, body: str) -> tuple[str, str, str]:
