@@ -96,6 +96,7 @@ def _paragraph_of(article: Article, off: int) -> tuple[int, int]:
 def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -> list[list[SpeakerCandidate]]:
     """One list of candidates per quote of ``article.quotes`` (same order)."""
     ix = index or MentionIndex.of(article)
+    ix_nisba = ix.nisba
     ents = {e.id: e for e in article.entities if e.type in SPEAKER_TYPES}
     if not ents:
         return [[] for _ in article.quotes]
@@ -124,6 +125,18 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                 if ent.type == "PER" and " " in n and len(n.split()[-1]) >= 3:
                     forms.add(n.split()[-1])
         names[eid] = forms
+    # title words standing right before a person's mentions (… مدرب الفريق فلان): a later bare title refers to him
+    pre_titles: dict[str, set[str]] = {}
+    for eid, ent in ents.items():
+        if ent.type != "PER":
+            continue
+        got: set[str] = set()
+        for m in ent.mentions:
+            for w in normalize(text[max(0, m.start - 50) : m.start]).split()[-5:]:
+                w = w[2:] if w.startswith("ال") else w
+                if w in _TITLES:
+                    got.add(w)
+        pre_titles[eid] = got
     role_words = {
         eid: {w[2:] if w.startswith("ال") else w for r in ent.roles for w in normalize(text[r.start : r.end]).split()}
         & _TITLES
@@ -168,6 +181,12 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         # a title in the slot (الوزير، المتحدث باسم …) refers back to whoever holds that title in the article
         title_words = {w[2:] if w.startswith("ال") else w for w in slot_text.split()} & _TITLES
         sw = slot_text.split()
+        slot_countries = {
+            c for c in (
+                next((e.country for e in article.entities if e.id == ix_nisba[w[2:] if w.startswith("ال") else w]), None)
+                for w in sw if (w[2:] if w.startswith("ال") else w) in ix_nisba
+            ) if c
+        }  # fmt: skip
         slot_words = {" ".join(sw[i : i + n]) for n in (1, 2, 3) for i in range(len(sw) - n + 1)}
         titled = {eid for eid, ws in role_words.items() if ws & title_words} if title_words else set()
         # بيان صادر عن X، أصدر X بيانا: the statement's issuer speaks
@@ -246,6 +265,10 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             if title_words and eid in titled:
                 f["title_backref"] = 1.0
                 f[f"title_backref|{ent.type}"] = 1.0
+            if title_words and title_words & pre_titles.get(eid, set()):
+                f["title_before_mention"] = 1.0  # introduced with the title the slot uses (المدرب … فلان)
+            if slot_countries and ent.country in slot_countries and ent.type != "GPE":
+                f["slot_nisba_country"] = 1.0  # المسؤول التركي: a Turkish candidate
             if SLOT_SOURCE in (ent.attrs.get("source") or ()):
                 f["proposed"] = 1.0
                 f[f"proposed|{ent.attrs.get('pattern')}"] = 1.0
