@@ -134,7 +134,14 @@ class NamePatterns:
             i += 1
         return out
 
-    def _gazetteer_places(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+    def _countries(self, have: list[_Mention]) -> set[str]:
+        """Countries of mentions: their own, or their registry actor's."""
+        return {c for m in have for c in (m.country, getattr(self.registry.actors.get(m.actor_id or ""), "country", None))
+                if c}  # fmt: skip
+
+    def _gazetteer_places(
+        self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
+    ) -> list[_Mention]:
         """Places the tagger and the registry missed, where the text itself says a place follows: a place head
         (محافظة صعدة، مديرية حيس، ولاية فراه) or a hashtag (#صعدة) before a name GeoNames knows (the geo
         gazetteer, :mod:`marsad.geo.gazetteer`). A bare word is never looked up: too many place names are also
@@ -145,8 +152,7 @@ class NamePatterns:
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         heads = _place_heads()
-        seen = {c for m in have for c in (m.country, getattr(self.registry.actors.get(m.actor_id or ""), "country", None))
-                if c}
+        seen = seen_before | self._countries(have)
         out: list[_Mention] = []
         k = 0
         while k < len(toks):
@@ -190,7 +196,9 @@ class NamePatterns:
             k = j
         return out
 
-    def _conjoined_places(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+    def _conjoined_places(
+        self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
+    ) -> list[_Mention]:
         """Places listed after a place already found (حلب وحماة وطرطوس، فلوريدا، ألاباما، جورجيا): a word joined to
         it by و or a comma that GeoNames knows as a country, a province or a town of 10,000+ is a place too, and
         the list goes on from it. A word of the corpus's common vocabulary never is (دمشق والعالم)."""
@@ -200,7 +208,7 @@ class NamePatterns:
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         ends = sorted({m.tok1 for m in have if m.unit == ui and m.type in ("GPE", "LOC")})
-        seen = {c for m in have for c in (m.country, getattr(reg.actors.get(m.actor_id or ""), "country", None)) if c}
+        seen = seen_before | self._countries(have)
         out: list[_Mention] = []
         todo = list(ends)
         while todo:

@@ -146,18 +146,23 @@ class EntityStage(NamePatterns):
         units = self._units(article)
         tags = self._ner(units)
         mentions: list[_Mention] = []
+        seen: set[str] = set()  # countries of the mentions of the earlier units
         for ui, unit in enumerate(units):
             reg = self._registry_matches(ui, unit)
             ner = self._ner_spans(ui, unit, tags[ui]) if tags else []
-            mentions.extend(self._merge(unit, reg, ner))
-            mentions.extend(self._ministries(ui, unit, mentions))
-            mentions.extend(self._institutions(ui, unit, mentions))
-            mentions.extend(self._named_groups(ui, unit, mentions))
-            mentions.extend(self._gazetteer_places(ui, unit, mentions))
-            mentions.extend(self._conjoined_places(ui, unit, mentions))
-            mentions.extend(self._headed_orgs(ui, unit, mentions))
-            mentions.extend(self._facilities(ui, unit, mentions))
-            mentions.extend(self._name_shapes(ui, unit, mentions))
+            # the pattern rules read this unit's mentions (and the countries seen before it), not the whole
+            # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
+            here = self._merge(unit, reg, ner)
+            here.extend(self._ministries(ui, unit, here))
+            here.extend(self._institutions(ui, unit, here))
+            here.extend(self._named_groups(ui, unit, here))
+            here.extend(self._gazetteer_places(ui, unit, here, seen_before=seen))
+            here.extend(self._conjoined_places(ui, unit, here, seen_before=seen))
+            here.extend(self._headed_orgs(ui, unit, here))
+            here.extend(self._facilities(ui, unit, here))
+            here.extend(self._name_shapes(ui, unit, here))
+            seen |= self._countries(here)
+            mentions.extend(here)
         mentions = self._ambiguous_places(units, mentions)
         mentions.sort(key=lambda m: (m.start, -m.end))
         mentions = _dedupe(mentions)
