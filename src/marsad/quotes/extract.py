@@ -201,6 +201,7 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             "جدد",
             "كتب",
             "أقر",
+            "أبان",
         ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
@@ -328,6 +329,16 @@ def _quote_at(
             speaker_region = (i, m)
             break
         if prep and (w == prep or (prep == "علي" and w == "على") or (prep == "الي" and w == "إلى")):
+            if cue.lemma in C.NP_CONTENT and m > i:
+                # أكد الوزير تدخل الجيش في … على …: a noun phrase right after the speaker is the content already,
+                # and this preposition belongs to it (a circumstance such as في كلمته may stand before على)
+                k = _skip_speaker(toks, i, m, ix)
+                if i < k < m and toks[k].norm not in _BREAKS and toks[k].norm not in _CLAUSE_PUNCT and not any(
+                    toks[z].norm in _BREAKS or toks[z].norm in _CLAUSE_PUNCT for z in range(k, m)
+                ):  # fmt: skip
+                    speaker_region = (i, k)
+                    content_at = k
+                    break
             speaker_region = (i, m)
             content_at = m + 1
             # أشار إلى أن / أعرب عن ثقته بأن: the content follows the complementiser
@@ -437,7 +448,7 @@ def _quote_at(
 
 # Cues whose object (the people asked, the thing described) belongs to the reported content: دعا/طالب/حث X إلى/بـ …,
 # وصف X بأنه …
-_ADDRESSEE_CUES = {"دعا", "طالب", "حث", "وصف"}
+_ADDRESSEE_CUES = {"دعا", "طالب", "حث", "وصف", "اتهم"}
 
 
 def _name_quote(toks: Sequence[Tok], k: int) -> bool:
