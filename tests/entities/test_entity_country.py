@@ -84,3 +84,12 @@ def test_places_listed_after_a_known_place(stage):
     places = {m for typ, _, ms in ents.values() if typ == "GPE" for m in ms}
     assert {"حلب", "حماة", "طرطوس", "دمشق"} <= places
     assert not places & {"العالم", "وغيرها", "غيرها", "على", "وعلى"}  # common words and prepositions never
+
+
+def test_a_body_named_after_its_country(stage):
+    text = "وقالت حكومة بوركينا فاسو إن منتخب فرنسا سيزور البلاد. وأعلن رئيس حكومة لبنان أن تلفزيون الكويت نقل الخبر."
+    ents = {name: v for name, v in entities(stage, text).items() if v[0] == "ORG"}
+    assert ents["حكومة بوركينا فاسو"][1] == "BFA"
+    assert ents["منتخب فرنسا"][1] == "FRA"
+    assert ents["تلفزيون الكويت"][1] == "KWT"
+    assert not any("لبنان" in m for _, _, ms in ents.values() for m in ms)  # رئيس حكومة لبنان: an office

@@ -38,6 +38,12 @@ from marsad.entities.common import (
 from marsad.entities.registry import Registry, name_key
 from marsad.lang.ar.tokenize import strip_clitics
 
+# indefinite heads of a body named after its country or city (normalised) → sector
+_BODY_HEADS: dict[str, str | None] = {
+    "حكومه": "GOV", "منتخب": None, "سفاره": "GOV", "قنصليه": "GOV", "جيش": "MIL", "شرطه": "GOV",
+    "تلفزيون": "MED", "اذاعه": "MED", "جامعه": "EDU", "رياسه": "GOV", "برلمان": "LEG",
+}  # fmt: skip
+
 
 class NamePatterns:
     """Name-pattern finders (see the module docstring)."""
@@ -278,6 +284,31 @@ class NamePatterns:
             m.key = name_key(" ".join([v, *norms[k0 : place.tok1]]))
             m.country = place.country or getattr(self.registry.actors.get(place.actor_id or ""), "country", None)
             out.append(m)
+        return out
+
+    def _country_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A body named by an indefinite head and the country or city it belongs to (حكومة بوركينا فاسو، منتخب
+        فرنسا، سفارة روسيا، جامعة القاهرة، تلفزيون الكويت): one organisation, of that place's country."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out = []
+        for place in [m for m in have if m.unit == ui and m.type in ("GPE", "LOC") and m.tok0 > 0]:
+            k = place.tok0 - 1
+            if k in covered or toks[k].kind != "word":
+                continue
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in _BODY_HEADS), None)
+            if hv is None or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+                continue  # رئيس حكومة لبنان: the office, not the body
+            a = reg.actors.get(place.actor_id or "")
+            country = place.country or (a.country if a else None)
+            if country is None:
+                continue
+            m = _Mention(_skip_clitic(toks[k], hv[1]), place.end, ui, k, place.tok1, "ORG", None, source="org-head")
+            m.key = name_key(" ".join([hv[0], *norms[place.tok0 : place.tok1]]))
+            m.country = country
+            m.sector = _BODY_HEADS[hv[0]]
+            out.append(m)
+            covered.add(k)
         return out
 
     def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:

@@ -160,6 +160,7 @@ class EntityStage(NamePatterns):
             here.extend(self._conjoined_places(ui, unit, here, seen_before=seen))
             here.extend(self._headed_orgs(ui, unit, here))
             here.extend(self._facilities(ui, unit, here))
+            here.extend(self._country_bodies(ui, unit, here))
             here.extend(self._name_shapes(ui, unit, here))
             seen |= self._countries(here)
             mentions.extend(here)
