@@ -93,6 +93,14 @@ def _paragraph_of(article: Article, off: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+# Every entity is a candidate for every quote while an article names at most this many; beyond it (a long document:
+# a transcript, a digest, concatenated wires) a quote's candidates are the entities named within _NEAR characters of
+# it, its rule speaker, the previous quote's speakers and the article's top and first person. The work per quote is
+# then bounded, so the stage stays linear in the length of the text (issue 20).
+_ALL_CANDIDATES = 64
+_NEAR = 2000
+
+
 def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -> list[list[SpeakerCandidate]]:
     """One list of candidates per quote of ``article.quotes`` (same order)."""
     ix = index or MentionIndex.of(article)
@@ -146,16 +154,26 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
     top_per = pers[0] if pers else None
     first_per = min(pers, key=lambda i: starts[i][0] if starts[i] else 1 << 30) if pers else None
     quotes = list(article.quotes)
+    by_start = sorted((x[0], eid) for eid, sp in spans.items() for x in sp)
+    span_starts, span_ids = [x[0] for x in by_start], [x[1] for x in by_start]
+    rank_of = {eid: i for i, eid in enumerate(ents)}
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
     for q in quotes:
         cue_a = q.cue.start if q.cue is not None else q.content.start
         cue_b = q.cue.end if q.cue is not None else q.content.start
         ca, cb = q.content.start, q.content.end
+        q_ents = ents
+        if len(ents) > _ALL_CANDIDATES:
+            lo, hi = min(cue_a, ca) - _NEAR, max(cb, cue_b) + _NEAR
+            near = set(span_ids[bisect_left(span_starts, lo) : bisect_right(span_starts, hi)])
+            near.update(i for i in (*q.speaker, *(prev.speaker if prev else ()), top_per, first_per) if i in ents)
+            q_ents = {eid: ents[eid] for eid in sorted(near, key=rank_of.__getitem__)}
         para = _paragraph_of(article, min(cue_a, ca))
         prev_para = _paragraph_of(article, max(0, para[0] - 2)) if para[0] > 0 else (0, 0)
         before_dist: dict[str, int] = {}
-        for eid, st in starts.items():
+        for eid in q_ents:
+            st = starts[eid]
             lo = min(cue_a, ca)
             i = bisect_left(st, lo) - 1
             while i >= 0 and ca <= spans[eid][i][0] < cb:
@@ -172,7 +190,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         # the order of the entities named in the speaker slot (a title's genitive comes before the holder's name)
         slot_lo0, slot_hi0 = (cue_b, ca) if cue_b <= ca else (cb, min(cb + 120, para[1]))
         firsts = sorted(
-            (x[0], eid) for eid in ents for x in spans[eid][bisect_left(starts[eid], slot_lo0) : bisect_right(
+            (x[0], eid) for eid in q_ents for x in spans[eid][bisect_left(starts[eid], slot_lo0) : bisect_right(
                 starts[eid], slot_hi0)][:1]
         )  # fmt: skip
         slot_order = {eid: n for n, (_s, eid) in enumerate(firsts, start=1)}
@@ -188,12 +206,12 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             ) if c
         }  # fmt: skip
         slot_words = {" ".join(sw[i : i + n]) for n in (1, 2, 3) for i in range(len(sw) - n + 1)}
-        titled = {eid for eid, ws in role_words.items() if ws & title_words} if title_words else set()
+        titled = {eid for eid in q_ents if role_words[eid] & title_words} if title_words else set()
         # بيان صادر عن X، أصدر X بيانا: the statement's issuer speaks
         ctx = normalize(text[max(para[0], cue_a - 200) : ca])
         issuers: set[str] = set()
         if "بيان" in ctx:
-            for eid in ents:
+            for eid in q_ents:
                 for x in spans[eid][bisect_left(starts[eid], max(para[0], cue_a - 200)) : bisect_right(starts[eid], ca)]:
                     before = normalize(text[max(0, x[0] - 12) : x[0]])
                     tail = normalize(text[x[1] : x[1] + 12])
@@ -202,7 +220,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                     elif tail.lstrip().startswith(("بيانا", "بيان")):
                         issuers.add(eid)
         cands = []
-        for eid, ent in ents.items():
+        for eid, ent in q_ents.items():
             f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
             if eid in q.speaker:
                 f["rule"] = 1.0
