@@ -369,14 +369,15 @@ class SlotEntities:
             seqs.setdefault(tuple(key.split()), eid)
             if p.type == "PER" and p.end - p.start >= 2:
                 seqs.setdefault((key.split()[-1],), eid)
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for seq, eid in sorted(seqs.items(), key=lambda x: -len(x[0])):  # a full name before its last word
+            by_first.setdefault(seq[0], []).append((seq, eid))
         found: dict[str, list[tuple[int, int]]] = {eid: [] for eid in self.drafts}
         for pa, pb in paragraphs(self.article):
             toks = tokens_of(self.article, pa, pb)
             for i, t in enumerate(toks):
-                for seq, eid in sorted(seqs.items(), key=lambda x: -len(x[0])):  # a full name before its last word
-                    w = t.norm
-                    if w != seq[0] and not (w[:1] in "وبل" and w[1:] == seq[0]):
-                        continue
+                w = t.norm
+                for seq, eid in by_first.get(w, []) + (by_first.get(w[1:], []) if w[:1] in "وبل" else []):
                     j = i + len(seq)
                     if j > len(toks) or any(toks[i + n].norm != seq[n] for n in range(1, len(seq))):
                         continue

@@ -310,7 +310,10 @@ class SpeakerModel:
     override_unnamed: float = 0.5  # the probability needed to name a speaker where the rules read an unnamed source
 
     def rank(self, cands: Sequence[SpeakerCandidate]) -> list[tuple[str, float]]:
-        scored = [(c.entity, self.linear.proba(c.feats).get("1", 0.0)) for c in cands]
+        if not cands:
+            return []
+        probs = self.linear.proba_many([c.feats for c in cands])  # one numpy pass for the quote's candidates
+        scored = [(c.entity, p.get("1", 0.0)) for c, p in zip(cands, probs, strict=True)]
         return sorted(scored, key=lambda x: -x[1])
 
     def assign(self, article: Article, *, index: MentionIndex | None = None) -> Article:
