@@ -719,8 +719,8 @@ def _implied(
             got = _actor_in(article, toks, k + 1, cue.i, ix)
             if got:
                 return got[0]
-    hist = [h for h in state["history"] if h[0] < here]
-    return hist[-1][1] if hist else ()
+    # the latest entry (in the order recorded) before here: walk back from the end instead of filtering them all
+    return next((h[1] for h in reversed(state["history"]) if h[0] < here), ())
 
 
 _LEADERS = {
