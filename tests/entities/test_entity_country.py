@@ -93,3 +93,12 @@ def test_a_body_named_after_its_country(stage):
     assert ents["منتخب فرنسا"][1] == "FRA"
     assert ents["تلفزيون الكويت"][1] == "KWT"
     assert not any("لبنان" in m for _, _, ms in ents.values() for m in ms)  # رئيس حكومة لبنان: an office
+
+
+def test_public_bodies_named_by_rank_and_purpose(stage):
+    text = ("وأعلنت الهيئة العامة للرياضة أن الإدارة العامة للمرور ستتعاون مع اللجنة العليا للانتخابات والهيئة "
+            "الوطنية لمكافحة الفساد. وقال الجيش الوطني لـ\"الوكالة\" إنه تقدم.")
+    orgs = {ms[0] for typ, _, ms in entities(stage, text).values() if typ == "ORG"}
+    assert {"الهيئة العامة للرياضة", "الإدارة العامة للمرور", "اللجنة العليا للانتخابات",
+            "الهيئة الوطنية لمكافحة الفساد"} <= orgs
+    assert not any(o.endswith("لـ") for o in orgs)

@@ -25,6 +25,7 @@ from marsad.entities.common import (
     _clitic_variants,
     _extend_nasab,
     _first_names,
+    _head_kind,
     _is_common,
     _is_stop,
     _is_title_word,
@@ -43,6 +44,11 @@ _BODY_HEADS: dict[str, str | None] = {
     "حكومه": "GOV", "منتخب": None, "سفاره": "GOV", "قنصليه": "GOV", "جيش": "MIL", "شرطه": "GOV",
     "تلفزيون": "MED", "اذاعه": "MED", "جامعه": "EDU", "رياسه": "GOV", "برلمان": "LEG",
 }  # fmt: skip
+
+
+# rank adjectives of a public body's name (الهيئة العامة …، اللجنة العليا …), normalised
+_RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى", "الوطنيه", "الوطني", "المركزي", "المركزيه", "الاتحاديه",
+                    "القومي", "القوميه", "الدوليه", "الدولي", "الاهليه"})
 
 
 class NamePatterns:
@@ -284,6 +290,38 @@ class NamePatterns:
             m.key = name_key(" ".join([v, *norms[k0 : place.tok1]]))
             m.country = place.country or getattr(self.registry.actors.get(place.actor_id or ""), "country", None)
             out.append(m)
+        return out
+
+    def _public_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A definite institution head, a rank adjective and what the body is for: الهيئة العامة للرياضة، الإدارة
+        العامة للمرور، اللجنة العليا للانتخابات، الجهاز المركزي للإحصاء، الهيئة الوطنية لمكافحة الفساد (the
+        ل-genitive may run on with definite words, joined by و too: … للسياحة والتراث الوطني)."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks) - 2:
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v.startswith("ال") and _head_kind(v) == "ORG"),
+                      None)
+            if hv is None or k in covered or norms[k + 1] not in _RANKS or (k + 1) in covered:
+                k += 1
+                continue
+            j = k + 2
+            if (not (norms[j].startswith("ل") and len(norms[j]) >= 4 and toks[j].kind == "word" and j not in covered)
+                    or _is_stop(toks[j])):
+                k += 1
+                continue
+            j += 1
+            while j < len(toks) and j - k < 6 and j not in covered and toks[j].kind == "word" and \
+                    norms[j].startswith(("ال", "وال")) and not _is_stop(toks[j]) and norms[j] not in self.registry.nisba \
+                    and not _head_kind(norms[j]):  # … للانتخابات | والهيئة الوطنية: the next body
+                j += 1
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None, source="org-head")
+            m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
+            m.tail = norms[j - 1]
+            out.append(m)
+            covered.update(range(k, j))
+            k = j
         return out
 
     def _country_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
