@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import SupportsIndex
 
 from marsad.data import Article, Entity, Quote, Span, content_hash
 from marsad.lang.ar.normalize import normalize
@@ -52,16 +53,38 @@ _first = itemgetter(0)
 
 
 
+class _Mentions(list[tuple[int, int, str, str]]):
+    """The mention list, remembering its longest span (``reach``) as mentions are added: ``bisect.insort`` on a list
+    subclass goes through ``insert``, so mentions the speaker slot adds later keep it right without a rescan."""
+
+    __slots__ = ("reach",)
+
+    def __init__(self, items: Iterable[tuple[int, int, str, str]] = ()) -> None:
+        super().__init__(items)
+        self.reach = max((x[1] - x[0] for x in self), default=0)
+
+    def insert(self, i: SupportsIndex, x: tuple[int, int, str, str]) -> None:
+        super().insert(i, x)
+        self.reach = max(self.reach, x[1] - x[0])
+
+    def append(self, x: tuple[int, int, str, str]) -> None:
+        super().append(x)
+        self.reach = max(self.reach, x[1] - x[0])
+
+    def extend(self, xs: Iterable[tuple[int, int, str, str]]) -> None:
+        for x in xs:
+            self.append(x)
+
+
 @dataclass(slots=True)
 class MentionIndex:
     """Entity mentions, coref spans and role spans of an article, by offset."""
 
-    items: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, entity id, type
+    items: list[tuple[int, int, str, str]] = field(default_factory=_Mentions)  # start, end, entity id, type
     coref: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
     roles: list[tuple[str, str]] = field(default_factory=list)  # normalised role text, entity id
     nisba: dict[str, str] = field(default_factory=dict)  # normalised nisba (no ال) -> GPE entity id
     types: dict[str, str] = field(default_factory=dict)
-    _reach_at: tuple[int, int] = field(default=(-1, 0), repr=False, compare=False)  # (len(items), longest)
 
     @classmethod
     def of(cls, article: Article) -> MentionIndex:
@@ -120,10 +143,9 @@ class MentionIndex:
         return False
 
     def _reach(self) -> int:
-        """The longest mention (recomputed when mentions were added since the last call)."""
-        if self._reach_at[0] != len(self.items):
-            self._reach_at = (len(self.items), max((e - s for s, e, _i, _t in self.items), default=0))
-        return self._reach_at[1]
+        """The longest mention (tracked by :class:`_Mentions`; computed when ``items`` was replaced by a list)."""
+        reach = getattr(self.items, "reach", None)
+        return reach if reach is not None else max((e - s for s, e, _i, _t in self.items), default=0)
 
 
 _IRREGULAR_NISBA = {
@@ -682,20 +704,30 @@ def _titled_person(
 ) -> str | None:
     """A person of the nisba's country whose mention somewhere in the article is preceded by the same title head
     (رئيسة الحكومة البريطانية، تيريزا ماي … later: رئيسة الحكومة البريطانية → Theresa May)."""
-    country = next((e.country for e in article.entities if e.id == gpe_id), None)
-    best = None
-    for s, _e, eid, typ in ix.items:
+    by_id: dict[str, Entity] = {}
+    for e in article.entities:
+        by_id.setdefault(e.id, e)
+    gpe = by_id.get(gpe_id)
+    country = gpe.country if gpe is not None else None
+
+    def fits(item: tuple[int, int, str, str]) -> bool:
+        s, _e, eid, typ = item
         if typ != "PER":
-            continue
-        ent = next((x for x in article.entities if x.id == eid), None)
+            return False
+        ent = by_id.get(eid)
         if ent is None or (country and ent.country and ent.country != country):
-            continue
+            return False
         left = [_strip_al(w) for w in normalize(article.text[max(0, s - 60) : s]).split()[-7:]]
         # the same title: head and its qualifier (وزير الدفاع is not وزير الخارجية)
-        if head in left and (not qualifier or qualifier in left):
-            if best is None or s < before:
-                best = eid
-    return best
+        return head in left and (not qualifier or qualifier in left)
+
+    # the latest such mention before ``before``, else the first one after it: walk out from ``before``
+    items = ix.items
+    k = bisect_left(items, (before,))
+    found = next((it for it in reversed(items[:k]) if fits(it)), None) or next(
+        (it for it in items[k:] if fits(it)), None
+    )
+    return found[2] if found is not None else None
 
 
 def _implied(
