@@ -77,6 +77,17 @@ class SpeakerCandidate:
     feats: dict[str, float] = field(default_factory=dict)
 
 
+def _overlaps(sp: Sequence[tuple[int, int, bool]], st: Sequence[int], reach: int, a: int, b: int) -> bool:
+    """Whether a span of ``sp`` (sorted, starts ``st``, none longer than ``reach``) shares a character with
+    ``[a, b)``: a bisection and a short walk back instead of a scan of every mention of the entity."""
+    k = bisect_left(st, b) - 1
+    while k >= 0 and st[k] >= a - reach:
+        if sp[k][1] > a:
+            return True
+        k -= 1
+    return False
+
+
 def _bucket(d: int | None) -> str:
     if d is None:
         return "none"
@@ -157,6 +168,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
     by_start = sorted((x[0], eid) for eid, sp in spans.items() for x in sp)
     span_starts, span_ids = [x[0] for x in by_start], [x[1] for x in by_start]
     rank_of = {eid: i for i, eid in enumerate(ents)}
+    reach = {eid: max((x[1] - x[0] for x in sp), default=0) for eid, sp in spans.items()}
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
     for q in quotes:
@@ -254,9 +266,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             after = bisect_left(st, cb)
             if after < len(st) and st[after] - cb < 60 and st[after] < para[1]:
                 f["right_after_content"] = 1.0
-            if q.speaker_span is not None and any(
-                x[0] < q.speaker_span.end and q.speaker_span.start < x[1] for x in sp
-            ):
+            if q.speaker_span is not None and _overlaps(sp, st, reach[eid], q.speaker_span.start, q.speaker_span.end):
                 f["in_speaker_span"] = 1.0
             if prev is not None and eid in prev.speaker:
                 f["prev_speaker"] = 1.0
