@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS dedup_terms (
     article_id TEXT NOT NULL,
     PRIMARY KEY (term, article_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_terms_day ON dedup_terms(term, day);
 CREATE TABLE IF NOT EXISTS dedup_links (
     a           TEXT NOT NULL,         -- a < b
     b           TEXT NOT NULL,
@@ -399,13 +400,21 @@ class DedupHook:
             q = f"SELECT article_id FROM dedup_terms WHERE term IN ({','.join('?' * len(keys))})"
             args: list[object] = list(keys)
             if f.day is not None:
-                q += " AND (day IS NULL OR day BETWEEN ? AND ?)"
-                args += [f.day - self.th.window_days, f.day + self.th.window_days]
+                # the posting rows in the day window and those without a day, as two ranges of the (term, day)
+                # index (an OR of the two read every posting row of the term)
+                q = f"SELECT article_id FROM ({q} AND day BETWEEN ? AND ? UNION ALL {q} AND day IS NULL)"
+                args += [f.day - self.th.window_days, f.day + self.th.window_days, *keys]
             q += " GROUP BY article_id HAVING COUNT(*) >= ?"
             args.append(MIN_SHARED_TERMS)
             cands.update(r[0] for r in conn.execute(q, args))
         cands.discard(f.article_id)
-        return [(cid, score(f, other, self.th)) for cid, other in sorted(load_features_many(conn, cands).items())]
+        # Every link needs at least this content-term cosine (a copy: dup_cosine; a story: one of the story
+        # cosines): the candidates' term vectors are read first, and the rest of their features only for those
+        # that reach it (most story candidates do not; the links are the same).
+        th = self.th
+        floor = min(th.dup_cosine, th.story_cosine, th.story_cosine_titled, th.story_cosine_next_day)
+        close = [cid for cid, vec in load_term_vectors(conn, cands).items() if cosine_vectors(f.tvec, vec) >= floor]
+        return [(cid, score(f, other, th)) for cid, other in sorted(load_features_many(conn, close).items())]
 
 
 def near_duplicates(
@@ -495,6 +504,16 @@ def load_features_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str
                 terms={}, title_terms={}, entities=frozenset(orjson.loads(r[12])),
                 numbers=frozenset(orjson.loads(r[13])), band_keys=[], top=[], tvec=tvec, title_vec=title_vec,
             )  # fmt: skip
+    return out
+
+
+def load_term_vectors(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The content-term vectors of ``ids`` (those indexed)."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        q = f"SELECT article_id, terms_bin, terms FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        for aid, blob, tj in conn.execute(q, list(chunk)):
+            out[aid] = unpack_vector(blob) if blob is not None else term_vector(orjson.loads(tj))
     return out
 
 

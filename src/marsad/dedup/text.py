@@ -227,7 +227,10 @@ def term_vector(weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """``weights`` as (sorted int64 term keys, float64 weights in the same order): what is stored and compared."""
     if not weights:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    keys = np.fromiter(map(term_key, weights), dtype=np.int64, count=len(weights))
+    try:  # the keys of terms seen before, read through map() in C
+        keys = np.fromiter(map(_TERM_KEYS.__getitem__, weights), dtype=np.int64, count=len(weights))
+    except KeyError:
+        keys = np.fromiter(map(term_key, weights), dtype=np.int64, count=len(weights))
     vals = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
     order = np.argsort(keys, kind="stable")
     return keys[order], vals[order]
