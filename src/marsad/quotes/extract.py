@@ -545,7 +545,8 @@ def _resolve_speaker(
     if addressee and not cue.participle:
         # وقال لوكالة … إن، قال للصحفيين: the words after the cue say whom he spoke to; the speaker is implied
         return _implied(state, here, toks, cue, ix, article), None, None
-    if b > a and unnamed_subject(toks, a, b, ix):
+    known = state["slot"].known_names() if state.get("slot") is not None else frozenset()
+    if b > a and unnamed_subject(toks, a, b, ix, known):
         s_, e_ = toks[a].start, toks[b - 1].end
         return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
     # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
@@ -633,7 +634,7 @@ def _slot_speaker(
         a = at + 1
         cut = max(cut, a)
     lemma, cue_word = state.get("cue", ("", ""))
-    p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word)
+    p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word, known=slot.known_names())
     if p is None or (person_only and p.type != "PER"):
         return None
     eid = slot.add(toks, p)

@@ -156,7 +156,9 @@ def _closed_words() -> frozenset[str]:
     )  # fmt: skip
 
 
-def unnamed_subject(toks: Sequence[Tok], a: int, b: int, ix: MentionIndex) -> bool:
+def unnamed_subject(
+    toks: Sequence[Tok], a: int, b: int, ix: MentionIndex, known: frozenset[str] = frozenset()
+) -> bool:
     """The slot's subject is an indefinite noun phrase that names nobody (تقارير إعلامية، وسائل إعلام، شاهد عيان،
     سكان، وزير من البلد، صحيفة محلية): a common noun, not a name, followed by nothing definite. The annotation
     guideline gives such sources no speaker."""
@@ -166,7 +168,7 @@ def unnamed_subject(toks: Sequence[Tok], a: int, b: int, ix: MentionIndex) -> bo
     if ix.in_range(toks[a].start, toks[b - 1].end):
         return False  # an entity is named in the slot
     first = words[0].norm
-    if first.startswith("ال") or first in _HONORIFIC or not first.isalpha() or len(first) < 3:
+    if first.startswith("ال") or first in _HONORIFIC or not first.isalpha() or len(first) < 3 or first in known:
         return False
     if first.endswith("ا") or first in _NOT_NAMES or first[:2] in ("في", "عن", "من") or first[:1] in "لب":
         return False  # قائلا، مضيفة (a circumstance), فيه، عنه، وهي (the subject is the verb's pronoun), لوكالة
@@ -181,6 +183,25 @@ def unnamed_subject(toks: Sequence[Tok], a: int, b: int, ix: MentionIndex) -> bo
         if second.startswith("ال") and second[2:] not in ix.nisba:
             return False  # وزير الخارجية، وكالة الأنباء: a construct made definite by its genitive
     return True
+
+
+@lru_cache(maxsize=1)
+def _np_stops() -> frozenset[str]:
+    """Words that end an organisation's noun phrase: prepositions of circumstance, time words, complementisers,
+    cues (title words such as الدولة or العام belong to names: أمانة الدولة، النيابة العامة)."""
+    from marsad.quotes.extract import CUE_FORMS
+
+    time_words = {w for w in C.SPEAKER_WORDS if w in _TIME_WORDS}
+    return frozenset(
+        set(C.BREAKS) | set(C.COMPLEMENTISERS) | set(CUE_FORMS) | _NOT_NAMES | _CALLED | time_words | _PERSON_HEADS
+        | {"من", "عن", "الي", "علي", "في", "مع", "لدي", "عبر", "بدوره", "بدورها", "جانبه", "جانبها", "ايضا"}
+    )  # fmt: skip
+
+
+_TIME_WORDS = {
+    "اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "مساء", "صباح", "مساءا",
+    "صباحا", "الماضي",
+}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -228,13 +249,13 @@ def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
     """End (exclusive) of a definite or organisation-headed noun phrase starting at ``i``: the head, its
     adjectives and genitive chain, up to a comma, relative pronoun, time word or circumstance preposition."""
     k = i
-    closed = _closed_words()
+    closed = _np_stops()
     while k < b and k - i < 7:
         t = toks[k]
         w = t.norm
         if w in _STOP_PUNCT or w in _RELATIVE or w in C.QUOTE_PAIRS:
             break
-        if k > i and (w in closed and w not in _org_heads()):
+        if k > i and (w in closed or len(w) < 2):
             break
         if not w.isalpha() and not w.isdigit():
             break
@@ -243,7 +264,8 @@ def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
 
 
 def propose(
-    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = ""
+    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = "",
+    known: frozenset[str] = frozenset(),
 ) -> Proposal | None:
     """A speaker entity for the slot ``toks[a:b]`` (``cut``: where the first circumstance word stands) of the cue
     ``cue_word`` (lemma ``lemma``), or None."""
@@ -304,13 +326,15 @@ def propose(
             ):  # fmt: skip
                 return Proposal("PER", s, end, "title-name")
         return None
-    # a bare name right after the cue: قال فلان إن، قالت فلانة، التي …
+    # a bare name right after the cue: قال فلان إن، قالت فلانة، التي …, or the last name of a person proposed before
+    if first in known and (b == a + 1 or toks[a + 1].norm in ("،", ",") or toks[a + 1].norm in C.SPEAKER_WORDS):
+        return Proposal("PER", a, a + 1, "known-name")
     if not first.startswith("ال") and first not in _org_heads():
         e = _name_run(toks, a, b, nisba)
         run = [t.norm for t in toks[a:e]]
         if (
             e > a
-            and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in _PERSON_HEADS
+            and (e >= b or toks[e].norm in ("،", ",", "(") or toks[e].norm in _PERSON_HEADS
                  or toks[e].norm in C.COMPLEMENTISERS or toks[e].norm in C.SPEAKER_WORDS)
             and not any(w.endswith(_PRONOUN_SUFFIX) or w[:1] in "لب" for w in run[:1])
             and _looks_like_name(run[:1])
@@ -358,6 +382,10 @@ class SlotEntities:
             self.ix.types[eid] = p.type
         insort(self.ix.items, (s, e, eid, p.type))
         return eid
+
+    def known_names(self) -> frozenset[str]:
+        """Last names of the persons proposed so far (فلان alone later is the same person)."""
+        return frozenset(k.split()[-1] for k, i in self.by_key.items() if self.drafts[i][0].type == "PER" and " " in k)
 
     def entities(self) -> list[Entity]:
         """The proposals as entities, each with every occurrence of its words in the article as a mention."""
