@@ -188,7 +188,7 @@ def unnamed_subject(
 @lru_cache(maxsize=1)
 def _np_stops() -> frozenset[str]:
     """Words that end an organisation's noun phrase: prepositions of circumstance, time words, complementisers,
-    cues (title words such as الدولة or العام belong to names: أمانة الدولة، النيابة العامة)."""
+    cues (title words such as العام belong to names: النيابة العامة، الأمين العام للمنظمة)."""
     from marsad.quotes.extract import CUE_FORMS
 
     time_words = {w for w in C.SPEAKER_WORDS if w in _TIME_WORDS}
