@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.data import Article, Event, Quote, Span, content_hash
+from marsad.data import Article, Entity, Event, Quote, Span, content_hash
 from marsad.events.lexicon import SYMMETRIC_TYPES, CueEntry, cue_index
 from marsad.intervals import IntervalIndex
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
@@ -81,10 +81,14 @@ class Actor:
     type: str
 
 
-def _actors(article: Article, toks: Sequence[Tok], ix: MentionIndex) -> list[Actor]:
+def _actors(
+    article: Article, toks: Sequence[Tok], ix: MentionIndex, ents: dict[str, Entity] | None = None
+) -> list[Actor]:
     """Entity mentions plus nisba adjectives (الأفعال الأمريكية → United States), in text order; a nisba right
-    before a person of the same country (وزير الخارجية الروسي سيرغي لافروف) yields to the person."""
-    ents = {e.id: e for e in article.entities}
+    before a person of the same country (وزير الخارجية الروسي سيرغي لافروف) yields to the person. ``ents`` (id →
+    entity) is built once per article by the caller; without it, here."""
+    if ents is None:
+        ents = {e.id: e for e in article.entities}
     out: list[Actor] = []
     if not toks:
         return out
@@ -136,11 +140,12 @@ class SentenceUnit:
 
 def sentence_units(article: Article, ix: MentionIndex) -> Iterator[SentenceUnit]:
     """The sentences the event rules and the learned event candidates both read, in text order."""
+    ents = {e.id: e for e in article.entities}
     for pa, pb in paragraphs(article):
         toks = tokens_of(article, pa, pb)
         if not toks:
             continue
-        actors = _actors(article, toks, ix)
+        actors = _actors(article, toks, ix, ents)
         n = len(toks)
         s0 = 0
         while s0 < n:
@@ -154,7 +159,7 @@ def extract_events(article: Article, *, index: MentionIndex | None = None) -> li
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
     quotes = quote_index(article)
-    dates = _date_index(article)
+    dates = date_index(article)
     found: dict[tuple, Event] = {}
     recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
     for unit in sentence_units(article, ix):
@@ -235,7 +240,8 @@ def _quote_at(quotes: IntervalIndex[Quote], off: int) -> Quote | None:
     return hits[0] if hits else None
 
 
-def _date_index(article: Article) -> IntervalIndex[Span]:
+def date_index(article: Article) -> IntervalIndex[Span]:
+    """The article's resolved dates by position (what :func:`_date_for` reads)."""
     return IntervalIndex(
         [d for d in article.layer("dates") if d.attrs.get("date")], lambda d: d.start, lambda d: d.end
     )
