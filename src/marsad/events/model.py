@@ -17,8 +17,9 @@ from pathlib import Path
 from marsad.data import Article, Event, Span, content_hash
 from marsad.events import plover
 from marsad.events.candidates import Candidate
-from marsad.events.extract import _date_for
+from marsad.events.extract import _date_for, date_index
 from marsad.events.lexicon import SYMMETRIC_TYPES
+from marsad.intervals import IntervalIndex
 from marsad.learn.linear import LinearModel, platt
 
 NONE = "NONE"
@@ -59,7 +60,7 @@ class EventModel:
         return [{t: pe.get(EVENT, 0.0) * p for t, p in types.items()} for pe, types in zip(p_ev, p_ty, strict=True)]
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
-        dates = [d for d in article.layer("dates") if d.attrs.get("date")]
+        dates = date_index(article)  # by position: each event looks up the dates just before it, not all of them
         by_sentence: dict[tuple, list[tuple[float, Candidate]]] = {}
         for c, probs in zip(cands, self.probabilities_many(cands), strict=True):
             typ, p = max(probs.items(), key=lambda x: x[1], default=(NONE, 0.0))
@@ -79,7 +80,9 @@ class EventModel:
         events = [self._event(article, c, typ, p, dates) for p, c, typ in best.values()]
         return sorted(events, key=lambda e: (e.evidence.start, e.type))
 
-    def _event(self, article: Article, c: Candidate, typ: str, p: float, dates: Sequence[Span]) -> Event:
+    def _event(
+        self, article: Article, c: Candidate, typ: str, p: float, dates: Sequence[Span] | IntervalIndex[Span]
+    ) -> Event:
         hit = next((h for h in c.cues if plover.current(h.entry.type) == typ), None)
         rule = next((e for e in c.rule_events if plover.current(e.type) == typ), None)
         folded = plover.fold(typ, rule.mode if rule else (hit.entry.mode if hit else None))
