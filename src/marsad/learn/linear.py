@@ -20,6 +20,9 @@ import numpy as np
 Features = Mapping[str, float]
 
 
+BLOCK = 512  # rows scored in one numpy pass by LinearModel.score_matrix
+
+
 @dataclass
 class LinearModel:
     classes: tuple[str, ...]
@@ -39,7 +42,13 @@ class LinearModel:
         return z
 
     def score_matrix(self, rows: Sequence[Features], *, intercept: bool = True) -> np.ndarray:
-        """(len(rows), n_classes) scores of many feature sets in one numpy pass (a document's candidates)."""
+        """(len(rows), n_classes) scores of many feature sets in one numpy pass per block of rows (a document's
+        candidates). Blocks of :data:`BLOCK` rows keep the (features × classes) products small enough to stay in
+        cache on a long document; rows are independent, so the scores are those of one pass."""
+        if len(rows) > BLOCK:
+            return np.concatenate(
+                [self.score_matrix(rows[i : i + BLOCK], intercept=intercept) for i in range(0, len(rows), BLOCK)]
+            )
         if self._coef_t is None:
             self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
         vocab = self.vocab
