@@ -89,10 +89,11 @@ class MentionIndex:
     @classmethod
     def of(cls, article: Article) -> MentionIndex:
         ix = cls()
+        items: list[tuple[int, int, str, str]] = []  # a plain list while filling (appends stay in C), then sorted
         for ent in article.entities:
             ix.types[ent.id] = ent.type
             for m in ent.mentions:
-                ix.items.append((m.start, m.end, ent.id, ent.type))
+                items.append((m.start, m.end, ent.id, ent.type))
             for r in ent.roles:
                 ix.roles.append((_strip_al(normalize(article.text[r.start : r.end])), ent.id))
             if ent.type in ("GPE", "LOC"):
@@ -104,7 +105,8 @@ class MentionIndex:
                     if n.endswith("ي"):
                         ix.nisba.setdefault(n + "ين", ent.id)
                         ix.nisba.setdefault(n + "ون", ent.id)
-        ix.items.sort()
+        items.sort()
+        ix.items = _Mentions(items)
         for s in article.layer("coref"):
             ids = s.attrs.get("entity") or s.attrs.get("entities") or ()
             if isinstance(ids, str):
