@@ -102,3 +102,10 @@ def test_public_bodies_named_by_rank_and_purpose(stage):
     assert {"الهيئة العامة للرياضة", "الإدارة العامة للمرور", "اللجنة العليا للانتخابات",
             "الهيئة الوطنية لمكافحة الفساد"} <= orgs
     assert not any(o.endswith("لـ") for o in orgs)
+
+
+def test_capitals_that_are_words_need_their_country(stage):
+    floods = entities(stage, "وضربت أمطار غزيرة وسيول عدة مدن في الولاية، وقتل شخصان في مسقط رأس الرئيس.")
+    assert "South Korea" not in floods and "Seoul" not in floods and "Oman" not in floods
+    korea = entities(stage, "عاد رئيس كوريا الجنوبية إلى سيول بعد زيارة قصيرة إلى اليابان.")
+    assert korea["Seoul"][:2] == ("GPE", "KOR")

@@ -56,7 +56,16 @@ _PARTICLES = {"فون", "فان", "دي", "دو", "دا", "در", "دير", "د�
 # kinship nouns that stand right before a person's name (وابنته فلانة)
 _KIN = load_words("kin_nouns.txt")
 # place names the registry cannot decide alone → the actor ids of their readings, the usual one first
-_AMBIGUOUS_PLACES = {"عمان": ("cap:JOR", "OMN")}
+_AMBIGUOUS_PLACES = {
+    "عمان": ("cap:JOR", "OMN"),
+    # a capital that is also a word or a given name is read as the capital only where the article names its
+    # country (كوريا، الكوري): سيول are floods, صوفيا a girl, elsewhere
+    "سيول": ("cap:KOR",),
+    "صوفيا": ("cap:BGR",),
+}
+_AMBIGUOUS_ENDS = frozenset(len(k) for k in _AMBIGUOUS_PLACES)
+# a place name that opens an idiom is no place there: مسقط رأس فلان is his birthplace, not Muscat
+_IDIOMS = frozenset({("مسقط", "راس")})
 
 _warned = False
 HOME_WEIGHT = 4

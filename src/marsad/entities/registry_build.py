@@ -33,7 +33,7 @@ REGISTRY_PATH = DATA_DIR / "actors.json.gz"
 
 # Country names that are also common words in news prose ("الدعم المالي" is not Mali); they are kept only in
 # their unambiguous long forms.
-AMBIGUOUS_NAMES = {"مالي", "بنين", "عمان", "جيرسي", "الاتحاد"}
+AMBIGUOUS_NAMES = {"مالي", "بنين", "عمان", "جيرسي", "الاتحاد", "سيول", "صوفيا"}  # سيول: floods; صوفيا: a given name
 # City names from CLDR that are common words or clash with people's names.
 AMBIGUOUS_CITIES = {
     "مشهد", "جنين", "مارب", "الاقصر", "صور", "الامل", "الخليل", "الجزاير", "الكويت", "جيبوتي", "بنما", "سنغافوره",

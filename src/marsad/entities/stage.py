@@ -38,9 +38,11 @@ from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
 from marsad.entities.common import (
+    _AMBIGUOUS_ENDS,
     _AMBIGUOUS_PLACES,
     _ARTICLE_CLITIC,
     _FAMILY_NAME_FIRST,
+    _IDIOMS,
     _JOINERS,
     _LOCATIVE,
     _NASAB,
@@ -276,6 +278,10 @@ class EntityStage(NamePatterns):
                             best = (length, aid, cut)
                             break
                 hit = best
+                if hit and hit[0] == 1 and p + 1 < len(seg) and (norms[seg[p]][abs(hit[2]):], norms[seg[p + 1]]) in _IDIOMS:
+                    hit = None
+                    p += 1
+                    continue
                 if not hit and reg.nisba_names:
                     hit = _nisba_country(reg, unit, seg[p], seg[p - 1] if p > 0 else -1)
                 if not hit:
@@ -410,6 +416,8 @@ class EntityStage(NamePatterns):
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
+        if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
+            return None  # مسقط رأس: a birthplace, not Muscat
         if typ == "LOC" and j - i == 1 and not self.registry.first_lengths.get(norms[i]):
             # a lone common noun tagged as a place (بمدينة، ريف، شبه، الجسر): a word, not a name
             bare = {v.removeprefix("ال") for v, _ in _clitic_variants(norms[i])}
@@ -526,7 +534,7 @@ class EntityStage(NamePatterns):
             (ui, k, cut, readings)
             for ui, u in enumerate(units)
             for k, w in enumerate(u.norms)
-            if w[-4:] in _AMBIGUOUS_PLACES or w in _AMBIGUOUS_PLACES
+            if any(w[-n:] in _AMBIGUOUS_PLACES for n in _AMBIGUOUS_ENDS)
             for v, cut in _clitic_variants(w)
             if (readings := _AMBIGUOUS_PLACES.get(v))
         ]
