@@ -412,6 +412,9 @@ class EntityStage(NamePatterns):
             if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
                     and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
                 i -= 1
+        # tanween (ً ٌ ٍ) marks an indefinite common word (سكنياً، ساحليةً): no name ends with one
+        while typ != "PER" and j > i and any(c in toks[j - 1].text for c in "\u064b\u064c\u064d"):
+            j -= 1
         if i >= j:
             return None
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
