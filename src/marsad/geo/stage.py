@@ -22,6 +22,7 @@ from typing import Any
 from marsad.data import Article, Entity, Event, Span
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, load_gazetteer
 from marsad.geo.resolve import Context, Resolver
+from marsad.intervals import IntervalIndex
 from marsad.lang.ar.normalize import normalize
 
 _PREP_BEFORE = re.compile(
@@ -73,8 +74,14 @@ class GeoStage:
                     ent = replace(ent, attrs=attrs)
             entities.append(ent)
         ents_by_id = {e.id: e for e in entities}
+        # by position: each event looks at the sentences and place mentions around it, not at all of them
+        sents = IntervalIndex(article.layer("sentences"), _start, _end)
+        mentions = IntervalIndex(
+            [(eid, m) for eid in places for m in ents_by_id[eid].mentions], lambda x: x[1].start, lambda x: x[1].end
+        )
         events = tuple(
-            replace(ev, attrs={**ev.attrs, "location": loc}) if (loc := self._locate(article, ev, places, ents_by_id, ctx))
+            replace(ev, attrs={**ev.attrs, "location": loc})
+            if (loc := self._locate(article, ev, places, ents_by_id, ctx, sents=sents, mentions=mentions))
             else ev
             for ev in article.events
         )  # fmt: skip
@@ -116,34 +123,47 @@ class GeoStage:
         return out
 
     def _locate(
-        self, article: Article, ev: Event, places: dict[str, Place], ents: dict[str, Entity], ctx: Context
+        self,
+        article: Article,
+        ev: Event,
+        places: dict[str, Place],
+        ents: dict[str, Entity],
+        ctx: Context,
+        *,
+        sents: IntervalIndex[Span] | None = None,
+        mentions: IntervalIndex[tuple[str, Span]] | None = None,
     ) -> dict[str, Any] | None:
         actors = set(ev.source) | set(ev.target)
-        sents = [
-            s for s in article.layer("sentences") if s.start < ev.evidence.end and ev.evidence.start < s.end
-        ]
-        lo = min([s.start for s in sents] + [ev.evidence.start])
-        hi = max([s.end for s in sents] + [ev.evidence.end])
+        if sents is None:
+            sents = IntervalIndex(article.layer("sentences"), _start, _end)
+        if mentions is None:
+            mentions = IntervalIndex(
+                [(eid, m) for eid in places for m in ents[eid].mentions], lambda x: x[1].start, lambda x: x[1].end
+            )
+        around = sents.overlapping(ev.evidence.start, ev.evidence.end)
+        lo = min([s.start for s in around] + [ev.evidence.start])
+        hi = max([s.end for s in around] + [ev.evidence.end])
         # a place inside the event's evidence (the clause that states it), the first one; around it in the same
         # sentence only when the evidence is a bare cue (اتهم، محادثات), which says nothing of the clause's extent
         short_cue = len(article.text[ev.evidence.start : ev.evidence.end].split()) <= 3
         best: tuple[int, str, Span] | None = None
-        for eid, place in places.items():
-            for m in ents[eid].mentions:
-                inside = ev.evidence.start <= m.start and m.end <= ev.evidence.end
-                if not (inside or (short_cue and lo <= m.start and m.end <= hi)):
-                    continue
-                left = article.text[max(0, m.start - 40) : m.start]
-                surface = normalize(article.text[m.start : m.end])
-                after_fi = bool(_PREP_BEFORE.search(left))
-                # ب as a clitic: outside the mention span (ب|دمشق) or inside it (بدمشق) when the rest is the name and
-                # the whole is not (بريطانيا is a name, not ب + ريطانيا)
-                bi = left.endswith("ب") or (surface[:1] == "ب" and _is_clitic_b(surface, place))
-                if after_fi or (bi and eid not in actors):
-                    rank = m.start if inside else 10**9 + min(abs(m.start - ev.evidence.start),
-                                                              abs(m.start - ev.evidence.end))  # fmt: skip
-                    if best is None or rank < best[0]:
-                        best = (rank, eid, m)
+        # the place mentions that can count lie in [lo, hi] (in the order of places, then of their mentions)
+        for eid, m in mentions.within(lo, hi) if short_cue else mentions.within(ev.evidence.start, ev.evidence.end):
+            place = places[eid]
+            inside = ev.evidence.start <= m.start and m.end <= ev.evidence.end
+            if not (inside or (short_cue and lo <= m.start and m.end <= hi)):
+                continue
+            left = article.text[max(0, m.start - 40) : m.start]
+            surface = normalize(article.text[m.start : m.end])
+            after_fi = bool(_PREP_BEFORE.search(left))
+            # ب as a clitic: outside the mention span (ب|دمشق) or inside it (بدمشق) when the rest is the name and
+            # the whole is not (بريطانيا is a name, not ب + ريطانيا)
+            bi = left.endswith("ب") or (surface[:1] == "ب" and _is_clitic_b(surface, place))
+            if after_fi or (bi and eid not in actors):
+                rank = m.start if inside else 10**9 + min(abs(m.start - ev.evidence.start),
+                                                          abs(m.start - ev.evidence.end))  # fmt: skip
+                if best is None or rank < best[0]:
+                    best = (rank, eid, m)
         if best is not None:
             _, eid, m = best
             place = places[eid]
@@ -165,6 +185,14 @@ class GeoStage:
                 return {**country.to_attrs(), "entity": c_eid, "how": "actor-country",
                         "evidence": [ev.evidence.start, ev.evidence.end]}  # fmt: skip
         return None
+
+
+def _start(s: Span) -> int:
+    return s.start
+
+
+def _end(s: Span) -> int:
+    return s.end
 
 
 def _is_clitic_b(surface: str, place: Place) -> bool:
