@@ -460,8 +460,9 @@ def article_units(article: Article) -> list[_Unit]:
     (also what :mod:`marsad.entities.ner.gold` projects gold mentions onto)."""
     text = article.text
     spans = [(s.start, s.end, "title") for s in article.layer("title")]
+    titles = [(a, b) for a, b, _ in spans]  # (checked against each sentence: the titles only, not every unit so far)
     for s in article.layer("sentences"):
-        if any(a < s.end and s.start < b for a, b, _ in spans if _ == "title"):
+        if any(a < s.end and s.start < b for a, b in titles):
             continue
         spans.append((s.start, s.end, "sent"))
     out = []

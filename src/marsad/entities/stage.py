@@ -644,6 +644,7 @@ class EntityStage(NamePatterns):
         cl: list[int] = []
         # full PER names seen so far: token keys of first and last token → cluster
         per_parts: list[tuple[str, str, int, int]] = []  # first key, last key, cluster, mention index
+        part_keys: set[str] = set()  # the first and last keys of per_parts (kept as it grows, not rebuilt per mention)
         for i, m in enumerate(mentions):
             if m.actor_id:
                 k = m.actor_id
@@ -658,7 +659,6 @@ class EntityStage(NamePatterns):
                     # جامعة كوينزلاند الأسترالية is جامعة كوينزلاند: an organisation's trailing nisba is no new name
                     k = f"ORG:{m.key.rsplit(' ', 1)[0]}"
                 alt = f"{m.type}:{m.alt_key}"
-                part_keys = {p for fk, lk, _, _ in per_parts for p in (fk, lk)}
                 if m.alt_key and k not in keys and (alt in keys or m.alt_key in part_keys):
                     k, m.key, m.start = alt, m.alt_key, m.alt_start
             if m.type == "PER" and " " not in m.key and k not in keys:
@@ -685,6 +685,7 @@ class EntityStage(NamePatterns):
                     if len(p2) >= 2:
                         # the surname, and for East Asian names the family name written first (وانغ)
                         per_parts.append((p2[0] if family_first else p2[-1], p2[-1], c, i))
+                        part_keys.update(per_parts[-1][:2])
         return cl
 
     # -- entities --------------------------------------------------------------------------------------------------
