@@ -639,7 +639,7 @@ def _slot_speaker(
     p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word, known=slot.known_names())
     if p is None or (person_only and p.type != "PER"):
         return None
-    eid = slot.add(toks, p)
+    eid = slot.add(toks, p, slot=(a, b))
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 

@@ -211,6 +211,7 @@ class Proposal:
     end: int
     pattern: str
     sector: str | None = None
+    country: str | None = None
 
 
 def _wordy(t: Tok) -> bool:
@@ -368,7 +369,11 @@ class SlotEntities:
     by_key: dict[str, str] = field(default_factory=dict)  # normalised name -> entity id
     drafts: dict[str, tuple[Proposal, str, int, int]] = field(default_factory=dict)  # id -> (proposal, key, s, e)
 
-    def add(self, toks: Sequence[Tok], p: Proposal) -> str:
+    def add(self, toks: Sequence[Tok], p: Proposal, *, slot: tuple[int, int] | None = None) -> str:
+        """Register ``p`` (token indices into ``toks``); ``slot`` is the whole speaker slot, whose country words
+        (a nisba, a named country: قال المسؤول السوري فلان) give the proposal its country."""
+        if slot is not None and p.country is None:
+            p.country = self._slot_country(toks, *slot)
         key = " ".join(t.norm for t in toks[p.start : p.end])
         eid = self.by_key.get(key)
         if eid is None and p.type == "PER" and " " not in key:  # فلان alone after فلان الفلاني: the same person
@@ -382,6 +387,28 @@ class SlotEntities:
             self.ix.types[eid] = p.type
         insort(self.ix.items, (s, e, eid, p.type))
         return eid
+
+    def _country_of(self, eid: str) -> str | None:
+        ent = self.article.entity(eid)
+        return ent.country if ent is not None else None
+
+    def _slot_country(self, toks: Sequence[Tok], a: int, b: int) -> str | None:
+        for t in toks[a:b]:
+            w = t.norm[2:] if t.norm.startswith("ال") else t.norm
+            if w in self.ix.nisba:
+                return self._country_of(self.ix.nisba[w])
+        for _s, _e, eid, typ in self.ix.in_range(toks[a].start, toks[b - 1].end) if b > a else ():
+            if typ == "GPE":
+                return self._country_of(eid)
+        return None
+
+    def _context_country(self) -> str | None:
+        """The country the article names most (as the entity stage weighs it: a state twice, news media not)."""
+        votes: dict[str, int] = {}
+        for e in self.article.entities:
+            if e.country and e.type in ("GPE", "PER", "ORG") and e.sector != "MED":
+                votes[e.country] = votes.get(e.country, 0) + (2 if e.type == "GPE" else 1)
+        return max(votes, key=lambda c: votes[c]) if votes else None
 
     def known_names(self) -> frozenset[str]:
         """Last names of the persons proposed so far (فلان alone later is the same person)."""
@@ -421,18 +448,22 @@ class SlotEntities:
         for eid, (p, key, s0, e0) in self.drafts.items():
             spans = sorted(set(found[eid]) | {(s0, e0)})
             spans = [x for x in spans if not any(y != x and y[0] <= x[0] and x[1] <= y[1] for y in spans)]
-            country = None
+            country, country_from = p.country, "slot"
             for w in key.split():
                 gid = self.ix.nisba.get(w[2:] if w.startswith("ال") else w)
-                if gid:
-                    country = next((x.country for x in self.article.entities if x.id == gid), None)
+                if gid and country is None:
+                    country, country_from = self._country_of(gid), "name"
                     break
+            if country is None:
+                country, country_from = self._context_country(), "context"
+            attrs = {"source": [SOURCE], "pattern": p.pattern, "name_ar": self.article.text[s0:e0]}
+            if country:
+                attrs["country_from"] = country_from
             out.append(
                 Entity(
                     id=eid, type=p.type, name=self.article.text[s0:e0],
                     mentions=tuple(Span(s, e, "mention", {"source": SOURCE}) for s, e in spans),
-                    country=country, sector=p.sector,
-                    attrs={"source": [SOURCE], "pattern": p.pattern, "name_ar": self.article.text[s0:e0]},
+                    country=country, sector=p.sector, attrs=attrs,
                 )
             )  # fmt: skip
         return out
