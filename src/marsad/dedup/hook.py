@@ -235,7 +235,7 @@ def features(article: Article) -> Features:
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
         title_terms=title_terms, entities=entity_keys(article),
-        numbers=frozenset(w for w in ws if len(w) >= 2 and w.isdigit()), band_keys=keys,
+        numbers=frozenset(w for w in filter(str.isdigit, set(ws)) if len(w) >= 2), band_keys=keys,
         top=top_terms(terms, TOP_TERMS), tvec=term_vector(terms), title_vec=term_vector(title_terms),
     )  # fmt: skip
 
