@@ -109,3 +109,10 @@ def test_capitals_that_are_words_need_their_country(stage):
     assert "South Korea" not in floods and "Seoul" not in floods and "Oman" not in floods
     korea = entities(stage, "عاد رئيس كوريا الجنوبية إلى سيول بعد زيارة قصيرة إلى اليابان.")
     assert korea["Seoul"][:2] == ("GPE", "KOR")
+
+
+def test_quoted_organisation_names(stage):
+    text = 'ونقل موقع "سايت" المتخصص عن منظمة «مراسلون بلا حدود» أن جماعة "إرهابية" هددت صحيفة "الزمان".'
+    orgs = {ms[0] for typ, _, ms in entities(stage, text).values() if typ == "ORG"}
+    assert {"سايت", "مراسلون بلا حدود", "الزمان"} <= orgs
+    assert "إرهابية" not in orgs  # a quoted description, not a name

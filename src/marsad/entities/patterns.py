@@ -46,6 +46,12 @@ _BODY_HEADS: dict[str, str | None] = {
 }  # fmt: skip
 
 
+# heads an organisation's quoted name follows (موقع "سايت"), normalised, without the article; and the quote marks
+_QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
+                           "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
+_MEDIA_HEADS = frozenset({"موقع", "صحيفه", "قناه", "وكاله", "مجله", "اذاعه", "تلفزيون"})
+_OPEN_QUOTES = frozenset({'"', "«", "“"})
+_CLOSE_QUOTES = frozenset({'"', "»", "”"})
 # rank adjectives of a public body's name (الهيئة العامة …، اللجنة العليا …), normalised
 _RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى", "الوطنيه", "الوطني", "المركزي", "المركزيه", "الاتحاديه",
                     "القومي", "القوميه", "الدوليه", "الدولي", "الاهليه"})
@@ -322,6 +328,41 @@ class NamePatterns:
             out.append(m)
             covered.update(range(k, j))
             k = j
+        return out
+
+    def _quoted_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """An organisation head and a quoted name (موقع "سايت"، مجموعة "حنينو"، منظمة "مراسلون بلا حدود"، صحيفة
+        «الزمان»): the words between the quotes name an organisation, whatever they mean as words."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out: list[_Mention] = []
+        for k in range(len(toks) - 3):
+            if toks[k].kind != "word" or toks[k + 1].text not in _OPEN_QUOTES:
+                continue
+            if not any(v.removeprefix("ال") in _QUOTED_HEADS for v, _ in _clitic_variants(norms[k])):
+                continue
+            j = next((q for q in range(k + 2, min(len(toks), k + 8)) if toks[q].text in _CLOSE_QUOTES), None)
+            if j is None or j == k + 2 or any(q in covered for q in range(k + 2, j)):
+                continue
+            name = norms[k + 2 : j]
+            if any(toks[q].kind == "sym" and toks[q].text not in ("-", "_", ".") for q in range(k + 2, j)):
+                continue
+            if any(c in toks[q].text for q in range(k + 2, j) for c in "\u064b\u064c\u064d") or (
+                len(name) == 1 and name[0] in self.registry.common and not name[0].startswith("ال")
+            ):
+                continue  # جماعة "إرهابية"، "خطرة تماماً": a quoted description, not a name
+            m = _Mention(toks[k + 2].start, toks[j - 1].end, ui, k + 2, j, "ORG", None, source="quoted")
+            m.key = name_key(" ".join(name))
+            m.tail = norms[j - 1]
+            # قناة "العربية" is the registry's قناة العربية
+            head = next(v for v, _ in _clitic_variants(norms[k]) if v.removeprefix("ال") in _QUOTED_HEADS)
+            aid = self.registry.aliases.get((head.removeprefix("ال"), *name)) or self.registry.aliases.get(tuple(name))
+            if aid and self.registry.actors[aid].type == "ORG":
+                m.actor_id = aid
+            elif head.removeprefix("ال") in _MEDIA_HEADS:
+                m.sector = "MED"
+            out.append(m)
+            covered.update(range(k + 2, j))
         return out
 
     def _country_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:

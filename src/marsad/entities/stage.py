@@ -161,6 +161,7 @@ class EntityStage(NamePatterns):
             here.extend(self._gazetteer_places(ui, unit, here, seen_before=seen))
             here.extend(self._conjoined_places(ui, unit, here, seen_before=seen))
             here.extend(self._public_bodies(ui, unit, here))
+            here.extend(self._quoted_names(ui, unit, here))
             here.extend(self._headed_orgs(ui, unit, here))
             here.extend(self._facilities(ui, unit, here))
             here.extend(self._country_bodies(ui, unit, here))
