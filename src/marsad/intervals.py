@@ -10,8 +10,8 @@ the sequence it was built from, and results come back in that order.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -74,3 +74,28 @@ class IntervalIndex(Generic[T]):
         """Items with ``start >= a`` and ``end <= b``, in input order."""
         i, j = bisect_left(self._starts, a), bisect_right(self._starts, b)
         return self._collect([k for k in range(i, j) if self._ends[k] <= b])
+
+
+class SpanSet:
+    """A growing set of ``(start, end)`` spans that answers "does any span share a character with [a, b)?" by
+    bisection (spans are kept sorted by start, with the longest span's length bounding the walk back)."""
+
+    __slots__ = ("_spans", "_reach")
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._spans: list[tuple[int, int]] = sorted(spans)
+        self._reach = max((e - s for s, e in self._spans), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._spans, (start, end))
+        self._reach = max(self._reach, end - start)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        spans = self._spans
+        k = bisect_left(spans, (b,)) - 1
+        floor = a - self._reach
+        while k >= 0 and spans[k][0] >= floor:
+            if spans[k][1] > a:
+                return True
+            k -= 1
+        return False
