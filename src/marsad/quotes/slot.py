@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from marsad.data import Article, Entity, Span
+from marsad.intervals import SpanSet
 from marsad.lang.ar.textlayer import Tok, paragraphs, tokens_of
 from marsad.quotes import cues as C
 
@@ -418,7 +419,7 @@ class SlotEntities:
         """The proposals as entities, each with every occurrence of its words in the article as a mention."""
         if not self.drafts:
             return []
-        taken = [(s, e) for s, e, _i, _t in self.ix.items if not _i.startswith("s")]
+        taken = SpanSet((s, e) for s, e, _i, _t in self.ix.items if not _i.startswith("s"))  # by position
         seqs: dict[tuple[str, ...], str] = {}
         for eid, (p, key, _s, _e) in self.drafts.items():
             seqs.setdefault(tuple(key.split()), eid)
@@ -438,12 +439,12 @@ class SlotEntities:
                         continue
                     s = t.start + (0 if w == seq[0] else 1)
                     e = toks[j - 1].end
-                    if any(x < e and s < y for x, y in taken):
+                    if taken.overlaps(s, e):
                         continue
                     if j < len(toks) and len(seq) == 1 and _name_word(toks[j], last=False):
                         continue  # a longer name that only begins with this word
                     found[eid].append((s, e))
-                    taken.append((s, e))
+                    taken.add(s, e)
         out = []
         for eid, (p, key, s0, e0) in self.drafts.items():
             spans = sorted(set(found[eid]) | {(s0, e0)})
