@@ -85,6 +85,8 @@ class MentionIndex:
     roles: list[tuple[str, str]] = field(default_factory=list)  # normalised role text, entity id
     nisba: dict[str, str] = field(default_factory=dict)  # normalised nisba (no ال) -> GPE entity id
     types: dict[str, str] = field(default_factory=dict)
+    _roles_at: tuple[int, dict[str, tuple[int, str]]] = field(default=(-1, {}), repr=False, compare=False)
+    _norms: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, article: Article) -> MentionIndex:
@@ -132,6 +134,36 @@ class MentionIndex:
         i = bisect_left(cor, (a,))
         j = bisect_right(cor, b, lo=i, key=_first)
         return [c for c in cor[i:j] if c[1] <= b]
+
+    def role_in(self, phrase: str) -> str | None:
+        """The entity of the first role (in ``roles`` order) longer than 3 characters that ``phrase`` contains. With
+        many roles (a long document), every substring of the phrase up to the longest role is looked up in a table
+        of first occurrences instead of trying every role of the article per phrase."""
+        if len(self.roles) <= 64:  # few roles (any ordinary article): try each
+            return next((eid for role, eid in self.roles if len(role) > 3 and role in phrase), None)
+        if self._roles_at[0] != len(self.roles):
+            first: dict[str, tuple[int, str]] = {}
+            for n, (role, eid) in enumerate(self.roles):
+                if len(role) > 3:
+                    first.setdefault(role, (n, eid))
+            self._roles_at = (len(self.roles), first)
+        table = self._roles_at[1]
+        longest = max(map(len, table), default=0)
+        best: tuple[int, str] | None = None
+        for i in range(len(phrase)):
+            for j in range(i + 4, min(len(phrase), i + longest) + 1):
+                hit = table.get(phrase[i:j])
+                if hit is not None and (best is None or hit[0] < best[0]):
+                    best = hit
+        return best[1] if best is not None else None
+
+    def norm_text(self, article: Article, a: int, b: int) -> str:
+        """``normalize(article.text[max(0, a):b])``, cached per span (names are read again for every phrase)."""
+        key = (max(0, a), b)
+        got = self._norms.get(key)
+        if got is None:
+            got = self._norms[key] = normalize(article.text[key[0] : b])
+        return got
 
     def overlaps(self, a: int, b: int) -> bool:
         """Whether a mention shares a character with ``[a, b)`` (starts before ``b`` and ends after ``a``)."""
@@ -673,9 +705,9 @@ def _actor_in(
         return cor[0][2], cor[0][0], cor[0][1]
     words = [_strip_al(t.norm) for t in toks[a:b] if t.norm not in _CLAUSE_PUNCT]
     dn = " ".join(words)
-    for role, eid in ix.roles:
-        if role and len(role) > 3 and (role == dn or role in dn):
-            return (eid,), start, end
+    got_role = ix.role_in(dn)
+    if got_role is not None:
+        return (got_role,), start, end
     if words and toks[a].norm.startswith("ال") and len(words) <= 3:
         # الوزارة، الوكالة، الصحيفة: the latest organisation named with that head noun, in its name or, for an
         # organisation head, right before it (صحيفة كذا: the name is كذا)
@@ -683,10 +715,13 @@ def _actor_in(
 
         head = words[0]
         back = len(head) + 3 if head in org_heads() else 0
+        # the latest one before the phrase: walk back from it (normalised names cached on the index)
         best = None
-        for s, e, eid, typ in ix.items:
-            if typ == "ORG" and s < start and head in normalize(article.text[max(0, s - back) : e]):
-                best = (s, e, eid)
+        for j in range(bisect_left(ix.items, (start,)) - 1, -1, -1):
+            it = ix.items[j]
+            if it[3] == "ORG" and head in ix.norm_text(article, it[0] - back, it[1]):
+                best = it
+                break
         if best:
             return (best[2],), start, end
     heads = [w for w in words if w in _TITLE_HEADS]
