@@ -118,7 +118,8 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
     else:
         pg = S.page(conn, p, sort=sort, limit=limit, offset=offset, exact_total=exact_total)
         rows = S.display_rows(conn, cols, pg.rowids)
-    items = [_article_item(r, p.terms) for r in rows]
+    bodies = [body_of(r["text"], r["body"], r["body_spans"]) for r in rows]
+    items = [_article_item(r, sn) for r, sn in zip(rows, make_snippets(bodies, p.terms), strict=True)]
     out: dict[str, Any] = {"total": pg.total, "total_is_lower_bound": pg.total_is_lower_bound, "limit": limit,
                            "offset": offset, "sort": pg.sort, "ranked_window": pg.ranked_window, "items": items}
     if p.variants:
@@ -155,9 +156,9 @@ def _run(conn: sqlite3.Connection, sql: str, args: list[Any]) -> list[sqlite3.Ro
     return S.run(conn, sql, args)
 
 
-def _article_item(r: sqlite3.Row, terms: list[str]) -> dict[str, Any]:
+def _article_item(r: sqlite3.Row, snippet_marks: tuple[str, list[list[int]]]) -> dict[str, Any]:
     keys = r.keys()
-    snippet, marks = make_snippet(body_of(r["text"], r["body"], r["body_spans"]), terms)
+    snippet, marks = snippet_marks
     item = {
         "id": r["id"], "title": r["title"], "source": r["source"], "url": r["url"], "published": r["published"],
         "published_time": r["published_time"], "snippet": snippet, "snippet_marks": marks,
@@ -174,11 +175,25 @@ def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str,
     The store's FTS index is contentless (no snippet()), so the window is found here: the body is folded with
     one ``str.translate`` (a table derived from :func:`marsad.lang.ar.normalize` itself, so both sides agree)
     and hits are mapped back to the original characters through the positions of the dropped marks."""
+    return make_snippets([body], terms, width=width)[0]
+
+
+def make_snippets(bodies: list[str], terms: list[str], *, width: int = 220) -> list[tuple[str, list[list[int]]]]:
+    """:func:`make_snippet` of each body, the prefixes of all folded in one numpy pass (a page of results: the
+    per-call overhead of the fold was most of a snippet's time)."""
+    # Most first hits are early: fold a prefix, and the whole body only when the prefix has none.
+    heads = [body[:PREFIX] if len(body) > PREFIX * 1.5 else body for body in bodies]
+    # one scan of all the prefixes for a ligature that folds to several letters (rare): only then each prefix
+    ligatures = _expand_regex().search("".join(heads)) is not None
+    return [_make_snippet(body, head, terms, width, fold, ligatures)
+            for body, head, fold in zip(bodies, heads, _fold_many(heads), strict=True)]
+
+
+def _make_snippet(body: str, head: str, terms: list[str], width: int, fold: Any,
+                  ligatures: bool = True) -> tuple[str, list[list[int]]]:
     if not body:
         return "", []
-    # Most first hits are early: fold a prefix, and the whole body only when the prefix has none.
-    head = body[:PREFIX] if len(body) > PREFIX * 1.5 else body
-    snippet = _snippet(head, body, terms, width)
+    snippet = _snippet(head, body, terms, width, fold, ligatures)
     if snippet is None and head is not body:
         snippet = _snippet(body, body, terms, width)
     if snippet is None:
@@ -190,11 +205,13 @@ def make_snippet(body: str, terms: list[str], *, width: int = 220) -> tuple[str,
 PREFIX = 1500
 
 
-def _snippet(part: str, body: str, terms: list[str], width: int) -> tuple[str, list[list[int]]] | None:
-    if _expand_regex().search(part):  # a ligature that folds to several letters: the exact (slower) map
+def _snippet(part: str, body: str, terms: list[str], width: int, fold: Any = None,
+             ligatures: bool = True) -> tuple[str, list[list[int]]] | None:
+    # a ligature that folds to several letters: the exact (slower) map
+    if ligatures and _expand_regex().search(part):
         hits = _hits_folded(part, terms)
     else:
-        hits = _hits_fast(part, terms, width)
+        hits = _hits_fast(part, terms, width, fold)
     if not hits:
         return None
     hits.sort()
@@ -227,15 +244,30 @@ def _hits_folded(part: str, terms: list[str]) -> list[tuple[int, int]]:
     return hits
 
 
-def _hits_fast(part: str, terms: list[str], width: int) -> list[tuple[int, int]]:
+def _fold_many(parts: list[str]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(folded text, kept positions, mapped code points) of each part, as :func:`_hits_fast` computes them for one,
+    from one pass over all the parts joined."""
+    if not parts:
+        return []
+    cps = np.frombuffer("".join(parts).encode("utf-32-le"), dtype=np.uint32)
+    mapped = _fold_lut()[cps]
+    keep = np.flatnonzero(mapped != _DROP)
+    folded = mapped[keep].tobytes().decode("utf-32-le")
+    starts = np.cumsum([0, *map(len, parts)])
+    at = np.searchsorted(keep, starts).tolist()
+    bounds = starts.tolist()
+    return [(folded[at[i]:at[i + 1]], keep[at[i]:at[i + 1]] - bounds[i], mapped[bounds[i]:bounds[i + 1]])
+            for i in range(len(parts))]
+
+
+def _hits_fast(part: str, terms: list[str], width: int,
+               fold: tuple[str, np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
     """The same hits as :func:`_hits_folded` (fold, then find), with the fold done by numpy over code points:
     ``str.translate`` with a dict table costs ~0.1 µs per character on Arabic text (most of a search's snippet
     time), a table lookup over an array ~1 ns. Only hits that can fall in the snippet window are mapped back."""
-    lut = _fold_lut()
-    cps = np.frombuffer(part.encode("utf-32-le"), dtype=np.uint32)
-    mapped = lut[cps]
-    keep = np.flatnonzero(mapped != _DROP)
-    folded = mapped[keep].tobytes().decode("utf-32-le")
+    if fold is None:
+        fold = _fold_many([part])[0]
+    folded, keep, mapped = fold
     low = folded.lower()
     if len(low) == len(folded):
         folded = low
