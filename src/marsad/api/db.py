@@ -33,6 +33,7 @@ class Database:
         self._local = threading.local()
         self._tables: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._cache: dict[str, tuple[float, int, Any]] = {}
+        self._key_locks: dict[str, threading.RLock] = {}
         self._cache_lock = threading.Lock()
         self.write_lock = threading.Lock()
 
@@ -69,12 +70,25 @@ class Database:
         return hash((row[0], row[1]))
 
     def cached(self, key: str, compute: Callable[[], Any], *, ttl: float = 30.0) -> Any:
-        """Aggregates that scan a lot (actor index, global graph) are kept until the store changes or ``ttl``."""
+        """Aggregates that scan a lot (actor index, global graph) are kept until the store changes or ``ttl``.
+        One thread computes a missing value; the others asking for it meanwhile wait for it (32 clients whose
+        cached /api/stats expired at once each recomputed it)."""
         now = time.monotonic()
         with self._cache_lock:
             hit = self._cache.get(key)
         if hit and now - hit[0] < ttl:
             return hit[2]
+        with self._cache_lock:
+            key_lock = self._key_locks.setdefault(key, threading.RLock())
+        with key_lock:
+            with self._cache_lock:
+                again = self._cache.get(key)
+            if again is not hit and again and time.monotonic() - again[0] < ttl:
+                return again[2]  # computed by another thread while this one waited
+            return self._refresh(key, compute, again)
+
+    def _refresh(self, key: str, compute: Callable[[], Any], hit: tuple[float, int, Any] | None) -> Any:
+        now = time.monotonic()
         version = self.data_version()
         if hit and hit[1] == version:
             with self._cache_lock:
