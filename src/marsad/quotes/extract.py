@@ -14,7 +14,7 @@ stays inside it).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -57,19 +57,22 @@ class _Mentions(list[tuple[int, int, str, str]]):
     """The mention list, remembering its longest span (``reach``) as mentions are added: ``bisect.insort`` on a list
     subclass goes through ``insert``, so mentions the speaker slot adds later keep it right without a rescan."""
 
-    __slots__ = ("reach",)
+    __slots__ = ("reach", "added")
 
     def __init__(self, items: Iterable[tuple[int, int, str, str]] = ()) -> None:
         super().__init__(items)
         self.reach = max((x[1] - x[0] for x in self), default=0)
+        self.added: list[tuple[int, int, str, str]] = []  # mentions added after construction, in order
 
     def insert(self, i: SupportsIndex, x: tuple[int, int, str, str]) -> None:
         super().insert(i, x)
         self.reach = max(self.reach, x[1] - x[0])
+        self.added.append(x)
 
     def append(self, x: tuple[int, int, str, str]) -> None:
         super().append(x)
         self.reach = max(self.reach, x[1] - x[0])
+        self.added.append(x)
 
     def extend(self, xs: Iterable[tuple[int, int, str, str]]) -> None:
         for x in xs:
@@ -85,7 +88,10 @@ class MentionIndex:
     roles: list[tuple[str, str]] = field(default_factory=list)  # normalised role text, entity id
     nisba: dict[str, str] = field(default_factory=dict)  # normalised nisba (no ال) -> GPE entity id
     types: dict[str, str] = field(default_factory=dict)
-    _roles_at: tuple[int, dict[str, tuple[int, str]]] = field(default=(-1, {}), repr=False, compare=False)
+    _roles_at: tuple[int, dict[str, list[tuple[int, str, str]]]] = field(default=(-1, {}), repr=False, compare=False)
+    _orgs: dict[tuple[str, int], tuple[int, list[tuple[int, int, str, str]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _norms: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -137,25 +143,50 @@ class MentionIndex:
 
     def role_in(self, phrase: str) -> str | None:
         """The entity of the first role (in ``roles`` order) longer than 3 characters that ``phrase`` contains. With
-        many roles (a long document), every substring of the phrase up to the longest role is looked up in a table
-        of first occurrences instead of trying every role of the article per phrase."""
+        many roles (a long document), the roles are looked up by their first four characters at each position of the
+        phrase instead of trying every role of the article per phrase."""
         if len(self.roles) <= 64:  # few roles (any ordinary article): try each
             return next((eid for role, eid in self.roles if len(role) > 3 and role in phrase), None)
         if self._roles_at[0] != len(self.roles):
-            first: dict[str, tuple[int, str]] = {}
+            table: dict[str, list[tuple[int, str, str]]] = {}
             for n, (role, eid) in enumerate(self.roles):
                 if len(role) > 3:
-                    first.setdefault(role, (n, eid))
-            self._roles_at = (len(self.roles), first)
+                    table.setdefault(role[:4], []).append((n, role, eid))
+            self._roles_at = (len(self.roles), table)
         table = self._roles_at[1]
-        longest = max(map(len, table), default=0)
-        best: tuple[int, str] | None = None
-        for i in range(len(phrase)):
-            for j in range(i + 4, min(len(phrase), i + longest) + 1):
-                hit = table.get(phrase[i:j])
-                if hit is not None and (best is None or hit[0] < best[0]):
+        best: tuple[int, str, str] | None = None
+        for i in range(len(phrase) - 3):
+            for hit in table.get(phrase[i : i + 4], ()):
+                if (best is None or hit[0] < best[0]) and phrase.startswith(hit[1], i):
                     best = hit
-        return best[1] if best is not None else None
+        return best[2] if best is not None else None
+
+    def latest_org(self, article: Article, head: str, back: int, before: int) -> tuple[int, int, str, str] | None:
+        """The last organisation mention (in ``items`` order) that starts before ``before`` and whose normalised text,
+        from ``back`` characters before it, contains ``head``. The mentions matching each (head, back) are found
+        once and kept sorted, mentions added later are checked as they come: a bisection per phrase instead of a
+        walk back over every organisation mention."""
+        items = self.items
+        added = getattr(items, "added", None)
+        if added is None:  # a plain list (replaced from outside): walk back
+            for j in range(bisect_left(items, (before,)) - 1, -1, -1):
+                it = items[j]
+                if it[3] == "ORG" and head in self.norm_text(article, it[0] - back, it[1]):
+                    return it
+            return None
+        key = (head, back)
+        got = self._orgs.get(key)
+        if got is None:
+            found = [it for it in items if it[3] == "ORG" and head in self.norm_text(article, it[0] - back, it[1])]
+            got = (len(added), found)
+        elif got[0] != len(added):
+            for it in added[got[0] :]:
+                if it[3] == "ORG" and head in self.norm_text(article, it[0] - back, it[1]):
+                    insort(got[1], it)
+            got = (len(added), got[1])
+        self._orgs[key] = got
+        k = bisect_left(got[1], (before,))
+        return got[1][k - 1] if k else None
 
     def norm_text(self, article: Article, a: int, b: int) -> str:
         """``normalize(article.text[max(0, a):b])``, cached per span (names are read again for every phrase)."""
@@ -715,13 +746,7 @@ def _actor_in(
 
         head = words[0]
         back = len(head) + 3 if head in org_heads() else 0
-        # the latest one before the phrase: walk back from it (normalised names cached on the index)
-        best = None
-        for j in range(bisect_left(ix.items, (start,)) - 1, -1, -1):
-            it = ix.items[j]
-            if it[3] == "ORG" and head in ix.norm_text(article, it[0] - back, it[1]):
-                best = it
-                break
+        best = ix.latest_org(article, head, back, start)  # the latest one before the phrase
         if best:
             return (best[2],), start, end
     heads = [w for w in words if w in _TITLE_HEADS]
