@@ -80,3 +80,32 @@ def test_role_lookup_equals_scan_with_many_roles():
                 None,
             )
             assert ix.role_in(phrase) == want
+
+
+def test_latest_org_equals_walk_back_as_mentions_are_added():
+    from bisect import insort
+
+    from marsad.data import Article
+    from marsad.lang.ar.normalize import normalize
+
+    rnd = random.Random(3)
+    names = ["وزارة الخارجية", "وكالة الأنباء", "الشركة العامة", "وزارة الدفاع", "مجلس الأمن"]
+    text, items = "", []
+    for i in range(120):
+        name = rnd.choice(names)
+        text += "قال " + name + " اليوم. "
+        s = text.index(name, len(text) - len(name) - 10)
+        items.append((s, s + len(name), f"e{i}", rnd.choice(["ORG", "ORG", "GPE"])))
+    article = Article.new(text, id="t")
+    ix = MentionIndex()
+    ix.items.extend(sorted(items[:80]))
+    for extra in items[80:]:
+        for head in ("وزاره", "وكاله", "الشركه", "مجلس"):
+            before = rnd.randrange(len(text))
+            want = next(
+                (it for it in reversed([x for x in ix.items if x[0] < before])
+                 if it[3] == "ORG" and head in normalize(text[max(0, it[0] - 3) : it[1]])),
+                None,
+            )  # fmt: skip
+            assert ix.latest_org(article, head, 3, before) == want
+        insort(ix.items, extra)  # what the speaker slot does
