@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -51,23 +52,23 @@ class LinearModel:
             )
         if self._coef_t is None:
             self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float32)
-        vocab = self.vocab
-        starts: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for feats in rows:
-            starts.append(len(cols))
-            for f, v in feats.items():
-                j = vocab.get(f)
-                if j is not None:
-                    cols.append(j)
-                    vals.append(v)
-        z = np.zeros((len(rows), self.coef.shape[0]), dtype=np.float64)
+        # every row's feature names looked up in one C-level map (unknown ones -1, then dropped), not a Python loop
+        # per feature: the same columns, values and row starts as that loop, so the same sums
+        n = len(rows)
+        keys = [f for feats in rows for f in feats]
+        js = np.fromiter(map(self.vocab.get, keys, repeat(-1, len(keys))), dtype=np.int64, count=len(keys))
+        keep = js >= 0
+        cols = js[keep]
+        z = np.zeros((n, self.coef.shape[0]), dtype=np.float64)
         if intercept:
             z += self.intercept
-        if cols:
-            contrib = self._coef_t[np.asarray(cols)] * np.asarray(vals, dtype=np.float32)[:, None]
-            st = np.asarray(starts)
+        if len(cols):
+            vals = np.asarray([v for feats in rows for v in feats.values()], dtype=np.float32)[keep]
+            lens = np.fromiter(map(len, rows), dtype=np.int64, count=n)
+            kept = np.bincount(np.repeat(np.arange(n), lens)[keep], minlength=n)
+            st = np.zeros(n, dtype=np.int64)
+            st[1:] = np.cumsum(kept)[:-1]
+            contrib = self._coef_t[cols] * vals[:, None]
             ends = np.append(st[1:], len(cols))
             filled = st < ends  # rows with at least one known feature
             z[filled] += np.add.reduceat(contrib, st[filled], axis=0)
