@@ -60,10 +60,14 @@ def propagate(
         return labels
     best = {k: c.most_common(1)[0][0] for k, c in seen.items()}
     lengths = sorted({len(k) for k in best}, reverse=True)
+    firsts = {k[0] for k in best}  # a token that starts no known name is skipped at once (most tokens)
     out = [list(labs) for labs in labels]
     for ks, labs in zip(keys, out, strict=True):
         i = 0
         while i < len(ks):
+            if ks[i] not in firsts:
+                i += 1
+                continue
             hit = 0
             for n in lengths:
                 if i + n <= len(ks) and all(lab == "O" for lab in labs[i : i + n]):
