@@ -125,7 +125,7 @@ def test_speaker_slot_proposes_entities_the_entity_stage_missed():
     assert all(e.attrs["source"] == ["speaker-slot"] for e in ents)
     for e in ents:  # every mention is the evidence: its offsets slice the name out of the text
         assert all(normalize_words(art.text[m.start : m.end]) for m in e.mentions)
-    # the last name alone later in the text is a mention of the same person, and he speaks again
+    # the last name alone in a later speaker slot is the same person (a second mention), and he speaks again
     qandil = spoke[0]
     assert len(qandil.mentions) == 2
     assert quotes[-1].speaker == (qandil.id,)
