@@ -316,13 +316,13 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
 
 
 def extract_quotes(article: Article, *, index: MentionIndex | None = None) -> list[Quote]:
-    """The quotes of ``article`` (speakers the slot proposes are ids of entities only
-    :func:`extract_quotes_and_speakers` returns)."""
-    return extract_quotes_and_speakers(article, index=index)[0]
+    """The quotes of ``article``, every speaker an entity of ``article`` (no speaker-slot proposals: the quotes
+    stage calls :func:`extract_quotes_and_speakers`, which adds them as entities)."""
+    return extract_quotes_and_speakers(article, index=index, propose=False)[0]
 
 
 def extract_quotes_and_speakers(
-    article: Article, *, index: MentionIndex | None = None
+    article: Article, *, index: MentionIndex | None = None, propose: bool = True
 ) -> tuple[list[Quote], list[Entity]]:
     """The quotes of ``article`` and the speaker entities read from speaker slots that named no known entity
     (:mod:`marsad.quotes.slot`). ``index`` gains the proposed mentions."""
@@ -332,7 +332,7 @@ def extract_quotes_and_speakers(
     paras = paragraphs(article)
     quotes: list[Quote] = []
     slot = SlotEntities(article, ix)
-    state: dict = {"history": [], "slot": slot}
+    state: dict = {"history": [], "slot": slot if propose else None}
     for pa, pb in paras:
         toks = tokens_of(article, pa, pb)
         if not toks:
