@@ -22,6 +22,7 @@ from bisect import bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from marsad.data import Article, Entity, Span
@@ -274,10 +275,9 @@ def propose(
         return None  # قالوا، يقولون: the subject is the verb's own pronoun, what follows is not the speaker
     words = [t.norm for t in toks[a:b]]
     nisba = set(ix.nisba)
-    starts = [it[0] for it in ix.items]
 
     def taken(t: Tok) -> bool:  # the word lies inside a mention the entity stage found
-        i = bisect_right(starts, t.start) - 1
+        i = bisect_right(ix.items, t.start, key=itemgetter(0)) - 1  # bisect on the sorted mentions, no copy
         return any(ix.items[j][0] <= t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
 
     first = words[0]
