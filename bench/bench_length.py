@@ -1,14 +1,16 @@
-"""Length scaling: per-stage cost per word on one long document (concatenated real articles) at 5k/20k/80k words.
+"""Length scaling: per-stage cost per word of the same text cut into documents of 5k, 20k and 80k words.
 
     python bench/bench_length.py                      # 5k / 20k / 80k words, 3 interleaved rounds
     python bench/bench_length.py --sizes 5000 80000 --rounds 5 --stages quotes events
 
-Real articles from the ANT 2018 JSONL (``$MARSAD_SHARED/data/unlabelled/ant-all-2018.jsonl.gz``), drawn in a fixed
-random order (every size samples the same pool, see :func:`documents`), are joined with blank lines; every stage of the default pipeline runs on the output of the stages
-before it and is timed on its own. Sizes run interleaved (round 1: 5k, 20k, 80k; round 2: ...), so a burst of
-load from other tenants hits all sizes alike; the figure per stage is the median over rounds, in µs of CPU time
-(``time.process_time``: on a shared machine wall time mostly measures the neighbours) per word, and ``ratio`` is
-the largest size's per-word cost over the smallest's (issue 20: ≤ 1.2 for every stage). ``--wall`` times wall clock.
+About 80,000 words of real articles from the ANT 2018 JSONL (``$MARSAD_SHARED/data/unlabelled/ant-all-2018.jsonl.gz``,
+cleaned bodies in a fixed random order, joined with blank lines) are cut into 16 documents of 5k words, 4 of 20k
+and 1 of 80k (:func:`documents`); every stage of the default pipeline runs on the output of the stages before it
+and is timed on its own. Each size processes the same words, so the per-word costs differ by document length
+only. Sizes run interleaved (round 1: 5k, 20k, 80k; round 2: …), so a burst of load from other tenants hits all
+sizes alike; the figure per stage is the median over rounds, in µs of CPU time per word (``time.process_time``:
+on a shared machine wall time mostly measures the neighbours; ``--wall`` for wall clock), and ``ratio`` is the
+per-word cost in the largest documents over the smallest (issue 20: ≤ 1.2 for every stage).
 """
 
 from __future__ import annotations
@@ -63,13 +65,14 @@ def long_text(n_words: int, *, skip: int = 0) -> str:
     return "\n\n".join(parts)
 
 
-def documents(sizes: list[int], *, seed: int = 0) -> dict[int, str]:
-    """One document per size, all drawn from the same pool so that they mix the same kinds of news.
+def documents(sizes: list[int], *, seed: int = 0) -> dict[int, list[str]]:
+    """The same text cut into documents of each size: ``{size: [document, …]}``.
 
-    The pool is the cleaned bodies of ANT articles in a fixed random order, up to the largest size; the document of
-    size n takes every k-th body of the pool (k = pool words / n, offsets 0, 1, … until n words). The file is sorted
-    by outlet and section, so prefixes of it would compare culture news at 5k words with politics at 80k: a
-    difference in content, not in length.
+    The text is the cleaned bodies of ANT articles in a fixed random order, up to the largest size; for each size
+    it is cut (between articles) into consecutive documents of about that many words. Every size so processes the
+    same words, and a difference in cost per word is the length of the documents, not what they say (per-word cost
+    depends on how many names, quotes and events a text has; prefixes of the file, sorted by outlet and section,
+    would compare culture news at 5k words with politics at 80k).
     """
     with gzip.open(source(), "rt", encoding="utf-8") as fh:
         lines = fh.readlines()
@@ -86,16 +89,20 @@ def documents(sizes: list[int], *, seed: int = 0) -> dict[int, str]:
             total += len(body.split())
             if total >= max(sizes):
                 break
-    out = {}
+    out: dict[int, list[str]] = {}
     for n in sizes:
-        k = max(1, round(total / n))
-        parts, count = [], 0
-        for j in sorted(range(len(pool)), key=lambda j: (j % k, j)):
-            parts.append(pool[j])
-            count += len(pool[j].split())
-            if count >= n:
-                break
-        out[n] = "\n\n".join(parts)
+        docs: list[str] = []
+        parts: list[str] = []
+        count = 0
+        for body in pool:
+            parts.append(body)
+            count += len(body.split())
+            if count >= n * 0.97:
+                docs.append("\n\n".join(parts))
+                parts, count = [], 0
+        if parts:  # the rest joins the last document
+            docs[-1:] = ["\n\n".join([*docs[-1:], *parts])]
+        out[n] = docs
     return out
 
 
@@ -129,22 +136,31 @@ def main() -> None:
     one_math_thread()  # as the CLI does: CPU time of one BLAS thread is the work itself
     stages = build_stages(**({"ner_backend": a.ner_backend} if a.ner_backend else {}))
     sizes = sorted(a.sizes)
-    texts = documents(sizes)
-    words = {n: len(t.split()) for n, t in texts.items()}
-    for n, t in texts.items():  # the cleaner must keep the whole document as body, or per-word costs mislead
+    docs = documents(sizes)
+    words = sum(len(t.split()) for t in docs[sizes[0]])
+    for t in docs[sizes[-1]]:  # the cleaner must keep the whole document as body, or per-word costs mislead
         art = run_stages(stages[:1], t, "check")[1]
-        if len(art.body.split()) < 0.98 * words[n]:
-            sys.exit(f"the cleaner kept {len(art.body.split())} of {words[n]} words as body at size {n}")
+        if len(art.body.split()) < 0.98 * len(t.split()):
+            sys.exit(
+                f"the cleaner kept {len(art.body.split())} of {len(t.split())} words of a document as body"
+            )
     run_stages(stages, long_text(2000, skip=20000), "warm-up")  # imports, models, caches
     times: dict[int, dict[str, list[float]]] = {n: {} for n in sizes}
     for _ in range(a.rounds):
         for n in sizes:
-            secs, _art = run_stages(stages, texts[n], f"len{n}")
-            for k, v in secs.items():
-                times[n].setdefault(k, []).append(v)
+            total: dict[str, float] = {}
+            for k, t in enumerate(docs[n]):
+                secs, _art = run_stages(stages, t, f"len{n}-{k}")
+                for name, v in secs.items():
+                    total[name] = total.get(name, 0.0) + v
+            for name, v in total.items():
+                times[n].setdefault(name, []).append(v)
     names = [st.name for st in stages if a.stages is None or st.name in a.stages]
     lo, hi = sizes[0], sizes[-1]
-    head = f"{'stage':<12}" + "".join(f"{words[n]:>10,}w" for n in sizes) + f"{'ratio':>9}"
+    head = f"{'stage':<12}" + "".join(
+        f"{len(docs[n]):>4} × {round(words / len(docs[n])):>6,}w" for n in sizes
+    )
+    head += f"{'ratio':>9}"
     clock = "wall" if a.wall else "CPU"
     print(
         f"{clock} µs per word, median of {a.rounds} interleaved rounds; ratio = per-word cost at {hi:,} / {lo:,} words"
@@ -157,13 +173,13 @@ def main() -> None:
         if name == "total":
             per = {n: total[n] for n in sizes}
         else:
-            per = {n: statistics.median(times[n][name]) / words[n] * 1e6 for n in sizes}
+            per = {n: statistics.median(times[n][name]) / words * 1e6 for n in sizes}
             for n in sizes:
                 total[n] += per[n]
         ratio = per[hi] / per[lo] if per[lo] > 0 else float("nan")
         if name != "total":
             worst = max(worst, ratio)
-        print(f"{name:<12}" + "".join(f"{per[n]:>11.2f}" for n in sizes) + f"{ratio:>9.2f}")
+        print(f"{name:<12}" + "".join(f"{per[n]:>14.2f}" for n in sizes) + f"{ratio:>9.2f}")
     print(f"worst stage ratio {worst:.2f} (target ≤ 1.2)")
     print(
         "command: python bench/bench_length.py --sizes "
