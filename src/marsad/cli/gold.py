@@ -136,7 +136,7 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for event_detector.npz/event_typer.npz (default: the package's events/data).")
-@click.option("--threshold", type=float, default=0.1, show_default=True,
+@click.option("--threshold", type=float, default=0.15, show_default=True,
               help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Folds for the out-of-fold speakers the event model learns from.")

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from marsad.data import Article, Event, Quote
+from marsad.events import plover
 from marsad.events.extract import (
     _NEG,
     Actor,
@@ -25,12 +28,15 @@ from marsad.events.extract import (
     quote_index,
     sentence_units,
 )
-from marsad.events.lexicon import CueEntry
+from marsad.events.lexicon import CueEntry, load_cues
 from marsad.intervals import IntervalIndex
 from marsad.lang.ar.clusters import word_clusters
 from marsad.lang.ar.textlayer import Tok
+from marsad.lang.ar.vectors import word_vectors
 from marsad.quotes.extract import MentionIndex
 
+_DENSE_SCALE = 3.0  # weight of the dense (word-vector) features against the 0/1 sparse ones (chosen by train CV)
+_WINDOW = 3  # words on each side of the pair read by meaning
 _MAX_ACTORS = 10  # actors per sentence considered for pairs (long lists of places add noise, not events)
 _PREP_WORDS = {"علي", "ضد", "مع", "بين", "الي", "من", "عن", "لدي", "في", "بحق", "تجاه", "حول"}
 _SPEECH = {"قال", "اكد", "اعلن", "اضاف", "اشار", "اوضح", "شدد", "اعتبر", "نفي", "حذر", "دعا", "طالب", "اتهم"}
@@ -62,9 +68,17 @@ class Candidate:
     cues: tuple[CueHit, ...] = ()
     quote: Quote | None = None
 
+    dense: np.ndarray | None = None  # the words around the pair by meaning (semantic_vector, prefix "w")
+    base_dense: np.ndarray | None = None  # the sentence's, shared by its pairs (prefix "s")
+
     @property
     def all_feats(self) -> dict[str, float]:
-        return {**self.base, **self.feats}
+        """Every feature by name, as the model is trained on them (the dense ones included)."""
+        out = {**self.base, **self.feats}
+        for prefix, vec in (("s", self.base_dense), ("w", self.dense)):
+            if vec is not None:
+                out.update(zip(dense_names(prefix), vec.tolist(), strict=True))
+        return out
 
 
 @lru_cache(maxsize=100_000)
@@ -96,6 +110,56 @@ def cue_hits(toks: Sequence[Tok], lo: int, hi: int) -> list[CueHit]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _prototypes() -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
+    """Unit vectors of the cue lexicon's head words, by category: the lexicon widened by meaning. A word the
+    lexicon never listed (a verb of condemnation it lacks) still lands near the category whose cues it is used like.
+    """
+    vecs = word_vectors()
+    by_type: dict[str, list[np.ndarray]] = {}
+    for entry in load_cues():
+        i = vecs.row((entry.words[0],))
+        if i is not None and entry.scope != "s":
+            by_type.setdefault(plover.current(entry.type) or entry.type, []).append(vecs.unit(i))
+    types = tuple(sorted(by_type))
+    return types, tuple(np.stack(by_type[t]) for t in types)
+
+
+@lru_cache(maxsize=200_000)
+def _word_row(norm: str) -> int | None:
+    return word_vectors().row((norm, *reversed(_candidates(norm))))
+
+
+@lru_cache(maxsize=200_000)
+def _cue_similarity(row: int) -> np.ndarray:
+    """Per category: the word's cosine to the closest cue head word of that category."""
+    v = word_vectors().unit(row)
+    return np.array([float((m @ v).max()) for m in _prototypes()[1]], dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def dense_names(prefix: str) -> tuple[str, ...]:
+    """The feature names of :func:`semantic_vector`'s entries: the vector's dimensions, then one per category."""
+    dims = tuple(f"{prefix}v{d}" for d in range(word_vectors().dim))
+    return dims + tuple(f"{prefix}sim:{t}" for t in _prototypes()[0])
+
+
+def semantic_vector(norms: Sequence[str]) -> np.ndarray | None:
+    """Dense features of a stretch of words (None when no word has a vector): their mean word vector and, per
+    category, how close the closest word comes to one of its cue words (above a floor of 0.3, where neighbours stop
+    being related). Scaled so that they weigh like a few sparse features in the L2-regularised model. They stay a
+    vector (scored by one matrix product, :meth:`EventModel.probabilities_many`); their names are
+    :func:`dense_names`."""
+    rows = [r for r in map(_word_row, norms) if r is not None]
+    if not rows:
+        return None
+    vecs = word_vectors()
+    mean = np.add.reduce([vecs.unit(r) for r in rows]) * (_DENSE_SCALE / len(rows))
+    sims = np.maximum.reduce([_cue_similarity(r) for r in rows])
+    sims = np.where(sims > 0.3, _DENSE_SCALE * 2 * (sims - 0.3), 0.0)
+    return np.concatenate([mean, sims]).astype(np.float32)
+
+
 def build_candidates(article: Article, *, index: MentionIndex | None = None) -> list[Candidate]:
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
@@ -103,7 +167,7 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
     rule_events = extract_events(article, index=ix)
     rule_ix = IntervalIndex(rule_events, lambda e: e.evidence.start, lambda e: e.evidence.end)
     out: list[Candidate] = []
-    for unit in sentence_units(article, ix):
+    for n, unit in enumerate(sentence_units(article, ix)):
         toks, s0, s1 = unit.toks, unit.s0, unit.s1
         a, b = toks[s0].start, toks[s1].end
         sent_actors = unit.actors[:_MAX_ACTORS]
@@ -111,8 +175,26 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
         hits = cue_hits(toks, s0, s1 + 1)
         # rule events that start in the sentence or run over its start (by position, not a scan of all of them)
         rules_here = rule_ix.starting_in_or_containing(a, b)
-        out.extend(_pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents))
+        pairs = _pairs(article, toks, s0, s1, sent_actors, q, hits, rules_here, ents)
+        if pairs:
+            _salience(pairs, ents, n)
+        out.extend(pairs)
     return out
+
+
+def _salience(pairs: Sequence[Candidate], ents: dict, n_sentence: int) -> None:
+    """Where the sentence stands (the title and lead state the main events) and how central each actor is to the
+    article (how often it is named, whether it was named before): events are between the actors a story is about."""
+    actors = {c.source for c in pairs} | {c.target for c in pairs}
+    for c in pairs:
+        f = c.feats
+        f[f"sentidx:{_bucket(n_sentence)}"] = 1.0
+        f[f"nactors:{_bucket(len(actors))}"] = 1.0
+        for role, ids in (("s", c.source), ("t", c.target)):
+            e = ents.get(ids[0])
+            f[f"{role}sal:{_bucket(len(e.mentions) if e else 0)}"] = 1.0
+            if e is not None and e.mentions and e.mentions[0].start < c.sent[0]:
+                f[f"{role}seen_before"] = 1.0
 
 
 def _quote_over(quotes: IntervalIndex[Quote], a: int, b: int) -> Quote | None:
@@ -166,14 +248,15 @@ def _pairs(
         base[f"cuew:{h.entry.words[0]}"] = 1.0
     if q is not None:
         base[f"quote:{q.kind}"] = 1.0
+    base_dense = semantic_vector([t.norm for t in toks[s0 : s1 + 1]])
     out: list[Candidate] = []
     for i, (sids, sspan, skind) in enumerate(slots):
         for j, (tids, tspan, tkind) in enumerate(slots):
             if i == j or set(sids) & set(tids):
                 continue
-            c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits), base=base)
+            c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits), base=base, base_dense=base_dense)
             f: dict[str, float] = {}
-            _pair_features(f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents)
+            c.dense = _pair_features(f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents)
             names: list[str] = []
             evs: list[Event] = []
             for ev in rules:
@@ -209,7 +292,7 @@ def _pair_features(
     f: dict[str, float], article: Article, toks: Sequence[Tok], tok_starts: list[int], s0: int, s1: int,
     sids: tuple[str, ...], sspan: tuple[int, int], skind: str, tids: tuple[str, ...], tspan: tuple[int, int],
     tkind: str, q: Quote | None, hits: list[CueHit], ents: dict,
-) -> None:  # fmt: skip
+) -> np.ndarray | None:  # fmt: skip
     text = article.text
     es, et = ents.get(sids[0]), ents.get(tids[0])
     f[f"ts:{skind}"] = 1.0
@@ -289,6 +372,11 @@ def _pair_features(
             f[f"qcue:{q.attrs.get('cue_lemma')}"] = 1.0
     else:
         f["narrative"] = 1.0
+    # the words around the pair, by meaning: from a few words before the first actor to a few after the second
+    ks_in = ks if s_in else kt
+    kt_in = kt if t_in else ks
+    lo, hi = max(s0, min(ks_in, kt_in) - _WINDOW), min(s1, max(ks_in, kt_in) + _WINDOW)
+    return semantic_vector([t.norm for t in toks[lo : hi + 1]])
 
 
 def _relation(ck: int, ks: int, kt: int) -> str:

@@ -67,7 +67,7 @@ def label_candidates(gold: Mapping[str, Any], article: Article, cands: Sequence[
 
 
 def train(
-    docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.1, **meta: Any
+    docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.15, **meta: Any
 ) -> EventModel:
     X = [cand.all_feats for d in docs for cand in d.candidates]
     y = [lab for d in docs for lab in d.labels]

@@ -14,9 +14,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from marsad.data import Article, Event, Span, content_hash
 from marsad.events import plover
-from marsad.events.candidates import Candidate
+from marsad.events.candidates import Candidate, dense_names
 from marsad.events.extract import _date_for, date_index
 from marsad.events.lexicon import SYMMETRIC_TYPES
 from marsad.intervals import IntervalIndex
@@ -36,9 +38,10 @@ class EventModel:
 
     detector: LinearModel
     typer: LinearModel
-    threshold: float = 0.1
+    threshold: float = 0.15
     calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the event probability (fitted out-of-fold)
     per_sentence: int = 3  # pairs kept per sentence and category (0: all above the threshold)
+    combine: str = "noisy_or"  # how an article's candidates of one event add up: "noisy_or" or "max" (best one)
 
     def probabilities(self, c: Candidate) -> dict[str, float]:
         return self.probabilities_many([c])[0]
@@ -55,18 +58,37 @@ class EventModel:
                 bases.append(c.base)
         which = [slot[id(c.base)] for c in cands]
         pair_feats = [c.feats for c in cands]
-        p_ev = self.detector.proba_many(pair_feats, extra=self.detector.score_matrix(bases, intercept=False)[which])
-        p_ty = self.typer.proba_many(pair_feats, extra=self.typer.score_matrix(bases, intercept=False)[which])
+        # the word-vector features are dense: one matrix product for all candidates, not a dictionary per row
+        s_names, w_names = dense_names("s"), dense_names("w")
+        zeros_s, zeros_w = np.zeros(len(s_names), np.float32), np.zeros(len(w_names), np.float32)
+        s_dense = np.stack([c.base_dense if c.base_dense is not None else zeros_s for c in cands])
+        w_dense = np.stack([c.dense if c.dense is not None else zeros_w for c in cands])
+
+        def extra(m: LinearModel) -> np.ndarray:
+            return (
+                m.score_matrix(bases, intercept=False)[which]
+                + s_dense @ m.weights_of(s_names)
+                + w_dense @ m.weights_of(w_names)
+            )
+
+        p_ev = self.detector.proba_many(pair_feats, extra=extra(self.detector))
+        p_ty = self.typer.proba_many(pair_feats, extra=extra(self.typer))
         return [{t: pe.get(EVENT, 0.0) * p for t, p in types.items()} for pe, types in zip(p_ev, p_ty, strict=True)]
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
+        """The article's events: every (category, source, target) whose candidates, taken together, pass the
+        threshold. The events are scored by article, as the gold codes them: an event stated in the title and again
+        in the body gathers the evidence of both sentences (noisy-or of their probabilities), and a pair is read
+        for every category, not only its most likely one (a call that is also an accusation)."""
         dates = date_index(article)  # by position: each event looks up the dates just before it, not all of them
         by_sentence: dict[tuple, list[tuple[float, Candidate]]] = {}
+        floor = self.threshold / 4  # probabilities below this cannot matter (and keep the work small)
         for c, probs in zip(cands, self.probabilities_many(cands), strict=True):
-            typ, p = max(probs.items(), key=lambda x: x[1], default=(NONE, 0.0))
-            if p >= self.threshold:
-                by_sentence.setdefault((c.sent, typ), []).append((p, c))
-        best: dict[tuple, tuple[float, Candidate, str]] = {}
+            ranked = sorted(probs.items(), key=lambda x: -x[1])
+            for typ, p in ranked if self.combine == "noisy_or" else ranked[:1]:
+                if p >= floor:
+                    by_sentence.setdefault((c.sent, typ), []).append((p, c))
+        found: dict[tuple, list] = {}  # key -> [best probability, its candidate, type, product of (1 - p)]
         for (_sent, typ), scored in by_sentence.items():
             # a sentence states few events of one category: its most likely pairs, not every permutation of the
             # actors it names (a shelling in one country, reported from a second, condemned by a third)
@@ -75,9 +97,15 @@ class EventModel:
                 key: tuple = (typ, c.source, c.target)
                 if typ in SYMMETRIC_TYPES:
                     key = (typ, *sorted((c.source, c.target)))
-                if key not in best or best[key][0] < p:
-                    best[key] = (p, c, typ)
-        events = [self._event(article, c, typ, p, dates) for p, c, typ in best.values()]
+                slot = found.setdefault(key, [0.0, c, typ, 1.0])
+                if p > slot[0]:
+                    slot[0], slot[1] = p, c
+                slot[3] *= 1.0 - p
+        events = []
+        for best, c, typ, none in found.values():
+            score = 1.0 - none if self.combine == "noisy_or" else best
+            if score >= self.threshold:
+                events.append(self._event(article, c, typ, score, dates))
         return sorted(events, key=lambda e: (e.evidence.start, e.type))
 
     def _event(
@@ -94,7 +122,8 @@ class EventModel:
         cue_words = article.text[hit.start : hit.stop] if hit is not None else ""  # the decided type's cue, if any
         ev_span = Span(c.sent[0], c.sent[1], "event", {"cue": cue_words})
         eid = content_hash(article.id, typ, ",".join(c.source), ",".join(c.target), str(c.sent[0]), length=12)
-        feats = c.all_feats
+        # the reasons a reader can follow: named features, not the dimensions of a word vector (sv12, wv40)
+        feats = {**c.base, **c.feats}
         why = self.detector.top_features(feats, EVENT, k=3) + self.typer.top_features(feats, typ, k=3)
         return Event(
             id=eid, type=typ, evidence=ev_span, source=c.source, target=c.target, mode=folded.mode,
@@ -111,6 +140,7 @@ class EventModel:
         self.detector.meta["threshold"] = self.threshold
         self.detector.meta["calibration"] = list(self.calibration)
         self.detector.meta["per_sentence"] = self.per_sentence
+        self.detector.meta["combine"] = self.combine
         self.detector.save(Path(folder) / Path(DETECTOR_FILE).name)
         self.typer.save(Path(folder) / Path(TYPER_FILE).name)
 
@@ -121,7 +151,7 @@ class EventModel:
         cal = det.meta.get("calibration") or (1.0, 0.0)
         return cls(
             det, typ, threshold=float(det.meta.get("threshold", 0.1)), calibration=(float(cal[0]), float(cal[1])),
-            per_sentence=int(det.meta.get("per_sentence", 3)),
+            per_sentence=int(det.meta.get("per_sentence", 3)), combine=str(det.meta.get("combine", "max")),
         )  # fmt: skip
 
 

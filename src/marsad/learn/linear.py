@@ -32,6 +32,7 @@ class LinearModel:
     intercept: np.ndarray  # (n_classes or 1,)
     meta: dict[str, Any] = field(default_factory=dict)
     _coef_t: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _dense_w: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def scores(self, feats: Features) -> np.ndarray:
         idx = [(self.vocab[f], v) for f, v in feats.items() if f in self.vocab]
@@ -74,6 +75,20 @@ class LinearModel:
             z[filled] += np.add.reduceat(contrib, st[filled], axis=0)
         return z
 
+    def weights_of(self, names: Sequence[str]) -> np.ndarray:
+        """(len(names), n_classes) weights of the named features (zero for a name the model never kept): a block of
+        dense features is then scored with one matrix product instead of a dictionary per row."""
+        key = tuple(names)
+        w = self._dense_w.get(key)
+        if w is None:
+            w = np.zeros((len(names), self.coef.shape[0]), dtype=np.float32)
+            for i, f in enumerate(names):
+                j = self.vocab.get(f)
+                if j is not None:
+                    w[i] = self.coef[:, j]
+            self._dense_w[key] = w
+        return w
+
     def proba_many(self, rows: Sequence[Features], *, extra: np.ndarray | None = None) -> list[dict[str, float]]:
         """Class probabilities of many feature sets; ``extra`` adds scores computed apart (shared features)."""
         z = self.score_matrix(rows)
@@ -100,9 +115,12 @@ class LinearModel:
     def top_features(self, feats: Features, cls: str, k: int = 5) -> list[tuple[str, float]]:
         """The features that pushed ``cls`` most: the evidence kept with a decision."""
         row = self.classes.index(cls) if self.coef.shape[0] > 1 else 0
-        contrib = [(f, float(self.coef[row, self.vocab[f]]) * v) for f, v in feats.items() if f in self.vocab]
-        contrib.sort(key=lambda x: -x[1])
-        return [(f, round(c, 3)) for f, c in contrib[:k]]
+        known = [(f, self.vocab[f], v) for f, v in feats.items() if f in self.vocab]
+        if not known:
+            return []
+        weights = self.coef[row, [j for _, j, _ in known]].astype(np.float64) * [v for _, _, v in known]
+        top = np.argsort(-weights, kind="stable")[:k]
+        return [(known[i][0], round(float(weights[i]), 3)) for i in top]
 
     def save(self, path: str | Path) -> None:
         names = sorted(self.vocab, key=self.vocab.__getitem__)
