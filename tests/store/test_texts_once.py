@@ -75,14 +75,21 @@ def hits(conn: sqlite3.Connection) -> list[list[tuple]]:
     return [[(h.id, h.score, h.snippet) for h in search(conn, q, limit=50)] for q in QUERIES]
 
 
-def test_old_store_migrates_with_nothing_lost_and_same_search(tmp_path: Path) -> None:
-    arts = cleaned_articles()
-    p = tmp_path / "old.db"
+def old_store_hits(p: Path, arts: list) -> list[list[tuple]]:
+    """Build a store the old way at ``p`` and return its search results (what the new code must give)."""
     old_store(p, arts)
     conn = sqlite3.connect(p)
     conn.row_factory = sqlite3.Row
-    before = hits(conn)
-    conn.close()
+    try:
+        return hits(conn)
+    finally:
+        conn.close()
+
+
+def test_old_store_migrates_with_nothing_lost_and_same_search(tmp_path: Path) -> None:
+    arts = cleaned_articles()
+    p = tmp_path / "old.db"
+    before = old_store_hits(p, arts)
     assert any(before)
     with Store(p, hooks=[]) as s:
         assert s.version == schema.LATEST >= 9
@@ -111,12 +118,7 @@ def test_old_store_migrates_with_nothing_lost_and_same_search(tmp_path: Path) ->
 
 def test_new_store_writes_each_text_once_and_searches_alike(tmp_path: Path) -> None:
     arts = cleaned_articles()
-    old = tmp_path / "old.db"
-    old_store(old, arts)
-    conn = sqlite3.connect(old)
-    conn.row_factory = sqlite3.Row
-    before = hits(conn)
-    conn.close()
+    before = old_store_hits(tmp_path / "old.db", arts)
     with Store(tmp_path / "new.db", hooks=[]) as s:
         s.add(arts)
         assert hits(s.conn) == before
