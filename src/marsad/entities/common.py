@@ -314,7 +314,7 @@ def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
 
 def _nisba_before(reg: Registry, unit: _Unit, m: _Mention, name_ends: frozenset[int] = frozenset()) -> str | None:
     """A person's nationality from the adjective right before the name (الفرنسي كريم بنزيمة، اللاعب البرازيلي …,
-    والبرتغالي …), or one definite word before it (الزعيم الألماني النازي أدولف هتلر); quote marks and hashtag
+    والبرتغالي …), or one definite word before it (الزعيم الكوبي الراحل فيدل كاسترو); quote marks and hashtag
     joiners are skipped, anything else (punctuation, a preposition: وكالة الأنباء الفرنسية عن …) ends the look.
     An adjective inside or right after another name (token indices in ``name_ends``) is that name's (لجامعة
     كوينزلاند الأسترالية فلان)."""

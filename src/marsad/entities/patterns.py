@@ -217,7 +217,7 @@ class NamePatterns:
     def _conjoined_places(
         self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
     ) -> list[_Mention]:
-        """Places listed after a place already found (حلب وحماة وطرطوس، فلوريدا، ألاباما، جورجيا): a word joined to
+        """Places listed after a place already found (حمص وإدلب واللاذقية، تكساس، أوهايو): a word joined to
         it by و or a comma that GeoNames knows as a country, a province or a town of 10,000+ is a place too, and
         the list goes on from it. A word of the corpus's common vocabulary never is (دمشق والعالم)."""
         gaz = _place_gazetteer()
@@ -300,8 +300,8 @@ class NamePatterns:
 
     def _public_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A definite institution head, a rank adjective and what the body is for: الهيئة العامة للرياضة، الإدارة
-        العامة للمرور، اللجنة العليا للانتخابات، الجهاز المركزي للإحصاء، الهيئة الوطنية لمكافحة الفساد (the
-        ل-genitive may run on with definite words, joined by و too: … للسياحة والتراث الوطني)."""
+        العامة للمرور، الهيئة العامة للطيران المدني، الجهاز المركزي للإحصاء (the
+        ل-genitive may run on with definite words, joined by و too: … للثقافة والفنون)."""
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out: list[_Mention] = []
@@ -366,7 +366,7 @@ class NamePatterns:
         return out
 
     def _country_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
-        """A body named by an indefinite head and the country or city it belongs to (حكومة بوركينا فاسو، منتخب
+        """A body named by an indefinite head and the country or city it belongs to (حكومة مالي، منتخب
         فرنسا، سفارة روسيا، جامعة القاهرة، تلفزيون الكويت): one organisation, of that place's country."""
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}

@@ -344,7 +344,7 @@ class EntityStage(NamePatterns):
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
             j -= 1
-        # a place head with a preposition after a name opens the next place (قرية الغاصبية | بريف درعا، الحديدة
+        # a place head with a preposition after a name opens the next place (قرية السلام | بريف حمص، الحديدة
         # | بمحافظة …): the name ends before it
         while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS:
             j -= 1

@@ -418,7 +418,7 @@ def _quote_at(
         if prep and (w == prep or (prep == "علي" and w == "على") or (prep == "الي" and w == "إلى")):
             if cue.lemma in C.NP_CONTENT and m > i:
                 # أكد الوزير تدخل الجيش في … على …: a noun phrase right after the speaker is the content already,
-                # and this preposition belongs to it (a circumstance such as في كلمته may stand before على)
+                # and this preposition belongs to it (a circumstance such as في مؤتمر صحفي may stand before على)
                 k = _skip_speaker(toks, i, m, ix)
                 if i < k < m and toks[k].norm not in _BREAKS and toks[k].norm not in _CLAUSE_PUNCT and not any(
                     toks[z].norm in _BREAKS or toks[z].norm in _CLAUSE_PUNCT for z in range(k, m)
