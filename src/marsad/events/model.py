@@ -2,8 +2,8 @@
 
 Applying it needs numpy only (:class:`marsad.learn.linear.LinearModel`); ``marsad train events`` builds it from the
 gold articles. Each event keeps the rules that proposed its pair (``attrs["rules"]``), the features that weighed
-most (``attrs["why"]``) and the model's probability as ``confidence``; the per-article decision keeps the most
-probable sentence for each (type, source, target).
+most (``attrs["why"]``) and the model's probability as ``confidence``; the per-article decision gathers the
+sentences stating each (type, source, target) by noisy-or, and the event keeps the most probable one as evidence.
 """
 
 from __future__ import annotations
