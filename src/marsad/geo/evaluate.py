@@ -4,7 +4,8 @@ A gold GPE/LOC entity (``optional: false``) counts as resolved when the place we
 (ISO3; a gold entity without a country — Europe, the Middle East — needs a place without one) and a GeoNames name
 that matches the gold English ``name``: equal after :func:`marsad.geo.gazetteer.en_key` (case, accents,
 apostrophes, a leading al-/el-) to the place's name or one of its GeoNames alternate Latin names, with a
-parenthesised gloss in the gold name dropped. Two modes:
+parenthesised gloss in the gold name dropped; for a first- or second-level division (ADM1/ADM2) a trailing kind
+word (District, Governorate, Province, Region …) is dropped on both sides. Two modes:
 
 - ``mentions``: the gold entity's mention strings go through the resolver with the article's context (countries
   named, dateline) — resolution alone, NER errors excluded; no gold country or name is given to the resolver;
@@ -51,9 +52,19 @@ def body_start(doc: dict[str, Any]) -> int:
     return 0
 
 
+# the word an English name adds for an administrative division's kind (Sirwah District, Saada Governorate)
+_ADMIN_WORD = re.compile(r" (?:district|governorate|province|region|prefecture|county|municipality|emirate)$")
+
+
 def name_matches(gold_name: str, place: Place) -> bool:
     g = en_key(_GLOSS.sub("", gold_name))
-    return bool(g) and g in {en_key(n) for n in place.en_names}
+    names = {en_key(n) for n in place.en_names}
+    if place.feature_code in ("ADM1", "ADM2"):
+        # a division is named with or without its kind word, on either side: GeoNames' ADM2 "Sirwah" is the gold's
+        # "Sirwah District" (only for a place that is that kind of division, never for a city of the same name)
+        g = _ADMIN_WORD.sub("", g)
+        names |= {_ADMIN_WORD.sub("", n) for n in names}
+    return bool(g) and g in names
 
 
 def is_correct(gold: dict[str, Any], place: Place | None) -> bool:
@@ -106,12 +117,19 @@ def _place_entities(doc: dict[str, Any]) -> Iterable[dict[str, Any]]:
     return (e for e in doc["entities"] if e["type"] in ("GPE", "LOC") and not e.get("optional"))
 
 
-def _prev_word(text: str, mention: str) -> str | None:
-    i = text.find(mention)
-    if i <= 0:
-        return None
-    words = text[max(0, i - 30) : i].split()
-    return words[-1] if words else None
+def _prev_words(text: str, mentions: list[str]) -> list[str]:
+    """The word before every occurrence of every mention string on its line (the stage reads the same from its
+    mentions). An occurrence inside a longer word is skipped."""
+    out = []
+    for m in mentions:
+        for hit in re.finditer(re.escape(m), text):
+            if hit.start() > 0 and text[hit.start() - 1].isalpha():
+                continue
+            left = text[max(0, hit.start() - 30) : hit.start()]
+            words = left.rsplit("\n", 1)[-1].split()
+            if words:
+                out.append(words[-1])
+    return out
 
 
 def evaluate_mentions(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = None) -> GeoReport:
@@ -124,9 +142,7 @@ def evaluate_mentions(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = N
             ctx = Context.from_text(doc["text"], gaz, body_start=body_start(doc))
             for g in _place_entities(doc):
                 mentions = list(g.get("mentions") or ())
-                r = res.resolve(
-                    mentions, ctx, prev_word=_prev_word(doc["text"], mentions[0]) if mentions else None
-                )
+                r = res.resolve(mentions, ctx, prev_words=_prev_words(doc["text"], mentions))
                 rep.add(g, r.place if r else None, doc["id"], mentions)
     return rep
 

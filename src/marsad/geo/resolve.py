@@ -46,10 +46,20 @@ def clitic_variants(word: str) -> list[str]:
 
 # head nouns before a place name, and the feature they ask for
 _HEADS_ADM = {ar_key(w) for w in ("محافظة", "ولاية", "إقليم", "مقاطعة", "منطقة", "إمارة")}
+# a second-level division: a district (Yemen's مديرية, Iraq's and Lebanon's قضاء, Syria's ناحية)
+_HEADS_ADM2 = {ar_key(w) for w in ("مديرية", "قضاء", "ناحية")}
+_HEADS_ADM |= _HEADS_ADM2
 _HEADS_PPL = {
     ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
 }
 _HEADS_PPL.add("مدينه")
+
+
+def _head_kind(h: str) -> str:
+    """The kind of place a head noun (its ar_key) asks for: ADM2 (مديرية), ADM (محافظة، منطقة) or PPL (مدينة)."""
+    return "ADM2" if h in _HEADS_ADM2 else "ADM" if h in _HEADS_ADM else "PPL"
+
+
 FUZZY = "~"  # a candidate found by its transliteration key only: kept when its country is in the article
 _WORD = re.compile(r"[\u0621-\u064a]+")
 _DATELINE_END = re.compile(r"\s*(?:[-–—:(\[/|]|\d)")
@@ -166,7 +176,7 @@ class Resolver:
         variants += [([v, *words[1:]], 0.3, None) for v in clitic_variants(words[0])]
         for ws, pen, _ in list(variants):
             if len(ws) > 1 and ar_key(ws[0]) in _HEADS_ADM | _HEADS_PPL:
-                kind = "ADM" if ar_key(ws[0]) in _HEADS_ADM else "PPL"
+                kind = _head_kind(ar_key(ws[0]))
                 variants.append((ws[1:], pen + 0.2, kind))
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
         seen_keys = set()
@@ -199,20 +209,26 @@ class Resolver:
         country: str | None = None,
         name: str | None = None,
         prev_word: str | None = None,
+        prev_words: Iterable[str] = (),
     ) -> Resolution | None:
         """The best place for an entity known by ``surfaces`` (its mention strings), or None.
 
         ``country``: the entity's ISO3 from the registry; ``name``: its canonical (English) name when known;
-        ``prev_word``: the word before its first mention (a head noun there asks for a kind of place)."""
+        ``prev_word`` / ``prev_words``: the words before its mentions in the article. A head noun there asks for a
+        kind of place (محافظة صعدة … صعدة: the governorate), unless the article puts heads of different kinds
+        before the name (محافظة تعز … مدينة تعز), which leaves the bare name to the other terms."""
+        heads = {ar_key(w) for w in (*([prev_word] if prev_word else ()), *prev_words)}
+        heads &= _HEADS_ADM | _HEADS_PPL
+        if len({_head_kind(h) for h in heads}) > 1:
+            heads = set()
         cands: dict[str, tuple[Place, str | None, float]] = {}
         for s in sorted(set(surfaces), key=len, reverse=True):
-            phrases = [s]
-            if prev_word and ar_key(prev_word) in (_HEADS_ADM | _HEADS_PPL):
-                phrases.insert(0, f"{prev_word} {s}")
+            phrases = [*(f"{h} {s}" for h in sorted(heads)), s]
             for ph in phrases:
                 for p, head, pen in self.candidates(ph):
                     old = cands.get(p.key)
-                    if old is None or pen < old[2]:
+                    # a reading a head noun asked for (مديرية باقم) stands over the bare one (باقم) of the same place
+                    if old is None or (head not in (None, FUZZY), -pen) > (old[1] not in (None, FUZZY), -old[2]):
                         cands[p.key] = (p, head, pen)
         if name and name.isascii():
             for p in self.gaz.lookup_en(name):
@@ -248,9 +264,14 @@ class Resolver:
             s += 3.0
         elif p.feature_code == "CONT":
             s += 2.5
-        elif p.key.startswith("cur:"):
+        elif p.curated:
             s += 2.0
-        if head == "ADM":
+        elif p.feature_code == "ADM2" and head is None:
+            # a district usually shares its name with its seat town (بيت الفقيه، جرابلس): bare, the name is the town
+            s -= 1.5
+        if head == "ADM2":
+            s += (3.5 if p.feature_code == "ADM2" else 1.5) if p.feature_class == "A" and not p.is_country else -1.0
+        elif head == "ADM":
             s += 3.0 if p.feature_class == "A" and not p.is_country else -1.0
         elif head == "PPL":
             s += 3.0 if p.feature_class == "P" else -1.0

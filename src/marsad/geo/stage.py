@@ -89,8 +89,8 @@ class GeoStage:
 
     def _resolve(self, article: Article, ent: Entity, resolver: Resolver, ctx: Context) -> Place | None:
         surfaces = [article.text[m.start : m.end] for m in ent.mentions]
-        first = min(ent.mentions, key=lambda m: m.start)
-        w = _WORD_BEFORE.search(article.text[max(0, first.start - 25) : first.start])
+        before = (_WORD_BEFORE.search(article.text[max(0, m.start - 25) : m.start]) for m in ent.mentions)
+        prev_words = [w.group(1) for w in before if w]
         name = ent.name if ent.name and ent.name.isascii() else None
         # an actor-registry country entity is that country (its id is its ISO3)
         if ent.actor_id and ent.actor_id == ent.country:
@@ -98,7 +98,7 @@ class GeoStage:
             if c is not None:
                 return c
         res = resolver.resolve(
-            surfaces, ctx, country=ent.country, name=name, prev_word=w.group(1) if w else None
+            surfaces, ctx, country=ent.country, name=name, prev_words=prev_words
         )
         return res.place if res else None
 
