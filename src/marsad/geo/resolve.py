@@ -166,9 +166,9 @@ class Resolver:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
 
-    def candidates(self, surface: str) -> list[tuple[Place, str | None, float]]:
-        """(place, head kind asked for, penalty) for each reading of one surface string."""
-        out: list[tuple[Place, str | None, float]] = []
+    def candidates(self, surface: str) -> list[tuple[Place, str | None, float, str]]:
+        """(place, head kind asked for, penalty, the key it was found by) for each reading of one surface string."""
+        out: list[tuple[Place, str | None, float, str]] = []
         words = normalize(surface).split()
         if not words:
             return out
@@ -188,16 +188,16 @@ class Resolver:
             # a longer matched name is more specific: قطاع غزة over غزة when an entity has both
             spec = -0.8 * min(len(k.split()) - 1, 2)
             for i in self.gaz.by_ar.get(k, ()):
-                out.append((self.gaz.places[i], head, pen + spec))
+                out.append((self.gaz.places[i], head, pen + spec, k))
             if not out and head is None:
                 # a foreign name spelt another way (جينيف for جنيف): the transliteration-aware key, a weaker reading
                 for i in self.gaz.by_translit.get(name_key(" ".join(ws)), ()):
-                    out.append((self.gaz.places[i], FUZZY, pen + spec + 1.0))
+                    out.append((self.gaz.places[i], FUZZY, pen + spec + 1.0, k))
             if len(ws) == 1 and not out:
                 for form in (ws[0], "ال" + ws[0]):
                     country = self.gaz.country(self.gaz.nisba.get(form))
                     if country is not None:
-                        out.append((country, None, pen + 0.5))
+                        out.append((country, None, pen + 0.5, k))
                         break
         return out
 
@@ -221,23 +221,23 @@ class Resolver:
         heads &= _HEADS_ADM | _HEADS_PPL
         if len({_head_kind(h) for h in heads}) > 1:
             heads = set()
-        cands: dict[str, tuple[Place, str | None, float]] = {}
+        cands: dict[str, tuple[Place, str | None, float, str]] = {}
         for s in sorted(set(surfaces), key=len, reverse=True):
             phrases = [*(f"{h} {s}" for h in sorted(heads)), s]
             for ph in phrases:
-                for p, head, pen in self.candidates(ph):
+                for p, head, pen, k in self.candidates(ph):
                     old = cands.get(p.key)
                     # a reading a head noun asked for (مديرية باقم) stands over the bare one (باقم) of the same place
                     if old is None or (head not in (None, FUZZY), -pen) > (old[1] not in (None, FUZZY), -old[2]):
-                        cands[p.key] = (p, head, pen)
+                        cands[p.key] = (p, head, pen, k)
         if name and name.isascii():
             for p in self.gaz.lookup_en(name):
                 if p.key not in cands:
-                    cands[p.key] = (p, None, 0.5)
+                    cands[p.key] = (p, None, 0.5, "")
         if not cands and country and name:
             c = self.gaz.country(country)
             if c is not None and en_key(name) in {en_key(x) for x in c.en_names}:
-                cands[c.key] = (c, None, 0.0)
+                cands[c.key] = (c, None, 0.0, "")
         cands = {
             k: c for k, c in cands.items()
             if c[1] != FUZZY or c[0].is_country or ctx.countries.get(c[0].country_iso3 or "")
@@ -249,9 +249,17 @@ class Resolver:
             if name and name.isascii()
             else set()
         )
+        # countries where the name is also a town: there a division named bare is that town's (حلب is Aleppo, not
+        # Aleppo Governorate; صعدة the town), unless a head noun asks for the division
+        towns = {
+            (p.country_iso3, k) for p, _, _, k in cands.values() if p.feature_class == "P" and p.population >= 10_000
+        }
         scored = []
-        for p, head, pen in cands.values():
-            scored.append((self._score(p, head, pen, ctx, country, p.key in en_hits), p))
+        for p, head, pen, k in cands.values():
+            sc = self._score(p, head, pen, ctx, country, p.key in en_hits)
+            if head is None and p.feature_code in ("ADM1", "ADM2") and (p.country_iso3, k) in towns:
+                sc -= 3.0
+            scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
         best_score, best = scored[0]
         return Resolution(best, best_score, [(p.key, round(s, 2)) for s, p in scored[:8]])

@@ -1,0 +1,72 @@
+"""The curated place table (``geo/data/places.tsv``) holds ordinary place names only: every Arabic name of every row
+occurs in at least 5 articles of the unlabelled ANT corpus outside the gold sets (the same rule as the event cue
+lexicon's), so no row is a name read off a gold article."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from marsad.geo.gazetteer import CURATED_PATH, _read_curated, ar_key
+
+MIN_ARTICLES = 5
+# a proclitic pair before the article (وال، بال، فال، كال، لل …): dropped with it, so بالحجاز counts as الحجاز
+_CLITIC_AL = re.compile(r"(?<!\S)(?:و|ف)?(?:ب|ك|ل)?ال(?=\S)|(?<!\S)(?:و|ف)?لل(?=\S)")
+
+
+def text_key(text: str) -> str:
+    """The article's text as the index keys names: normalised, ال and the proclitics before it dropped."""
+    return " " + ar_key(_CLITIC_AL.sub("ال", text)) + " "
+
+
+def _gold_keys(shared: Path) -> tuple[set[str], set[str]]:
+    ids, urls = set(), set()
+    for p in (shared / "gold").glob("*/*.json"):
+        g = json.loads(p.read_text(encoding="utf-8"))
+        ids.add(str(g["id"]))
+        url = (g.get("input_meta") or {}).get("url")
+        if url:
+            urls.add(url)
+    return ids, urls
+
+
+def article_counts(shared: Path, names: Iterable[str], *, stop_at: int = MIN_ARTICLES) -> dict[str, int]:
+    """In how many unlabelled ANT articles outside the gold each name occurs (counting stops at ``stop_at``)."""
+    corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
+    ids, urls = _gold_keys(shared)
+    gold_docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
+    keys = {n: f" {ar_key(n)} " for n in names}
+    counts = dict.fromkeys(keys, 0)
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            docno = str(rec.get("docno"))
+            if docno in gold_docnos or rec.get("url") in urls or any(i.endswith(docno) for i in ids):
+                continue
+            t = text_key(rec.get("text") or "")
+            for n, k in keys.items():
+                if counts[n] < stop_at and k in t:
+                    counts[n] += 1
+            if all(c >= stop_at for c in counts.values()):
+                break
+    return counts
+
+
+@pytest.mark.slow
+def test_every_curated_name_is_ordinary(shared):
+    corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
+    if not corpus.is_file():
+        pytest.skip(f"{corpus} not found")
+    names = {a for row in _read_curated(CURATED_PATH) for a in row["ar"].split("|") if a}
+    counts = article_counts(shared, names)
+    rare = sorted(n for n, c in counts.items() if c < MIN_ARTICLES)
+    assert not rare, f"curated place names found in fewer than {MIN_ARTICLES} unlabelled articles: {rare}"
+
+
+def test_text_key_drops_the_article_and_its_proclitics():
+    assert text_key("وصلت القوات بالحجاز ثم للمدينة") == f" {ar_key('وصلت القوات الحجاز ثم المدينة')} "
