@@ -244,3 +244,72 @@ def test_counters_named_when_the_page_labels_them():
     assert a.published == "2021-05-12"
     b = clean("\n".join([page[0], "(423)", *page[3:]]))
     assert b.meta["counters"] == [423]
+
+
+# -- other stories and outlet furniture inside a corpus article (made-up text) ----------------------------------
+ART = [
+    "دبي (وكالة) -- قال وزير المالية في مؤتمر صحفي، الثلاثاء، إن الحكومة ستخفض الضرائب على الشركات الصغيرة.",
+    "وأضاف الوزير أن الخطة تشمل دعم المصانع المحلية، وتسهيل القروض للشباب، وتحديث قوانين الاستثمار.",
+    "ويذكر أن البرلمان كان قد ناقش مشروع القانون في جلسته الماضية دون أن يصوت عليه.",
+]
+TEASERS = [
+    "أعلنت وزارة الصحة، الأربعاء، افتتاح مستشفى جديد في العاصمة بسعة ثلاثمئة سرير لخدمة سكان الأحياء الجنوبية.",
+    "قال سامي الخطيب، رئيس اتحاد الكرة المحلي، إن المنتخب سيخوض مباراتين وديتين قبل انطلاق البطولة القارية المقبلة",
+    "كشفت دراسة حديثة أجرتها جامعة أوروبية، الخميس، أن استهلاك القهوة باعتدال قد يقلل خطر الإصابة ببعض أمراض القلب.",
+    "تراجعت أسعار النفط في التعاملات الآسيوية، الجمعة، مع تزايد المخاوف من تباطؤ الطلب العالمي على الخام في الربع المقبل.",
+]
+
+
+def test_teasers_of_other_stories_after_the_article_are_related_not_body():
+    a = clean("\n".join([*ART, *TEASERS]))
+    assert texts(a, "body") == ART
+    assert texts(a, "boilerplate") == TEASERS
+    assert {s.attrs["kind"] for s in a.layer("boilerplate")} == {"related"}
+
+
+def test_closing_paragraphs_that_are_not_dated_leads_or_are_a_list_stay_body():
+    undated = [
+        t.replace("، الأربعاء،", "").replace("، الخميس،", "").replace("، الجمعة،", "") for t in TEASERS
+    ]
+    undated = [t if t.endswith(".") else t + "." for t in undated]
+    undated = [t.replace("سامي الخطيب، رئيس اتحاد الكرة المحلي،", "رئيس الاتحاد") for t in undated]
+    a = clean("\n".join([*ART, *undated]))
+    assert texts(a, "body") == [
+        *ART,
+        *undated,
+    ]  # no weekday, no cut-off line: the article's own closing lines
+    items = ["- " + t for t in TEASERS]
+    b = clean("\n".join([*ART, *items]))
+    assert texts(b, "body") == [*ART, *items]  # a bulleted list
+    intro = clean("\n".join([*ART[:2], "وفيما يلي أبرز ما جاء في بيانات الوزارات هذا الأسبوع:", *TEASERS]))
+    assert len(texts(intro, "body")) == 3 + len(TEASERS)  # lines a colon announces
+
+
+def test_read_also_teaser_lines_and_headlines_under_a_marker_are_set_apart():
+    teaser = "للمزيد: الحكومة تقر موازنة العام المقبل بعجز أقل من المتوقع"
+    heads = ["الحكومة تقر موازنة العام المقبل بعجز أقل", "البرلمان يرفض تعديل قانون الانتخابات المحلية"]
+    a = clean("\n".join([ART[0], teaser, ART[1], "اقرأ أيضاً:", *heads, ART[2]]))
+    assert texts(a, "body") == ART  # the article goes on after each insert
+    kinds = {a.text[s.start : s.end]: s.attrs["kind"] for s in a.layer("boilerplate")}
+    assert kinds[teaser] == "teaser" and kinds["اقرأ أيضاً:"] == "related"
+    assert [kinds[h] for h in heads] == ["related", "related"]
+    # an ordinary sentence that starts like a marker is text
+    b = clean(
+        "\n".join([ART[0], "للمزيد من التفاصيل، قال الوزير إن الخطة ستعلن كاملة الأسبوع المقبل.", ART[1]])
+    )
+    assert len(texts(b, "body")) == 3
+
+
+def test_reprint_credit_disclaimer_and_app_promotion_are_boilerplate():
+    furniture = [
+        "* نقلا عن «الصباح» الأردنية",
+        "** جميع المقالات المنشورة تمثل رأي كتابها فقط.",
+        "يمكنكم تلقي إشعارات بأهم الأخبار بعد تحميل تطبيق الموقع على هواتفكم.",
+        "الإذاعة/ أ ف ب",
+    ]
+    a = clean("\n".join([*ART, *furniture]))
+    assert texts(a, "body") == ART
+    assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["credit", "credit", "promo", "credit"]
+    # the same words inside reported speech stay text
+    said = "وأقر الباحثون بأن نتائج الدراسة لا تعكس بالضرورة حال جميع المرضى، نقلا عن بيان الجامعة."
+    assert texts(clean("\n".join([*ART, said])), "body") == [*ART, said]

@@ -71,6 +71,21 @@ _RELATED = (
     "كلمات دلاليه", "الوسوم", "وسوم", "tags", "الموضوع", "مختارات", "trending", "عاجل", "ابرز الاخبار",
     "اخترنا لك", "قد يعجبك ايضا", "تاجز", "تاغز", "كلمات مفتاحيه", "ننصحك بقراءه", "تابع ايضا", "المزيد من الاخبار",
 )  # fmt: skip
+# "Read also"-style markers that open a line and are followed by a separator and another story's headline:
+# "للمزيد: …", "اقرأ أيضا: …", "قد يهمك/ …", "شاهد.. …" (the marker alone on its line is in _RELATED).
+_RELATED_PREFIX = re.compile(
+    r"^(?:اقرا ايضا|اقرا ايضاً|اقرا المزيد|اقرا|انظر ايضا|شاهد ايضا|شاهد|للمزيد|المزيد|قد يهمك|قد يعجبك|اخترنا لك"
+    r"|تابع ايضا|ذات صله)\s*(?::|/|\.\.+|…|[-–—]\s)\s*\S"
+)
+# Lines an outlet adds to every article of a kind, never the report itself: "* نقلا عن «الحياة»" under a reprinted
+# column, the opinion disclaimer ("المقالات المنشورة تمثل رأي كتابها"، "… لا تعكس بالضرورة وجهة نظر …") and the
+# app promotion ("يمكنكم تسلم إشعارات … تطبيق …"). In the 31,506 ANT articles of ../shared/data/unlabelled these
+# forms occur only as such furniture (about 440, 500 and 870 lines).
+_REPRINT = re.compile(r"^نقلا?ً? عن\s")
+# an outlet and/or agency credit line under a wire story: "فرانس24/ أ ف ب", "رويترز / وكالات"
+_AGENCY = r"(?:ا ف ب|اف ب|ا ب|د ب ا|رويترز|وكالات|الاناضول|واس|وام|قنا|سانا|بترا|كونا)"
+_AGENCY_CREDIT = re.compile(rf"^(?:\S+(?:\s\S+)?\s*/\s*{_AGENCY}|{_AGENCY}\s*/\s*\S+(?:\s\S+)?)$")
+_DISCLAIMER = ("تمثل راي كتابها", "تمثل راي كاتبها", "لا تعكس بالضروره وجهه نظر", "لا تعبر بالضروره عن راي")
 _WIDGET = (
     "الطقس", "حاله الطقس", "درجه الحراره", "مواقيت الصلاه", "موعد الصلاه", "الصلاه", "الفجر", "الشروق", "الظهر",
     "العصر", "المغرب", "العشاء", "اسعار العملات", "سعر الصرف", "استطلاع الراي", "استطلاع", "صوت", "النتايج",
@@ -246,6 +261,14 @@ def line_kind(ln: Line) -> str:
             return "nav"
         if _LABELLED_COUNTER.match(c) and any(k in c for k in _COUNTER_WORDS):
             return "counter"
+    if w <= 6 and (_REPRINT.match(c) or _AGENCY_CREDIT.match(c)):
+        return "credit"
+    if w <= 40 and any(d in c for d in _DISCLAIMER):
+        return "credit"
+    if w <= 30 and "اشعارات" in c and "تطبيق" in c:
+        return "promo"
+    if w <= 30 and _RELATED_PREFIX.match(c) and not _INNER_PUNCT.search(c.split(None, 2)[-1]):
+        return "teaser"  # "للمزيد: عنوان خبر آخر", inserted between paragraphs: the article goes on after it
     if w == 1 and c in ("كتب", "كتبت", "بقلم", "بواسطه", "by"):
         return "byline"
     if w <= 8 and _BYLINE.match(c):

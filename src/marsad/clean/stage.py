@@ -31,6 +31,9 @@ _BREAK_KINDS = frozenset({"share", "related", "comments", "footer", "end", "date
 _HARD_BREAK = frozenset({"share", "comments", "footer", "end"})
 # Kinds that only a web page has (a corpus article may still carry a date stamp, a byline or an end mark).
 _SITE_KINDS = frozenset({"share", "related", "nav", "widget", "comments", "footer", "image"})
+# Kinds that corpus articles carry as much as web pages (a rule line, a reprint credit, an inserted "للمزيد: …"
+# teaser, an app promotion): they do not make a text a web page.
+_ARTICLE_KINDS = frozenset({"symbol", "credit", "teaser", "promo"})
 _MAX_JOIN_GAP = 7  # lines of an inserted "read also" box between two parts of one article
 _MAX_GAP = 4  # non-prose lines a body run may contain in a row (captions, credits, a subheading)
 _SPACE = re.compile(r"\s+")
@@ -87,7 +90,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
 
     # -- body block -------------------------------------------------------------------------------------
     taken = {title_idx} | set(labels)
-    furniture = sum(1 for ln in lines if ln.kind and ln.kind != "symbol")
+    furniture = sum(1 for ln in lines if ln.kind and ln.kind not in _ARTICLE_KINDS)
     site = any(ln.kind in _SITE_KINDS for ln in lines)
     if not site and furniture <= 1 + 0.1 * len(lines):
         # Text with (almost) no site furniture (a corpus article, a pasted story): every plain line is the
@@ -113,6 +116,10 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
         i0, i1 = (min(plain), max(plain)) if plain else (None, None)
     if i0 is not None and i1 is not None:
         _fill_body(lines, i0, i1, taken, body_idx, labels)
+
+    if body_idx:
+        _related_after_marker(lines, body_idx, labels)
+        _related_tail(lines, body_idx, labels)
 
     # -- title guess ------------------------------------------------------------------------------------
     if title_idx is None and not given_title and i0 is not None and body_idx:
@@ -296,6 +303,94 @@ def _fill_body(
     ):
         lines[k].kind = "dateline"
         body.add(k)
+
+
+# -- other stories printed inside or after the article --------------------------------------------------------
+# A "related stories" box pasted into the text as plain lines: short one-sentence teasers of other reports. Each
+# opens as a fresh story (not with a connective: و/ف، كما، يذكر أن، أضاف …), is cut short or ends at its first
+# sentence; a news lead carries its own weekday and names its subject with a title in commas. Measured on the 31,506 ANT articles of
+# ../shared/data/unlabelled (see the clean README): runs of three or more such lines at the end of the text occur
+# as the related-stories box of one outlet's pages (about 11% of its characters) and almost nowhere else (one BBC
+# list of the same first word, which the list test rejects; none in 15,000 SaudiNewsNet articles).
+_CONTINUATION = frozenset(
+    fold(w)
+    for w in (
+        "يذكر", "يشار", "بدوره", "بدورها", "كما", "إلا", "لكن", "غير", "أما", "ثم", "جاء", "تأتي", "يأتي", "هذا",
+        "هذه", "ذلك", "كذلك", "أيضا", "إلى", "من", "هناك", "حيث", "لا", "ليس", "ليست", "بينما", "فيما", "أضاف",
+        "أضافت", "تابع", "تابعت", "يضيف", "تضيف",
+    )
+)  # fmt: skip
+_WEEKDAY = re.compile(
+    r"(?<![\u0621-\u064a])(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت)(?![\u0621-\u064a])"
+)
+# a lead names its subject with the title set off by commas: "قال فلان الفلاني، وزير الخارجية، إن …"
+_APPOSITION = re.compile(r"^(?:\S+\s+){1,6}?\S+،\s[^،.\d]{3,80}،")
+_SENT_BREAK = re.compile(r"[.!؟?][\"»”)]*\s+\S")
+_ENDS_SENTENCE = re.compile(r"[.!؟?][\"'»”)\]\u202c]*$")
+_TEASER_MAX_CHARS = 260
+_TAIL_MIN = 3
+
+
+def _teaser(ln: Line) -> bool:
+    """One line that reads as the lead of another story: 12+ words, one sentence, at most a teaser's length,
+    opening with a word that does not continue the text before it."""
+    if ln.kind or ln.words < 12 or len(ln.raw) > _TEASER_MAX_CHARS or ln.arabic < 0.6:
+        return False
+    if not ("\u0621" <= ln.raw[0] <= "\u064a" or ln.raw[0] in '"«'):
+        return False  # "- item", "1. item": a list
+    first = ln.core.split()[0].strip('"«»،,.:')
+    if not first or first in _CONTINUATION or not ("\u0621" <= first[0] <= "\u064a"):
+        return False
+    if first[0] == "و" or (first[0] == "ف" and first != "في"):
+        return False
+    if ":" in ln.core[:40]:
+        return False  # "الاسم: …", a labelled item of a list
+    return not _SENT_BREAK.search(ln.raw.replace("..", "،"))
+
+
+def _related_tail(lines: list[Line], body: set[int], labels: dict[int, str]) -> None:
+    """Label as "related" the run of teasers that ends the body (see _teaser), when at least two of them look
+    like news leads of their own (a weekday, or cut off without a sentence end) and they are not one list."""
+    order = sorted(body)
+    run: list[Line] = []
+    for i in reversed(order[1:]):
+        if not _teaser(lines[i]):
+            break
+        run.append(lines[i])
+    if len(run) < _TAIL_MIN:
+        return
+    before = lines[order[len(order) - len(run) - 1]]
+    if before.raw.rstrip().endswith(":"):
+        return  # "… as follows:" introduces the lines after it
+    dated = sum(1 for ln in run if _WEEKDAY.search(ln.core) or not _ENDS_SENTENCE.search(ln.raw))
+    if not dated or dated + sum(1 for ln in run if _APPOSITION.search(ln.raw)) < 2:
+        return
+    firsts = Counter(ln.core.split()[0] for ln in run)
+    if firsts.most_common(1)[0][1] * 2 > len(run):
+        return  # items of one list ("المجموعة A - …", "المجموعة B - …")
+    for ln in run:
+        body.discard(ln.idx)
+        labels[ln.idx] = "related"
+
+
+def _related_after_marker(lines: list[Line], body: set[int], labels: dict[int, str]) -> None:
+    """Headlines listed under a "read also" marker line ("اقرأ أيضاً:"): the lines after it that do not read as
+    prose (no sentence end, at most a headline's length) until the article resumes."""
+    for ln in lines:
+        if ln.kind != "related" or ln.idx + 1 >= len(lines):
+            continue
+        j = ln.idx + 1
+        while (
+            j < len(lines)
+            and not lines[j].kind
+            and not lines[j].strong
+            and 3 <= lines[j].words <= 25
+            and not _ENDS_SENTENCE.search(lines[j].raw)
+        ):
+            if j in body or labels.get(j) == "inline":  # (the body fill may have set them apart as inserts)
+                body.discard(j)
+                labels[j] = "related"
+            j += 1
 
 
 def _plain_title(lines: list[Line]) -> int | None:
