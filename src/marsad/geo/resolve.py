@@ -27,6 +27,7 @@ from functools import lru_cache
 from marsad.data import Entity
 from marsad.entities.registry import name_key
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
+from marsad.geo.translit import MIN_SKELETON, ar_skeleton, looks_foreign
 from marsad.lang.ar.normalize import normalize
 
 # proclitics a place name can carry: و ف (and), ب (in/by), ل (to), ك (as), and their pairs; ال after them stays
@@ -48,6 +49,8 @@ def clitic_variants(word: str) -> list[str]:
 _HEADS_ADM = {ar_key(w) for w in ("محافظة", "ولاية", "إقليم", "مقاطعة", "منطقة", "إمارة")}
 # a second-level division: a district (Yemen's مديرية, Iraq's and Lebanon's قضاء, Syria's ناحية)
 _HEADS_ADM2 = {ar_key(w) for w in ("مديرية", "قضاء", "ناحية")}
+# منطقة (area) heads divisions, regions and towns alike: it asks for no kind, it only makes a region likelier
+_HEAD_AREA = ar_key("منطقة")
 _HEADS_ADM |= _HEADS_ADM2
 _HEADS_PPL = {
     ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
@@ -56,7 +59,9 @@ _HEADS_PPL.add("مدينه")
 
 
 def _head_kind(h: str) -> str:
-    """The kind of place a head noun (its ar_key) asks for: ADM2 (مديرية), ADM (محافظة، منطقة) or PPL (مدينة)."""
+    """The kind of place a head noun (its ar_key) asks for: ADM2 (مديرية), ADM (محافظة), PPL (مدينة); AREA (منطقة)."""
+    if h == _HEAD_AREA:
+        return "AREA"
     return "ADM2" if h in _HEADS_ADM2 else "ADM" if h in _HEADS_ADM else "PPL"
 
 
@@ -199,6 +204,14 @@ class Resolver:
                     if country is not None:
                         out.append((country, None, pen + 0.5, k))
                         break
+        if not out:
+            # a foreign place GeoNames names in Latin letters only (ليفنجستون، تشيانغ راي): the consonant skeleton
+            # both spellings share, the weakest reading (kept only where the place's country is in the article)
+            for ws, pen, _ in variants if looks_foreign(words) else ():
+                sk = ar_skeleton(" ".join(ws))
+                if len(sk) >= MIN_SKELETON:
+                    for i in self.gaz.by_skeleton.get(sk, ()):
+                        out.append((self.gaz.places[i], FUZZY, pen + 1.5, sk))
         return out
 
     def resolve(
@@ -257,7 +270,7 @@ class Resolver:
         scored = []
         for p, head, pen, k in cands.values():
             sc = self._score(p, head, pen, ctx, country, p.key in en_hits)
-            if head is None and p.feature_code in ("ADM1", "ADM2") and (p.country_iso3, k) in towns:
+            if head in (None, "AREA") and p.feature_code in ("ADM1", "ADM2") and (p.country_iso3, k) in towns:
                 sc -= 3.0
             scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
@@ -274,13 +287,15 @@ class Resolver:
             s += 2.5
         elif p.curated:
             s += 2.0
-        elif p.feature_code == "ADM2" and head is None:
+        elif p.feature_code == "ADM2" and head in (None, "AREA"):
             # a district usually shares its name with its seat town (بيت الفقيه، جرابلس): bare, the name is the town
             s -= 1.5
         if head == "ADM2":
             s += (3.5 if p.feature_code == "ADM2" else 1.5) if p.feature_class == "A" and not p.is_country else -1.0
         elif head == "ADM":
             s += 3.0 if p.feature_class == "A" and not p.is_country else -1.0
+        elif head == "AREA":
+            s += 1.0 if p.feature_class in ("A", "L", "T") and not p.is_country else 0.0
         elif head == "PPL":
             s += 3.0 if p.feature_class == "P" else -1.0
         if country:
