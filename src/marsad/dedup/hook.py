@@ -36,6 +36,7 @@ from marsad.dedup.text import (
     term_key,
     term_vector,
     term_weights,
+    text_features,
     top_terms,
     unpack_vector,
     words,
@@ -214,29 +215,29 @@ def _day(published: str | None) -> int | None:
 
 def features(article: Article) -> Features:
     text = article.body or article.text
-    ws = words(text)
+    tf = text_features(text)  # words, shingles, term weights and figures through one vocabulary lookup per word
     own = agency_of_source(article.source, article.url)
     cred = own or credited_agency(article.text)
-    if len(ws) < MIN_WORDS:
+    if tf.n_words < MIN_WORDS:
         sh64 = np.zeros(0, dtype=np.uint64)
         terms: dict[str, float] = {}
+        tvec = term_vector(terms)
         keys: list[int] = []
     else:
-        sh64 = shingle_hashes(ws)
-        terms = term_weights(ws)
+        sh64 = tf.shingles
+        terms, tvec = tf.terms, tf.tvec
         keys = minhash.band_keys(minhash.signature(sh64))
     # Rank for the original of a copy group: the agency's own item, then an item crediting an agency, then the
     # earliest; the id breaks ties, so the choice never depends on ingest order.
     tier = 0 if own else (1 if cred else 2)
     rank = f"{tier}|{article.published or '9999-99-99'}|{article.published_time or '99:99'}|{article.id}"
-    title_terms = term_weights(words(article.title or ""))
+    title = text_features(article.title or "", shingles=False)
     return Features(
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
-        title=article.title, n_words=len(ws), shingles=sample32(sh64), terms=terms,
-        title_terms=title_terms, entities=entity_keys(article),
-        numbers=frozenset(w for w in filter(str.isdigit, set(ws)) if len(w) >= 2), band_keys=keys,
-        top=top_terms(terms, TOP_TERMS), tvec=term_vector(terms), title_vec=term_vector(title_terms),
+        title=article.title, n_words=tf.n_words, shingles=sample32(sh64), terms=terms,
+        title_terms=title.terms, entities=entity_keys(article), numbers=tf.numbers, band_keys=keys,
+        top=top_terms(terms, TOP_TERMS), tvec=tvec, title_vec=title.tvec,
     )  # fmt: skip
 
 

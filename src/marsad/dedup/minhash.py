@@ -29,7 +29,21 @@ def signature(shingles: np.ndarray) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint64) of a set of uint64 shingle hashes."""
     if len(shingles) == 0:
         return _EMPTY.copy()
-    return mix64(shingles[:, None] ^ _SEEDS[None, :]).min(axis=0)
+    # mix64(shingles[:, None] ^ _SEEDS) computed in place in two buffers (the same operations, so the same bits;
+    # mix64 itself allocates a new n x NUM_PERM array per step)
+    x = shingles[:, None] ^ _SEEDS[None, :]
+    t = np.empty_like(x)
+    for shift, mul in _MIX_STEPS:
+        np.right_shift(x, shift, out=t)
+        x ^= t
+        if mul is not None:
+            x *= mul
+    return x.min(axis=0)
+
+
+# SplitMix64's finaliser as (shift, multiplier) steps: x ^= x >> s, then x *= m (see text.mix64)
+_MIX_STEPS = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), np.uint64(0x94D049BB133111EB)),
+              (np.uint64(31), None))  # fmt: skip
 
 
 def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:

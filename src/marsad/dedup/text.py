@@ -8,13 +8,15 @@ stable across processes (CRC32 of UTF-8, then a 64-bit mixer), never Python's sa
 from __future__ import annotations
 
 import gzip
-import heapq
 import math
 import re
+import threading
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -58,6 +60,126 @@ def words(text: str) -> list[str]:
         return list(map(_NORM_WORD.__getitem__, raw))
 
 
+class _Vocab:
+    """Every word surface seen by this process (harakat removed) -> an id, and per id what the features read:
+    its normalised form, its hash, its stem (an id into the stem table: the stem's string, idf and term key) and
+    whether it is a figure. One dict lookup per distinct word of an article then gives all of them, and the rest
+    is numpy indexing; three dicts (word -> normalised, -> hash, -> stem) read per token cost three times that,
+    mostly in cache misses. Filled under a lock; a reader takes ``_VOCAB`` once and only reads ids it was given.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.norm: list[str] = []
+        self.hash = np.zeros(4096, dtype=np.uint64)
+        self.stem = np.zeros(4096, dtype=np.int64)  # stem id; -1: not weighed (a figure, or shorter than 2)
+        self.figure = np.zeros(4096, dtype=bool)  # digits only, 2 or more
+        self.stem_ids: dict[str, int] = {}
+        self.stems: list[str] = []
+        self.idf = np.zeros(4096, dtype=np.float64)
+        self.key = np.zeros(4096, dtype=np.int64)
+
+    def add(self, surfaces: list[str]) -> None:
+        table, unseen = _idf_table()
+        for w in surfaces:
+            if w in self.ids:
+                continue
+            n = norm_text(w).lower()
+            i = len(self.norm)
+            if i == len(self.hash):
+                self.hash, self.stem, self.figure = (np.resize(a, 2 * i) for a in (self.hash, self.stem, self.figure))
+            self.hash[i] = word_hash(n)
+            self.figure[i] = n.isdigit() and len(n) >= 2
+            if len(n) >= 2 and not n.isdigit():
+                st = stem(n)
+                j = self.stem_ids.get(st)
+                if j is None:
+                    j = len(self.stems)
+                    if j == len(self.idf):
+                        self.idf, self.key = np.resize(self.idf, 2 * j), np.resize(self.key, 2 * j)
+                    self.idf[j] = table.get(st, unseen)
+                    self.key[j] = term_key(st)
+                    self.stems.append(st)
+                    self.stem_ids[st] = j
+                self.stem[i] = j
+            else:
+                self.stem[i] = -1
+            self.norm.append(n)
+            self.ids[w] = i  # last: an id is published once its rows are written
+
+    def token_ids(self, raw: list[str]) -> np.ndarray:
+        """The ids of ``raw`` (surfaces as :func:`words` splits them), adding the unseen ones."""
+        local = dict.fromkeys(raw)
+        try:
+            got = list(map(self.ids.__getitem__, local))
+        except KeyError:
+            with _VOCAB_LOCK:
+                self.add(list(local))
+            got = list(map(self.ids.__getitem__, local))
+        local = dict(zip(local, got, strict=True))
+        return np.fromiter(map(local.__getitem__, raw), dtype=np.int64, count=len(raw))
+
+
+_VOCAB = _Vocab()
+_VOCAB_LOCK = threading.Lock()
+
+
+def _vocab() -> _Vocab:
+    global _VOCAB
+    if len(_VOCAB.norm) > _CACHE_MAX:
+        with _VOCAB_LOCK:
+            if len(_VOCAB.norm) > _CACHE_MAX:
+                _VOCAB = _Vocab()
+    return _VOCAB
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` as :func:`words` splits them, before they are normalised."""
+    return _WORD_RE.findall(_DROP_RE.sub("", text))
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What the dedup hook reads from a text, computed through the vocabulary in one pass (see :class:`_Vocab`):
+    equal to ``len(words(t))``, ``shingle_hashes(words(t))``, ``term_weights(words(t))`` (as a dict and as
+    ``term_vector`` of it) and the figures of ``words(t)`` (2+ digits)."""
+
+    n_words: int
+    shingles: np.ndarray
+    terms: dict[str, float]
+    tvec: tuple[np.ndarray, np.ndarray]
+    numbers: frozenset[str]
+
+
+def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
+    v = _vocab()
+    ids = v.token_ids(surface_words(text))
+    sh = _shingles_of(v.hash[ids]) if shingles and len(ids) else np.zeros(0, dtype=np.uint64)
+    figs = np.unique(ids[v.figure[ids]])
+    numbers = frozenset(v.norm[i] for i in figs.tolist())
+    sid = v.stem[ids]
+    sid = sid[sid >= 0]
+    if not len(sid):
+        return TextFeatures(len(ids), sh, {}, (np.zeros(0, np.int64), np.zeros(0)), numbers)
+    uniq, first, counts = np.unique(sid, return_index=True, return_counts=True)
+    order = np.argsort(first)  # stems in the order of their first word, as term_weights counts them
+    uniq, counts = uniq[order], counts[order]
+    global _LOGTF
+    if counts.max() >= len(_LOGTF):
+        _LOGTF = np.array([0.0, 1.0] + [_logtf(k) for k in range(2, 2 * int(counts.max()))])
+    w = _LOGTF[counts] * v.idf[uniq]
+    keep = w > 0
+    if not keep.all():
+        uniq, w = uniq[keep], w[keep]
+    norm = math.sqrt(sum((w * w).tolist())) or 1.0
+    w = round5(w / norm)
+    keys = v.key[uniq]
+    o = np.argsort(keys, kind="stable")
+    stems = v.stems
+    terms = dict(zip([stems[i] for i in uniq.tolist()], w.tolist(), strict=True))
+    return TextFeatures(len(ids), sh, terms, (keys[o], w[o]), numbers)
+
+
 def mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser over uint64 (vectorised): spreads bits so min-hash and band keys behave as random."""
     with np.errstate(over="ignore"):
@@ -89,10 +211,14 @@ def shingle_hashes(ws: list[str], n: int = SHINGLE) -> np.ndarray:
     """Sorted unique uint64 hashes of the word n-grams of ``ws`` (a text shorter than n words gives one shingle)."""
     if not ws:
         return np.zeros(0, dtype=np.uint64)
-    h = _word_hashes(ws)
-    if len(ws) < n:
-        n = len(ws)
-    m = len(ws) - n + 1
+    return _shingles_of(_word_hashes(ws), n)
+
+
+def _shingles_of(h: np.ndarray, n: int = SHINGLE) -> np.ndarray:
+    """:func:`shingle_hashes` from the word hashes ``h`` (one or more)."""
+    if len(h) < n:
+        n = len(h)
+    m = len(h) - n + 1
     with np.errstate(over="ignore"):  # position-weighted sum of word hashes, then one mixing pass
         acc = h[:m].copy()
         for i in range(1, n):
@@ -160,29 +286,84 @@ _NOT_WEIGHED = "\x00"  # (a sentinel object compared by identity: digits and wor
 _WORD_STEM: dict[str, str] = {}  # normalised word -> its stem or _NOT_WEIGHED, for min_len=2
 
 
-def term_weights(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
-    """TF-IDF weights (sub-linear tf, fixed idf) of the stems of ``ws``, L2-normalised; stop words weigh ~0."""
+def _logtf(n: int) -> float:
+    return 1.0 + math.log(n)
+
+
+# 1 + log(tf) for tf = 0, 1, 2, ...: tf 1 weighs exactly its idf (1.0 * idf == idf); longer tables grow on demand
+_LOGTF = np.array([0.0, 1.0] + [_logtf(n) for n in range(2, 1024)])
+
+
+def _term_arrays(ws: list[str], min_len: int = 2) -> tuple[list[str], list[float]]:
+    """The stems of ``ws`` in the order of their first word and their TF-IDF weights, L2-normalised and rounded
+    (see :func:`term_weights`). Per token the stem is read from a cache through ``map`` and counted by
+    ``Counter`` (both in C); the arithmetic is the same per term as a loop would do (an IEEE product or quotient
+    per element, the norm summed by ``sum`` in term order), so the weights are equal to the last bit."""
+    global _LOGTF
     table, unseen = _idf_table()
-    # Counted per distinct word first (in C), then per stem: the stems come out in the order of their first word,
-    # as counting the stems of every token would give them (the norm below sums in that order).
-    tf: dict[str, int] = {}
     cache = _WORD_STEM if min_len == 2 else {}
     if len(cache) > _CACHE_MAX:
         cache.clear()
-    for w, c in Counter(ws).items():
-        st = cache.get(w)
-        if st is None:
-            st = cache[w] = stem(w) if len(w) >= min_len and not w.isdigit() else _NOT_WEIGHED
-        if st is not _NOT_WEIGHED:
-            tf[st] = tf.get(st, 0) + c
+    try:
+        tf = Counter(map(cache.__getitem__, ws))
+    except KeyError:
+        for w in ws:
+            if w not in cache:
+                cache[w] = stem(w) if len(w) >= min_len and not w.isdigit() else _NOT_WEIGHED
+        tf = Counter(map(cache.__getitem__, ws))
+    tf.pop(_NOT_WEIGHED, None)
+    if not tf:
+        return [], []
+    stems = list(tf)
+    n = np.fromiter(tf.values(), dtype=np.intp, count=len(stems))
+    top = int(n.max())
+    if top >= len(_LOGTF):
+        _LOGTF = np.array([0.0, 1.0] + [_logtf(k) for k in range(2, 2 * top)])
+    v = _LOGTF[n] * np.fromiter(map(table.get, stems, repeat(unseen)), dtype=np.float64, count=len(stems))
+    keep = v > 0
+    if not keep.all():
+        stems = list(compress(stems, keep.tolist()))
+        v = v[keep]
+    norm = math.sqrt(sum((v * v).tolist())) or 1.0
+    # Rounded here, to what is stored, so a fresh article and a stored one compare exactly alike.
+    return stems, round5(v / norm).tolist()
+
+
+def round5(x: np.ndarray) -> np.ndarray:
+    """``round(v, 5)`` of every value of ``x`` (0 <= v <= 1), as Python rounds: the double nearest to k / 10^5, k the
+    exact value times 10^5 rounded half to even. ``rint(x * 1e5) / 1e5`` gives that (the quotient of two exact
+    doubles is correctly rounded) except where the product's rounding error (< 2e-11 here) could move it across a
+    half: those few values are rounded by Python itself."""
+    r = x * 1e5
+    k = np.rint(r)
+    out = k / 1e5
+    near_half = np.abs(np.abs(r - k) - 0.5) < 1e-6
+    if near_half.any():
+        for i in np.flatnonzero(near_half).tolist():
+            out[i] = round(float(x[i]), 5)
+    return out
+
+
+def term_weights(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
+    """TF-IDF weights (sub-linear tf, fixed idf) of the stems of ``ws``, L2-normalised; stop words weigh ~0."""
+    stems, weights = _term_arrays(ws, min_len)
+    return dict(zip(stems, weights, strict=True))
+
+
+def term_weights_reference(ws: list[str], *, min_len: int = 2) -> dict[str, float]:
+    """:func:`term_weights` written as one loop per term (the definition; tests compare the two)."""
+    table, unseen = _idf_table()
+    tf: dict[str, int] = {}
+    for w in ws:
+        if len(w) >= min_len and not w.isdigit():
+            st = stem(w)
+            tf[st] = tf.get(st, 0) + 1
     out: dict[str, float] = {}
-    log = math.log
     for t, n in tf.items():
-        v = (1.0 + log(n)) * table.get(t, unseen) if n > 1 else table.get(t, unseen)
+        v = (1.0 + math.log(n)) * table.get(t, unseen) if n > 1 else table.get(t, unseen)
         if v > 0:
             out[t] = v
     norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
-    # Rounded here, to what is stored, so a fresh article and a stored one compare exactly alike.
     return {t: round(v / norm, 5) for t, v in out.items()}
 
 
@@ -194,8 +375,22 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def top_terms(weights: dict[str, float], k: int) -> list[str]:
-    """The ``k`` heaviest terms (ties broken by the term itself, so the choice never depends on dict order)."""
-    return [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
+    """The ``k`` heaviest terms (ties broken by the term itself, so the choice never depends on dict order).
+
+    ``heapq.nsmallest(k, items, key=(-weight, term))``, which is ``sorted(...)[:k]``: only the terms at least as
+    heavy as the k-th heaviest weight (found by ``np.partition``) can be among them, so only those are sorted."""
+    if len(weights) > 2 * k:
+        vals = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+        items = [kv for kv in weights.items() if kv[1] >= kth]
+    else:
+        items = list(weights.items())
+    items.sort(key=_by_weight)
+    return [t for t, _ in items[:k]]
+
+
+def _by_weight(kv: tuple[str, float]) -> tuple[float, str]:
+    return -kv[1], kv[0]
 
 
 _M64_INT = (1 << 64) - 1

@@ -1,0 +1,126 @@
+"""The dedup hook's fast text path equals its plain definitions, value for value and bit for bit.
+
+``text_features`` (one vocabulary lookup per word, numpy for the rest), the vectorised term weights, ``round5``,
+``top_terms``, the in-place MinHash signature and the credit pre-check must give what the per-token definitions
+give: a link is decided at a threshold, so a weight off in the last bit could change which articles are linked.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.dedup import minhash
+from marsad.dedup.text import (
+    mix64,
+    norm_text,
+    round5,
+    shingle_hashes,
+    term_vector,
+    term_weights,
+    term_weights_reference,
+    text_features,
+    top_terms,
+    words,
+)
+from marsad.dedup.wire import _CREDIT_RE, _FORM_TO_AGENCY, AGENCIES, credited_agency
+
+# Arabic letters with and without hamza, harakat, tatweel, digits of three scripts, Latin, a ligature, clitics
+WORD = st.text(alphabet=st.sampled_from(list("ابتةثجحىيأإآؤئءوفلكسًٌَُّـ٠١٢3۴abcXYZ\ufefb")), min_size=1, max_size=9)
+TEXT = st.lists(WORD, max_size=120).map(" ".join)
+
+
+def _same_features(text: str) -> None:
+    ws = words(text)
+    tf = text_features(text)
+    assert tf.n_words == len(ws)
+    if ws:
+        assert np.array_equal(tf.shingles, shingle_hashes(ws))
+    ref = term_weights_reference(ws)
+    assert list(tf.terms.items()) == list(ref.items())  # same terms, same order, same floats
+    keys, vals = term_vector(ref)
+    assert np.array_equal(tf.tvec[0], keys) and tf.tvec[1].tobytes() == vals.tobytes()
+    assert tf.numbers == frozenset(w for w in set(ws) if w.isdigit() and len(w) >= 2)
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_text_features_equal_the_definitions(text):
+    _same_features(text)
+
+
+@given(st.lists(WORD, max_size=200), st.integers(min_value=2, max_value=4))
+@settings(max_examples=200, deadline=None)
+def test_term_weights_equal_the_loop(ws, min_len):
+    got = term_weights(ws, min_len=min_len)
+    assert list(got.items()) == list(term_weights_reference(ws, min_len=min_len).items())
+
+
+@given(st.dictionaries(st.text(alphabet="abcdefgh", min_size=1, max_size=3),
+                       st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.5]) | st.floats(0, 1), max_size=60),
+       st.integers(min_value=1, max_value=20))  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_top_terms_equal_nsmallest(weights, k):
+    want = [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
+    assert top_terms(weights, k) == want
+
+
+def test_round5_rounds_as_python():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([
+        rng.random(100_000),
+        rng.random(100_000) ** 6,
+        (np.floor(rng.random(100_000) * 1e5) + 0.5) / 1e5,  # on (or next to) a half
+        np.array([0.0, 1.0, 0.5, 5e-6, 1.5e-5, 0.123455, 0.999995, 4.9999999e-6]),
+    ])  # fmt: skip
+    want = np.array([round(v, 5) for v in x.tolist()])
+    assert round5(x).tobytes() == want.tobytes()
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=300))
+@settings(max_examples=100, deadline=None)
+def test_signature_equals_mix64_formula(values):
+    sh = np.unique(np.array(values, dtype=np.uint64))
+    want = mix64(sh[:, None] ^ minhash._SEEDS[None, :]).min(axis=0)
+    assert np.array_equal(minhash.signature(sh), want)
+
+
+@given(st.text(alphabet=st.sampled_from(list("واسمنأف ب()/-\n«»الرياض ")), max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_credit_precheck_changes_nothing(text):
+    zone = norm_text(text)
+    m = _CREDIT_RE.search(zone)
+    if m:
+        want = _FORM_TO_AGENCY.get(re.sub(r"\s+", "", m.group("b") or m.group("d") or m.group("s") or m.group("e") or ""))
+    else:
+        want = next((a for a in AGENCIES if any(f in zone for f in a.long_forms)), None)
+    assert credited_agency(text) == want
+
+
+def _news(limit: int) -> list[str]:
+    base = Path(os.environ.get("MARSAD_SHARED") or Path(__file__).resolve().parents[3] / "shared") / "data"
+    zips = sorted((base / "saudinewsnet").glob("*.zip"))
+    if not zips:
+        pytest.skip("SaudiNewsNet not found under MARSAD_SHARED/data (set MARSAD_SHARED=/path/to/shared)")
+    out: list[str] = []
+    with zipfile.ZipFile(zips[0]) as z:
+        for name in z.namelist():
+            if name.endswith(".json"):
+                out += [d["content"] for d in json.loads(z.read(name).decode("utf-8")) if d.get("content")]
+            if len(out) >= limit:
+                break
+    return out[:limit]
+
+
+def test_text_features_on_real_news():
+    for text in _news(300):
+        _same_features(text)
