@@ -3,7 +3,8 @@
     python bench/bench_store.py [--articles 2000] [--rounds 5] [--upto clean|all]
 
 Both sides write the same articles (ANT JSONL from ../shared/data/unlabelled, run through the pipeline up to
-``--upto`` before any timing) into a fresh SQLite file in WAL mode, ``synchronous=NORMAL``, 200 per transaction:
+``--upto`` before any timing) into a fresh SQLite file opened as the store opens it (``tune_writer``: WAL,
+``synchronous=NORMAL``, its page cache), 200 per transaction:
 
 * ``fts5 insert``: the articles' ``(title, body, stems)`` already normalised (computed before the timer) inserted
   into a contentless FTS5 table with the store's tokenizer: the floor of a searchable store;
@@ -48,9 +49,10 @@ def ant_articles(shared: Path, n: int, upto: str) -> list:
 
 
 def fts_insert(path: str, rows: list[tuple[str, str, str]], batch: int) -> float:
+    from marsad.store.core import tune_writer
+
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    tune_writer(conn)  # the store's own connection settings (WAL, synchronous=NORMAL, page cache)
     conn.execute(
         "CREATE VIRTUAL TABLE f USING fts5(title, body, stems, content='', tokenize='unicode61 remove_diacritics 2')"
     )
