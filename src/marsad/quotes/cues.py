@@ -69,6 +69,10 @@ VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "أخبر": (("اخبر", "اخبرت", "اخبروا", "يخبر", "تخبر"), (), ""),
     "أردف": (("اردف", "اردفت", "يردف", "تردف"), ("مردفا", "مردفه"), ""),
     "أبان": (("ابان", "ابانت"), (), ""),  # also إبان 'during': only in a reporting frame (see extract)
+    # جاء في بيان الوزارة أن …، ورد في الرسالة: "…": a document speaks for whoever issued it (only with في/فيه and a
+    # document noun, see extract); بقوله إن …: his words, the subject of the clause speaks
+    "جاء": (("جاء", "ورد"), (), ""),
+    "بقوله": (("بقوله", "بقولها", "بقولهم"), (), ""),
 }
 
 # Finite verbs whose bare noun-phrase object is the content (أكد أهمية …); others need أن/إن, a colon or quotes.
@@ -194,6 +198,13 @@ UNNAMED = (
     "متحدث",
     "مصدرا",
 )
+
+# Document nouns after جاء في / ورد في (the words of a statement, a letter, a report …).
+DOCUMENTS = (
+    "بيان", "البيان", "رساله", "الرساله", "نص", "تقرير", "التقرير", "مقال", "المقال", "تغريده", "التغريده",
+    "الوثيقه", "وثيقه", "كلمه", "الكلمه", "خطاب", "الخطاب", "تصريح", "تصريحات", "منشور", "تدوينه", "اعلان",
+    "الاعلان", "مذكره", "المذكره", "قرار", "القرار", "افتتاحيه", "رد",
+)  # fmt: skip
 
 COMPLEMENTISERS = ("بانه", "بانها", "بانهم", "بان", "انه", "انها", "انهم", "انهما", "ان", "انما")
 

@@ -25,7 +25,7 @@ from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
-from marsad.quotes.slot import unnamed_subject
+from marsad.quotes.slot import STATE_NOUNS, human_plural, unnamed_subject
 
 _WORD = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*|[#@][^\W]+|\S", re.UNICODE)
 _CLAUSE_PUNCT = set("،,؛;:.!?؟-–—")
@@ -289,6 +289,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             "كتب",
             "أقر",
             "أبان",
+            "جاء",
+            "بقوله",
         ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
@@ -305,6 +307,14 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
         return True
     if lemma == "نقل":
         return "عن" in window[:8]
+    if lemma == "جاء":
+        # جاء في بيان/رسالة/نص …، جاء فيه: only the words of a document (جاء الرد، جاء في المرتبة … are not)
+        if not window or not (window[0] in ("فيه", "فيها") or window[0] == "في" and any(
+            w in C.DOCUMENTS or _strip_al(w) in C.DOCUMENTS for w in window[1:4]
+        )):  # fmt: skip
+            return False
+    if lemma == "بقوله":
+        window = window[:3]  # بقوله إن / بقوله: "…"
     if lemma == "بين":
         window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue
     for w in window:
@@ -421,8 +431,8 @@ def _quote_at(
                 # and this preposition belongs to it (a circumstance such as في مؤتمر صحفي may stand before على)
                 k = _skip_speaker(toks, i, m, ix)
                 if i < k < m and toks[k].norm not in _BREAKS and toks[k].norm not in _CLAUSE_PUNCT and not any(
-                    toks[z].norm in _BREAKS or toks[z].norm in _CLAUSE_PUNCT for z in range(k, m)
-                ):  # fmt: skip
+                    toks[z].norm in _CLAUSE_PUNCT for z in range(k, m)
+                ):  # fmt: skip  (the noun phrase may hold its own circumstance: أكد فلان مشاركة الجيش في العملية على …)
                     speaker_region = (i, k)
                     content_at = k
                     break
@@ -470,6 +480,21 @@ def _quote_at(
                 speaker_region = (i, i)
         else:
             return None
+    if cue.lemma == "جاء" and speaker_region[0] < speaker_region[1] and toks[speaker_region[0]].norm == "في":
+        # جاء في بيان الوزارة أن: the issuer is named after the document noun (بيان الوزارة، بيان للحكومة)
+        z = speaker_region[0] + 1
+        while z < speaker_region[1] and (toks[z].norm in C.DOCUMENTS or _strip_al(toks[z].norm) in C.DOCUMENTS):
+            z += 1
+        speaker_region = (z, speaker_region[1])
+    elif cue.lemma == "جاء":
+        # بيان الوزارة الذي جاء فيه: "…": the issuer is named after the document noun before the verb
+        doc = next((z for z in range(cue.i - 1, max(-1, cue.i - 6), -1) if toks[z].norm in C.DOCUMENTS
+                    or _strip_al(toks[z].norm) in C.DOCUMENTS), None)  # fmt: skip
+        if doc is not None:
+            end = next((z for z in range(doc + 1, cue.i) if toks[z].norm in ("الذي", "التي") or toks[z].norm in
+                        _CLAUSE_PUNCT), cue.i)  # fmt: skip
+            if doc + 1 < end:
+                speaker_region = (doc + 1, end)
     if cue.lemma == "نقل":
         # نقلت وكالة … عن فلان أن …: the speaker is who is quoted, the agency is the channel
         for z in range(speaker_region[0], speaker_region[1]):
@@ -520,7 +545,9 @@ def _quote_at(
         k = speaker_region[0]
         while k < ca and toks[k].start < sp_span.end:
             k += 1
-        while k < ca and (toks[k].norm in _CLAUSE_PUNCT or toks[k].norm in _SPEAKER_WORDS):
+        while k < ca and (
+            toks[k].norm in _CLAUSE_PUNCT or toks[k].norm in _SPEAKER_WORDS and not ix.overlaps(toks[k].start, toks[k].end)
+        ):  # (a title word that opens the object's name stays: طالبت الجامعة مجلس الأمن بـ …)
             k += 1
         if speaker_region[0] < k < ca - 1 and toks[k].norm not in _BREAKS and toks[k].norm not in _PREPS:
             ca = k
@@ -571,6 +598,8 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
             continue
         if (
             w in _SPEAKER_WORDS
+            or _strip_al(w) in _SPEAKER_WORDS
+            or _strip_al(w) in _TITLE_HEADS  # القائد، الرئيسة: a definite title opens the speaker phrase
             or w in ("،", ",", "-")
             or (w.startswith("ال") and w.endswith(("ي", "يه")) and k > i)
         ):
@@ -600,6 +629,13 @@ def _resolve_speaker(
         # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
         s_, e_ = toks[a].start, toks[b - 1].end
         if not any(t == "ORG" for _s, _e, _i, t in ix.in_range(s_, e_)):
+            # مسؤولون في الهيئة العامة …، متحدث باسم الهيئة: the body an unnamed source speaks for (the
+            # guideline names it), when the words after في/باسم name one the entity stage missed
+            at = next((k for k in range(a + 1, min(b, a + 4)) if toks[k].norm in ("في", "باسم", "من")), None)
+            if at is not None and at + 1 < b:
+                body = _slot_speaker(toks, at + 1, b, b, ix, state, org_only=True)
+                if body is not None:
+                    return body
             return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
     addressee = first[:1] == "ل" and (first in ("ل", "لـ") or any(
         toks[a].start < x[0] <= toks[a].start + 2 for x in ix.in_range(toks[a].start, toks[a].end)
@@ -661,6 +697,8 @@ def _resolve_speaker(
         return proposed
     if not content_words:
         return _implied(state, here, toks, cue, ix, article), None, None
+    if human_plural(words[0]):
+        return (), Span(start, end, "speaker"), desc_text  # المدافعون عن البيئة: an unnamed source
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
         # وقال البيان: a statement speaks for whoever issued it — the subject of the sentence that mentioned the
         # statement (وأصدر الطرفان بيانا), else the latest subject
@@ -681,7 +719,8 @@ def _resolve_speaker(
 
 
 def _slot_speaker(
-    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, state: dict, *, person_only: bool = False
+    toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, state: dict, *, person_only: bool = False,
+    org_only: bool = False,
 ) -> tuple[tuple[str, ...], Span, None] | None:
     """A speaker entity proposed from the slot's syntax (:func:`marsad.quotes.slot.propose`), registered in
     ``state["slot"]``; None when the slot names nobody that way."""
@@ -700,7 +739,9 @@ def _slot_speaker(
         cut = max(cut, a)
     lemma, cue_word = state.get("cue", ("", ""))
     p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word, known=slot.known_names())
-    if p is None or (person_only and p.type != "PER"):
+    if p is None or (person_only and p.type != "PER") or (
+        org_only and (p.type != "ORG" or toks[p.start].norm not in _org_heads_set())
+    ):
         return None
     eid = slot.add(toks, p, slot=(a, b))
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
@@ -727,6 +768,13 @@ def _actor_in(
     ments = ix.in_range(start, end)
     cor = ix.coref_in(start, end)
     if ments:
+        if b - a >= 3 and ments[0][0] >= toks[a + 2].start and toks[a].norm.startswith("ال"):
+            # الرئيس المصري + a later name (اتهم الرئيس المصري جارته …، قال المندوب الروسي لدى المنظمة): a definite title and a nisba open the phrase, so the subject is that title's holder
+            # (else the nisba's country), not the object or the complement named after it
+            head, nis = _strip_al(toks[a].norm), ix.nisba.get(_strip_al(toks[a + 1].norm))
+            if head in _TITLE_HEADS and nis is not None and ments[0][3] != "PER":
+                pid = _titled_person(article, ix, head, nis, before=start)
+                return ((pid or nis),), start, toks[a + 1].end
         pers = [m for m in ments if m[3] == "PER"]
         first = pers[0] if pers else ments[0]
         if not pers and cor and cor[0][0] < first[0]:
@@ -739,6 +787,10 @@ def _actor_in(
     got_role = ix.role_in(dn)
     if got_role is not None:
         return (got_role,), start, end
+    if words and toks[a].norm in STATE_NOUNS and len(words) <= 2:
+        home = _home_state(article)
+        if home is not None:
+            return (home,), start, end
     if words and toks[a].norm.startswith("ال") and len(words) <= 3:
         # الوزارة، الوكالة، الصحيفة: the latest organisation named with that head noun, in its name or, for an
         # organisation head, right before it (صحيفة كذا: the name is كذا)
@@ -760,6 +812,25 @@ def _actor_in(
     if nis:
         return (nis,), start, end
     return None
+
+
+def _org_heads_set() -> frozenset[str]:
+    from marsad.quotes.slot import org_heads
+
+    return org_heads()
+
+
+def _home_state(article: Article) -> str | None:
+    """The state a bare المملكة/الجمهورية refers to: the GPE of the country the article names most (a state counts
+    twice, as the entity stage weighs an article's context country)."""
+    votes: dict[str, int] = {}
+    for e in article.entities:
+        if e.country and e.type in ("GPE", "PER", "ORG") and e.sector != "MED":
+            votes[e.country] = votes.get(e.country, 0) + (2 if e.type == "GPE" else 1)
+    if not votes:
+        return None
+    home = max(votes, key=votes.__getitem__)
+    return next((e.id for e in article.entities if e.type == "GPE" and e.country == home and e.mentions), None)
 
 
 def _titled_person(

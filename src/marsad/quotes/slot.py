@@ -51,7 +51,11 @@ _PERSON_HEADS = {
     "استاذه", "قاضي", "القاضي", "النايب", "المدعي", "مدعي", "مفوض", "المفوض", "منسق", "المنسق",
 }  # fmt: skip
 # Nouns that count as a name's neighbour but never as a name (the people of a joint statement, pronoun-like nouns).
+# المملكة، الجمهورية …: a bare state noun refers to the article's country (the rules resolve it), it names no new body
+STATE_NOUNS = frozenset({"المملكه", "الجمهوريه", "السلطنه", "الاماره", "الدوله", "البلاد"})
+
 _NOT_NAMES = {
+    *STATE_NOUNS,
     "الطرفان", "الطرفين", "الجانبان", "الجانبين", "البلدان", "البلدين", "الزعيمان", "الوزيران", "الرييسان",
     "الجميع", "الكل", "احد", "احدهم", "بعض", "كل", "جميع", "غير", "نفسه", "نفسها", "هو", "هي", "هم", "هما", "هن",
     "انه", "انها", "قد", "لا", "لم", "لن", "ما", "كما", "الا", "حتي", "ايضا", "كذلك", "ذلك", "هذا", "هذه", "تلك",
@@ -295,7 +299,9 @@ def propose(
     # honorific + name: العميد فلان، الدكتورة فلانة الفلاني
     if first in _HONORIFIC:
         e = _name_run(toks, a + 1, b, nisba)
-        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)) and _looks_like_name([toks[a + 1].norm]):
+        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)) and _looks_like_name(
+            [t.norm for t in toks[a + 1 : e]]
+        ):  # (any word of the run: a given name may also be a common word, the honorific marks the name)
             return Proposal("PER", a + 1, e, "honorific")
     # title، name، : حاكم الولاية، فلان، إن
     if first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS:
@@ -357,7 +363,18 @@ def propose(
     head = first if first in _org_heads() else None
     if head is None and (first in _closed_words() or len(first) < 4 or lemma in _TRANSITIVE):
         return None
+    if head is None and human_plural(first):
+        return None  # المدافعون عن …، المقربون من …: people (a sound plural), nobody the article names
     return Proposal("ORG", a, e, "org-np", _org_heads().get(head) if head else None)
+
+
+def human_plural(word: str) -> bool:
+    """A definite sound masculine plural that is not a nisba (المدافعون، المقربين; not الفلسطينيون, a people):
+    persons described by what they do, an unnamed source."""
+    return (
+        word.startswith("ال") and word.endswith(("ون", "ين")) and len(word) > 6
+        and not word.endswith(("يون", "يين")) and word not in _org_heads()
+    )  # fmt: skip
 
 
 @dataclass

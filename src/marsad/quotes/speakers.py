@@ -243,6 +243,10 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             in_slot = [x for x in sp[bisect_left(st, slot_lo) : bisect_right(st, slot_hi)] if x[1] <= slot_hi + 1]
             if in_slot:
                 f["slot"] = 1.0
+                lead = normalize(text[max(slot_lo, in_slot[0][0] - 8) : in_slot[0][0]]).split()
+                if lead and (lead[-1].startswith("ل") or lead[-1] in ("عن", "الي", "مع")) and in_slot[0][0] > slot_lo:
+                    # قال لصحيفة X، نقلا عن X، مع X: whom he spoke to or through, not the speaker
+                    f[f"slot_after:{'ل' if lead[-1].startswith('ل') else lead[-1]}"] = 1.0
                 f[f"slot|{ent.type}"] = 1.0
                 f[f"slot|coref={int(all(x[2] for x in in_slot))}"] = 1.0
                 f[f"slot_dist:{_bucket(in_slot[0][0] - slot_lo)}"] = 1.0
@@ -339,7 +343,7 @@ class SpeakerModel:
             ranked = self.rank(cands)
             floor = self.keep_rule_below
             desc = str(q.attrs.get("description") or "")
-            if not q.speaker and desc and not desc.startswith("ال"):
+            if not q.speaker and desc and _unnamed_description(desc):
                 # the rules read an unnamed source (مصدر، تقارير إعلامية): overriding them needs more; a definite
                 # title (المسؤول التركي، الوزير) refers back to someone, which is the ranker's to find
                 floor = self.override_unnamed
@@ -366,6 +370,19 @@ class SpeakerModel:
             lin, float(lin.meta.get("keep_rule_below", 0.2)), float(lin.meta.get("joint", 0.5)),
             float(lin.meta.get("override_unnamed", 0.5)),
         )  # fmt: skip
+
+
+def _unnamed_description(desc: str) -> bool:
+    """Whether the rules' description of an unnamed source stays unnamed: indefinite (مصدر دبلوماسي، تقارير
+    إعلامية), a definite source or plural of people (المصدر، المسؤولون، المدافعون عن …); a definite singular
+    title (المسؤول التركي، الوزير) refers back to someone."""
+    from marsad.quotes.cues import UNNAMED
+    from marsad.quotes.slot import human_plural
+
+    first = normalize(desc).split()[0] if desc.split() else ""
+    if not first.startswith("ال"):
+        return True
+    return human_plural(first) or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
 
 
 def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
