@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import os
 import re
 import zipfile
@@ -21,6 +22,8 @@ from hypothesis import strategies as st
 
 from marsad.dedup import minhash
 from marsad.dedup.text import (
+    containment,
+    cosine_vectors,
     mix64,
     norm_text,
     round5,
@@ -124,3 +127,33 @@ def _news(limit: int) -> list[str]:
 def test_text_features_on_real_news():
     for text in _news(300):
         _same_features(text)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=300),
+       st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=300), st.booleans())  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_containment_equals_intersect1d(xs, ys, overlap):
+    a = np.unique(np.array(xs, dtype=np.uint32))
+    b = np.unique(np.array(ys + (xs[: len(xs) // 2] if overlap else []), dtype=np.uint32))
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    want = (inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))) if len(a) and len(b) else (0.0, 0.0)
+    assert containment(a, b) == want
+
+
+@given(st.dictionaries(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(0, 1), max_size=80),
+       st.dictionaries(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(0, 1), max_size=80))  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_cosine_vectors_equal_intersect1d(da, db):
+    db = {**db, **dict(list(da.items())[: len(da) // 2])}  # share some keys
+
+    def vec(d):
+        k = np.array(sorted(d), dtype=np.int64)
+        return k, np.array([d[x] for x in k.tolist()], dtype=np.float64)
+
+    a, b = vec(da), vec(db)
+    if len(a[0]) and len(b[0]):
+        _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+        want = math.fsum((a[1][ia] * b[1][ib]).tolist())
+    else:
+        want = 0.0
+    assert cosine_vectors(a, b) == want == cosine_vectors(b, a)

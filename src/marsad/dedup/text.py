@@ -235,8 +235,17 @@ def containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment of the smaller set in the larger) of two sorted unique hash arrays."""
     if len(a) == 0 or len(b) == 0:
         return 0.0, 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    inter = int(np.count_nonzero(_matches(a, b)[1]))
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
+
+
+def _matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted unique ``a`` and ``b`` (non-empty): ``(idx, hit)`` with ``b[idx[hit]] == a[hit]`` the values they
+    share. A binary search of ``a`` in ``b``: the same intersection as ``np.intersect1d``, which concatenates and
+    sorts both arrays (about 5x the time for the few hundred values of an article)."""
+    idx = np.searchsorted(b, a)
+    np.minimum(idx, len(b) - 1, out=idx)
+    return idx, b[idx] == a
 
 
 # -- weighted content terms ---------------------------------------------------------------------------------------
@@ -445,5 +454,5 @@ def cosine_vectors(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.nda
     order of the terms does not matter and the result equals the dict version to the last bit)."""
     if not len(a[0]) or not len(b[0]):
         return 0.0
-    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return math.fsum((a[1][ia] * b[1][ib]).tolist())
+    idx, hit = _matches(a[0], b[0])
+    return math.fsum((a[1][hit] * b[1][idx[hit]]).tolist())
