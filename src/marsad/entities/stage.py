@@ -30,6 +30,7 @@ head or hashtag, facilities, name shapes); :mod:`.common` the units, mention rec
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,9 @@ log = logging.getLogger(__name__)
 
 # honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
 _TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
+_CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
+_DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
+_NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 
 
@@ -323,9 +327,12 @@ class EntityStage(NamePatterns):
             j = i + 1
             while j < n and labels[j] == f"I-{typ}":
                 j += 1
-            m = self._ner_mention(ui, unit, i, j, typ)
-            if m is not None:
-                out.append(m)
+            for a, b in _coordinated(unit, i, j) if typ == "PER" else ((i, j),):
+                m = self._ner_mention(ui, unit, a, b, typ)
+                if m is not None:
+                    if a > i and m.tok0 == a and m.alt_key:  # the name after the conjunction: without و
+                        m.start, m.key = m.alt_start, m.alt_key
+                    out.append(m)
             i = j
         return out
 
@@ -418,6 +425,23 @@ class EntityStage(NamePatterns):
             j -= 1
         if i >= j:
             return None
+        # a foreign name and the adjective of its country (ميامي الأمريكية، شركة … → فولكسفاغن الألمانية): the
+        # adjective says where it is (the place's country reads it), it is not part of the name; a head noun's
+        # adjective is (وكالة الأنباء السعودية), and so is one after a definite name (الجيش اللبناني)
+        while (
+            typ != "PER"
+            and j - i >= 2
+            and norms[j - 1] in self.registry.nisba
+            and not any(norms[k].startswith(_DEFINITE) for k in range(i, j - 1))
+            and not _head_kind(norms[i])
+            and not roles_mod.head_sector(norms[i])
+        ):
+            j -= 1
+        if _CURRENCY.match(norms[i]) and (
+            (i > 0 and (toks[i - 1].kind == "num" or norms[i - 1] in _NUMBER_WORDS))
+            or (j < len(norms) and j - i == 1 and (norms[j] in self.registry.nisba or norms[j] == "واحد"))
+        ):
+            return None  # 85 ألف ريال، بريال واحد، ريال سعودي: money, not Real Madrid
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
         if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
@@ -853,6 +877,27 @@ class EntityStage(NamePatterns):
         kept = set(mention_entity)
         return entities, mention_entity, kept
 
+
+
+def _coordinated(unit: _Unit, i: int, j: int) -> list[tuple[int, int]]:
+    """A person span the tagger ran over a conjunction (سعد وريهام، فلان الفلاني وفلان): one piece per name.
+    A word of و + three or more letters inside the span starts the next name when it is و + the article
+    (والوليد), و + a given name (وعبدالله), or two words on each side (فلان الفلاني وفلان الفلاني); not a given
+    name that begins with و (وليد، وائل), nor a foreign surname after one given name (جافين وليامسون)."""
+    norms, names = unit.norms, _first_names()
+    cuts = [
+        k
+        for k in range(i + 1, j)
+        if norms[k][:1] == "و"
+        and len(norms[k]) >= 4
+        and norms[k] not in names
+        and unit.tokens[k].kind == "word"
+        and (norms[k][1:3] == "ال" or norms[k][1:] in names or (k - i >= 2 and j - k >= 2))
+    ]
+    if not cuts:
+        return [(i, j)]
+    bounds = [i, *cuts, j]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def _fits_origin(ms: list[_Mention], units: list[_Unit], country: str) -> bool:

@@ -1,0 +1,103 @@
+"""How the entities stage cuts the tagger's spans (issue 15): a person span run over a conjunction becomes one
+mention per name, a foreign name loses its country adjective, and a currency after a number is money, not a club.
+The tagger's labels are given here, so the tests check the span rules alone. Sentences are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.data import Article
+from marsad.entities.common import article_units
+from marsad.entities.stage import _coordinated, build_stage
+from marsad.lang.ar.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def stage():
+    return build_stage(use_ner=False)
+
+
+def unit_of(text: str):
+    art = Article.new(text).with_layers(sentences=split_sentences(text))
+    (unit,) = article_units(art)
+    return unit
+
+
+def span(unit, words: str) -> tuple[int, int]:
+    toks = [t.text for t in unit.tokens]
+    ws = words.split()
+    for i in range(len(toks) - len(ws) + 1):
+        if toks[i : i + len(ws)] == ws:
+            return i, i + len(ws)
+    raise AssertionError(words)
+
+
+def texts(unit, pieces) -> list[str]:
+    return [" ".join(t.text for t in unit.tokens[a:b]) for a, b in pieces]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "names"),
+    [
+        # two names of two words each
+        (
+            "وحضر الاجتماع روبرت هاريس وتوماس كلاين أمس.",
+            "روبرت هاريس وتوماس كلاين",
+            ["روبرت هاريس", "وتوماس كلاين"],
+        ),
+        # و + the article starts the next name
+        (
+            "والتقى الأمير فيصل بن خالد والوليد بن سعد.",
+            "فيصل بن خالد والوليد بن سعد",
+            ["فيصل بن خالد", "والوليد بن سعد"],
+        ),
+        # a foreign surname that begins with و after one given name is one name
+        ("وقال جافين ويلسون إن الخطة جاهزة.", "جافين ويلسون", ["جافين ويلسون"]),
+        # a given name that begins with و is part of the name
+        ("وقال محمد وليد الكردي إن الخطة جاهزة.", "محمد وليد الكردي", ["محمد وليد الكردي"]),
+    ],
+)
+def test_person_span_over_a_conjunction(sentence, tagged, names):
+    unit = unit_of(sentence)
+    assert texts(unit, _coordinated(unit, *span(unit, tagged))) == names
+
+
+def test_second_name_after_the_conjunction_is_a_mention_without_it(stage):
+    unit = unit_of("وحضر الاجتماع روبرت هاريس وتوماس كلاين أمس.")
+    a, b = span(unit, "روبرت هاريس وتوماس كلاين")
+    labels = ["O"] * len(unit.tokens)
+    labels[a:b] = ["B-PER"] + ["I-PER"] * (b - a - 1)
+    ms = stage._ner_spans(0, unit, labels)
+    text = "وحضر الاجتماع روبرت هاريس وتوماس كلاين أمس."
+    assert [text[m.start - unit.start : m.end - unit.start] for m in ms] == ["روبرت هاريس", "توماس كلاين"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "typ", "kept"),
+    [
+        ("وضرب الإعصار مدينة ساراسوتا الأمريكية أمس.", "ساراسوتا الأمريكية", "LOC", "ساراسوتا"),
+        ("وأعلنت شركة كارفيلد البريطانية أرباحها.", "كارفيلد البريطانية", "ORG", "كارفيلد"),
+        # a head noun's adjective is part of the name; so is one after a definite name
+        (
+            "وقالت وكالة الأنباء السعودية إن الوفد وصل.",
+            "وكالة الأنباء السعودية",
+            "ORG",
+            "وكالة الأنباء السعودية",
+        ),
+        ("وفاز الهلال السعودي على ضيفه أمس.", "الهلال السعودي", "ORG", "الهلال السعودي"),
+    ],
+)
+def test_country_adjective_after_a_foreign_name(stage, sentence, tagged, typ, kept):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), typ)
+    assert m is not None and sentence[m.start - unit.start : m.end - unit.start] == kept
+
+
+def test_currency_after_a_number_is_money_not_a_name(stage):
+    unit = unit_of("وبلغ سعر الدولار نحو 85 ألف ريال في السوق.")
+    assert stage._ner_mention(0, unit, *span(unit, "ريال"), "ORG") is None
+    unit = unit_of("وقد بيع الرغيف بريال واحد أمس.")
+    assert stage._ner_mention(0, unit, *span(unit, "بريال"), "ORG") is None
+    unit = unit_of("وفاز ريال مدريد على ضيفه أمس.")
+    m = stage._ner_mention(0, unit, *span(unit, "ريال مدريد"), "ORG")
+    assert m is not None and m.tok1 - m.tok0 == 2
