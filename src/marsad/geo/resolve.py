@@ -58,6 +58,32 @@ _HEADS_PPL = {
 }
 _HEADS_PPL.add("مدينه")
 
+# a plural (or dual) head before a list of names gives each of them its kind: ولايات فلوريدا، ألاباما، جورجيا
+_PLURAL_HEADS = {
+    ar_key(p): s for p, s in (("ولايات", "ولاية"), ("ولايتي", "ولاية"), ("محافظات", "محافظة"), ("محافظتي", "محافظة"),
+                              ("مديريات", "مديرية"), ("مديريتي", "مديرية"), ("مدن", "مدينة"), ("مدينتي", "مدينة"),
+                              ("أقاليم", "إقليم"), ("مقاطعات", "مقاطعة"), ("بلدات", "بلدة"), ("قرى", "قرية"))
+}  # fmt: skip
+_LIST_SEP = ("،", ",")
+
+
+def heads_before(left: str) -> list[str]:
+    """The words before a mention that can ask for a kind of place: the word right before it, and the singular of
+    a plural head opening the comma-separated list the mention is in (``left``: the text before it, on its line)."""
+    toks = left.split()
+    if not toks:
+        return []
+    out = [toks[-1]]
+    if toks[-1].endswith(_LIST_SEP):
+        for t in reversed(toks[-12:-1]):
+            head = _PLURAL_HEADS.get(ar_key(t.strip("،,")))
+            if head:
+                out.append(head)
+                break
+            if t.endswith((".", ":", "؛", "!", "؟")):
+                break
+    return out
+
 _AIRPORT = ar_key("مطار")
 _AIRPORT_ADJ = {ar_key(w) for w in ("الدولي", "الدولية", "المدني")}
 
@@ -224,6 +250,28 @@ class Resolver:
                         out.append((self.gaz.places[i], FUZZY, pen + 1.5, sk))
         return out
 
+    def state_noun(self, surface: str, ctx: Context) -> list[tuple[Place, str | None, float, str]]:
+        """المملكة / السلطنة (+ a nisba adjective): the kingdom the adjective names (المملكة السعودية، للمملكة
+        الأردنية), else the kingdom the article names most (المملكة alone, in an article about Saudi Arabia)."""
+        words = normalize(surface).split()
+        if not words or len(words) > 2:
+            return []
+        kingdoms = self.gaz.kingdoms()
+        for w in (words[0], *clitic_variants(words[0])):
+            noun = ar_key(w)
+            if noun not in kingdoms.values():
+                continue
+            if len(words) == 2:
+                iso = self.gaz.nisba.get(words[1]) or self.gaz.nisba.get("ال" + words[1])
+                isos = [iso] if iso and kingdoms.get(iso) == noun else []
+            else:
+                named = [(ctx.countries.get(i, 0), i) for i, n in kingdoms.items() if n == noun]
+                isos = [max(named)[1]] if named and max(named)[0] > 0 else []
+            c = self.gaz.country(isos[0]) if isos else None
+            if c is not None:
+                return [(c, None, 0.5, noun)]
+        return []
+
     def airport(self, town: str) -> Place | None:
         """The airport nearest to the most populous place ``town`` names, within ``facilities.MAX_KM`` of it."""
         places = [p for p, head, _, _ in self.candidates(town) if head != FUZZY and p.feature_class in ("P", "A")]
@@ -255,6 +303,19 @@ class Resolver:
         ``prev_word`` / ``prev_words``: the words before its mentions in the article. A head noun there asks for a
         kind of place (محافظة صعدة … صعدة: the governorate), unless the article puts heads of different kinds
         before the name (محافظة تعز … مدينة تعز), which leaves the bare name to the other terms."""
+        # an entity known by a country's unambiguous name and by another name is that country; the other name (its
+        # capital: الرياض / السعودية) is the government's metonym, as the entities stage groups them. One name alone
+        # goes through the scores (ولاية جورجيا is the US state)
+        ckeys = self.gaz.country_keys()
+        for s in surfaces if len({ar_key(x) for x in surfaces}) > 1 else ():
+            ws = normalize(s).split()
+            if not ws:
+                continue
+            for first in (ws[0], *clitic_variants(ws[0])):
+                iso = ckeys.get(ar_key(" ".join((first, *ws[1:]))))
+                c = self.gaz.country(iso) if iso and country in (None, iso) else None
+                if c is not None:
+                    return Resolution(c, 0.0, [(c.key, 0.0)])
         heads = {ar_key(w) for w in (*([prev_word] if prev_word else ()), *prev_words)}
         heads &= _HEADS_ADM | _HEADS_PPL
         if len({_head_kind(h) for h in heads}) > 1:
@@ -263,7 +324,8 @@ class Resolver:
         for s in sorted(set(surfaces), key=len, reverse=True):
             phrases = [*(f"{h} {s}" for h in sorted(heads)), s]
             for ph in phrases:
-                for p, head, pen, k in self.candidates(ph):
+                found = self.candidates(ph) or self.state_noun(ph, ctx)
+                for p, head, pen, k in found:
                     old = cands.get(p.key)
                     # a reading a head noun asked for (مديرية باقم) stands over the bare one (باقم) of the same place
                     if old is None or (head not in (None, FUZZY), -pen) > (old[1] not in (None, FUZZY), -old[2]):

@@ -21,14 +21,13 @@ from typing import Any
 
 from marsad.data import Article, Entity, Event, Span
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, load_gazetteer
-from marsad.geo.resolve import Context, Resolver
+from marsad.geo.resolve import Context, Resolver, heads_before
 from marsad.intervals import IntervalIndex
 from marsad.lang.ar.normalize import normalize
 
 _PREP_BEFORE = re.compile(
     r"(?:^|\s)(?:في|فى|وفي|داخل|قرب|بالقرب من)\s+(?:(?:مدينة|محافظة|منطقة|بلدة|قرية|ولاية|إقليم|العاصمة)\s+)?$"
 )
-_WORD_BEFORE = re.compile(r"(\S+)\s*$")
 
 
 @dataclass
@@ -89,8 +88,9 @@ class GeoStage:
 
     def _resolve(self, article: Article, ent: Entity, resolver: Resolver, ctx: Context) -> Place | None:
         surfaces = [article.text[m.start : m.end] for m in ent.mentions]
-        before = (_WORD_BEFORE.search(article.text[max(0, m.start - 25) : m.start]) for m in ent.mentions)
-        prev_words = [w.group(1) for w in before if w]
+        prev_words = [
+            w for m in ent.mentions for w in heads_before(article.text[max(0, m.start - 120) : m.start].rsplit("\n", 1)[-1])
+        ]
         name = ent.name if ent.name and ent.name.isascii() else None
         # an actor-registry country entity is that country (its id is its ISO3)
         if ent.actor_id and ent.actor_id == ent.country:
