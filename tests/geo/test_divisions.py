@@ -106,3 +106,13 @@ def test_short_name_of_a_two_part_country(res):
 def test_an_entity_named_by_a_country_and_its_capital_is_the_country(res):
     p = one(res, ["الرياض", "السعودية"], prev_words=["العاصمة"])
     assert p.is_country and p.country_iso3 == "SAU"
+
+
+def test_persian_and_pashto_spellings_get_arabic_keys(res):
+    from marsad.geo.gazetteer import _arabic_spellings
+
+    assert _arabic_spellings("استان هرمزگان")[0] == "هرمزجان"
+    assert "ننغرهار" in _arabic_spellings("د ننګرهار ولايت")
+    assert _arabic_spellings("طهران") == []  # an Arabic name has none
+    p = one(res, "ولاية فراه")
+    assert (p.country_iso3, p.feature_code) == ("AFG", "ADM1")

