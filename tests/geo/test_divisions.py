@@ -58,10 +58,13 @@ def test_skeletons_of_both_scripts_meet():
 
 
 def test_skeleton_fallback_needs_the_country_in_the_article(res, gaz):
-    assert res.resolve(["ننغرهار"], Context()) is None
-    ctx = Context.from_text("قالت السلطات في أفغانستان إن هجوما وقع في ولاية ننغرهار", gaz)
-    p = one(res, "ننغرهار", ctx)
-    assert (p.country_iso3, p.feature_code) == ("AFG", "ADM1")
+    assert res.resolve(["كوينتانا رو"], Context()) is None
+    ctx = Context.from_text("ضرب الإعصار سواحل المكسيك الشرقية وولاية كوينتانا رو", gaz)
+    p = one(res, "كوينتانا رو", ctx)
+    assert (p.name, p.country_iso3, p.feature_code) == ("Quintana Roo", "MEX", "ADM1")
+    # two places share the skeleton: the article's country decides (Songkhla, not Singkil in Indonesia)
+    ctx = Context.from_text("قالت الشرطة في تايلاند إن انفجارا وقع في سونغكلا", gaz)
+    assert one(res, "سونغكلا", ctx).country_iso3 == "THA"
 
 
 def test_airport_of_a_town(res):
