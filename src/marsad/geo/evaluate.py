@@ -4,7 +4,8 @@ A gold GPE/LOC entity (``optional: false``) counts as resolved when the place we
 (ISO3; a gold entity without a country — Europe, the Middle East — needs a place without one) and a GeoNames name
 that matches the gold English ``name``: equal after :func:`marsad.geo.gazetteer.en_key` (case, accents,
 apostrophes, a leading al-/el-) to the place's name or one of its GeoNames alternate Latin names, with a
-parenthesised gloss in the gold name dropped; for a first- or second-level division (ADM1/ADM2) a trailing kind
+parenthesised gloss in the gold name dropped (and, as a second try, a trailing ", qualifier": "Columbus, Ohio"
+→ Columbus); for a first- or second-level division (ADM1/ADM2) a trailing kind
 word (District, Governorate, Province, Region …) is dropped on both sides. Two modes:
 
 - ``mentions``: the gold entity's mention strings go through the resolver with the article's context (countries
@@ -57,14 +58,16 @@ _ADMIN_WORD = re.compile(r" (?:district|governorate|province|region|prefecture|c
 
 
 def name_matches(gold_name: str, place: Place) -> bool:
-    g = en_key(_GLOSS.sub("", gold_name))
+    bare = _GLOSS.sub("", gold_name)
+    # the gold name as written, and without a trailing ", Region" qualifier (Columbus, Ohio), a gloss like (…)
+    golds = {en_key(bare), en_key(bare.split(",")[0])} - {""}
     names = {en_key(n) for n in place.en_names}
     if place.feature_code in ("ADM1", "ADM2"):
         # a division is named with or without its kind word, on either side: GeoNames' ADM2 "Sirwah" is the gold's
         # "Sirwah District" (only for a place that is that kind of division, never for a city of the same name)
-        g = _ADMIN_WORD.sub("", g)
+        golds = {_ADMIN_WORD.sub("", g) for g in golds}
         names |= {_ADMIN_WORD.sub("", n) for n in names}
-    return bool(g) and g in names
+    return bool(golds & names)
 
 
 def is_correct(gold: dict[str, Any], place: Place | None) -> bool:
