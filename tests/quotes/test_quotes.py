@@ -254,3 +254,15 @@ def test_ranker_sees_an_addressee_and_keeps_plural_sources_unnamed():
     assert cands[0].feats.get("slot_after:ل") == 1.0
     assert _unnamed_description("المدافعون عن البيئة") and _unnamed_description("المصادر")
     assert _unnamed_description("مصدر أمني") and not _unnamed_description("المسؤول التركي")
+
+
+def test_topic_after_amma_speaks_in_the_fa_clause():
+    """أما فلان، وهو …، فقال إن …: the topic, not the previous speaker."""
+    text = (
+        "وقال الوزير سامي داود إن الوضع في المدينة مستقر تماما. "
+        "أما رامي سلوان، وهو ممثل المنظمة في المدينة، فقال إن الوضع خطير جدا."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY"), "e2": ("رامي سلوان", "PER", "EGY")})
+    got = _spoken(art)
+    assert got.get("الوضع في المدينة مستقر تماما") == ("e1",)
+    assert got.get("الوضع خطير جدا") == ("e2",)

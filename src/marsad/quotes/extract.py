@@ -876,6 +876,16 @@ def _implied(
 ) -> tuple[str, ...]:
     """The speaker a cue leaves implicit (وتابع أن …، مشيرا إلى …): a subject before the verb in the same clause
     (رئيسة الحكومة … كانت أعلنت), else the latest speaker or sentence subject before it."""
+    if not participle and toks[cue.i].norm[:1] == "ف" and _bare(toks[cue.i].norm) != toks[cue.i].norm:
+        # أما فلان، وهو …، فقال: the topic after أما in the same sentence is the subject of the فـ clause
+        k = cue.i - 1
+        while k >= 0 and toks[k].norm not in _PUNCT_END and toks[k].norm != "اما" and cue.i - k < 40:
+            k -= 1
+        if k >= 0 and toks[k].norm == "اما":
+            end = next((z for z in range(k + 1, cue.i) if toks[z].norm in _CLAUSE_PUNCT), cue.i)
+            got = _actor_in(article, toks, k + 1, end, ix) if end > k + 1 else None
+            if got:
+                return got[0]
     if not participle and toks[cue.i].norm[:1] not in "وف":
         # (a verb with و/ف opens a new clause: its subject is not the words before it)
         k = cue.i - 1
