@@ -13,9 +13,9 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from marsad.data import Article, Rejection
 from marsad.errors import ConfigError, InputError
@@ -67,31 +67,57 @@ class DocumentTimeout(BaseException):
     so that a stage's own ``except Exception`` fallback cannot swallow it and carry on with the slow document."""
 
 
-@contextmanager
-def _time_limit(seconds: float | None):
+_REARM_S = 0.05  # how soon an alarm that was swallowed fires again
+
+
+def _time_limit(seconds: float | None) -> AbstractContextManager[None]:
     """Per-document wall-clock limit: SIGALRM in the main thread; in other threads (Ray actors run UDFs off the
     main thread, web servers use thread pools) a watchdog timer raises DocumentTimeout in the worker thread."""
     if not seconds:
-        yield
-        return
+        return nullcontext()
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        with _thread_time_limit(seconds):
-            yield
-        return
+        return _thread_time_limit(seconds)
+    return _AlarmLimit(seconds)
 
-    def _raise(signum, frame):  # noqa: ARG001
-        # Re-arm first: a raise that lands inside a gc callback or a destructor is swallowed as "unraisable"
-        # (seen with hypothesis' gc hooks), so keep firing every 50 ms until one reaches the stage's own code.
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+class _AlarmLimit:
+    """SIGALRM that re-arms itself until a raise reaches the stage's own code (a raise that lands inside a gc
+    callback or a destructor is swallowed as "unraisable", seen with hypothesis' gc hooks). A plain class, not a
+    generator: a re-armed alarm landing while the block is left (a loaded machine pauses the process between the
+    first raise and the exit) must not skip the disarming, or the caller building the rejection is hit by it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.inside = False
+        self.old: Any = None
+
+    def _raise(self, signum: int, frame: Any) -> None:  # noqa: ARG002
+        if not self.inside:
+            return  # the block is over: a late alarm must not reach the caller
+        signal.setitimer(signal.ITIMER_REAL, _REARM_S)
         raise DocumentTimeout()
 
-    old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    def __enter__(self) -> None:
+        self.inside = True
+        self.old = signal.signal(signal.SIGALRM, self._raise)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Disarm, whatever fires meanwhile. An alarm can still land on entry to this method (before its ``try``):
+        the caller then sees a DocumentTimeout and calls it again (:meth:`Pipeline.process`)."""
+        while True:
+            try:
+                self.inside = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                if self.old is not None:
+                    signal.signal(signal.SIGALRM, self.old)
+                    self.old = None
+                return
+            except DocumentTimeout:
+                continue
 
 
 @contextmanager
@@ -158,8 +184,9 @@ class Pipeline:
 
     def process(self, article: Article) -> Article | Rejection:
         current = "pipeline"
+        limit = _time_limit(self.time_limit)
         try:
-            with _time_limit(self.time_limit):
+            with limit:
                 for st in self.stages:
                     current = st.name
                     stats = self.stats[st.name]
@@ -171,6 +198,12 @@ class Pipeline:
                     stats.out += 1
                     article = result
         except DocumentTimeout:
+            while isinstance(limit, _AlarmLimit):  # a late alarm can escape the limiter's exit: disarm for sure
+                try:
+                    limit.close()
+                    break
+                except DocumentTimeout:
+                    continue
             self.stats[current].rejected += 1
             return Rejection(
                 current, "E_TIMEOUT", f"document took longer than {self.time_limit:g}s (per-document limit)",

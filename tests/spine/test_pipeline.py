@@ -44,3 +44,32 @@ def test_time_limit_rejects_slow_document():
     p = Pipeline([slow], time_limit=0.2)
     out = p.process(Article.new("x"))
     assert isinstance(out, Rejection) and out.code == "E_TIMEOUT"
+
+
+def test_time_limit_leaves_no_alarm_behind(monkeypatch):
+    # The alarm re-arms itself until a raise reaches the stage; one landing while the block is being left (a loaded
+    # machine) used to escape the rejection handling with a traceback, and leave the alarm armed for the caller.
+    import signal
+    import time
+
+    import marsad.pipeline as pl
+
+    monkeypatch.setattr(pl, "_REARM_S", 1e-3)  # a swallowed alarm fires again every millisecond
+
+    @stage("stubborn")
+    def stubborn(article):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 0.3:  # swallows every timeout (as a library's broad except would)
+            try:
+                sum(range(1000))
+            except pl.DocumentTimeout:
+                pass
+        raise pl.DocumentTimeout()
+
+    before = signal.getsignal(signal.SIGALRM)
+    p = Pipeline([stubborn], time_limit=0.05)
+    for _ in range(20):
+        out = p.process(Article.new("x"))
+        assert isinstance(out, Rejection) and out.code == "E_TIMEOUT" and out.raw == "x"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
