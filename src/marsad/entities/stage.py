@@ -69,6 +69,7 @@ from marsad.entities.common import (
     _nisba_before,
     _nisba_country,
     _org_sector,
+    _place_gazetteer,
     _place_heads,
     _skip_clitic,
     _Unit,
@@ -119,8 +120,10 @@ class EntityStage(NamePatterns):
 
     # -- NER ---------------------------------------------------------------------------------------------------
     def warm(self) -> None:
-        """Load the tagger now (see :meth:`marsad.pipeline.Pipeline.warm`)."""
+        """Load the tagger and the place index now (see :meth:`marsad.pipeline.Pipeline.warm`): the index takes
+        seconds to build on a cold cache, which the first document's time limit must not pay."""
         self.tagger()
+        _place_gazetteer()
 
     def tagger(self) -> Any:
         if not self.use_ner:

@@ -44,7 +44,7 @@ def analyse(
     ``advance`` is called once per article (a progress bar)."""
     from marsad.stages import default_pipeline
 
-    pipe = default_pipeline(upto="quotes", speaker_model=False, **options)
+    pipe = default_pipeline(upto="quotes", speaker_model=False, **options).warm()  # loads outside the time limit
     out = []
     for i, d in enumerate(docs, 1):
         res = pipe.process(d.input_article())
