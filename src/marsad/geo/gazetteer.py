@@ -374,11 +374,11 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     adm1_sums: dict[tuple[str, str], list[float]] = {}
     for c in cities.values():
         if c.get("countrycode") and c.get("admin1code"):
-            w = float(max(int(c.get("population") or 0), 1))
+            wt = float(max(int(c.get("population") or 0), 1))
             acc = adm1_sums.setdefault((c["countrycode"], c["admin1code"]), [0.0, 0.0, 0.0])
-            acc[0] += w * float(c["latitude"])
-            acc[1] += w * float(c["longitude"])
-            acc[2] += w
+            acc[0] += wt * float(c["latitude"])
+            acc[1] += wt * float(c["longitude"])
+            acc[2] += wt
     adm1_points = {k: (round(a[0] / a[2], 5), round(a[1] / a[2], 5)) for k, a in adm1_sums.items()}
     for dv in load_divisions(adm1_points):
         iso3 = iso2_to_iso3.get(dv.country_iso2)
