@@ -101,3 +101,29 @@ def test_currency_after_a_number_is_money_not_a_name(stage):
     unit = unit_of("وفاز ريال مدريد على ضيفه أمس.")
     m = stage._ner_mention(0, unit, *span(unit, "ريال مدريد"), "ORG")
     assert m is not None and m.tok1 - m.tok0 == 2
+
+
+# -- places the tagger missed, and bodies named after a city -------------------------------------------------------
+def found(stage, text: str) -> dict[str, tuple[str, str | None]]:
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    return {text[m.start : m.end]: (e.type, e.country) for e in art.entities for m in e.mentions}
+
+
+def test_town_after_a_locative_preposition(stage):
+    from marsad.entities.common import _place_gazetteer
+
+    if _place_gazetteer() is None:
+        pytest.skip("the geo gazetteer is not installed")
+    ents = found(stage, "وخرجت مظاهرات غاضبة في الديوانية مساء أمس احتجاجا على انقطاع الكهرباء.")
+    assert ents["الديوانية"] == ("GPE", "IRQ")
+    # a noun with its pronoun, or a word of the common vocabulary, after في is no town
+    ents = found(stage, "وقال الرجل إنه كان في منزله عندما سمع صوت الانفجار في الحال.")
+    assert not any(t in ("GPE", "LOC") for t, _ in ents.values())
+    # a definite word after the name makes it a phrase
+    ents = found(stage, "وتقع الديوانية الجديدة في المحافظة الشمالية من البلاد.")
+    assert "المحافظة" not in ents
+
+
+def test_police_of_a_city_is_one_body(stage):
+    ents = found(stage, "وقالت شرطة مدينة بوسطن إن التحقيق مستمر في الحادث.")
+    assert ents["شرطة مدينة بوسطن"][0] == "ORG"

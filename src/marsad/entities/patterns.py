@@ -37,6 +37,8 @@ from marsad.entities.common import (
     _Unit,
 )
 from marsad.entities.registry import Registry, name_key
+from marsad.entities.registry_build import AMBIGUOUS_NAMES
+from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
 # indefinite heads of a body named after its country or city (normalised) → sector
@@ -49,6 +51,9 @@ _BODY_HEADS: dict[str, str | None] = {
 # heads an organisation's quoted name follows (موقع "سايت"), normalised, without the article; and the quote marks
 _QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
                            "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
+# prepositions of place before a bare town name (normalised)
+_AMBIGUOUS_WORDS = frozenset(normalize(n) for n in AMBIGUOUS_NAMES)
+_LOCATIVE_PREPS = frozenset({"في", "الي", "من", "قرب", "بين", "نحو", "داخل", "شمال", "جنوب", "شرق", "غرب"})
 _MEDIA_HEADS = frozenset({"موقع", "صحيفه", "قناه", "وكاله", "مجله", "اذاعه", "تلفزيون"})
 _OPEN_QUOTES = frozenset({'"', "«", "“"})
 _CLOSE_QUOTES = frozenset({'"', "»", "”"})
@@ -214,6 +219,46 @@ class NamePatterns:
             k = j
         return out
 
+    def _locative_places(
+        self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
+    ) -> list[_Mention]:
+        """A one-word place after a locative preposition (في الديوانية، إلى أستانة، قرب دوما): GeoNames must know
+        the word as a town of 50,000+ or a province, the word must not be of the corpus's common vocabulary (في
+        الحال، في العين) and no definite word may follow it (في المحافظة الشمالية is a phrase, not a name)."""
+        gaz = _place_gazetteer()
+        if gaz is None:
+            return []
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        seen = seen_before | self._countries(have)
+        out: list[_Mention] = []
+        for k in range(len(toks) - 1):
+            if norms[k] not in _LOCATIVE_PREPS:
+                continue
+            j = k + 1
+            w = norms[j]
+            if (j in covered or toks[j].kind != "word" or len(w) < 3 or _is_stop(toks[j]) or w in reg.common
+                    or w.removeprefix("ال") in reg.common or roles_mod.head_sector(w)
+                    or reg.first_lengths.get(w) or w in _AMBIGUOUS_WORDS):
+                continue  # (a name the registry knows, or holds back as ambiguous, is the registry's to read)
+            if j + 1 < len(toks) and toks[j + 1].kind == "word" and norms[j + 1].startswith("ال"):
+                continue
+            if w.endswith("ه") and not w.startswith("ال") and w[:-1] in reg.common:
+                continue  # منزله، داخله: a noun and its pronoun, not المنزلة or الداخلة
+            # the gazetteer's key drops the article (القوم would be Qom): the name must be written as the text has it
+            places = [p for p in gaz.lookup_ar(toks[j].text)
+                      if (p.population >= 50_000 or p.is_country or p.feature_class == "A")
+                      and any(normalize(a) == w for a in p.ar_names)]
+            if not places:
+                continue
+            place = max(places, key=lambda p: (p.country_iso3 in seen, p.is_country, p.population))
+            m = _Mention(toks[j].start, toks[j].end, ui, j, j + 1, "GPE", None, source="gazetteer")
+            m.key = name_key(w)
+            m.country = place.country_iso3
+            out.append(m)
+            covered.add(j)
+        return out
+
     def _conjoined_places(
         self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
     ) -> list[_Mention]:
@@ -373,6 +418,8 @@ class NamePatterns:
         out = []
         for place in [m for m in have if m.unit == ui and m.type in ("GPE", "LOC") and m.tok0 > 0]:
             k = place.tok0 - 1
+            if k > 0 and norms[k] in ("مدينه", "ولايه") and k - 1 not in covered:
+                k -= 1  # شرطة مدينة فلان: the body of the city
             if k in covered or toks[k].kind != "word":
                 continue
             hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in _BODY_HEADS), None)
@@ -380,7 +427,7 @@ class NamePatterns:
                 continue  # رئيس حكومة لبنان: the office, not the body
             a = reg.actors.get(place.actor_id or "")
             country = place.country or (a.country if a else None)
-            if country is None:
+            if country is None and (a is not None or place.source != "ner"):
                 continue
             m = _Mention(_skip_clitic(toks[k], hv[1]), place.end, ui, k, place.tok1, "ORG", None, source="org-head")
             m.key = name_key(" ".join([hv[0], *norms[place.tok0 : place.tok1]]))
