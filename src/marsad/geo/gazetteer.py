@@ -490,19 +490,25 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         for k in {name_key(x) for x in names}:
             if len(k.replace(" ", "")) >= 4:
                 by_translit.setdefault(k, []).append(i)
-    from marsad.geo.translit import MIN_SKELETON, en_skeleton
+    from marsad.geo.translit import MIN_SKELETON, ar_skeleton, en_skeleton
 
     by_skeleton: dict[str, list[int]] = {}
     for i, names in en_names.items():
         p = places[i]
-        if p.is_country or p.feature_class == "S" or _arabic_name(ar_names[i], []) or (
-            p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP
-        ):
-            continue  # a place with an Arabic name is found by it; small towns would make the fallback guess
-        # the GeoNames name only: the alternates are spellings in many languages, whose skeletons meet by chance
-        k = en_skeleton(names[0]) if names else ""
-        if len(k) >= MIN_SKELETON:
-            by_skeleton.setdefault(k, []).append(i)
+        if p.is_country or p.feature_class == "S" or (p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP):
+            continue  # country names are all in Arabic (CLDR); small towns would make the fallback guess
+        ar_name = _arabic_name(ar_names[i], [])
+        if ar_name:
+            # a foreign place with an Arabic name: other spellings of it by sound (جينيف / جنيف، منهاتن / مانهاتن)
+            keys = {ar_skeleton(a) for a in ar_names[i] if not _NOT_ARABIC_LETTERS.search(a)}
+            if p.feature_class == "P" and p.population < TRANSLIT_MIN_POP:
+                keys = set()
+        else:
+            # the GeoNames name only: the alternates are spellings in many languages, whose skeletons meet by chance
+            keys = {en_skeleton(names[0])} if names else set()
+        for k in keys:
+            if len(k) >= MIN_SKELETON:
+                by_skeleton.setdefault(k, []).append(i)
     by_en: dict[str, list[int]] = {}
     for i, names in en_names.items():
         for k in {ekey(x) for x in names}:
