@@ -267,6 +267,16 @@ def test_teasers_of_other_stories_after_the_article_are_related_not_body():
     assert {s.attrs["kind"] for s in a.layer("boilerplate")} == {"related"}
 
 
+def test_a_dated_lead_that_opens_with_waw_inside_the_teasers_is_one_of_them():
+    waw = (
+        "وجّه النائب العام، سالم العتيبي، الأحد، بفتح تحقيق عاجل في أسباب الحريق الذي اندلع في مستودع للأدوية."
+    )
+    teasers = [TEASERS[0], waw, *TEASERS[1:]]
+    a = clean("\n".join([*ART, *teasers]))
+    assert texts(a, "body") == ART
+    assert texts(a, "boilerplate") == teasers
+
+
 def test_closing_paragraphs_that_are_not_dated_leads_or_are_a_list_stay_body():
     undated = [
         t.replace("، الأربعاء،", "").replace("، الخميس،", "").replace("، الجمعة،", "") for t in TEASERS

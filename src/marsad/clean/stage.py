@@ -331,9 +331,10 @@ _TEASER_MAX_CHARS = 260
 _TAIL_MIN = 3
 
 
-def _teaser(ln: Line) -> bool:
-    """One line that reads as the lead of another story: 12+ words, one sentence, at most a teaser's length,
-    opening with a word that does not continue the text before it."""
+def _teaser(ln: Line, *, dated_waw: bool = False) -> bool:
+    """One line that reads as the lead of another story: 12+ words, one or two sentences, at most a teaser's length,
+    opening with a word that does not continue the text before it. With ``dated_waw`` a line that opens with و
+    counts too when it is dated like a lead (وجّه النائب العام، الجمعة، …: a verb that begins with و)."""
     if ln.kind or ln.words < 12 or len(ln.raw) > _TEASER_MAX_CHARS or ln.arabic < 0.6:
         return False
     if not ("\u0621" <= ln.raw[0] <= "\u064a" or ln.raw[0] in '"«'):
@@ -341,11 +342,13 @@ def _teaser(ln: Line) -> bool:
     first = ln.core.split()[0].strip('"«»،,.:')
     if not first or first in _CONTINUATION or not ("\u0621" <= first[0] <= "\u064a"):
         return False
-    if first[0] == "و" or (first[0] == "ف" and first != "في"):
+    if first[0] == "و" and not (dated_waw and _WEEKDAY.search(ln.core) and _APPOSITION.search(ln.raw)):
+        return False
+    if first[0] == "ف" and first != "في":
         return False
     if ":" in ln.core[:40]:
         return False  # "الاسم: …", a labelled item of a list
-    return not _SENT_BREAK.search(ln.raw.replace("..", "،"))
+    return len(_SENT_BREAK.findall(ln.raw.replace("..", "،"))) <= 1  # a lead of one or two sentences
 
 
 def _related_tail(lines: list[Line], body: set[int], labels: dict[int, str]) -> None:
@@ -353,8 +356,14 @@ def _related_tail(lines: list[Line], body: set[int], labels: dict[int, str]) -> 
     like news leads of their own (a weekday, or cut off without a sentence end) and they are not one list."""
     order = sorted(body)
     run: list[Line] = []
-    for i in reversed(order[1:]):
-        if not _teaser(lines[i]):
+    rest = order[1:]
+    for n, i in enumerate(reversed(rest)):
+        above = rest[len(rest) - n - 2] if len(rest) - n - 2 >= 0 else None
+        # a line opening with و belongs to the run only between two teasers, and dated and titled like a lead
+        if not (
+            _teaser(lines[i])
+            or (run and above is not None and _teaser(lines[above]) and _teaser(lines[i], dated_waw=True))
+        ):
             break
         run.append(lines[i])
     if len(run) < _TAIL_MIN:
