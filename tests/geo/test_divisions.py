@@ -119,3 +119,10 @@ def test_persian_and_pashto_spellings_get_arabic_keys(res):
     assert _arabic_spellings("طهران") == []  # an Arabic name has none
     p = one(res, "ولاية فراه")
     assert (p.country_iso3, p.feature_code) == ("AFG", "ADM1")
+
+
+def test_seaport_of_a_town(res):
+    p = one(res, "ميناء عدن")
+    assert (p.feature_class, p.feature_code, p.country_iso3) == ("H", "PRT", "YEM") and p.key.startswith("port:")
+    assert "Port of Aden" in p.en_names and p.geonameid is None
+    assert one(res, "مطار عدن").feature_code == "AIRP"

