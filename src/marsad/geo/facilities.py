@@ -68,7 +68,7 @@ def load_seaports() -> list[Seaport]:
     out = []
     for feat in data.get("features") or ():
         props, geom = feat.get("properties") or {}, feat.get("geometry") or {}
-        code, name, xy = props.get("port") or "", props.get("name"), geom.get("coordinates") or ()
+        code, name, xy = props.get("port") or "", props.get("name"), list(geom.get("coordinates") or [])
         if len(code) == 5 and name and len(xy) == 2:
             out.append(Seaport(code, name, code[:2], float(xy[1]), float(xy[0])))
     return out

@@ -215,12 +215,12 @@ class Resolver:
                 variants.append((ws[1:], pen + 0.2, kind))
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
         for ws, pen, _ in list(variants):
-            kind = _FACILITY_HEADS.get(ar_key(ws[0])) if len(ws) > 1 else None
-            if kind:
+            fkind = _FACILITY_HEADS.get(ar_key(ws[0])) if len(ws) > 1 else None
+            if fkind:
                 # مطار X (الدولي)، ميناء X: the airport or port of the town X names; nothing else is read from it
                 rest = ws[1:-1] if ar_key(ws[-1]) in _AIRPORT_ADJ and len(ws) > 2 else ws[1:]
-                fac = self.facility(" ".join(rest), kind)
-                return [(fac, kind, pen, ar_key(" ".join(ws)))] if fac is not None else []
+                fac = self.facility(" ".join(rest), fkind)
+                return [(fac, fkind, pen, ar_key(" ".join(ws)))] if fac is not None else []
         seen_keys = set()
         for ws, pen, head in sorted(variants, key=lambda v: (v[1], v[2] is None)):
             k = ar_key(" ".join(ws))
