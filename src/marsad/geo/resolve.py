@@ -88,6 +88,12 @@ _FACILITY_HEADS = {ar_key("مطار"): "AIRP", ar_key("ميناء"): "PRT", ar_k
 _AIRPORT_ADJ = {ar_key(w) for w in ("الدولي", "الدولية", "المدني")}
 
 
+def _inside(short: list[str], longer: list[str]) -> bool:
+    """Whether the words of ``short`` run, in order and adjacent, inside the longer ``longer``."""
+    n = len(short)
+    return 0 < n < len(longer) and any(longer[i : i + n] == short for i in range(len(longer) - n + 1))
+
+
 def _head_kind(h: str) -> str:
     """The kind of place a head noun (its ar_key) asks for: ADM2 (مديرية), ADM (محافظة), PPL (مدينة); AREA (منطقة)."""
     if h == _HEAD_AREA:
@@ -327,10 +333,16 @@ class Resolver:
         if len({_head_kind(h) for h in heads}) > 1:
             heads = set()
         cands: dict[str, tuple[Place, str | None, float, str]] = {}
+        resolved: list[list[str]] = []  # the word keys of the longer names that found places
         for s in sorted(set(surfaces), key=len, reverse=True):
+            ws = ar_key(s).split()
+            if any(_inside(ws, longer) for longer in resolved):
+                continue  # a short form of a fuller name the entity has (غزة of قطاع غزة، الجزيرة of الجزيرة العربية)
             phrases = [*(f"{h} {s}" for h in sorted(heads)), s]
             for ph in phrases:
                 found = self.candidates(ph) or self.state_noun(ph, ctx)
+                if any(head != FUZZY for _, head, _, _ in found):
+                    resolved.append(ws)
                 for p, head, pen, k in found:
                     old = cands.get(p.key)
                     # a reading a head noun asked for (مديرية باقم) stands over the bare one (باقم) of the same place
