@@ -1,5 +1,6 @@
 """Acceptance floor (issue 18): ≥ 90 % of the dev gold GPE/LOC entities resolve to a place with the gold country and
-a GeoNames name matching the gold English name (``marsad eval geo ../shared/gold/dev``)."""
+a GeoNames name matching the gold English name (``marsad eval geo ../shared/gold/dev``). Train does not reach 90 %
+(87.6 %, see README): its test holds the level reached, so that a change that loses places fails."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from marsad.geo.evaluate import evaluate_mentions, evaluate_pipeline, name_matches
 
 FLOOR = 0.90
+TRAIN_LEVEL = 0.87  # not the acceptance floor: what train reaches now (1111 / 1268)
 
 
 def test_name_matching_rules():
@@ -19,12 +21,19 @@ def test_name_matching_rules():
     assert not name_matches("Aden", sanaa)
     syria = gaz.country("SYR")
     assert name_matches("Syria", syria) and name_matches("Syria (country)", syria)
+    assert name_matches("Sanaa, Yemen", sanaa)  # a trailing qualifier is tried without it
 
 
 def test_dev_floor_mentions(shared):
     rep = evaluate_mentions([shared / "gold" / "dev"])
     assert rep.total > 100
     assert rep.rate >= FLOOR, f"{rep.correct}/{rep.total}; misses: {rep.misses[:20]}"
+
+
+def test_train_level_mentions(shared):
+    rep = evaluate_mentions([shared / "gold" / "train"])
+    assert rep.total > 1000
+    assert rep.rate >= TRAIN_LEVEL, f"{rep.correct}/{rep.total}"
 
 
 @pytest.mark.slow
