@@ -323,3 +323,26 @@ def test_reprint_credit_disclaimer_and_app_promotion_are_boilerplate():
     # the same words inside reported speech stay text
     said = "وأقر الباحثون بأن نتائج الدراسة لا تعكس بالضرورة حال جميع المرضى، نقلا عن بيان الجامعة."
     assert texts(clean("\n".join([*ART, said])), "body") == [*ART, said]
+
+
+def test_headlines_inserted_between_paragraphs_are_related_but_verse_and_subheadings_stay():
+    heads = [
+        "الحكومة تعلن خطة جديدة لدعم المزارعين في الجنوب",
+        "ارتفاع أسعار الخبز يثير غضب السكان في العاصمة",
+    ]
+    a = clean("\n".join([ART[0], ART[1], *heads, ART[2]]))
+    assert texts(a, "body") == ART
+    assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["related", "related"]
+    verse = [
+        "يا دار عبلة بالجواء تكلمي وعمي صباحا دار عبلة واسلمي",
+        "فوقفت فيها ناقتي وكأنها فدن لأقضي حاجة المتلوم",
+    ]
+    b = clean("\n".join([ART[0], ART[1], *verse, ART[2]]))
+    assert texts(b, "body") == [
+        ART[0],
+        ART[1],
+        *verse,
+        ART[2],
+    ]  # the lines rhyme: a poem quoted in the article
+    sub = clean("\n".join([ART[0], "الحكومة تعلن خطة جديدة لدعم المزارعين في الجنوب", ART[1]]))
+    assert len(texts(sub, "body")) == 3  # one line between paragraphs is a subheading

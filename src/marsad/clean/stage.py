@@ -119,6 +119,7 @@ def clean_article(article: Article, lines: list[Line] | None = None) -> Article:
 
     if body_idx:
         _related_after_marker(lines, body_idx, labels)
+        _headline_runs(lines, body_idx, labels)
         _related_tail(lines, body_idx, labels)
 
     # -- title guess ------------------------------------------------------------------------------------
@@ -380,6 +381,66 @@ def _related_tail(lines: list[Line], body: set[int], labels: dict[int, str]) -> 
     for ln in run:
         body.discard(ln.idx)
         labels[ln.idx] = "related"
+
+
+_HEADLINE_END = re.compile(r"[.!:؛،][\"'»”)\]\u202c]*$")
+
+
+def _headline(ln: Line) -> bool:
+    return (
+        not ln.kind
+        and 5 <= ln.words <= 20
+        and not ln.strong
+        and ln.arabic >= 0.6
+        and not _HEADLINE_END.search(ln.raw)
+        and ("\u0621" <= ln.raw[0] <= "\u064a" or ln.raw[0] in '"«#' or ln.raw[0].isdigit())
+        and not _NUMBERED.match(ln.raw)
+    )
+
+
+_NUMBERED = re.compile(r"^\d{1,2}\s*[-–.)/]")  # "2 - item", "3. item"
+_HARAKAT = re.compile(r"[\u064b-\u0652]")
+
+
+def _verse_or_questions(run: list[Line]) -> bool:
+    """Lines of a poem (they rhyme, or carry tatweel, vowel marks or "...") or a list of questions: body text."""
+    last = Counter(ln.raw.rstrip()[-1:] for ln in run)
+    ends = set(last)
+    if ends != {'"'} and min(last.values()) >= 2 or len(ends) == 1 and ends != {'"'}:
+        return True  # every line rhymes with another (a couplet, alternate rhymes)
+    if ends == {"؟"}:
+        return True
+    return any("ـ" in ln.raw or "..." in ln.raw or len(_HARAKAT.findall(ln.raw)) >= 3 for ln in run)
+
+
+def _headline_runs(lines: list[Line], body: set[int], labels: dict[int, str]) -> None:
+    """Two or more headline-like lines in a row between two paragraphs (no sentence end, 5-20 words): the titles of
+    other stories a page inserts into an article without a marker. A subheading is one line; a list of labelled
+    items ("أفضل فيلم: …" three times or more) is not a list of headlines. On every third unlabelled ANT article
+    these runs occur in 13% of BBC's articles (its inserted related links) and in four others of 9,000."""
+    k = 1
+    while k < len(lines) - 1:
+        if not (k in body and _headline(lines[k])):
+            k += 1
+            continue
+        j = k
+        while j < len(lines) and j in body and _headline(lines[j]):
+            j += 1
+        run = lines[k:j]
+        if (
+            len(run) >= 2
+            and j < len(lines)
+            and lines[k - 1].strong
+            and lines[j].strong
+            and (k - 1) in body
+            and j in body
+            and not (len(run) >= 3 and all(":" in ln.raw for ln in run))
+            and not _verse_or_questions(run)
+        ):
+            for ln in run:
+                body.discard(ln.idx)
+                labels[ln.idx] = "related"
+        k = j
 
 
 def _related_after_marker(lines: list[Line], body: set[int], labels: dict[int, str]) -> None:
