@@ -334,8 +334,8 @@ def test_headlines_inserted_between_paragraphs_are_related_but_verse_and_subhead
     assert texts(a, "body") == ART
     assert [s.attrs["kind"] for s in a.layer("boilerplate")] == ["related", "related"]
     verse = [
-        "يا دار عبلة بالجواء تكلمي وعمي صباحا دار عبلة واسلمي",
-        "فوقفت فيها ناقتي وكأنها فدن لأقضي حاجة المتلوم",
+        "سرنا على درب الوفاء بعزمنا نبني الديار ونرفع الأعلاما",
+        "ونصون عهد الأولين بحبنا ونعيد للوطن الحبيب سلاما",
     ]
     b = clean("\n".join([ART[0], ART[1], *verse, ART[2]]))
     assert texts(b, "body") == [
