@@ -266,3 +266,23 @@ def test_topic_after_amma_speaks_in_the_fa_clause():
     got = _spoken(art)
     assert got.get("الوضع في المدينة مستقر تماما") == ("e1",)
     assert got.get("الوضع خطير جدا") == ("e2",)
+
+
+def test_indefinite_head_made_definite_by_its_genitive_chain_names_a_body():
+    """مؤسسة جسر المدينة (the chain ends in a definite noun), هيئة "كذا" (a quoted name): a body the slot names;
+    شاهد عيان، وسائل إعلام محلية، عاملون بمجال …: unnamed."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "ذكرت مؤسسة جسر المدينة، في بيان أمس، أن الكهرباء عادت إلى الجسر.\n"
+        "وقالت جمعية «نور الأمل» الخيرية إن التبرعات تضاعفت.\n"
+        "وأفاد شاهد عيان بأن المبنى انهار.\n"
+        "وقال عاملون بمجال السياحة إن الموسم ضعيف."
+    )
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    by_text = {art.text[q.content.start : q.content.end]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    assert by_text["الكهرباء عادت إلى الجسر"] == ["مؤسسة جسر المدينة"]
+    assert by_text["التبرعات تضاعفت"] == ["نور الأمل"]
+    assert by_text["المبنى انهار"] == [] and by_text["الموسم ضعيف"] == []

@@ -183,10 +183,16 @@ def unnamed_subject(
         return False  # a lone title (أعلن رئيس …) is cut short, not an unnamed source
     if first not in _PERSON_HEADS and first not in C.UNNAMED and _looks_like_name([first]):
         return False
-    if len(words) > 1:
-        second = words[1].norm
-        if second.startswith("ال") and second[2:] not in ix.nisba:
-            return False  # وزير الخارجية، وكالة الأنباء: a construct made definite by its genitive
+    for t in toks[a + 1 : min(b, a + 4)]:  # the genitive chain: وزير الخارجية، وكالة الأنباء، مؤسسة جسر المدينة
+        w = t.norm
+        if w in C.QUOTE_PAIRS and t.quoted >= 0:
+            return False  # مجموعة "كذا": a name in quotation marks
+        if not w.isalpha() or w in C.BREAKS or w in C.COMPLEMENTISERS or w in _TIME_WORDS or w in ("من", "عن"):
+            break
+        if w[0] in "بلوف" and not w.startswith("ال"):
+            break  # عاملون بمجال …: a preposition or a conjunction ends the construct
+        if w.startswith("ال") and w[2:] not in ix.nisba:
+            return False  # a construct made definite by its genitive names a body or an office
     return True
 
 
@@ -203,6 +209,7 @@ def _np_stops() -> frozenset[str]:
     )  # fmt: skip
 
 
+_MARKS = frozenset(C.QUOTE_PAIRS) | frozenset(C.QUOTE_PAIRS.values())  # opening and closing quotation marks
 _TIME_WORDS = {
     "اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "مساء", "صباح", "مساءا",
     "صباحا", "الماضي",
@@ -259,7 +266,7 @@ def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
     while k < b and k - i < 7:
         t = toks[k]
         w = t.norm
-        if w in _STOP_PUNCT or w in _RELATIVE or w in C.QUOTE_PAIRS:
+        if w in _STOP_PUNCT or w in _RELATIVE or w in _MARKS:
             break
         if k > i and (w in closed or len(w) < 2):
             break
@@ -353,9 +360,9 @@ def propose(
     if first in _org_heads() and a + 1 < b and toks[a + 1].norm in C.QUOTE_PAIRS and toks[a + 1].quoted >= 0:
         pair = toks[a + 1].quoted
         k = a + 2
-        while k < b and toks[k].quoted == pair and toks[k].norm not in C.QUOTE_PAIRS:
+        while k < b and toks[k].quoted == pair and toks[k].norm not in _MARKS:
             k += 1
-        if a + 2 < k <= a + 6 and k < b and toks[k].norm in C.QUOTE_PAIRS:
+        if a + 2 < k <= a + 6 and k < b and toks[k].norm in _MARKS:
             return Proposal("ORG", a + 2, k, "org-quoted", _org_heads().get(first))
     e = _org_np(toks, a, min(b, cut))
     if e <= a:
