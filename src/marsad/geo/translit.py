@@ -12,10 +12,9 @@ T     ت ط ث                        t th
 D     د ض                          d dh
 G     ج غ                          g j gh zh
 K     ك ق خ                        k c(a/o/u) q ck kh, x → KS
-S     س ص                          s c(e/i/y), z in Latin → Z
+S     س ص ز ذ ظ                    s z c(e/i/y)  (a Latin s between vowels is often written ز: كوينزلاند)
 X     ش                            sh sch
 C     تش                           ch tch
-Z     ز ذ ظ                        z
 F     ف                            f v ph
 H     ح ه (not word-final)         h
 R L M N  ر ل م ن                   r l m n
@@ -41,14 +40,14 @@ MIN_SKELETON = 4  # shorter skeletons (بالي → BL, جرادة → GRD, تي
 
 _AR = {
     "ب": "B", "ت": "T", "ط": "T", "ث": "T", "ج": "G", "غ": "G", "ح": "H", "ه": "H", "خ": "K", "د": "D", "ض": "D",
-    "ذ": "Z", "ز": "Z", "ظ": "Z", "ر": "R", "س": "S", "ص": "S", "ش": "X", "ف": "F", "ق": "K", "ك": "K", "ل": "L",
+    "ذ": "S", "ز": "S", "ظ": "S", "ر": "R", "س": "S", "ص": "S", "ش": "X", "ف": "F", "ق": "K", "ك": "K", "ل": "L",
     "م": "M", "ن": "N",
 }  # fmt: skip
 # Latin letter groups, longest first at each position
 _EN = [
     ("tch", "C"), ("sch", "X"), ("ch", "C"), ("sh", "X"), ("th", "T"), ("kh", "K"), ("gh", "G"), ("ph", "F"),
     ("dh", "D"), ("zh", "G"), ("ck", "K"), ("qu", "K"), ("x", "KS"), ("q", "K"), ("k", "K"), ("p", "B"),
-    ("b", "B"), ("v", "F"), ("f", "F"), ("j", "G"), ("g", "G"), ("t", "T"), ("d", "D"), ("s", "S"), ("z", "Z"),
+    ("b", "B"), ("v", "F"), ("f", "F"), ("j", "G"), ("g", "G"), ("t", "T"), ("d", "D"), ("s", "S"), ("z", "S"),
     ("r", "R"), ("l", "L"), ("m", "M"), ("n", "N"), ("h", "H"),
 ]  # fmt: skip
 _EN_ARTICLES = {"al", "el", "the", "an", "ad", "ar", "as", "ash", "at", "az"}
