@@ -28,7 +28,7 @@ from marsad.data import Entity
 from marsad.entities.registry import name_key
 from marsad.geo.facilities import MAX_KM, km
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
-from marsad.geo.translit import MIN_SKELETON, ar_skeleton, looks_foreign
+from marsad.geo.translit import MIN_SKELETON, ar_skeletons, looks_foreign
 from marsad.lang.ar.normalize import normalize
 
 # proclitics a place name can carry: و ف (and), ب (in/by), ل (to), ك (as), and their pairs; ال after them stays
@@ -251,10 +251,10 @@ class Resolver:
             # a foreign place GeoNames names in Latin letters only (ليفنجستون، تشيانغ راي): the consonant skeleton
             # both spellings share, the weakest reading (kept only where the place's country is in the article)
             for ws, pen, _ in variants if looks_foreign(words) else ():
-                sk = ar_skeleton(" ".join(ws))
-                if len(sk) >= MIN_SKELETON:
-                    for i in self.gaz.by_skeleton.get(sk, ()):
-                        out.append((self.gaz.places[i], FUZZY, pen + 1.5, sk))
+                for sk in ar_skeletons(" ".join(ws)):
+                    if len(sk) >= MIN_SKELETON:
+                        for i in self.gaz.by_skeleton.get(sk, ()):
+                            out.append((self.gaz.places[i], FUZZY, pen + 1.5, sk))
         return out
 
     def state_noun(self, surface: str, ctx: Context) -> list[tuple[Place, str | None, float, str]]:

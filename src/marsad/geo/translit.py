@@ -60,8 +60,9 @@ def _push(out: list[str], c: str) -> None:
             out.append(ch)
 
 
-def ar_skeleton(name: str) -> str:
-    """The consonant skeleton of an Arabic spelling: إنغولشتات → NGLXT, تشيانغ راي → CNGR."""
+def ar_skeleton(name: str, *, tsh: str = "C") -> str:
+    """The consonant skeleton of an Arabic spelling: إنغولشتات → NGLXT, تشيانغ راي → CNGR. ``tsh``: the class of
+    تش (ch, C; or t + sh, TX as in ويلتشاير / Wiltshire: see :func:`ar_skeletons`)."""
     out: list[str] = []
     for w in _AR_WORD.findall(normalize(name)):
         if w.startswith("ال") and len(w) > 3:
@@ -70,8 +71,13 @@ def ar_skeleton(name: str) -> str:
             w = w[:-1]  # ة (normalised to ه) ends a word as a vowel: جرادة، أمهرة
         w = w.replace("تش", "C")
         for ch in w:
-            _push(out, "C" if ch == "C" else _AR.get(ch, ""))
+            _push(out, tsh if ch == "C" else _AR.get(ch, ""))
     return "".join(out)
+
+
+def ar_skeletons(name: str) -> list[str]:
+    """The skeletons an Arabic spelling can stand for: تش is ch (تشيانغ) or t + sh (ويلتشاير)."""
+    return list(dict.fromkeys((ar_skeleton(name), ar_skeleton(name, tsh="TX"))))
 
 
 def en_skeleton(name: str) -> str:
