@@ -286,3 +286,17 @@ def test_indefinite_head_made_definite_by_its_genitive_chain_names_a_body():
     assert by_text["الكهرباء عادت إلى الجسر"] == ["مؤسسة جسر المدينة"]
     assert by_text["التبرعات تضاعفت"] == ["نور الأمل"]
     assert by_text["المبنى انهار"] == [] and by_text["الموسم ضعيف"] == []
+
+
+def test_accusative_plural_after_a_call_is_the_object():
+    """ودعا الموظفين إلى …: whom the speaker called on (accusative -ين), so the speaker is implied; المدافعون (the
+    nominative) would be the subject."""
+    text = (
+        "وقال المدير سامي داود إن المقابلات ستجرى في مقر الإدارة. "
+        "ودعا الموظفين إلى احترام الجداول المحددة لهم."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY")})
+    got = _spoken(art)
+    assert got.get("المقابلات ستجرى في مقر الإدارة") == ("e1",)
+    called = next(v for k, v in got.items() if "الجداول" in k)
+    assert called == ("e1",)

@@ -697,8 +697,12 @@ def _resolve_speaker(
         return proposed
     if not content_words:
         return _implied(state, here, toks, cue, ix, article), None, None
-    if human_plural(words[0]):
-        return (), Span(start, end, "speaker"), desc_text  # المدافعون عن البيئة: an unnamed source
+    if cue.lemma in _ADDRESSEE_CUES and words[0].endswith("ين") and words[0].startswith("ال"):
+        # ودعا الموظفين إلى …: an accusative plural after دعا/حث/طالب is whom he called on; the speaker is implied
+        return _implied(state, here, toks, cue, ix, article), None, None
+    if human_plural(words[0]) and words[0].endswith("ون"):
+        # المدافعون عن البيئة: an unnamed source (nominative: the subject; دعا الموظفين: the object, accusative)
+        return (), Span(start, end, "speaker"), desc_text
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
         # وقال البيان: a statement speaks for whoever issued it — the subject of the sentence that mentioned the
         # statement (وأصدر الطرفان بيانا), else the latest subject

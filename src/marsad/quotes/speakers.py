@@ -382,7 +382,8 @@ def _unnamed_description(desc: str) -> bool:
     first = normalize(desc).split()[0] if desc.split() else ""
     if not first.startswith("ال"):
         return True
-    return human_plural(first) or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
+    # (a plural in -ين is accusative or genitive: دعا الموظفين …, the object, not an unnamed subject)
+    return human_plural(first) and first.endswith("ون") or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
 
 
 def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
