@@ -122,6 +122,7 @@ def test_persian_and_pashto_spellings_get_arabic_keys(res):
 
 
 def test_seaport_of_a_town(res):
+    pytest.importorskip("searoute", reason="seaports come from the optional 'ports' extra (searoute)")
     p = one(res, "ميناء عدن")
     assert (p.feature_class, p.feature_code, p.country_iso3) == ("H", "PRT", "YEM") and p.key.startswith("port:")
     assert "Port of Aden" in p.en_names and p.geonameid is None

@@ -6,7 +6,7 @@ these carry no geonameid):
 
 - ``airportsdata`` (PyPI, MIT; OurAirports / ICAO data): every airport with an IATA code (about 7,900: the ones
   that take scheduled flights), with its name, country and point;
-- ``searoute`` (PyPI, Apache-2.0): its ``data/ports.geojson``, ~3,960 seaports with their UN/LOCODE (whose first
+- ``searoute`` (PyPI, Apache-2.0; the optional ``ports`` extra, in ``all``): its ``data/ports.geojson``, ~3,960 seaports with their UN/LOCODE (whose first
   two letters are the country), the name of the place they serve and their point. A port is named as the source
   names it; "Port of X" and "X Port" are its English alternates.
 
