@@ -300,3 +300,14 @@ def test_accusative_plural_after_a_call_is_the_object():
     assert got.get("المقابلات ستجرى في مقر الإدارة") == ("e1",)
     called = next(v for k, v in got.items() if "الجداول" in k)
     assert called == ("e1",)
+
+
+def test_circumstantial_participle_after_a_cue_is_no_name():
+    """وأضاف مخاطبا الصحفيين: "…": the participle describes the previous speaker, it names nobody new."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = 'وقال الوزير سامي داود إن الدعم كبير جدا. وأضاف مخاطبا الصحفيين: "الصبر له حدود واضحة".'
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY")})
+    quotes, ents = extract_quotes_and_speakers(art)
+    assert [q.speaker for q in quotes] == [("e1",), ("e1",)]
+    assert not ents
