@@ -311,3 +311,22 @@ def test_circumstantial_participle_after_a_cue_is_no_name():
     quotes, ents = extract_quotes_and_speakers(art)
     assert [q.speaker for q in quotes] == [("e1",), ("e1",)]
     assert not ents
+
+
+def test_nisba_before_a_name_and_person_titles_open_no_body():
+    """قال الليبي زاهر إن …: a nisba and a name, a person; وذكر المراسل / قال المحلل الاقتصادي: a person's
+    title, not an organisation called المراسل."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "قال الليبي زغلوفي الذي حضر المؤتمر إن الوضع يتحسن ببطء.\n"
+        "وذكر المراسل أن الطريق مغلق منذ الصباح.\n"
+        "وقال المحلل الاقتصادي في الصحيفة إن الأسعار سترتفع.\n"
+        "وتستضيف ليبيا المؤتمر المقبل."
+    )
+    art = _article(text, {"g": ("ليبيا", "GPE", "LBY")})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: (e.type, e.name) for e in ents}
+    spoke = [[names.get(i, i) for i in q.speaker] for q in quotes]
+    assert spoke[0] == [("PER", "زغلوفي")]
+    assert not any(n.startswith(("المراسل", "المحلل")) for _t, n in names.values())

@@ -50,6 +50,11 @@ _PERSON_HEADS = {
     "شقيقه", "ابن", "ابنه", "زوج", "زوجه", "الناشط", "الناشطه", "ناشط", "ناشطه", "خبير", "خبيره", "استاذ",
     "استاذه", "قاضي", "القاضي", "النايب", "المدعي", "مدعي", "مفوض", "المفوض", "منسق", "المنسق",
 }  # fmt: skip
+# Person nouns (titles, occupations) that never head an organisation's name.
+_PERSON_NOUNS = {
+    "عاهل", "مفتي", "محلل", "محلله", "مراسل", "مراسله", "ادميرال", "جنرال", "كاتب", "كاتبه", "صحفي", "صحفيه",
+    "باحث", "باحثه", "مواطن", "مواطنه", "لاعب", "لاعبه", "نجم", "نجمه", "مسوول", "مسووله",
+}  # fmt: skip
 # Nouns that count as a name's neighbour but never as a name (the people of a joint statement, pronoun-like nouns).
 # المملكة، الجمهورية …: a bare state noun refers to the article's country (the rules resolve it), it names no new body
 STATE_NOUNS = frozenset({"المملكه", "الجمهوريه", "السلطنه", "الاماره", "الدوله", "البلاد"})
@@ -367,6 +372,15 @@ def propose(
             k += 1
         if a + 2 < k <= a + 6 and k < b and toks[k].norm in _MARKS:
             return Proposal("ORG", a + 2, k, "org-quoted", _org_heads().get(first))
+    bare = first[2:] if first.startswith("ال") else first
+    if first.startswith("ال") and bare in nisba:
+        # السوري فلان: a nisba opens no body; a name after it is a person (الفرنسية alone: nobody named)
+        e = _name_run(toks, a + 1, b, nisba)
+        if e > a + 1 and _looks_like_name([t.norm for t in toks[a + 1 : e]]) and not taken(toks[a + 1]):
+            return Proposal("PER", a + 1, e, "nisba-name")
+        return None
+    if bare in _PERSON_NOUNS or bare in _PERSON_HEADS or first in _HONORIFIC:
+        return None  # العاهل، المفتي العام، المحلل، المراسل: a person's title, no body (a titled person is the rules')
     e = _org_np(toks, a, min(b, cut))
     if e <= a:
         return None
