@@ -127,3 +127,31 @@ def test_town_after_a_locative_preposition(stage):
 def test_police_of_a_city_is_one_body(stage):
     ents = found(stage, "وقالت شرطة مدينة بوسطن إن التحقيق مستمر في الحادث.")
     assert ents["شرطة مدينة بوسطن"][0] == "ORG"
+
+
+def test_a_name_the_tagger_started_twice_is_one_name(stage):
+    from marsad.entities.stage import _join_split_names
+
+    unit = unit_of("وزار الوفد مدينة كوتا كينابالو أمس.")
+    a, b = span(unit, "كوتا كينابالو")
+    labels = ["O"] * len(unit.tokens)
+    labels[a], labels[a + 1] = "B-LOC", "B-LOC"
+    assert _join_split_names(unit, labels, stage.registry)[a:b] == ["B-LOC", "I-LOC"]
+    # a middle name the tagger left out between two halves of a person's name
+    unit = unit_of("واستقال رئيس الوزراء تاديسي مريام بيكيلي أمس.")
+    a, b = span(unit, "تاديسي مريام بيكيلي")
+    labels = ["O"] * len(unit.tokens)
+    labels[a], labels[a + 2] = "B-PER", "B-PER"
+    assert _join_split_names(unit, labels, stage.registry)[a:b] == ["B-PER", "I-PER", "I-PER"]
+    # two places of a list, or a head noun before its place, stay apart
+    unit = unit_of("وقصفت الطائرات الغنطو حرستا ومدينة درنة.")
+    labels = ["O"] * len(unit.tokens)
+    a, _ = span(unit, "الغنطو")
+    labels[a], labels[a + 1] = "B-LOC", "B-LOC"
+    assert _join_split_names(unit, labels, stage.registry)[a + 1] == "B-LOC"
+
+
+def test_a_direction_with_a_preposition_ends_a_place_name(stage):
+    unit = unit_of("وقتل عشرة أشخاص في مدينة كويتا بشرق باكستان.")
+    m = stage._ner_mention(0, unit, *span(unit, "كويتا بشرق"), "LOC")
+    assert m is not None and m.tok1 - m.tok0 == 1

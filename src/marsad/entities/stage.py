@@ -90,6 +90,7 @@ log = logging.getLogger(__name__)
 
 # honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
 _TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
+_POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # بشرق أفغانستان: a direction opens the next place
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
@@ -320,6 +321,7 @@ class EntityStage(NamePatterns):
     # -- NER spans -----------------------------------------------------------------------------------------------
     def _ner_spans(self, ui: int, unit: _Unit, labels: list[str]) -> list[_Mention]:
         out: list[_Mention] = []
+        labels = _join_split_names(unit, labels, self.registry)
         i = 0
         n = len(labels)
         while i < n:
@@ -357,7 +359,7 @@ class EntityStage(NamePatterns):
             j -= 1
         # a place head with a preposition after a name opens the next place (قرية السلام | بريف حمص، الحديدة
         # | بمحافظة …): the name ends before it
-        while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS:
+        while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS | _POINTS:
             j -= 1
         # Egyptian spelling writes the preposition على as علي: "عبدالعاطي علي الفور" is not a name ending in Ali
         if (
@@ -881,6 +883,47 @@ class EntityStage(NamePatterns):
         kept = set(mention_entity)
         return entities, mention_entity, kept
 
+
+
+def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str]:
+    """The tagger sometimes starts a name twice (B-PER B-PER: نورث | كارولينا، هايلي | ديسالين with the middle
+    name left out): two spans of the same type that touch, or that one unlabelled name-like word separates (not a
+    stop word, not of the common vocabulary, not a conjunction or a comma), are one name."""
+    out = list(labels)
+    toks, norms = unit.tokens, unit.norms
+    names = _first_names()
+    for k in range(1, len(out)):
+        if not out[k].startswith("B-"):
+            continue
+        typ = out[k][2:]
+        if typ not in ("PER", "LOC") or out[k - 1] in ("O", ""):
+            if (
+                typ == "PER"
+                and k >= 2
+                and out[k - 1] == "O"
+                and out[k - 2][2:] == "PER"
+                and toks[k - 1].kind == "word"
+                and not _is_stop(toks[k - 1])
+                and norms[k - 1][:1] not in "وبلفك"
+                and (norms[k - 1] not in reg.common or norms[k - 1] in names)
+                and not roles_mod.head_sector(norms[k - 1])
+                and norms[k - 1] not in _VERBS
+            ):
+                out[k - 1] = "I-PER"
+                out[k] = "I-PER"
+            continue
+        heads = _place_heads()
+        plain = [
+            w
+            for w in (norms[k - 1], norms[k])
+            if not w.startswith(_DEFINITE)
+            and w not in reg.common
+            and not reg.first_lengths.get(w)
+            and not any(v in heads for v, _ in _clitic_variants(w))
+        ]
+        if out[k - 1][2:] == typ and norms[k][:1] != "و" and len(plain) == 2:
+            out[k] = "I-" + typ
+    return out
 
 
 def _coordinated(unit: _Unit, i: int, j: int) -> list[tuple[int, int]]:
