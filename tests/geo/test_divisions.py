@@ -127,3 +127,12 @@ def test_seaport_of_a_town(res):
     assert (p.feature_class, p.feature_code, p.country_iso3) == ("H", "PRT", "YEM") and p.key.startswith("port:")
     assert "Port of Aden" in p.en_names and p.geonameid is None
     assert one(res, "مطار عدن").feature_code == "AIRP"
+
+
+def test_a_short_reading_with_a_proclitic_off_needs_its_country_in_the_article(res, gaz):
+    # فزان is not ف + زان (Ulsan): with no Korea in the article that reading is dropped
+    r = res.resolve(["فزان"], Context.from_text("قالت حكومة ليبيا إن الاشتباكات توقفت في الجنوب", gaz))
+    assert r is None or r.place.country_iso3 != "KOR"
+    # بحلب is ب + حلب wherever Syria is named, and بمصر always (a country)
+    assert one(res, "بحلب", Context.from_text("قصفت الطائرات مواقع في سوريا", gaz)).name == "Aleppo"
+    assert one(res, "بمصر").country_iso3 == "EGY"

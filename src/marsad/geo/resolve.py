@@ -235,8 +235,11 @@ class Resolver:
             seen_keys.add(k)
             # a longer matched name is more specific: قطاع غزة over غزة when an entity has both
             spec = -0.8 * min(len(k.split()) - 1, 2)
+            # a one-word name read with a proclitic off that leaves three letters or fewer (بروم → روم، فزان → زان،
+            # but also بمصر، بحلب) is as weak as a transliteration: kept where the place's country is in the article
+            short = len(words) == 1 and len(ws) == 1 and ws[0] != words[0] and len(k) <= 3
             for i in self.gaz.by_ar.get(k, ()):
-                out.append((self.gaz.places[i], head, pen + spec, k))
+                out.append((self.gaz.places[i], FUZZY if short else head, pen + spec, k))
             if not out and head is None:
                 # a foreign name spelt another way (جينيف for جنيف): the transliteration-aware key, a weaker reading
                 for i in self.gaz.by_translit.get(name_key(" ".join(ws)), ()):
@@ -375,7 +378,7 @@ class Resolver:
         scored = []
         for p, head, pen, k in cands.values():
             sc = self._score(p, head, pen, ctx, country, p.key in en_hits)
-            if head in (None, "AREA") and p.feature_code in ("ADM1", "ADM2", "ADM3") and (p.country_iso3, k) in towns:
+            if head in (None, "AREA", FUZZY) and p.feature_code in ("ADM1", "ADM2", "ADM3") and (p.country_iso3, k) in towns:
                 sc -= 3.0
             scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
