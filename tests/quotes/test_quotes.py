@@ -330,3 +330,20 @@ def test_nisba_before_a_name_and_person_titles_open_no_body():
     spoke = [[names.get(i, i) for i in q.speaker] for q in quotes]
     assert spoke[0] == [("PER", "زغلوفي")]
     assert not any(n.startswith(("المراسل", "المحلل")) for _t, n in names.values())
+
+
+def test_bare_head_refers_to_the_body_named_earlier():
+    """وقالت الهيئة إن …: the body named before with that head (في تقرير لهيئة الرقابة المالية الوطنية), which the
+    entity stage missed: the full name is the entity, the bare head one of its mentions."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "صدر أمس تقرير لهيئة الرقابة المالية الوطنية عن العام الماضي.\n"
+        "وقالت الهيئة في تقريرها إن العجز تراجع بشكل ملحوظ."
+    )
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    (q,) = quotes
+    ent = next(e for e in ents if e.id == q.speaker[0])
+    assert ent.name == "هيئة الرقابة المالية الوطنية"
+    assert [art.text[m.start : m.end] for m in ent.mentions] == ["هيئة الرقابة المالية الوطنية", "الهيئة"]

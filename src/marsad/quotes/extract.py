@@ -25,7 +25,7 @@ from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
-from marsad.quotes.slot import STATE_NOUNS, human_plural, unnamed_subject
+from marsad.quotes.slot import STATE_NOUNS, Proposal, human_plural, org_noun_phrase, unnamed_subject
 
 _WORD = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*|[#@][^\W]+|\S", re.UNICODE)
 _CLAUSE_PUNCT = set("،,؛;:.!?؟-–—")
@@ -747,8 +747,50 @@ def _slot_speaker(
         org_only and (p.type != "ORG" or toks[p.start].norm not in _org_heads_set())
     ):
         return None
+    if (
+        p.type == "ORG" and p.pattern == "org-np" and p.end == p.start + 1 and toks[p.start].norm.startswith("ال")
+        and toks[p.start].norm in _org_heads_set()
+    ):  # fmt: skip
+        # الوكالة alone: the body named earlier with that head (وكالة الأنباء …، اللجان المحلية) that the
+        # entity stage did not recognise; its full name is the entity, the bare head a later mention of it
+        ante = _antecedent(slot.article, toks[p.start].norm, toks[p.start].start)
+        if ante is not None:
+            ante_toks, ante_p = ante
+            eid = slot.add(ante_toks, ante_p)
+            s_, e_ = toks[p.start].start, toks[p.end - 1].end
+            insort(ix.items, (s_, e_, eid, "ORG"))
+            slot.slots.setdefault(eid, []).append((s_, e_))
+            return (eid,), Span(s_, e_, "speaker"), None
     eid = slot.add(toks, p, slot=(a, b))
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
+
+
+def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Proposal] | None:
+    """The latest noun phrase before ``before`` (in its paragraph or the eight before it) that names a body with
+    the definite head ``head``: the head without ال and a definite genitive (وكالة الأنباء …) or the head and a
+    definite adjective (اللجان المحلية)."""
+    indef = head[2:]
+    # the head, bare or after a clitic preposition/conjunction (لوكالة، ووكالة، للوكالة)
+    forms = {head: 0, indef: 0, **{c + indef: 1 for c in "لبو"}, "لل" + indef: 2, "و" + head: 1}
+    paras = [pr for pr in paragraphs(article) if pr[0] < before][-9:]
+    for pa, pb in reversed(paras):
+        toks = tokens_of(article, pa, pb)
+        for k in range(len(toks) - 2, -1, -1):
+            if toks[k].start >= before or toks[k].norm not in forms:
+                continue
+            nxt = toks[k + 1].norm
+            if nxt.startswith("ال") and len(nxt) > 3:
+                e = org_noun_phrase(toks, k, len(toks))
+                # the name's words are definite (its genitives, adjectives, وال- coordinations): an indefinite word
+                # after them opens the verb's object (حسمت الشرطة المحلية قضية …)
+                e = next((z for z in range(k + 1, e) if not toks[z].norm.startswith(("ال", "وال", "لل"))), e)
+                if e >= k + 2 and toks[e - 1].end <= before:
+                    cut = forms[toks[k].norm]
+                    if cut:  # the name starts after the clitic
+                        t = toks[k]
+                        toks = [*toks[:k], Tok(t.start + cut, t.end, t.norm[cut:], t.quoted), *toks[k + 1 :]]
+                    return toks, Proposal("ORG", k, e, "org-antecedent")
+    return None
 
 
 # Unnamed sources: their words are kept with the description and no speaker (the annotation guideline's []).

@@ -284,6 +284,11 @@ def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
     return k
 
 
+def org_noun_phrase(toks: Sequence[Tok], i: int, b: int) -> int:
+    """End (exclusive) of the organisation noun phrase starting at ``i`` (:func:`_org_np`)."""
+    return _org_np(toks, i, b)
+
+
 def propose(
     toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = "",
     known: frozenset[str] = frozenset(),
