@@ -50,11 +50,11 @@ def test_uzlahs_are_found_at_their_districts_point(res, gaz):
 
 
 def test_skeletons_of_both_scripts_meet():
-    for ar, en in [("ليفنجستون", "Livingston"), ("تشيانغ راي", "Chiang Rai"), ("بانمونجوم", "Panmunjom"),
+    for ar, en in [("سكرانتون", "Scranton"), ("تشيانغ راي", "Chiang Rai"), ("بانمونجوم", "Panmunjom"),
                    ("ننغرهار", "Nangarhar"), ("منهاتن", "Manhattan"), ("جرادة", "Jerada")]:  # fmt: skip
         assert ar_skeleton(ar) == en_skeleton(en), (ar, en)
     assert en_skeleton("Brescia") == "BRS" and en_skeleton("Columbus") == "KLMBS"
-    assert looks_foreign(["ليفنجستون"]) and not looks_foreign(["بني", "قيس"]) and not looks_foreign(["الوراق"])
+    assert looks_foreign(["سكرانتون"]) and not looks_foreign(["بني", "جرموز"]) and not looks_foreign(["الوراق"])
 
 
 def test_skeleton_fallback_needs_the_country_in_the_article(res, gaz):
@@ -85,10 +85,10 @@ def test_eval_names_a_division_with_or_without_its_kind(res):
 def test_a_plural_head_gives_its_kind_to_the_list_it_opens(res):
     from marsad.geo.resolve import heads_before
 
-    left = "انقطع التيار في ولايات فلوريدا، ألاباما، "
+    left = "ضربت العاصفة ولايات تكساس، أريزونا، "
     assert "ولاية" in heads_before(left)
-    assert heads_before("زار الوزير فلوريدا، ") == ["فلوريدا،"]  # no plural head opens the list
-    assert "ولاية" not in heads_before("في ولايات عدة. وزار فلوريدا، ")  # a sentence ends between them
+    assert heads_before("زار الوزير تكساس، ") == ["تكساس،"]  # no plural head opens the list
+    assert "ولاية" not in heads_before("في ولايات عدة. وزار تكساس، ")  # a sentence ends between them
     p = one(res, "جورجيا", prev_words=heads_before(left))
     assert (p.country_iso3, p.feature_code) == ("USA", "ADM1")
     assert one(res, "جورجيا").is_country  # without the head: the country
@@ -117,7 +117,7 @@ def test_persian_and_pashto_spellings_get_arabic_keys(res):
     assert _arabic_spellings("استان هرمزگان")[0] == "هرمزجان"
     assert "ننغرهار" in _arabic_spellings("د ننګرهار ولايت")
     assert _arabic_spellings("طهران") == []  # an Arabic name has none
-    p = one(res, "ولاية فراه")
+    p = one(res, "ولاية زابل")
     assert (p.country_iso3, p.feature_code) == ("AFG", "ADM1")
 
 
@@ -130,9 +130,9 @@ def test_seaport_of_a_town(res):
 
 
 def test_a_short_reading_with_a_proclitic_off_needs_its_country_in_the_article(res, gaz):
-    # فزان is not ف + زان (Ulsan): with no Korea in the article that reading is dropped
-    r = res.resolve(["فزان"], Context.from_text("قالت حكومة ليبيا إن الاشتباكات توقفت في الجنوب", gaz))
-    assert r is None or r.place.country_iso3 != "KOR"
+    # بروم is not ب + روم (Rome): with no Italy in the article that reading is dropped
+    r = res.resolve(["بروم"], Context.from_text("قالت حكومة ليبيا إن الاشتباكات توقفت في الجنوب", gaz))
+    assert r is None or r.place.country_iso3 != "ITA"
     # بحلب is ب + حلب wherever Syria is named, and بمصر always (a country)
     assert one(res, "بحلب", Context.from_text("قصفت الطائرات مواقع في سوريا", gaz)).name == "Aleppo"
     assert one(res, "بمصر").country_iso3 == "EGY"

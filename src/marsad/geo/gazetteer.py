@@ -130,7 +130,7 @@ class Gazetteer:
     # and places of 50,000 people or more: the fallback for foreign names spelt another way
     by_translit: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # consonant skeletons (marsad.geo.translit) of the Latin names of divisions, regions and places of 15,000
-    # people or more: the last fallback, for foreign names GeoNames gives no Arabic form (ليفنجستون → Livingston)
+    # people or more: the last fallback, for foreign names GeoNames gives no Arabic form (سكرانتون → Scranton)
     by_skeleton: dict[str, tuple[int, ...]] = field(default_factory=dict)
     airports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ISO3 → airport places (marsad.geo.facilities)
     seaports: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ISO3 → seaport places

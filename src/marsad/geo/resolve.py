@@ -58,7 +58,7 @@ _HEADS_PPL = {
 }
 _HEADS_PPL.add("مدينه")
 
-# a plural (or dual) head before a list of names gives each of them its kind: ولايات فلوريدا، ألاباما، جورجيا
+# a plural (or dual) head before a list of names gives each of them its kind: ولايات تكساس، أريزونا، جورجيا
 _PLURAL_HEADS = {
     ar_key(p): s for p, s in (("ولايات", "ولاية"), ("ولايتي", "ولاية"), ("محافظات", "محافظة"), ("محافظتي", "محافظة"),
                               ("مديريات", "مديرية"), ("مديريتي", "مديرية"), ("مدن", "مدينة"), ("مدينتي", "مدينة"),
@@ -235,7 +235,7 @@ class Resolver:
             seen_keys.add(k)
             # a longer matched name is more specific: قطاع غزة over غزة when an entity has both
             spec = -0.8 * min(len(k.split()) - 1, 2)
-            # a one-word name read with a proclitic off that leaves three letters or fewer (بروم → روم، فزان → زان،
+            # a one-word name read with a proclitic off that leaves three letters or fewer (بروم → روم، ورزان → رزان،
             # but also بمصر، بحلب) is as weak as a transliteration: kept where the place's country is in the article
             short = len(words) == 1 and len(ws) == 1 and ws[0] != words[0] and len(k) <= 3
             for i in self.gaz.by_ar.get(k, ()):
@@ -251,7 +251,7 @@ class Resolver:
                         out.append((country, None, pen + 0.5, k))
                         break
         if not out:
-            # a foreign place GeoNames names in Latin letters only (ليفنجستون، تشيانغ راي): the consonant skeleton
+            # a foreign place GeoNames names in Latin letters only (سكرانتون، تشيانغ راي): the consonant skeleton
             # both spellings share, the weakest reading (kept only where the place's country is in the article)
             for ws, pen, _ in variants if looks_foreign(words) else ():
                 for sk in ar_skeletons(" ".join(ws)):

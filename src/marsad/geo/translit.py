@@ -1,6 +1,6 @@
 """Consonant skeletons that let an Arabic spelling of a foreign place name meet its GeoNames Latin name.
 
-Arabic news spells most foreign places by sound (إنغولشتات، ليفنجستون، بانمونجوم، تشيانغ راي); GeoNames has
+Arabic news spells most foreign places by sound (سكرانتون، كوينتانا رو، تشيانغ راي); GeoNames has
 Arabic alternate names for a fraction of them, but Latin names for all. Both spellings are mapped to the consonant
 classes they share, vowels and the letters that stand for vowels (ا و ي, English a e i o u w y) dropped:
 
@@ -21,10 +21,10 @@ R L M N  ر ل م ن                   r l m n
 ====  ===========================  =============================
 
 A repeated class collapses (ll, نن in a row), the article (ال, al-/el-/the) is dropped, a word-final ه (ة) too.
-``Livingston`` and ``ليفنجستون`` both give ``LFNGSTN``; ``Chiang Rai`` and ``تشيانغ راي`` ``CNGR``.
+``Scranton`` and ``سكرانتون`` both give ``SKRNTN``; ``Chiang Rai`` and ``تشيانغ راي`` ``CNGR``.
 
 Written by hand: the transliteration packages on PyPI go from Arabic to Latin letter by letter (unidecode gives
-``nGwlshtt``), not to a shared key that both scripts reach; the table above is that key. A skeleton match is a weak
+``nGwlshtt`` for إنغولشتات), not to a shared key that both scripts reach; the table above is that key. A skeleton match is a weak
 reading: the resolver keeps it only when nothing else matched, it is long enough and the place's country is named
 in the article (see :meth:`marsad.geo.resolve.Resolver.candidates`).
 """
