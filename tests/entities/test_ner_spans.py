@@ -155,3 +155,17 @@ def test_a_direction_with_a_preposition_ends_a_place_name(stage):
     unit = unit_of("وقتل عشرة أشخاص في مدينة كويتا بشرق باكستان.")
     m = stage._ner_mention(0, unit, *span(unit, "كويتا بشرق"), "LOC")
     assert m is not None and m.tok1 - m.tok0 == 1
+
+
+def test_a_given_name_before_a_registry_surname_names_someone_else(stage):
+    unit = unit_of("وقالت سارة ترامب إن العائلة ستحضر الحفل.")
+    reg = stage._registry_matches(0, unit)
+    assert [r.type for r in reg] == ["PER"]  # ترامب: the registry's Donald Trump
+    ner = [stage._ner_mention(0, unit, *span(unit, "سارة ترامب"), "PER")]
+    merged = stage._merge(unit, reg, ner)
+    assert [(m.tok1 - m.tok0, m.actor_id) for m in merged] == [(2, None)]
+    # the registry person's own given name keeps the match (دونالد ترامب is the registry's)
+    unit = unit_of("وقال دونالد ترامب إن العائلة ستحضر الحفل.")
+    reg = stage._registry_matches(0, unit)
+    ner = [stage._ner_mention(0, unit, *span(unit, "دونالد ترامب"), "PER")]
+    assert all(m.actor_id for m in stage._merge(unit, reg, ner))

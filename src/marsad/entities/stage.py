@@ -557,7 +557,33 @@ class EntityStage(NamePatterns):
                     else None
                 )
                 out.append(m)
+            elif (
+                m.type == "PER"
+                and len(inside) == len(overl) == 1
+                and inside[0].tok0 > m.tok0
+                and inside[0].tok1 == m.tok1
+                and self._other_person(unit, m, inside[0])
+            ):
+                # إيفانكا ترامب، أتيلا تاس: a given name before a registry name that it is not part of names
+                # someone else (a relative, a namesake), not the registry's actor
+                out.remove(inside[0])
+                out.append(m)
         return out
+
+    def _other_person(self, unit: _Unit, m: _Mention, r: _Mention) -> bool:
+        """The words the person span ``m`` has before the registry match ``r`` appear in none of the registry
+        actor's names: the span names another person."""
+        actor = self.registry.actors.get(r.actor_id or "")
+        if actor is None:
+            return False
+        words = {w for a in actor.ar for w in normalize(a).split()}
+        extra = unit.norms[m.tok0 : r.tok0]
+        if not extra or any(w in words or strip_clitics(w, min_stem=2)[1] in words for w in extra):
+            return False
+        # a person's registry name needs a known given name before it (سارة، هاكان); before an organisation
+        # or a place any word the tagger put in a person's name will do (أتيلا تاس، لويس هاميلتون)
+        # (of four letters at least: راي is also the verb رأى)
+        return actor.type != "PER" or (extra[0] in _first_names() and len(extra[0]) >= 4)
 
     def _ambiguous_places(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """Names the registry leaves out because they name two places (عمان: Amman, capital of Jordan, or Oman):
