@@ -269,7 +269,7 @@ def test_teasers_of_other_stories_after_the_article_are_related_not_body():
 
 def test_a_dated_lead_that_opens_with_waw_inside_the_teasers_is_one_of_them():
     waw = (
-        "وجّه النائب العام، سالم العتيبي، الأحد، بفتح تحقيق عاجل في أسباب الحريق الذي اندلع في مستودع للأدوية."
+        "وجّه النائب العام، سالم العتيبي، الأحد، بفتح تحقيق سريع حول أسباب الحريق الذي اندلع في مستودع للأدوية."
     )
     teasers = [TEASERS[0], waw, *TEASERS[1:]]
     a = clean("\n".join([*ART, *teasers]))

@@ -94,7 +94,7 @@ def test_country_adjective_after_a_foreign_name(stage, sentence, tagged, typ, ke
 
 
 def test_currency_after_a_number_is_money_not_a_name(stage):
-    unit = unit_of("وبلغ سعر الدولار نحو 85 ألف ريال في السوق.")
+    unit = unit_of("وبلغ ثمن السيارة المستعملة 120 ألف ريال أمس.")
     assert stage._ner_mention(0, unit, *span(unit, "ريال"), "ORG") is None
     unit = unit_of("وقد بيع الرغيف بريال واحد أمس.")
     assert stage._ner_mention(0, unit, *span(unit, "بريال"), "ORG") is None
@@ -120,8 +120,8 @@ def test_town_after_a_locative_preposition(stage):
     ents = found(stage, "وقال الرجل إنه كان في منزله عندما سمع صوت الانفجار في الحال.")
     assert not any(t in ("GPE", "LOC") for t, _ in ents.values())
     # a definite word after the name makes it a phrase
-    ents = found(stage, "وتقع الديوانية الجديدة في المحافظة الشمالية من البلاد.")
-    assert "المحافظة" not in ents
+    ents = found(stage, "وتقع الديوانية الجديدة في الجهة المقابلة من النهر.")
+    assert "الجهة" not in ents
 
 
 def test_police_of_a_city_is_one_body(stage):
@@ -144,9 +144,9 @@ def test_a_name_the_tagger_started_twice_is_one_name(stage):
     labels[a], labels[a + 2] = "B-PER", "B-PER"
     assert _join_split_names(unit, labels, stage.registry)[a:b] == ["B-PER", "I-PER", "I-PER"]
     # two places of a list, or a head noun before its place, stay apart
-    unit = unit_of("وقصفت الطائرات الغنطو حرستا ومدينة درنة.")
+    unit = unit_of("وقصفت الطائرات الكرمة الصالحية ومدينة حمص.")
     labels = ["O"] * len(unit.tokens)
-    a, _ = span(unit, "الغنطو")
+    a, _ = span(unit, "الكرمة")
     labels[a], labels[a + 1] = "B-LOC", "B-LOC"
     assert _join_split_names(unit, labels, stage.registry)[a + 1] == "B-LOC"
 

@@ -324,7 +324,7 @@ _CONTINUATION = frozenset(
 _WEEKDAY = re.compile(
     r"(?<![\u0621-\u064a])(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت)(?![\u0621-\u064a])"
 )
-# a lead names its subject with the title set off by commas: "قال فلان الفلاني، وزير الخارجية، إن …"
+# a lead names its subject with the title set off by commas: "قال فلان الفلاني، رئيس الاتحاد، إن …"
 _APPOSITION = re.compile(r"^(?:\S+\s+){1,6}?\S+،\s[^،.\d]{3,80}،")
 _SENT_BREAK = re.compile(r"[.!؟?][\"»”)]*\s+\S")
 _ENDS_SENTENCE = re.compile(r"[.!؟?][\"'»”)\]\u202c]*$")

@@ -222,9 +222,9 @@ class NamePatterns:
     def _locative_places(
         self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()
     ) -> list[_Mention]:
-        """A one-word place after a locative preposition (في الديوانية، إلى أستانة، قرب دوما): GeoNames must know
+        """A one-word place after a locative preposition (في بلدة كبيرة يعرفها GeoNames: في فلانة، إلى فلانة): GeoNames must know
         the word as a town of 50,000+ or a province, the word must not be of the corpus's common vocabulary (في
-        الحال، في العين) and no definite word may follow it (في المحافظة الشمالية is a phrase, not a name)."""
+        الحال، في العين) and no definite word may follow it (إلى الجهة المقابلة is a phrase, not a name)."""
         gaz = _place_gazetteer()
         if gaz is None:
             return []
@@ -244,8 +244,8 @@ class NamePatterns:
             if j + 1 < len(toks) and toks[j + 1].kind == "word" and norms[j + 1].startswith("ال"):
                 continue
             if w.endswith("ه") and not w.startswith("ال") and w[:-1] in reg.common:
-                continue  # منزله، داخله: a noun and its pronoun, not المنزلة or الداخلة
-            # the gazetteer's key drops the article (القوم would be Qom): the name must be written as the text has it
+                continue  # بيته، مكتبه: a noun and its pronoun, not a town
+            # the gazetteer's key drops the article (a common word with the article can hit a town's key): the name must be written as the text has it
             places = [p for p in gaz.lookup_ar(toks[j].text)
                       if (p.population >= 50_000 or p.is_country or p.feature_class == "A")
                       and any(normalize(a) == w for a in p.ar_names)]

@@ -90,7 +90,7 @@ log = logging.getLogger(__name__)
 
 # honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
 _TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
-_POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # بشرق أفغانستان: a direction opens the next place
+_POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # بشمال البلاد: a direction opens the next place
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
@@ -431,7 +431,7 @@ class EntityStage(NamePatterns):
             j -= 1
         if i >= j:
             return None
-        # a foreign name and the adjective of its country (ميامي الأمريكية، شركة … → فولكسفاغن الألمانية): the
+        # a foreign name and the adjective of its country (مدينة فلانة الكندية، شركة فلان الألمانية): the
         # adjective says where it is (the place's country reads it), it is not part of the name; a head noun's
         # adjective is (وكالة الأنباء السعودية), and so is one after a definite name (الجيش اللبناني)
         while (
@@ -447,7 +447,7 @@ class EntityStage(NamePatterns):
             (i > 0 and (toks[i - 1].kind == "num" or norms[i - 1] in _NUMBER_WORDS))
             or (j < len(norms) and j - i == 1 and (norms[j] in self.registry.nisba or norms[j] == "واحد"))
         ):
-            return None  # 85 ألف ريال، بريال واحد، ريال سعودي: money, not Real Madrid
+            return None  # 300 ريال، بريال واحد، ريال قطري: money, not Real Madrid
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
             return None
         if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
@@ -564,7 +564,7 @@ class EntityStage(NamePatterns):
                 and inside[0].tok1 == m.tok1
                 and self._other_person(unit, m, inside[0])
             ):
-                # إيفانكا ترامب، أتيلا تاس: a given name before a registry name that it is not part of names
+                # a relative's given name before a leader's surname, a person named like an agency: a given name before a registry name that it is not part of names
                 # someone else (a relative, a namesake), not the registry's actor
                 out.remove(inside[0])
                 out.append(m)
@@ -580,8 +580,8 @@ class EntityStage(NamePatterns):
         extra = unit.norms[m.tok0 : r.tok0]
         if not extra or any(w in words or strip_clitics(w, min_stem=2)[1] in words for w in extra):
             return False
-        # a person's registry name needs a known given name before it (سارة، هاكان); before an organisation
-        # or a place any word the tagger put in a person's name will do (أتيلا تاس، لويس هاميلتون)
+        # a person's registry name needs a known given name before it (a given name of the curated list); before an organisation
+        # or a place any word the tagger put in a person's name will do (a person whose surname is also an agency or a town)
         # (of four letters at least: راي is also the verb رأى)
         return actor.type != "PER" or (extra[0] in _first_names() and len(extra[0]) >= 4)
 
@@ -912,7 +912,7 @@ class EntityStage(NamePatterns):
 
 
 def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str]:
-    """The tagger sometimes starts a name twice (B-PER B-PER: نورث | كارولينا، هايلي | ديسالين with the middle
+    """The tagger sometimes starts a name twice (B-LOC B-LOC: نيو | فلانة; B-PER O B-PER with the middle
     name left out): two spans of the same type that touch, or that one unlabelled name-like word separates (not a
     stop word, not of the common vocabulary, not a conjunction or a comma), are one name."""
     out = list(labels)
@@ -953,10 +953,10 @@ def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str
 
 
 def _coordinated(unit: _Unit, i: int, j: int) -> list[tuple[int, int]]:
-    """A person span the tagger ran over a conjunction (سعد وريهام، فلان الفلاني وفلان): one piece per name.
+    """A person span the tagger ran over a conjunction (أحمد وليلى، فلان الفلاني وفلان): one piece per name.
     A word of و + three or more letters inside the span starts the next name when it is و + the article
     (والوليد), و + a given name (وعبدالله), or two words on each side (فلان الفلاني وفلان الفلاني); not a given
-    name that begins with و (وليد، وائل), nor a foreign surname after one given name (جافين وليامسون)."""
+    name that begins with و (وليد، وائل), nor a foreign surname after one given name (جون ويلسون)."""
     norms, names = unit.norms, _first_names()
     cuts = [
         k
