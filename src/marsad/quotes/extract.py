@@ -772,7 +772,9 @@ def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Pr
     indef = head[2:]
     # the head, bare or after a clitic preposition/conjunction (لوكالة، ووكالة، للوكالة)
     forms = {head: 0, indef: 0, **{c + indef: 1 for c in "لبو"}, "لل" + indef: 2, "و" + head: 1}
-    paras = [pr for pr in paragraphs(article) if pr[0] < before][-9:]
+    allp = paragraphs(article)
+    k0 = bisect_left(allp, (before,))  # sorted by start: a bisection, not a scan of every paragraph (long documents)
+    paras = allp[max(0, k0 - 9) : k0]
     for pa, pb in reversed(paras):
         toks = tokens_of(article, pa, pb)
         for k in range(len(toks) - 2, -1, -1):
