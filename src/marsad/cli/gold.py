@@ -62,7 +62,7 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
     else:
         from marsad.stages import default_pipeline
 
-        pipe = default_pipeline(ner_backend=ner_backend)
+        pipe = default_pipeline(ner_backend=ner_backend, time_limit=None).warm()  # as analyse(): load-independent
         outs = {}
         with progress("tagging", total=len(docs)) as advance:
             for d in docs:
