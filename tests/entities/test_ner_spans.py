@@ -169,3 +169,10 @@ def test_a_given_name_before_a_registry_surname_names_someone_else(stage):
     reg = stage._registry_matches(0, unit)
     ner = [stage._ner_mention(0, unit, *span(unit, "دونالد ترامب"), "PER")]
     assert all(m.actor_id for m in stage._merge(unit, reg, ner))
+
+
+def test_a_registry_name_after_a_generic_head_is_the_name_alone(stage):
+    text = "وقالت صحيفة نيويورك تايمز إن المفاوضات ستستأنف الأسبوع المقبل."
+    unit = unit_of(text)
+    (m,) = stage._registry_matches(0, unit)
+    assert text[m.start : m.end] == "نيويورك تايمز" and m.actor_id

@@ -90,6 +90,7 @@ log = logging.getLogger(__name__)
 
 # honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
 _TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
+_GENERIC_HEADS = frozenset({"صحيفه", "تنظيم", "موسم", "شهر", "جريده", "مجله"})  # normalised, without ال
 _POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # بشمال البلاد: a direction opens the next place
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
@@ -301,6 +302,14 @@ class EntityStage(NamePatterns):
                 cut = abs(cut)
                 i0, i1 = seg[p], seg[p + length - 1] + 1
                 start = _skip_clitic(toks[i0], cut)
+                if (
+                    length >= 2
+                    and norms[i0][cut:].removeprefix("ال") in _GENERIC_HEADS
+                    and reg.aliases.get(tuple(norms[seg[p + k]] for k in range(1, length))) == aid
+                ):
+                    # صحيفة فلان تايمز، تنظيم فلان: the name is the alias without its generic head
+                    i0 = seg[p + 1]
+                    start = toks[i0].start
                 actor = reg.actors[aid]
                 if actor.type == "PER":
                     i1 = _extend_nasab(unit, i1)
