@@ -48,7 +48,7 @@ def test_dense_scoring_equals_scoring_by_name(vecs):
     """The model scores the dense block by one matrix product; it must equal scoring every feature by name."""
     import marsad
     from marsad.events.candidates import build_candidates
-    from marsad.events.model import EVENT, shipped_model
+    from marsad.events.model import EVENT, NONE, shipped_model
 
     model = shipped_model()
     if model is None:
@@ -59,7 +59,30 @@ def test_dense_scoring_equals_scoring_by_name(vecs):
     assert cands and any(c.dense is not None for c in cands)
     fast = model.probabilities_many(cands)
     for c, got in zip(cands, fast, strict=True):
+        if model.typer is None:  # one model over the categories and NONE
+            p_all = model.detector.proba(c.all_feats)
+            assert set(got) == set(p_all) - {NONE}
+            for t, p in got.items():
+                assert p == pytest.approx(p_all[t], rel=1e-3, abs=1e-6)
+            continue
         p_ev = model.detector.proba(c.all_feats)[EVENT]
         p_ty = model.typer.proba(c.all_feats)
         for t, p in p_ty.items():
             assert got[t] == pytest.approx(p_ev * p, rel=1e-3, abs=1e-6)
+
+
+def test_both_model_layouts_save_and_load(tmp_path):
+    """The one-model layout and the hurdle layout round-trip through save/load, and saving one model into a folder
+    that held a hurdle drops the hurdle's typer (it must not be read back beside the new detector)."""
+    from marsad.events.model import EVENT, NONE, EventModel
+    from marsad.learn.linear import fit
+
+    X = [{"w:a": 1.0}, {"w:b": 1.0}, {"w:c": 1.0}, {"w:a": 1.0, "w:c": 1.0}] * 3  # features seen more than once
+    hurdle = EventModel(fit(X, [EVENT, EVENT, NONE, NONE] * 3, c=1.0), fit(X[:2] * 3, ["ACCUSE", "SUPPORT"] * 3, c=1.0))
+    hurdle.save(tmp_path)
+    assert EventModel.load(tmp_path).typer is not None
+    flat = EventModel(fit(X, ["ACCUSE", "SUPPORT", NONE, NONE] * 3, c=1.0), None, threshold=0.09)
+    flat.save(tmp_path)
+    back = EventModel.load(tmp_path)
+    assert back.typer is None and back.threshold == 0.09
+    assert back.detector.proba(X[0]) == pytest.approx(flat.detector.proba(X[0]), abs=1e-3)

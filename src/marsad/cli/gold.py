@@ -13,7 +13,7 @@ from marsad.cli.options import progress
 from marsad.data import Rejection
 from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
-_THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+_THRESHOLDS = (0.05, 0.07, 0.09, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 def _default_gold(split: str) -> Path:
@@ -135,8 +135,8 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
 @train_group.command("events", context_settings=CONTEXT)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for event_detector.npz/event_typer.npz (default: the package's events/data).")
-@click.option("--threshold", type=float, default=0.15, show_default=True,
+              help="Folder for event_detector.npz, the model (default: the package's events/data).")
+@click.option("--threshold", type=float, default=0.09, show_default=True,
               help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Folds for the out-of-fold speakers the event model learns from.")
