@@ -10,6 +10,7 @@ Candidates are built the same way for training (labels from the gold's evidence 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -130,11 +131,19 @@ def _word_row(norm: str) -> int | None:
     return word_vectors().row((norm, *reversed(_candidates(norm))))
 
 
+@lru_cache(maxsize=1)
+def _stacked_prototypes() -> tuple[np.ndarray, np.ndarray]:
+    """All categories' cue vectors in one matrix, and where each category's rows start (for one product per word)."""
+    blocks = _prototypes()[1]
+    starts = np.cumsum([0] + [len(b) for b in blocks[:-1]])
+    return np.concatenate(blocks), starts.astype(np.intp)
+
+
 @lru_cache(maxsize=200_000)
 def _cue_similarity(row: int) -> np.ndarray:
     """Per category: the word's cosine to the closest cue head word of that category."""
-    v = word_vectors().unit(row)
-    return np.array([float((m @ v).max()) for m in _prototypes()[1]], dtype=np.float32)
+    mat, starts = _stacked_prototypes()
+    return np.maximum.reduceat(mat @ word_vectors().unit(row), starts).astype(np.float32)
 
 
 @lru_cache(maxsize=4)
@@ -150,14 +159,32 @@ def semantic_vector(norms: Sequence[str]) -> np.ndarray | None:
     being related). Scaled so that they weigh like a few sparse features in the L2-regularised model. They stay a
     vector (scored by one matrix product, :meth:`EventModel.probabilities_many`); their names are
     :func:`dense_names`."""
-    rows = [r for r in map(_word_row, norms) if r is not None]
-    if not rows:
-        return None
-    vecs = word_vectors()
-    mean = np.add.reduce([vecs.unit(r) for r in rows]) * (_DENSE_SCALE / len(rows))
-    sims = np.maximum.reduce([_cue_similarity(r) for r in rows])
-    sims = np.where(sims > 0.3, _DENSE_SCALE * 2 * (sims - 0.3), 0.0)
-    return np.concatenate([mean, sims]).astype(np.float32)
+    return SentenceVectors(norms).window(0, len(norms))
+
+
+class SentenceVectors:
+    """A sentence's word vectors and cue similarities, looked up once: the sentence's own dense features and every
+    pair's window (:func:`semantic_vector` of a stretch of it) are slices of the same two matrices, not new lookups
+    per pair. Row for row the same sums as :func:`semantic_vector` on the stretch, so the same numbers."""
+
+    __slots__ = ("pos", "sims", "units")
+
+    def __init__(self, norms: Sequence[str]) -> None:
+        found = [(i, r) for i, r in enumerate(map(_word_row, norms)) if r is not None]
+        self.pos = [i for i, _ in found]  # the words that have a vector, in order
+        vecs = word_vectors()
+        self.units = np.stack([vecs.unit(r) for _, r in found]) if found else None
+        self.sims = np.stack([_cue_similarity(r) for _, r in found]) if found else None
+
+    def window(self, lo: int, hi: int) -> np.ndarray | None:
+        """:func:`semantic_vector` of words ``[lo, hi)`` of the sentence."""
+        a, b = bisect_left(self.pos, lo), bisect_left(self.pos, hi)
+        if a >= b or self.units is None or self.sims is None:
+            return None
+        mean = np.add.reduce(self.units[a:b]) * (_DENSE_SCALE / (b - a))
+        sims = np.maximum.reduce(self.sims[a:b])
+        sims = np.where(sims > 0.3, _DENSE_SCALE * 2 * (sims - 0.3), 0.0)
+        return np.concatenate([mean, sims]).astype(np.float32)
 
 
 def build_candidates(article: Article, *, index: MentionIndex | None = None) -> list[Candidate]:
@@ -248,7 +275,8 @@ def _pairs(
         base[f"cuew:{h.entry.words[0]}"] = 1.0
     if q is not None:
         base[f"quote:{q.kind}"] = 1.0
-    base_dense = semantic_vector([t.norm for t in toks[s0 : s1 + 1]])
+    sv = SentenceVectors([t.norm for t in toks[s0 : s1 + 1]])
+    base_dense = sv.window(0, s1 + 1 - s0)
     out: list[Candidate] = []
     for i, (sids, sspan, skind) in enumerate(slots):
         for j, (tids, tspan, tkind) in enumerate(slots):
@@ -256,7 +284,9 @@ def _pairs(
                 continue
             c = Candidate(sent, sids, tids, sspan, tspan, quote=q, cues=tuple(hits), base=base, base_dense=base_dense)
             f: dict[str, float] = {}
-            c.dense = _pair_features(f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents)
+            c.dense = _pair_features(
+                f, article, toks, tok_starts, s0, s1, sids, sspan, skind, tids, tspan, tkind, q, hits, ents, sv
+            )
             names: list[str] = []
             evs: list[Event] = []
             for ev in rules:
@@ -291,7 +321,7 @@ def _tok_index(tok_starts: list[int], off: int) -> int:
 def _pair_features(
     f: dict[str, float], article: Article, toks: Sequence[Tok], tok_starts: list[int], s0: int, s1: int,
     sids: tuple[str, ...], sspan: tuple[int, int], skind: str, tids: tuple[str, ...], tspan: tuple[int, int],
-    tkind: str, q: Quote | None, hits: list[CueHit], ents: dict,
+    tkind: str, q: Quote | None, hits: list[CueHit], ents: dict, sv: SentenceVectors,
 ) -> np.ndarray | None:  # fmt: skip
     text = article.text
     es, et = ents.get(sids[0]), ents.get(tids[0])
@@ -376,7 +406,7 @@ def _pair_features(
     ks_in = ks if s_in else kt
     kt_in = kt if t_in else ks
     lo, hi = max(s0, min(ks_in, kt_in) - _WINDOW), min(s1, max(ks_in, kt_in) + _WINDOW)
-    return semantic_vector([t.norm for t in toks[lo : hi + 1]])
+    return sv.window(lo - s0, hi + 1 - s0)
 
 
 def _relation(ck: int, ks: int, kt: int) -> str:
