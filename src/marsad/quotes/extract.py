@@ -308,7 +308,7 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
     if lemma == "نقل":
         return "عن" in window[:8]
     if lemma == "جاء":
-        # جاء في بيان/رسالة/نص …، جاء فيه: only the words of a document (جاء الرد، جاء في المرتبة … are not)
+        # جاء في بيان/رسالة/نص …، جاء فيه: only the words of a document (جاء الرد، جاء متأخرا … are not)
         if not window or not (window[0] in ("فيه", "فيها") or window[0] == "في" and any(
             w in C.DOCUMENTS or _strip_al(w) in C.DOCUMENTS for w in window[1:4]
         )):  # fmt: skip
