@@ -12,6 +12,7 @@ from marsad.data import Article, Span
 from marsad.entities import roles as roles_mod
 from marsad.entities.lexicon import load_map, load_words
 from marsad.entities.registry import Registry, load_registry
+from marsad.lang.ar.dates import weekday_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import _TOKEN_RE, Token, strip_clitics
 
@@ -36,10 +37,10 @@ _GROUP_GENERIC = load_words("group_generic.txt")
 _MINISTRY_WORDS = load_words("ministry_words.txt")
 _STOP = {
     "في", "من", "على", "الى", "عن", "مع", "ان", "او", "و", "ثم", "قد", "لا", "ما", "هذا", "هذه", "التي", "الذي",
-    "كان", "كانت", "قال", "وقال", "اليوم", "امس", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد", "الاثنين",
-    "الثلاثاء", "يوم", "عام", "العام", "بعد", "قبل", "خلال", "حول", "ذلك", "تلك", "هو", "هي", "بين", "كما", "لم",
-    "لن", "اي", "كل", "بعض", "غير", "عند", "حتى", "اذا", "الا", "منذ", "نحو", "وفق", "وفقا", "ايضا",
-}  # fmt: skip
+    "كان", "كانت", "قال", "وقال", "اليوم", "امس", "يوم", "عام", "العام", "بعد", "قبل", "خلال", "حول", "ذلك", "تلك",
+    "هو", "هي", "بين", "كما", "لم", "لن", "اي", "كل", "بعض", "غير", "عند", "حتى", "اذا", "الا", "منذ", "نحو", "وفق",
+    "وفقا", "ايضا",
+} | weekday_words()  # fmt: skip
 
 # Raw (unnormalised) prepositions that fold onto names: على → علي, إلى → الي.
 _RAW_STOP = {"على", "إلى", "حتى", "لدى", "متى", "سوى", "مدى", "أنا", "إنه", "أنه", "إن", "أن", "بأن", "لأن", "وأن",

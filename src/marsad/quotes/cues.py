@@ -8,6 +8,7 @@ each verb with its past forms (m./f./dual/pl.), present forms and the circumstan
 
 from __future__ import annotations
 
+from marsad.lang.ar.dates import weekday_words
 from marsad.lang.ar.textlayer import QUOTE_PAIRS  # noqa: F401 - quotation marks live with the text layer
 
 # lemma -> (finite forms, participles, preposition or "")
@@ -155,13 +156,6 @@ SPEAKER_WORDS = {
     "معاليه",
     "اليوم",
     "امس",
-    "الاحد",
-    "الاثنين",
-    "الثلاثاء",
-    "الاربعاء",
-    "الخميس",
-    "الجمعه",
-    "السبت",
     "مساء",
     "صباح",
     "مساءا",
@@ -177,6 +171,8 @@ SPEAKER_WORDS = {
     "ايضا",
     "كذلك",
 }
+
+SPEAKER_WORDS |= weekday_words()  # the day of the statement (قال فلان الأحد إن …)
 
 # The words after which a pure speaker phrase stops (the rest is circumstance: في مؤتمر صحفي، مع نظيره …).
 BREAKS = {"في", "خلال", "مع", "امام", "لدي", "عقب", "وفقا", "بعد", "قبل", "اثناء", "عبر", "حسب", "على", "علي"}

@@ -26,6 +26,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from marsad.data import Article, Entity, Span
+from marsad.lang.ar.dates import weekday_words
 from marsad.lang.ar.textlayer import Tok
 from marsad.quotes import cues as C
 
@@ -218,10 +219,7 @@ def _np_stops() -> frozenset[str]:
 
 
 _MARKS = frozenset(C.QUOTE_PAIRS) | frozenset(C.QUOTE_PAIRS.values())  # opening and closing quotation marks
-_TIME_WORDS = {
-    "اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "مساء", "صباح", "مساءا",
-    "صباحا", "الماضي",
-}  # fmt: skip
+_TIME_WORDS = {"اليوم", "امس", "مساء", "صباح", "مساءا", "صباحا", "الماضي"} | weekday_words()
 
 
 @dataclass(slots=True)

@@ -77,6 +77,16 @@ def _lex() -> _Lex:
     return _Lex(greg, hijri, weekdays)
 
 
+@lru_cache(maxsize=1)
+def weekday_words() -> frozenset[str]:
+    """The weekday names of ``weekdays_ar.tsv`` (with their spelling variants) in marsad's normalised form
+    (:func:`marsad.lang.ar.normalize.normalize`): the one list the stages use to keep a day out of a name or a
+    speaker phrase."""
+    from marsad.lang.ar.normalize import normalize
+
+    return frozenset(normalize(name.strip()) for _n, name in _rows("weekdays_ar.tsv"))
+
+
 def _alt(names) -> str:
     # Longest first so that "كانون الثاني" wins over a shorter prefix; spaces match any run of spaces.
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
