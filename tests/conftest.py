@@ -27,6 +27,21 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
+def gold_keys(shared: Path) -> tuple[set[str], set[str]]:
+    """The ids and source URLs of every gold article: the tests that count how ordinary a phrase is leave them out."""
+    import json
+
+    ids, urls = set(), set()
+    for p in (shared / "gold").glob("*/*.json"):
+        g = json.loads(p.read_text(encoding="utf-8"))
+        ids.add(str(g["id"]))
+        url = (g.get("input_meta") or {}).get("url")
+        if url:
+            urls.add(url)
+    return ids, urls
+
+
+@pytest.fixture(scope="session")
 def seed_text(shared: Path) -> str:
     return (shared / "examples" / "seed.txt").read_text(encoding="utf-8")
 

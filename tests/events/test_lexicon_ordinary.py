@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -30,24 +29,13 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(s)
 
 
-def _gold_keys(shared: Path) -> tuple[set[str], set[str]]:
-    ids, urls = set(), set()
-    for p in (shared / "gold").glob("*/*.json"):
-        g = json.loads(p.read_text(encoding="utf-8"))
-        ids.add(str(g["id"]))
-        url = (g.get("input_meta") or {}).get("url")
-        if url:
-            urls.add(url)
-    return ids, urls
-
-
 @pytest.mark.slow
-def test_every_multiword_cue_is_ordinary_vocabulary(shared):
+def test_every_multiword_cue_is_ordinary_vocabulary(shared, gold_keys):
     """Each multi-word entry occurs in at least 5 articles of the unlabelled ANT corpus outside the gold sets."""
     corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
     if not corpus.is_file():
         pytest.skip(f"{corpus} not found")
-    ids, urls = _gold_keys(shared)
+    ids, urls = gold_keys
     gold_docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
     entries = {e.words: _pattern(e.words) for e in load_cues() if len([w for w in e.words if w != "~"]) > 1}
     counts = dict.fromkeys(entries, 0)

@@ -24,21 +24,12 @@ def text_key(text: str) -> str:
     return " " + ar_key(_CLITIC_AL.sub("ال", text)) + " "
 
 
-def _gold_keys(shared: Path) -> tuple[set[str], set[str]]:
-    ids, urls = set(), set()
-    for p in (shared / "gold").glob("*/*.json"):
-        g = json.loads(p.read_text(encoding="utf-8"))
-        ids.add(str(g["id"]))
-        url = (g.get("input_meta") or {}).get("url")
-        if url:
-            urls.add(url)
-    return ids, urls
-
-
-def article_counts(shared: Path, names: Iterable[str], *, stop_at: int = MIN_ARTICLES) -> dict[str, int]:
+def article_counts(
+    shared: Path, gold: tuple[set[str], set[str]], names: Iterable[str], *, stop_at: int = MIN_ARTICLES
+) -> dict[str, int]:
     """In how many unlabelled ANT articles outside the gold each name occurs (counting stops at ``stop_at``)."""
     corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
-    ids, urls = _gold_keys(shared)
+    ids, urls = gold
     gold_docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
     keys = {n: f" {ar_key(n)} " for n in names}
     counts = dict.fromkeys(keys, 0)
@@ -58,12 +49,12 @@ def article_counts(shared: Path, names: Iterable[str], *, stop_at: int = MIN_ART
 
 
 @pytest.mark.slow
-def test_every_curated_name_is_ordinary(shared):
+def test_every_curated_name_is_ordinary(shared, gold_keys):
     corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
     if not corpus.is_file():
         pytest.skip(f"{corpus} not found")
     names = {a for row in _read_curated(CURATED_PATH) for a in row["ar"].split("|") if a}
-    counts = article_counts(shared, names)
+    counts = article_counts(shared, gold_keys, names)
     rare = sorted(n for n, c in counts.items() if c < MIN_ARTICLES)
     assert not rare, f"curated place names found in fewer than {MIN_ARTICLES} unlabelled articles: {rare}"
 
