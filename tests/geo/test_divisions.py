@@ -5,19 +5,8 @@ from __future__ import annotations
 import pytest
 
 from marsad.geo.evaluate import name_matches
-from marsad.geo.gazetteer import load_gazetteer
-from marsad.geo.resolve import Context, Resolver
+from marsad.geo.resolve import Context
 from marsad.geo.translit import ar_skeleton, en_skeleton, looks_foreign
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def res(gaz):
-    return Resolver(gaz)
 
 
 def one(res, surfaces, ctx=None, **kw):

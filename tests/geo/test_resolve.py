@@ -8,20 +8,10 @@ from hypothesis import strategies as st
 
 from marsad.errors import ConfigError
 from marsad.geo.facilities import km
-from marsad.geo.gazetteer import _read_curated, ar_key, en_key, load_gazetteer
-from marsad.geo.resolve import Context, Resolver
+from marsad.geo.gazetteer import _read_curated, ar_key, en_key
+from marsad.geo.resolve import Context
 
 ARABIC = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئىةـًٌٍَُِّْ -،")), max_size=30)
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def res(gaz):
-    return Resolver(gaz)
 
 
 def one(res, surface, ctx=None, **kw):
