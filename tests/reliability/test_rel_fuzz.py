@@ -6,6 +6,7 @@ an exception escaping read_paths' guard, a file that vanishes, a hang over 20 s 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -37,9 +38,13 @@ def test_fuzz_readers_with_atheris(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _seeds(corpus)
+    # libFuzzer reads its peak RSS from getrusage, which a forked child inherits from its parent: a test process
+    # that already holds 2 GB of models would make any reader "blow up". The 2 GB budget is on top of that.
+    inherited_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     r = subprocess.run(
         [sys.executable, str(HERE / "fuzz_readers.py"), f"-max_total_time={FUZZ_SECONDS}", "-timeout=20",
-         "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1", str(corpus)],
+         f"-rss_limit_mb={inherited_mb + 2048}", "-malloc_limit_mb=2048", f"-artifact_prefix={tmp_path}/",
+         "-print_final_stats=1", str(corpus)],
         capture_output=True, text=True, timeout=FUZZ_SECONDS + 120, cwd=tmp_path,
         env=os.environ | {"MARSAD_FUZZ_MODE": "guarded"},
     )
