@@ -27,10 +27,15 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
-def gold_keys(shared: Path) -> tuple[set[str], set[str]]:
-    """The ids and source URLs of every gold article: the tests that count how ordinary a phrase is leave them out."""
+def non_gold_ant_texts(shared: Path):
+    """A function giving the text of every unlabelled ANT article outside the gold sets, in corpus order: the
+    tests that check a phrase is ordinary vocabulary count in these."""
+    import gzip
     import json
 
+    corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
+    if not corpus.is_file():
+        pytest.skip(f"{corpus} not found")
     ids, urls = set(), set()
     for p in (shared / "gold").glob("*/*.json"):
         g = json.loads(p.read_text(encoding="utf-8"))
@@ -38,7 +43,18 @@ def gold_keys(shared: Path) -> tuple[set[str], set[str]]:
         url = (g.get("input_meta") or {}).get("url")
         if url:
             urls.add(url)
-    return ids, urls
+    docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
+
+    def texts():
+        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                docno = str(rec.get("docno"))
+                if docno in docnos or rec.get("url") in urls or any(i.endswith(docno) for i in ids):
+                    continue
+                yield rec.get("text") or ""
+
+    return texts
 
 
 @pytest.fixture(scope="session")
