@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -441,29 +442,26 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         )  # fmt: skip
         curated_idx.add(add(p, ar, en))
 
-    # airports (S/AIRP), by country: the resolver reaches them through مطار + a town, never by a name of their own
-    airports: dict[str, list[int]] = {}
-    for ap in load_airports():
-        iso3 = iso2_to_iso3.get(ap.country_iso2)
-        if iso3 is None:
-            continue
-        p = Place(
-            key=f"ap:{ap.icao}", geonameid=None, name=ap.name, name_ar=None, feature_class="S", feature_code="AIRP",
-            country_iso2=ap.country_iso2, country_iso3=iso3, country_fips=iso2_fips.get(ap.country_iso2), adm1=None,
-            lat=round(ap.lat, 5), lon=round(ap.lon, 5),
-        )  # fmt: skip
-        airports.setdefault(iso3, []).append(add(p, [], [ap.name]))
-    seaports: dict[str, list[int]] = {}
-    for sp in load_seaports():
-        iso3 = iso2_to_iso3.get(sp.country_iso2)
-        if iso3 is None:
-            continue
-        p = Place(
-            key=f"port:{sp.locode}", geonameid=None, name=sp.name, name_ar=None, feature_class="H", feature_code="PRT",
-            country_iso2=sp.country_iso2, country_iso3=iso3, country_fips=iso2_fips.get(sp.country_iso2), adm1=None,
-            lat=round(sp.lat, 5), lon=round(sp.lon, 5),
-        )  # fmt: skip
-        seaports.setdefault(iso3, []).append(add(p, [], [sp.name, f"Port of {sp.name}", f"{sp.name} Port"]))
+    # airports (S/AIRP) and seaports (H/PRT), by country: the resolver reaches them through مطار/ميناء + a town,
+    # never by a name of their own
+    def facilities(rows: Iterable[Any], key: Callable[[Any], str], fclass: str, fcode: str,
+                   names: Callable[[Any], list[str]]) -> dict[str, list[int]]:  # fmt: skip
+        by_country: dict[str, list[int]] = {}
+        for f in rows:
+            iso3 = iso2_to_iso3.get(f.country_iso2)
+            if iso3 is None:
+                continue
+            p = Place(
+                key=key(f), geonameid=None, name=f.name, name_ar=None, feature_class=fclass, feature_code=fcode,
+                country_iso2=f.country_iso2, country_iso3=iso3, country_fips=iso2_fips.get(f.country_iso2), adm1=None,
+                lat=round(f.lat, 5), lon=round(f.lon, 5),
+            )  # fmt: skip
+            by_country.setdefault(iso3, []).append(add(p, [], names(f)))
+        return by_country
+
+    airports = facilities(load_airports(), lambda a: f"ap:{a.icao}", "S", "AIRP", lambda a: [a.name])
+    seaports = facilities(load_seaports(), lambda s: f"port:{s.locode}", "H", "PRT",
+                          lambda s: [s.name, f"Port of {s.name}", f"{s.name} Port"])  # fmt: skip
 
     # the registry's Arabic names of cities and regions, attached to the GeoNames/curated place with the same
     # English name in the same country (the most populous one)
