@@ -50,9 +50,10 @@ def clitic_variants(word: str) -> list[str]:
 _HEADS_ADM = {ar_key(w) for w in ("محافظة", "ولاية", "إقليم", "مقاطعة", "منطقة", "إمارة")}
 # a second-level division: a district (Yemen's مديرية, Iraq's and Lebanon's قضاء, Syria's ناحية)
 _HEADS_ADM2 = {ar_key(w) for w in ("مديرية", "قضاء", "ناحية")}
-# منطقة (area) heads divisions, regions and towns alike: it asks for no kind, it only makes a region likelier
-_HEAD_AREA = ar_key("منطقة")
-_HEADS_ADM |= _HEADS_ADM2
+# منطقة (area) heads divisions, regions and towns alike, جزيرة (island) islands, island provinces and towns: they
+# ask for no kind, they only make a region likelier
+_HEADS_AREA = {ar_key(w) for w in ("منطقة", "جزيرة")}
+_HEADS_ADM |= _HEADS_ADM2 | _HEADS_AREA
 _HEADS_PPL = {
     ar_key(w) for w in ("مدينة", "بلدة", "قرية", "العاصمة", "عاصمة", "بلدية", "مخيم", "حي", "ضاحية")
 }
@@ -96,7 +97,7 @@ def _inside(short: list[str], longer: list[str]) -> bool:
 
 def _head_kind(h: str) -> str:
     """The kind of place a head noun (its ar_key) asks for: ADM2 (مديرية), ADM (محافظة), PPL (مدينة); AREA (منطقة)."""
-    if h == _HEAD_AREA:
+    if h in _HEADS_AREA:
         return "AREA"
     return "ADM2" if h in _HEADS_ADM2 else "ADM" if h in _HEADS_ADM else "PPL"
 
@@ -222,8 +223,9 @@ class Resolver:
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
         for ws, pen, _ in list(variants):
             fkind = _FACILITY_HEADS.get(ar_key(ws[0])) if len(ws) > 1 else None
-            if fkind:
+            if fkind and ar_key(" ".join(ws)) not in self.gaz.by_ar:
                 # مطار X (الدولي)، ميناء X: the airport or port of the town X names; nothing else is read from it
+                # (an airfield the index knows by its own name, مطار التيفور, is that place)
                 rest = ws[1:-1] if ar_key(ws[-1]) in _AIRPORT_ADJ and len(ws) > 2 else ws[1:]
                 fac = self.facility(" ".join(rest), fkind)
                 return [(fac, fkind, pen, ar_key(" ".join(ws)))] if fac is not None else []
