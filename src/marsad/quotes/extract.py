@@ -677,6 +677,10 @@ def _resolve_speaker(
         return _implied(state, here, toks, cue, ix, article), None, None
     start, end = toks[a].start, toks[cut - 1].end
     got = _actor_in(article, toks, a, cut, ix)
+    if got is not None and ix.types.get(got[0][0]) != "PER" and _strip_al(toks[a].norm) in _HOLDER_TITLES:
+        holder = _title_holder(toks, a, b, got[2], ix)
+        if holder is not None:
+            return holder
     if appositive is not None and (got is None or ix.types.get(got[0][0]) != "PER"):
         return appositive
     named = got is not None and (ix.in_range(start, end) or ix.coref_in(start, end))
@@ -720,6 +724,35 @@ def _resolve_speaker(
         # an unnamed body (الوزارة، البيان، الوكالة): keep the description, no entity
         return (), Span(start, end, "speaker"), desc_text
     return _implied(state, here, toks, cue, ix, article), None, None
+
+
+# Person titles that open a speaker phrase whose genitive (a body, a country) is not the speaker
+_HOLDER_TITLES = frozenset({
+    "وزير", "وزيره", "رييس", "رييسه", "مندوب", "مندوبه", "متحدث", "متحدثه", "ناطق", "سفير", "سفيره", "زعيم",
+    "زعيمه", "مستشار", "مستشاره", "امين", "مدير", "مديره", "قايد", "نايب", "مساعد", "ملك", "امير", "مسوول",
+    "وكيل", "محافظ", "حاكم", "عمده", "مدرب", "منسق", "مفوض", "عضو", "ولي", "عاهل", "مفتي", "قاضي", "مدعي",
+})  # fmt: skip
+# Words that may stand between a title's genitive and its holder's name (سفير البلد لدى المنظمة، فلان)
+_TITLE_LINKS = frozenset({"لدي", "في", "باسم", "،", ",", "\"", "«", "»", "“", "”", "-"})
+
+
+def _title_holder(
+    toks: Sequence[Tok], a: int, b: int, after: int, ix: MentionIndex
+) -> tuple[tuple[str, ...], Span, None] | None:
+    """The person a title phrase names after its genitive (قال مندوب البلد لدى المنظمة، فلان الفلاني، في كلمة …;
+    رئيس "المنظمة" فلان): the first person mentioned in the slot after ``after`` (the end of the genitive's
+    mention), when only the title chain's words stand between (no circumstance: مع، عن، خلال …; at most six)."""
+    if b <= a:
+        return None
+    k = next((i for i in range(a, b) if toks[i].start >= after), b)
+    for s_, e_, eid, typ in ix.in_range(after, toks[b - 1].end):
+        if typ != "PER":
+            continue
+        gap = [t.norm for t in toks[k:b] if t.end <= s_]
+        if len(gap) > 6 or any(w in _BREAKS and w not in _TITLE_LINKS or w in _COMP or w in ("مع", "عن") for w in gap):
+            return None
+        return (eid,), Span(s_, e_, "speaker"), None
+    return None
 
 
 def _slot_speaker(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -112,8 +112,14 @@ _ALL_CANDIDATES = 64
 _NEAR = 2000
 
 
-def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -> list[list[SpeakerCandidate]]:
-    """One list of candidates per quote of ``article.quotes`` (same order)."""
+def speaker_candidates(
+    article: Article, *, index: MentionIndex | None = None,
+    choose: Callable[[int, list[SpeakerCandidate]], Sequence[str]] | None = None,
+) -> list[list[SpeakerCandidate]]:
+    """One list of candidates per quote of ``article.quotes`` (same order). ``choose(i, cands)`` decides quote
+    ``i``'s speakers as soon as its candidates are known; the next quote's "previous speaker" features then read
+    that decision instead of the rules' speaker (sequential decoding: a corrected speaker carries over to the
+    وأضاف / وتابع quotes that follow)."""
     ix = index or MentionIndex.of(article)
     ix_nisba = ix.nisba
     ents = {e.id: e for e in article.entities if e.type in SPEAKER_TYPES}
@@ -171,7 +177,8 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
     reach = {eid: max((x[1] - x[0] for x in sp), default=0) for eid, sp in spans.items()}
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
-    for q in quotes:
+    prev_spk: tuple[str, ...] = ()
+    for qi, q in enumerate(quotes):
         cue_a = q.cue.start if q.cue is not None else q.content.start
         cue_b = q.cue.end if q.cue is not None else q.content.start
         ca, cb = q.content.start, q.content.end
@@ -179,7 +186,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
         if len(ents) > _ALL_CANDIDATES:
             lo, hi = min(cue_a, ca) - _NEAR, max(cb, cue_b) + _NEAR
             near = set(span_ids[bisect_left(span_starts, lo) : bisect_right(span_starts, hi)])
-            near.update(i for i in (*q.speaker, *(prev.speaker if prev else ()), top_per, first_per) if i in ents)
+            near.update(i for i in (*q.speaker, *prev_spk, top_per, first_per) if i in ents)
             q_ents = {eid: ents[eid] for eid in sorted(near, key=rank_of.__getitem__)}
         para = _paragraph_of(article, min(cue_a, ca))
         prev_para = _paragraph_of(article, max(0, para[0] - 2)) if para[0] > 0 else (0, 0)
@@ -272,7 +279,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                 f["right_after_content"] = 1.0
             if q.speaker_span is not None and _overlaps(sp, st, reach[eid], q.speaker_span.start, q.speaker_span.end):
                 f["in_speaker_span"] = 1.0
-            if prev is not None and eid in prev.speaker:
+            if prev is not None and eid in prev_spk:
                 f["prev_speaker"] = 1.0
                 f[f"prev_speaker|same_para={int(_paragraph_of(article, prev.content.start) == para)}"] = 1.0
             f[f"mentions:{min(n_ment[eid], 6)}"] = 1.0
@@ -283,7 +290,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
                     f[f"slot_order:{min(order, 3)}|{ent.type}"] = 1.0
             if implicit:
                 f["implicit"] = 1.0
-                if prev is not None and eid in prev.speaker:
+                if prev is not None and eid in prev_spk:
                     f["implicit|prev_speaker"] = 1.0
                 if rank.get(eid) == 1:
                     f["implicit|nearest_before"] = 1.0
@@ -313,6 +320,7 @@ def speaker_candidates(article: Article, *, index: MentionIndex | None = None) -
             cands.append(SpeakerCandidate(eid, f))
         out.append(cands)
         prev = q
+        prev_spk = tuple(choose(qi, cands)) if choose is not None else q.speaker
     return out
 
 
@@ -330,31 +338,38 @@ class SpeakerModel:
         scored = [(c.entity, p.get("1", 0.0)) for c, p in zip(cands, probs, strict=True)]
         return sorted(scored, key=lambda x: -x[1])
 
+    sequential: bool = True  # the previous speaker features read the ranker's own decisions (see speaker_candidates)
+
+    def decide(self, article: Article, q: Quote, cands: Sequence[SpeakerCandidate]) -> Quote:
+        """Quote ``q`` with the speakers the ranker gives it (or the rules' where it is unsure)."""
+        joint = dual_title_speakers(article, q)
+        if joint is not None:
+            return replace(q, speaker=joint, attrs={**dict(q.attrs), "speaker_rule": "dual-title"})
+        ranked = self.rank(cands)
+        floor = self.keep_rule_below
+        desc = str(q.attrs.get("description") or "")
+        if not q.speaker and desc and _unnamed_description(desc):
+            # the rules read an unnamed source (مصدر، تقارير إعلامية): overriding them needs more; a definite
+            # title (المسؤول التركي، الوزير) refers back to someone, which is the ranker's to find
+            floor = self.override_unnamed
+        if not ranked or ranked[0][1] < floor or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
+            return q  # unsure, or the rules found a joint statement that includes the ranker's choice
+        chosen = [ranked[0][0]]
+        if len(ranked) > 1 and ranked[1][1] >= self.joint and _beside(article, ranked[0][0], ranked[1][0], q):
+            chosen.append(ranked[1][0])
+        attrs = {**dict(q.attrs), "speaker_p": round(ranked[0][1], 3), "rule_speaker": list(q.speaker)}
+        return replace(q, speaker=tuple(chosen), attrs=attrs)
+
     def assign(self, article: Article, *, index: MentionIndex | None = None) -> Article:
         if not article.quotes:
             return article
-        all_cands = speaker_candidates(article, index=index)
-        quotes = []
-        for q, cands in zip(article.quotes, all_cands, strict=True):
-            joint = dual_title_speakers(article, q)
-            if joint is not None:
-                quotes.append(replace(q, speaker=joint, attrs={**dict(q.attrs), "speaker_rule": "dual-title"}))
-                continue
-            ranked = self.rank(cands)
-            floor = self.keep_rule_below
-            desc = str(q.attrs.get("description") or "")
-            if not q.speaker and desc and _unnamed_description(desc):
-                # the rules read an unnamed source (مصدر، تقارير إعلامية): overriding them needs more; a definite
-                # title (المسؤول التركي، الوزير) refers back to someone, which is the ranker's to find
-                floor = self.override_unnamed
-            if not ranked or ranked[0][1] < floor or (len(q.speaker) > 1 and ranked[0][0] in q.speaker):
-                quotes.append(q)  # unsure, or the rules found a joint statement that includes the ranker's choice
-                continue
-            chosen = [ranked[0][0]]
-            if len(ranked) > 1 and ranked[1][1] >= self.joint and _beside(article, ranked[0][0], ranked[1][0], q):
-                chosen.append(ranked[1][0])
-            attrs = {**dict(q.attrs), "speaker_p": round(ranked[0][1], 3), "rule_speaker": list(q.speaker)}
-            quotes.append(replace(q, speaker=tuple(chosen), attrs=attrs))
+        quotes: list[Quote] = []
+
+        def choose(i: int, cands: list[SpeakerCandidate]) -> tuple[str, ...]:
+            quotes.append(self.decide(article, article.quotes[i], cands))
+            return quotes[-1].speaker if self.sequential else article.quotes[i].speaker
+
+        speaker_candidates(article, index=index, choose=choose)
         return article.evolve(quotes=tuple(quotes))
 
     def save(self, path: str | Path) -> None:
