@@ -142,7 +142,7 @@ def evaluate_mentions(gold_dirs: Iterable[str | Path], gaz: Gazetteer | None = N
             ctx = Context.from_text(doc["text"], gaz, body_start=body_start(doc))
             for g in _place_entities(doc):
                 mentions = list(g.get("mentions") or ())
-                r = res.resolve(mentions, ctx, prev_words=_prev_words(doc["text"], mentions))
+                r = res.resolve(mentions, ctx, prev_words=_prev_words(doc["text"], mentions), text=doc["text"])
                 rep.add(g, r.place if r else None, doc["id"], mentions)
     return rep
 

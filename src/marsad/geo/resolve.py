@@ -28,6 +28,7 @@ from marsad.data import Entity
 from marsad.entities.registry import name_key
 from marsad.geo.facilities import MAX_KM, km
 from marsad.geo.gazetteer import Gazetteer, Place, ar_key, en_key
+from marsad.geo.metonymy import acts_for_state
 from marsad.geo.translit import MIN_SKELETON, ar_skeletons, looks_foreign
 from marsad.lang.ar.normalize import normalize
 
@@ -313,13 +314,16 @@ class Resolver:
         name: str | None = None,
         prev_word: str | None = None,
         prev_words: Iterable[str] = (),
+        text: str | None = None,
     ) -> Resolution | None:
         """The best place for an entity known by ``surfaces`` (its mention strings), or None.
 
         ``country``: the entity's ISO3 from the registry; ``name``: its canonical (English) name when known;
         ``prev_word`` / ``prev_words``: the words before its mentions in the article. A head noun there asks for a
         kind of place (محافظة صعدة … صعدة: the governorate), unless the article puts heads of different kinds
-        before the name (محافظة تعز … مدينة تعز), which leaves the bare name to the other terms."""
+        before the name (محافظة تعز … مدينة تعز), which leaves the bare name to the other terms. ``text``: the
+        article; when given, a capital its mentions use as an actor (واشنطن تفرض …) resolves to its state
+        (:mod:`marsad.geo.metonymy`)."""
         # an entity known by a country's unambiguous name and by another name is that country; the other name (its
         # capital: الرياض / السعودية) is the government's metonym, as the entities stage groups them. One name alone
         # goes through the scores (ولاية جورجيا is the US state)
@@ -385,6 +389,10 @@ class Resolver:
             scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
         best_score, best = scored[0]
+        if text is not None and best.feature_code == "PPLC" and acts_for_state(text, surfaces, self.gaz):
+            state = self.gaz.country(best.country_iso3)
+            if state is not None:
+                best = state
         return Resolution(best, best_score, [(p.key, round(s, 2)) for s, p in scored[:8]])
 
     def _score(

@@ -98,7 +98,7 @@ class GeoStage:
             if c is not None:
                 return c
         res = resolver.resolve(
-            surfaces, ctx, country=ent.country, name=name, prev_words=prev_words
+            surfaces, ctx, country=ent.country, name=name, prev_words=prev_words, text=article.text
         )
         return res.place if res else None
 

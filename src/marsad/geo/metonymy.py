@@ -1,0 +1,113 @@
+"""A capital named as an actor stands for its state: ألغت واشنطن العقوبات، موسكو استخدمت …، أن تتخلى بيونغ يانغ عن
+… — the metonymy GDELT and ICEWS code as the country (the capital's government acts, not the city). Named as a
+place (في واشنطن، بموسكو، العاصمة طهران، زار بكين) it stays the city.
+
+The decision is read from the words right around each mention (the role the name plays in its clause), never from
+what the name is:
+
+- an **actor** reading: the name is the subject of a verb agreeing with it, the verb right before it (VSO: اعتبرت
+  بيونغ يانغ) or right after it (SVO, mostly after أن / إن / لكن: أن واشنطن تعتبر). Arabic gives a city's (and a
+  state's) name feminine agreement, so the verb is a third-person feminine form: a past ending in ت (not the plural
+  ات), or a present / future starting with ت / ستـ. Verbs whose subject is a place (شهدت بغداد، تستضيف الرياض، تقع،
+  تضم) are not actor readings;
+- a **place** reading: ب on the name, or a locative word before it (في، إلى، من، قرب، العاصمة، مدينة، شمال …).
+
+An entity is its state when its mentions have more actor readings than place readings. Hand-written: no Arabic
+tagger in the dependencies tells a verb from a noun, and the two agreement patterns cover the clause shapes news
+uses for states acting; a word the place index or the actor registry knows as a name (ترمب، بيروت) or a nisba
+adjective (تركي) is not taken for a verb.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from marsad.geo.gazetteer import Gazetteer, ar_key
+from marsad.lang.ar.normalize import normalize
+
+_MARKS = re.compile(r"[\u064b-\u0652\u0640]")  # harakat and tatweel
+_TOKEN = re.compile(r"[\u0621-\u064a]+|[^\s\u0621-\u064a]")
+_SKIP = {"#", '"', "«", "»", "“", "”", "'"}
+_PAST_F = re.compile(r"[\u0621-\u064a]{2,6}ت")
+_PRES_F = re.compile(r"س?ت[\u0621-\u064a]{2,6}")
+# verbs whose subject is where something happens (شهدت بغداد مظاهرة، تستضيف الرياض القمة، تقع، تضم، تحتضن)
+_PLACE_SUBJECT = tuple(
+    normalize(w) for w in ("شهد", "تشهد", "ستشهد", "استضاف", "تستضيف", "ستستضيف", "احتضن", "تحتضن", "تقع", "وقع",
+                           "تضم", "ضم", "تعيش", "عاش", "تبعد", "تحتفل", "احتفل", "تعج", "تكتظ", "تغرق")
+)  # fmt: skip
+_LOCATIVE = {
+    normalize(w)
+    for w in ("في", "فى", "إلى", "الى", "من", "عن", "داخل", "خارج", "قرب", "حول", "وسط", "أنحاء", "عاصمة", "العاصمة",
+              "مدينة", "بمدينة", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "ضواحي", "شوارع",
+              "سكان", "أهالي", "مطار", "زار", "يزور", "زيارة", "وصل", "يصل", "وصوله", "غادر", "يغادر", "توجه", "يتوجه")
+}  # fmt: skip
+_PROCLITIC = ("و", "ف", "ب", "ل")
+# a name after a dash, colon or bracket opens a report (عين اليوم – لندن تراجعت …): a dateline, not a subject
+_DATELINE_MARKS = {"-", "–", "—", ":", "(", ")", "|", "/"}
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Single words of the actor registry's names (ترمب، بوتين): names, not verbs."""
+    from marsad.entities.registry import load_registry
+
+    return frozenset(t for toks in load_registry().aliases for t in toks)
+
+
+def _is_fem_verb(raw: str, gaz: Gazetteer) -> bool:
+    """``raw``: the word as written (ة still told from ه: تسوية is a noun, تشتبه a verb)."""
+    if raw.endswith("ة"):
+        return False
+    w = normalize(raw)
+    if len(w) > 4 and w[0] in "وف":
+        w = w[1:]
+    if w.startswith("ال") or w.endswith("ات"):
+        return False
+    if not (_PAST_F.fullmatch(w) or _PRES_F.fullmatch(w)):
+        return False
+    if w.startswith(_PLACE_SUBJECT):
+        return False
+    return not (w in gaz.nisba or w in _name_words() or ar_key(w) in gaz.by_ar)
+
+
+def roles(text: str, surfaces: Iterable[str], gaz: Gazetteer) -> tuple[int, int]:
+    """(actor readings, place readings) over the occurrences of the mention strings in ``text``; a reading repeated
+    word for word (a headline a page dump repeats) counts once."""
+    raw = _TOKEN.findall(_MARKS.sub("", text))
+    toks = [normalize(t) for t in raw]
+    keys = {tuple(ar_key(s).split()) for s in surfaces} - {()}
+    actor: set[tuple[str, ...]] = set()
+    place: set[tuple[str, ...]] = set()
+    for i, t in enumerate(toks):
+        for key in keys:
+            clitic = next(
+                (c for c in ("", *_PROCLITIC) if t.startswith(c) and ar_key(t[len(c) :]) == key[0]), None
+            )
+            if clitic is None or tuple(ar_key(x) for x in toks[i + 1 : i + len(key)]) != key[1:]:
+                continue
+            j = i + len(key)
+            p = i - 1
+            while p >= 0 and toks[p] in _SKIP:
+                p -= 1
+            while j < len(toks) and toks[j] in _SKIP:
+                j += 1
+            prev, raw_prev = (toks[p], raw[p]) if p >= 0 else ("", "")
+            nxt, raw_nxt = (toks[j], raw[j]) if j < len(toks) else ("", "")
+            after = tuple(toks[j : j + 2])
+            bare_prev = prev[1:] if len(prev) > 2 and prev[0] in "وفب" else prev
+            if clitic == "ب" or prev in _LOCATIVE or bare_prev in _LOCATIVE:
+                place.add((prev, *after))
+            elif _is_fem_verb(raw_prev, gaz):
+                actor.add((prev, *after))
+            elif clitic in ("", "و") and prev not in _DATELINE_MARKS and _is_fem_verb(raw_nxt, gaz):
+                actor.add(after)
+            break
+    return len(actor), len(place)
+
+
+def acts_for_state(text: str, surfaces: Iterable[str], gaz: Gazetteer) -> bool:
+    """Whether the entity named by ``surfaces`` is used in ``text`` for its state rather than as a place."""
+    actor, place = roles(text, surfaces, gaz)
+    return actor > place
