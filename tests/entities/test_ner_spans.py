@@ -176,3 +176,32 @@ def test_a_registry_name_after_a_generic_head_is_the_name_alone(stage):
     unit = unit_of(text)
     (m,) = stage._registry_matches(0, unit)
     assert text[m.start : m.end] == "نيويورك تايمز" and m.actor_id
+
+
+# -- Arabic names whose words are also nouns, adjectives; party names ------------------------------------------------
+def test_definite_family_name_after_an_arabic_given_name(stage):
+    ents = found(stage, "وقال العقيد نايف الهدلاني، المتحدث باسم الشرطة، إن التحقيق مستمر.")
+    assert ents.get("نايف الهدلاني", ("",))[0] == "PER"
+    # a given name that is also a common word (أمل: hope) before a definite noun is the noun phrase
+    ents = found(stage, "وأعرب المسؤول عن أمل الحكومة في التوصل إلى اتفاق قريبا.")
+    assert not any(t == "PER" for t, _ in ents.values())
+    # nor is a weekday after a name part of it
+    ents = found(stage, "وقال نايف الخميس إن التحقيق مستمر.")
+    assert "نايف الخميس" not in ents
+
+
+def test_given_name_that_is_also_a_nisba_opens_the_tagged_name(stage):
+    unit = unit_of("وكان العقيد تركي الهدلاني قد أعلن الخبر.")
+    m = stage._ner_mention(0, unit, *span(unit, "تركي الهدلاني"), "PER")
+    assert m is not None and m.tok1 - m.tok0 == 2
+    # a nisba after a title is still no name: الرئيس التركي فلان keeps only the name
+    unit = unit_of("وقال الرئيس التركي رجب فلانوغلو إن الخطة جاهزة.")
+    m = stage._ner_mention(0, unit, *span(unit, "التركي رجب فلانوغلو"), "PER")
+    assert m is not None and m.tok1 - m.tok0 == 2
+
+
+def test_party_name_without_its_description(stage):
+    ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
+    assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"
+    ents = found(stage, "واتهم حزب الاستقلال الحاكم خصومه بالتزوير.")
+    assert ents.get("حزب الاستقلال", ("",))[0] == "ORG"

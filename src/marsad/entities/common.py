@@ -430,6 +430,13 @@ def _place_gazetteer() -> Any:
         return None
 
 
+def _arab_given() -> frozenset[str]:
+    """Common Arabic given names (``lexicons/arab_given_names.txt``); some are common words too (أمل، تركي)."""
+    from marsad.entities.lexicon import load_words
+
+    return load_words("arab_given_names.txt")
+
+
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
     """Given names: our curated list plus the first word of every registry person's full name."""

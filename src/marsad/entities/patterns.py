@@ -22,11 +22,13 @@ from marsad.entities.common import (
     _RESOURCES,
     _STOP,
     _VERBS,
+    _arab_given,
     _clitic_variants,
     _extend_nasab,
     _first_names,
     _head_kind,
     _is_common,
+    _is_place_or_org,
     _is_stop,
     _is_title_word,
     _Mention,
@@ -38,6 +40,7 @@ from marsad.entities.common import (
 )
 from marsad.entities.registry import Registry, name_key
 from marsad.entities.registry_build import AMBIGUOUS_NAMES
+from marsad.lang.ar.dates import weekday_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
@@ -51,9 +54,15 @@ _BODY_HEADS: dict[str, str | None] = {
 # heads an organisation's quoted name follows (موقع "سايت"), normalised, without the article; and the quote marks
 _QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
                            "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
+_TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("اليوم", "الماضي", "المقبل", "الحالي", "الجاري"))
+
+
 # prepositions of place before a bare town name (normalised)
 _AMBIGUOUS_WORDS = frozenset(normalize(n) for n in AMBIGUOUS_NAMES)
 _LOCATIVE_PREPS = frozenset({"في", "الي", "من", "قرب", "بين", "نحو", "داخل", "شمال", "جنوب", "شرق", "غرب"})
+# adjectives that describe a body after its name (normalised): حزب فلان المعارض is حزب فلان
+_DESCRIPTORS = frozenset({"المعارض", "المعارضه", "الحاكم", "الحاكمه", "الرييسي", "الرييسيه", "المتطرف", "المتطرفه",
+                          "الجديد", "الجديده", "السابق", "السابقه"})
 _MEDIA_HEADS = frozenset({"موقع", "صحيفه", "قناه", "وكاله", "مجله", "اذاعه", "تلفزيون"})
 _OPEN_QUOTES = frozenset({'"', "«", "“"})
 _CLOSE_QUOTES = frozenset({'"', "»", "”"})
@@ -456,6 +465,16 @@ class NamePatterns:
                    and norms[j].startswith("ال") and not _is_stop(toks[j])
                    and not any(c in toks[j].text for c in "\u064b\u064c\u064d")):
                 j += 1
+            # a party's description is not its name (حزب فلان المعارض، الحاكم)
+            while j > k + 2 and norms[j - 1] in _DESCRIPTORS:
+                j -= 1
+            # a party name's second member joined by و (حزب العدالة والتنمية): one more definite word, when it opens no
+            # body, place or name of its own (… والحكومة، … والهيئة الوطنية are the next actor)
+            if (hv[0] == "حزب" and j > k + 1 and j < len(toks) and j - k <= 3 and j not in covered and toks[j].kind == "word"
+                    and norms[j].startswith("وال") and len(norms[j]) > 5 and not _head_kind(norms[j])
+                    and norms[j][1:] not in _INSTITUTIONS and norms[j][1:] not in self.registry.nisba
+                    and (norms[j][1:],) not in self.registry.aliases and (norms[j][3:],) not in self.registry.aliases):
+                j += 1
             if j == k + 1:
                 k += 1
                 continue
@@ -498,13 +517,31 @@ class NamePatterns:
             covered.update(range(i, j))
         return out
 
+    def _family_name(self, s: str, given: str) -> bool:
+        """A definite word after a given name that is an Arabic family name (منى الفلاني), not a noun or adjective
+        the name is the subject of: the given name is an Arabic one, and the word without its article is no common
+        word of the news (the corpus list), title, nisba, place or organisation."""
+        reg = self.registry
+        bare = s[2:]
+        return (
+            s.startswith("ال")
+            and len(bare) >= 3
+            and given in _arab_given()
+            and given not in reg.common
+            and s not in _TIME_WORDS
+            and not _is_title_word(s, reg)
+            and not _is_title_word(bare, reg)
+            and (bare,) not in reg.aliases
+            and not _is_place_or_org(reg, s)
+        )
+
     def _name_shapes(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """People the tagger missed, by the shape of a name: a known given name and the word after it (a
         transliterated surname: بيتر ماورر), right after a title, an organisation or a reporting verb, or right
         before a reporting verb. The surname must be no common word, title, place or stop word."""
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
-        names = _first_names()
+        names = _first_names() | (_arab_given() - reg.common)
         out = []
         for k in range(len(norms) - 1):
             w = norms[k]
@@ -532,7 +569,11 @@ class NamePatterns:
                 or (s,) in reg.aliases
                 or toks[j].text.endswith("ة")  # ميتة, a noun: transliterated surnames do not end in ة
                 # the article is written with a plain alif: أل/إل start a foreign name (ألين), not ال
-                or (s.startswith(("ال", "لل")) and not toks[j].text.startswith(("أل", "إل")))
+                or (
+                    s.startswith(("ال", "لل"))
+                    and not toks[j].text.startswith(("أل", "إل"))
+                    and not self._family_name(s, w[cut:])
+                )
             ):
                 continue
             j = _extend_nasab(unit, j + 1)

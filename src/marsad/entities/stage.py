@@ -53,6 +53,7 @@ from marsad.entities.common import (
     ARAB_STATES,
     ARABIC_NAME_STATES,
     HOME_WEIGHT,
+    _arab_given,
     _clitic_variants,
     _country_in_name,
     _country_nearby,
@@ -354,9 +355,15 @@ class EntityStage(NamePatterns):
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
         # trim punctuation, stop words and (for people) leading title words
+        given = _first_names() | _arab_given()
         while i < j and (
             _is_stop(toks[i])
-            or (typ == "PER" and (_is_title_word(norms[i], self.registry) or norms[i] in _VERBS))
+            or (
+                typ == "PER"
+                # an Arabic given name that is also a nisba (تركي) opens the name the tagger found
+                and (_is_title_word(norms[i], self.registry) and not (norms[i] in given and j - i >= 2)
+                     or norms[i] in _VERBS)
+            )
             or (typ != "PER" and j - i > 1 and roles_mod.head_sector(norms[i]) not in (None, "MIL"))
         ):
             i += (
@@ -389,7 +396,7 @@ class EntityStage(NamePatterns):
             # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
-            names = _first_names()
+            names = given
             while (
                 i < j
                 and _is_common(self.registry, norms[i], names)
