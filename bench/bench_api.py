@@ -352,6 +352,20 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU time (user + system) of each process in the server's tree, by pid (how evenly the workers share it)."""
+    try:
+        import psutil
+    except ImportError:
+        return {}
+    try:
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
+        return {p.pid: sum(p.cpu_times()[:2]) for p in procs}
+    except psutil.Error:
+        return {}
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -422,8 +436,10 @@ def main() -> None:
                 time.sleep(0.2)
         asyncio.run(load(url, queries[: args.warmup], args.clients))
         server_cpu0, client_cpu0, load0 = cpu_seconds(proc.pid), time.process_time(), os.getloadavg()[0]
+        per0 = worker_cpu(proc.pid)
         lat, statuses, wall = asyncio.run(load(url, queries[args.warmup :], args.clients))
         server_cpu = cpu_seconds(proc.pid) - server_cpu0
+        per = {k: v - per0.get(k, 0.0) for k, v in worker_cpu(proc.pid).items()}
         client_cpu = time.process_time() - client_cpu0
         load1 = os.getloadavg()[0]
         extra: dict[str, tuple[list[float], Counter, float]] = {}
@@ -475,6 +491,7 @@ def main() -> None:
     print(f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / len(ms) * 1000:.2f} ms/request), "
           f"load generator {client_cpu:.1f} s ({client_cpu / len(ms) * 1000:.2f} ms/request), "
           f"over {wall:.1f} s wall on {os.cpu_count()} cores")
+    print("  server CPU by process (s): " + ", ".join(f"{v:.1f}" for v in sorted(per.values(), reverse=True)))
     print(f"service time in-process (one thread, no HTTP, no cache, {len(service)} queries): "
           f"p50 {statistics.median(service):.1f}  p95 {pct(service, 95):.1f}  mean {statistics.mean(service):.1f} ms")
     for k, v in sorted(by_kind.items()):
