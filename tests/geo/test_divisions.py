@@ -125,3 +125,21 @@ def test_a_short_reading_with_a_proclitic_off_needs_its_country_in_the_article(r
     # بحلب is ب + حلب wherever Syria is named, and بمصر always (a country)
     assert one(res, "بحلب", Context.from_text("قصفت الطائرات مواقع في سوريا", gaz)).name == "Aleppo"
     assert one(res, "بمصر").country_iso3 == "EGY"
+
+
+def test_dual_and_plural_heads_reach_the_names_they_head(res):
+    from marsad.geo.resolve import heads_before
+
+    assert "محافظة" in heads_before("يفصل بين محافظتي")  # محافظتي صعدة
+    assert "محافظة" in heads_before("وفي محافظتي الحديدة و")  # … وتعز: the second of the pair
+    assert "محافظة" not in heads_before("وفي مدينة الحديدة و")
+    p = one(res, "صعدة", prev_words=heads_before("يفصل بين محافظتي"))
+    assert (p.feature_code, p.country_iso3) == ("ADM1", "YEM")
+
+
+def test_foreign_names_in_one_word_or_two_and_big_cities_spelt_another_way(res):
+    # GeoNames writes بيونغتشانغ in one word; the news writes it in two
+    p = one(res, "بيونغ تشانغ")
+    assert p.country_iso3 == "KOR"
+    # منهاتن for GeoNames' مانهاتن: the one big city of that transliteration key, no country named
+    assert one(res, "منهاتن").country_iso3 == "USA"

@@ -126,9 +126,14 @@ def _prev_words(text: str, mentions: list[str]) -> list[str]:
     out = []
     for m in mentions:
         for hit in re.finditer(re.escape(m), text):
-            if hit.start() > 0 and text[hit.start() - 1].isalpha():
-                continue
-            out += heads_before(text[max(0, hit.start() - 120) : hit.start()].rsplit("\n", 1)[-1])
+            start = hit.start()
+            if start > 0 and text[start - 1].isalpha():
+                # the name with و on it (وتعز): the conjunction ends the text before it; any other letter: a word
+                if text[start - 1] != "و" or (start > 1 and text[start - 2].isalpha()):
+                    continue
+                start -= 1
+            left = text[max(0, start - 120) : start].rsplit("\n", 1)[-1]
+            out += heads_before(left + (" و" if start < hit.start() else ""))
     return out
 
 

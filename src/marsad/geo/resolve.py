@@ -70,13 +70,19 @@ _LIST_SEP = ("،", ",")
 
 
 def heads_before(left: str) -> list[str]:
-    """The words before a mention that can ask for a kind of place: the word right before it, and the singular of
-    a plural head opening the comma-separated list the mention is in (``left``: the text before it, on its line)."""
-    toks = left.split()
+    """The words before a mention that can ask for a kind of place: the word right before it (a dual or plural
+    head for its singular: محافظتي صعدة), and the singular of a plural head opening the list, joined by commas or
+    و, that the mention is in (``left``: the text before it, on its line; a mention written with و ends it with
+    "و": محافظتي الحديدة وتعز)."""
+    toks = [t.strip("#") for t in left.split()]
+    toks = [t for t in toks if t]
     if not toks:
         return []
     out = [toks[-1]]
-    if toks[-1].endswith(_LIST_SEP):
+    head = _PLURAL_HEADS.get(ar_key(toks[-1]))
+    if head:
+        out.append(head)
+    elif toks[-1].endswith(_LIST_SEP) or toks[-1] == "و":
         for t in reversed(toks[-12:-1]):
             head = _PLURAL_HEADS.get(ar_key(t.strip("،,")))
             if head:
@@ -103,6 +109,7 @@ def _head_kind(h: str) -> str:
     return "ADM2" if h in _HEADS_ADM2 else "ADM" if h in _HEADS_ADM else "PPL"
 
 
+TRANSLIT_BIG_CITY = 100_000
 FUZZY = "~"  # a candidate found by its transliteration key only: kept when its country is in the article
 _WORD = re.compile(r"[\u0621-\u064a]+")
 _DATELINE_END = re.compile(r"\s*(?:[-–—:(\[/|]|\d)")
@@ -243,10 +250,20 @@ class Resolver:
             short = len(words) == 1 and len(ws) == 1 and ws[0] != words[0] and len(k) <= 3
             for i in self.gaz.by_ar.get(k, ()):
                 out.append((self.gaz.places[i], FUZZY if short else head, pen + spec, k))
+            if not out and len(ws) > 1:
+                # a foreign name written in one word or in two (بيونغ تشانغ / بيونغتشانغ)
+                for i in self.gaz.by_ar.get(k.replace(" ", ""), ()):
+                    out.append((self.gaz.places[i], head, pen + 0.2, k))
             if not out and head is None:
-                # a foreign name spelt another way (جينيف for جنيف): the transliteration-aware key, a weaker reading
-                for i in self.gaz.by_translit.get(name_key(" ".join(ws)), ()):
-                    out.append((self.gaz.places[i], FUZZY, pen + spec + 1.0, k))
+                # a foreign name spelt another way (جينيف for جنيف): the transliteration-aware key, a weaker reading;
+                # kept where the place's country is in the article, or when it is the one big city (100,000+) of
+                # that key (a city the world's news names without its country: جينيف)
+                tl = self.gaz.by_translit.get(name_key(" ".join(ws)), ())
+                big = [i for i in tl if self.gaz.places[i].feature_class == "P"
+                       and self.gaz.places[i].population >= TRANSLIT_BIG_CITY]  # fmt: skip
+                for i in tl:
+                    tag = head if big == [i] else FUZZY
+                    out.append((self.gaz.places[i], tag, pen + spec + 1.0, k))
             if len(ws) == 1 and not out:
                 for form in (ws[0], "ال" + ws[0]):
                     country = self.gaz.country(self.gaz.nisba.get(form))
