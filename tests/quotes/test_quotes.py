@@ -391,3 +391,20 @@ def test_ranker_decisions_carry_over_to_the_next_quote():
     lin = LinearModel(("0", "1"), {"type:ORG": 0}, np.array([[5.0]]), np.array([-2.0]))
     out = SpeakerModel(lin).assign(art)
     assert [q.speaker for q in out.quotes] == [("o",), ("o",)]
+
+
+def test_unnamed_source_before_the_verb_names_nobody():
+    """مصادر محلية أكدت أن …، وكان مصدر أمني قد أكد …: an unnamed subject before the verb (SVO) is the speaker,
+    not the person quoted before; a body named in that subject is left to the rules."""
+    text = (
+        "قال الوزير سامي داود إن الحكومة ستواصل الإصلاحات الاقتصادية هذا العام. "
+        "لكن مصادر محلية أكدت أن الاحتجاجات مستمرة في عدة مدن. "
+        "وكان مصدر أمني قد أكد أن الطرق أغلقت بالكامل منذ الصباح. "
+        "ومسؤول في هيئة الموانئ أكد أن الحركة عادت إلى طبيعتها."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY"), "h": ("هيئة الموانئ", "ORG", None)})
+    qs = {art.text[q.content.start : q.content.end].split()[0]: q for q in extract_quotes(art)}
+    assert qs["الحكومة"].speaker == ("e1",)
+    assert qs["الاحتجاجات"].speaker == () and "مصادر محلية" in qs["الاحتجاجات"].attrs["description"]
+    assert qs["الطرق"].speaker == () and "مصدر أمني" in qs["الطرق"].attrs["description"]
+    assert qs["الحركة"].speaker != ()

@@ -623,6 +623,9 @@ def _resolve_speaker(
     if cue.participle:
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
+    before = _unnamed_before(article, toks, cue, ix)
+    if before is not None:
+        return (), before, article.text[before.start : before.end].strip(" ،,-")
     first = next((t.norm for t in toks[a:b] if t.norm not in _CLAUSE_PUNCT), "")
     if first in _UNNAMED_SOURCES:  # (المسؤول التركي، with ال, refers back to someone: the rules below look)
         # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
@@ -753,6 +756,39 @@ def _title_holder(
             return None
         return (eid,), Span(s_, e_, "speaker"), None
     return None
+
+
+# Words that may open a clause before its subject (لكن مصادر … أكدت، وكان مصدر … قد أكد)
+_PRE_SUBJECT = frozenset({"لكن", "ولكن", "كان", "كانت", "وكان", "وكانت", "قد", "فان", "بينما", "فيما", "اذ", "حيث"})
+# Unnamed sources that stand as the subject before the verb (SVO): the guideline's [] speaker
+_UNNAMED_SUBJECTS = frozenset((set(C.UNNAMED) - {"متحدث"}) | {"وسايل", "تقارير"})
+
+
+def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: MentionIndex) -> Span | None:
+    """An unnamed source as the subject before a verb without و/ف (مصادر عسكرية أكدت أن …، وكان مصدر أمني قد
+    أكد …): the verb's subject is that source, not the latest speaker. None when a person or body is named in it
+    (مسؤول في الوزارة قال: the rules find the body) or the clause before the verb is long."""
+    if cue.participle or toks[cue.i].norm[:1] in "وف":
+        return None
+    k = cue.i - 1
+    while k >= 0 and toks[k].norm not in _CLAUSE_PUNCT and toks[k].norm not in _COMP and cue.i - k <= 8:
+        k -= 1
+    if cue.i - k > 8:
+        return None
+    s = k + 1
+    while s < cue.i and toks[s].norm in _PRE_SUBJECT:
+        s += 1
+    if s >= cue.i:
+        return None
+    w = toks[s].norm
+    if w not in _UNNAMED_SUBJECTS and not (w[:1] == "و" and w[1:] in _UNNAMED_SUBJECTS):
+        return None
+    e = cue.i
+    while e > s + 1 and toks[e - 1].norm in _PRE_SUBJECT:
+        e -= 1
+    if any(t in ("PER", "ORG") for _s, _e, _i, t in ix.in_range(toks[s].start, toks[e - 1].end)):
+        return None
+    return Span(toks[s].start, toks[e - 1].end, "speaker")
 
 
 def _slot_speaker(
