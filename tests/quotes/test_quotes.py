@@ -408,3 +408,21 @@ def test_unnamed_source_before_the_verb_names_nobody():
     assert qs["الاحتجاجات"].speaker == () and "مصادر محلية" in qs["الاحتجاجات"].attrs["description"]
     assert qs["الطرق"].speaker == () and "مصدر أمني" in qs["الطرق"].attrs["description"]
     assert qs["الحركة"].speaker != ()
+
+
+def test_speaker_slot_proposes_no_time_nouns_documents_or_residents():
+    """أعلنت الوزارة الأسبوع الماضي، ذكر المقال، قال السكان, انتقادات وصفت تصريحاته: none of them is a speaker
+    entity (a time word, a document whose issuer speaks, an unnamed group, a noun with a pronoun)."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وكانت الهيئة أعلنت الأسبوع الماضي أن المعبر سيغلق مؤقتا للصيانة.\n"
+        "وذكر المقال أن المشروع تأخر عامين عن موعده المحدد.\n"
+        "وقال السكان إن المياه انقطعت عن الحي منذ ثلاثة أيام.\n"
+        "وأثار ذلك انتقادات وصفت تصريحاته بأنها غير مسؤولة على الإطلاق."
+    )
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    assert len(quotes) >= 3
+    named = {art.text[m.start : m.end] for e in ents for m in e.mentions}
+    assert not named & {"الأسبوع الماضي", "الأسبوع", "المقال", "السكان", "تصريحاته"}

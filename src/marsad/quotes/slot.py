@@ -74,6 +74,13 @@ _NOT_NAMES = {
     "البيان", "تصريح", "تصريحات", "حديث", "مقابله", "كلمه", "رساله", "تغريده", "تقرير", "التقرير", "عاما", "سنه",
     "وهما",
 }  # fmt: skip
+# Slot heads that name no body of their own: time nouns (أعلنت الوزارة الأسبوع الماضي …: the subject came before),
+# documents and figures (المقال، الدعوى، التقديرات: their issuer speaks, which the ranker looks for) and people
+# described as a group (السكان، الأهالي: an unnamed source)
+_NO_SPEAKER_HEADS = frozenset(
+    {"الاسبوع", "الشهر", "العام", "السنه", "الليله", "الدعوي", "التقديرات", "الاحصاءات", "السكان", "الاهالي"}
+    | {w for w in C.DOCUMENTS if w.startswith("ال")}
+)
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "ومقرها", "ومقره"}
 _CALLED = {"يدعي", "تدعي", "ويدعي", "وتدعي", "يدعون", "اسمه", "اسمها", "ويسمي", "يسمي"}
 _STOP_PUNCT = set("،,؛;:.!?؟()[]«»\"“”-–—/")
@@ -303,7 +310,7 @@ def propose(
         return any(ix.items[j][0] <= t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
 
     first = words[0]
-    if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES:
+    if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES or first in _NO_SPEAKER_HEADS:
         return None
     # يدعى فلان / ويدعى فلان: the name follows
     for k in range(a, b - 1):
@@ -361,7 +368,7 @@ def propose(
             e > a
             and (e >= b or toks[e].norm in ("،", ",", "(") or toks[e].norm in _PERSON_HEADS
                  or toks[e].norm in C.COMPLEMENTISERS or toks[e].norm in C.SPEAKER_WORDS)
-            and not any(w.endswith(_PRONOUN_SUFFIX) or w[:1] in "لب" for w in run[:1])
+            and not any(w.endswith((*_PRONOUN_SUFFIX, "اته")) or w[:1] in "لب" for w in run[:1])
             and _looks_like_name(run[:1])
         ):  # fmt: skip
             return Proposal("PER", a, e, "name")
