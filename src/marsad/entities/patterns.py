@@ -60,6 +60,8 @@ _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("ا�
 # prepositions of place before a bare town name (normalised)
 _AMBIGUOUS_WORDS = frozenset(normalize(n) for n in AMBIGUOUS_NAMES)
 _LOCATIVE_PREPS = frozenset({"في", "الي", "من", "قرب", "بين", "نحو", "داخل", "شمال", "جنوب", "شرق", "غرب"})
+# heads of an administrative division, which the name after them is always part of (محافظة إدلب), normalised
+_ADMIN_HEADS = frozenset({"محافظه", "مديريه"})
 # adjectives that describe a body after its name (normalised): حزب فلان المعارض is حزب فلان
 _DESCRIPTORS = frozenset({"المعارض", "المعارضه", "الحاكم", "الحاكمه", "الرييسي", "الرييسيه", "المتطرف", "المتطرفه",
                           "الجديد", "الجديده", "السابق", "السابقه"})
@@ -191,6 +193,7 @@ class NamePatterns:
             head = k < len(toks) - 1 and toks[k].kind == "word" and any(
                 v in heads for v, _ in _clitic_variants(norms[k]))
             tag = toks[k].text == "#" and k + 1 < len(toks)
+            strong = head and any(v in _ADMIN_HEADS for v, _ in _clitic_variants(norms[k]))
             if not (head or tag) or k in covered or (k + 1) in covered:
                 k += 1
                 continue
@@ -200,12 +203,17 @@ class NamePatterns:
                 idx = [i for i in range(k + 1, min(len(toks), k + 1 + 2 * n)) if toks[i].text != "_"][:n]
                 if len(idx) < n or any(toks[i].kind != "word" or i in covered for i in idx):
                     continue
-                if (_is_stop(toks[idx[0]]) or norms[idx[0]] in self.registry.common
-                        or norms[idx[0]].removeprefix("ال") in self.registry.common or len(norms[idx[0]]) < 3):
-                    continue  # جسر في، مدينة جديدة، #باب: a word, not a name
                 if any(toks[i].text not in ("_", " ") and i not in idx for i in range(idx[0], idx[-1])):
                     continue
+                word = (norms[idx[0]] in self.registry.common
+                        or norms[idx[0]].removeprefix("ال") in self.registry.common)
+                if _is_stop(toks[idx[0]]) or len(norms[idx[0]]) < 3 or (word and not strong):
+                    continue  # جسر في، مدينة جديدة، #باب: a word, not a name
                 places = gaz.lookup_ar(" ".join(toks[i].text for i in idx))
+                if word:
+                    # محافظة البيضاء: after a governorate or district head a word may name one, of a country the
+                    # article is about
+                    places = [p for p in places if p.feature_class == "A" and p.country_iso3 in seen]
                 if tag:  # a hashtag alone vouches less than a head noun: towns of some size only
                     places = [p for p in places if p.population >= 10_000]
                 if places:
@@ -227,6 +235,21 @@ class NamePatterns:
             covered.update(range(i0, j))
             k = j
         return out
+
+    def _headed_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A governorate or district head before a place the registry or the tagger found (محافظة إدلب): the head
+        is part of the name as the text gives it; the mention takes it in (same place, same key)."""
+        toks, norms = unit.tokens, unit.norms
+        starts = {m.tok0: m for m in have if m.unit == ui}
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        for k in range(len(toks) - 1):
+            if k in covered or toks[k].kind != "word":
+                continue
+            cut = next((c for v, c in _clitic_variants(norms[k]) if v in _ADMIN_HEADS), None)
+            m = starts.get(k + 1)
+            if cut is None or m is None or m.type not in ("GPE", "LOC"):
+                continue
+            m.start, m.tok0 = _skip_clitic(toks[k], cut), k
 
     def _locative_places(
         self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()

@@ -177,6 +177,7 @@ class EntityStage(NamePatterns):
             here.extend(self._facilities(ui, unit, here))
             here.extend(self._country_bodies(ui, unit, here))
             here.extend(self._name_shapes(ui, unit, here))
+            self._headed_names(ui, unit, here)
             seen |= self._countries(here)
             mentions.extend(here)
         mentions = self._ambiguous_places(units, mentions)
