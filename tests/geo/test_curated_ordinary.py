@@ -45,3 +45,29 @@ def test_every_curated_name_is_ordinary(non_gold_ant_texts):
 
 def test_text_key_drops_the_article_and_its_proclitics():
     assert text_key("وصلت القوات بالحجاز ثم للمدينة") == f" {ar_key('وصلت القوات الحجاز ثم المدينة')} "
+
+
+@pytest.mark.slow
+def test_a_bare_name_the_table_gives_a_region_is_the_news_reading(non_gold_ant_texts, gaz):
+    """A curated row that lists a bare name a town of its country also has (غزة: the Gaza Strip and Gaza city;
+    صعدة: the governorate and its seat) takes that name from the town (resolve: the town rule spares it), so the
+    news must name the region with its head noun (قطاع غزة، محافظة صعدة) at least twice as often as the town
+    (مدينة غزة، مدينة صعدة)."""
+    checks = []
+    for row in _read_curated(CURATED_PATH):
+        names = [a for a in row["ar"].split("|") if a]
+        for a in names:
+            k = ar_key(a)
+            if " " in k or not any(
+                p.feature_class == "P" and p.population >= 10_000 and p.country_iso3 == (row["country"] or None)
+                for p in gaz.lookup_ar(a)
+            ):
+                continue
+            headed = [n for n in names if n != a and k in ar_key(n).split()]
+            assert headed, f"{row['slug']}: bare {a} without a headed form to weigh it against"
+            checks.append((row["slug"], a, headed))
+    assert checks  # the table does give bare names (غزة)
+    queries = {n for _, a, headed in checks for n in (*headed, f"مدينة {a}")}
+    counts = article_counts(non_gold_ant_texts(), queries, stop_at=10**9)
+    weak = [(slug, a) for slug, a, headed in checks if max(counts[n] for n in headed) < 2 * counts[f"مدينة {a}"]]
+    assert not weak, f"bare names the news reads as the town more than half as often: {weak}"

@@ -36,3 +36,12 @@ def test_island_head_asks_for_the_island_not_a_town_abroad(res):
     # جزيرة before a division's name: the division (Kerkennah, Tunisia)
     p = one(res, "جزيرة قرقنة")
     assert p.country_iso3 == "TUN" and p.feature_class == "A"
+
+
+def test_a_bare_name_the_table_gives_a_region_is_the_region(res):
+    p = one(res, "غزة")
+    assert (p.name, p.feature_class) == ("Gaza Strip", "A")
+    assert one(res, "مدينة غزة").feature_class == "P"  # the head noun asks for the town
+    assert one(res, "إب").feature_code == "ADM1"  # محافظة إب: the news' reading of the bare name
+    # a division the table does not give its bare name keeps the town rule (حلب is Aleppo, تعز the town)
+    assert one(res, "حلب").feature_class == "P" and one(res, "تعز").feature_class == "P"

@@ -188,6 +188,23 @@ class Gazetteer:
             self.__dict__["_country_first"] = fw
         return fw
 
+    def curated_names(self) -> frozenset[tuple[str, str]]:
+        """(place key, Arabic key) of every name the curated table gives a place (its own row, or the GeoNames
+        division the row joined): a bare name listed there (غزة for the Gaza Strip) is the region's, not left to
+        the town of that name."""
+        cn = self.__dict__.get("_curated_names")
+        if cn is None:
+            pairs = set()
+            for row in _read_curated(CURATED_PATH):
+                for a in (x for x in row["ar"].split("|") if x):
+                    k = ar_key(a)
+                    for i in self.by_ar.get(k, ()):
+                        p = self.places[i]
+                        if p.curated and p.country_iso3 == (row["country"] or None):
+                            pairs.add((p.key, k))
+            cn = self.__dict__["_curated_names"] = frozenset(pairs)
+        return cn
+
     def get(self, key: str) -> Place | None:
         for p in self.places:
             if p.key == key:

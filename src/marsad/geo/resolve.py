@@ -398,10 +398,16 @@ class Resolver:
         towns = {
             (p.country_iso3, k) for p, _, _, k in cands.values() if p.feature_class == "P" and p.population >= 10_000
         }
+        own = self.gaz.curated_names()
         scored = []
         for p, head, pen, k in cands.values():
             sc = self._score(p, head, pen, ctx, country, p.key in en_hits)
-            if head in (None, "AREA", FUZZY) and p.feature_code in ("ADM1", "ADM2", "ADM3") and (p.country_iso3, k) in towns:
+            if (
+                head in (None, "AREA", FUZZY)
+                and p.feature_code in ("ADM1", "ADM2", "ADM3")
+                and (p.country_iso3, k) in towns
+                and (p.key, k) not in own  # the curated table gives this bare name to the region (غزة: the Strip)
+            ):
                 sc -= 3.0
             scored.append((sc, p))
         scored.sort(key=lambda x: (-x[0], -x[1].population, x[1].key))
