@@ -27,6 +27,7 @@ from marsad.dedup.text import (
     mix64,
     norm_text,
     round5,
+    sample32,
     shingle_hashes,
     term_vector,
     term_weights,
@@ -35,7 +36,7 @@ from marsad.dedup.text import (
     top_terms,
     words,
 )
-from marsad.dedup.wire import _CREDIT_RE, _FORM_TO_AGENCY, AGENCIES, credited_agency
+from marsad.dedup.wire import _CREDIT_RE, _FORM_TO_AGENCY, AGENCIES, _credit_match, credited_agency
 
 # Arabic letters with and without hamza, harakat, tatweel, digits of three scripts, Latin, a ligature, clitics
 WORD = st.text(alphabet=st.sampled_from(list("ابتةثجحىيأإآؤئءوفلكسًٌَُّـ٠١٢3۴abcXYZ\ufefb")), min_size=1, max_size=9)
@@ -53,6 +54,11 @@ def _same_features(text: str) -> None:
     keys, vals = term_vector(ref)
     assert np.array_equal(tf.tvec[0], keys) and tf.tvec[1].tobytes() == vals.tobytes()
     assert tf.numbers == frozenset(w for w in set(ws) if w.isdigit() and len(w) >= 2)
+    for k in (1, 3, 16, 40):  # the top terms read from the arrays, as top_terms reads them from the dict
+        assert tf.top(k) == top_terms(ref, k)
+    if ws:
+        want32 = np.unique((tf.shingles >> np.uint64(32)).astype(np.uint32))
+        assert sample32(tf.shingles).tobytes() == want32.tobytes()
 
 
 @given(TEXT)
@@ -75,6 +81,15 @@ def test_term_weights_equal_the_loop(ws, min_len):
 def test_top_terms_equal_nsmallest(weights, k):
     want = [t for t, _ in heapq.nsmallest(k, weights.items(), key=lambda kv: (-kv[1], kv[0]))]
     assert top_terms(weights, k) == want
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=200), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_sample32_equals_unique(xs, in_order):
+    a = np.array(sorted(xs) if in_order else xs, dtype=np.uint64)
+    want = np.unique((a >> np.uint64(32)).astype(np.uint32))
+    got = sample32(a)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
 
 
 def test_round5_rounds_as_python():
@@ -109,6 +124,16 @@ def test_credit_precheck_changes_nothing(text):
     assert credited_agency(text) == want
 
 
+@given(st.text(alphabet=st.sampled_from(list("واسمنأف ب()[]/-–\n«»الرياض 1٢\t")), max_size=120))
+@settings(max_examples=500, deadline=None)
+def test_credit_match_is_search(text):
+    zone = norm_text(text)
+    want, got = _CREDIT_RE.search(zone), _credit_match(zone)
+    assert (want is None) == (got is None)
+    if want is not None and got is not None:
+        assert (got.span(), got.groupdict()) == (want.span(), want.groupdict())
+
+
 def _news(limit: int) -> list[str]:
     base = Path(os.environ.get("MARSAD_SHARED") or Path(__file__).resolve().parents[3] / "shared") / "data"
     zips = sorted((base / "saudinewsnet").glob("*.zip"))
@@ -127,6 +152,13 @@ def _news(limit: int) -> list[str]:
 def test_text_features_on_real_news():
     for text in _news(300):
         _same_features(text)
+
+
+def test_credit_match_is_search_on_real_news():
+    for text in _news(1000):
+        for zone in (norm_text(text[:600] + "\n" + text[-300:]), norm_text(text[:2000])):
+            want, got = _CREDIT_RE.search(zone), _credit_match(zone)
+            assert (got.span(), got.groupdict()) == (want.span(), want.groupdict()) if want else got is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=300),

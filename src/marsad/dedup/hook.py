@@ -37,7 +37,6 @@ from marsad.dedup.text import (
     term_vector,
     term_weights,
     text_features,
-    top_terms,
     unpack_vector,
     words,
 )
@@ -181,7 +180,9 @@ class Features:
     title: str | None
     n_words: int
     shingles: np.ndarray  # uint32
-    terms: dict[str, float]  # (empty for a stored article: its weights are read as ``tvec`` only)
+    # (not filled: the weights are read and compared as ``tvec`` / ``title_vec`` only; text.text_features(...).terms
+    # gives them as a dict)
+    terms: dict[str, float]
     title_terms: dict[str, float]
     entities: frozenset[str]
     numbers: frozenset[str]
@@ -220,13 +221,14 @@ def features(article: Article) -> Features:
     cred = own or credited_agency(article.text)
     if tf.n_words < MIN_WORDS:
         sh64 = np.zeros(0, dtype=np.uint64)
-        terms: dict[str, float] = {}
-        tvec = term_vector(terms)
+        tvec = term_vector({})
         keys: list[int] = []
+        top: list[str] = []
     else:
         sh64 = tf.shingles
-        terms, tvec = tf.terms, tf.tvec
+        tvec = tf.tvec
         keys = minhash.band_keys(minhash.signature(sh64))
+        top = tf.top(TOP_TERMS)
     # Rank for the original of a copy group: the agency's own item, then an item crediting an agency, then the
     # earliest; the id breaks ties, so the choice never depends on ingest order.
     tier = 0 if own else (1 if cred else 2)
@@ -235,9 +237,9 @@ def features(article: Article) -> Features:
     return Features(
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
-        title=article.title, n_words=tf.n_words, shingles=sample32(sh64), terms=terms,
-        title_terms=title.terms, entities=entity_keys(article), numbers=tf.numbers, band_keys=keys,
-        top=top_terms(terms, TOP_TERMS), tvec=tvec, title_vec=title.tvec,
+        title=article.title, n_words=tf.n_words, shingles=sample32(sh64), terms={},
+        title_terms={}, entities=entity_keys(article), numbers=tf.numbers, band_keys=keys,
+        top=top, tvec=tvec, title_vec=title.tvec,
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ import threading
 import zlib
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import compress, repeat
 
@@ -141,14 +141,34 @@ def surface_words(text: str) -> list[str]:
 @dataclass(frozen=True)
 class TextFeatures:
     """What the dedup hook reads from a text, computed through the vocabulary in one pass (see :class:`_Vocab`):
-    equal to ``len(words(t))``, ``shingle_hashes(words(t))``, ``term_weights(words(t))`` (as a dict and as
-    ``term_vector`` of it) and the figures of ``words(t)`` (2+ digits)."""
+    equal to ``len(words(t))``, ``shingle_hashes(words(t))``, ``term_weights(words(t))`` (as a dict, ``terms``,
+    built only when asked for, and as ``term_vector`` of it) and the figures of ``words(t)`` (2+ digits)."""
 
     n_words: int
     shingles: np.ndarray
-    terms: dict[str, float]
     tvec: tuple[np.ndarray, np.ndarray]
     numbers: frozenset[str]
+    stem_ids: np.ndarray  # the terms as ids into ``stems``, in the order term_weights counts them
+    weights: np.ndarray  # their weights, in the same order
+    stems: list[str]  # the vocabulary's stem strings (read only at the ids above)
+
+    @cached_property
+    def terms(self) -> dict[str, float]:
+        stems = self.stems
+        return dict(zip([stems[i] for i in self.stem_ids.tolist()], self.weights.tolist(), strict=True))
+
+    def top(self, k: int) -> list[str]:
+        """``top_terms(self.terms, k)`` without building the dict: the same selection (every term at least as heavy
+        as the k-th heaviest weight) and the same order, (-weight, term), on the terms' arrays."""
+        w = self.weights
+        n = len(w)
+        if n > 2 * k:
+            idx = np.flatnonzero(w >= np.partition(w, n - k)[n - k])
+        else:
+            idx = np.arange(n)
+        stems = self.stems
+        items = sorted(zip((-w[idx]).tolist(), [stems[i] for i in self.stem_ids[idx].tolist()], strict=True))
+        return [t for _, t in items[:k]]
 
 
 def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
@@ -160,7 +180,8 @@ def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
     sid = v.stem[ids]
     sid = sid[sid >= 0]
     if not len(sid):
-        return TextFeatures(len(ids), sh, {}, (np.zeros(0, np.int64), np.zeros(0)), numbers)
+        return TextFeatures(len(ids), sh, (np.zeros(0, np.int64), np.zeros(0)), numbers, np.zeros(0, np.int64),
+                            np.zeros(0), v.stems)
     uniq, first, counts = np.unique(sid, return_index=True, return_counts=True)
     order = np.argsort(first)  # stems in the order of their first word, as term_weights counts them
     uniq, counts = uniq[order], counts[order]
@@ -175,9 +196,7 @@ def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
     w = round5(w / norm)
     keys = v.key[uniq]
     o = np.argsort(keys, kind="stable")
-    stems = v.stems
-    terms = dict(zip([stems[i] for i in uniq.tolist()], w.tolist(), strict=True))
-    return TextFeatures(len(ids), sh, terms, (keys[o], w[o]), numbers)
+    return TextFeatures(len(ids), sh, (keys[o], w[o]), numbers, uniq, w, v.stems)
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -227,8 +246,17 @@ def _shingles_of(h: np.ndarray, n: int = SHINGLE) -> np.ndarray:
 
 
 def sample32(shingles: np.ndarray) -> np.ndarray:
-    """The shingle set as sorted unique uint32 (what is stored: half the bytes; collisions are negligible here)."""
-    return np.unique((shingles >> np.uint64(32)).astype(np.uint32))
+    """The shingle set as sorted unique uint32 (what is stored: half the bytes; collisions are negligible here).
+
+    ``np.unique`` of the high halves; when they are already in order (``shingles`` sorted, as every caller passes
+    them) the repeats are dropped without sorting again."""
+    hi = (shingles >> np.uint64(32)).astype(np.uint32)
+    if len(hi) < 2 or not (hi[1:] >= hi[:-1]).all():
+        return np.unique(hi)
+    keep = np.empty(len(hi), dtype=bool)
+    keep[0] = True
+    np.not_equal(hi[1:], hi[:-1], out=keep[1:])
+    return hi[keep]
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

@@ -65,10 +65,10 @@ def _credit_re() -> re.Pattern[str]:
 
 
 _CREDIT_RE = _credit_re()
-# Every branch of _CREDIT_RE holds one of the credit forms: a zone without any (most texts) is answered by this
-# plain alternation, which does not try the dateline branches' backtracking at every position.
-_ANY_CREDIT = re.compile("|".join(re.escape(f).replace(r"\ ", r"\s*")
-                                  for f in sorted({c for a in AGENCIES for c in a.credits}, key=len, reverse=True)))
+# Where a match of _CREDIT_RE can begin: its branches open with a bracket, ``^`` (the string's start: no MULTILINE)
+# or a newline. ``search`` tries the four branches at every position of the zone; trying ``match`` at these
+# positions only, in order, gives the same first match (``^`` matches only at the real start, ``pos`` or not).
+_CREDIT_STARTS = re.compile(r"[\n(\[«/]")
 _FORM_TO_AGENCY = {re.sub(r"\s+", "", c): a for a in AGENCIES for c in a.credits}
 
 
@@ -85,10 +85,22 @@ def agency_of_source(source: str, url: str | None = None) -> Agency | None:
     return None
 
 
+def _credit_match(zone: str) -> re.Match[str] | None:
+    """``_CREDIT_RE.search(zone)``, trying only the positions where a match can begin (see ``_CREDIT_STARTS``)."""
+    m = _CREDIT_RE.match(zone)
+    if m:
+        return m
+    for s in _CREDIT_STARTS.finditer(zone):
+        m = _CREDIT_RE.match(zone, s.start())
+        if m:
+            return m
+    return None
+
+
 def credited_agency(text: str, *, head: int = 600, tail: int = 300) -> Agency | None:
     """The agency credited in the text's dateline (first ``head`` chars) or closing credit (last ``tail``)."""
     zone = norm_text(text[:head] + "\n" + text[-tail:] if len(text) > head + tail else text)
-    m = _CREDIT_RE.search(zone) if _ANY_CREDIT.search(zone) else None
+    m = _credit_match(zone)
     if m:
         form = re.sub(r"\s+", "", m.group("b") or m.group("d") or m.group("s") or m.group("e") or "")
         return _FORM_TO_AGENCY.get(form)
