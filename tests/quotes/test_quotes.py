@@ -426,3 +426,26 @@ def test_speaker_slot_proposes_no_time_nouns_documents_or_residents():
     assert len(quotes) >= 3
     named = {art.text[m.start : m.end] for e in ents for m in e.mentions}
     assert not named & {"الأسبوع الماضي", "الأسبوع", "المقال", "السكان", "تصريحاته"}
+
+
+def test_slot_names_a_longer_name_than_the_entity_mention():
+    """The entity stage marked only part of a name that the speaker slot spells out: an organisation noun phrase
+    around the mention (جمعية الهلال الأحمر الوطنية where only الهلال الأحمر was marked) or name words next to a
+    person's mention become a speaker entity of their own; a coordination (والأمم المتحدة) or another entity in
+    the phrase does not."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقالت جمعية الهلال الأحمر الوطنية إن فرقها وصلت إلى القرى المتضررة.\n"
+        "وقال حاتم الزيدي، إن المفاوضات ستستمر حتى نهاية الشهر.\n"
+        "وقالت المفوضية والأمم المتحدة إن المساعدات ستصل قريبا إلى المخيمات."
+    )
+    art = _article(text, {
+        "r": ("الهلال الأحمر", "ORG", None), "z": ("الزيدي", "PER", None), "u": ("الأمم المتحدة", "ORG", None),
+    })  # fmt: skip
+    quotes, ents = extract_quotes_and_speakers(art)
+    by_id = {e.id: e for e in ents}
+    spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
+    assert by_id[spk["فرقها"][0]].name == "جمعية الهلال الأحمر الوطنية"
+    assert by_id[spk["المفاوضات"][0]].name == "حاتم الزيدي"
+    assert not any("والأمم" in e.name for e in ents)

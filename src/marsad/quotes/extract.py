@@ -695,6 +695,10 @@ def _resolve_speaker(
         if proposed is not None:
             return proposed
     if got is not None:
+        if named and len(got[0]) == 1 and state.get("slot") is not None:
+            longer = _extended(toks, a, cut, got, ix, state)
+            if longer is not None:
+                return longer
         return got[0], Span(got[1], got[2], "speaker"), None
     words = [t.norm for t in toks[a:cut] if t.norm not in _CLAUSE_PUNCT]
     content_words = [w for w in words if w not in _SPEAKER_WORDS]
@@ -789,6 +793,20 @@ def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: Mention
     if any(t in ("PER", "ORG") for _s, _e, _i, t in ix.in_range(toks[s].start, toks[e - 1].end)):
         return None
     return Span(toks[s].start, toks[e - 1].end, "speaker")
+
+
+def _extended(
+    toks: Sequence[Tok], a: int, cut: int, got: tuple[tuple[str, ...], int, int], ix: MentionIndex, state: dict
+) -> tuple[tuple[str, ...], Span, None] | None:
+    """The speaker slot names the entity ``got`` found with a longer name (:func:`marsad.quotes.slot.extend_mention`):
+    that name becomes a speaker entity of its own, which the ranker weighs against the shorter one."""
+    from marsad.quotes.slot import extend_mention
+
+    p = extend_mention(toks, a, cut, (got[1], got[2]), ix.types.get(got[0][0], ""), ix)
+    if p is None:
+        return None
+    eid = state["slot"].add(toks, p, slot=(a, cut))
+    return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 
 def _slot_speaker(

@@ -402,6 +402,49 @@ def propose(
     return Proposal("ORG", a, e, "org-np", _org_heads().get(head) if head else None)
 
 
+def extend_mention(
+    toks: Sequence[Tok], a: int, cut: int, span: tuple[int, int], typ: str, ix: MentionIndex
+) -> Proposal | None:
+    """A longer name in the speaker slot around an entity mention the entity stage cut short: an organisation noun
+    phrase that opens the slot and holds the mention with more words (قالت جمعية الهلال الأحمر الوطنية، where only
+    الهلال الأحمر was marked; الجمعية الفلكية بمدينة …), or a person's mention with name words right before or
+    after it (فلان الفلاني where only الفلاني was marked). None when the mention is the whole name."""
+    if a >= cut:
+        return None
+    k0 = next((k for k in range(a, cut) if toks[k].start >= span[0]), None)
+    k1 = next((k for k in range(a, cut) if toks[k].end >= span[1]), None)
+    if k0 is None or k1 is None or k1 < k0:
+        return None
+    nisba = set(ix.nisba)
+    if typ == "PER":
+        s = k0
+        while s > a and _name_word(toks[s - 1], last=False) and _looks_like_name([toks[s - 1].norm]) and s > k0 - 2:
+            s -= 1
+        e = k1 + 1
+        while e < cut and e <= k1 + 2 and _name_word(toks[e], last=True) and toks[e].quoted < 0 and (
+            toks[e].norm not in nisba and toks[e].norm[2:] not in nisba and toks[e].norm[:1] not in "ول"
+            and not toks[e].norm.endswith(("ه", "ها", "هم"))
+        ) and _looks_like_name([toks[e].norm]):  # fmt: skip
+            e += 1  # (و، ل and a pronoun open a coordination, an addressee, a possession: ومون، لكتلته)
+        if (s, e) == (k0, k1 + 1) or (e < cut and toks[e].norm not in ("،", ",", "(") and toks[e].norm not in
+                                       C.COMPLEMENTISERS and toks[e].norm not in C.SPEAKER_WORDS):
+            return None  # (the run must close the phrase: a comma, أن/إن, a time word, or the slot's end)
+        if ix.in_range(toks[s].start, toks[e - 1].end) != ix.in_range(span[0], span[1]):
+            return None  # another entity's mention in the run
+        return Proposal("PER", s, e, "extended-name")
+    first = toks[a].norm
+    if typ not in ("ORG", "GPE", "LOC") or first not in _org_heads() or k0 < a:
+        return None
+    e = _org_np(toks, a, cut)
+    # a coordination (والأمم المتحدة، ومجلس …) or since/while (منذ) ends the name
+    e = next((z for z in range(k1 + 1, e) if toks[z].norm[:1] == "و" or toks[z].norm in ("منذ", "بينما")), e)
+    if e <= k1 or (a, e) == (k0, k1 + 1) or any(toks[z].norm[:1] == "و" for z in range(a + 1, k0 + 1)):
+        return None  # the noun phrase ends inside the mention, is the mention, or coordinates it with another
+    if any(s_ != span[0] for s_, _e, _i, _t in ix.in_range(toks[a].start, toks[e - 1].end)):
+        return None  # another entity named in it: the phrase runs on into the verb's object
+    return Proposal("ORG", a, e, "extended-org", _org_heads().get(first))
+
+
 def human_plural(word: str) -> bool:
     """A definite sound masculine plural that is not a nisba (المدافعون، المقربين; not الفلسطينيون, a people):
     persons described by what they do, an unnamed source."""
