@@ -26,7 +26,8 @@ def article_counts(texts: Iterable[str], names: Iterable[str], *, stop_at: int =
     keys = {n: f" {ar_key(n)} " for n in names}
     counts = dict.fromkeys(keys, 0)
     for raw in texts:
-        t = text_key(raw)
+        # with the proclitics before ال dropped, and as written (a name that starts like one: بالي)
+        t = text_key(raw) + " " + ar_key(raw) + " "
         for n, k in keys.items():
             if counts[n] < stop_at and k in t:
                 counts[n] += 1

@@ -45,3 +45,10 @@ def test_a_bare_name_the_table_gives_a_region_is_the_region(res):
     assert one(res, "إب").feature_code == "ADM1"  # محافظة إب: the news' reading of the bare name
     # a division the table does not give its bare name keeps the town rule (حلب is Aleppo, تعز the town)
     assert one(res, "حلب").feature_class == "P" and one(res, "تعز").feature_class == "P"
+
+
+def test_an_airport_named_after_a_person_is_found_with_or_without_its_adjective(res):
+    # مطار الملك عبدالعزيز names no town: the curated airport, with الدولي after it or not
+    for s in ("مطار الملك عبدالعزيز", "مطار الملك عبدالعزيز الدولي"):
+        p = one(res, s)
+        assert (p.feature_code, p.country_iso3) == ("AIRP", "SAU"), s
