@@ -229,9 +229,9 @@ class Resolver:
                 kind = _head_kind(ar_key(ws[0]))
                 variants.append((ws[1:], pen + 0.2, kind))
                 variants.append((ws, pen, kind))  # the whole name (محافظة صعدة) asks for the same kind
-        for ws, pen, kind in list(variants):
+        for ws, pen, vkind in list(variants):
             if len(ws) > 2 and ar_key(ws[0]) in _FACILITY_HEADS and ar_key(ws[-1]) in _AIRPORT_ADJ:
-                variants.append((ws[:-1], pen + 0.1, kind))  # مطار X الدولي: also the name without الدولي
+                variants.append((ws[:-1], pen + 0.1, vkind))  # مطار X الدولي: also the name without الدولي
         for ws, pen, _ in list(variants):
             fkind = _FACILITY_HEADS.get(ar_key(ws[0])) if len(ws) > 1 else None
             known = ar_key(" ".join(ws)) in self.gaz.by_ar or (
