@@ -69,6 +69,7 @@ _CREDIT_RE = _credit_re()
 # or a newline. ``search`` tries the four branches at every position of the zone; trying ``match`` at these
 # positions only, in order, gives the same first match (``^`` matches only at the real start, ``pos`` or not).
 _CREDIT_STARTS = re.compile(r"[\n(\[«/]")
+_LONG_FORMS = tuple((f, a) for a in AGENCIES for f in a.long_forms)
 _FORM_TO_AGENCY = {re.sub(r"\s+", "", c): a for a in AGENCIES for c in a.credits}
 
 
@@ -105,7 +106,7 @@ def credited_agency(text: str, *, head: int = 600, tail: int = 300) -> Agency | 
         form = re.sub(r"\s+", "", m.group("b") or m.group("d") or m.group("s") or m.group("e") or "")
         return _FORM_TO_AGENCY.get(form)
     first = zone[:head]
-    for a in AGENCIES:
-        if any(f in first for f in a.long_forms):
+    for f, a in _LONG_FORMS:  # agency by agency, as listed: the first agency with any long form in the head
+        if f in first:
             return a
     return None
