@@ -449,3 +449,14 @@ def test_slot_names_a_longer_name_than_the_entity_mention():
     assert by_id[spk["فرقها"][0]].name == "جمعية الهلال الأحمر الوطنية"
     assert by_id[spk["المفاوضات"][0]].name == "حاتم الزيدي"
     assert not any("والأمم" in e.name for e in ents)
+
+
+def test_person_named_in_the_slot_before_the_body_the_entity_stage_found():
+    """قال فلان الفلاني مدير الهيئة أن …: the person the entity stage missed speaks, not the body after him."""
+    text = "وأوضح ماجد الحربي مدير هيئة الموانئ أن الحركة عادت إلى طبيعتها في كل الأرصفة."
+    art = _article(text, {"h": ("هيئة الموانئ", "ORG", None)})
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    quotes, ents = extract_quotes_and_speakers(art)
+    (q,) = quotes
+    assert [e.name for e in ents if e.id in q.speaker] == ["ماجد الحربي"]

@@ -243,6 +243,11 @@ def _wordy(t: Tok) -> bool:
     return t.norm.isalpha() and len(t.norm) >= 2
 
 
+def _addressee(w: str) -> bool:
+    """لوكالة، للصحفيين، لقناة: a preposition and a noun (whom the speaker told), not a name."""
+    return w.startswith("لل") or w[:1] == "ل" and (w[1:3] == "ال" or w[1:] in _org_heads())
+
+
 def _name_word(t: Tok, *, last: bool) -> bool:
     """Could be a word of a person's name: not a closed-class word; ال only as a family name after a first name."""
     w = t.norm
@@ -338,7 +343,8 @@ def propose(
                 break
         # a title chain closed by a name (المتحدث باسم الشرطة فلان الفلاني إن، سفير البلد لدى المنظمة فلان في …):
         # the name words right before the slot's end, a comma or a circumstance word, after a head/genitive/nisba
-        ends = [k for k in range(a + 2, b) if toks[k].norm in ("،", ",") or toks[k].norm in C.BREAKS] + [b]
+        ends = [k for k in range(a + 2, b) if toks[k].norm in ("،", ",") or toks[k].norm in C.BREAKS
+                or _addressee(toks[k].norm)] + [b]  # fmt: skip  (… فلان لوكالة الأنباء إن: whom he told)
         for end0 in ends:
             end = end0
             while end > a and toks[end - 1].norm in C.SPEAKER_WORDS and toks[end - 1].norm not in _PERSON_HEADS:
