@@ -460,3 +460,10 @@ def test_person_named_in_the_slot_before_the_body_the_entity_stage_found():
     quotes, ents = extract_quotes_and_speakers(art)
     (q,) = quotes
     assert [e.name for e in ents if e.id in q.speaker] == ["ماجد الحربي"]
+
+
+def test_alana_an_takes_the_words_before_an_as_its_subject():
+    """أعلنت السلطات الزراعية، السبت، عن …: the announcement is what follows عن, not the subject before it."""
+    text = "أعلنت السلطات الزراعية، السبت، عن توقف تصدير القمح حتى نهاية الموسم الحالي."
+    (q,) = extract_quotes(_article(text, {}))
+    assert text[q.content.start : q.content.end].startswith("توقف تصدير القمح")

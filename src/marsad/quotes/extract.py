@@ -470,6 +470,13 @@ def _quote_at(
                 break
             back -= 1
         speaker_region = (start_sp, cue.i)
+    if content_at is None and cue.lemma == "أعلن" and not cue.participle:
+        # أعلنت السلطات الماليزية، السبت، عن توقف …: أعلن عن, the words before عن are the subject
+        m = next((z for z in range(i + 1, min(limit, i + 8)) if toks[z].norm == "عن"
+                  or toks[z].norm in _CLAUSE_PUNCT and toks[z].norm not in ("،", ",")), None)  # fmt: skip
+        if m is not None and toks[m].norm == "عن" and m + 1 < limit:
+            speaker_region = (i, m)
+            content_at = m + 1
     if content_at is None:
         if cue.lemma in C.NP_CONTENT or cue.participle:
             # أكد الوزير أهمية …: skip the speaker phrase, the object noun phrase is the content
