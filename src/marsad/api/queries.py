@@ -183,17 +183,67 @@ def make_snippets(bodies: list[str], terms: list[str], *, width: int = 220) -> l
     per-call overhead of the fold was most of a snippet's time)."""
     # Most first hits are early: fold a prefix, and the whole body only when the prefix has none.
     heads = [body[:PREFIX] if len(body) > PREFIX * 1.5 else body for body in bodies]
-    # one scan of all the prefixes for a ligature that folds to several letters (rare): only then each prefix
-    ligatures = _expand_regex().search("".join(heads)) is not None
-    return [_make_snippet(body, head, terms, width, fold, ligatures)
-            for body, head, fold in zip(bodies, heads, _fold_many(heads), strict=True)]
+    folds, ligatures, lowered = _fold_page(heads)
+    return [_make_snippet(body, head, terms, width, fold, ligatures, lowered)
+            for body, head, fold in zip(bodies, heads, folds, strict=True)]
+
+
+def _fold_page(heads: list[str]) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], bool, bool]:
+    """:func:`_fold_many` of a page's prefixes, already lower-cased where that is exact, and whether any holds a
+    ligature that folds to several letters (then each prefix is checked again, and the exact map is used).
+
+    ``_hits_fast`` lower-cases each folded prefix with ``str.lower`` (about a third of a page's snippet time). Alone,
+    every character but İ (U+0130, two characters in lower case) lowers to one character, and only Σ (U+03A3)
+    lowers by context (final sigma): a page without either is lowered by a table lookup in the same pass as the
+    fold (:func:`_fold_lut_lower`), equal to ``str.lower`` of each folded prefix. A page with either is folded as
+    before and lowered by ``str.lower``. The ligature check reads the same code points (it was a regex scan of
+    the joined prefixes for the same characters)."""
+    if not heads:
+        return [], False, False
+    cps = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
+    ligatures = bool(_expand_mask()[cps].any())
+    if np.isin(cps, _folding_to_case_by_context()).any():
+        return _fold_many(heads, cps), ligatures, False
+    return _fold_many(heads, cps, _fold_lut_lower()), ligatures, True
+
+
+_CASE_BY_CONTEXT = np.array([0x130, 0x3A3], dtype=np.uint32)  # İ, Σ: see _fold_page
+
+
+@lru_cache(maxsize=1)
+def _folding_to_case_by_context() -> np.ndarray:
+    """The code points the fold maps to İ or Σ (those two themselves: the fold table touches neither)."""
+    return np.flatnonzero(np.isin(_fold_lut(), _CASE_BY_CONTEXT)).astype(np.uint32)
+
+
+@lru_cache(maxsize=1)
+def _fold_lut_lower() -> np.ndarray:
+    """:func:`_fold_lut` with each folded character lower-cased as ``str.lower`` lowers it alone (İ and Σ kept:
+    texts holding them are lowered by ``str.lower``, see :func:`_fold_page`)."""
+    every = np.arange(0x110000, dtype=np.uint32)
+    every = every[~np.isin(every, _CASE_BY_CONTEXT)]
+    text = every.tobytes().decode("utf-32-le", "surrogatepass")
+    low = np.frombuffer(text.lower().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one char each
+    lower = np.arange(0x110000, dtype=np.uint32)
+    lower[every] = low
+    lut = _fold_lut()
+    return np.where(lut == _DROP, _DROP, lower[np.minimum(lut, 0x10FFFF)]).astype(np.uint32)
+
+
+@lru_cache(maxsize=1)
+def _expand_mask() -> np.ndarray:
+    """The characters of :func:`_expand_regex` as a mask over code points."""
+    table, _ = _fold_table()
+    mask = np.zeros(0x110000, dtype=bool)
+    mask[[cp for cp, to in table.items() if to and len(to) > 1]] = True
+    return mask
 
 
 def _make_snippet(body: str, head: str, terms: list[str], width: int, fold: Any,
-                  ligatures: bool = True) -> tuple[str, list[list[int]]]:
+                  ligatures: bool = True, lowered: bool = False) -> tuple[str, list[list[int]]]:
     if not body:
         return "", []
-    snippet = _snippet(head, body, terms, width, fold, ligatures)
+    snippet = _snippet(head, body, terms, width, fold, ligatures, lowered)
     if snippet is None and head is not body:
         snippet = _snippet(body, body, terms, width)
     if snippet is None:
@@ -206,12 +256,12 @@ PREFIX = 1500
 
 
 def _snippet(part: str, body: str, terms: list[str], width: int, fold: Any = None,
-             ligatures: bool = True) -> tuple[str, list[list[int]]] | None:
+             ligatures: bool = True, lowered: bool = False) -> tuple[str, list[list[int]]] | None:
     # a ligature that folds to several letters: the exact (slower) map
     if ligatures and _expand_regex().search(part):
         hits = _hits_folded(part, terms)
     else:
-        hits = _hits_fast(part, terms, width, fold)
+        hits = _hits_fast(part, terms, width, fold, lowered)
     if not hits:
         return None
     hits.sort()
@@ -244,13 +294,16 @@ def _hits_folded(part: str, terms: list[str]) -> list[tuple[int, int]]:
     return hits
 
 
-def _fold_many(parts: list[str]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def _fold_many(parts: list[str], cps: np.ndarray | None = None,
+               lut: np.ndarray | None = None) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(folded text, kept positions, mapped code points) of each part, as :func:`_hits_fast` computes them for one,
-    from one pass over all the parts joined."""
+    from one pass over all the parts joined (``cps``: their code points, when the caller has them; ``lut``: the
+    fold table, :func:`_fold_lut` unless given)."""
     if not parts:
         return []
-    cps = np.frombuffer("".join(parts).encode("utf-32-le"), dtype=np.uint32)
-    mapped = _fold_lut()[cps]
+    if cps is None:
+        cps = np.frombuffer("".join(parts).encode("utf-32-le"), dtype=np.uint32)
+    mapped = (_fold_lut() if lut is None else lut)[cps]
     keep = np.flatnonzero(mapped != _DROP)
     folded = mapped[keep].tobytes().decode("utf-32-le")
     starts = np.cumsum([0, *map(len, parts)])
@@ -261,16 +314,18 @@ def _fold_many(parts: list[str]) -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 
 def _hits_fast(part: str, terms: list[str], width: int,
-               fold: tuple[str, np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int]]:
+               fold: tuple[str, np.ndarray, np.ndarray] | None = None, lowered: bool = False) -> list[tuple[int, int]]:
     """The same hits as :func:`_hits_folded` (fold, then find), with the fold done by numpy over code points:
     ``str.translate`` with a dict table costs ~0.1 µs per character on Arabic text (most of a search's snippet
-    time), a table lookup over an array ~1 ns. Only hits that can fall in the snippet window are mapped back."""
+    time), a table lookup over an array ~1 ns. Only hits that can fall in the snippet window are mapped back.
+    ``lowered``: ``fold`` is already lower-cased (:func:`_fold_page`)."""
     if fold is None:
         fold = _fold_many([part])[0]
     folded, keep, mapped = fold
-    low = folded.lower()
-    if len(low) == len(folded):
-        folded = low
+    if not lowered:
+        low = folded.lower()
+        if len(low) == len(folded):
+            folded = low
     n = len(part)
     hits: list[tuple[int, int]] = []
     for t in dict.fromkeys(terms):
