@@ -129,3 +129,17 @@ def load_map(name: str, columns: int) -> dict[str, tuple[str | None, ...]]:
             raise ConfigError(f"{p.name}:{n}: {cells[0]!r} is listed twice")
         out[key] = tuple(None if c == "-" else c for c in cells[1:])
     return out
+
+
+@cache
+def load_org_names() -> dict[str, str | None]:
+    """Mined organisation names (``org_names.tsv``, :mod:`marsad.entities.org_mining`): normalised name of one to
+    three words → CAMEO sector (None: none)."""
+    p = LEXICON_DIR / "org_names.tsv"
+    out: dict[str, str | None] = {}
+    for (name, sector, _count), n in read_table(p, columns=3):
+        key = " ".join(normalised_key(w, where=f"{p.name}:{n}") for w in name.split())
+        if key in out:
+            raise ConfigError(f"{p.name}:{n}: {name!r} is listed twice")
+        out[key] = None if sector == "-" else sector
+    return out

@@ -38,6 +38,7 @@ from marsad.entities.common import (
     _skip_clitic,
     _Unit,
 )
+from marsad.entities.lexicon import load_org_names
 from marsad.entities.registry import Registry, name_key
 from marsad.entities.registry_build import AMBIGUOUS_NAMES
 from marsad.lang.ar.dates import weekday_words
@@ -538,6 +539,60 @@ class NamePatterns:
             m.sector = "REB"
             out.append(m)
             covered.update(range(i, j))
+        return out
+
+    def _mined_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """Companies, outlets, clubs and groups by a name the unlabelled news writes after a head of their kind
+        (``lexicons/org_names.tsv``, :mod:`marsad.entities.org_mining`): توتال، فولكسفاغن، فوربس. The longest name
+        of up to three words, a proclitic allowed on its first; a tagger span of exactly those words is retyped."""
+        toks, norms = unit.tokens, unit.norms
+        names = load_org_names()
+        covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks):
+            hit = None
+            if toks[k].kind == "word":
+                for n in (3, 2, 1):
+                    if k + n > len(toks) or any(toks[q].kind != "word" for q in range(k, k + n)):
+                        continue
+                    for v, cut in _clitic_variants(norms[k]):
+                        key = " ".join([v, *norms[k + 1 : k + n]])
+                        if key in names:
+                            hit = (n, cut, key)
+                            break
+                    if hit:
+                        break
+            if hit is None:
+                k += 1
+                continue
+            n, cut, key = hit
+            j = k + n
+            inside = {id(covered[q]): covered[q] for q in range(k, j) if q in covered}
+            if inside:
+                (m0,) = inside.values() if len(inside) == 1 else (None,)
+                if (
+                    m0 is None
+                    or m0.source != "ner"
+                    or m0.tok0 != k
+                    or m0.tok1 < j
+                    # توتال النفطية: the tagger ran the name on into its description, the name is the company's
+                    or any(not norms[q].startswith("ال") or _head_kind(norms[q]) for q in range(j, m0.tok1))
+                ):
+                    k = j
+                    continue
+                if m0.tok1 > j:
+                    m0.end, m0.tok1, m0.tail = toks[j - 1].end, j, norms[j - 1]
+                    m0.key = name_key(" ".join(norms[m0.tok0 : j]))
+                m0.type, m0.sector = "ORG", names[key]  # توماس كوك tagged as a person: the company
+                k = j
+                continue
+            m = _Mention(_skip_clitic(toks[k], cut), toks[j - 1].end, ui, k, j, "ORG", None, source="org-name")
+            m.key = name_key(key)
+            m.sector = names[key]
+            m.tail = norms[j - 1]
+            out.append(m)
+            k = j
         return out
 
     def _family_name(self, s: str, given: str) -> bool:

@@ -174,6 +174,7 @@ class EntityStage(NamePatterns):
             here.extend(self._public_bodies(ui, unit, here))
             here.extend(self._quoted_names(ui, unit, here))
             here.extend(self._headed_orgs(ui, unit, here))
+            here.extend(self._mined_orgs(ui, unit, here))
             here.extend(self._facilities(ui, unit, here))
             here.extend(self._country_bodies(ui, unit, here))
             here.extend(self._name_shapes(ui, unit, here))

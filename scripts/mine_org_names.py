@@ -1,0 +1,14 @@
+#!/usr/bin/env python3
+"""Rewrite entities/data/lexicons/org_names.tsv from ../shared/data/unlabelled (marsad.entities.org_mining)."""
+
+import argparse
+from pathlib import Path
+
+from marsad.entities.org_mining import OUT, mine, write
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (data/unlabelled)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    write(mine(args.shared / "data" / "unlabelled"), args.out)
