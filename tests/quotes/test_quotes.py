@@ -467,3 +467,17 @@ def test_alana_an_takes_the_words_before_an_as_its_subject():
     text = "أعلنت السلطات الزراعية، السبت، عن توقف تصدير القمح حتى نهاية الموسم الحالي."
     (q,) = extract_quotes(_article(text, {}))
     assert text[q.content.start : q.content.end].startswith("توقف تصدير القمح")
+
+
+def test_document_issuer_and_a_time_word_slot():
+    """ذكر بيان للهيئة أن …: the body named earlier with that head speaks; وكانت الهيئة أعلنت الأسبوع الماضي أن …:
+    the time words are no speaker, the subject before the verb is."""
+    text = (
+        "عقدت هيئة الموانئ اجتماعا طارئا لبحث الأزمة في الميناء الشمالي.\n"
+        "وذكر بيان للهيئة أن الحركة عادت إلى طبيعتها في كل الأرصفة.\n"
+        "وكانت هيئة الموانئ أعلنت الأسبوع الماضي أن الرسوم سترتفع بنسبة قليلة."
+    )
+    art = _article(text, {"h": ("هيئة الموانئ", "ORG", None)})
+    qs = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert qs["الحركة"] == ("h",)
+    assert qs["الرسوم"] == ("h",)

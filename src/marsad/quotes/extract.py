@@ -472,11 +472,11 @@ def _quote_at(
         speaker_region = (start_sp, cue.i)
     if content_at is None and cue.lemma == "أعلن" and not cue.participle:
         # أعلنت السلطات الماليزية، السبت، عن توقف …: أعلن عن, the words before عن are the subject
-        m = next((z for z in range(i + 1, min(limit, i + 8)) if toks[z].norm == "عن"
-                  or toks[z].norm in _CLAUSE_PUNCT and toks[z].norm not in ("،", ",")), None)  # fmt: skip
-        if m is not None and toks[m].norm == "عن" and m + 1 < limit:
-            speaker_region = (i, m)
-            content_at = m + 1
+        an = next((z for z in range(i + 1, min(limit, i + 8)) if toks[z].norm == "عن"
+                   or toks[z].norm in _CLAUSE_PUNCT and toks[z].norm not in ("،", ",")), None)  # fmt: skip
+        if an is not None and toks[an].norm == "عن" and an + 1 < limit:
+            speaker_region = (i, an)
+            content_at = an + 1
     if content_at is None:
         if cue.lemma in C.NP_CONTENT or cue.participle:
             # أكد الوزير أهمية …: skip the speaker phrase, the object noun phrase is the content
@@ -718,7 +718,7 @@ def _resolve_speaker(
                 return longer
         return got[0], Span(got[1], got[2], "speaker"), None
     words = [t.norm for t in toks[a:cut] if t.norm not in _CLAUSE_PUNCT]
-    content_words = [w for w in words if w not in _SPEAKER_WORDS]
+    content_words = [w for w in words if w not in _SPEAKER_WORDS and w not in _TIME_NOUNS]
     desc_text = article.text[start:end].strip(" ،,-")
     proposed = _slot_speaker(toks, a, b, cut, ix, state)
     if proposed is not None:
@@ -731,6 +731,9 @@ def _resolve_speaker(
     if human_plural(words[0]) and words[0].endswith("ون"):
         # المدافعون عن البيئة: an unnamed source (nominative: the subject; دعا الموظفين: the object, accusative)
         return (), Span(start, end, "speaker"), desc_text
+    issuer = _document_issuer(article, toks, a, cut, ix)
+    if issuer is not None:
+        return (issuer[2],), Span(start, end, "speaker"), None
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
         # وقال البيان: a statement speaks for whoever issued it — the subject of the sentence that mentioned the
         # statement (وأصدر الطرفان بيانا), else the latest subject
@@ -897,6 +900,29 @@ def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Pr
                         toks = [*toks[:k], Tok(t.start + cut, t.end, t.norm[cut:], t.quoted), *toks[k + 1 :]]
                     return toks, Proposal("ORG", k, e, "org-antecedent")
     return None
+
+
+# Time words that may stand in a slot whose subject came before the verb (وكانت الهيئة أعلنت الأسبوع الماضي أن)
+_TIME_NOUNS = frozenset({"الاسبوع", "الشهر", "العام", "الماضي", "المقبل", "الحالي", "مساء", "صباح", "امس", "اليوم"})
+
+
+def _document_issuer(
+    article: Article, toks: Sequence[Tok], a: int, cut: int, ix: MentionIndex
+) -> tuple[int, int, str, str] | None:
+    """A document in the slot whose issuer is a bare organisation head after it (ذكر بيان للوزارة، أشار مقال
+    الصحيفة، قالت رسالة الهيئة): the organisation named earlier with that head (in its name or right before it)."""
+    words = [t for t in toks[a:cut] if t.norm not in _CLAUSE_PUNCT]
+    if len(words) < 2 or _strip_al(words[0].norm) not in C.DOCUMENTS and words[0].norm not in C.DOCUMENTS:
+        return None
+    w = words[1].norm
+    head = w[2:] if w.startswith("لل") else w[1:] if w[:1] == "ل" and w[1:3] != "ال" else _strip_al(w)
+    if not head or w == head:
+        return None  # (an indefinite word after the document: no issuer named)
+    from marsad.quotes.slot import org_heads
+
+    if head not in org_heads():
+        return None
+    return ix.latest_org(article, head, len(head) + 3, toks[a].start)
 
 
 # Unnamed sources: their words are kept with the description and no speaker (the annotation guideline's []).
