@@ -87,6 +87,17 @@ def weekday_words() -> frozenset[str]:
     return frozenset(normalize(name.strip()) for _n, name in _rows("weekdays_ar.tsv"))
 
 
+@lru_cache(maxsize=1)
+def month_words() -> frozenset[str]:
+    """The one-word Gregorian month names of ``months_ar.tsv`` (يناير، نيسان، جانفي …) in marsad's normalised form:
+    a month is never a name, whatever a tagger makes of نيسان."""
+    from marsad.lang.ar.normalize import normalize
+
+    return frozenset(
+        normalize(name.strip()) for cal, _n, name in _rows("months_ar.tsv") if cal == "gregorian" and " " not in name.strip()
+    )
+
+
 def _alt(names) -> str:
     # Longest first so that "كانون الثاني" wins over a shorter prefix; spaces match any run of spaces.
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
