@@ -130,10 +130,10 @@ def test_a_short_reading_with_a_proclitic_off_needs_its_country_in_the_article(r
 def test_dual_and_plural_heads_reach_the_names_they_head(res):
     from marsad.geo.resolve import heads_before
 
-    assert "محافظة" in heads_before("يفصل بين محافظتي")  # محافظتي صعدة
-    assert "محافظة" in heads_before("وفي محافظتي الحديدة و")  # … وتعز: the second of the pair
-    assert "محافظة" not in heads_before("وفي مدينة الحديدة و")
-    p = one(res, "صعدة", prev_words=heads_before("يفصل بين محافظتي"))
+    assert "محافظة" in heads_before("تقع بين محافظتي")  # محافظتي صعدة
+    assert "محافظة" in heads_before("القتال في محافظتي ذمار و")  # … وإب: the second of the pair
+    assert "محافظة" not in heads_before("القتال في مدينة ذمار و")
+    p = one(res, "صعدة", prev_words=heads_before("تقع بين محافظتي"))
     assert (p.feature_code, p.country_iso3) == ("ADM1", "YEM")
 
 

@@ -7,9 +7,9 @@ from marsad.geo.resolve import Context
 
 
 def test_subject_of_a_verb_is_the_state(gaz, res):
-    for text in ("وقال مسؤولون إن واشنطن تعتبر الاتفاق منتهيا.",  # SVO after إن
+    for text in ("وقال مسؤولون إن واشنطن ترفض الاتفاق الجديد.",  # SVO after إن
                  "وفرضت واشنطن عقوبات جديدة على الشركات.",  # VSO
-                 "وأكد البيان أن #موسكو \"ترفض\" هذه الاتهامات."):  # fmt: skip
+                 "وأكد البيان أن #موسكو \"تطالب\" بسحب الاتهامات."):  # fmt: skip
         name = "موسكو" if "موسكو" in text else "واشنطن"
         assert acts_for_state(text, [name], gaz), text
         r = res.resolve([name], Context(), text=text)
@@ -17,9 +17,9 @@ def test_subject_of_a_verb_is_the_state(gaz, res):
 
 
 def test_a_place_reading_keeps_the_city(gaz, res):
-    for text in ("وصل الوزير إلى واشنطن أمس في زيارة رسمية.",
+    for text in ("وصل الوزير إلى واشنطن الليلة الماضية.",
                  "وشهدت موسكو أمس مظاهرة كبيرة.",  # a verb whose subject is where something happens
-                 "عين اليوم – لندن تراجعت أسعار الذهب اليوم."):  # a dateline, not a subject  # fmt: skip
+                 "الوكالة – لندن ارتفعت مبيعات السيارات."):  # a dateline, not a subject  # fmt: skip
         name = next(n for n in ("واشنطن", "موسكو", "لندن") if n in text)
         r = res.resolve([name], Context(), text=text)
         assert r is not None and r.place.feature_code == "PPLC", text
@@ -32,12 +32,12 @@ def test_more_place_readings_than_actor_readings_keep_the_city(gaz):
     assert roles(text, ["طهران"], gaz) == (1, 2)
     assert not acts_for_state(text, ["طهران"], gaz)
     # a headline repeated word for word counts once
-    rep = "طهران تدفن الضحايا. " * 5 + "وفي طهران حداد. وقرب طهران تجمع."
+    rep = "طهران تودع الضحايا. " * 5 + "وفي طهران حداد. وقرب طهران تجمع."
     assert roles(rep, ["طهران"], gaz) == (1, 2)
 
 
 def test_feminine_verb_forms_and_what_is_not_one(gaz):
-    for w in ("اعتبرت", "وفرضت", "تشتبه", "تتخلى", "ستفرض", "تصر"):
+    for w in ("اعتبرت", "وفرضت", "تنتبه", "تنسحب", "ستفرض", "تصر", "تسعى"):
         assert _is_fem_verb(w, gaz), w
     # a plural, a noun in ة, a name the registry or the place index knows, a nisba adjective
     for w in ("قوات", "تسوية", "ترمب", "بيروت", "تركي", "الوقت"):

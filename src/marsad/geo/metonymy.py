@@ -1,4 +1,4 @@
-"""A capital named as an actor stands for its state: ألغت واشنطن العقوبات، موسكو استخدمت …، أن تتخلى بيونغ يانغ عن
+"""A capital named as an actor stands for its state: فرضت واشنطن عقوبات، موسكو ترفض …، أن تنسحب بيونغ يانغ من
 … — the metonymy GDELT and ICEWS code as the country (the capital's government acts, not the city). Named as a
 place (في واشنطن، بموسكو، العاصمة طهران، زار بكين) it stays the city.
 
@@ -6,9 +6,9 @@ The decision is read from the words right around each mention (the role the name
 what the name is:
 
 - an **actor** reading: the name is the subject of a verb agreeing with it, the verb right before it (VSO: اعتبرت
-  بيونغ يانغ) or right after it (SVO, mostly after أن / إن / لكن: أن واشنطن تعتبر). Arabic gives a city's (and a
+  بيونغ يانغ) or right after it (SVO, mostly after أن / إن / لكن: أن واشنطن ترفض). Arabic gives a city's (and a
   state's) name feminine agreement, so the verb is a third-person feminine form: a past ending in ت (not the plural
-  ات), or a present / future starting with ت / ستـ. Verbs whose subject is a place (شهدت بغداد، تستضيف الرياض، تقع،
+  ات), or a present / future starting with ت / ستـ. Verbs whose subject is a place (شهدت المدينة، تستضيف الرياض، تقع،
   تضم) are not actor readings;
 - a **place** reading: ب on the name, or a locative word before it (في، إلى، من، قرب، العاصمة، مدينة، شمال …).
 
@@ -32,7 +32,7 @@ _TOKEN = re.compile(r"[\u0621-\u064a]+|[^\s\u0621-\u064a]")
 _SKIP = {"#", '"', "«", "»", "“", "”", "'"}
 _PAST_F = re.compile(r"[\u0621-\u064a]{2,6}ت")
 _PRES_F = re.compile(r"س?ت[\u0621-\u064a]{2,6}")
-# verbs whose subject is where something happens (شهدت بغداد مظاهرة، تستضيف الرياض القمة، تقع، تضم، تحتضن)
+# verbs whose subject is where something happens (شهدت المدينة مظاهرة، تستضيف الرياض القمة، تقع، تضم، تحتضن)
 _PLACE_SUBJECT = tuple(
     normalize(w) for w in ("شهد", "تشهد", "ستشهد", "استضاف", "تستضيف", "ستستضيف", "احتضن", "تحتضن", "تقع", "وقع",
                            "تضم", "ضم", "تعيش", "عاش", "تبعد", "تحتفل", "احتفل", "تعج", "تكتظ", "تغرق")
@@ -44,7 +44,7 @@ _LOCATIVE = {
               "سكان", "أهالي", "مطار", "زار", "يزور", "زيارة", "وصل", "يصل", "وصوله", "غادر", "يغادر", "توجه", "يتوجه")
 }  # fmt: skip
 _PROCLITIC = ("و", "ف", "ب", "ل")
-# a name after a dash, colon or bracket opens a report (عين اليوم – لندن تراجعت …): a dateline, not a subject
+# a name after a dash, colon or bracket opens a report (الوكالة – لندن ارتفعت …): a dateline, not a subject
 _DATELINE_MARKS = {"-", "–", "—", ":", "(", ")", "|", "/"}
 
 

@@ -73,7 +73,7 @@ def heads_before(left: str) -> list[str]:
     """The words before a mention that can ask for a kind of place: the word right before it (a dual or plural
     head for its singular: محافظتي صعدة), and the singular of a plural head opening the list, joined by commas or
     و, that the mention is in (``left``: the text before it, on its line; a mention written with و ends it with
-    "و": محافظتي الحديدة وتعز)."""
+    "و": محافظتي ذمار وإب)."""
     toks = [t.strip("#") for t in left.split()]
     toks = [t for t in toks if t]
     if not toks:
