@@ -99,3 +99,17 @@ def test_a_name_starting_with_ba_is_not_a_clitic():
     uk, syria = gaz.country("GBR"), gaz.country("SYR")
     assert not _is_clitic_b("بريطانيا", uk)
     assert _is_clitic_b("بسوريا", syria)
+
+
+def test_a_capital_entity_used_as_an_actor_gets_its_state_and_keeps_the_city_per_mention():
+    from marsad.data import Article, Entity, Span
+
+    text = "وفرضت واشنطن عقوبات جديدة على الشركات."
+    start = text.index("واشنطن")
+    ent = Entity("e1", "GPE", "Washington", (Span(start, start + len("واشنطن")),), country="USA")
+    body = Span(0, len(text), "body")
+    art = Article(id="geo-meto", text=text, source="test", body=text,
+                  layers={"sentences": (Span(0, len(text)),), "body": (body,)}, entities=(ent,))  # fmt: skip
+    out = GeoStage()(art).entities[0]
+    assert out.attrs["geo"]["feature_code"] == "PCLI" and out.attrs["geo"]["country_iso3"] == "USA"
+    assert out.attrs["geo_mentions"][0]["name"] == "Washington"  # the mention itself still names the city
