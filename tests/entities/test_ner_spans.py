@@ -220,3 +220,23 @@ def test_governorate_head_is_part_of_the_place_name(stage):
     # …not in a story about another country, nor after a head that is no administrative division
     ents = found(stage, "واشترى الرجل سيارة في مدينة البيضاء الجديدة أمس.")
     assert "مدينة البيضاء" not in ents
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "typ"),
+    [
+        ("وجرت الانتخابات في أبريل/نيسان الماضي.", "نيسان", "ORG"),  # a month
+        ("وقالت الوزارة إن القرار نهائي.", "الوزارة", "ORG"),  # a bare head: the body named before
+        ("وتظاهر الفلسطينيون أمام المقر أمس.", "الفلسطينيون", "ORG"),  # a people
+        ("وقاطع الشيعة الاجتماع أمس.", "الشيعة", "ORG"),  # a sect
+        ("وبثت قناة بي الخبر أمس.", "بي", "ORG"),  # a letter of a spelled-out name
+    ],
+)
+def test_words_that_name_no_organisation(stage, sentence, word, typ):
+    unit = unit_of(sentence)
+    assert stage._ner_mention(0, unit, *span(unit, word), typ) is None
+
+
+def test_a_month_after_a_locative_preposition_is_no_town(stage):
+    ents = found(stage, "ووقع الهجوم في نيسان من العام الماضي.")
+    assert "نيسان" not in ents

@@ -41,7 +41,7 @@ from marsad.entities.common import (
 from marsad.entities.lexicon import load_org_names
 from marsad.entities.registry import Registry, name_key
 from marsad.entities.registry_build import AMBIGUOUS_NAMES
-from marsad.lang.ar.dates import weekday_words
+from marsad.lang.ar.dates import month_words, weekday_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
@@ -272,8 +272,8 @@ class NamePatterns:
             w = norms[j]
             if (j in covered or toks[j].kind != "word" or len(w) < 3 or _is_stop(toks[j]) or w in reg.common
                     or w.removeprefix("ال") in reg.common or roles_mod.head_sector(w)
-                    or reg.first_lengths.get(w) or w in _AMBIGUOUS_WORDS):
-                continue  # (a name the registry knows, or holds back as ambiguous, is the registry's to read)
+                    or reg.first_lengths.get(w) or w in _AMBIGUOUS_WORDS or w in month_words()):
+                continue  # (a name the registry knows, or holds back as ambiguous, is the registry's to read; في نيسان is a month)
             if j + 1 < len(toks) and toks[j + 1].kind == "word" and norms[j + 1].startswith("ال"):
                 continue
             if w.endswith("ه") and not w.startswith("ال") and w[:-1] in reg.common:

@@ -33,6 +33,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from marsad.data import Article, Entity, Span, replace_lone_surrogates
@@ -84,6 +85,7 @@ from marsad.entities.names import has_arabic, romanize
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.patterns import NamePatterns
 from marsad.entities.registry import Registry, load_registry, name_key
+from marsad.lang.ar.dates import month_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
@@ -354,6 +356,23 @@ class EntityStage(NamePatterns):
             i = j
         return out
 
+    def _no_name(self, w: str) -> bool:
+        """One word the tagger took for an organisation, place or event that names none: a letter of a spelled-out
+        name (بي، سي), a bare head noun (الوزارة، منظمة: the body named before), a month (نيسان), or a people
+        (الفلسطينيون، الشيعة: demonyms and sects, which the annotation counts as no names)."""
+        if len(w) <= 2 or w in _PEOPLES:
+            return True
+        for v, _ in _clitic_variants(w):
+            if v in _PEOPLES or v in month_words() or (
+                _head_kind(v) == "ORG" and v.removeprefix("ال") in _org_head_words()
+            ):
+                return True
+            stem = v.removeprefix("ال")
+            for suf in ("يون", "يين"):
+                if v.startswith("ال") and stem.endswith(suf) and (stem[: -len(suf)] + "ي") in self.registry.nisba:
+                    return True
+        return False
+
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
         # trim punctuation, stop words and (for people) leading title words
@@ -467,6 +486,8 @@ class EntityStage(NamePatterns):
         ):
             return None  # 300 ريال، بريال واحد، ريال قطري: money, not Real Madrid
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
+            return None
+        if j - i == 1 and typ != "PER" and self._no_name(norms[i]):
             return None
         if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
             return None  # مسقط رأس: a birthplace, not Muscat
@@ -1013,6 +1034,19 @@ def _origin_country(
     if origin == "ar" and context not in ARABIC_NAME_STATES:
         return next((c for c, _ in ctx.most_common() if c in ARAB_STATES), None)
     return None
+
+
+# sects and peoples named by a plural (normalised): a group of people, not an organisation
+_PEOPLES = frozenset({"الشيعه", "السنه", "الاكراد", "العرب", "الدروز", "الاقباط", "الامازيغ", "الاشوريون",
+                      "الايزيديون", "الايزيديين", "اكراد", "الروهينغا", "الاويغور", "البشتون", "الطوارق"})
+
+
+@lru_cache(maxsize=1)
+def _org_head_words() -> frozenset[str]:
+    """The ORG head nouns of ``name_heads.tsv`` without the article (وزاره، منظمه، مجلس …)."""
+    from marsad.entities.lexicon import load_heads
+
+    return frozenset(k.removeprefix("ال") for k, h in load_heads().items() if h.kind == "ORG")
 
 
 def build_stage(**options: Any) -> EntityStage:
