@@ -481,3 +481,21 @@ def test_document_issuer_and_a_time_word_slot():
     qs = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert qs["الحركة"] == ("h",)
     assert qs["الرسوم"] == ("h",)
+
+
+def test_title_and_its_body_refer_to_the_office_holder_named_elsewhere():
+    """وأشار مدير هيئة الموانئ إلى …: the person the article introduced as مدير هيئة الموانئ فلان speaks, not the
+    body in the title's genitive; a person after a complementiser (… إن الرئيس فلان) is not that holder."""
+    text = (
+        "وقال مدير هيئة الموانئ ماجد الحربي إن العمل مستمر في الأرصفة الجديدة.\n"
+        "وأشار مدير هيئة الموانئ إلى أن الرسوم لن ترتفع هذا العام.\n"
+        "قال رئيس هيئة الانتخابات، إن الرئيس سالم داود فاز بأغلبية الأصوات."
+    )
+    art = _article(text, {
+        "h": ("هيئة الموانئ", "ORG", None), "m": ("ماجد الحربي", "PER", None),
+        "e": ("هيئة الانتخابات", "ORG", None), "s": ("سالم داود", "PER", None),
+    })  # fmt: skip
+    qs = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert qs["العمل"] == ("m",)
+    assert qs["الرسوم"] == ("m",)
+    assert qs["الرئيس"] != ("s",)

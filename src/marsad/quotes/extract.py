@@ -954,6 +954,15 @@ def _actor_in(
                 pid = _titled_person(article, ix, head, nis, before=start)
                 return ((pid or nis),), start, toks[a + 1].end
         pers = [m for m in ments if m[3] == "PER"]
+        head = _strip_al(toks[a].norm)
+        if not pers and head in _HOLDER_TITLES and ments[0][0] <= toks[min(b - 1, a + 2)].start:
+            # ولي عهد الإمارة، الأمين العام للمنظمة، مندوب البلد: the office holder, when the article names a person
+            # with that title and that body or country elsewhere (its genitive alone is not the subject)
+            after = toks[a + 1] if a + 1 < b else None
+            qual = _strip_al(after.norm) if after is not None and after.end <= ments[0][0] else ""
+            pid = _titled_person(article, ix, head, ments[0][2], before=start, qualifier=qual, near=ments[0][2])
+            if pid:
+                return (pid,), start, ments[0][1]
         first = pers[0] if pers else ments[0]
         if not pers and cor and cor[0][0] < first[0]:
             return cor[0][2], cor[0][0], cor[0][1]
@@ -1012,7 +1021,8 @@ def _home_state(article: Article) -> str | None:
 
 
 def _titled_person(
-    article: Article, ix: MentionIndex, head: str, gpe_id: str, *, before: int, qualifier: str = ""
+    article: Article, ix: MentionIndex, head: str, gpe_id: str, *, before: int, qualifier: str = "",
+    near: str | None = None,
 ) -> str | None:
     """A person of the nisba's country whose mention somewhere in the article is preceded by the same title head
     (رئيسة الحكومة البريطانية، تيريزا ماي … later: رئيسة الحكومة البريطانية → Theresa May)."""
@@ -1031,7 +1041,19 @@ def _titled_person(
             return False
         left = [_strip_al(w) for w in normalize(article.text[max(0, s - 60) : s]).split()[-7:]]
         # the same title: head and its qualifier (وزير الدفاع is not وزير الخارجية)
-        return head in left and (not qualifier or qualifier in left)
+        if not (head in left and (not qualifier or qualifier in left)):
+            return False
+        # ``near``: the body or country of the title is named between the title and the person (الأمين العام
+        # للمنظمة فلان)
+        if near is None:
+            return True
+        for s_n, e_n, i, _t in ix.in_range(max(0, s - 60), s):
+            gap = normalize(article.text[e_n:s]).split()
+            if i == near and len(gap) <= 3 and not any(w in _COMP for w in gap) and head in [
+                _strip_al(w) for w in normalize(article.text[max(0, s_n - 30) : s_n]).split()[-3:]
+            ]:  # fmt: skip  (title, its body or country, the name: nothing else between)
+                return True
+        return False
 
     # the latest such mention before ``before``, else the first one after it: walk out from ``before``
     items = ix.items
