@@ -240,3 +240,17 @@ def test_words_that_name_no_organisation(stage, sentence, word, typ):
 def test_a_month_after_a_locative_preposition_is_no_town(stage):
     ents = found(stage, "ووقع الهجوم في نيسان من العام الماضي.")
     assert "نيسان" not in ents
+
+
+def test_dateline_town_before_its_country(stage):
+    text = "أتلانتا، الولايات المتحدة الأمريكية (CNN)-- حذر مسؤولون من عاصفة قوية."
+    unit = unit_of(text)
+    tagged = stage._ner_mention(0, unit, 0, 1, "ORG")
+    reg = stage._registry_matches(0, unit)
+    assert tagged is not None and any(m.tok0 == 2 for m in reg)
+    stage._dateline_place(0, unit, [tagged, *reg])
+    assert (tagged.type, tagged.country) == ("GPE", "USA")
+    # an untagged town is found; a comma that closes no dateline is left alone
+    assert [m.type for m in stage._dateline_place(0, unit, reg)] == ["GPE"]
+    unit = unit_of("وقال المتحدث، الولايات المتحدة لن تتراجع.")
+    assert stage._dateline_place(0, unit, stage._registry_matches(0, unit)) == []

@@ -181,6 +181,7 @@ class EntityStage(NamePatterns):
             here.extend(self._country_bodies(ui, unit, here))
             here.extend(self._name_shapes(ui, unit, here))
             self._headed_names(ui, unit, here)
+            here.extend(self._dateline_place(ui, unit, here))
             seen |= self._countries(here)
             mentions.extend(here)
         mentions = self._ambiguous_places(units, mentions)
@@ -355,6 +356,35 @@ class EntityStage(NamePatterns):
                     out.append(m)
             i = j
         return out
+
+    def _dateline_place(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A dateline that opens a sentence, "فلانة، <country> (CNN)": the one to three words before the comma are a
+        town of that country, whatever the tagger made of them (أتلانتا is no organisation there)."""
+        toks = unit.tokens
+        comma = next((k for k in range(1, min(4, len(toks))) if toks[k].text in ("،", ",")), None)
+        if comma is None or any(toks[k].kind != "word" for k in range(comma)):
+            return []
+        country = next((m for m in have if m.unit == ui and m.tok0 == comma + 1), None)
+        a = self.registry.actors.get(country.actor_id or "") if country else None
+        if (
+            country is None
+            or a is None
+            or a.type != "GPE"
+            or a.id != a.country
+            or country.tok1 >= len(toks)
+            or toks[country.tok1].text != "("
+        ):
+            return []
+        inside = [m for m in have if m.unit == ui and m.tok0 < comma]
+        if inside:
+            for m in inside:
+                if m.tok0 == 0 and m.tok1 == comma and m.type in ("ORG", "PER", "MISC", "LOC") and m.source == "ner":
+                    m.type, m.country, m.sector = "GPE", a.country, None
+            return []
+        m = _Mention(toks[0].start, toks[comma - 1].end, ui, 0, comma, "GPE", None, source="dateline")
+        m.key = name_key(" ".join(unit.norms[:comma]))
+        m.country = a.country
+        return [m]
 
     def _no_name(self, w: str) -> bool:
         """One word the tagger took for an organisation, place or event that names none: a letter of a spelled-out
