@@ -21,7 +21,7 @@ from marsad.events.learn import train as fit_events
 from marsad.events.model import NONE, EventModel
 from marsad.gold.data import GoldDoc
 from marsad.learn.linear import calibration, fit, fit_platt, group_folds, platt
-from marsad.quotes.speakers import SpeakerModel, quote_labels, speaker_candidates
+from marsad.quotes.speakers import DEFAULT_C, SpeakerModel, quote_labels, speaker_candidates
 
 Progress = Callable[[str], None]
 
@@ -61,7 +61,7 @@ def analyse(
     return out
 
 
-def train_speakers(items: Sequence[Analysed], *, c: float = 1.0) -> SpeakerModel:
+def train_speakers(items: Sequence[Analysed], *, c: float = DEFAULT_C) -> SpeakerModel:
     X: list[dict[str, float]] = []
     y: list[str] = []
     for it in items:
