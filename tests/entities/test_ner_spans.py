@@ -254,3 +254,10 @@ def test_dateline_town_before_its_country(stage):
     assert [m.type for m in stage._dateline_place(0, unit, reg)] == ["GPE"]
     unit = unit_of("وقال المتحدث، الولايات المتحدة لن تتراجع.")
     assert stage._dateline_place(0, unit, stage._registry_matches(0, unit)) == []
+
+
+def test_tournament_name_starts_at_its_cup(stage):
+    sentence = "وانطلقت بطولة كأس القارات الثالثة أمس."
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, "بطولة كأس القارات الثالثة"), "MISC")
+    assert m is not None and sentence[m.start - unit.start : m.end - unit.start] == "كأس القارات الثالثة"

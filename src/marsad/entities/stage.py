@@ -493,6 +493,10 @@ class EntityStage(NamePatterns):
             if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
                     and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
                 i -= 1
+        # بطولة كأس فلان، بطولة دوري فلان: the tournament's name starts at its cup or league
+        if (typ != "PER" and j - i >= 3 and norms[i].removeprefix("ال") == "بطوله"
+                and norms[i + 1].removeprefix("ال") in ("كاس", "دوري")):
+            i += 1
         # tanween (ً ٌ ٍ) marks an indefinite common word (سكنياً، ساحليةً): no name ends with one
         while typ != "PER" and j > i and any(c in toks[j - 1].text for c in "\u064b\u064c\u064d"):
             j -= 1
