@@ -499,3 +499,17 @@ def test_title_and_its_body_refer_to_the_office_holder_named_elsewhere():
     assert qs["العمل"] == ("m",)
     assert qs["الرسوم"] == ("m",)
     assert qs["الرئيس"] != ("s",)
+
+
+def test_far_complementiser_inside_the_object_of_an_accusation():
+    """اتهم الوزير فلان، في بيان، البلد بعدم … دون أن …: the object noun phrase is the content, not the words after
+    the far أن."""
+    text = (
+        "واتهم وزير الاتصالات سامي داود، في بيان صدر مساء الثلاثاء، الشركة المشغلة بعدم تطبيق الاتفاق الموقع "
+        "في العام الماضي وبالسماح للبريد بالدخول دون أن يمر عبر الجمارك."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    content = text[q.content.start : q.content.end]
+    assert "بعدم تطبيق الاتفاق" in content
+    assert q.speaker == ("e1",)

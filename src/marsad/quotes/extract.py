@@ -424,6 +424,17 @@ def _quote_at(
         if w in _COMP or (w.startswith("ب") and w[1:] in _COMP and len(w) > 2):
             content_at = m + 1
             speaker_region = (i, m)
+            if m - i > _FAR_COMP and (cue.lemma in C.NP_CONTENT or cue.lemma in _ADDRESSEE_CUES):
+                # اتهم الوزير فلان، في بيان، البلد بعدم تطبيق … دون أن …: a complementiser this far belongs to the
+                # object noun phrase, which is the content; the speaker phrase ends where its words end
+                named = ix.in_range(toks[i].start, toks[min(m, i + 10) - 1].end)
+                k = i
+                if named:  # past the last name of the speaker phrase (its title's genitive is not a speaker word)
+                    k = next((z for z in range(i, m) if toks[z].start >= named[-1][1]), m)
+                k = _skip_speaker(toks, k, m, ix)
+                if i < k < m:
+                    speaker_region = (i, k)
+                    content_at = k
             break
         if prep and (w == prep or (prep == "علي" and w == "على") or (prep == "الي" and w == "إلى")):
             if cue.lemma in C.NP_CONTENT and m > i:
@@ -566,6 +577,9 @@ def _quote_at(
     qid = content_hash(article.id, str(content.start), str(content.end), length=12)
     return Quote(qid, kind, content, tuple(speaker), cue_span, sp_span, attrs)
 
+
+# A complementiser more words than this after a cue that takes a noun-phrase object is inside that object
+_FAR_COMP = 12
 
 # Cues whose object (the people asked, the thing described) belongs to the reported content: دعا/طالب/حث X إلى/بـ …,
 # وصف X بأنه …
