@@ -513,3 +513,20 @@ def test_far_complementiser_inside_the_object_of_an_accusation():
     content = text[q.content.start : q.content.end]
     assert "بعدم تطبيق الاتفاق" in content
     assert q.speaker == ("e1",)
+
+
+def test_bare_name_before_a_title_or_an_apposition_speaks():
+    """وقالت سماح حديد مديرة الحملات بالمنظمة: two words and a title after them are a name (common words or not);
+    وقال رائف وردة، أحد محامي فلان، إن: the name the comma sets off speaks, not the person in the apposition."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقالت سماح حديد مديرة الحملات بمنظمة الرقابة الدولية إن الاعتقالات تعسفية.\n"
+        "وقال رائف وردة، أحد محامي سامي داود، إن موكله بريء من كل التهم."
+    )
+    art = _article(text, {"o": ("منظمة الرقابة الدولية", "ORG", None), "d": ("سامي داود", "PER", None)})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    assert spk["الاعتقالات"] == ["سماح حديد"]
+    assert spk["موكله"] == ["رائف وردة"]

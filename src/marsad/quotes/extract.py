@@ -715,11 +715,13 @@ def _resolve_speaker(
         proposed = _slot_speaker(toks, a, b, cut, ix, state, person_only=not place)
         if proposed is not None:
             return proposed
-    if got is not None and named and ix.types.get(got[0][0]) != "PER" and got[1] > toks[a].start:
+    if got is not None and named and got[1] > toks[a].start and (
+        ix.types.get(got[0][0]) != "PER" or "،" in article.text[toks[a].start : got[1]]
+    ):  # fmt: skip  (a person too when a comma sets the first name off: فلان، أحد محامي فلان الآخر، إن)
         # a person the entity stage missed, named in the slot before the body or place it found (قال فلان الفلاني
         # مدير الهيئة، قال المتحدث باسم شرطة الولاية فلان …): the person speaks
         k = next((z for z in range(a, b) if toks[z].start >= got[1]), b)
-        if _strip_al(toks[a].norm) in _HOLDER_TITLES:
+        if _strip_al(toks[a].norm) in _HOLDER_TITLES and ix.types.get(got[0][0]) != "PER":
             proposed = _slot_speaker(toks, a, b, cut, ix, state, person_only=True)  # the name closes the title
         else:
             proposed = _slot_speaker(toks, a, k, k, ix, state, person_only=True)

@@ -375,8 +375,9 @@ def propose(
             and (e >= b or toks[e].norm in ("،", ",", "(") or toks[e].norm in _PERSON_HEADS
                  or toks[e].norm in C.COMPLEMENTISERS or toks[e].norm in C.SPEAKER_WORDS)
             and not any(w.endswith((*_PRONOUN_SUFFIX, "اته")) or w[:1] in "لب" for w in run[:1])
-            and _looks_like_name(run[:1])
-        ):  # fmt: skip
+            and (_looks_like_name(run[:1]) or len(run) >= 2 and e < b and (toks[e].norm in _PERSON_HEADS or toks[
+                e].norm in ("،", ",") and any(t.norm in _PERSON_HEADS for t in toks[e + 1 : e + 3])))
+        ):  # fmt: skip  (two words and a title after them, فلانة الفلانية مديرة …، فلان، أحد محامي …: a name)
             return Proposal("PER", a, e, "name")
         return None
     # an organisation: الشرطة، النيابة العامة، منظمة كذا; an organisation head and a name in quotation marks
