@@ -261,3 +261,15 @@ def test_tournament_name_starts_at_its_cup(stage):
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, "بطولة كأس القارات الثالثة"), "MISC")
     assert m is not None and sentence[m.start - unit.start : m.end - unit.start] == "كأس القارات الثالثة"
+
+
+def test_facilities_named_after_a_king_or_by_a_foreign_word(stage):
+    ents = found(stage, "وأغلقت السلطات جسر الملك خالد أمام السيارات أمس.")
+    assert ents.get("جسر الملك خالد", ("",))[0] == "LOC"
+    ents = found(stage, "وهبطت الطائرات في قاعدة زاركانيم العسكرية أمس.")
+    assert ents.get("قاعدة زاركانيم", ("",))[0] == "LOC"
+    # a road's common word, and the body that runs a bridge, are not facilities
+    ents = found(stage, "ووصلت المفاوضات إلى طريق مسدود أمس.")
+    assert not any(k.startswith("طريق") for k in ents)
+    ents = found(stage, "وقالت قاعدة عائداتها إن الأمر انتهى.")
+    assert not any(k.startswith("قاعدة") for k in ents)

@@ -61,6 +61,11 @@ _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("ا�
 # prepositions of place before a bare town name (normalised)
 _AMBIGUOUS_WORDS = frozenset(normalize(n) for n in AMBIGUOUS_NAMES)
 _LOCATIVE_PREPS = frozenset({"في", "الي", "من", "قرب", "بين", "نحو", "داخل", "شمال", "جنوب", "شرق", "غرب"})
+# heads of routes and landmarks named after a person or by a foreign word (normalised): طريق الملك فلان، حلبة فلانوكا
+_ROUTE_HEADS = frozenset({"طريق", "شارع", "باب", "حلبه", "ميدان", "جزيره"})
+# …of those, the ones a foreign one-word name follows (قاعدة فلانيم), and endings of Arabic words, never of such a name
+_FOREIGN_NAMED = frozenset({"قاعده", "حلبه", "مطار", "ميناء"})
+_WORD_ENDINGS = ("ها", "هم", "ين", "ات", "يا", "يه", "ي", "ون", "ه")
 # heads of an administrative division, which the name after them is always part of (محافظة إدلب), normalised
 _ADMIN_HEADS = frozenset({"محافظه", "مديريه"})
 # adjectives that describe a body after its name (normalised): حزب فلان المعارض is حزب فلان
@@ -374,6 +379,45 @@ class NamePatterns:
             m.key = name_key(" ".join([v, *norms[k0 : place.tok1]]))
             m.country = place.country or getattr(self.registry.actors.get(place.actor_id or ""), "country", None)
             out.append(m)
+            covered.update(range(k, place.tok1))
+        # a facility named after a king or prince (جسر الملك فلان، مطار الأمير فلان الدولي), or by one word that is no
+        # word of the language (قاعدة فلانيم، حلبة فلانوكا): a place of its own
+        reg = self.registry
+        for k in range(len(toks) - 1):
+            if k in covered or toks[k].kind != "word":
+                continue
+            v = next((v for v, _ in _clitic_variants(norms[k]) if v.removeprefix("ال") in _FACILITY_HEADS | _ROUTE_HEADS
+                      and not v.startswith("ال")), None)
+            if v is None or (k + 1) in covered or toks[k + 1].kind != "word":
+                continue
+            if k > 0 and _head_kind(norms[k - 1]) == "ORG":
+                continue  # مؤسسة جسر الملك فلان: the body that runs the bridge
+            j = k + 1
+            w = norms[j]
+            if w in ("الملك", "الامير") and j + 1 < len(toks) and toks[j + 1].kind == "word":
+                j += 1
+                if norms[j] == "عبد" and j + 1 < len(toks):
+                    j += 1
+                if _is_stop(toks[j]) or norms[j] in reg.common or (j in covered):
+                    continue
+                j += 1
+                if j < len(toks) and norms[j] in ("الدولي", "الدوليه"):
+                    j += 1
+            elif (v.removeprefix("ال") not in _FOREIGN_NAMED or w.endswith(_WORD_ENDINGS)
+                  or len(w) < 4 or w.startswith(("ال", "لل")) or _is_stop(toks[j]) or w in reg.common
+                  or any(c in reg.common for c, _ in _clitic_variants(w)) or (w,) in reg.aliases
+                  or w in _first_names() or w in month_words() or any(ch in toks[j].text for ch in "\u064b\u064c\u064d")
+                  or not toks[j].text.isalpha()):
+                continue
+            else:
+                j += 1
+            if any(q in covered for q in range(k, j)):
+                continue
+            cut = len(norms[k]) - len(v) if norms[k].endswith(v) else 0
+            m = _Mention(_skip_clitic(toks[k], cut), toks[j - 1].end, ui, k, j, "LOC", None, source="facility")
+            m.key = name_key(" ".join([v, *norms[k + 1 : j]]))
+            out.append(m)
+            covered.update(range(k, j))
         return out
 
     def _public_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
