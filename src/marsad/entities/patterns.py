@@ -391,7 +391,7 @@ class NamePatterns:
             if v is None or (k + 1) in covered or toks[k + 1].kind != "word":
                 continue
             if k > 0 and _head_kind(norms[k - 1]) == "ORG":
-                continue  # مؤسسة جسر الملك فلان: the body that runs the bridge
+                continue  # هيئة مطار الأمير فلان: the body that runs the airport
             j = k + 1
             w = norms[j]
             if w in ("الملك", "الامير") and j + 1 < len(toks) and toks[j + 1].kind == "word":
