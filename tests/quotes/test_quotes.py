@@ -530,3 +530,14 @@ def test_bare_name_before_a_title_or_an_apposition_speaks():
     spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
     assert spk["الاعتقالات"] == ["سماح حديد"]
     assert spk["موكله"] == ["رائف وردة"]
+
+
+def test_a_demonym_plural_in_the_slot_is_a_people():
+    """وقال الغزاويون إن …: a demonym plural speaks as a people (GPE, as the annotation types demonyms), not as an
+    organisation."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = "وقال الغزاويون إن الحصار يجب أن ينتهي فورا."
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    assert [(e.type, e.name) for e in ents if e.id in quotes[0].speaker] == [("GPE", "الغزاويون")]

@@ -406,6 +406,9 @@ def propose(
         return None
     if head is None and human_plural(first):
         return None  # المدافعون عن …، المقربون من …: people (a sound plural), nobody the article names
+    if head is None and e == a + 1 and first.endswith(("يون", "يين")) and len(first) > 6:
+        # الفلسطينيون، المقدسيون: a people (a demonym plural) speaks, which the annotation types as a place (GPE)
+        return Proposal("GPE", a, e, "demonym")
     return Proposal("ORG", a, e, "org-np", _org_heads().get(head) if head else None)
 
 
