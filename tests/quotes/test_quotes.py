@@ -394,24 +394,24 @@ def test_ranker_decisions_carry_over_to_the_next_quote():
 
 
 def test_unnamed_source_before_the_verb_names_nobody():
-    """مصادر محلية أكدت أن …، وكان مصدر أمني قد أكد …: an unnamed subject before the verb (SVO) is the speaker,
+    """مصادر طبية ذكرت أن …، وكانت مصادر حكومية قد ذكرت …: an unnamed subject before the verb (SVO) is the speaker,
     not the person quoted before; a body named in that subject is left to the rules."""
     text = (
         "قال الوزير سامي داود إن الحكومة ستواصل الإصلاحات الاقتصادية هذا العام. "
-        "لكن مصادر محلية أكدت أن الاحتجاجات مستمرة في عدة مدن. "
-        "وكان مصدر أمني قد أكد أن الطرق أغلقت بالكامل منذ الصباح. "
+        "غير أن مصادر طبية ذكرت أن الاحتجاجات مستمرة في عدة مدن. "
+        "وكانت مصادر حكومية قد ذكرت أن الطرق أغلقت بالكامل منذ الصباح. "
         "ومسؤول في هيئة الموانئ أكد أن الحركة عادت إلى طبيعتها."
     )
     art = _article(text, {"e1": ("سامي داود", "PER", "EGY"), "h": ("هيئة الموانئ", "ORG", None)})
     qs = {art.text[q.content.start : q.content.end].split()[0]: q for q in extract_quotes(art)}
     assert qs["الحكومة"].speaker == ("e1",)
-    assert qs["الاحتجاجات"].speaker == () and "مصادر محلية" in qs["الاحتجاجات"].attrs["description"]
-    assert qs["الطرق"].speaker == () and "مصدر أمني" in qs["الطرق"].attrs["description"]
+    assert qs["الاحتجاجات"].speaker == () and "مصادر طبية" in qs["الاحتجاجات"].attrs["description"]
+    assert qs["الطرق"].speaker == () and "مصادر حكومية" in qs["الطرق"].attrs["description"]
     assert qs["الحركة"].speaker != ()
 
 
 def test_speaker_slot_proposes_no_time_nouns_documents_or_residents():
-    """أعلنت الوزارة الأسبوع الماضي، ذكر المقال، قال السكان, انتقادات وصفت تصريحاته: none of them is a speaker
+    """أعلنت الوزارة الأسبوع الماضي، ذكر المقال، قال السكان, حملة وصفت تعليقاته: none of them is a speaker
     entity (a time word, a document whose issuer speaks, an unnamed group, a noun with a pronoun)."""
     from marsad.quotes.extract import extract_quotes_and_speakers
 
@@ -419,36 +419,36 @@ def test_speaker_slot_proposes_no_time_nouns_documents_or_residents():
         "وكانت الهيئة أعلنت الأسبوع الماضي أن المعبر سيغلق مؤقتا للصيانة.\n"
         "وذكر المقال أن المشروع تأخر عامين عن موعده المحدد.\n"
         "وقال السكان إن المياه انقطعت عن الحي منذ ثلاثة أيام.\n"
-        "وأثار ذلك انتقادات وصفت تصريحاته بأنها غير مسؤولة على الإطلاق."
+        "وأطلق ذلك حملة وصفت تعليقاته بأنها غير لائقة على الإطلاق."
     )
     art = _article(text, {})
     quotes, ents = extract_quotes_and_speakers(art)
     assert len(quotes) >= 3
     named = {art.text[m.start : m.end] for e in ents for m in e.mentions}
-    assert not named & {"الأسبوع الماضي", "الأسبوع", "المقال", "السكان", "تصريحاته"}
+    assert not named & {"الأسبوع الماضي", "الأسبوع", "المقال", "السكان", "تعليقاته"}
 
 
 def test_slot_names_a_longer_name_than_the_entity_mention():
     """The entity stage marked only part of a name that the speaker slot spells out: an organisation noun phrase
     around the mention (جمعية الهلال الأحمر الوطنية where only الهلال الأحمر was marked) or name words next to a
-    person's mention become a speaker entity of their own; a coordination (والأمم المتحدة) or another entity in
+    person's mention become a speaker entity of their own; a coordination (والهيئة الأهلية) or another entity in
     the phrase does not."""
     from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "وقالت جمعية الهلال الأحمر الوطنية إن فرقها وصلت إلى القرى المتضررة.\n"
         "وقال حاتم الزيدي، إن المفاوضات ستستمر حتى نهاية الشهر.\n"
-        "وقالت المفوضية والأمم المتحدة إن المساعدات ستصل قريبا إلى المخيمات."
+        "وقالت المفوضية والهيئة الأهلية إن المساعدات ستصل قريبا إلى المخيمات."
     )
     art = _article(text, {
-        "r": ("الهلال الأحمر", "ORG", None), "z": ("الزيدي", "PER", None), "u": ("الأمم المتحدة", "ORG", None),
+        "r": ("الهلال الأحمر", "ORG", None), "z": ("الزيدي", "PER", None), "u": ("الهيئة الأهلية", "ORG", None),
     })  # fmt: skip
     quotes, ents = extract_quotes_and_speakers(art)
     by_id = {e.id: e for e in ents}
     spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
     assert by_id[spk["فرقها"][0]].name == "جمعية الهلال الأحمر الوطنية"
     assert by_id[spk["المفاوضات"][0]].name == "حاتم الزيدي"
-    assert not any("والأمم" in e.name for e in ents)
+    assert not any("والهيئة" in e.name for e in ents)
 
 
 def test_person_named_in_the_slot_before_the_body_the_entity_stage_found():
@@ -473,7 +473,7 @@ def test_document_issuer_and_a_time_word_slot():
     """ذكر بيان للهيئة أن …: the body named earlier with that head speaks; وكانت الهيئة أعلنت الأسبوع الماضي أن …:
     the time words are no speaker, the subject before the verb is."""
     text = (
-        "عقدت هيئة الموانئ اجتماعا طارئا لبحث الأزمة في الميناء الشمالي.\n"
+        "عقدت هيئة الموانئ اجتماعا طارئا لمناقشة الزحام في الميناء الشمالي.\n"
         "وذكر بيان للهيئة أن الحركة عادت إلى طبيعتها في كل الأرصفة.\n"
         "وكانت هيئة الموانئ أعلنت الأسبوع الماضي أن الرسوم سترتفع بنسبة قليلة."
     )
@@ -505,8 +505,8 @@ def test_far_complementiser_inside_the_object_of_an_accusation():
     """اتهم الوزير فلان، في بيان، البلد بعدم … دون أن …: the object noun phrase is the content, not the words after
     the far أن."""
     text = (
-        "واتهم وزير الاتصالات سامي داود، في بيان صدر مساء الثلاثاء، الشركة المشغلة بعدم تطبيق الاتفاق الموقع "
-        "في العام الماضي وبالسماح للبريد بالدخول دون أن يمر عبر الجمارك."
+        "واتهم وزير النقل سامي داود، في بيان صدر مساء الثلاثاء، الشركة المشغلة بعدم تطبيق الاتفاق الموقع "
+        "في العام الماضي وبالسماح للشاحنات بالعبور دون أن تتوقف عند الجمارك."
     )
     art = _article(text, {"e1": ("سامي داود", "PER", None)})
     (q,) = extract_quotes(art)
@@ -516,19 +516,19 @@ def test_far_complementiser_inside_the_object_of_an_accusation():
 
 
 def test_bare_name_before_a_title_or_an_apposition_speaks():
-    """وقالت سماح حديد مديرة الحملات بالمنظمة: two words and a title after them are a name (common words or not);
+    """وقالت نادية حجر مديرة الحملات بالمنظمة: two words and a title after them are a name (common words or not);
     وقال رائف وردة، أحد محامي فلان، إن: the name the comma sets off speaks, not the person in the apposition."""
     from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
-        "وقالت سماح حديد مديرة الحملات بمنظمة الرقابة الدولية إن الاعتقالات تعسفية.\n"
+        "وقالت نادية حجر مديرة الحملات بمنظمة الرقابة الدولية إن الاعتقالات تعسفية.\n"
         "وقال رائف وردة، أحد محامي سامي داود، إن موكله بريء من كل التهم."
     )
     art = _article(text, {"o": ("منظمة الرقابة الدولية", "ORG", None), "d": ("سامي داود", "PER", None)})
     quotes, ents = extract_quotes_and_speakers(art)
     names = {e.id: e.name for e in ents}
     spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
-    assert spk["الاعتقالات"] == ["سماح حديد"]
+    assert spk["الاعتقالات"] == ["نادية حجر"]
     assert spk["موكله"] == ["رائف وردة"]
 
 

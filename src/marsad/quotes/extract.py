@@ -805,8 +805,8 @@ _UNNAMED_SUBJECTS = frozenset((set(C.UNNAMED) - {"متحدث"}) | {"وسايل",
 
 
 def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: MentionIndex) -> Span | None:
-    """An unnamed source as the subject before a verb without و/ف (مصادر عسكرية أكدت أن …، وكان مصدر أمني قد
-    أكد …): the verb's subject is that source, not the latest speaker. None when a person or body is named in it
+    """An unnamed source as the subject before a verb without و/ف (مصادر طبية ذكرت أن …، وكانت مصادر حكومية
+    قد ذكرت …): the verb's subject is that source, not the latest speaker. None when a person or body is named in it
     (مسؤول في الوزارة قال: the rules find the body) or the clause before the verb is long."""
     if cue.participle or toks[cue.i].norm[:1] in "وف":
         return None

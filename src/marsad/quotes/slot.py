@@ -446,7 +446,7 @@ def extend_mention(
     if typ not in ("ORG", "GPE", "LOC") or first not in _org_heads() or k0 < a:
         return None
     e = _org_np(toks, a, cut)
-    # a coordination (والأمم المتحدة، ومجلس …) or since/while (منذ) ends the name
+    # a coordination (والهيئة، ومجلس …) or since/while (منذ) ends the name
     e = next((z for z in range(k1 + 1, e) if toks[z].norm[:1] == "و" or toks[z].norm in ("منذ", "بينما")), e)
     if e <= k1 or (a, e) == (k0, k1 + 1) or any(toks[z].norm[:1] == "و" for z in range(a + 1, k0 + 1)):
         return None  # the noun phrase ends inside the mention, is the mention, or coordinates it with another
