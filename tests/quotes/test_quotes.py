@@ -541,3 +541,15 @@ def test_a_demonym_plural_in_the_slot_is_a_people():
     art = _article(text, {})
     quotes, ents = extract_quotes_and_speakers(art)
     assert [(e.type, e.name) for e in ents if e.id in quotes[0].speaker] == [("GPE", "الغزاويون")]
+
+
+def test_office_holder_introduced_with_the_title_after_the_name():
+    """الشيخ فلان، نائب حاكم الإمارة … later ورحب نائب حاكم الإمارة …، معربا عن …: the holder named before the
+    title speaks for the participle, not the place in the title's genitive."""
+    text = (
+        "استقبل الشيخ حمدان راشد نائب حاكم الشارقة وفدا تجاريا في قصر الضيافة.\n"
+        "ورحب نائب حاكم الشارقة بالوفد، معربا عن أمله في تعزيز التعاون بين الجانبين."
+    )
+    art = _article(text, {"p": ("حمدان راشد", "PER", "ARE"), "g": ("الشارقة", "GPE", "ARE")})
+    qs = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert qs.get("أمله", qs.get("تعزيز")) == ("p",)

@@ -1048,13 +1048,23 @@ def _titled_person(
     gpe = by_id.get(gpe_id)
     country = gpe.country if gpe is not None else None
 
+    def after(e: int) -> bool:
+        """The title and its body right after the person (الشيخ فلان، ولي عهد الإمارة)."""
+        for s_n, _e_n, i, _t in ix.in_range(e, e + 60):
+            words = [_strip_al(w) for w in normalize(article.text[e:s_n]).split()]
+            if i == near and 0 < len(words) <= 4 and head in words and (not qualifier or qualifier in words):
+                return not any(w in _COMP for w in words)
+        return False
+
     def fits(item: tuple[int, int, str, str]) -> bool:
-        s, _e, eid, typ = item
+        s, e, eid, typ = item
         if typ != "PER":
             return False
         ent = by_id.get(eid)
         if ent is None or (country and ent.country and ent.country != country):
             return False
+        if near is not None and after(e):
+            return True
         left = [_strip_al(w) for w in normalize(article.text[max(0, s - 60) : s]).split()[-7:]]
         # the same title: head and its qualifier (وزير الدفاع is not وزير الخارجية)
         if not (head in left and (not qualifier or qualifier in left)):
