@@ -273,3 +273,23 @@ def test_facilities_named_after_a_king_or_by_a_foreign_word(stage):
     assert not any(k.startswith("طريق") for k in ents)
     ents = found(stage, "وقالت قاعدة عائداتها إن الأمر انتهى.")
     assert not any(k.startswith("قاعدة") for k in ents)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "kept"),
+    [
+        # a person named right after a body, or after a title inside its span, is not part of its name
+        # (the bare head left is no name at all)
+        ("وقال سفير فرنسا لدى المنظمة بيتر هاريس إن الخطة جاهزة.", "المنظمة بيتر هاريس", None),
+        ("وقال رئيس هيئة كبار العلماء الشيخ عبدالله فلان إن الخطة جاهزة.", "هيئة كبار العلماء الشيخ عبدالله فلان",
+         "هيئة كبار العلماء"),
+        # an indefinite common word after a definite name goes on the sentence
+        ("وبدأ الهلال تحضيراته للموسم الجديد.", "الهلال تحضيراته", "الهلال"),
+        # a body named after a king keeps his name
+        ("وقال رئيس جامعة الملك خالد إن الخطة جاهزة.", "جامعة الملك خالد", "جامعة الملك خالد"),
+    ],
+)
+def test_organisation_span_ends_where_its_name_does(stage, sentence, tagged, kept):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "ORG")
+    assert (m and sentence[m.start - unit.start : m.end - unit.start]) == kept

@@ -493,6 +493,17 @@ class EntityStage(NamePatterns):
             if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
                     and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
                 i -= 1
+        if typ == "ORG" and j - i >= 2:
+            # المنظمة فلان الفلاني: a person named right after a body is not part of its name
+            names = _first_names()
+            j = next((k for k in range(i + 1, j - 1)
+                      if (norms[k] in names and not norms[k].startswith("ال") and norms[k] not in ("ابو", "ام", "ابن", "بن"))
+                      # … العلماء الشيخ فلان (but جامعة الملك فلان is named after him)
+                      or (k >= i + 2 and _is_title_word(norms[k], self.registry) and norms[k + 1] in names)), j)
+            # الاتحاد تحضيراته، الشرطة تقارير: after a definite name, an indefinite common word goes on the sentence
+            while (j - i >= 2 and norms[i].startswith("ال") and not norms[j - 1].startswith(("ال", "لل"))
+                   and (_is_common(self.registry, norms[j - 1], frozenset()) or norms[j - 1].endswith(("ه", "ها", "هم")))):
+                j -= 1
         # بطولة كأس فلان، بطولة دوري فلان: the tournament's name starts at its cup or league
         if (typ != "PER" and j - i >= 3 and norms[i].removeprefix("ال") == "بطوله"
                 and norms[i + 1].removeprefix("ال") in ("كاس", "دوري")):
