@@ -553,3 +553,11 @@ def test_office_holder_introduced_with_the_title_after_the_name():
     art = _article(text, {"p": ("حمدان راشد", "PER", "ARE"), "g": ("الشارقة", "GPE", "ARE")})
     qs = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert qs.get("أمله", qs.get("تعزيز")) == ("p",)
+
+
+def test_short_quotation_after_an_addressee_is_content_not_a_name():
+    """وقال الوزير فلان للصحافيين "ندرس كل الخيارات" …: a short quotation after whom he told is what he said."""
+    text = 'وقال وزير المالية سامي داود للصحافيين "ندرس كل الخيارات" قبل إعلان الميزانية الجديدة.'
+    art = _article(text, {"e1": ("سامي داود", "PER", None)})
+    got = {art.text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert got.get("ندرس كل الخيارات") == ("e1",)

@@ -592,6 +592,8 @@ def _name_quote(toks: Sequence[Tok], k: int) -> bool:
     inner = [j for j in range(k + 1, len(toks)) if toks[j].quoted == pair]
     if len(inner) > 4 or not inner:
         return False
+    if k > 0 and (toks[k - 1].norm.startswith("لل") or toks[k - 1].norm[:1] == "ل" and toks[k - 1].norm[1:3] == "ال"):
+        return False  # قال للصحافيين "…": after whom he told comes what he said, not a name
     after = inner[-1] + 1
     return after < len(toks) and toks[after].norm not in _PUNCT_END
 
