@@ -1084,12 +1084,16 @@ def _titled_person(
         return False
 
     # the latest such mention before ``before``, else the first one after it: walk out from ``before``
+    # (at most _TITLE_WALK mentions each way: the work per phrase stays bounded on a long document, issue 20)
     items = ix.items
     k = bisect_left(items, (before,))
-    found = next((it for it in reversed(items[:k]) if fits(it)), None) or next(
-        (it for it in items[k:] if fits(it)), None
+    found = next((it for it in reversed(items[max(0, k - _TITLE_WALK) : k]) if fits(it)), None) or next(
+        (it for it in items[k : k + _TITLE_WALK] if fits(it)), None
     )
     return found[2] if found is not None else None
+
+
+_TITLE_WALK = 400
 
 
 def _implied(
