@@ -562,3 +562,11 @@ def test_short_quotation_after_an_addressee_is_content_not_a_name():
     (q,) = extract_quotes(art)
     assert text[q.content.start : q.content.end].strip('"').startswith("ندرس كل الخيارات")
     assert q.speaker == ("e1",)
+
+
+def test_addressee_headed_by_an_organisation_noun_is_not_the_speaker():
+    """وقالت لصحيفة "المساء": …: the newspaper is whom she told; the speaker is the one named before."""
+    text = 'وتحدثت الناشطة هالة يونس عن الحملة. وقالت لصحيفة المساء إن الحملة ستستمر حتى تحقيق أهدافها.'
+    art = _article(text, {"h": ("هالة يونس", "PER", None), "m": ("المساء", "ORG", None)})
+    (q,) = extract_quotes(art)
+    assert q.speaker == ("h",)

@@ -665,7 +665,7 @@ def _resolve_speaker(
             return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
     addressee = first[:1] == "ل" and (first in ("ل", "لـ") or any(
         toks[a].start < x[0] <= toks[a].start + 2 for x in ix.in_range(toks[a].start, toks[a].end)
-    ) or first.startswith("لل") or first[1:3] == "ال")  # fmt: skip
+    ) or first.startswith("لل") or first[1:3] == "ال" or first[1:] in _org_heads_set())  # fmt: skip  (لصحيفة، لوكالة)
     if not cue.participle and (b - a <= 1 or addressee) and _bare(toks[cue.i].norm).endswith(("وا", "ون")):
         # قالوا إن، صرحوا لوكالة …: a plural pronoun subject names nobody the rules can point to
         return (), None, "plural"
