@@ -438,6 +438,12 @@ def _arab_given() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _all_given() -> frozenset[str]:
+    """:func:`_first_names` and :func:`_arab_given` together (built once: the span rules ask per mention)."""
+    return _first_names() | _arab_given()
+
+
+@lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
     """Given names: our curated list plus the first word of every registry person's full name."""
     from pathlib import Path

@@ -6,6 +6,7 @@ new mentions that do not overlap the ones already found."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from marsad.entities import roles as roles_mod
 from marsad.entities.common import (
@@ -61,6 +62,12 @@ _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("ا�
 # prepositions of place before a bare town name (normalised)
 _AMBIGUOUS_WORDS = frozenset(normalize(n) for n in AMBIGUOUS_NAMES)
 _LOCATIVE_PREPS = frozenset({"في", "الي", "من", "قرب", "بين", "نحو", "داخل", "شمال", "جنوب", "شرق", "غرب"})
+@lru_cache(maxsize=1)
+def _org_name_firsts() -> frozenset[str]:
+    """First words of the mined organisation names: a word none of whose clitic forms is one opens none."""
+    return frozenset(k.split()[0] for k in load_org_names())
+
+
 # heads of routes and landmarks named after a person or by a foreign word (normalised): طريق الملك فلان، حلبة فلانوكا
 _ROUTE_HEADS = frozenset({"طريق", "شارع", "باب", "حلبه", "ميدان", "جزيره"})
 # …of those, the ones a foreign one-word name follows (قاعدة فلانيم), and endings of Arabic words, never of such a name
@@ -591,12 +598,14 @@ class NamePatterns:
         of up to three words, a proclitic allowed on its first; a tagger span of exactly those words is retyped."""
         toks, norms = unit.tokens, unit.norms
         names = load_org_names()
+        firsts = _org_name_firsts()
         covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out: list[_Mention] = []
         k = 0
         while k < len(toks):
             hit = None
-            if toks[k].kind == "word":
+            w0 = norms[k]
+            if toks[k].kind == "word" and (w0 in firsts or w0[1:] in firsts or w0[2:] in firsts):
                 for n in (3, 2, 1):
                     if k + n > len(toks) or any(toks[q].kind != "word" for q in range(k, k + n)):
                         continue
@@ -639,6 +648,15 @@ class NamePatterns:
             k = j
         return out
 
+    def _shape_names(self) -> frozenset[str]:
+        """Given names the name-shape rule starts from: the curated and registry ones, and the Arabic ones that are
+        no common word (أمل is hope). Built once per stage."""
+        names = getattr(self, "_shape_names_cache", None)
+        if names is None:
+            names = _first_names() | (_arab_given() - self.registry.common)
+            self._shape_names_cache = names
+        return names
+
     def _family_name(self, s: str, given: str) -> bool:
         """A definite word after a given name that is an Arabic family name (منى الفلاني), not a noun or adjective
         the name is the subject of: the given name is an Arabic one, and the word without its article is no common
@@ -663,7 +681,7 @@ class NamePatterns:
         before a reporting verb. The surname must be no common word, title, place or stop word."""
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k: m for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
-        names = _first_names() | (_arab_given() - reg.common)
+        names = self._shape_names()
         out = []
         for k in range(len(norms) - 1):
             w = norms[k]

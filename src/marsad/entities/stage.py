@@ -54,7 +54,7 @@ from marsad.entities.common import (
     ARAB_STATES,
     ARABIC_NAME_STATES,
     HOME_WEIGHT,
-    _arab_given,
+    _all_given,
     _clitic_variants,
     _country_in_name,
     _country_nearby,
@@ -406,7 +406,7 @@ class EntityStage(NamePatterns):
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
         # trim punctuation, stop words and (for people) leading title words
-        given = _first_names() | _arab_given()
+        given = _all_given()
         while i < j and (
             _is_stop(toks[i])
             or (
