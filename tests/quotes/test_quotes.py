@@ -570,3 +570,19 @@ def test_addressee_headed_by_an_organisation_noun_is_not_the_speaker():
     art = _article(text, {"h": ("هالة يونس", "PER", None), "m": ("المساء", "ORG", None)})
     (q,) = extract_quotes(art)
     assert q.speaker == ("h",)
+
+
+def test_bare_head_in_a_long_slot_refers_to_the_body_the_entity_stage_found():
+    """… بحسب صحيفة نيو ديلي. وأضافت الصحيفة، نقلا عن مصدر مطلع، أن …: the paper found before speaks; no new
+    entity for الصحيفة."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وارتفعت الأسعار بشكل كبير خلال الشهر الماضي، بحسب صحيفة نيو ديلي.\n"
+        "وأضافت الصحيفة، نقلا عن مصدر مطلع على الملف، أن الحكومة ستتدخل قريبا."
+    )
+    art = _article(text, {"p": ("نيو ديلي", "ORG", None)})
+    quotes, ents = extract_quotes_and_speakers(art)
+    spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
+    assert spk["الحكومة"] == ("p",)
+    assert not ents

@@ -879,6 +879,11 @@ def _slot_speaker(
         # الوكالة alone: the body named earlier with that head (وكالة الأنباء …، اللجان المحلية) that the
         # entity stage did not recognise; its full name is the entity, the bare head a later mention of it
         ante = _antecedent(slot.article, toks[p.start].norm, toks[p.start].start)
+        head = _strip_al(toks[p.start].norm)
+        known = ix.latest_org(slot.article, head, len(head) + 3, toks[p.start].start) if ante is None else None
+        if known is not None:
+            # the body the entity stage found with that head (صحيفة كذا … وأضافت الصحيفة، نقلا عن …)
+            return (known[2],), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
         if ante is not None:
             ante_toks, ante_p = ante
             eid = slot.add(ante_toks, ante_p)
