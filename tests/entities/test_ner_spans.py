@@ -293,3 +293,12 @@ def test_organisation_span_ends_where_its_name_does(stage, sentence, tagged, kep
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, tagged), "ORG")
     assert (m and sentence[m.start - unit.start : m.end - unit.start]) == kept
+
+
+def test_forces_of_a_named_body_are_named_by_the_body(stage):
+    ents = found(stage, "وتمكنت قوات كتائب الفرقان من السيطرة على المدينة أمس.")
+    assert "قوات كتائب الفرقان" not in ents
+    assert ents.get("كتائب الفرقان", ("",))[0] == "ORG"
+    unit = unit_of("وتمكنت قوات كتائب الفرقان من السيطرة على المدينة أمس.")
+    m = stage._ner_mention(0, unit, *span(unit, "قوات كتائب الفرقان"), "ORG")
+    assert m is not None and m.tok0 == span(unit, "كتائب الفرقان")[0]

@@ -574,6 +574,8 @@ class NamePatterns:
             forms = [(v, c) for v, c in _clitic_variants(w) if v in _GROUP_HEADS]
             if not forms or (i > 0 and roles_mod.head_sector(norms[i - 1])):
                 continue
+            if i + 1 < len(norms) and (norms[i + 1] in _GROUP_HEADS or _head_kind(norms[i + 1]) == "ORG"):
+                continue  # قوات ألوية فلان: the named body starts at its own head (ألوية is no definite word)
             j = i + 1
             while j < len(norms) and j - i <= 3 and j not in covered:
                 n = norms[j]

@@ -493,6 +493,9 @@ class EntityStage(NamePatterns):
             if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
                     and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
                 i -= 1
+        if (typ == "ORG" and j - i >= 2 and any(v == "قوات" for v, _ in _clitic_variants(norms[i]))
+                and (_head_kind(norms[i + 1]) == "ORG" or tuple(norms[i + 1 : j]) in self.registry.aliases)):
+            i += 1  # قوات ألوية فلان: the forces are the named body's own, the name is the body's
         if typ == "ORG" and j - i >= 2:
             # المنظمة فلان الفلاني: a person named right after a body is not part of its name
             names = _first_names()
