@@ -302,3 +302,12 @@ def test_forces_of_a_named_body_are_named_by_the_body(stage):
     unit = unit_of("وتمكنت قوات كتائب الفرقان من السيطرة على المدينة أمس.")
     m = stage._ner_mention(0, unit, *span(unit, "قوات كتائب الفرقان"), "ORG")
     assert m is not None and m.tok0 == span(unit, "كتائب الفرقان")[0]
+
+
+def test_dual_place_head_opens_the_first_name(stage):
+    from marsad.entities.common import _place_gazetteer
+
+    if _place_gazetteer() is None:
+        pytest.skip("the geo gazetteer is not installed")
+    ents = found(stage, "وخرجت احتجاجات في مدينتي الديوانية والسماوة جنوب العراق أمس.")
+    assert any(k.endswith("الديوانية") and v[0] == "GPE" for k, v in ents.items())
