@@ -33,6 +33,25 @@ def test_pool_matches_one_core_in_order(corpus_paths, one_core):
     assert [_fingerprint(i) for _, i in two] == [_fingerprint(i) for _, i in one_core]
 
 
+def test_pool_leaves_the_gc_unfrozen(corpus_paths):
+    """The pool freezes the inherited objects out of the cyclic GC while it runs, and only while it runs: after a
+    finished run and after a run its caller stopped reading early."""
+    import gc
+    import multiprocessing as mp
+
+    from marsad.executors.local import _unsafe_to_fork
+
+    forks = "fork" in mp.get_all_start_methods() and not _unsafe_to_fork()  # spawned workers inherit nothing
+    before = gc.get_freeze_count()
+    list(iter_keyed(corpus_paths, workers=2, chunksize=4, upto=UPTO))
+    assert gc.get_freeze_count() == before
+    it = iter_keyed(corpus_paths, workers=2, chunksize=4, upto=UPTO)
+    next(it)
+    assert (gc.get_freeze_count() > before) == forks  # frozen while forked workers run
+    it.close()
+    assert gc.get_freeze_count() == before
+
+
 def test_every_input_accounted_for(one_core):
     arts = [i for _, i in one_core if isinstance(i, Article)]
     rejs = [i for _, i in one_core if isinstance(i, Rejection)]

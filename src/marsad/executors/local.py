@@ -8,6 +8,7 @@ their main thread, where the pipeline's SIGALRM limit applies.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -107,10 +108,23 @@ def map_local(items: Iterable[Keyed], spec: PipelineSpec, *, workers: int | None
     limit = window or 4 * n
     if method == "fork":
         _INHERITED = (spec, spec.build())
+        # The models and caches the workers inherit stay out of the cyclic GC while the pool runs: a collection in
+        # a worker would otherwise write to every inherited object's header and copy its page (the gc.freeze()
+        # recipe of the gc docs). 400 ANT articles on 2 workers, two interleaved pairs: 9% fewer page faults, 1-4% less worker CPU.
+        gc.freeze()
     import os
 
+    try:
+        yield from _pooled(items, spec, n, ctx, limit, chunksize, transform, os.getpid())
+    finally:
+        if method == "fork":
+            gc.unfreeze()
+
+
+def _pooled(items: Iterable[Keyed], spec: PipelineSpec, n: int, ctx: Any, limit: int, chunksize: int,
+            transform: Callable[[str, Any], Any] | None, parent: int) -> Iterator[tuple[str, Any]]:
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
-                             initargs=(spec, transform, os.getpid())) as pool:
+                             initargs=(spec, transform, parent)) as pool:
         pending: deque[tuple[str, Future[list[tuple[str, Any]]]]] = deque()
         try:
             for chunk in _chunks(items, chunksize):
