@@ -379,7 +379,7 @@ def test_ranker_decisions_carry_over_to_the_next_quote():
     assert len(art.quotes) == 2
     seen: list[tuple[str, ...]] = []
 
-    def choose(i, cands):
+    def choose(i, cands, q):
         seen.append(tuple(sorted(c.entity for c in cands if c.feats.get("prev_speaker"))))
         return ("o",)  # whatever the rules said, the decision is the body
 
@@ -586,3 +586,21 @@ def test_bare_head_in_a_long_slot_refers_to_the_body_the_entity_stage_found():
     spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
     assert spk["الحكومة"] == ("p",)
     assert not ents
+
+
+def test_an_unsure_ranker_keeps_the_carried_over_speaker_it_chose_before():
+    """وأضاف أن …: where the rules carried the previous speaker over and the ranker is unsure, the speaker is the one
+    the ranker gave the previous quote, not the rules' first reading."""
+    import numpy as np
+
+    from marsad.learn.linear import LinearModel
+    from marsad.quotes.speakers import SpeakerModel
+
+    text = "قال رئيس المنظمة نبيل حداد إن الاجتماع ناجح جدا. وأضاف أن الدول ستلتزم بالخطة كاملة."
+    art = _article(text, {"o": ("المنظمة", "ORG", None), "n": ("نبيل حداد", "PER", None)})
+    art = art.evolve(quotes=tuple(extract_quotes(art)))
+    assert [q.speaker for q in art.quotes] == [("n",), ("n",)]  # the rules
+    # sure only where an organisation stands in the speaker slot (the first quote), unsure elsewhere
+    lin = LinearModel(("0", "1"), {"slot|ORG": 0}, np.array([[10.0]]), np.array([-5.0]))
+    out = SpeakerModel(lin).assign(art)
+    assert [q.speaker for q in out.quotes] == [("o",), ("o",)]

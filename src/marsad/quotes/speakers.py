@@ -117,7 +117,7 @@ _NEAR = 2000
 
 def speaker_candidates(
     article: Article, *, index: MentionIndex | None = None,
-    choose: Callable[[int, list[SpeakerCandidate]], Sequence[str]] | None = None,
+    choose: Callable[[int, list[SpeakerCandidate], Quote], Sequence[str]] | None = None,
 ) -> list[list[SpeakerCandidate]]:
     """One list of candidates per quote of ``article.quotes`` (same order). ``choose(i, cands)`` decides quote
     ``i``'s speakers as soon as its candidates are known; the next quote's "previous speaker" features then read
@@ -181,7 +181,15 @@ def speaker_candidates(
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
     prev_spk: tuple[str, ...] = ()
-    for qi, q in enumerate(quotes):
+    for qi, q0 in enumerate(quotes):
+        q = q0
+        if (
+            choose is not None and prev is not None and q.speaker and q.speaker == prev.speaker
+            and q.speaker_span is None and tuple(prev_spk) != tuple(prev.speaker)
+        ):  # fmt: skip
+            # the rules carried the previous quote's speaker over (وأضاف أن …) and the ranker changed that
+            # speaker: the rules' choice here is the ranker's
+            q = replace(q, speaker=tuple(prev_spk))
         cue_a = q.cue.start if q.cue is not None else q.content.start
         cue_b = q.cue.end if q.cue is not None else q.content.start
         ca, cb = q.content.start, q.content.end
@@ -322,8 +330,8 @@ def speaker_candidates(
                 f["first_mention_after"] = 1.0
             cands.append(SpeakerCandidate(eid, f))
         out.append(cands)
-        prev = q
-        prev_spk = tuple(choose(qi, cands)) if choose is not None else q.speaker
+        prev = q0
+        prev_spk = tuple(choose(qi, cands, q)) if choose is not None else q.speaker
     return out
 
 
@@ -368,8 +376,8 @@ class SpeakerModel:
             return article
         quotes: list[Quote] = []
 
-        def choose(i: int, cands: list[SpeakerCandidate]) -> tuple[str, ...]:
-            quotes.append(self.decide(article, article.quotes[i], cands))
+        def choose(i: int, cands: list[SpeakerCandidate], q: Quote) -> tuple[str, ...]:
+            quotes.append(self.decide(article, q if self.sequential else article.quotes[i], cands))
             return quotes[-1].speaker if self.sequential else article.quotes[i].speaker
 
         speaker_candidates(article, index=index, choose=choose)
