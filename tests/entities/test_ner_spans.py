@@ -311,3 +311,15 @@ def test_dual_place_head_opens_the_first_name(stage):
         pytest.skip("the geo gazetteer is not installed")
     ents = found(stage, "وخرجت احتجاجات في مدينتي الديوانية والسماوة جنوب العراق أمس.")
     assert any(k.endswith("الديوانية") and v[0] == "GPE" for k, v in ents.items())
+
+
+def test_national_branch_of_an_international_body(stage):
+    text = "وقالت جمعية الصليب الأحمر الكينية إن فرقها وصلت إلى المنطقة."
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    branch = [e for e in art.entities if any(text[m.start : m.end] == "جمعية الصليب الأحمر الكينية" for m in e.mentions)]
+    assert branch and branch[0].type == "ORG" and branch[0].country == "KEN"
+    assert branch[0].actor_id != "org:icrc"
+    # the body named alone is still the international one
+    text = "وقالت الصليب الأحمر إن فرقها وصلت إلى المنطقة."
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    assert any(e.actor_id == "org:icrc" for e in art.entities)

@@ -594,6 +594,22 @@ class NamePatterns:
             covered.update(range(i, j))
         return out
 
+    def _national_branches(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A society's head (منظمة، جمعية، هيئة), a known international body and a nisba (جمعية الهلال الأحمر الفلانية،
+        منظمة الصليب الأحمر الفلاني): the country's own branch, one organisation of that country, not the international
+        body. (A newspaper and its country's adjective, صحيفة فلان تايمز الأمريكية, stays the paper.)"""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        for m in have:
+            if m.unit != ui or m.source != "registry" or m.type != "ORG" or m.tok0 == 0 or m.tok1 >= len(toks):
+                continue
+            k, n = m.tok0 - 1, m.tok1
+            head = next((c for v, c in _clitic_variants(norms[k]) if v in ("منظمه", "جمعيه", "هييه")), None)
+            if head is None or norms[n] not in reg.nisba or any(x.unit == ui and x.tok0 <= n < x.tok1 for x in have):
+                continue
+            m.start, m.end, m.tok0, m.tok1 = _skip_clitic(toks[k], head), toks[n].end, k, n + 1
+            m.key = name_key(" ".join(norms[k : n + 1]))
+            m.actor_id, m.source, m.country, m.tail = None, "org-head", reg.nisba[norms[n]], norms[n]
+
     def _mined_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """Companies, outlets, clubs and groups by a name the unlabelled news writes after a head of their kind
         (``lexicons/org_names.tsv``, :mod:`marsad.entities.org_mining`): توتال، فولكسفاغن، فوربس. The longest name

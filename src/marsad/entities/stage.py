@@ -167,6 +167,7 @@ class EntityStage(NamePatterns):
             # the pattern rules read this unit's mentions (and the countries seen before it), not the whole
             # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
             here = self._merge(unit, reg, ner)
+            self._national_branches(ui, unit, here)
             here.extend(self._ministries(ui, unit, here))
             here.extend(self._institutions(ui, unit, here))
             here.extend(self._named_groups(ui, unit, here))
