@@ -323,3 +323,10 @@ def test_national_branch_of_an_international_body(stage):
     text = "وقالت الصليب الأحمر إن فرقها وصلت إلى المنطقة."
     art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
     assert any(e.actor_id == "org:icrc" for e in art.entities)
+
+
+def test_hashtag_joins_an_institution_and_its_nisba(stage):
+    text = "وتمكن #الجيش_الليبي من السيطرة على المدينة أمس."
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    hits = [e for e in art.entities if any("الجيش_الليبي" in text[m.start : m.end] for m in e.mentions)]
+    assert hits and hits[0].type == "ORG" and hits[0].country == "LBY"

@@ -155,6 +155,8 @@ class NamePatterns:
                 continue
             head, cut = forms[-1]
             j = i + 1
+            if j + 1 < len(norms) and toks[j].text == "_" and norms[j + 1] in reg.nisba:
+                j += 1  # #الجيش_الفلاني: a hashtag joins the head and its nisba
             while j < len(norms) and j - i <= 4 and j not in covered and norms[j] not in reg.nisba:
                 if toks[j].kind != "word" or not norms[j].startswith(("ال", "لل")) or norms[j] in _STOP:
                     break
@@ -170,8 +172,9 @@ class NamePatterns:
                     _skip_clitic(toks[i], cut), toks[j].end, ui, i, j + 1, "ORG", None, source="institution"
                 )
                 m.country, m.sector = country, sector
-                m.key = name_key(" ".join([head] + norms[i + 1 : j + 1]))
-                if j == i + 1:  # head + nisba only: a canonical institution of that country
+                words = [w for w in norms[i + 1 : j + 1] if w != "_"]
+                m.key = name_key(" ".join([head, *words]))
+                if len(words) == 1:  # head + nisba only: a canonical institution of that country
                     m.actor_id = f"inst:{country}:{label.lower().replace(' ', '-')}"
                     m.name_en = f"{label} of {reg.actors[country].name}"
                 out.append(m)
