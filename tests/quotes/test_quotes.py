@@ -556,11 +556,11 @@ def test_office_holder_introduced_with_the_title_after_the_name():
 
 
 def test_short_quotation_after_an_addressee_is_content_not_a_name():
-    """وقال الوزير فلان للصحافيين "ندرس كل الخيارات" …: a short quotation after whom he told is what he said."""
-    text = 'وقال وزير المالية سامي داود للصحافيين "ندرس كل الخيارات" قبل إعلان الميزانية الجديدة.'
+    """وقال الوزير فلان للصحافيين "سنراجع جميع الخيارات" …: a short quotation after whom he told is what he said."""
+    text = 'وقال وزير المالية سامي داود للصحافيين "سنراجع جميع الخيارات" قبل إعلان الميزانية الجديدة.'
     art = _article(text, {"e1": ("سامي داود", "PER", None)})
     (q,) = extract_quotes(art)
-    assert text[q.content.start : q.content.end].strip('"').startswith("ندرس كل الخيارات")
+    assert text[q.content.start : q.content.end].strip('"').startswith("سنراجع جميع الخيارات")
     assert q.speaker == ("e1",)
 
 
@@ -573,13 +573,13 @@ def test_addressee_headed_by_an_organisation_noun_is_not_the_speaker():
 
 
 def test_bare_head_in_a_long_slot_refers_to_the_body_the_entity_stage_found():
-    """… بحسب صحيفة نيو ديلي. وأضافت الصحيفة، نقلا عن مصدر مطلع، أن …: the paper found before speaks; no new
+    """… بحسب صحيفة نيو ديلي. وأضافت الصحيفة، مستندة إلى وثائق، أن …: the paper found before speaks; no new
     entity for الصحيفة."""
     from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "وارتفعت الأسعار بشكل كبير خلال الشهر الماضي، بحسب صحيفة نيو ديلي.\n"
-        "وأضافت الصحيفة، نقلا عن مصدر مطلع على الملف، أن الحكومة ستتدخل قريبا."
+        "وأضافت الصحيفة، مستندة إلى وثائق حصلت عليها، أن الحكومة ستتدخل قريبا."
     )
     art = _article(text, {"p": ("نيو ديلي", "ORG", None)})
     quotes, ents = extract_quotes_and_speakers(art)

@@ -882,7 +882,7 @@ def _slot_speaker(
         head = _strip_al(toks[p.start].norm)
         known = ix.latest_org(slot.article, head, len(head) + 3, toks[p.start].start) if ante is None else None
         if known is not None:
-            # the body the entity stage found with that head (صحيفة كذا … وأضافت الصحيفة، نقلا عن …)
+            # the body the entity stage found with that head (صحيفة كذا … وذكرت الصحيفة في تقرير لها …)
             return (known[2],), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
         if ante is not None:
             ante_toks, ante_p = ante
