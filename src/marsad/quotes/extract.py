@@ -482,7 +482,7 @@ def _quote_at(
             back -= 1
         speaker_region = (start_sp, cue.i)
     if content_at is None and cue.lemma == "أعلن" and not cue.participle:
-        # أعلنت السلطات الماليزية، السبت، عن توقف …: أعلن عن, the words before عن are the subject
+        # أعلنت الشرطة المحلية، الخميس، عن اعتقال …: أعلن عن, the words before عن are the subject
         an = next((z for z in range(i + 1, min(limit, i + 8)) if toks[z].norm == "عن"
                    or toks[z].norm in _CLAUSE_PUNCT and toks[z].norm not in ("،", ",")), None)  # fmt: skip
         if an is not None and toks[an].norm == "عن" and an + 1 < limit:
@@ -925,7 +925,7 @@ def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Pr
     return None
 
 
-# Time words that may stand in a slot whose subject came before the verb (وكانت الهيئة أعلنت الأسبوع الماضي أن)
+# Time words that may stand in a slot whose subject came before the verb (وكانت اللجنة قد أعلنت الشهر الماضي أن)
 _TIME_NOUNS = frozenset({"الاسبوع", "الشهر", "العام", "الماضي", "المقبل", "الحالي", "مساء", "صباح", "امس", "اليوم"})
 
 
