@@ -70,3 +70,80 @@ def test_serve_with_two_workers_answers_and_checks_host(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        kids = [int(x) for x in f.read().split()]
+    out = []
+    for k in kids:
+        with open(f"/proc/{k}/cmdline", "rb") as f:
+            if b"spawn_main" in f.read():
+                out.append(k)
+    return out
+
+
+def test_serve_workers_share_a_burst_and_a_taken_port_is_one_line(tmp_path):
+    """Each worker listens on its own socket (SO_REUSEPORT), so a burst of connections reaches both: with one shared
+    socket the first worker to wake accepted a whole burst while the other idled. A second server on the same port
+    stops with one line instead of quietly sharing the port."""
+    import os
+    import socket
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    import pytest
+
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children") or not hasattr(socket, "SO_REUSEPORT"):
+        pytest.skip("needs Linux /proc and SO_REUSEPORT")
+    from marsad.data import Article
+    from marsad.store import Store
+
+    db = tmp_path / "w.db"
+    with Store(db) as st:
+        st.add([Article.new(f"قال الوزير إن المحادثات مستمرة في الجولة رقم {i}.", id=f"w{i}", source="test")
+                for i in range(50)])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from marsad.cli import main; main()", "serve", "--db", str(db), "--port", str(port)]
+    proc = subprocess.Popen([*cmd, "--workers", "2", "--cache-size", "0"], stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/api/articles"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url, params={"q": "الوزير"}, timeout=2)
+                if len(_children(proc.pid)) >= 2:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "server exited"
+            assert time.monotonic() < deadline, "server did not answer within 60 s"
+            time.sleep(0.5)
+        time.sleep(2)  # both workers up and idle
+        workers = _children(proc.pid)
+        before = {w: _cpu_ticks(w) for w in workers}
+
+        def one(i: int) -> int:
+            return httpx.get(url, params={"q": f"الجولة {i % 50}"}, timeout=30).status_code  # a new connection each
+
+        with ThreadPoolExecutor(32) as pool:
+            assert set(pool.map(one, range(600))) == {200}
+        used = {w: _cpu_ticks(w) - before[w] for w in workers}
+        assert min(used.values()) > 0.15 * sum(used.values()), used
+
+        second = subprocess.run([*cmd, "--workers", "2"], capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "already in use" in second.stderr and "Traceback" not in second.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

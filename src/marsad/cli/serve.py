@@ -75,6 +75,13 @@ def serve_cmd(db_path, host, port, token, max_body, workers, cache_size, log_lev
         os.environ["MARSAD_HEADER_TIMEOUT"] = str(header_timeout)
         os.environ["MARSAD_MAX_CONNECTIONS"] = str(max_connections)
         limits["http"] = "marsad.api.security:EnvBoundedH11Protocol"  # imported by each worker (picklable)
+        from marsad.api.workers import reuseport_supported, serve_workers
+
+        if reuseport_supported():  # one listening socket per worker: the kernel spreads the connections
+            serve_workers(host, port, workers, {"app": "marsad.api.asgi:app", "host": host, "port": port,
+                                                "log_level": log_level, "server_header": False,
+                                                "timeout_graceful_shutdown": 5, **limits})
+            return
         uvicorn.run("marsad.api.asgi:app", host=host, port=port, workers=workers, log_level=log_level,
                     server_header=False, timeout_graceful_shutdown=5, **limits)
         return
