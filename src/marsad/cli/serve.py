@@ -21,8 +21,8 @@ from marsad.cli.app import main
 @click.option("--max-body", default=5 * 1024 * 1024, show_default=True, type=click.IntRange(1024),
               help="Largest request body accepted, in bytes (larger ones get 413).")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Worker processes, each with its own read connections [default: one per CPU core this "
-                   "process may use].")
+              help="Worker processes, each with its own read connections and listening socket (the kernel "
+                   "spreads connections across them) [default: one per CPU core this process may use].")
 @click.option("--cache-size", default=2048, show_default=True, type=click.IntRange(0),
               help="Search answers kept in memory while the store is unchanged (0 turns the cache off).")
 @click.option("--log-level", default="warning", show_default=True,
