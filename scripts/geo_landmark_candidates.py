@@ -12,13 +12,12 @@ gold article named. Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
 import re
 from collections import Counter
 from pathlib import Path
 
+from marsad.gold.data import non_gold_records
 from marsad.lang.ar.normalize import normalize
 
 HEADS = ("المسجد", "مسجد", "قاعدة", "قصر", "سد", "قناة", "بحر", "جسر", "معبر", "مطار", "ساحة", "ميدان", "جزيرة",
@@ -27,40 +26,23 @@ HEADS = ("المسجد", "مسجد", "قاعدة", "قصر", "سد", "قناة",
 _WORD = re.compile(r"[\u0621-\u064a]+")
 
 
-def gold_keys(shared: Path) -> tuple[set[str], set[str]]:
-    ids, urls = set(), set()
-    for p in (shared / "gold").glob("*/*.json"):
-        g = json.loads(p.read_text(encoding="utf-8"))
-        ids.add(str(g["id"]))
-        url = (g.get("input_meta") or {}).get("url")
-        if url:
-            urls.add(url)
-    return ids, urls
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("shared", nargs="?", default=os.environ.get("MARSAD_SHARED", "../shared"))
     ap.add_argument("--min", type=int, default=10, help="fewest articles a name must occur in (default 10)")
     args = ap.parse_args()
     shared = Path(args.shared)
-    ids, urls = gold_keys(shared)
     heads = {normalize(h) for h in HEADS}
     heads |= {c + h for h in heads for c in ("و", "ب", "ل")}
     df: Counter[str] = Counter()
-    with gzip.open(shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            docno = str(rec.get("docno"))
-            if rec.get("url") in urls or any(i.endswith(docno) for i in ids):
-                continue
-            toks = _WORD.findall(normalize(rec.get("text") or ""))
-            seen = set()
-            for i, t in enumerate(toks[:-1]):
-                if t in heads:
-                    seen.add(" ".join(toks[i : i + 2]))
-                    seen.add(" ".join(toks[i : i + 3]))
-            df.update(seen)
+    for rec in non_gold_records(shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz", shared / "gold"):
+        toks = _WORD.findall(normalize(rec.get("text") or ""))
+        seen = set()
+        for i, t in enumerate(toks[:-1]):
+            if t in heads:
+                seen.add(" ".join(toks[i : i + 2]))
+                seen.add(" ".join(toks[i : i + 3]))
+        df.update(seen)
     for name, n in sorted(df.items(), key=lambda x: (-x[1], x[0])):
         if n >= args.min:
             print(f"{n}\t{name}")

@@ -30,29 +30,15 @@ def shared() -> Path:
 def non_gold_ant_texts(shared: Path):
     """A function giving the text of every unlabelled ANT article outside the gold sets, in corpus order: the
     tests that check a phrase is ordinary vocabulary count in these."""
-    import gzip
-    import json
+    from marsad.gold.data import non_gold_records
 
     corpus = shared / "data" / "unlabelled" / "ant-all-2018.jsonl.gz"
     if not corpus.is_file():
         pytest.skip(f"{corpus} not found")
-    ids, urls = set(), set()
-    for p in (shared / "gold").glob("*/*.json"):
-        g = json.loads(p.read_text(encoding="utf-8"))
-        ids.add(str(g["id"]))
-        url = (g.get("input_meta") or {}).get("url")
-        if url:
-            urls.add(url)
-    docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
 
     def texts():
-        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                docno = str(rec.get("docno"))
-                if docno in docnos or rec.get("url") in urls or any(i.endswith(docno) for i in ids):
-                    continue
-                yield rec.get("text") or ""
+        for rec in non_gold_records(corpus, shared / "gold"):
+            yield rec.get("text") or ""
 
     return texts
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,3 +52,26 @@ def load_gold(path: str | Path) -> list[GoldDoc]:
     if not docs:
         raise InputError(f"{p} holds no *.json gold files", code="E_GOLD")
     return docs
+
+
+def non_gold_records(corpus: str | Path, gold_root: str | Path) -> Iterator[dict[str, Any]]:
+    """The records of an unlabelled JSONL(.gz) corpus (``docno``, ``url``, ``text`` …) that are not gold articles
+    of any split under ``gold_root``, in corpus order: where a phrase is counted to decide whether it is ordinary
+    vocabulary (the tests of the lexicons, the scripts that list candidates), the evaluation articles must not
+    count. A record is a gold article when its ``url`` is a gold article's, or its ``docno`` ends a gold ``id``."""
+    ids, urls = set(), set()
+    for p in Path(gold_root).glob("*/*.json"):
+        g = json.loads(p.read_text(encoding="utf-8"))
+        ids.add(str(g["id"]))
+        url = (g.get("input_meta") or {}).get("url")
+        if url:
+            urls.add(url)
+    docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
+    path = Path(corpus)
+    with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")) as fh:
+        for line in fh:
+            rec = json.loads(line)
+            docno = str(rec.get("docno"))
+            if docno in docnos or rec.get("url") in urls or any(i.endswith(docno) for i in ids):
+                continue
+            yield rec
