@@ -11,4 +11,5 @@ if __name__ == "__main__":
     ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (data/unlabelled)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    write(mine(args.shared / "data" / "unlabelled"), args.out)
+    gold = args.shared / "gold"  # the evaluation articles do not count towards a name
+    write(mine(args.shared / "data" / "unlabelled", gold_root=gold if gold.is_dir() else None), args.out)

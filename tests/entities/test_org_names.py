@@ -61,3 +61,24 @@ def test_tagged_name_run_into_its_description_is_cut(stage):
     (out,) = [m] if m else []
     assert stage._mined_orgs(0, unit, [out]) == []
     assert (out.tok0, out.tok1, out.type) == (i, i + 1, "ORG")
+
+
+def test_miner_leaves_the_gold_articles_out_of_its_counts(tmp_path):
+    """A name the news writes after a head only in evaluation articles is not mined: gold texts must not decide
+    the lexicon (the gold articles are part of the unlabelled corpus)."""
+    unl, gold = tmp_path / "unlabelled", tmp_path / "gold" / "train"
+    unl.mkdir()
+    gold.mkdir(parents=True)
+    recs = []
+    for i in range(8):
+        recs.append({"docno": f"X-{i}", "url": f"http://example.com/{i}",
+                     "text": f"وأعلنت شركة زاركوفا عن أرباح جديدة في الربع {i}. وقالت زاركوفا إن المبيعات زادت."})
+    for i, rec in enumerate(recs[:5]):  # five of the eight are gold articles (by docno, and by url)
+        meta = {"url": rec["url"]} if i % 2 else {}
+        (gold / f"g{i}.json").write_text(json.dumps({"id": f"tr-ant-{rec['docno']}", "text": rec["text"],
+                                                     "input_meta": meta}), encoding="utf-8")
+    with gzip.open(unl / "ant-all-2018.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    assert "زاركوفا" in {n for n, _, _ in mine(unl, log=lambda *_: None)}
+    assert "زاركوفا" not in {n for n, _, _ in mine(unl, gold_root=tmp_path / "gold", log=lambda *_: None)}

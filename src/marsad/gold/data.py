@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,11 +54,24 @@ def load_gold(path: str | Path) -> list[GoldDoc]:
     return docs
 
 
-def non_gold_records(corpus: str | Path, gold_root: str | Path) -> Iterator[dict[str, Any]]:
-    """The records of an unlabelled JSONL(.gz) corpus (``docno``, ``url``, ``text`` …) that are not gold articles
-    of any split under ``gold_root``, in corpus order: where a phrase is counted to decide whether it is ordinary
-    vocabulary (the tests of the lexicons, the scripts that list candidates), the evaluation articles must not
-    count. A record is a gold article when its ``url`` is a gold article's, or its ``docno`` ends a gold ``id``."""
+@dataclass(frozen=True)
+class GoldKeys:
+    """What identifies the gold articles of every split in a corpus record: ids, their ANT docnos, urls."""
+
+    ids: frozenset[str]
+    docnos: frozenset[str]
+    urls: frozenset[str]
+
+    def holds(self, rec: Mapping[str, Any]) -> bool:
+        """True when the corpus record ``rec`` (``docno`` and/or ``url``) is one of the gold articles."""
+        if rec.get("url") in self.urls:
+            return True
+        docno = rec.get("docno")
+        return docno is not None and (str(docno) in self.docnos or any(i.endswith(str(docno)) for i in self.ids))
+
+
+def gold_keys(gold_root: str | Path) -> GoldKeys:
+    """The keys of every gold article under ``gold_root`` (its split folders of ``*.json``)."""
     ids, urls = set(), set()
     for p in Path(gold_root).glob("*/*.json"):
         g = json.loads(p.read_text(encoding="utf-8"))
@@ -67,11 +80,18 @@ def non_gold_records(corpus: str | Path, gold_root: str | Path) -> Iterator[dict
         if url:
             urls.add(url)
     docnos = {i.split("-", 2)[-1] if i.startswith(("tr-ant-", "dev-ant-")) else i for i in ids}
+    return GoldKeys(frozenset(ids), frozenset(docnos), frozenset(urls))
+
+
+def non_gold_records(corpus: str | Path, gold_root: str | Path) -> Iterator[dict[str, Any]]:
+    """The records of an unlabelled JSONL(.gz) corpus (``docno``, ``url``, ``text`` …) that are not gold articles
+    of any split under ``gold_root``, in corpus order: where a phrase is counted to decide whether it is ordinary
+    vocabulary (the tests of the lexicons, the scripts that list or mine names), the evaluation articles must not
+    count."""
+    keys = gold_keys(gold_root)
     path = Path(corpus)
     with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")) as fh:
         for line in fh:
             rec = json.loads(line)
-            docno = str(rec.get("docno"))
-            if docno in docnos or rec.get("url") in urls or any(i.endswith(docno) for i in ids):
-                continue
-            yield rec
+            if not keys.holds(rec):
+                yield rec
