@@ -99,12 +99,6 @@ class Place:
     # ordinary reading of its names, preferred over a village of the same name
     curated: bool = False
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # Pickled as constructor arguments. The default for a frozen, slotted dataclass restores each object through
-        # dataclasses' __setstate__, which looks its fields up again for every object: 1.8 of the 2.8 s the cached
-        # index of ~79,000 places took to load.
-        return (Place, tuple(getattr(self, f) for f in _PLACE_FIELDS))
-
     @property
     def is_country(self) -> bool:
         return self.feature_code.startswith("PCL")
