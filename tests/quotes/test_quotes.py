@@ -604,3 +604,23 @@ def test_an_unsure_ranker_keeps_the_carried_over_speaker_it_chose_before():
     lin = LinearModel(("0", "1"), {"slot|ORG": 0}, np.array([[10.0]]), np.array([-5.0]))
     out = SpeakerModel(lin).assign(art)
     assert [q.speaker for q in out.quotes] == [("o",), ("o",)]
+
+
+def test_a_bare_head_that_names_nothing_is_no_slot_entity():
+    """وذكر مكتب أن …، وقالت الوزارة إن … where the article names its ministry elsewhere: words the entity stage
+    says name nothing become no speaker entity; الشرطة alone, with no police named, is how the article names it."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وذكر مكتب أن الاجتماع سيعقد في موعده المحدد.\n"
+        "وقالت الوزارة إن الطرق الرئيسية ستبقى مغلقة طوال الأسبوع.\n"
+        "وكانت وزارة النقل قد أغلقت الطرق بعد الأمطار الغزيرة.\n"
+        "وقالت الشرطة إن حركة السير عادت إلى طبيعتها في المساء."
+    )
+    art = _article(text, {"t": ("وزارة النقل", "ORG", None)})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.name for e in ents}
+    assert "مكتب" not in names and "الوزارة" not in names
+    assert "الشرطة" in names
+    spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
+    assert spk["حركة"] and spk["حركة"][0] in {e.id for e in ents if e.name == "الشرطة"}

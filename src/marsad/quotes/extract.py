@@ -25,7 +25,14 @@ from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
-from marsad.quotes.slot import STATE_NOUNS, Proposal, human_plural, org_noun_phrase, unnamed_subject
+from marsad.quotes.slot import (
+    STATE_NOUNS,
+    Proposal,
+    human_plural,
+    names_nothing,
+    org_noun_phrase,
+    unnamed_subject,
+)
 
 _WORD = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*|[#@][^\W]+|\S", re.UNICODE)
 _CLAUSE_PUNCT = set("،,؛;:.!?؟-–—")
@@ -891,8 +898,27 @@ def _slot_speaker(
             insort(ix.items, (s_, e_, eid, "ORG"))
             slot.slots.setdefault(eid, []).append((s_, e_))
             return (eid,), Span(s_, e_, "speaker"), None
+    if p.end == p.start + 1 and p.type == "ORG" and _bare_head_no_name(slot.article, toks[p.start].norm):
+        return None
     eid = slot.add(toks, p, slot=(a, b))
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
+
+
+def _bare_head_no_name(article: Article, word: str) -> bool:
+    """A one-word organisation noun that the entity stage says names nothing (:func:`names_nothing`) and that
+    stands for no body here: indefinite (مكتب، أمانة: a head waiting for its genitive), or definite while the
+    article names a body with that head (الوزارة after وزارة الخارجية: the ranker finds that body). A definite head
+    with no such body (الشرطة، الجيش، التحالف) is how the article names its institution, so it stays."""
+    if not names_nothing(word):
+        return False
+    if not word.startswith("ال"):
+        return True
+    head = word[2:]
+    return any(
+        e.type == "ORG" and any(normalize(article.text[m.start : m.end]).split()[:1] == [head] for m in e.mentions)
+        for e in article.entities
+    )
+
 
 
 def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Proposal] | None:

@@ -455,6 +455,22 @@ def extend_mention(
     return Proposal("ORG", a, e, "extended-org", _org_heads().get(first))
 
 
+@lru_cache(maxsize=1)
+def _entity_judge() -> object:
+    # the entity stage without its tagger (the registry is loaded once per process): only its word test is used
+    from marsad.entities.stage import EntityStage
+
+    return EntityStage(use_ner=False, entity_model=False)
+
+
+@lru_cache(maxsize=4096)
+def names_nothing(word: str) -> bool:
+    """Whether one normalised word names nothing as the entity stage judges it (``EntityStage._no_name``: a bare
+    head noun such as الوزارة، مكتب، a month, a people): the slot then proposes no entity for it alone, which would
+    be a false entity of the article (the body it stands for is the ranker's to find among the entities)."""
+    return bool(_entity_judge()._no_name(word))  # type: ignore[attr-defined]
+
+
 def human_plural(word: str) -> bool:
     """A definite sound masculine plural that is not a nisba (المدافعون، المقربين; not الفلسطينيون, a people):
     persons described by what they do, an unnamed source."""
