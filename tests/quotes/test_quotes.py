@@ -624,3 +624,23 @@ def test_a_bare_head_that_names_nothing_is_no_slot_entity():
     assert "الشرطة" in names
     spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
     assert spk["حركة"] and spk["حركة"][0] in {e.id for e in ents if e.name == "الشرطة"}
+
+
+def test_a_registry_body_is_not_extended_by_its_head_and_adjectives():
+    """وقالت صحيفة لوموند الفرنسية إن …: when the entity stage knows the paper from the registry, the head and the
+    nisba around its name describe it; the paper speaks, with no longer-named entity beside it. A body the entity
+    stage found without the registry still gets the longer name the slot spells out."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقالت صحيفة لوموند الفرنسية إن الحكومة تدرس خطة جديدة للنقل.\n"
+        "وقالت جمعية الهلال الأحمر الوطنية إن فرقها وصلت إلى القرى المتضررة."
+    )
+    art = _article(text, {"m": ("لوموند", "ORG", "FRA"), "r": ("الهلال الأحمر", "ORG", None)})
+    art = art.evolve(entities=tuple(
+        replace(e, attrs={"source": ["registry"]}) if e.id == "m" else e for e in art.entities
+    ))  # fmt: skip
+    quotes, ents = extract_quotes_and_speakers(art)
+    spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
+    assert spk["الحكومة"] == ("m",)
+    assert [e.name for e in ents] == ["جمعية الهلال الأحمر الوطنية"]
