@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -113,12 +113,17 @@ class EntityStage(NamePatterns):
     requires: frozenset[str] = frozenset({"sentences"})
     provides: frozenset[str] = frozenset({"entities", "coref", "roles", "mentions"})
     registry: Registry = field(default_factory=load_registry)
+    entity_model: Any = True  # True: the shipped keep/drop model; False: the rules alone; or an EntityModel
+    propose: bool = False  # keep the candidates the rules would drop, marked attrs["rule_drop"] (for training)
     _tagger: Any = None
     _ner_tried: bool = False
+    _model: Any = None
+    _model_tried: bool = False
 
     # Executors ship stages to worker processes: send the options, not the loaded tagger and registry.
     def __getstate__(self) -> dict[str, Any]:
-        return {"ner_backend": self.ner_backend, "ner_model": self.ner_model, "use_ner": self.use_ner}
+        return {"ner_backend": self.ner_backend, "ner_model": self.ner_model, "use_ner": self.use_ner,
+                "entity_model": self.entity_model, "propose": self.propose}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -128,6 +133,7 @@ class EntityStage(NamePatterns):
         """Load the tagger and the place index now (see :meth:`marsad.pipeline.Pipeline.warm`): the index takes
         seconds to build on a cold cache, which the first document's time limit must not pay."""
         self.tagger()
+        self.decider()
         _place_gazetteer()
 
     def tagger(self) -> Any:
@@ -200,9 +206,10 @@ class EntityStage(NamePatterns):
         ]
         clusters = self._cluster(mentions)
         outlet = outlet_of(article.source, article.url)
+        decider = self.decider()
         entities, mention_entity, kept = self._entities(
             text, units, mentions, clusters, role_spans, article.published,
-            home=outlet.country if outlet and outlet.local else None,
+            home=outlet.country if outlet and outlet.local else None, propose=self.propose or decider is not None,
         )
         if outlet and outlet.actor:
             # the article's own outlet (a BBC credit in a BBC article) is its source, not one of its actors: the
@@ -210,6 +217,10 @@ class EntityStage(NamePatterns):
             own = {e.id for e in entities if e.actor_id == outlet.actor}
             entities = [e for e in entities if e.id not in own]
             kept = {i for i in kept if mention_entity[i] not in own}
+        if decider is not None:
+            entities = self._decide(decider, text, units, entities)
+            ids = {e.id for e in entities}
+            kept = {i for i in kept if mention_entity[i] in ids}
         mentions = [m for i, m in enumerate(mentions) if i in kept]
         mention_entity = {j: mention_entity[i] for j, i in enumerate(sorted(kept))}
         coref = coref_mod.resolve(text, units, mentions, mention_entity, entities, self.registry)
@@ -229,6 +240,51 @@ class EntityStage(NamePatterns):
         return article.evolve(entities=tuple(entities)).with_layers(
             coref=coref, roles=roles_layer, mentions=mentions_layer
         )
+
+    # -- the learned keep/drop decision (marsad.entities.decide) ------------------------------------------------
+    def decider(self) -> Any:
+        """The entity model: the shipped one when ``entity_model`` is True (None when the package has none),
+        none when False, else the :class:`~marsad.entities.decide.EntityModel` given. Without a tagger (registry
+        only) the rules decide: the model learned from what the tagger proposes."""
+        if self.tagger() is None:
+            return None
+        if self.entity_model is True:
+            if self._model_tried:
+                return self._model
+            from marsad.entities.decide import shipped_model
+
+            self._model, self._model_tried = shipped_model(), True
+            return self._model
+        return self.entity_model or None
+
+    def decision_context(self, text: str, units: list[_Unit]) -> Any:
+        from marsad.entities.decide import Context
+
+        names = _all_given()
+        reg = self.registry
+        tagger = self.tagger()
+        clusters = getattr(getattr(tagger, "resources", None), "clusters", None) or {}
+
+        def cluster(w: str) -> str | None:
+            c = clusters.get(w)
+            return c[1] if c and len(c) > 1 else None
+
+        return Context(text, units, lambda w: _is_common(reg, w, names), cluster, reg.nisba, _head_kind)
+
+    def _decide(self, decider: Any, text: str, units: list[_Unit], entities: list[Entity]) -> list[Entity]:
+        """Keep the proposed entities the model finds likely enough; each kept one records its probability."""
+        from marsad.entities.decide import entity_features
+
+        if not entities:
+            return entities
+        probs = decider.keep_probabilities(entity_features(self.decision_context(text, units), entities))
+        out = []
+        for e, p in zip(entities, probs, strict=True):
+            if p >= decider.threshold:
+                attrs = {k: v for k, v in e.attrs.items() if k != "rule_drop"}
+                attrs["p_keep"] = round(p, 3)
+                out.append(replace(e, attrs=attrs))
+        return out
 
     def _units(self, article: Article) -> list[_Unit]:
         return article_units(article)
@@ -834,7 +890,7 @@ class EntityStage(NamePatterns):
         return cl
 
     # -- entities --------------------------------------------------------------------------------------------------
-    def _entities(self, text, units, mentions, clusters, role_spans, published=None, home=None):
+    def _entities(self, text, units, mentions, clusters, role_spans, published=None, home=None, propose=False):
         reg = self.registry
         by_cluster: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(clusters):
@@ -883,12 +939,15 @@ class EntityStage(NamePatterns):
             typ = actor.type if actor else Counter(m.type for m in ms).most_common(1)[0][0]
             surfaces = [text[m.start : m.end] for m in ms]
             longest = max(surfaces, key=len)
-            if actor is None and not _keep_unlinked(typ, ms, longest):
+            rule_drop = actor is None and not _keep_unlinked(typ, ms, longest)
+            if rule_drop and not propose:
                 continue
             roles = [r for i in idx if (r := role_spans[i]) is not None]
             country = actor.country if actor else next((m.country for m in ms if m.country), None)
             sector = actor.sector if actor else next((m.sector for m in ms if m.sector), None)
             attrs: dict[str, Any] = {"source": sorted({m.source for m in ms})}
+            if rule_drop:
+                attrs["rule_drop"] = True  # a proposal the hand-written filter would drop: the model decides
             if not actor:
                 rc = next((r.attrs.get("country") for r in roles if r.attrs.get("country")), None)
                 country = country or rc
@@ -1099,10 +1158,13 @@ def _org_head_words() -> frozenset[str]:
 
 
 def build_stage(**options: Any) -> EntityStage:
-    """Factory used by :mod:`marsad.stages` (options: ``ner_backend``, ``ner_model``, ``use_ner``)."""
+    """Factory used by :mod:`marsad.stages` (options: ``ner_backend``, ``ner_model``, ``use_ner``,
+    ``entity_model`` (True: the shipped keep/drop model, False: the rules alone, or an EntityModel) and
+    ``entity_proposals`` (keep the rules' dropped candidates, marked, for training))."""
     backend = options.get("ner_backend") or DEFAULT_BACKEND
     model = options.get("ner_model")
-    st = EntityStage(ner_backend=backend, ner_model=model, use_ner=options.get("use_ner", True))
+    st = EntityStage(ner_backend=backend, ner_model=model, use_ner=options.get("use_ner", True),
+                     entity_model=options.get("entity_model", True), propose=options.get("entity_proposals", False))
     if backend != DEFAULT_BACKEND or model:
         st.tagger()  # a model the user named must load now, with its error, not silently later
     return st
