@@ -644,3 +644,18 @@ def test_a_registry_body_is_not_extended_by_its_head_and_adjectives():
     spk = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in quotes}
     assert spk["الحكومة"] == ("m",)
     assert [e.name for e in ents] == ["جمعية الهلال الأحمر الوطنية"]
+
+
+def test_stops_inside_an_abbreviation_end_no_sentence():
+    """قال فلان لإذاعة إم.بي.سي …، (د.ب.أ): the stops of a name spelled letter by letter end no sentence, so the
+    slot and the content after them are read; a stop between two long words still ends one."""
+    text = (
+        'وقال الحداد لإذاعة إم.بي.سي صباحا: "نريد حلا سريعا للأزمة".\n'
+        'وقال الحداد في تصريحات للوكالة (د.ب.أ) مساء: "إن المشروع إنجاز كبير للبلاد".\n'
+        "وانتهى الاجتماع في المساء.وقال الحداد إن النتائج مرضية للجميع."
+    )
+    art = _article(text, {"p": ("الحداد", "PER", None)})
+    got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert got.get("نريد حلا سريعا للأزمة") == ("p",)
+    assert got.get("إن المشروع إنجاز كبير للبلاد", got.get("المشروع إنجاز كبير للبلاد")) == ("p",)
+    assert got.get("النتائج مرضية للجميع") == ("p",)

@@ -376,6 +376,27 @@ def extract_quotes_and_speakers(
     return quotes, [e for e in slot.entities() if e.id in used]
 
 
+def _abbreviation_dot(toks: Sequence[Tok], k: int) -> bool:
+    """A full stop inside an abbreviation spelled letter by letter (إم.بي.سي، د.ب.أ): glued to a short word on
+    each side, it ends no sentence. (Two long words glued by a stop are a missing space: that stop ends one.)"""
+    if toks[k].norm != "." or k == 0 or k + 1 >= len(toks):
+        return False
+    a, b = toks[k - 1], toks[k + 1]
+    return (
+        a.end == toks[k].start and toks[k].end == b.start and a.norm.isalpha() and b.norm.isalpha()
+        and len(a.norm) <= 3 and len(b.norm) <= 3
+    )  # fmt: skip
+
+
+def _sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
+    """:func:`marsad.lang.ar.textlayer.sentence_end`, read past the stops of abbreviations (قال لإذاعة إم.بي.سي إن …:
+    the speaker slot and the content go on after them)."""
+    e = sentence_end(toks, i, limit)
+    while e < limit and _abbreviation_dot(toks, e):
+        e = sentence_end(toks, e + 1, limit)
+    return e
+
+
 def _tok_at(toks: Sequence[Tok], off: int) -> int:
     for k, t in enumerate(toks):
         if t.end > off:
@@ -395,7 +416,7 @@ def _quote_at(
     n = len(toks)
     i = cue.j
     # the clause this cue governs ends at the sentence end or at the next clause-initial cue
-    limit = sentence_end(toks, i, n)
+    limit = _sentence_end(toks, i, n)
     if next_cue < limit and _clause_initial(toks, next_cue):
         limit = next_cue
     if i >= limit:
@@ -1197,7 +1218,7 @@ def sentence_subjects(
     s = 0
     n = len(toks)
     while s < n:
-        e = sentence_end(toks, s, n)
+        e = _sentence_end(toks, s, n)
         # words 1..7 of the sentence, up to the first complementiser / circumstance / quotation
         while s < e and toks[s].norm in _LEADERS:
             s += 1
