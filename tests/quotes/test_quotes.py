@@ -659,3 +659,16 @@ def test_stops_inside_an_abbreviation_end_no_sentence():
     assert got.get("نريد حلا سريعا للأزمة") == ("p",)
     assert got.get("إن المشروع إنجاز كبير للبلاد", got.get("المشروع إنجاز كبير للبلاد")) == ("p",)
     assert got.get("النتائج مرضية للجميع") == ("p",)
+
+
+def test_shaddada_is_a_cue_only_with_its_preposition_or_a_complementiser():
+    """شدد على / شدد الوزير على أن 'stressed' reports a statement; شددت الحكومة الرقابة 'tightened' and حراسة
+    مشددة 'tight' do not."""
+    text = (
+        "ولاحقا شددت الحكومة الرقابة في المطارات كافة.\n"
+        "ويقيم الوفد في فندق تحت حراسة مشددة من الجيش.\n"
+        "وشدد سمير الحداد على أن الخطة ستنفذ في موعدها."
+    )
+    art = _article(text, {"p": ("سمير الحداد", "PER", None), "g": ("الحكومة", "ORG", None)})
+    got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert got == {"الخطة ستنفذ في موعدها": ("p",)}

@@ -298,6 +298,7 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             "أبان",
             "جاء",
             "بقوله",
+            "شدد",
         ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
@@ -324,6 +325,14 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
         window = window[:3]  # بقوله إن / بقوله: "…"
     if lemma == "بين":
         window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue
+    if lemma == "شدد":
+        # شدد على / شدد الوزير على 'stressed'; شدد الحظر، حراسة مشددة 'tightened, tight': no statement
+        for w in window[:8]:
+            if w in ("علي", ":") or w in _COMP or w in C.QUOTE_PAIRS:
+                return True
+            if w in _PUNCT_END:
+                return False
+        return False
     for w in window:
         if w in _COMP or w == ":" or w in C.QUOTE_PAIRS:
             return True
