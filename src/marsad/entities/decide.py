@@ -17,6 +17,7 @@ with its threshold and C chosen by 5-fold cross-validation by document. See ``da
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,19 +58,37 @@ class Context:
     head_kind: Callable[[str], str | None] = lambda w: None
 
 
-def _locate(units: Sequence[Any], start: int, end: int) -> tuple[int, int, int]:
-    """(unit index, first token, last token + 1) of a character span; (-1, 0, 0) when no unit holds it."""
-    for ui, u in enumerate(units):
-        if u.start <= start < u.end:
-            toks = u.tokens
-            t0 = next((k for k, t in enumerate(toks) if t.end > start), len(toks))
-            t1 = next((k for k in range(t0, len(toks)) if toks[k].start >= end), len(toks))
-            return ui, t0, max(t1, t0 + 1)
-    return -1, 0, 0
+class _Locator:
+    """Character span -> (unit, first token, end token) by binary search (an 80k-word article has thousands of
+    units and mentions: a scan per mention would be quadratic)."""
+
+    def __init__(self, units: Sequence[Any]) -> None:
+        self.units = units
+        self.order = sorted(range(len(units)), key=lambda i: units[i].start)
+        self.starts = [units[i].start for i in self.order]
+        self.tok_starts: dict[int, list[int]] = {}
+        self.tok_ends: dict[int, list[int]] = {}
+
+    def __call__(self, start: int, end: int) -> tuple[int, int, int]:
+        """(unit index, first token, last token + 1) of a character span; (-1, 0, 0) when no unit holds it."""
+        k = bisect_right(self.starts, start) - 1
+        if k < 0:
+            return -1, 0, 0
+        ui = self.order[k]
+        u = self.units[ui]
+        if not start < u.end:
+            return -1, 0, 0
+        if ui not in self.tok_ends:
+            self.tok_starts[ui] = [t.start for t in u.tokens]
+            self.tok_ends[ui] = [t.end for t in u.tokens]
+        t0 = bisect_right(self.tok_ends[ui], start)
+        t1 = max(bisect_left(self.tok_starts[ui], end, lo=t0), t0 + 1)
+        return ui, t0, min(t1, max(len(u.tokens), t0 + 1))
 
 
 def entity_features(ctx: Context, entities: Sequence[Entity]) -> list[dict[str, float]]:
     """One feature set per entity (string features, value 1 unless said)."""
+    locate = _Locator(ctx.units)
     n_ents = len(entities)
     by_type = Counter(e.type for e in entities)
     out: list[dict[str, float]] = []
@@ -105,7 +124,7 @@ def entity_features(ctx: Context, entities: Sequence[Entity]) -> list[dict[str, 
             f["latin"] = 1.0
         if _DIGIT.search(longest):
             f["digit"] = 1.0
-        locs = [_locate(ctx.units, m.start, m.end) for m in e.mentions]
+        locs = [locate(m.start, m.end) for m in e.mentions]
         locs = [x for x in locs if x[0] >= 0]
         if not locs:
             out.append(f)
