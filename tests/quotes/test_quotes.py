@@ -672,3 +672,21 @@ def test_shaddada_is_a_cue_only_with_its_preposition_or_a_complementiser():
     art = _article(text, {"p": ("سمير الحداد", "PER", None), "g": ("الحكومة", "ORG", None)})
     got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
     assert got == {"الخطة ستنفذ في موعدها": ("p",)}
+
+
+def test_the_clause_before_hasbama_is_what_the_source_after_it_said():
+    """…، حسبما قال فلان / وفقا لما ذكرت الوزارة: the clause before the attribution is the content, the words after
+    the cue name the speaker; a clause a quote already holds (وقال فلان إن …، بحسب ما نقلت الوكالة) makes no
+    second quote."""
+    text = (
+        "وأغلقت السلطات ثلاثة معابر حدودية مع الدولة المجاورة أمس، حسبما قال سمير الحداد.\n"
+        "وقال نبيل يونس إن المفاوضات ستستأنف الأسبوع المقبل، بحسب ما نقلت الوكالة."
+    )
+    art = _article(text, {"p": ("سمير الحداد", "PER", None), "n": ("نبيل يونس", "PER", None),
+                          "w": ("الوكالة", "ORG", None)})  # fmt: skip
+    quotes = extract_quotes(art)
+    got = {text[q.content.start : q.content.end]: q.speaker for q in quotes}
+    assert got.get("أغلقت السلطات ثلاثة معابر حدودية مع الدولة المجاورة أمس") == ("p",)
+    said = [v for k, v in got.items() if k.startswith("المفاوضات ستستأنف")]
+    assert said == [("n",)]
+    assert len(quotes) == 2

@@ -372,12 +372,16 @@ def extract_quotes_and_speakers(
             while subj and subj[0][0] <= here:
                 state["history"].append(subj.pop(0))
             q = _quote_at(article, toks, cue, nxt, ix, state, quotes)
+            if _after_attribution(toks, cue.i):
+                # … ، حسبما قال فلان: the clause before is what he said (بحسب ما قال فلان، فإن …: the one after)
+                q = _attributed_before(article, toks, cue, ix, state, quotes) or q
             if q is None:
                 continue
             if q.kind == "direct":
                 used_pairs.add(toks[_tok_at(toks, q.content.start)].quoted)
             quotes.append(q)
-            if q.speaker:
+            if q.speaker and q.attrs.get("frame") != "attribution-after":
+                # (a source named after حسبما is no subject a later وأضاف refers back to)
                 state["history"].append((here, q.speaker))
         state["history"].extend(subj)
     quotes = _dedupe(quotes)
@@ -404,6 +408,64 @@ def _sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
     while e < limit and _abbreviation_dot(toks, e):
         e = sentence_end(toks, e + 1, limit)
     return e
+
+
+# حسبما/بحسب ما/وفق ما/وفقا لما + cue: the attribution of the clause before it
+_AS_WORDS = frozenset({"حسبما", "بحسبما", "وفقما", "كما"})
+_AS_HEADS = frozenset({"حسب", "بحسب", "وفق", "وفقا"})
+
+
+def _after_attribution(toks: Sequence[Tok], i: int) -> bool:
+    """The cue at ``i`` follows حسبما / بحسب ما / وفق ما / وفقا لما (… ، حسبما قال فلان): it attributes the
+    clause before it."""
+    if i == 0:
+        return False
+    w = toks[i - 1].norm
+    if w in _AS_WORDS - {"كما"}:
+        return True
+    return i >= 2 and (w == "ما" and toks[i - 2].norm in _AS_HEADS or w == "لما" and toks[i - 2].norm == "وفقا")
+
+
+def _attributed_before(
+    article: Article, toks: list[Tok], cue: Cue, ix: MentionIndex, state: dict, prior: list[Quote]
+) -> Quote | None:
+    """… ، بحسب ما قال فلان: the clause before the attribution is the content (from the sentence start, or the
+    previous clause mark), the words after the cue name the speaker. None when a quote already holds that clause
+    (وقال فلان إن …، حسبما نقلت الوكالة) or it is too short."""
+    n = len(toks)
+    head = cue.i - 1 if toks[cue.i - 1].norm in _AS_WORDS else cue.i - 2
+    end = head
+    while end > 0 and toks[end - 1].norm in _CLAUSE_PUNCT | set(C.QUOTE_PAIRS):
+        end -= 1
+    start = end
+    while start > 0 and toks[start - 1].norm not in _PUNCT_END and toks[start - 1].norm not in (":", "؛", ";"):
+        start -= 1
+    while start < end and (toks[start].norm in _CLAUSE_PUNCT or toks[start].norm in C.QUOTE_PAIRS):
+        start += 1
+    if end - start < 4:
+        return None
+    a_off, b_off = toks[start].start, toks[end - 1].end
+    if any(q.content.start < b_off and a_off < q.content.end for q in prior):
+        return None
+    limit = _sentence_end(toks, cue.j, n)
+    if cue.j >= limit:
+        return None
+    state["cue"] = (cue.lemma, _bare(toks[cue.i].norm))
+    region = (cue.j, limit)
+    if cue.lemma == "نقل":  # بحسب ما نقلت الوكالة عن فلان: who is quoted speaks
+        region = next(((z + 1, limit) for z in range(cue.j, limit) if toks[z].norm == "عن"), region)
+    speaker, sp_span, desc = _resolve_speaker(article, toks, region, cue, ix, state, prior)
+    if speaker is None:
+        return None
+    w0 = toks[start].norm
+    c0 = toks[start].start + (1 if w0[:1] == "و" and len(w0) > 3 and _bare(w0) == w0 and w0 not in CUE_FORMS else 0)
+    content = Span(c0, b_off, "quote")
+    attrs: dict = {"cue_lemma": cue.lemma, "frame": "attribution-after"}
+    if desc:
+        attrs["description"] = desc
+    qid = content_hash(article.id, str(content.start), str(content.end), length=12)
+    cue_span = Span(toks[cue.i].start, toks[cue.j - 1].end, "cue", {"lemma": cue.lemma})
+    return Quote(qid, "indirect", content, tuple(speaker), cue_span, sp_span, attrs)
 
 
 def _tok_at(toks: Sequence[Tok], off: int) -> int:
