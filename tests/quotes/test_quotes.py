@@ -680,6 +680,7 @@ def test_the_clause_before_hasbama_is_what_the_source_after_it_said():
     second quote."""
     text = (
         "وأغلقت السلطات ثلاثة معابر حدودية مع الدولة المجاورة أمس، حسبما قال سمير الحداد.\n"
+        "وارتفع عدد الزوار إلى مستوى قياسي هذا الصيف، وفقا لما قاله نبيل يونس.\n"
         "وقال نبيل يونس إن المفاوضات ستستأنف الأسبوع المقبل، بحسب ما نقلت الوكالة."
     )
     art = _article(text, {"p": ("سمير الحداد", "PER", None), "n": ("نبيل يونس", "PER", None),
@@ -687,6 +688,7 @@ def test_the_clause_before_hasbama_is_what_the_source_after_it_said():
     quotes = extract_quotes(art)
     got = {text[q.content.start : q.content.end]: q.speaker for q in quotes}
     assert got.get("أغلقت السلطات ثلاثة معابر حدودية مع الدولة المجاورة أمس") == ("p",)
+    assert got.get("ارتفع عدد الزوار إلى مستوى قياسي هذا الصيف") == ("n",)  # قاله: the verb and the relative's pronoun
     said = [v for k, v in got.items() if k.startswith("المفاوضات ستستأنف")]
     assert said == [("n",)]
-    assert len(quotes) == 2
+    assert len(quotes) == 3

@@ -276,6 +276,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue
         w = _bare(t.norm)
         hit = CUE_FORMS.get(w)
+        if not hit and w.endswith("ه") and _after_attribution(toks, i):
+            hit = CUE_FORMS.get(w[:-1])  # بحسب ما قاله، وفقا لما ذكرته: the verb with the relative's pronoun
         if not hit:
             continue
         lemma, part = hit
