@@ -692,3 +692,20 @@ def test_the_clause_before_hasbama_is_what_the_source_after_it_said():
     said = [v for k, v in got.items() if k.startswith("المفاوضات ستستأنف")]
     assert said == [("n",)]
     assert len(quotes) == 3
+
+
+def test_an_organisation_head_before_a_name_opens_the_subject_of_a_noun_phrase_cue():
+    """واتهمت إذاعة الساحل الرسمية "النبأ" الحكومة بـ …: the station (its head, words and quoted name) is the
+    subject and the content starts at the object; وذكرت قناة "…" of four words: the name, not a quotation."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        'واتهمت إذاعة الساحل الرسمية "النبأ" الحكومة بالوقوف وراء الهجوم على المدينة.\n'
+        'وذكرت قناة "صوت الساحل الإخبارية الأولى" أن البلدين اتفقا على موعد اللقاء.'
+    )
+    art = _article(text, {"p": ("النبأ", "ORG", None), "g": ("الحكومة", "ORG", None)})
+    quotes, ents = extract_quotes_and_speakers(art)
+    got = {text[q.content.start : q.content.end].strip('" ').split()[0]: q.speaker for q in quotes}
+    assert got.get("الحكومة") == ("p",)
+    (net,) = got["البلدين"]
+    assert next(e.name for e in ents if e.id == net) == "صوت الساحل الإخبارية الأولى"

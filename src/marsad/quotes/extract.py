@@ -691,7 +691,7 @@ def _name_quote(toks: Sequence[Tok], k: int) -> bool:
     """A short quoted string ("وانغ يي") followed by more of the clause is a name, not a quotation."""
     pair = toks[k].quoted
     inner = [j for j in range(k + 1, len(toks)) if toks[j].quoted == pair]
-    if len(inner) > 4 or not inner:
+    if len(inner) > 5 or not inner:
         return False
     if k > 0 and (toks[k - 1].norm.startswith("لل") or toks[k - 1].norm[:1] == "ل" and toks[k - 1].norm[1:3] == "ال"):
         return False  # قال للصحافيين "…": after whom he told comes what he said, not a name
@@ -729,6 +729,22 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
         ):
             k += 1
             continue
+        if w in _org_heads_set():
+            # شركة كذا، شبكة "كذا"، وكالة الأنباء الرسمية "كذا": an organisation head and its words up to the name
+            # that follows (a mention, or a name in quotation marks) open the speaker phrase
+            j = k + 1
+            while j < limit and j - k <= 4 and toks[j].norm.isalpha() and not ix.overlaps(toks[j].start, toks[j].end):
+                j += 1
+            if j < limit and j - k <= 4 and ix.overlaps(toks[j].start, toks[j].end):
+                k = j
+                continue
+            if j < limit and j - k <= 4 and toks[j].norm in C.QUOTE_PAIRS and toks[j].quoted >= 0:
+                pair, e = toks[j].quoted, j + 1
+                while e < limit and toks[e].quoted == pair and toks[e].norm not in C.QUOTE_PAIRS:
+                    e += 1
+                if e < limit and e - j <= 5 and toks[e].quoted == pair:
+                    k = e + 1
+                    continue
         break
     return k
 
