@@ -709,3 +709,11 @@ def test_an_organisation_head_before_a_name_opens_the_subject_of_a_noun_phrase_c
     assert got.get("الحكومة") == ("p",)
     (net,) = got["البلدين"]
     assert next(e.name for e in ents if e.id == net) == "صوت الساحل الإخبارية الأولى"
+
+
+def test_bil_qawl_after_any_verb_reports_the_subjects_words():
+    """وسعت الحكومة إلى التهدئة بالقول إن …: 'by saying that', the clause's subject speaks."""
+    text = "وسعت الحكومة إلى تهدئة المحتجين بالقول إن الأسعار ستنخفض إلى مستواها السابق قريبا."
+    art = _article(text, {"g": ("الحكومة", "ORG", None)})
+    got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert got == {"الأسعار ستنخفض إلى مستواها السابق قريبا": ("g",)}

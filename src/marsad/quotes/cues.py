@@ -73,7 +73,7 @@ VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     # جاء في بيان الوزارة أن …، ورد في الرسالة: "…": a document speaks for whoever issued it (only with في/فيه and a
     # document noun, see extract); بقوله إن …: his words, the subject of the clause speaks
     "جاء": (("جاء", "ورد"), (), ""),
-    "بقوله": (("بقوله", "بقولها", "بقولهم"), (), ""),
+    "بقوله": (("بقوله", "بقولها", "بقولهم", "بالقول"), (), ""),
 }
 
 # Finite verbs whose bare noun-phrase object is the content (أكد أهمية …); others need أن/إن, a colon or quotes.
