@@ -153,7 +153,7 @@ class _FastViterbi:
         n = len(self.labels)
         self._zero = np.zeros(n)
         self._edge = {k: self._row(k) for k in ("BOS", "BOS2", "EOS", "EOS2")}
-        self._index: dict[str, tuple[int, str] | None] = {}  # word -> (row in _vecs, bare form); None: not taggable
+        self._index: dict[str, tuple[int, str]] = {}  # word -> (row in _vecs, bare form)
         self._vecs = np.zeros((4096, 5, n))
         self._used = 0
         self._lock = threading.Lock()
@@ -162,48 +162,63 @@ class _FastViterbi:
         a = self.attrs.get(_known(name))
         return self.state[a] if a is not None else self._zero
 
-    def _sum(self, names: Sequence[str]) -> np.ndarray:
-        rows = [a for a in map(self.attrs.get, map(_known, names)) if a is not None]
-        return np.add.reduce(self.state[rows], axis=0) if rows else self._zero
-
-    def _word(self, tok: str) -> tuple[np.ndarray, str] | None:
-        """A new word's five score vectors (its own features; as the word before, after, two before, two after a
-        token) and bare form; None for a word crfsuite cannot take (a lone surrogate)."""
-        try:
-            tok.encode("utf-8")
-        except UnicodeEncodeError:
-            return None
-        own, m1, p1, m2, p2, bare = self.featurizer._word_features(tok)
-        return np.stack([self._sum(own), self._sum(m1), self._sum(p1), self._sum(m2), self._sum(p2)]), bare
+    def _words(self, words: Sequence[str]) -> tuple[np.ndarray, list[str]] | None:
+        """New words' five score vectors each (their own features; as the word before, after, two before, two after
+        a token) and bare forms; None when one of them cannot go to crfsuite (a lone surrogate). The words of a
+        document are summed together: one gather and one segmented sum, not numpy calls per word."""
+        get = self.attrs.get
+        ids: list[int] = []
+        starts: list[int] = []
+        bares: list[str] = []
+        for tok in words:
+            try:
+                tok.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+            *groups, bare = self.featurizer._word_features(tok)
+            bares.append(bare)
+            nul = "\x00" in tok  # every feature name holds the word or forms of it: only then can one hold a NUL
+            for names in groups:
+                starts.append(len(ids))
+                ids += [a for a in map(get, map(_known, names) if nul else names) if a is not None]
+        out = np.zeros((5 * len(words), len(self.labels)))
+        first = np.asarray(starts)
+        filled = np.flatnonzero(first < np.append(first[1:], len(ids)))
+        if len(filled):
+            out[filled] = np.add.reduceat(self.state[ids], first[filled], axis=0)
+        return out.reshape(len(words), 5, len(self.labels)), bares
 
     def _lookup(self, words: Sequence[str]) -> tuple[list[int], list[str], dict[int, np.ndarray]] | None:
         index = self._index
+        new = [w for w in dict.fromkeys(words) if w not in index]
+        unkept: dict[str, tuple[np.ndarray, str]] = {}  # new words a full cache does not keep
+        if new:
+            made = self._words(new)
+            if made is None:
+                return None
+            with self._lock:
+                for w, v, bare in zip(new, made[0], made[1], strict=True):
+                    if w in index:
+                        continue
+                    if self._used >= self.MAX_WORDS:
+                        unkept[w] = (v, bare)
+                        continue
+                    if self._used == len(self._vecs):
+                        grown = np.zeros((2 * len(self._vecs), *self._vecs.shape[1:]))
+                        grown[: self._used] = self._vecs[: self._used]
+                        self._vecs = grown
+                    self._vecs[self._used] = v
+                    index[w] = (self._used, bare)
+                    self._used += 1
         rows: list[int] = []
         bares: list[str] = []
-        spare: dict[int, np.ndarray] = {}  # position -> vectors of a new word the full cache does not keep
+        spare: dict[int, np.ndarray] = {}  # position -> vectors of an unkept word
         for k, w in enumerate(words):
-            if w in index:
-                hit = index[w]
-            else:
-                made = self._word(w)
-                if made is None:
-                    return None
-                with self._lock:
-                    if w in index:
-                        hit = index[w]
-                    elif self._used >= self.MAX_WORDS:
-                        spare[k] = made[0]
-                        hit = (0, made[1])
-                    else:
-                        if self._used == len(self._vecs):
-                            grown = np.zeros((2 * len(self._vecs), *self._vecs.shape[1:]))
-                            grown[: self._used] = self._vecs[: self._used]
-                            self._vecs = grown
-                        self._vecs[self._used] = made[0]
-                        hit = index[w] = (self._used, made[1])
-                        self._used += 1
+            hit = index.get(w)
             if hit is None:
-                return None
+                v, bare = unkept[w]
+                spare[k] = v
+                hit = (0, bare)
             rows.append(hit[0])
             bares.append(hit[1])
         return rows, bares, spare
