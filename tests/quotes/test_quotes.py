@@ -717,3 +717,14 @@ def test_bil_qawl_after_any_verb_reports_the_subjects_words():
     art = _article(text, {"g": ("الحكومة", "ORG", None)})
     got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
     assert got == {"الأسعار ستنخفض إلى مستواها السابق قريبا": ("g",)}
+
+
+def test_a_definite_head_before_a_name_is_no_longer_name():
+    """ويتهم التحالف البلد بـ …: a definite head (التحالف) governs no genitive, so the state named after it is the
+    object, not part of a longer organisation name (تحالف البلد would be)."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = "ويتهم التحالف قطر بتمويل الجماعات المسلحة في الإقليم."
+    art = _article(text, {"q": ("قطر", "GPE", "QAT")})
+    _quotes, ents = extract_quotes_and_speakers(art)
+    assert not any("قطر" in e.name for e in ents)

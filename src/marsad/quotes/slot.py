@@ -445,6 +445,8 @@ def extend_mention(
     first = toks[a].norm
     if typ not in ("ORG", "GPE", "LOC") or first not in _org_heads() or k0 < a:
         return None
+    if first.startswith("ال") and k0 == a + 1 and not toks[k0].norm.startswith("ال"):
+        return None  # ويتهم التحالف البلد بـ …: a definite head governs no genitive name, the name is the object
     e = _org_np(toks, a, cut)
     # a coordination (والهيئة، ومجلس …) or since/while (منذ) ends the name
     e = next((z for z in range(k1 + 1, e) if toks[z].norm[:1] == "و" or toks[z].norm in ("منذ", "بينما")), e)
