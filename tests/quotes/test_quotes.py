@@ -728,3 +728,30 @@ def test_a_definite_head_before_a_name_is_no_longer_name():
     art = _article(text, {"q": ("قطر", "GPE", "QAT")})
     _quotes, ents = extract_quotes_and_speakers(art)
     assert not any("قطر" in e.name for e in ents)
+
+
+def test_ranker_sees_a_title_holder_against_a_place_the_rules_chose():
+    """وتابع الوزير الليبي قائلا …, where the rules read the country: the person holding that title gets a feature
+    saying so, and the country one saying a titled person exists (the ranker weighs both)."""
+    from marsad.quotes.speakers import speaker_candidates
+
+    text = (
+        "التقى وزير الخارجية الليبي سامي داود نظيره في طرابلس.\n"
+        "وتابع الوزير الليبي قائلا: إن الحوار مستمر مع الجميع."
+    )
+    art = _article(text, {"p": ("سامي داود", "PER", "LBY"), "g": ("طرابلس", "GPE", "LBY")})
+    role = text.index("وزير الخارجية")
+    ents = tuple(
+        replace(e, roles=(Span(role, role + len("وزير الخارجية"), "role"),)) if e.id == "p" else e
+        for e in art.entities
+    )
+    art = art.evolve(entities=ents)
+    (q,) = extract_quotes(art)
+    art = art.evolve(quotes=(replace(q, speaker=("g",)),))
+    (cands,) = speaker_candidates(art)
+    feats = {c.entity: c.feats for c in cands}
+    assert "title_backref|rule_nonper" in feats["p"]
+    assert "rule_nonper|title_held" in feats["g"]
+    art = art.evolve(quotes=(replace(q, speaker=("p",)),))
+    (cands,) = speaker_candidates(art)
+    assert not any("rule_nonper|title_held" in c.feats or "title_backref|rule_nonper" in c.feats for c in cands)

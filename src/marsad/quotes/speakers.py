@@ -329,6 +329,16 @@ def speaker_candidates(
             if not sp or sp[0][0] > cb:
                 f["first_mention_after"] = 1.0
             cands.append(SpeakerCandidate(eid, f))
+        if titled:
+            # a title in the slot that a person of the article holds, against a rule speaker that is a place or
+            # body (الوزير الفلاني: the country's nisba, or the minister introduced earlier)
+            rule_types = {ents[c.entity].type for c in cands if "rule" in c.feats}
+            held = any("title_backref|PER" in c.feats for c in cands)
+            for c in cands:
+                if held and "rule" in c.feats and ents[c.entity].type != "PER":
+                    c.feats["rule_nonper|title_held"] = 1.0
+                if "title_backref|PER" in c.feats and rule_types and "PER" not in rule_types:
+                    c.feats["title_backref|rule_nonper"] = 1.0
         out.append(cands)
         prev = q0
         prev_spk = tuple(choose(qi, cands, q)) if choose is not None else q.speaker
