@@ -755,3 +755,12 @@ def test_ranker_sees_a_title_holder_against_a_place_the_rules_chose():
     art = art.evolve(quotes=(replace(q, speaker=("p",)),))
     (cands,) = speaker_candidates(art)
     assert not any("rule_nonper|title_held" in c.feats or "title_backref|rule_nonper" in c.feats for c in cands)
+
+
+def test_baiyanat_is_a_verb_whatever_the_distance_to_its_complementiser():
+    """وبينت الشركة في بيان وزعته على الصحفيين أن …: بينت is a verb (بين alone is mostly 'between' and needs أن
+    within six words)."""
+    text = "وبينت شركة النور في بيان وزعته على الصحفيين أمس أن الأرباح ارتفعت بنسبة كبيرة."
+    art = _article(text, {"c": ("شركة النور", "ORG", None)})
+    got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert got == {"الأرباح ارتفعت بنسبة كبيرة": ("c",)}

@@ -325,8 +325,8 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
             return False
     if lemma == "بقوله":
         window = window[:3]  # بقوله إن / بقوله: "…"
-    if lemma == "بين":
-        window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue
+    if lemma == "بين" and not _bare(toks[i].norm).endswith("ت"):
+        window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue (بينت is a verb)
     if lemma == "شدد":
         # شدد على / شدد الوزير على 'stressed'; شدد الحظر، حراسة مشددة 'tightened, tight': no statement
         for w in window[:8]:
