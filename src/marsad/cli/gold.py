@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,8 +30,8 @@ def _say(msg: str) -> None:
 @eval_group.command("gold", context_settings=CONTEXT)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--cv", "k", type=click.IntRange(2, 20), default=None,
-              help="K-fold cross-validation by document: every article gets speakers and events from models "
-                   "trained without it (the figure of record on train/).")
+              help="K-fold cross-validation by document: every article gets entities, speakers and events from "
+                   "models trained without it (the figure of record on train/).")
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the error list (missed/spurious events, wrong speakers, missed entities) as JSONL here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary (with per-type tables) as JSON.")
@@ -38,8 +39,9 @@ def _say(msg: str) -> None:
 def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, ner_backend: str) -> None:
     """Score marsad on a folder of gold articles (``../shared/gold/dev``, ``../shared/gold/train``).
 
-    Without --cv the shipped models tag every article; with --cv K the speaker ranker and the event model are
-    retrained K times, each time without the articles they then tag. Prints the same summary lines as
+    Without --cv the shipped models tag every article; with --cv K the entity keep/drop model, the speaker ranker
+    and the event model are retrained K times (the same folds by document), each time without the articles they
+    then tag, and the speaker and event models learn from out-of-fold entities. Prints the same summary lines as
     ``../shared/eval/score.py``, then P/R/F1 per event type; with --cv also the event threshold sweep and the
     calibration of the event probabilities (mean predicted vs observed share of correct candidates).
     """
@@ -52,11 +54,10 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
     calib: list = []
     calib2: list = []
     if k:
-        from marsad.gold.learn import analyse, cross_validate
+        from marsad.gold.learn import cross_validate
 
-        with progress("analysing", total=len(docs)) as advance:
-            items = analyse(docs, progress=_say, advance=advance, ner_backend=ner_backend)
-        res = cross_validate(items, k=k, thresholds=_THRESHOLDS, progress=_say)
+        items, folds = _analyse_oof(docs, k, ner_backend=ner_backend)
+        res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say)
         outs = res.outputs
         sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
     else:
@@ -103,6 +104,16 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
         click.echo(f"\n{len(sc.errors)} errors written to {errors_file}")
 
 
+def _analyse_oof(docs: list, k: int, **options: Any) -> tuple[list, list]:
+    """The gold articles up to quotes, each one's entities decided by an entity model trained without its fold."""
+    from marsad.gold.learn import analyse_out_of_fold
+
+    # two passes on one bar: every article up to the entity stage (the candidates the fold models learn from),
+    # then up to quotes with its fold's entity model
+    with progress("analysing", total=2 * len(docs)) as advance:
+        return analyse_out_of_fold(docs, k=k, progress=_say, advance=advance, advance_entities=advance, **options)
+
+
 def _out_dir(out: Path | None, package: str) -> Path:
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -118,14 +129,19 @@ def _out_dir(out: Path | None, package: str) -> Path:
               help="Folder for speaker_model.npz (default: the package's quotes/data, i.e. the shipped model).")
 @click.option("--c", "c", type=float, default=0.3, show_default=True,
               help="Inverse L2 strength (0.3: chosen with `marsad eval gold --cv 5`).")
-def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
-    """Train the speaker ranker on gold articles (default: ../shared/gold/train)."""
+@click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
+              help="Folds for the out-of-fold entity models the training articles are analysed with.")
+def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int) -> None:
+    """Train the speaker ranker on gold articles (default: ../shared/gold/train).
+
+    Each training article's entities come from an entity keep/drop model that did not see it (K folds), as on
+    new text.
+    """
     from marsad.gold import load_gold
-    from marsad.gold.learn import analyse, train_speakers
+    from marsad.gold.learn import train_speakers
 
     docs = load_gold(gold_dir or _default_gold("train"))
-    with progress("analysing", total=len(docs)) as advance:
-        items = analyse(docs, progress=_say, advance=advance)
+    items, _folds = _analyse_oof(docs, k)
     model = train_speakers(items, c=c)
     dest = _out_dir(out, "marsad.quotes") / "speaker_model.npz"
     model.save(dest)
@@ -140,19 +156,19 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float) -> None:
 @click.option("--threshold", type=float, default=0.09, show_default=True,
               help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
-              help="Folds for the out-of-fold speakers the event model learns from.")
+              help="Folds for the out-of-fold entities and speakers the event model learns from.")
 def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, k: int) -> None:
     """Train the event model on gold articles (default: ../shared/gold/train).
 
-    Speakers of the training articles come from speaker rankers that did not see them (K folds), as on new text.
+    Entities and speakers of the training articles come from entity models and speaker rankers that did not see
+    them (the same K folds by document), as on new text.
     """
     from marsad.gold import load_gold
-    from marsad.gold.learn import analyse, train_events
+    from marsad.gold.learn import train_events
 
     docs = load_gold(gold_dir or _default_gold("train"))
-    with progress("analysing", total=len(docs)) as advance:
-        items = analyse(docs, progress=_say, advance=advance)
-    model = train_events(items, k=k, threshold=threshold, progress=_say)
+    items, folds = _analyse_oof(docs, k)
+    model = train_events(items, folds=folds, threshold=threshold, progress=_say)
     dest = _out_dir(out, "marsad.events")
     model.save(dest)
     meta = model.detector.meta

@@ -1,11 +1,15 @@
 """Learning marsad's decisions from gold articles, and measuring them honestly.
 
 * :func:`analyse` runs the pipeline up to the attribution rules (no learned speakers, no events) over gold inputs.
+* :func:`analyse_out_of_fold` does the same with every article's entities kept or dropped by an entity keep/drop
+  model trained without its fold (:func:`entity_fold_models`): what ``eval gold --cv`` scores and what the speaker
+  ranker and the event model learn from, so that no article's own entity labels reach the entities it is scored on
+  or the entities a model learns from (on new text the shipped entity model has not seen the article either).
 * :func:`train_speakers` / :func:`train_events` fit the speaker ranker and the event model on all given articles.
   The event model learns from articles whose speakers come from a speaker ranker that never saw them (out-of-fold),
   the same kind of speakers it meets when tagging new text (stacking).
 * :func:`cross_validate` gives every article the decisions of models trained without it (K folds by document,
-  the same folds for speakers and events), so the scores it produces are the figure of record.
+  the same folds for entities, speakers and events), so the scores it produces are the figure of record.
 """
 
 from __future__ import annotations
@@ -38,17 +42,22 @@ class Analysed:
 
 def analyse(
     docs: Sequence[GoldDoc], *, progress: Progress = _quiet, advance: Callable[[], None] | None = None,
-    **options: Any,
+    entity_models: Mapping[str, Any] | None = None, **options: Any,
 ) -> list[Analysed]:  # fmt: skip
     """Gold inputs through the pipeline up to quotes, speakers from the rules only (what the models learn from).
-    ``advance`` is called once per article (a progress bar)."""
+    ``advance`` is called once per article (a progress bar). ``entity_models`` (document id -> entity keep/drop
+    model) decides each article's entities with its own model (one pipeline, the model swapped per article);
+    without it the ``entity_model`` option (default: the shipped model) decides every article."""
     from marsad.stages import default_pipeline
 
     # No per-document time limit: a measurement must not depend on how loaded the machine is (a gold article
     # rejected E_TIMEOUT under load scored as empty output and moved the figures).
     pipe = default_pipeline(upto="quotes", speaker_model=False, time_limit=None, **options).warm()
+    stage = next((st for st in pipe.stages if st.name == "entities"), None)
     out = []
     for i, d in enumerate(docs, 1):
+        if entity_models is not None and stage is not None:
+            stage.entity_model = entity_models[d.id]  # type: ignore[attr-defined]
         res = pipe.process(d.input_article())
         if isinstance(res, Rejection):
             progress(f"skipped {d.id}: {res.reason}")
@@ -59,6 +68,65 @@ def analyse(
         elif i % 50 == 0:
             progress(f"analysed {i}/{len(docs)} articles")
     return out
+
+
+@dataclass
+class EntityFolds:
+    """Entity keep/drop models trained without one fold each (folds by document)."""
+
+    folds: list[set[str]]
+    models: list[Any]  # per fold: an EntityModel, or False (the rules alone) where the package ships no model
+    trained_on: list[frozenset[str]]  # per fold: the ids of the articles its model learned from
+
+    def by_doc(self) -> dict[str, Any]:
+        """Document id -> the model of its fold (trained without it)."""
+        return {i: m for held, m in zip(self.folds, self.models, strict=True) for i in held}
+
+
+def entity_fold_models(
+    docs: Sequence[GoldDoc], folds: Sequence[set[str]], *, progress: Progress = _quiet,
+    advance: Callable[[], None] | None = None, **options: Any,
+) -> EntityFolds:  # fmt: skip
+    """One entity keep/drop model per fold, trained on the other folds' articles only, with the shipped model's C
+    and threshold (``marsad train entities`` chose them by the same K-fold CV). Costs one pass of the pipeline up to
+    the entity stage (every candidate proposed) and K small fits. Where the package ships no entity model, the
+    stage's rules alone decide in every fold, as they do on new text (also in a fold whose other articles hold a
+    single class of candidates: a few articles with nothing to drop)."""
+    from marsad.entities import decide
+
+    shipped = decide.shipped_model()
+    if shipped is None:
+        return EntityFolds(list(folds), [False] * len(folds), [frozenset()] * len(folds))
+    c = float(shipped.model.meta.get("c", decide.DEFAULT_C))
+    prepared = decide.analyse(docs, progress=progress, advance=advance, **options)
+    models: list[Any] = []
+    trained: list[frozenset[str]] = []
+    for n, held in enumerate(folds, 1):
+        train = [p for p in prepared if p.id not in held]
+        if len({lab for p in train for lab in p.labels if lab is not None}) < 2:
+            # a handful of articles can hold no candidate to drop (or none to keep): nothing to learn, the rules
+            # decide this fold
+            progress(f"entities: fold {n} has a single class of candidates; its articles get the rules alone")
+            models.append(False)
+            trained.append(frozenset())
+            continue
+        models.append(decide.fit_model(train, c=c, threshold=shipped.threshold))
+        trained.append(frozenset(p.id for p in train))
+    return EntityFolds(list(folds), models, trained)
+
+
+def analyse_out_of_fold(
+    docs: Sequence[GoldDoc], *, k: int = 5, folds: Sequence[set[str]] | None = None, progress: Progress = _quiet,
+    advance: Callable[[], None] | None = None, advance_entities: Callable[[], None] | None = None,
+    **options: Any,
+) -> tuple[list[Analysed], list[set[str]]]:  # fmt: skip
+    """:func:`analyse` with every article's entities decided by an entity model trained without its fold (K folds
+    by document, or ``folds``); returns the analysed articles and the folds, to be handed on to
+    :func:`cross_validate` / :func:`train_events` so that entities, speakers and events share them."""
+    folds = list(folds) if folds is not None else group_folds([d.id for d in docs], k)
+    ents = entity_fold_models(docs, folds, progress=progress, advance=advance_entities, **options)
+    items = analyse(docs, progress=progress, advance=advance, entity_models=ents.by_doc(), **options)
+    return items, folds
 
 
 def train_speakers(items: Sequence[Analysed], *, c: float = DEFAULT_C) -> SpeakerModel:
@@ -95,9 +163,14 @@ def _oof_speakers(items: Sequence[Analysed], folds: Sequence[set[str]]) -> dict[
     return out
 
 
-def train_events(items: Sequence[Analysed], *, k: int = 5, progress: Progress = _quiet, **options: Any) -> EventModel:
-    """The event model on all articles; its confidence is Platt-scaled on out-of-fold probabilities (K folds)."""
-    folds = group_folds([str(it.gold["id"]) for it in items], k)
+def train_events(
+    items: Sequence[Analysed], *, k: int = 5, folds: Sequence[set[str]] | None = None, progress: Progress = _quiet,
+    **options: Any,
+) -> EventModel:  # fmt: skip
+    """The event model on all articles; its confidence is Platt-scaled on out-of-fold probabilities (K folds, or
+    ``folds``: those of :func:`analyse_out_of_fold`)."""
+    folds = _folds(items, k, folds)
+    k = len(folds)
     progress("speakers out-of-fold")
     prepared = _prepared(items, _oof_speakers(items, folds))
     probs: list[float] = []
@@ -129,14 +202,25 @@ class CVResult:
     sweep: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # threshold -> events P/R/F1
 
 
+def _folds(items: Sequence[Analysed], k: int, folds: Sequence[set[str]] | None) -> list[set[str]]:
+    """The given folds restricted to the analysed articles (one rejected by the pipeline is in none), else K new
+    folds by document."""
+    ids = {str(it.gold["id"]) for it in items}
+    if folds is None:
+        return group_folds(sorted(ids), k)
+    return [set(f) & ids for f in folds]
+
+
 def cross_validate(
-    items: Sequence[Analysed], *, k: int = 5, thresholds: Sequence[float] = (), progress: Progress = _quiet,
-    **options: Any,
+    items: Sequence[Analysed], *, k: int = 5, folds: Sequence[set[str]] | None = None,
+    thresholds: Sequence[float] = (), progress: Progress = _quiet, **options: Any,
 ) -> CVResult:  # fmt: skip
+    """Out-of-fold speakers and events for every article (K folds by document, or ``folds``: pass those of
+    :func:`analyse_out_of_fold` so that an article's entity, speaker and event models all left out the same fold)."""
     from marsad.gold.score import Scorer
 
-    ids = [str(it.gold["id"]) for it in items]
-    folds = group_folds(ids, k)
+    folds = _folds(items, k, folds)
+    k = len(folds)
     progress(f"speakers: {k} folds")
     arts = _oof_speakers(items, folds)
     prepared = _prepared(items, arts)
