@@ -10,6 +10,7 @@ Candidates are built the same way for training (labels from the gold's evidence 
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -162,6 +163,44 @@ def semantic_vector(norms: Sequence[str]) -> np.ndarray | None:
     return SentenceVectors(norms).window(0, len(norms))
 
 
+class _DenseRows:
+    """Every vector row seen so far, its unit vector and cue similarities (:func:`_cue_similarity`) in two
+    matrices: a sentence's are then gathered with one index instead of stacked from per-word arrays (the same
+    float32 values). Rows are only ever added (under a lock), so an index read before a matrix grows stays valid."""
+
+    def __init__(self) -> None:
+        self.slot: dict[int, int] = {}
+        self.units = np.zeros((0, 0), np.float32)
+        self.sims = np.zeros((0, 0), np.float32)
+        self.lock = threading.Lock()
+
+    def rows(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        slot = self.slot
+        new = [r for r in dict.fromkeys(rows) if r not in slot]
+        if new:
+            vecs = word_vectors()
+            units = np.stack([vecs.unit(r) for r in new])
+            sims = np.stack([_cue_similarity(r) for r in new])
+            with self.lock:
+                n = len(slot)
+                if n + len(new) > len(self.units):
+                    cap = max(1024, 2 * (n + len(new)))
+                    grown_u = np.zeros((cap, units.shape[1]), np.float32)
+                    grown_s = np.zeros((cap, sims.shape[1]), np.float32)
+                    if n:
+                        grown_u[:n], grown_s[:n] = self.units[:n], self.sims[:n]
+                    self.units, self.sims = grown_u, grown_s
+                for r, u, c in zip(new, units, sims, strict=True):
+                    if r not in slot:
+                        self.units[len(slot)], self.sims[len(slot)] = u, c
+                        slot[r] = len(slot)
+        idx = [slot[r] for r in rows]
+        return self.units[idx], self.sims[idx]
+
+
+_DENSE = _DenseRows()
+
+
 class SentenceVectors:
     """A sentence's word vectors and cue similarities, looked up once: the sentence's own dense features and every
     pair's window (:func:`semantic_vector` of a stretch of it) are slices of the same two matrices, not new lookups
@@ -172,9 +211,10 @@ class SentenceVectors:
     def __init__(self, norms: Sequence[str]) -> None:
         found = [(i, r) for i, r in enumerate(map(_word_row, norms)) if r is not None]
         self.pos = [i for i, _ in found]  # the words that have a vector, in order
-        vecs = word_vectors()
-        self.units = np.stack([vecs.unit(r) for _, r in found]) if found else None
-        self.sims = np.stack([_cue_similarity(r) for _, r in found]) if found else None
+        self.units: np.ndarray | None = None
+        self.sims: np.ndarray | None = None
+        if found:
+            self.units, self.sims = _DENSE.rows([r for _, r in found])
 
     def window(self, lo: int, hi: int) -> np.ndarray | None:
         """:func:`semantic_vector` of words ``[lo, hi)`` of the sentence."""
@@ -191,10 +231,11 @@ def build_candidates(article: Article, *, index: MentionIndex | None = None) -> 
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
     quotes = quote_index(article)
-    rule_events = extract_events(article, index=ix)
+    units = list(sentence_units(article, ix))  # the rules read the same sentences: their actors found once
+    rule_events = extract_events(article, index=ix, units=units)
     rule_ix = IntervalIndex(rule_events, lambda e: e.evidence.start, lambda e: e.evidence.end)
     out: list[Candidate] = []
-    for n, unit in enumerate(sentence_units(article, ix)):
+    for n, unit in enumerate(units):
         toks, s0, s1 = unit.toks, unit.s0, unit.s1
         a, b = toks[s0].start, toks[s1].end
         sent_actors = unit.actors[:_MAX_ACTORS]

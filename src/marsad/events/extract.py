@@ -155,14 +155,18 @@ def sentence_units(article: Article, ix: MentionIndex) -> Iterator[SentenceUnit]
             s0 = s1 + 1
 
 
-def extract_events(article: Article, *, index: MentionIndex | None = None) -> list[Event]:
+def extract_events(
+    article: Article, *, index: MentionIndex | None = None, units: Sequence[SentenceUnit] | None = None
+) -> list[Event]:
+    """The rule events. ``units``: the article's :func:`sentence_units` when the caller has them already (the
+    learned candidates read the same sentences; they are not changed here)."""
     ix = index or MentionIndex.of(article)
     ents = {e.id: e for e in article.entities}
     quotes = quote_index(article)
     dates = date_index(article)
     found: dict[tuple, Event] = {}
     recent: list[Actor] = []  # actors seen so far, for the counterpart of a bare "the two sides"
-    for unit in sentence_units(article, ix):
+    for unit in units if units is not None else sentence_units(article, ix):
         toks, sent_actors, end = unit.toks, unit.actors, unit.s1 + 1
         for k in range(unit.s0, end):
             for entry in _entries_for(toks[k].norm):
