@@ -10,7 +10,7 @@ from typing import Any
 
 from marsad.data import Article
 from marsad.events import plover
-from marsad.events.candidates import build_candidates
+from marsad.events.candidates import _stacked_prototypes, build_candidates, dense_names
 from marsad.events.extract import extract_events
 from marsad.events.lexicon import load_cues
 from marsad.events.model import EventModel, shipped_model
@@ -34,6 +34,9 @@ class EventsStage:
 
     def warm(self) -> None:
         load_cues()
+        if self.model is not None:
+            dense_names("s")  # the word vectors and the cue prototypes the candidates' dense features read
+            _stacked_prototypes()
 
 
 def _current(ev: Any) -> Any:

@@ -50,7 +50,7 @@ class GeoStage:
         return self._gaz
 
     def warm(self) -> None:
-        _ = self.gaz
+        self.gaz.warm()
 
     def __call__(self, article: Article) -> Article:
         gaz = self.gaz

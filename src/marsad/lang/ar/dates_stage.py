@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from marsad.data import Article
-from marsad.lang.ar.dates import find_dates, numeric_order_evidence
+from marsad.lang.ar.dates import _patterns, find_dates, numeric_order_evidence
 
 
 @dataclass
@@ -16,6 +16,10 @@ class DatesStage:
     name: str = "dates"
     requires: frozenset[str] = frozenset({"sentences"})
     provides: frozenset[str] = frozenset({"dates"})
+
+    def warm(self) -> None:
+        """Compile the date patterns now (the executors warm each worker's pipeline before its first document)."""
+        _patterns()
 
     def __call__(self, article: Article) -> Article:
         ref = _ref_date(article.published)
