@@ -70,7 +70,7 @@ def test_coref_spans_slice_the_text_and_name_existing_entities():
     for s in art.layer("coref"):
         assert 0 <= s.start < s.end <= len(art.text)
         assert set(s.attrs["entity"]) <= ids
-        assert s.attrs["kind"] in {"title", "surname", "group", "pronoun"}
+        assert s.attrs["kind"] in {"title", "surname", "group", "pronoun", "descriptor"}
 
 
 def test_capital_as_government_metonym_joins_the_country():
@@ -90,3 +90,27 @@ def test_group_prefers_the_countries_named_just_before():
     ids = by_name(art)
     groups = dict(corefs(art, "group"))
     assert set(groups["البلدين"]) == {ids["Iran"], ids["Iraq"]}
+
+
+def test_bare_head_is_the_body_named_with_it_before():
+    art = analyse("أعلنت حركة حماس رفضها للخطة الجديدة. وقالت الحركة في بيان إن الخطة لن تمر.")
+    assert ("الحركة", [by_name(art)["Hamas"]]) in corefs(art, "descriptor")
+
+
+def test_bare_head_needs_a_body_introduced_with_that_head():
+    # the article names no body with the head مفوضية: a bare المفوضية is not the UN it once stood beside
+    art = analyse("دعت مفوضية الأمم المتحدة إلى الهدوء. ورحبت الحكومة بما قالته المفوضية.")
+    assert all(text != "المفوضية" for text, _ in corefs(art, "descriptor"))
+
+
+def test_a_longer_definite_name_is_not_the_bare_head():
+    art = analyse("أعلنت حركة حماس رفضها للخطة. وقالت الحركة الوطنية إن الخطة لن تمر.")
+    assert all(not text.startswith("الحركة") for text, _ in corefs(art, "descriptor"))
+
+
+def test_the_latter_is_the_last_person_named_and_not_an_adjective():
+    art = analyse(
+        "التقى الرئيس الأمريكي دونالد ترامب نظيره الفرنسي إيمانويل ماكرون في الأسبوع الأخير، "
+        "وأكد الأخير أن بلاده تدعم الاتفاق."
+    )
+    assert corefs(art, "descriptor") == [("الأخير", [by_name(art)["Emmanuel Macron"]])]

@@ -6,18 +6,23 @@ module adds spans for references that are not names:
 - ``title``: نظيره الروسي, نظيرته البريطانية, or a role phrase with a country and no name beside it
   (وزير الخارجية الروسي … وأضاف الوزير الروسي) → the person of that country in the article;
 - ``group``: الجانبان، الطرفين، البلدين، الدولتين → both parties (people of two countries, or the two countries);
-- ``pronoun``: من جانبه، من جهته، من ناحيته، بدوره → the person named next in the sentence, else the last one.
+- ``pronoun``: من جانبه، من جهته، من ناحيته، بدوره → the person named next in the sentence, else the last one;
+- ``descriptor``: a bare definite head (الحركة، التنظيم، الميليشيات، المفوضية) → the body the article named with that
+  head before (حركة حماس، تنظيم داعش، ميليشيا الحوثي); الأخير/الأخيرة ("the latter") → the actor named last.
 
 Every span is ``Span(start, end, "coref", {"entity": [ids], "kind": ...})`` over ``Article.text``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from functools import cache
 from typing import Any
 
 from marsad.data import Entity, Span
 from marsad.entities import roles as roles_mod
+from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
 _COUNTERPART = {"نظيره", "نظيرته", "نظيرها", "نظيريه", "نظيرتها", "نظيراه"}
@@ -150,6 +155,101 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                 if len(pick) >= 1:
                     target = max(pick, key=lambda e: counts[e.id]).id
                     out.append(Span(span.start, span.end, "coref", {"entity": [target], "kind": "title"}))
+    out += descriptors(text, units, mentions, mention_entity, ents, covered)
+    return out
+
+
+# "the latter": masculine refers to a person or a body, feminine to a body, a state or a woman
+_LATTER = {"الاخير": ("PER", "ORG"), "الاخيره": ("GPE", "ORG", "PER")}
+_CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+
+
+def _bare(w: str) -> str:
+    """A word without a leading conjunction/preposition (والحركة → الحركة, للحركة → الحركة)."""
+    if w.startswith("لل") and len(w) > 4:
+        return "ال" + w[2:]
+    for c in sorted(_CLITICS, key=len, reverse=True):
+        if w.startswith(c + "ال") and len(w) > len(c) + 3:
+            return w[len(c) :]
+    return w
+
+
+@cache
+def _descriptor_heads() -> tuple[frozenset[str], frozenset[str]]:
+    """Heads of bodies (no article) that a later bare definite head can stand for (the ORG heads of the name-head
+    table and the heads of armed groups), and those that also stand in apposition before a group's short name."""
+    from marsad.entities.lexicon import load_heads, load_words
+
+    groups = set(load_words("group_heads.txt"))
+    # the plural of a group's head names the same group (ميليشيا الحوثي … الميليشيات)
+    groups |= {h[:-1] + "ات" for h in groups if h.endswith(("ا", "ه"))}
+    apposed = frozenset(groups | {normalize(w) for w in ("حركة", "تنظيم", "جماعة")})
+    heads = frozenset({k for k, h in load_heads().items() if h.kind == "ORG"} | apposed)
+    return heads, apposed
+
+
+def descriptors(
+    text: str, units: list[Any], mentions: list[Any], mention_entity: dict[int, str], ents: dict[str, Entity],
+    covered: set[tuple[int, int]],
+) -> list[Span]:  # fmt: skip
+    """Bare definite heads and "the latter" resolved to the body or actor they stand for, named earlier.
+
+    A head is linked only to a body the article itself introduced with that head, in its name (حركة حماس) or right
+    before it (ميليشيا الحوثي), and only when no definite word follows (الحركة الوطنية is another name); the most
+    recent such body wins. الأخير / الأخيرة takes the last actor named before it of a fitting type, when it is not an
+    adjective (no definite noun before it: العام الأخير)."""
+    heads, apposed = _descriptor_heads()
+    # where each body was introduced with a head (its name opens with it, or the head stands right before it) and
+    # where each actor is named, by start offset: looked up by bisection (linear time on long documents)
+    introduced: dict[str, list[tuple[int, str]]] = {}
+    named: dict[str, list[tuple[int, str]]] = {}
+    for i, m in enumerate(mentions):
+        eid = mention_entity[i]
+        typ = ents[eid].type
+        named.setdefault(typ, []).append((m.start, eid))
+        if typ != "ORG":
+            continue
+        norms = units[m.unit].norms
+        first = norms[m.tok0][2:] if norms[m.tok0].startswith("ال") else norms[m.tok0]
+        if first in heads:
+            introduced.setdefault(first, []).append((m.start, eid))
+        # a group's head before its short name (ميليشيا الحوثي، حركة حماس); not any head: مفوضية الأمم المتحدة is a
+        # body of the UN, not the UN
+        prev = _bare(norms[m.tok0 - 1]) if m.tok0 > 0 else ""
+        if prev in apposed:
+            introduced.setdefault(prev, []).append((m.start, eid))
+    for table in (introduced, named):
+        for rows in table.values():
+            rows.sort()
+
+    def last_before(rows: list[tuple[int, str]], at: int) -> tuple[int, str] | None:
+        j = bisect_left(rows, (at,))
+        return rows[j - 1] if j else None
+
+    out: list[Span] = []
+    for ui, u in enumerate(units):
+        norms, toks = u.norms, u.tokens
+        for k, w in enumerate(norms):
+            if len(w) < 5 or (ui, k) in covered:
+                continue
+            b = _bare(w)
+            if not b.startswith("ال"):
+                continue
+            at = toks[k].start
+            found: tuple[int, str] | None = None
+            if b in _LATTER:
+                prev = norms[k - 1] if k > 0 else ""
+                if prev.startswith("ال") or (ui, k - 1) in covered:
+                    continue  # an adjective (الأسبوع الأخير) or right after a name
+                hits = [x for x in (last_before(named.get(t, []), at) for t in _LATTER[b]) if x]
+                found = max(hits) if hits else None
+            elif b[2:] in introduced:
+                nxt = norms[k + 1] if k + 1 < len(norms) else ""
+                if nxt.startswith("ال") or (ui, k + 1) in covered:
+                    continue  # a longer name (الحركة الوطنية) or a head before a name
+                found = last_before(introduced[b[2:]], at)
+            if found is not None:
+                out.append(Span(at, toks[k].end, "coref", {"entity": [found[1]], "kind": "descriptor"}))
     return out
 
 
@@ -173,8 +273,6 @@ def _office_class(title: str) -> str:
 
 
 def _title_key(s: str) -> str:
-    from marsad.lang.ar.normalize import normalize
-
     words = [
         strip_clitics(w, min_stem=2)[1] if w[:1] in "وبل" and len(w) > 4 else w for w in normalize(s).split()
     ]

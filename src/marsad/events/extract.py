@@ -12,6 +12,7 @@ guide, see data/README.md).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,14 +54,17 @@ _RESPONSE = re.compile(r"^(?:س?[يت]?رد|ردت|ردا)$")
 _COUNTERPART = re.compile(r"^و\s*(?:نظير|نظيرت|نظراء|نظيري)\S*(?:\s+\S+){0,4}$")
 
 
-def _candidates(w: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _candidates(w: str) -> tuple[str, ...]:
+    """The word and its readings with a clitic (and then an article) cut off. Cached: every cue match, stem,
+    cluster and vector look-up of the events stage asks for a word's readings."""
     out = [w]
     for c in _CLITICS:
         if w.startswith(c) and len(w) - len(c) >= 3:
             out.append(w[len(c) :])
             if c in ("و", "ف", "ب", "ل") and w[len(c) :].startswith("ال") and len(w) - len(c) - 2 >= 3:
                 out.append(w[len(c) + 2 :])
-    return out
+    return tuple(out)
 
 
 def _word_matches(tok: str, stem: str) -> bool:
@@ -81,12 +85,31 @@ class Actor:
     type: str
 
 
+# coreference spans that stand for an actor in a sentence that does not name it (the entities stage's coref layer)
+_COREF_ACTORS = frozenset({"descriptor"})
+
+
+def _coref_actors(article: Article, ents: dict[str, Entity]) -> list[Actor]:
+    """The article's coreference spans of the kinds in ``_COREF_ACTORS`` as actors, sorted by start."""
+    out = []
+    for sp in article.layer("coref"):
+        ids = sp.attrs.get("entity") or ()
+        ids = (ids,) if isinstance(ids, str) else tuple(ids)
+        ent = ents.get(ids[0]) if ids else None
+        if sp.attrs.get("kind") in _COREF_ACTORS and ent is not None and ent.type != "MISC":
+            out.append(Actor(sp.start, sp.end, ids, ent.country, ent.type))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
 def _actors(
-    article: Article, toks: Sequence[Tok], ix: MentionIndex, ents: dict[str, Entity] | None = None
-) -> list[Actor]:
-    """Entity mentions plus nisba adjectives (الأفعال الأمريكية → United States), in text order; a nisba right
-    before a person of the same country (وزير الخارجية الروسي سيرغي لافروف) yields to the person. ``ents`` (id →
-    entity) is built once per article by the caller; without it, here."""
+    article: Article, toks: Sequence[Tok], ix: MentionIndex, ents: dict[str, Entity] | None = None,
+    coref: Sequence[Actor] = (),
+) -> list[Actor]:  # fmt: skip
+    """Entity mentions, coreference spans (``coref``, from :func:`_coref_actors`: الحركة → the movement named before)
+    and nisba adjectives (الأفعال الأمريكية → United States), in text order; a nisba right before a person of the
+    same country (وزير الخارجية الروسي سيرغي لافروف) yields to the person. ``ents`` (id → entity) is built once per
+    article by the caller; without it, here."""
     if ents is None:
         ents = {e.id: e for e in article.entities}
     out: list[Actor] = []
@@ -100,6 +123,14 @@ def _actors(
             continue  # a dateline "(CNN)--" names the outlet, not a party
         ent = ents.get(eid)
         out.append(Actor(s, e, (eid,), ent.country if ent else None, typ))
+    if coref:
+        named = [(x.start, x.end) for x in out]
+        i = bisect_left(coref, a, key=lambda x: x.start)
+        while i < len(coref) and coref[i].start < b:
+            x = coref[i]
+            if x.end <= b and not any(cs < x.end and x.start < ce for cs, ce in named):
+                out.append(x)
+            i += 1
     covered = [(x.start, x.end) for x in out]
     for t in toks:
         w = t.norm
@@ -141,11 +172,12 @@ class SentenceUnit:
 def sentence_units(article: Article, ix: MentionIndex) -> Iterator[SentenceUnit]:
     """The sentences the event rules and the learned event candidates both read, in text order."""
     ents = {e.id: e for e in article.entities}
+    coref = _coref_actors(article, ents)
     for pa, pb in paragraphs(article):
         toks = tokens_of(article, pa, pb)
         if not toks:
             continue
-        actors = _actors(article, toks, ix, ents)
+        actors = _actors(article, toks, ix, ents, coref)
         n = len(toks)
         s0 = 0
         while s0 < n:
