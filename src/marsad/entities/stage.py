@@ -11,8 +11,9 @@ Per article (title and body sentences only, never boilerplate):
 4. mentions cluster by actor id, or by a transliteration-aware key (:func:`marsad.entities.registry.name_key`) for
    new names, and a bare surname joins the full name seen earlier;
 5. role phrases next to person names (:mod:`marsad.entities.roles`) give the role spans, country and sector;
-6. coreference spans (layer ``coref``): surnames, titles (نظيره الروسي), groups (الجانبان، البلدين) and
-   من جانبه-style pronouns; a title only links to a person whose office is compatible.
+6. coreference spans (layer ``coref``): surnames, titles (نظيره الروسي), groups (الجانبان، البلدين),
+   من جانبه-style pronouns and descriptors (الحركة after حركة …, الأخير); a title only links to a person whose
+   office is compatible.
 
 Precision guards for person names: reporting verbs and common nouns (a corpus-derived list in the registry,
 ``Registry.common``) are trimmed off or reject the span (أوضحت ماي، سلاح كيماوي); a name ends before ل + an
