@@ -1,6 +1,7 @@
 """Whole-pipeline throughput (read → clean → text layer → dates → entities → quotes → events) on the ANT politics file.
 
-Prints the median articles/second over several runs, single process. Reproduce with:
+Prints the median articles/second over several runs (one process, or --workers N on the local pool) and the CPU
+time per article of this process and its workers, which a shared machine's load disturbs much less. Reproduce with:
     python bench/bench_pipeline.py [../shared/data/ant-multisource/ant_2018-03-01_21_politics.jsonl] [--runs 3] [--limit 500]
         [--workers N] [--ner-backend neural|crf]
 If the entities stage is not installed yet, the run uses an empty entity layer and says so (quotes and events then
@@ -57,8 +58,9 @@ def main() -> None:
     NER_BACKEND = args.ner_backend
     fm = {"id": "docno", "source": "src"}
     pipe, note = build()
-    rates, own = [], []
+    rates, own, cpu = [], [], []
     for _ in range(args.runs):
+        c0 = _cpu()
         t0 = time.perf_counter()
         items = list(
             islice(read_paths([args.path], field_map=fm), args.limit)
@@ -76,6 +78,7 @@ def main() -> None:
                 if not isinstance(it, Rejection):
                     pipe.process(it)
         rates.append(n / (time.perf_counter() - t0))
+        cpu.append((_cpu() - c0) / n * 1000)
     # our stages alone (quotes + events) on articles that already went through the earlier stages
     pre = [pipe.process(it) for it in items if not isinstance(it, Rejection)]
     pre = [a for a in pre if not isinstance(a, Rejection)]
@@ -114,6 +117,11 @@ def main() -> None:
         f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
         f"(read → {pipe.names[-1]})"
     )
+    print(
+        "CPU per article, this process and its pool workers: median "
+        f"{statistics.median(cpu):.1f} ms (runs: {', '.join(f'{c:.1f}' for c in cpu)}; on a loaded machine the wall "
+        "rate above mostly measures the other jobs, this much less)"
+    )
     print(f"quotes+events stages alone: median {statistics.median(own):.1f} articles/s (one process)")
     if geo_share:
         print(geo_share)
@@ -121,6 +129,14 @@ def main() -> None:
         f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
         f"--workers {args.workers}" + (f" --ner-backend {args.ner_backend}" if args.ner_backend else "")
     )
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its waited-for children (the pool's workers, once the pool has closed)."""
+    import resource
+
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + ch.ru_utime + ch.ru_stime
 
 
 def _factory() -> Pipeline:
