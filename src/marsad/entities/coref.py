@@ -161,19 +161,6 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
 
 # "the latter": masculine refers to a person or a body, feminine to a body, a state or a woman
 _LATTER = {"الاخير": ("PER", "ORG"), "الاخيره": ("GPE", "ORG", "PER")}
-_CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
-
-
-def _bare(w: str) -> str:
-    """A word without a leading conjunction/preposition (والحركة → الحركة, للحركة → الحركة)."""
-    if w.startswith("لل") and len(w) > 4:
-        return "ال" + w[2:]
-    for c in sorted(_CLITICS, key=len, reverse=True):
-        if w.startswith(c + "ال") and len(w) > len(c) + 3:
-            return w[len(c) :]
-    return w
-
-
 @cache
 def _descriptor_heads() -> tuple[frozenset[str], frozenset[str]]:
     """Heads of bodies (no article) that a later bare definite head can stand for (the ORG heads of the name-head
@@ -215,7 +202,7 @@ def descriptors(
             introduced.setdefault(first, []).append((m.start, eid))
         # a group's head before its short name (ميليشيا الحوثي، حركة حماس); not any head: مفوضية الأمم المتحدة is a
         # body of the UN, not the UN
-        prev = _bare(norms[m.tok0 - 1]) if m.tok0 > 0 else ""
+        prev = strip_clitics(norms[m.tok0 - 1])[1] if m.tok0 > 0 else ""
         if prev in apposed:
             introduced.setdefault(prev, []).append((m.start, eid))
     for table in (introduced, named):
@@ -232,7 +219,7 @@ def descriptors(
         for k, w in enumerate(norms):
             if len(w) < 5 or (ui, k) in covered:
                 continue
-            b = _bare(w)
+            b = strip_clitics(w)[1]  # والحركة، للحركة → الحركة
             if not b.startswith("ال"):
                 continue
             at = toks[k].start
