@@ -198,14 +198,10 @@ def train_entities_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int
     with progress("analysing", total=len(docs)) as advance:
         prepared = analyse(docs, progress=_say, advance=advance)
     model, rep = train(prepared, k=k, c=c)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        dest = out / "entity_model.npz"
-    else:
-        from importlib import resources
-
-        dest = Path(str(resources.files("marsad.entities").joinpath("data", "decide", "entity_model.npz")))
-        dest.parent.mkdir(parents=True, exist_ok=True)
+    # the shipped model sits in the package's data/decide; --out takes the file itself
+    folder = _out_dir(out, "marsad.entities") if out is not None else _out_dir(None, "marsad.entities") / "decide"
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / "entity_model.npz"
     model.save(dest)
     meta = model.model.meta
     click.echo(f"cross-validated ({k} folds by document), entity stage's own entities:")

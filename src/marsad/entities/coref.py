@@ -161,6 +161,8 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
 
 # "the latter": masculine refers to a person or a body, feminine to a body, a state or a woman
 _LATTER = {"الاخير": ("PER", "ORG"), "الاخيره": ("GPE", "ORG", "PER")}
+
+
 @cache
 def _descriptor_heads() -> tuple[frozenset[str], frozenset[str]]:
     """Heads of bodies (no article) that a later bare definite head can stand for (the ORG heads of the name-head
