@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,7 @@ class LinearModel:
         # every row's feature names looked up in one C-level map (unknown ones -1, then dropped), not a Python loop
         # per feature: the same columns, values and row starts as that loop, so the same sums
         n = len(rows)
-        keys = [f for feats in rows for f in feats]
+        keys = list(chain.from_iterable(rows))
         js = np.fromiter(map(self.vocab.get, keys, repeat(-1, len(keys))), dtype=np.int64, count=len(keys))
         keep = js >= 0
         cols = js[keep]
@@ -64,7 +64,7 @@ class LinearModel:
         if intercept:
             z += self.intercept
         if len(cols):
-            vals = np.asarray([v for feats in rows for v in feats.values()], dtype=np.float32)[keep]
+            vals = np.fromiter(chain.from_iterable(f.values() for f in rows), dtype=np.float32, count=len(keys))[keep]
             lens = np.fromiter(map(len, rows), dtype=np.int64, count=n)
             kept = np.bincount(np.repeat(np.arange(n), lens)[keep], minlength=n)
             st = np.zeros(n, dtype=np.int64)

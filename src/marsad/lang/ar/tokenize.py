@@ -60,6 +60,8 @@ def strip_clitics(norm_word: str, *, min_stem: int = 3) -> tuple[str, str]:
     The definite article stays on the stem (الصين is the name), except that لل is read as ل + ال.
     """
     w = norm_word
+    if not w or w[0] not in "وفبكل":  # every proclitic starts with one of these letters
+        return "", w
     for p in ("وبال", "فبال", "وكال", "وال", "فال", "بال", "كال"):
         if w.startswith(p) and len(w) - len(p) >= min_stem - 1:
             return p[:-2], "ال" + w[len(p) :]
