@@ -292,10 +292,16 @@ def _org_sector(norm_name: str) -> str | None:
 _NOT_NAMES = {"الله", "الاسلام", "الاسلاميه", "المسيح", "القران"}
 
 
+# mention sources whose candidates only the learned keep/drop model may keep (marsad.entities.decide)
+_MODEL_ONLY = frozenset({"head-adj", "org-head-weak"})
+
+
 def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:
     """Precision filter for names only NER found: a single word tagged MISC (اليورانيوم), or tagged PER once
     (سعيد, مزدوج), is far more often a tagging error than an event or a person, unless it joined a full name."""
     n = normalize(longest)
+    if all(m.source in _MODEL_ONLY for m in ms):
+        return False  # a pattern whose matches are mostly descriptions: without the entity model, none is a name
     if n in _NOT_NAMES or len(re.sub(r"[^\u0621-\u064a]|^ال", "", n)) < 2:
         return False  # "الـ15" and other numbers are not names
     single = all(m.tok1 - m.tok0 == 1 for m in ms)
@@ -396,6 +402,15 @@ def _org_heads() -> dict[str, str | None]:
     from marsad.entities.lexicon import load_heads
 
     return {k: h.sector for k, h in load_heads().items() if h.kind == "ORG" and h.complete}
+
+
+@lru_cache(maxsize=1)
+def _weak_org_heads() -> dict[str, str | None]:
+    """Indefinite ORG heads whose genitive chains are as often phrases as names (هيئة، لجنة، مركز، وكالة:
+    ``complete`` no in ``name_heads.tsv``) → sector."""
+    from marsad.entities.lexicon import load_heads
+
+    return {k: h.sector for k, h in load_heads().items() if h.kind == "ORG" and not h.complete}
 
 
 @lru_cache(maxsize=1 << 14)

@@ -38,6 +38,7 @@ from marsad.entities.common import (
     _place_heads,
     _skip_clitic,
     _Unit,
+    _weak_org_heads,
 )
 from marsad.entities.lexicon import load_org_names
 from marsad.entities.registry import Registry, name_key
@@ -462,6 +463,104 @@ class NamePatterns:
             k = j
         return out
 
+    def _headed_adjective_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A definite name head, one or two definite relational adjectives that are no country's, and an optional
+        genitive with ل (الجيش الوطني، التحالف الدولي، المنطقة الشرقية، اللجنة الأولمبية الدولية، المنظمة الدولية
+        للهجرة): a candidate body, place or event of the head's kind. Many such phrases are descriptions rather than
+        names (القوات الحكومية، القانون الدولي); only the entity model may keep one (``source="head-adj"``)."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out: list[_Mention] = []
+        kinds = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}
+        nisba = self.registry.nisba
+
+        def word(q: int) -> bool:
+            return q < len(toks) and q not in covered and toks[q].kind == "word" and not _is_stop(toks[q])
+
+        def adjective(q: int) -> bool:
+            if not word(q):
+                return False
+            w = norms[q]
+            return (w.startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 6
+                    and w not in _DESCRIPTORS and not _head_kind(w))
+
+        k = 0
+        while k < len(toks) - 1:
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v.startswith("ال") and len(v) > 3
+                       and (_head_kind(v) or v in _INSTITUTIONS)), None) if word(k) else None
+            if hv is None or not adjective(k + 1) or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+                k += 1  # وزير الخارجية الفرنسي is a title
+                continue
+            j = k + 2
+            if adjective(j):
+                j += 1
+            if word(j) and norms[j].startswith("لل") and len(norms[j]) >= 5:  # … للهجرة، … لمكافحة المنشطات
+                j += 1
+            elif word(j) and norms[j].startswith("ل") and len(norms[j]) >= 5 and word(j + 1) \
+                    and norms[j + 1].startswith("ال"):
+                j += 2
+            if word(j) and norms[j].startswith("ال"):
+                k += 1
+                continue  # a definite word goes on: a longer phrase (الجيش الوطني السوري الحر) the other rules read
+            kind = _head_kind(hv[0]) or "ORG"
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, kinds[kind], None,
+                         source="head-adj")
+            m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
+            m.tail = norms[j - 1]
+            # a country's adjective (الشرطة الهندية، السلطات اليابانية: the institutions rule wants a head it lists
+            # and a singular agreement) says whose body it is
+            m.country = next((nisba[norms[q]] for q in range(k + 1, j) if norms[q] in nisba), None)
+            out.append(m)
+            covered.update(range(k, j))
+            k = j
+        return out
+
+    def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A hashtag of two or more words joined by _ (#الجيش_الوطني، #بني_سويد، #حائط_البراق) names one thing: the
+        whole tag is a candidate of the type the registry gives its words, else its head noun's kind (ORG, place,
+        event), else GeoNames (a place), else the type of a name found inside it. One-word tags are the registry's
+        and the gazetteer's (#صعدة)."""
+        toks, norms = unit.tokens, unit.norms
+        reg = self.registry
+        out: list[_Mention] = []
+        k = 0
+        while k < len(toks) - 3:
+            if toks[k].text != "#" or toks[k + 1].kind != "word":
+                k += 1
+                continue
+            idx = [k + 1]
+            while (idx[-1] + 2 < len(toks) and toks[idx[-1] + 1].text == "_" and toks[idx[-1] + 2].kind == "word"
+                   and toks[idx[-1] + 1].start == toks[idx[-1]].end and toks[idx[-1] + 2].start == toks[idx[-1] + 1].end):
+                idx.append(idx[-1] + 2)
+            a, b = idx[0], idx[-1] + 1
+            k = b
+            if len(idx) < 2:
+                continue
+            inner = [m for m in have if m.unit == ui and m.tok0 < b and a < m.tok1]
+            if any(m.tok0 < a - 1 or m.tok1 > b or (m.tok0 <= a and m.tok1 >= b) for m in inner):
+                continue  # named already, or inside a longer name (قوات #التحالف_العربي)
+            words = tuple(norms[i] for i in idx)
+            typ, aid = None, reg.aliases.get(words)
+            if aid:
+                typ = reg.actors[aid].type
+            elif kind := _head_kind(words[0]):
+                typ = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}[kind]
+            else:
+                gaz = _place_gazetteer()
+                if gaz is not None and gaz.lookup_ar(" ".join(toks[i].text for i in idx)):
+                    typ = "GPE"
+                elif inner:
+                    typ = max(inner, key=lambda m: m.tok1 - m.tok0).type
+            if typ is None:
+                continue
+            m = _Mention(toks[a].start, toks[b - 1].end, ui, a, b, typ, aid, source="hashtag")
+            m.key = name_key(" ".join(words))
+            m.tail = words[-1]
+            if aid:
+                m.country = reg.actors[aid].country
+            out.append(m)
+        return out
+
     def _quoted_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """An organisation head and a quoted name (موقع "سايت"، مجموعة "حنينو"، منظمة "مراسلون بلا حدود"، صحيفة
         «الزمان»): the words between the quotes name an organisation, whatever they mean as words."""
@@ -524,13 +623,15 @@ class NamePatterns:
             covered.add(k)
         return out
 
-    def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+    def _headed_orgs(self, ui: int, unit: _Unit, have: list[_Mention], *, weak: bool = False) -> list[_Mention]:
         """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
         three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الصليب الأحمر. The head
-        must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation."""
+        must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation.
+        With ``weak``, the heads whose chains are as often phrases (هيئة اللاجئين، لجنة الإنقاذ الدولية, but also
+        قوات الأمن): candidates only the entity model may keep (``source="org-head-weak"``)."""
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
-        heads = _org_heads()
+        heads = _weak_org_heads() if weak else _org_heads()
         out: list[_Mention] = []
         k = 0
         while k < len(toks) - 1:
@@ -556,7 +657,8 @@ class NamePatterns:
             if j == k + 1:
                 k += 1
                 continue
-            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None, source="org-head")
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None,
+                         source="org-head-weak" if weak else "org-head")
             m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
             m.sector = heads[hv[0]]
             m.tail = norms[j - 1]

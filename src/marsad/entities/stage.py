@@ -182,12 +182,16 @@ class EntityStage(NamePatterns):
             here.extend(self._locative_places(ui, unit, here, seen_before=seen))
             here.extend(self._conjoined_places(ui, unit, here, seen_before=seen))
             here.extend(self._public_bodies(ui, unit, here))
+            here.extend(self._hashtag_names(ui, unit, here))
             here.extend(self._quoted_names(ui, unit, here))
             here.extend(self._headed_orgs(ui, unit, here))
             here.extend(self._mined_orgs(ui, unit, here))
             here.extend(self._facilities(ui, unit, here))
             here.extend(self._country_bodies(ui, unit, here))
             here.extend(self._name_shapes(ui, unit, here))
+            # candidates only the entity model may keep, where no other rule found a name
+            here.extend(self._headed_orgs(ui, unit, here, weak=True))
+            here.extend(self._headed_adjective_bodies(ui, unit, here))
             self._headed_names(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
             seen |= self._countries(here)
@@ -545,6 +549,9 @@ class EntityStage(NamePatterns):
                 and norms[i - 1] in names
                 and not _is_stop(toks[i - 1])
                 and norms[i - 1] not in _VERBS
+                # سعد وريهام: a name after the conjunction is a second person, not the first one's surname
+                # (a foreign surname may begin with وال: كريس والاس)
+                and not (norms[i][:1] == "و" and norms[i][1:3] != "ال" and norms[i] not in names)
             ):
                 i -= 1
             # فتح الله غولن، ولي الله سيف: a name that starts with الله lost the word before it
