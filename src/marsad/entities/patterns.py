@@ -549,7 +549,8 @@ class NamePatterns:
                 gaz = _place_gazetteer()
                 if gaz is not None and gaz.lookup_ar(" ".join(toks[i].text for i in idx)):
                     typ = "GPE"
-                elif inner:
+                elif inner and 2 * sum(min(m.tok1, b) - max(m.tok0, a) for m in inner) >= b - a:
+                    # a name inside half the tag or more (#بني_سويد); a sentence of a tag (#فلانة_تطرد_السفير) is none
                     typ = max(inner, key=lambda m: m.tok1 - m.tok0).type
             if typ is None:
                 continue
