@@ -516,7 +516,7 @@ class NamePatterns:
         return out
 
     def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
-        """A hashtag of two or more words joined by _ (#الجيش_الوطني، #بني_سويد، #حائط_البراق) names one thing: the
+        """A hashtag of two or more words joined by _ (#الجيش_الوطني، #حائط_البراق، #مدينة_فلان) names one thing: the
         whole tag is a candidate of the type the registry gives its words, else its head noun's kind (ORG, place,
         event), else GeoNames (a place), else the type of a name found inside it. One-word tags are the registry's
         and the gazetteer's (#صعدة)."""
@@ -550,7 +550,7 @@ class NamePatterns:
                 if gaz is not None and gaz.lookup_ar(" ".join(toks[i].text for i in idx)):
                     typ = "GPE"
                 elif inner and 2 * sum(min(m.tok1, b) - max(m.tok0, a) for m in inner) >= b - a:
-                    # a name inside half the tag or more (#بني_سويد); a sentence of a tag (#فلانة_تطرد_السفير) is none
+                    # a name inside half the tag or more (#قرية_فلانة); a sentence of a tag (#فلانة_تطرد_السفير) is none
                     typ = max(inner, key=lambda m: m.tok1 - m.tok0).type
             if typ is None:
                 continue
@@ -628,7 +628,7 @@ class NamePatterns:
         """Institutions named by an indefinite head noun (``name_heads.tsv``, kind ORG) and a genitive chain of one to
         three definite words: مجلس النواب، هيئة الأوراق المالية، جامعة الملك سعود، لجنة الصليب الأحمر. The head
         must open the phrase (not وزير الخارجية's second word) and the chain ends at a stop word or punctuation.
-        With ``weak``, the heads whose chains are as often phrases (هيئة اللاجئين، لجنة الإنقاذ الدولية, but also
+        With ``weak``, the heads whose chains are as often phrases (هيئة الإذاعة، لجنة الانتخابات, but also
         قوات الأمن): candidates only the entity model may keep (``source="org-head-weak"``)."""
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}

@@ -549,8 +549,8 @@ class EntityStage(NamePatterns):
                 and norms[i - 1] in names
                 and not _is_stop(toks[i - 1])
                 and norms[i - 1] not in _VERBS
-                # سعد وريهام: a name after the conjunction is a second person, not the first one's surname
-                # (a foreign surname may begin with وال: كريس والاس)
+                # سامر ورنا: a name after the conjunction is a second person, not the first one's surname
+                # (a foreign surname may begin with وال: والاس، والتون)
                 and not (norms[i][:1] == "و" and norms[i][1:3] != "ال" and norms[i] not in names)
             ):
                 i -= 1
