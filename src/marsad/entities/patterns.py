@@ -466,7 +466,7 @@ class NamePatterns:
     def _headed_adjective_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A definite name head, one or two definite relational adjectives that are no country's, and an optional
         genitive with ل (الجيش الوطني، التحالف الدولي، المنطقة الشرقية، اللجنة الأولمبية الدولية، المنظمة الدولية
-        للهجرة): a candidate body, place or event of the head's kind. Many such phrases are descriptions rather than
+        للتنمية): a candidate body, place or event of the head's kind. Many such phrases are descriptions rather than
         names (القوات الحكومية، القانون الدولي); only the entity model may keep one (``source="head-adj"``)."""
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
