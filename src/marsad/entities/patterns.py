@@ -87,6 +87,10 @@ _RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى"
                     "القومي", "القوميه", "الدوليه", "الدولي", "الاهليه"})
 
 
+# the entity type of a name led by a head noun of each kind (common._head_kind)
+_HEAD_KIND_TYPE = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}
+
+
 class NamePatterns:
     """Name-pattern finders (see the module docstring)."""
 
@@ -471,7 +475,6 @@ class NamePatterns:
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out: list[_Mention] = []
-        kinds = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}
         nisba = self.registry.nisba
 
         def word(q: int) -> bool:
@@ -503,7 +506,7 @@ class NamePatterns:
                 k += 1
                 continue  # a definite word goes on: a longer phrase (الجيش الوطني السوري الحر) the other rules read
             kind = _head_kind(hv[0]) or "ORG"
-            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, kinds[kind], None,
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, _HEAD_KIND_TYPE[kind], None,
                          source="head-adj")
             m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
             m.tail = norms[j - 1]
@@ -544,7 +547,7 @@ class NamePatterns:
             if aid:
                 typ = reg.actors[aid].type
             elif kind := _head_kind(words[0]):
-                typ = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}[kind]
+                typ = _HEAD_KIND_TYPE[kind]
             else:
                 gaz = _place_gazetteer()
                 if gaz is not None and gaz.lookup_ar(" ".join(toks[i].text for i in idx)):
