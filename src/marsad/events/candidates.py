@@ -11,7 +11,7 @@ Candidates are built the same way for training (labels from the gold's evidence 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -354,8 +354,6 @@ def _bucket(n: int) -> str:
 
 
 def _tok_index(tok_starts: list[int], off: int) -> int:
-    from bisect import bisect_right
-
     return max(0, bisect_right(tok_starts, off) - 1)
 
 
