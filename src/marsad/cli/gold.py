@@ -199,7 +199,7 @@ def train_entities_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int
         prepared = analyse(docs, progress=_say, advance=advance)
     model, rep = train(prepared, k=k, c=c)
     # the shipped model sits in the package's data/decide; --out takes the file itself
-    folder = _out_dir(out, "marsad.entities") if out is not None else _out_dir(None, "marsad.entities") / "decide"
+    folder = out if out is not None else _out_dir(None, "marsad.entities") / "decide"
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / "entity_model.npz"
     model.save(dest)
