@@ -24,8 +24,10 @@ from marsad.dedup import minhash
 from marsad.dedup.text import (
     containment,
     cosine_vectors,
+    cosines_upper,
     mix64,
     norm_text,
+    pack_vector,
     round5,
     sample32,
     shingle_hashes,
@@ -189,3 +191,31 @@ def test_cosine_vectors_equal_intersect1d(da, db):
     else:
         want = 0.0
     assert cosine_vectors(a, b) == want == cosine_vectors(b, a)
+
+
+_WEIGHTS = st.dictionaries(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(0, 1), max_size=200)
+
+
+@given(_WEIGHTS, st.lists(_WEIGHTS, max_size=12), st.integers(0, 2**32 - 1))
+@settings(max_examples=300, deadline=None)
+def test_cosines_upper_bounds_the_exact_cosine(dq, dbs, seed):
+    """The candidates' prefilter never drops a pair whose exact cosine reaches a threshold: each batched value is
+    at least :func:`cosine_vectors` and within its margin (2e-9) above it, for any mix of shared keys."""
+    rng = np.random.default_rng(seed)
+
+    def vec(d):
+        k = np.array(sorted(d), dtype=np.int64)
+        w = np.array([d[x] for x in k.tolist()], dtype=np.float64)
+        n = math.sqrt(math.fsum((w * w).tolist())) or 1.0
+        return k, w / n
+
+    q = vec(dq)
+    vecs = []
+    for db in dbs:
+        shared = [k for k in dq if rng.random() < 0.5]
+        vecs.append(vec({**db, **{k: float(rng.random()) for k in shared}}))
+    got = cosines_upper(q, [pack_vector(v) for v in vecs])
+    assert len(got) == len(vecs)
+    for g, v in zip(got.tolist(), vecs, strict=True):
+        exact = cosine_vectors(q, v)
+        assert exact <= g <= exact + 2e-9 or (exact == 0.0 and g == 0.0)

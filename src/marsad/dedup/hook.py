@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 
 import numpy as np
 import orjson
@@ -30,6 +31,7 @@ from marsad.dedup import minhash
 from marsad.dedup.text import (
     containment,
     cosine_vectors,
+    cosines_upper,
     pack_vector,
     sample32,
     shingle_hashes,
@@ -338,7 +340,8 @@ class DedupHook:
         if conn.execute("SELECT 1 FROM dedup_docs WHERE article_id = ?", (article.id,)).fetchone():
             return  # idempotent: an article already indexed changes nothing
         f = features(article)
-        links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f) if (k := sc.kind(self.th))]
+        sizes: dict[str, int] = {}  # the linked candidates' numbers of stored shingles
+        links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f, sizes) if (k := sc.kind(self.th))]
         # An article linked to nothing is its own copy group, component and story: written at once (the general
         # path below reaches the same rows through a dozen queries).
         alone = not links
@@ -368,7 +371,6 @@ class DedupHook:
                  json.dumps([f.source], ensure_ascii=False)),
             )
             return
-        sizes = {cid: n for cid, n in _sizes(conn, [cid for cid, _, _ in links])}
         containers: list[str] = []
         for cid, sc, kind in links:
             a, b = sorted((f.article_id, cid))
@@ -391,7 +393,10 @@ class DedupHook:
         _restory(conn, touched)
 
     # -- candidates ------------------------------------------------------------------------------------------
-    def _scored_candidates(self, conn: sqlite3.Connection, f: Features) -> Iterable[tuple[str, PairScore]]:
+    def _scored_candidates(
+        self, conn: sqlite3.Connection, f: Features, sizes: dict[str, int]
+    ) -> Iterable[tuple[str, PairScore]]:
+        """The scored candidates of ``f`` (all that may be linked to it); ``sizes`` gets their shingle counts."""
         if not f.band_keys:
             return []
         cands: set[str] = set()
@@ -416,8 +421,12 @@ class DedupHook:
         # that reach it (most story candidates do not; the links are the same).
         th = self.th
         floor = min(th.dup_cosine, th.story_cosine, th.story_cosine_titled, th.story_cosine_next_day)
-        close = [cid for cid, vec in load_term_vectors(conn, cands).items() if cosine_vectors(f.tvec, vec) >= floor]
-        return [(cid, score(f, other, th)) for cid, other in sorted(load_features_many(conn, close).items())]
+        close = _close_candidates(conn, f.tvec, cands, floor)
+        out = []
+        for cid, other in sorted(load_features_many(conn, close).items()):
+            sizes[cid] = len(other.shingles)
+            out.append((cid, score(f, other, th)))
+        return out
 
 
 def near_duplicates(
@@ -510,13 +519,21 @@ def load_features_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str
     return out
 
 
-def load_term_vectors(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The content-term vectors of ``ids`` (those indexed)."""
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+def _close_candidates(conn: sqlite3.Connection, tvec: tuple[np.ndarray, np.ndarray], ids: Iterable[str],
+                      floor: float) -> list[str]:
+    """Those of ``ids`` whose content-term cosine with ``tvec`` may reach ``floor``: a superset of the exact
+    ``cosine_vectors(...) >= floor`` by at most a pair within 1e-9 below it (their exact score then links
+    nothing), computed for all candidates at once (:func:`text.cosines_upper`)."""
+    out: list[str] = []
     for chunk in _chunks(sorted(ids), 500):
         q = f"SELECT article_id, terms_bin, terms FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        got, blobs = [], []
         for aid, blob, tj in conn.execute(q, list(chunk)):
-            out[aid] = unpack_vector(blob) if blob is not None else term_vector(orjson.loads(tj))
+            if blob is None:  # a row written before the binary vectors: read from its JSON
+                blob = pack_vector(term_vector(orjson.loads(tj)))
+            got.append(aid)
+            blobs.append(blob)
+        out.extend(compress(got, (cosines_upper(tvec, blobs) >= floor).tolist()))
     return out
 
 
@@ -538,17 +555,16 @@ def _regroup_dups(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) 
     if not linked:
         return
     groups = {new_id} | _column_values(conn, "dup_group", linked)
-    members = _members(conn, "dup_group", groups) | {new_id}
-    original = _earliest(conn, members)
-    _set(conn, "dup_group", original, members)
+    members = _members(conn, "dup_group", groups)
+    _set(conn, "dup_group", _earliest(conn, members), members)
 
 
 def _merge_comps(conn: sqlite3.Connection, new_id: str, linked: Sequence[str]) -> set[str]:
     """Merge the strong-link components of ``linked`` with the new article; the members of the result."""
-    old = _column_values(conn, "comp", linked)
-    members = _members(conn, "comp", old) | {new_id}
+    old = _column_values(conn, "comp", linked) | {new_id}
+    members = _members(conn, "comp", old)
     _set(conn, "comp", _earliest(conn, members), members)
-    return members
+    return set(members)
 
 
 def _reanchor(conn: sqlite3.Connection, article_id: str) -> None:
@@ -561,20 +577,21 @@ def _reanchor(conn: sqlite3.Connection, article_id: str) -> None:
     conn.execute("UPDATE dedup_docs SET anchor = ? WHERE article_id = ?", (r[0] if r else None, article_id))
 
 
-def _resolve(conn: sqlite3.Connection, article_id: str) -> str:
+def _resolve(conn: sqlite3.Connection, article_id: str, comp: str, anchor: str | None) -> str:
     """The component an article's story is: its own, unless it is alone there and anchored to a contained item
-    (then that item's, followed down; anchors point to strictly smaller articles, so this ends)."""
+    (then that item's, followed down; anchors point to strictly smaller articles, so this ends). ``comp`` and
+    ``anchor`` are the article's own (read by the caller with the others')."""
     seen = set()
     cur = article_id
     while cur not in seen:
         seen.add(cur)
-        comp, anchor = conn.execute(
-            "SELECT comp, anchor FROM dedup_docs WHERE article_id = ?", (cur,)
-        ).fetchone()
+        if anchor is None:  # (no anchor: its own component, whatever the component's size)
+            return str(comp)
         alone = conn.execute("SELECT COUNT(*) FROM dedup_docs WHERE comp = ?", (comp,)).fetchone()[0] == 1
-        if anchor is None or not alone:
+        if not alone:
             return str(comp)
         cur = anchor
+        comp, anchor = conn.execute("SELECT comp, anchor FROM dedup_docs WHERE article_id = ?", (cur,)).fetchone()
     return cur
 
 
@@ -589,21 +606,23 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
             nxt.update(r[0] for r in conn.execute(q, chunk))
         frontier = nxt - todo
         todo |= nxt
-    old_stories = _column_values(conn, "story", todo)
-    for aid in sorted(todo):
-        story = _story_id(_resolve(conn, aid))
-        conn.execute("UPDATE dedup_docs SET story = ? WHERE article_id = ?", (story, aid))
-    for sid in old_stories | _column_values(conn, "story", todo):
+    # each member's comp, anchor and story in one read; a story is written only where it changes (resolving reads
+    # comps and anchors, never stories, so the order of these writes does not matter)
+    now: dict[str, tuple[str, str | None, str]] = {}
+    for chunk in _chunks(sorted(todo), 500):
+        q = f"SELECT article_id, comp, anchor, story FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        now.update((r[0], (r[1], r[2], r[3])) for r in conn.execute(q, chunk))
+    stories = {st for _, _, st in now.values()}
+    changed = []
+    for aid, (comp, anchor, old) in sorted(now.items()):
+        story = _story_id(_resolve(conn, aid, comp, anchor))
+        stories.add(story)
+        if story != old:
+            changed.append((story, aid))
+    conn.executemany("UPDATE dedup_docs SET story = ? WHERE article_id = ?", changed)
+    for sid in sorted(stories):
         if sid:
             refresh_story(conn, sid)
-
-
-def _sizes(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    for chunk in _chunks(list(ids), 500):
-        q = f"SELECT article_id, length(shingles) / 4 FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
-        out.extend((r[0], r[1]) for r in conn.execute(q, chunk))
-    return out
 
 
 def _column_values(conn: sqlite3.Connection, col: str, ids: Iterable[str]) -> set[str]:
@@ -614,11 +633,12 @@ def _column_values(conn: sqlite3.Connection, col: str, ids: Iterable[str]) -> se
     return out
 
 
-def _members(conn: sqlite3.Connection, col: str, group_ids: Iterable[str]) -> set[str]:
-    out: set[str] = set()
+def _members(conn: sqlite3.Connection, col: str, group_ids: Iterable[str]) -> dict[str, str]:
+    """The articles whose ``col`` is one of ``group_ids``, with that value."""
+    out: dict[str, str] = {}
     for chunk in _chunks(list(group_ids), 500):
-        q = f"SELECT article_id FROM dedup_docs WHERE {col} IN ({','.join('?' * len(chunk))})"
-        out.update(r[0] for r in conn.execute(q, chunk))
+        q = f"SELECT article_id, {col} FROM dedup_docs WHERE {col} IN ({','.join('?' * len(chunk))})"
+        out.update((r[0], r[1]) for r in conn.execute(q, chunk))
     return out
 
 
@@ -634,9 +654,11 @@ def _earliest(conn: sqlite3.Connection, members: Iterable[str]) -> str:
     return best[1]
 
 
-def _set(conn: sqlite3.Connection, col: str, value: str, members: Iterable[str]) -> None:
+def _set(conn: sqlite3.Connection, col: str, value: str, members: dict[str, str]) -> None:
+    """``col = value`` for ``members`` (article id -> its current value), written only where it changes."""
     conn.executemany(
-        f"UPDATE dedup_docs SET {col} = ? WHERE article_id = ?", [(value, m) for m in sorted(members)]
+        f"UPDATE dedup_docs SET {col} = ? WHERE article_id = ?",
+        [(value, m) for m in sorted(members) if members[m] != value],
     )
 
 

@@ -485,6 +485,43 @@ def unpack_vector(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(blob, dtype=np.int64, count=n), np.frombuffer(blob, dtype=np.float64, offset=8 * n)
 
 
+def cosines_upper(q: tuple[np.ndarray, np.ndarray], blobs: list[bytes]) -> np.ndarray:
+    """The cosine of ``q`` with each :func:`pack_vector` blob in ``blobs``, all at once, plus a margin: never less
+    than :func:`cosine_vectors` gives for the same pair, so ``cosines_upper(...) >= t`` keeps every blob whose
+    exact cosine reaches ``t`` (and perhaps one within 1e-9 below, which the exact cosine then turns away).
+
+    One binary search of every blob's keys in ``q``'s and one sum per blob (``np.add.reduceat``) instead of a
+    search and an ``fsum`` per blob: the story candidates of an article are tens of stored vectors, of which most
+    fall below the lowest threshold. Summed in float64 in any order, the result is within n * 2^-52 of the
+    correctly rounded sum for n <= a few thousand terms of weight <= 1, far inside the margin."""
+    out = np.zeros(len(blobs), dtype=np.float64)
+    qk, qw = q
+    if not len(qk) or not blobs:
+        return out
+    keys, weights, starts, where = [], [], [], []
+    at = 0
+    for i, blob in enumerate(blobs):
+        n = len(blob) // 16
+        if n:
+            keys.append(np.frombuffer(blob, dtype=np.int64, count=n))
+            weights.append(np.frombuffer(blob, dtype=np.float64, offset=8 * n))
+            starts.append(at)
+            where.append(i)
+            at += n
+    if not keys:
+        return out
+    k = np.concatenate(keys)
+    idx = np.searchsorted(qk, k)
+    np.minimum(idx, len(qk) - 1, out=idx)
+    prod = np.concatenate(weights) * qw[idx]
+    prod[qk[idx] != k] = 0.0
+    out[where] = np.add.reduceat(prod, starts) + _COSINE_MARGIN
+    return out
+
+
+_COSINE_MARGIN = 1e-9
+
+
 def cosine_vectors(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
     """:func:`cosine` over term vectors: the same products, summed with ``math.fsum`` (correctly rounded, so the
     order of the terms does not matter and the result equals the dict version to the last bit)."""
