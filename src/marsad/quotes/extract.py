@@ -100,6 +100,8 @@ class MentionIndex:
         default_factory=dict, repr=False, compare=False
     )
     _norms: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
+    # per window: [mentions of ``added`` seen, organisation mentions, trigram of their normalised text -> positions]
+    _org_grams: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, article: Article) -> MentionIndex:
@@ -184,7 +186,7 @@ class MentionIndex:
         key = (head, back)
         got = self._orgs.get(key)
         if got is None:
-            found = [it for it in items if it[3] == "ORG" and head in self.norm_text(article, it[0] - back, it[1])]
+            found = self._orgs_containing(article, head, back, added)
             got = (len(added), found)
         elif got[0] != len(added):
             for it in added[got[0] :]:
@@ -194,6 +196,46 @@ class MentionIndex:
         self._orgs[key] = got
         k = bisect_left(got[1], (before,))
         return got[1][k - 1] if k else None
+
+    def _orgs_containing(
+        self, article: Article, head: str, back: int, added: list[tuple[int, int, str, str]]
+    ) -> list[tuple[int, int, str, str]]:
+        """The organisation mentions whose normalised text from ``back`` characters before them contains ``head``,
+        in ``items`` order (``added``: the mentions added to ``items`` since it was built). A long document asks
+        for many heads: with many mentions, the organisation mentions are indexed once by the character trigrams
+        of their text from ``_ORG_GRAM_BACK`` characters before them (a window that holds the one of any smaller
+        ``back``: :func:`normalize` folds each character on its own), and a head is tested only against the
+        mentions holding its rarest trigram, instead of every organisation mention per head (issue 20)."""
+        items = self.items
+        if len(items) < _ORG_GRAMS_MIN or len(head) < 3:
+            return [it for it in items if it[3] == "ORG" and head in self.norm_text(article, it[0] - back, it[1])]
+        span = max(back, _ORG_GRAM_BACK)
+        got = self._org_grams.get(span)
+        if got is None:
+            got = self._org_grams[span] = [len(added), [], {}]
+            new: Iterable[tuple[int, int, str, str]] = items
+        else:
+            new = added[got[0] :]
+            got[0] = len(added)
+        orgs: list[tuple[int, int, str, str]] = got[1]
+        grams: dict[str, list[int]] = got[2]
+        text = article.text
+        for it in new:
+            if it[3] == "ORG":
+                w = normalize(text[max(0, it[0] - span) : it[1]])
+                for g in {w[i : i + 3] for i in range(len(w) - 2)}:
+                    grams.setdefault(g, []).append(len(orgs))
+                orgs.append(it)
+        post: list[int] | None = None
+        for i in range(len(head) - 2):
+            p = grams.get(head[i : i + 3])
+            if p is None:
+                return []
+            if post is None or len(p) < len(post):
+                post = p
+        found = [orgs[k] for k in post or () if head in self.norm_text(article, orgs[k][0] - back, orgs[k][1])]
+        found.sort()  # mentions added later come last in ``orgs``: back to offset order, as ``items`` is
+        return found
 
     def norm_text(self, article: Article, a: int, b: int) -> str:
         """``normalize(article.text[max(0, a):b])``, cached per span (names are read again for every phrase)."""
@@ -219,6 +261,11 @@ class MentionIndex:
         reach = getattr(self.items, "reach", None)
         return reach if reach is not None else max((e - s for s, e, _i, _t in self.items), default=0)
 
+
+# From this many mentions on, :meth:`MentionIndex._orgs_containing` looks heads up by trigram instead of testing
+# every organisation mention (an ordinary article names far fewer).
+_ORG_GRAMS_MIN = 256
+_ORG_GRAM_BACK = 24
 
 _IRREGULAR_NISBA = {
     "USA": ("امريكي", "اميركي", "امريكيه", "اميركيه"),
