@@ -491,6 +491,13 @@ class SlotEntities:
     by_key: dict[str, str] = field(default_factory=dict)  # normalised name -> entity id
     drafts: dict[str, tuple[Proposal, str, int, int]] = field(default_factory=dict)  # id -> (proposal, key, s, e)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # id -> the slot spans that named it
+    # Looked up once per article instead of scanning the article's entities or the proposals at each quote (long
+    # documents, issue 20): the first person proposal by last name, entities by id, the context country, the
+    # last names as of ``len(by_key)`` proposals.
+    _by_last: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _ents: dict[str, Entity] | None = field(default=None, repr=False, compare=False)
+    _context: tuple[str | None] | None = field(default=None, repr=False, compare=False)
+    _known: tuple[int, frozenset[str]] = field(default=(-1, frozenset()), repr=False, compare=False)
 
     def add(self, toks: Sequence[Tok], p: Proposal, *, slot: tuple[int, int] | None = None) -> str:
         """Register ``p`` (token indices into ``toks``); ``slot`` is the whole speaker slot, whose country words
@@ -500,20 +507,25 @@ class SlotEntities:
         key = " ".join(t.norm for t in toks[p.start : p.end])
         eid = self.by_key.get(key)
         if eid is None and p.type == "PER" and " " not in key:  # فلان alone after فلان الفلاني: the same person
-            eid = next((i for k, i in self.by_key.items() if self.drafts[i][0].type == "PER"
-                        and " " in k and k.split()[-1] == key), None)  # fmt: skip
+            eid = self._by_last.get(key)
         s, e = toks[p.start].start, toks[p.end - 1].end
         if eid is None:
             eid = f"s{len(self.by_key) + 1}"
             self.by_key[key] = eid
             self.drafts[eid] = (p, key, s, e)
+            if p.type == "PER" and " " in key:
+                self._by_last.setdefault(key.split()[-1], eid)
             self.ix.types[eid] = p.type
         insort(self.ix.items, (s, e, eid, p.type))
         self.slots.setdefault(eid, []).append((s, e))
         return eid
 
     def _country_of(self, eid: str) -> str | None:
-        ent = self.article.entity(eid)
+        if self._ents is None:
+            self._ents = {}
+            for e in self.article.entities:
+                self._ents.setdefault(e.id, e)  # the first of an id, as Article.entity
+        ent = self._ents.get(eid)
         return ent.country if ent is not None else None
 
     def _slot_country(self, toks: Sequence[Tok], a: int, b: int) -> str | None:
@@ -528,6 +540,11 @@ class SlotEntities:
 
     def _context_country(self) -> str | None:
         """The country the article names most (as the entity stage weighs it: a state twice, news media not)."""
+        if self._context is None:
+            self._context = (self._count_context(),)
+        return self._context[0]
+
+    def _count_context(self) -> str | None:
         votes: dict[str, int] = {}
         for e in self.article.entities:
             if e.country and e.type in ("GPE", "PER", "ORG") and e.sector != "MED":
@@ -536,7 +553,12 @@ class SlotEntities:
 
     def known_names(self) -> frozenset[str]:
         """Last names of the persons proposed so far (فلان alone later is the same person)."""
-        return frozenset(k.split()[-1] for k, i in self.by_key.items() if self.drafts[i][0].type == "PER" and " " in k)
+        if self._known[0] != len(self.by_key):
+            self._known = (
+                len(self.by_key),
+                frozenset(k.split()[-1] for k, i in self.by_key.items() if self.drafts[i][0].type == "PER" and " " in k),
+            )
+        return self._known[1]
 
     def entities(self) -> list[Entity]:
         """The proposals as entities; their mentions are the speaker slots that named them. (Every occurrence of the
