@@ -923,9 +923,11 @@ def _resolve_speaker(
         issued = normalize(article.text[max(0, here - 800) : here]).rfind("بيان")
         if issued >= 0:
             at = max(0, here - 800) + issued
-            prior_subjects = [h for h in state["history"] if h[0] <= at]
-            if prior_subjects:
-                who = prior_subjects[-1][1]
+            # the last subject (in history order) named before the statement: a walk back from the end, not a
+            # copy of the whole history per statement (long documents)
+            last = next((h for h in reversed(state["history"]) if h[0] <= at), None)
+            if last is not None:
+                who = last[1]
         return who, Span(start, end, "speaker"), None if who else desc_text
     if any(w in C.UNNAMED or w[2:] in C.UNNAMED or _strip_al(w) in _TITLE_HEADS for w in words):
         return (), Span(start, end, "speaker"), desc_text

@@ -19,7 +19,7 @@ words and the name-head table the entity stage already loads (``entities/data/le
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -259,7 +259,7 @@ def _name_word(t: Tok, *, last: bool) -> bool:
     return not (w.startswith("لل") or w[:1] in "لب" and (w[1:3] == "ال" or w[1:] in _org_heads()))
 
 
-def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: set[str]) -> int:
+def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: Container[str]) -> int:
     """End (exclusive) of the person name starting at ``i`` (1–4 words; ال only on the last one); i when none."""
     k = i
     while k < b and k - i < 4 and toks[k].quoted < 0:
@@ -308,7 +308,7 @@ def propose(
     if a >= b or cue_word.endswith(("وا", "ون")):
         return None  # قالوا، يقولون: the subject is the verb's own pronoun, what follows is not the speaker
     words = [t.norm for t in toks[a:b]]
-    nisba = set(ix.nisba)
+    nisba = ix.nisba  # (read only: membership, as a copy of its keys would answer; no copy per slot)
 
     def taken(t: Tok) -> bool:  # the word lies inside a mention the entity stage found
         i = bisect_right(ix.items, t.start, key=itemgetter(0)) - 1  # bisect on the sorted mentions, no copy
@@ -425,7 +425,7 @@ def extend_mention(
     k1 = next((k for k in range(a, cut) if toks[k].end >= span[1]), None)
     if k0 is None or k1 is None or k1 < k0:
         return None
-    nisba = set(ix.nisba)
+    nisba = ix.nisba  # (read only: membership, as a copy of its keys would answer; no copy per slot)
     if typ == "PER":
         s = k0
         while s > a and _name_word(toks[s - 1], last=False) and _looks_like_name([toks[s - 1].norm]) and s > k0 - 2:
