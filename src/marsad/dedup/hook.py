@@ -207,6 +207,12 @@ def entity_keys(article: Article) -> frozenset[str]:
     return frozenset(out)
 
 
+def _feature_inputs(article: Article) -> tuple[object, ...]:
+    """Every field :func:`features` reads."""
+    a = article
+    return (a.id, a.source, a.url, a.published, a.published_time, a.title, a.text, a.body, a.entities)
+
+
 def _day(published: str | None) -> int | None:
     if not published:
         return None
@@ -312,6 +318,23 @@ class DedupHook:
 
     def __init__(self, thresholds: Thresholds = DEFAULT) -> None:
         self.th = thresholds
+        self._prepared: dict[str, tuple[tuple[object, ...], Features]] = {}
+
+    def prepare(self, conn: sqlite3.Connection, articles: Sequence[Article]) -> None:
+        """Optional store-hook step, called once per batch before its articles' ``on_insert``: their features
+        (normalised words, shingles, MinHash, term weights: everything that reads only the article) computed
+        together, which ``on_insert`` then takes instead of computing them itself.
+
+        The same features, only in another order of work: one pass over the batch keeps the vocabulary and the
+        numpy buffers in the CPU caches, where interleaving each article with its SQLite reads and writes evicts
+        them (hook CPU per article at 10k stored: 1.52 -> 1.28 ms in an A/B, bench/bench_dedup.py). An article
+        that fails here is left to ``on_insert``, which raises for it as before (it alone is rejected)."""
+        self._prepared = {}
+        for a in articles:
+            try:
+                self._prepared[a.id] = (_feature_inputs(a), features(a))
+            except Exception:  # noqa: BLE001 - on_insert recomputes it and reports the error for that article alone
+                continue
 
     def migrate(self, conn: sqlite3.Connection) -> None:
         conn.executescript(SCHEMA) if not conn.in_transaction else _execute_script(conn, SCHEMA)
@@ -337,9 +360,11 @@ class DedupHook:
 
     def on_insert(self, conn: sqlite3.Connection, article: Article) -> None:
         self.check_version(conn)
+        ready = self._prepared.pop(article.id, None)
         if conn.execute("SELECT 1 FROM dedup_docs WHERE article_id = ?", (article.id,)).fetchone():
             return  # idempotent: an article already indexed changes nothing
-        f = features(article)
+        # (features from prepare() only when made from these same inputs: the store may pass an evolved copy)
+        f = ready[1] if ready is not None and ready[0] == _feature_inputs(article) else features(article)
         sizes: dict[str, int] = {}  # the linked candidates' numbers of stored shingles
         links = [(cid, sc, k) for cid, sc in self._scored_candidates(conn, f, sizes) if (k := sc.kind(self.th))]
         # An article linked to nothing is its own copy group, component and story: written at once (the general

@@ -286,6 +286,11 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         self._fts_rows: list[tuple[int, str, str, str]] = []
         try:
+            articles = [it for it in batch if isinstance(it, Article)]
+            for h in self.hooks:  # optional per-batch step (the dedup hook computes the batch's features there)
+                prepare = getattr(h, "prepare", None)
+                if prepare is not None and articles:
+                    prepare(conn, articles)
             for it in batch:
                 s.read += 1
                 if isinstance(it, Rejection):

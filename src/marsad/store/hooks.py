@@ -2,7 +2,9 @@
 
 A hook creates its tables in :meth:`StoreHook.migrate` (``IF NOT EXISTS``, so it runs on every open) and sees every
 newly stored article in :meth:`StoreHook.on_insert`, inside the batch transaction, after the article row exists:
-whatever the hook writes commits or rolls back together with the article.
+whatever the hook writes commits or rolls back together with the article. A hook may also define
+``prepare(conn, articles)``: called once per batch, inside its transaction and before the first ``on_insert``, with
+the batch's articles (work that reads only the articles; it must not raise for one bad article).
 """
 
 from __future__ import annotations
