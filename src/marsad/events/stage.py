@@ -14,6 +14,7 @@ from marsad.events.candidates import _stacked_prototypes, build_candidates, dens
 from marsad.events.extract import extract_events
 from marsad.events.lexicon import load_cues
 from marsad.events.model import EventModel, shipped_model
+from marsad.gcpause import cyclic_gc_paused
 from marsad.quotes.extract import MentionIndex
 
 
@@ -25,12 +26,13 @@ class EventsStage:
     model: EventModel | None = None
 
     def __call__(self, article: Article) -> Article:
-        ix = MentionIndex.of(article)
-        if self.model is not None:
-            events = self.model.decide(article, build_candidates(article, index=ix))
-        else:
-            events = [_current(e) for e in extract_events(article, index=ix)]
-        return article.evolve(events=tuple(events))
+        with cyclic_gc_paused():  # no cycles made here; full passes over a long article cost its length squared
+            ix = MentionIndex.of(article)
+            if self.model is not None:
+                events = self.model.decide(article, build_candidates(article, index=ix))
+            else:
+                events = [_current(e) for e in extract_events(article, index=ix)]
+            return article.evolve(events=tuple(events))
 
     def warm(self) -> None:
         load_cues()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.data import Article
+from marsad.gcpause import cyclic_gc_paused
 from marsad.quotes.extract import MentionIndex, extract_quotes_and_speakers
 from marsad.quotes.speakers import SpeakerModel, shipped_model
 
@@ -21,6 +22,10 @@ class QuotesStage:
     speakers: SpeakerModel | None = None
 
     def __call__(self, article: Article) -> Article:
+        with cyclic_gc_paused():  # no cycles made here; full passes over a long article cost its length squared
+            return self._run(article)
+
+    def _run(self, article: Article) -> Article:
         ix = MentionIndex.of(article)
         n_items = len(ix.items)
         quotes, proposed = extract_quotes_and_speakers(article, index=ix)
