@@ -206,18 +206,28 @@ class SentenceVectors:
     pair's window (:func:`semantic_vector` of a stretch of it) are slices of the same two matrices, not new lookups
     per pair. Row for row the same sums as :func:`semantic_vector` on the stretch, so the same numbers."""
 
-    __slots__ = ("pos", "sims", "units")
+    __slots__ = ("pos", "sims", "units", "_windows")
 
     def __init__(self, norms: Sequence[str]) -> None:
         found = [(i, r) for i, r in enumerate(map(_word_row, norms)) if r is not None]
         self.pos = [i for i, _ in found]  # the words that have a vector, in order
         self.units: np.ndarray | None = None
         self.sims: np.ndarray | None = None
+        # a pair and its reverse read the same window: computed once (more actors per sentence, more such pairs)
+        self._windows: dict[tuple[int, int], np.ndarray | None] = {}
         if found:
             self.units, self.sims = _DENSE.rows([r for _, r in found])
 
     def window(self, lo: int, hi: int) -> np.ndarray | None:
-        """:func:`semantic_vector` of words ``[lo, hi)`` of the sentence."""
+        """:func:`semantic_vector` of words ``[lo, hi)`` of the sentence (the same array for the same window: read
+        only)."""
+        key = (lo, hi)
+        if key in self._windows:
+            return self._windows[key]
+        out = self._windows[key] = self._window(lo, hi)
+        return out
+
+    def _window(self, lo: int, hi: int) -> np.ndarray | None:
         a, b = bisect_left(self.pos, lo), bisect_left(self.pos, hi)
         if a >= b or self.units is None or self.sims is None:
             return None
