@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from bisect import insort
 
-from marsad.data import Article
+from marsad.data import Article, Entity, Span
 from marsad.lang.ar.normalize import normalize
 from marsad.quotes import extract as X
 from marsad.quotes.extract import MentionIndex
@@ -45,3 +45,24 @@ def test_latest_org_trigram_index_equals_walk_back():
             assert ix.latest_org(article, head, back, before) == _walk_back(ix, text, head, back, before)
         insort(ix.items, extra)  # what the speaker slot does
     assert ix._org_grams  # the index path ran
+
+
+def test_per_article_tables_equal_the_scans_they_replace():
+    from marsad.lang.ar.textlayer import paragraphs
+    from marsad.quotes.extract import _bare_head_no_name
+
+    text = "أعلنت وزارة الدفاع أمس.\nوقالت الوزارة إن الجيش انسحب.\nوذكرت وكالة الأنباء أن الوفد وصل."
+    ents = []
+    for i, (name, typ) in enumerate([("وزارة الدفاع", "ORG"), ("وكالة الأنباء", "ORG"), ("الجيش", "ORG"),
+                                     ("الوفد", "PER"), ("وزارة الدفاع", "GPE")]):  # fmt: skip
+        s = text.index(name)
+        ents.append(Entity(id=f"e{i % 4}", type=typ, name=name, mentions=(Span(s, s + len(name), "mention"),)))
+    article = Article.new(text, id="t").evolve(entities=tuple(ents))
+    ix = MentionIndex.of(article)
+    by_id = ix.per_article(article, "entities")
+    assert all(by_id[e.id] is article.entity(e.id) for e in article.entities)  # the first of a repeated id
+    assert ix.per_article(article, "paragraphs") == paragraphs(article)
+    for word in ("الوزاره", "الوكاله", "الجيش", "الوفد", "الشرطه", "وزاره"):
+        assert _bare_head_no_name(article, word, ix) == _bare_head_no_name(article, word)
+    other = article.evolve(entities=())
+    assert ix.per_article(other, "entities") == {}  # another article: its own tables

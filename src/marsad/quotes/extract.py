@@ -18,9 +18,10 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import SupportsIndex
+from typing import Any, SupportsIndex
 
 from marsad.data import Article, Entity, Quote, Span, content_hash
+from marsad.intervals import SpanSet
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
@@ -102,6 +103,8 @@ class MentionIndex:
     _norms: dict[tuple[int, int], str] = field(default_factory=dict, repr=False, compare=False)
     # per window: [mentions of ``added`` seen, organisation mentions, trigram of their normalised text -> positions]
     _org_grams: dict[int, list] = field(default_factory=dict, repr=False, compare=False)
+    # tables of one article built on first use (``per_article``), for the article they were built from
+    _memo: list = field(default_factory=lambda: [None, {}], repr=False, compare=False)
 
     @classmethod
     def of(cls, article: Article) -> MentionIndex:
@@ -236,6 +239,31 @@ class MentionIndex:
         found = [orgs[k] for k in post or () if head in self.norm_text(article, orgs[k][0] - back, orgs[k][1])]
         found.sort()  # mentions added later come last in ``orgs``: back to offset order, as ``items`` is
         return found
+
+    def per_article(self, article: Article, what: str) -> Any:
+        """A table of ``article`` built once (the rules asked for it again at every phrase, each time a scan of
+        the whole article: quadratic on a long document, issue 20). ``what``: "entities" (id -> the first entity
+        with that id, as :meth:`Article.entity` finds it), "paragraphs" (:func:`paragraphs`), "org_heads" (the
+        first normalised word of every organisation mention)."""
+        if self._memo[0] is not article:  # (the memo holds the article, so ``is`` cannot meet a new one)
+            self._memo[:] = [article, {}]
+        memo: dict[str, Any] = self._memo[1]
+        if what not in memo:
+            if what == "entities":
+                by_id: dict[str, Entity] = {}
+                for e in article.entities:
+                    by_id.setdefault(e.id, e)
+                memo[what] = by_id
+            elif what == "paragraphs":
+                memo[what] = paragraphs(article)
+            elif what == "org_heads":
+                memo[what] = {
+                    w[0] for e in article.entities if e.type == "ORG" for m in e.mentions
+                    if (w := normalize(article.text[m.start : m.end]).split()[:1])
+                }  # fmt: skip
+            else:
+                raise ValueError(what)
+        return memo[what]
 
     def norm_text(self, article: Article, a: int, b: int) -> str:
         """``normalize(article.text[max(0, a):b])``, cached per span (names are read again for every phrase)."""
@@ -407,7 +435,8 @@ def extract_quotes_and_speakers(
     paras = paragraphs(article)
     quotes: list[Quote] = []
     slot = SlotEntities(article, ix)
-    state: dict = {"history": [], "slot": slot if propose else None}
+    # "contents": the quotes' content spans so far, for "does a quote hold this clause" by bisection
+    state: dict = {"history": [], "slot": slot if propose else None, "contents": SpanSet()}
     for pa, pb in paras:
         toks = tokens_of(article, pa, pb)
         if not toks:
@@ -429,6 +458,7 @@ def extract_quotes_and_speakers(
             if q.kind == "direct":
                 used_pairs.add(toks[_tok_at(toks, q.content.start)].quoted)
             quotes.append(q)
+            state["contents"].add(q.content.start, q.content.end)
             if q.speaker and q.attrs.get("frame") != "attribution-after":
                 # (a source named after حسبما is no subject a later وأضاف refers back to)
                 state["history"].append((here, q.speaker))
@@ -494,7 +524,11 @@ def _attributed_before(
     if end - start < 4:
         return None
     a_off, b_off = toks[start].start, toks[end - 1].end
-    if any(q.content.start < b_off and a_off < q.content.end for q in prior):
+    contents = state.get("contents")  # (the spans of ``prior``, kept by the caller)
+    if (
+        contents.overlaps(a_off, b_off) if contents is not None
+        else any(q.content.start < b_off and a_off < q.content.end for q in prior)
+    ):  # fmt: skip
         return None
     limit = _sentence_end(toks, cue.j, n)
     if cue.j >= limit:
@@ -1010,7 +1044,7 @@ def _extended(
     if p is None:
         return None
     if p.type == "ORG":
-        inner = state["slot"].article.entity(got[0][0])
+        inner = ix.per_article(state["slot"].article, "entities").get(got[0][0])
         if inner is not None and inner.type == "ORG" and "registry" in (inner.attrs.get("source") or ()):
             # a body the registry knows is named whole: its head and adjectives around it describe it (صحيفة كذا
             # الفلانية), they name no other body (train: 5 false slot entities fewer, quotes CV unchanged)
@@ -1050,7 +1084,7 @@ def _slot_speaker(
     ):  # fmt: skip
         # الوكالة alone: the body named earlier with that head (وكالة الأنباء …، اللجان المحلية) that the
         # entity stage did not recognise; its full name is the entity, the bare head a later mention of it
-        ante = _antecedent(slot.article, toks[p.start].norm, toks[p.start].start)
+        ante = _antecedent(slot.article, toks[p.start].norm, toks[p.start].start, ix)
         head = _strip_al(toks[p.start].norm)
         known = ix.latest_org(slot.article, head, len(head) + 3, toks[p.start].start) if ante is None else None
         if known is not None:
@@ -1063,13 +1097,13 @@ def _slot_speaker(
             insort(ix.items, (s_, e_, eid, "ORG"))
             slot.slots.setdefault(eid, []).append((s_, e_))
             return (eid,), Span(s_, e_, "speaker"), None
-    if p.end == p.start + 1 and p.type == "ORG" and _bare_head_no_name(slot.article, toks[p.start].norm):
+    if p.end == p.start + 1 and p.type == "ORG" and _bare_head_no_name(slot.article, toks[p.start].norm, ix):
         return None
     eid = slot.add(toks, p, slot=(a, b))
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 
-def _bare_head_no_name(article: Article, word: str) -> bool:
+def _bare_head_no_name(article: Article, word: str, ix: MentionIndex | None = None) -> bool:
     """A one-word organisation noun that the entity stage says names nothing (:func:`names_nothing`) and that
     stands for no body here: indefinite (مكتب، أمانة: a head waiting for its genitive), or definite while the
     article names a body with that head (الوزارة after وزارة الخارجية: the ranker finds that body). A definite head
@@ -1079,6 +1113,8 @@ def _bare_head_no_name(article: Article, word: str) -> bool:
     if not word.startswith("ال"):
         return True
     head = word[2:]
+    if ix is not None:
+        return head in ix.per_article(article, "org_heads")
     return any(
         e.type == "ORG" and any(normalize(article.text[m.start : m.end]).split()[:1] == [head] for m in e.mentions)
         for e in article.entities
@@ -1086,14 +1122,16 @@ def _bare_head_no_name(article: Article, word: str) -> bool:
 
 
 
-def _antecedent(article: Article, head: str, before: int) -> tuple[list[Tok], Proposal] | None:
+def _antecedent(
+    article: Article, head: str, before: int, ix: MentionIndex | None = None
+) -> tuple[list[Tok], Proposal] | None:
     """The latest noun phrase before ``before`` (in its paragraph or the eight before it) that names a body with
     the definite head ``head``: the head without ال and a definite genitive (وكالة الأنباء …) or the head and a
     definite adjective (اللجان المحلية)."""
     indef = head[2:]
     # the head, bare or after a clitic preposition/conjunction (لوكالة، ووكالة، للوكالة)
     forms = {head: 0, indef: 0, **{c + indef: 1 for c in "لبو"}, "لل" + indef: 2, "و" + head: 1}
-    allp = paragraphs(article)
+    allp = ix.per_article(article, "paragraphs") if ix is not None else paragraphs(article)
     k0 = bisect_left(allp, (before,))  # sorted by start: a bisection, not a scan of every paragraph (long documents)
     paras = allp[max(0, k0 - 9) : k0]
     for pa, pb in reversed(paras):
@@ -1240,9 +1278,7 @@ def _titled_person(
 ) -> str | None:
     """A person of the nisba's country whose mention somewhere in the article is preceded by the same title head
     (رئيسة الحكومة البريطانية، تيريزا ماي … later: رئيسة الحكومة البريطانية → Theresa May)."""
-    by_id: dict[str, Entity] = {}
-    for e in article.entities:
-        by_id.setdefault(e.id, e)
+    by_id: dict[str, Entity] = ix.per_article(article, "entities")
     gpe = by_id.get(gpe_id)
     country = gpe.country if gpe is not None else None
 
