@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import compress
+from itertools import compress, islice
 
 import numpy as np
 import orjson
@@ -508,9 +508,12 @@ def reindex(conn: sqlite3.Connection, articles: Iterable[Article], *, hook: Dedu
         )
         hook._version_ok = True
         n = 0
-        for a in articles:
-            hook.on_insert(conn, a)
-            n += 1
+        it = iter(articles)
+        while batch := list(islice(it, 200)):  # in batches, as the store writes them: prepare, then each on_insert
+            hook.prepare(conn, batch)
+            for a in batch:
+                hook.on_insert(conn, a)
+            n += len(batch)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
