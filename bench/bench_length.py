@@ -10,7 +10,10 @@ and is timed on its own. Each size processes the same words, so the per-word cos
 only. Sizes run interleaved (round 1: 5k, 20k, 80k; round 2: …), so a burst of load from other tenants hits all
 sizes alike; the figure per stage is the median over rounds, in µs of CPU time per word (``time.process_time``:
 on a shared machine wall time mostly measures the neighbours; ``--wall`` for wall clock), and ``ratio`` is the
-per-word cost in the largest documents over the smallest (issue 20: ≤ 1.2 for every stage).
+per-word cost in the largest documents over the smallest (issue 20: ≤ 1.2 for every stage). ``--gc`` adds, under
+each stage, the part of its time spent in Python's cyclic garbage collector (gc callbacks): a full collection
+walks every live object, a long document included, so its passes can cost a stage more per word at 80k words
+than at 5k (the quotes and events stages pause the collector for that reason: :mod:`marsad.gcpause`).
 """
 
 from __future__ import annotations
@@ -107,16 +110,27 @@ def documents(sizes: list[int], *, seed: int = 0) -> dict[int, list[str]]:
 
 
 CLOCK = time.process_time
+GC_SECONDS = [0.0, 0.0]  # clock time spent in cyclic garbage collections so far, start of the current one
+
+
+def _gc_clock(phase: str, _info: dict) -> None:
+    if phase == "start":
+        GC_SECONDS[1] = CLOCK()
+    else:
+        GC_SECONDS[0] += CLOCK() - GC_SECONDS[1]
 
 
 def run_stages(stages, text: str, name: str) -> tuple[dict[str, float], Article]:
-    """Seconds per stage for one document (each stage reads the output of the ones before it)."""
+    """Seconds per stage for one document (each stage reads the output of the ones before it); with ``--gc``, also
+    ``"gc:" + stage``: the seconds of cyclic garbage collection inside the stage (part of the stage's own)."""
     art: Article | Rejection = Article.new(text, id=name, source="bench")
     out: dict[str, float] = {}
     for st in stages:
+        g0 = GC_SECONDS[0]
         t0 = CLOCK()
         art = st(art)
         out[st.name] = CLOCK() - t0
+        out["gc:" + st.name] = GC_SECONDS[0] - g0
         if isinstance(art, Rejection):
             sys.exit(f"stage {st.name} rejected the {name} document: {art.message()}")
     return out, art
@@ -129,10 +143,18 @@ def main() -> None:
     ap.add_argument("--stages", nargs="*", default=None, help="report only these stages (all still run)")
     ap.add_argument("--ner-backend", default=None)
     ap.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
+    ap.add_argument(
+        "--gc", action="store_true",
+        help="also show, per stage, the part of its time spent in Python's cyclic garbage collector",
+    )  # fmt: skip
     a = ap.parse_args()
     global CLOCK
     if a.wall:
         CLOCK = time.perf_counter
+    if a.gc:
+        import gc
+
+        gc.callbacks.append(_gc_clock)
     one_math_thread()  # as the CLI does: CPU time of one BLAS thread is the work itself
     stages = build_stages(**({"ner_backend": a.ner_backend} if a.ner_backend else {}))
     sizes = sorted(a.sizes)
@@ -180,12 +202,17 @@ def main() -> None:
         if name != "total":
             worst = max(worst, ratio)
         print(f"{name:<12}" + "".join(f"{per[n]:>14.2f}" for n in sizes) + f"{ratio:>9.2f}")
+        if a.gc and name != "total":  # the collector's share of the stage (included in the row above)
+            g = {n: statistics.median(times[n]["gc:" + name]) / words * 1e6 for n in sizes}
+            if any(g.values()):
+                print(f"{'  of it gc':<12}" + "".join(f"{g[n]:>14.2f}" for n in sizes))
     print(f"worst stage ratio {worst:.2f} (target ≤ 1.2)")
     print(
         "command: python bench/bench_length.py --sizes "
         + " ".join(map(str, sizes))
         + f" --rounds {a.rounds}"
         + (" --wall" if a.wall else "")
+        + (" --gc" if a.gc else "")
     )
 
 
