@@ -180,3 +180,47 @@ def test_storage_round_trips(tmp_path_factory: pytest.TempPathFactory, text: str
         assert s.add([art]).stored == 1
         assert s.get(art.id) == art
         assert s.add([art]).duplicate == 1
+
+
+class NoOpHook:
+    name = "noop"
+
+    def migrate(self, conn: sqlite3.Connection) -> None:
+        pass
+
+    def on_insert(self, conn: sqlite3.Connection, article: Article) -> None:
+        pass
+
+
+def test_without_hooks_a_failing_article_leaves_what_a_savepoint_rollback_leaves(tmp_path: Path) -> None:
+    """Without hooks there is no savepoint per article: the rows of an article that fails after its first write
+    (here its event cannot be bound, after its entities and their article_actors rows were written) are deleted.
+    Every table ends as with a hook (the savepoint path), the next article taking the same rowid."""
+    import dataclasses
+
+    from marsad.store.index import fts_query
+
+    good = analysed()
+    bad = Article.new(TEXT + "\nنسخة ثانية.", source="seed", title="اتصال", published="2020-12-24")
+    ev = dataclasses.replace(good.events[0], goldstein=object())  # not a value SQLite can bind
+    bad = bad.evolve(body=bad.text, entities=good.entities, quotes=good.quotes, events=(ev,))
+    last = Article.new(TEXT + "\nنسخة ثالثة.", source="other", published="2020-12-25")
+    last = last.evolve(body=last.text, entities=good.entities, events=good.events)
+    tables = ("articles", "article_filters", "entities", "quotes", "events", "article_actors",
+              "article_event_types")
+    dumps = []
+    for name, hooks in (("plain", []), ("hooked", [NoOpHook()])):
+        with Store(tmp_path / f"{name}.db", hooks=hooks) as s:
+            summ = s.add([good, bad, last])
+            assert (summ.stored, summ.rejected) == (2, 1)
+            (r,) = s.rejects()
+            assert (r["code"], r["article_id"]) == ("E_STORE", bad.id)
+            assert not s.conn.execute("SELECT 1 FROM entities WHERE article_id = ?", (bad.id,)).fetchall()
+            dumps.append({t: sorted(tuple(x) for x in s.conn.execute(
+                f"SELECT * FROM {t}" if t != "articles" else f"SELECT rowid, id, source, text FROM {t}"))
+                for t in tables})
+            fts = [[r[0] for r in s.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                                                  (fts_query(w),))] for w in ("نسخة", "ثانية")]
+            assert fts == [[2], []]  # the failed article was never indexed
+    assert dumps[0] == dumps[1]
+    assert [r[0] for r in dumps[0]["articles"]] == [1, 2] and len(dumps[0]["article_actors"]) == 4
