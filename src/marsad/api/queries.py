@@ -104,7 +104,7 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
                      collapse: bool, exact_total: bool) -> dict[str, Any]:
     conn = db.conn()
     p = plan(db, query)
-    cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, " + _body_cols(db) + ", "
+    cols = ("a.id, a.title, a.source, a.url, a.published, a.published_time, " + _body_only_cols(db) + ", "
             + ", ".join(f"a.{c}" for c in _count_cols(db)))
     if collapse:
         # page through copy groups, not articles: the first COLLAPSE_WINDOW matches in the asked order are
@@ -138,6 +138,11 @@ def _search_articles(db: Database, query: S.Query, *, sort: str, limit: int, off
 def _body_cols(db: Database) -> str:
     """Select list for an article's body (``store.core.body_of``), for this store's schema version."""
     return str(db.cached("body_cols", lambda: S.body_columns(db.conn()), ttl=3600))
+
+
+def _body_only_cols(db: Database) -> str:
+    """:func:`_body_cols` for rows whose text is not shown, only their body (see ``body_columns(body_only=True)``)."""
+    return str(db.cached("body_only_cols", lambda: S.body_columns(db.conn(), body_only=True), ttl=3600))
 
 
 def _record_cols(db: Database) -> str:
@@ -201,10 +206,24 @@ def _fold_page(heads: list[str]) -> tuple[list[tuple[str, np.ndarray, np.ndarray
     if not heads:
         return [], False, False
     cps = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
-    ligatures = bool(_expand_mask()[cps].any())
-    if np.isin(cps, _folding_to_case_by_context()).any():
+    # both checks from one table lookup and one OR over the page (np.isin sorted the page's code points)
+    flags = int(np.bitwise_or.reduce(_page_flags()[cps]))
+    ligatures = bool(flags & _LIGATURE)
+    if flags & _CASE_CONTEXT:
         return _fold_many(heads, cps), ligatures, False
     return _fold_many(heads, cps, _fold_lut_lower()), ligatures, True
+
+
+_LIGATURE, _CASE_CONTEXT = 1, 2
+
+
+@lru_cache(maxsize=1)
+def _page_flags() -> np.ndarray:
+    """Per code point: ``_LIGATURE`` where :func:`_expand_mask` is set, ``_CASE_CONTEXT`` for the code points of
+    :func:`_folding_to_case_by_context`."""
+    flags = _expand_mask().astype(np.uint8) * np.uint8(_LIGATURE)
+    flags[_folding_to_case_by_context()] |= np.uint8(_CASE_CONTEXT)
+    return flags
 
 
 _CASE_BY_CONTEXT = np.array([0x130, 0x3A3], dtype=np.uint32)  # İ, Σ: see _fold_page

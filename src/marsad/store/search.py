@@ -521,11 +521,21 @@ def run(conn: sqlite3.Connection, sql: str, params: Sequence[Any], query: str = 
         raise
 
 
-def body_columns(conn: sqlite3.Connection) -> str:
+def body_columns(conn: sqlite3.Connection, *, body_only: bool = False) -> str:
     """The select list :func:`marsad.store.core.body_of` rebuilds a body from (a store not yet at migration 9, as a
-    read-only server may open, has the body column only)."""
+    read-only server may open, has the body column only).
+
+    ``body_only``: for callers that need the body and not the text (a page of search results): ``text`` is read
+    only where the body is rebuilt from it (``body_spans`` set); an article stored before migration 9 keeps its
+    body in ``body`` and ``body_of`` ignores its text, which SQLite then does not load (its overflow pages: ~30%
+    of reading a page of results on such a store)."""
     have = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
-    return BODY_COLUMNS if "body_spans" in have else "NULL AS text, a.body AS body, NULL AS body_spans"
+    if "body_spans" not in have:
+        return "NULL AS text, a.body AS body, NULL AS body_spans"
+    if body_only:
+        return "CASE WHEN a.body_spans IS NULL THEN NULL ELSE a.text END AS text, a.body AS body, " \
+               "a.body_spans AS body_spans"
+    return BODY_COLUMNS
 
 
 def display_rows(conn: sqlite3.Connection, cols: str, rowids: Sequence[int]) -> list[Any]:
@@ -565,7 +575,8 @@ def search(
               variants=variants)
     p = plan(conn, q)
     pg = page(conn, p, sort="auto", limit=limit, offset=offset, window=rank_window, widen=True)
-    rows = display_rows(conn, "a.id, a.title, a.source, a.url, a.published, " + body_columns(conn), pg.rowids)
+    rows = display_rows(conn, "a.id, a.title, a.source, a.url, a.published, " + body_columns(conn, body_only=True),
+                        pg.rowids)
     return [
         SearchHit(r["id"], r["title"], r["source"], r["url"], r["published"],
                   round(-pg.scores.get(r["rowid_"], 0.0), 4) if pg.scores else 0.0,
