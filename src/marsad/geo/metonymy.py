@@ -72,20 +72,58 @@ def _is_fem_verb(raw: str, gaz: Gazetteer) -> bool:
     return not (w in gaz.nisba or w in _name_words() or ar_key(w) in gaz.by_ar)
 
 
+class _TextIndex:
+    """One text's tokens as :func:`roles` reads them, computed once per text instead of once per place entity
+    (an article asks for each of its places: a whole-text pass per entity made the stage quadratic in length,
+    issue 20). ``at[k]``: for each position whose word, with or without one proclitic, has the key ``k``, that
+    position and the first clitic (in the order ``("", *_PROCLITIC)``) that gives it."""
+
+    __slots__ = ("at", "keys", "raw", "toks")
+
+    def __init__(self, text: str) -> None:
+        self.raw = _TOKEN.findall(_MARKS.sub("", text))
+        self.toks = [normalize(t) for t in self.raw]
+        self.keys = [ar_key(t) for t in self.toks]
+        self.at: dict[str, list[tuple[int, str]]] = {}
+        for i, t in enumerate(self.toks):
+            seen: set[str] = set()
+            for c in ("", *_PROCLITIC):
+                if t.startswith(c):
+                    k = self.keys[i] if not c else ar_key(t[len(c) :])
+                    if k not in seen:
+                        seen.add(k)
+                        self.at.setdefault(k, []).append((i, c))
+
+
+_LAST: tuple[str, _TextIndex] | None = None  # the last text's index (one assignment: safe for concurrent readers)
+
+
+def _index(text: str) -> _TextIndex:
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is text:
+        return last[1]
+    ix = _TextIndex(text)
+    _LAST = (text, ix)
+    return ix
+
+
 def roles(text: str, surfaces: Iterable[str], gaz: Gazetteer) -> tuple[int, int]:
     """(actor readings, place readings) over the occurrences of the mention strings in ``text``; a reading repeated
-    word for word (a headline a page dump repeats) counts once."""
-    raw = _TOKEN.findall(_MARKS.sub("", text))
-    toks = [normalize(t) for t in raw]
+    word for word (a headline a page dump repeats) counts once. Each position is read with the first of the keys
+    (in the set's order) whose words stand there, as a walk over every position would."""
+    ix = _index(text)
+    raw, toks, tok_keys = ix.raw, ix.toks, ix.keys
     keys = {tuple(ar_key(s).split()) for s in surfaces} - {()}
+    found: dict[int, list[tuple[int, tuple[str, ...], str]]] = {}  # position -> (key's rank, key, clitic)
+    for rank, key in enumerate(keys):
+        for i, c in ix.at.get(key[0], ()):
+            found.setdefault(i, []).append((rank, key, c))
     actor: set[tuple[str, ...]] = set()
     place: set[tuple[str, ...]] = set()
-    for i, t in enumerate(toks):
-        for key in keys:
-            clitic = next(
-                (c for c in ("", *_PROCLITIC) if t.startswith(c) and ar_key(t[len(c) :]) == key[0]), None
-            )
-            if clitic is None or tuple(ar_key(x) for x in toks[i + 1 : i + len(key)]) != key[1:]:
+    for i in sorted(found):
+        for _rank, key, clitic in sorted(found[i], key=lambda r: r[0]):
+            if tuple(tok_keys[i + 1 : i + len(key)]) != key[1:]:
                 continue
             j = i + len(key)
             p = i - 1
