@@ -42,3 +42,16 @@ def test_feminine_verb_forms_and_what_is_not_one(gaz):
     # a plural, a noun in ة, a name the registry or the place index knows, a nisba adjective
     for w in ("قوات", "تسوية", "ترمب", "بيروت", "تركي", "الوقت"):
         assert not _is_fem_verb(w, gaz), w
+
+
+def test_each_text_is_read_on_its_own_and_keys_of_several_words(gaz):
+    """The token index is kept for the last text only: a second text (even an equal copy, or one that differs)
+    is read on its own, and a name of two words is found with its clitic on the first word."""
+    a = "وفرضت واشنطن عقوبات. وفي واشنطن تظاهر الطلاب."
+    b = "وفرضت موسكو عقوبات. وأكدت موسكو أنها ترفض."
+    assert roles(a, ["واشنطن"], gaz) == (1, 1)
+    assert roles(b, ["واشنطن"], gaz) == (0, 0)
+    assert roles(b, ["موسكو"], gaz) == (2, 0)
+    assert roles("".join(list(a)), ["واشنطن"], gaz) == (1, 1)  # an equal text, another object
+    two = "وقالت مصادر إن بيونغ يانغ ترفض العرض. وفي بيونغ يانغ احتفالات. ويعمل ببيونغ يانغ مصنع."
+    assert roles(two, ["بيونغ يانغ"], gaz) == (1, 2)
