@@ -91,3 +91,18 @@ def test_hot_path_leaves_the_rest_to_the_route(both, qs: str) -> None:
     fast, _ = both
     if parse(qs.encode()) is not None:  # well-formed, but the route's own checks refuse it (from > to, syntax)
         assert fast.get("/api/articles?" + qs).status_code in (400, 422)
+
+
+def test_bounded_searches_are_the_rank_window_pages_and_listings() -> None:
+    """On the event loop: relevance pages and listings by filters; in a thread: what reads every match."""
+    from urllib.parse import quote
+
+    from marsad.api.fast import bounded
+
+    def b(qs: str) -> bool:
+        got = parse(qs.replace("الصين", quote("الصين")).encode())
+        assert got is not None
+        return bounded(got)
+
+    assert b("q=الصين") and b("q=الصين&sort=relevance&offset=500") and b("actor=USA&sort=oldest") and b("")
+    assert not b("q=الصين&sort=newest") and not b("q=الصين&facets=true") and not b("collapse=1")
