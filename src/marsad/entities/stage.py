@@ -86,6 +86,7 @@ from marsad.entities.names import has_arabic, romanize
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.patterns import NamePatterns
 from marsad.entities.registry import Registry, load_registry, name_key
+from marsad.gcpause import cyclic_gc_paused
 from marsad.lang.ar.dates import month_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
@@ -163,6 +164,10 @@ class EntityStage(NamePatterns):
 
     # -- the stage -----------------------------------------------------------------------------------------------
     def __call__(self, article: Article) -> Article:
+        with cyclic_gc_paused():  # as in the quotes and events stages: full passes over a long article cost its square
+            return self._call(article)
+
+    def _call(self, article: Article) -> Article:
         text = article.text
         units = self._units(article)
         tags = self._ner(units)

@@ -100,7 +100,7 @@ def _name_evidence() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[s
     try:
         from marsad.entities.ner import load_tagger
 
-        res = getattr(load_tagger("crf"), "resources", None)
+        res = getattr(load_tagger(backend="crf"), "resources", None)
     except (MarsadError, OSError, ImportError):
         return {}, {}, {}
     if res is None:
