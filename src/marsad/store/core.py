@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -80,8 +81,18 @@ def tune_writer(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
 
 
+_NOW: tuple[int, str] = (-1, "")  # (whole second, its ISO string): the last one made, swapped whole
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The current UTC time to the second, ISO 8601. The string is made once per second (``Store.add`` asks for
+    it once per article: ~3 µs each, 1 % of storing one)."""
+    global _NOW
+    sec = int(time.time())
+    last = _NOW
+    if sec != last[0]:
+        last = _NOW = (sec, datetime.fromtimestamp(sec, UTC).isoformat(timespec="seconds"))
+    return last[1]
 
 
 # What ``articles.record`` holds: ``Article.to_dict()`` less the texts, which are written once, in their own
@@ -116,8 +127,8 @@ def body_spans(article: Article) -> str | None:
     if body == text:
         return "="
     spans = article.layers.get("body") or ()
-    if spans and "\n\n".join(text[s.start : s.end] for s in spans) == body:
-        return " ".join(f"{s.start}:{s.end}" for s in spans)
+    if spans and "\n\n".join([text[s.start : s.end] for s in spans]) == body:
+        return " ".join([f"{s.start}:{s.end}" for s in spans])
     return None
 
 
