@@ -105,4 +105,6 @@ def test_bounded_searches_are_the_rank_window_pages_and_listings() -> None:
         return bounded(got)
 
     assert b("q=الصين") and b("q=الصين&sort=relevance&offset=500") and b("actor=USA&sort=oldest") and b("")
+    assert b("event_type=CONSULT&from=2020")
     assert not b("q=الصين&sort=newest") and not b("q=الصين&facets=true") and not b("collapse=1")
+    assert b("q=الصين&actor=USA") and b("q=الصين&from=2020&to=2020") and not b("q=الصين&source=bbc&sort=oldest")
