@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 
 from marsad.data import Article
 
@@ -71,3 +72,25 @@ def corpus(seed: int = 1) -> tuple[list[Article], dict[str, set[frozenset[str]]]
         arts.append(art(f"u{k}", text(rng, 100), source="z"))
     arts.append(art("empty", "", source="z"))  # nothing to compare: never linked
     return arts, exp
+
+
+DEDUP_TABLES = ("dedup_docs", "dedup_lsh", "dedup_terms", "dedup_links", "stories", "dedup_events")
+
+
+def ingest(articles, conn=None):
+    """The dedup hook alone on a plain SQLite connection (one transaction, ``on_insert`` per article)."""
+    from marsad.dedup.hook import DedupHook
+
+    conn = conn or sqlite3.connect(":memory:", isolation_level=None)
+    hook = DedupHook()
+    hook.migrate(conn)
+    conn.execute("BEGIN")
+    for a in articles:
+        hook.on_insert(conn, a)
+    conn.execute("COMMIT")
+    return conn
+
+
+def dump(conn) -> dict[str, list[tuple]]:
+    """Every row of the hook's tables, sorted: two stores compare equal when they hold the same rows."""
+    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in DEDUP_TABLES}

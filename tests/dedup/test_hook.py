@@ -4,30 +4,12 @@ idempotence, persistence across reopen, round-ups."""
 from __future__ import annotations
 
 import random
-import sqlite3
 
 import pytest
 
 from marsad.dedup import describe, groups, list_stories, story
-from marsad.dedup.hook import DedupHook
 
-from .synth import art, corpus, text
-
-
-def _ingest(articles, conn=None):
-    conn = conn or sqlite3.connect(":memory:", isolation_level=None)
-    hook = DedupHook()
-    hook.migrate(conn)
-    conn.execute("BEGIN")
-    for a in articles:
-        hook.on_insert(conn, a)
-    conn.execute("COMMIT")
-    return conn
-
-
-def _dump(conn):
-    tables = ("dedup_docs", "dedup_lsh", "dedup_terms", "dedup_links", "stories", "dedup_events")
-    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+from .synth import art, corpus, dump, ingest, text
 
 
 def _links(conn, kind):
@@ -36,7 +18,7 @@ def _links(conn, kind):
 
 def test_expected_links():
     arts, exp = corpus()
-    conn = _ingest(arts)
+    conn = ingest(arts)
     dups = _links(conn, "dup")
     assert exp["dup"] <= dups
     assert exp["part"] <= _links(conn, "part")
@@ -48,7 +30,7 @@ def test_expected_links():
 
 def test_wire_original_and_reprints():
     arts, _ = corpus()
-    conn = _ingest(arts)
+    conn = ingest(arts)
     d = describe(conn, "w2r1")
     assert d["original"] == "w2" and d["is_original"] is False and d["agency"] == "SPA"
     assert {c["id"] for c in d["copies"]} == {"w2", "w2r0"}
@@ -57,7 +39,7 @@ def test_wire_original_and_reprints():
 
 def test_roundup_does_not_chain_items():
     arts, _ = corpus()
-    conn = _ingest(arts)
+    conn = ingest(arts)
     st = {r[0]: r[1] for r in conn.execute("SELECT article_id, story FROM dedup_docs")}
     assert st["w0"] != st["w1"], "a round-up holding two items must not merge their stories"
     assert st["roundup"] in (st["w0"], st["w1"])
@@ -69,21 +51,21 @@ def test_roundup_does_not_chain_items():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_order_independence(seed):
     arts, _ = corpus()
-    base = groups(_ingest(arts))
+    base = groups(ingest(arts))
     shuffled = list(arts)
     random.Random(seed).shuffle(shuffled)
-    assert groups(_ingest(shuffled)) == base
-    assert groups(_ingest(list(reversed(arts)))) == base
-    c1, c2 = _ingest(arts), _ingest(shuffled)
-    assert _dump(c1)["stories"] == _dump(c2)["stories"]  # ids, titles, spans, sizes too
+    assert groups(ingest(shuffled)) == base
+    assert groups(ingest(list(reversed(arts)))) == base
+    c1, c2 = ingest(arts), ingest(shuffled)
+    assert dump(c1)["stories"] == dump(c2)["stories"]  # ids, titles, spans, sizes too
 
 
 def test_idempotent_reinsert():
     arts, _ = corpus()
-    conn = _ingest(arts)
-    before = _dump(conn)
-    _ingest(arts[:5] + arts[-3:], conn)  # same articles again
-    assert _dump(conn) == before
+    conn = ingest(arts)
+    before = dump(conn)
+    ingest(arts[:5] + arts[-3:], conn)  # same articles again
+    assert dump(conn) == before
 
 
 def test_story_view_and_events_counted_once():
@@ -96,7 +78,7 @@ def test_story_view_and_events_counted_once():
     )
     ev = Event("v1", "CONSULT", Span(0, 3), source=("e1",), target=("e2",), date="2015-08-10")
     arts = [a.evolve(entities=ent, events=(ev,)) if a.id.startswith("w3") else a for a in arts]
-    conn = _ingest(arts)
+    conn = ingest(arts)
     sid = conn.execute("SELECT story FROM dedup_docs WHERE article_id = 'w3'").fetchone()[0]
     s = story(conn, sid)
     assert s["n_articles"] == 3 and s["n_sources"] == 3 and s["n_copy_groups"] == 1
@@ -153,7 +135,7 @@ def test_near_duplicates_lookup_agrees_with_hook():
     from marsad.dedup.hook import near_duplicates
 
     arts, _ = corpus()
-    conn = _ingest([a for a in arts if a.id != "w4r1"])
+    conn = ingest([a for a in arts if a.id != "w4r1"])
     probe = next(a for a in arts if a.id == "w4r1")
     found = {cid for cid, _ in near_duplicates(conn, probe)}
     assert found == {"w4", "w4r0"}

@@ -13,24 +13,11 @@ from marsad.dedup import hook as dedup_hook
 from marsad.dedup.hook import DedupHook
 from marsad.store import Store
 
-from .synth import art, corpus, text
-
-TABLES = ("dedup_docs", "dedup_lsh", "dedup_terms", "dedup_links", "stories", "dedup_events")
-
-
-def _dump(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
-    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in TABLES}
+from .synth import art, corpus, dump, ingest, text
 
 
 def _plain(articles) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    hook = DedupHook()
-    hook.migrate(conn)
-    conn.execute("BEGIN")
-    for a in articles:
-        hook.on_insert(conn, a)
-    conn.execute("COMMIT")
-    return _dump(conn)
+    return dump(ingest(articles))
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 200])
@@ -39,7 +26,7 @@ def test_store_batches_with_prepare_equal_on_insert_alone(tmp_path, batch_size):
     random.Random(batch_size).shuffle(arts)
     with Store(tmp_path / "s.db", hooks=[DedupHook()]) as st:
         st.add(arts, batch_size=batch_size)
-        got = _dump(st.conn)
+        got = dump(st.conn)
     assert got == _plain(arts)
     assert got["dedup_links"], "the corpus has copies and stories: links are compared, not two empty tables"
 
