@@ -41,17 +41,11 @@ class QuotesStage:
         return out
 
     def warm(self) -> None:
-        """Build the speaker slot's lazily made tables now (see :meth:`marsad.pipeline.Pipeline.warm`). The name
-        evidence (per word cluster, the share of names) takes about 0.2 s; built on the first quote instead, every
-        forked pool worker paid it again rather than inheriting it from the parent."""
+        """Build the speaker slot's tables now (see :meth:`marsad.pipeline.Pipeline.warm`): built on the first quote
+        instead, every forked pool worker paid for them again rather than inheriting them from the parent."""
         from marsad.quotes import slot
 
-        slot._name_evidence()
-        slot.org_heads()
-        slot._place_heads()
-        slot._closed_words()
-        slot._np_stops()
-        slot._entity_judge()
+        slot.warm()
 
 
 def build_stage(**options: Any) -> QuotesStage | None:
