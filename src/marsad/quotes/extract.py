@@ -524,11 +524,7 @@ def _attributed_before(
     if end - start < 4:
         return None
     a_off, b_off = toks[start].start, toks[end - 1].end
-    contents = state.get("contents")  # (the spans of ``prior``, kept by the caller)
-    if (
-        contents.overlaps(a_off, b_off) if contents is not None
-        else any(q.content.start < b_off and a_off < q.content.end for q in prior)
-    ):  # fmt: skip
+    if state["contents"].overlaps(a_off, b_off):  # the content spans of ``prior``, kept by the caller
         return None
     limit = _sentence_end(toks, cue.j, n)
     if cue.j >= limit:
@@ -1103,7 +1099,7 @@ def _slot_speaker(
     return (eid,), Span(toks[p.start].start, toks[p.end - 1].end, "speaker"), None
 
 
-def _bare_head_no_name(article: Article, word: str, ix: MentionIndex | None = None) -> bool:
+def _bare_head_no_name(article: Article, word: str, ix: MentionIndex) -> bool:
     """A one-word organisation noun that the entity stage says names nothing (:func:`names_nothing`) and that
     stands for no body here: indefinite (مكتب، أمانة: a head waiting for its genitive), or definite while the
     article names a body with that head (الوزارة after وزارة الخارجية: the ranker finds that body). A definite head
@@ -1112,26 +1108,18 @@ def _bare_head_no_name(article: Article, word: str, ix: MentionIndex | None = No
         return False
     if not word.startswith("ال"):
         return True
-    head = word[2:]
-    if ix is not None:
-        return head in ix.per_article(article, "org_heads")
-    return any(
-        e.type == "ORG" and any(normalize(article.text[m.start : m.end]).split()[:1] == [head] for m in e.mentions)
-        for e in article.entities
-    )
+    return word[2:] in ix.per_article(article, "org_heads")
 
 
 
-def _antecedent(
-    article: Article, head: str, before: int, ix: MentionIndex | None = None
-) -> tuple[list[Tok], Proposal] | None:
+def _antecedent(article: Article, head: str, before: int, ix: MentionIndex) -> tuple[list[Tok], Proposal] | None:
     """The latest noun phrase before ``before`` (in its paragraph or the eight before it) that names a body with
     the definite head ``head``: the head without ال and a definite genitive (وكالة الأنباء …) or the head and a
     definite adjective (اللجان المحلية)."""
     indef = head[2:]
     # the head, bare or after a clitic preposition/conjunction (لوكالة، ووكالة، للوكالة)
     forms = {head: 0, indef: 0, **{c + indef: 1 for c in "لبو"}, "لل" + indef: 2, "و" + head: 1}
-    allp = ix.per_article(article, "paragraphs") if ix is not None else paragraphs(article)
+    allp = ix.per_article(article, "paragraphs")
     k0 = bisect_left(allp, (before,))  # sorted by start: a bisection, not a scan of every paragraph (long documents)
     paras = allp[max(0, k0 - 9) : k0]
     for pa, pb in reversed(paras):
