@@ -178,7 +178,7 @@ def _closed_words() -> frozenset[str]:
 
 
 def unnamed_subject(
-    toks: Sequence[Tok], a: int, b: int, ix: MentionIndex, known: frozenset[str] = frozenset()
+    toks: Sequence[Tok], a: int, b: int, ix: MentionIndex, known: Container[str] = frozenset()
 ) -> bool:
     """The slot's subject is an indefinite noun phrase that names nobody (تقارير إعلامية، وسائل إعلام، شاهد عيان،
     سكان، وزير من البلد، صحيفة محلية): a common noun, not a name, followed by nothing definite. The annotation
@@ -301,7 +301,7 @@ def org_noun_phrase(toks: Sequence[Tok], i: int, b: int) -> int:
 
 def propose(
     toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = "",
-    known: frozenset[str] = frozenset(),
+    known: Container[str] = frozenset(),
 ) -> Proposal | None:
     """A speaker entity for the slot ``toks[a:b]`` (``cut``: where the first circumstance word stands) of the cue
     ``cue_word`` (lemma ``lemma``), or None."""
@@ -502,13 +502,11 @@ class SlotEntities:
     by_key: dict[str, str] = field(default_factory=dict)  # normalised name -> entity id
     drafts: dict[str, tuple[Proposal, str, int, int]] = field(default_factory=dict)  # id -> (proposal, key, s, e)
     slots: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # id -> the slot spans that named it
-    # Looked up once per article instead of scanning the article's entities or the proposals at each quote (long
-    # documents, issue 20): the first person proposal by last name, entities by id, the context country, the
-    # last names as of ``len(by_key)`` proposals.
+    # Looked up once per article instead of scanning the proposals or the article's entities at each quote (long
+    # documents, issue 20): the first person proposal by last name (its keys: the persons' last names so far), the
+    # context country.
     _by_last: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    _ents: dict[str, Entity] | None = field(default=None, repr=False, compare=False)
     _context: tuple[str | None] | None = field(default=None, repr=False, compare=False)
-    _known: tuple[int, frozenset[str]] = field(default=(-1, frozenset()), repr=False, compare=False)
 
     def add(self, toks: Sequence[Tok], p: Proposal, *, slot: tuple[int, int] | None = None) -> str:
         """Register ``p`` (token indices into ``toks``); ``slot`` is the whole speaker slot, whose country words
@@ -532,11 +530,7 @@ class SlotEntities:
         return eid
 
     def _country_of(self, eid: str) -> str | None:
-        if self._ents is None:
-            self._ents = {}
-            for e in self.article.entities:
-                self._ents.setdefault(e.id, e)  # the first of an id, as Article.entity
-        ent = self._ents.get(eid)
+        ent = self.ix.per_article(self.article, "entities").get(eid)
         return ent.country if ent is not None else None
 
     def _slot_country(self, toks: Sequence[Tok], a: int, b: int) -> str | None:
@@ -562,14 +556,10 @@ class SlotEntities:
                 votes[e.country] = votes.get(e.country, 0) + (2 if e.type == "GPE" else 1)
         return max(votes, key=lambda c: votes[c]) if votes else None
 
-    def known_names(self) -> frozenset[str]:
-        """Last names of the persons proposed so far (فلان alone later is the same person)."""
-        if self._known[0] != len(self.by_key):
-            self._known = (
-                len(self.by_key),
-                frozenset(k.split()[-1] for k, i in self.by_key.items() if self.drafts[i][0].type == "PER" and " " in k),
-            )
-        return self._known[1]
+    def known_names(self) -> Container[str]:
+        """Last names of the persons proposed so far (فلان alone later is the same person): a live view, read at
+        once by the caller."""
+        return self._by_last.keys()
 
     def entities(self) -> list[Entity]:
         """The proposals as entities; their mentions are the speaker slots that named them. (Every occurrence of the
