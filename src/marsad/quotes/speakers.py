@@ -177,9 +177,7 @@ def speaker_candidates(
     by_start = sorted((x[0], eid) for eid, sp in spans.items() for x in sp)
     span_starts, span_ids = [x[0] for x in by_start], [x[1] for x in by_start]
     rank_of = {eid: i for i, eid in enumerate(ents)}
-    country_of: dict[str, str | None] = {}  # the first entity of each id, as a scan of article.entities finds it
-    for x_ent in article.entities:
-        country_of.setdefault(x_ent.id, x_ent.country)
+    by_id = ix.per_article(article, "entities")  # the first entity of each id, as a scan of article.entities finds it
     reach = {eid: max((x[1] - x[0] for x in sp), default=0) for eid, sp in spans.items()}
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
@@ -234,7 +232,7 @@ def speaker_candidates(
         sw = slot_text.split()
         slot_countries = {
             c for c in (
-                country_of.get(ix_nisba[w[2:] if w.startswith("ال") else w])
+                getattr(by_id.get(ix_nisba[w[2:] if w.startswith("ال") else w]), "country", None)
                 for w in sw if (w[2:] if w.startswith("ال") else w) in ix_nisba
             ) if c
         }  # fmt: skip
