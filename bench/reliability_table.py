@@ -159,7 +159,7 @@ def fuzz_rows(seconds: int, tmp: Path) -> list[dict]:
         r = subprocess.run([sys.executable, str(REL / "fuzz_readers.py"), f"-max_total_time={seconds}", "-timeout=20",
                             "-rss_limit_mb=2048", f"-artifact_prefix={tmp}/{mode}-", "-print_final_stats=1",
                             str(corpus)], capture_output=True, text=True, cwd=tmp,
-                           env=os.environ | {"MARSAD_FUZZ_MODE": mode, "MARSAD_FUZZ_LOG": str(log)})
+                           env=os.environ | {"MARSAD_FUZZ_MODE": mode, "MARSAD_FUZZ_LOG": str(log), "TMPDIR": str(tmp)})
         text = r.stdout + r.stderr
         runs = next((int(ln.split(":")[-1]) for ln in text.splitlines() if "number_of_executed_units" in ln), 0)
         out = Outcome(expected=runs, read=runs)

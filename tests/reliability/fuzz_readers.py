@@ -32,6 +32,8 @@ STRICT = MODE in ("strict", "collect")
 NAMES = sorted(READERS)
 SUFFIX = {"text": ".txt", "jsonl": ".jsonl", "html": ".html", "warc": ".warc.gz", "feed": ".rss", "ant": ".txt",
           "saudinewsnet": ".zip"}
+# libFuzzer ends the process from C, so no Python exit hook removes this folder: callers that fuzz often (the
+# test, bench/reliability_table.py) point TMPDIR at a folder of their own
 DIR = tempfile.mkdtemp(prefix="marsad-fuzz-")
 
 

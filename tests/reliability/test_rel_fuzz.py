@@ -46,7 +46,8 @@ def test_fuzz_readers_with_atheris(tmp_path):
          f"-rss_limit_mb={inherited_mb + 2048}", "-malloc_limit_mb=2048", f"-artifact_prefix={tmp_path}/",
          "-print_final_stats=1", str(corpus)],
         capture_output=True, text=True, timeout=FUZZ_SECONDS + 120, cwd=tmp_path,
-        env=os.environ | {"MARSAD_FUZZ_MODE": "guarded"},
+        # the harness writes its inputs under a mkdtemp that libFuzzer's exit never removes: keep it in tmp_path
+        env=os.environ | {"MARSAD_FUZZ_MODE": "guarded", "TMPDIR": str(tmp_path)},
     )
     tail = (r.stdout + r.stderr)[-4000:]
     crashes = sorted(p.name for p in tmp_path.glob("crash-*")) + sorted(p.name for p in tmp_path.glob("timeout-*"))
