@@ -200,6 +200,22 @@ def test_given_name_that_is_also_a_nisba_opens_the_tagged_name(stage):
     assert m is not None and m.tok1 - m.tok0 == 2
 
 
+def test_definite_title_or_nisba_after_a_name_is_its_family_name(stage):
+    # فلان الشيخ، فلان الشاعر، فلان التركي: the tagger's person span ends on the family name, which is also a title
+    for sentence, tagged in (
+        ("وقال المتحدث نايف الشيخ إن التحقيق مستمر.", "نايف الشيخ"),
+        ("وكتبت الإعلامية هالة الشاعر مقالا عن الأزمة.", "هالة الشاعر"),
+        ("وأعلن العقيد سالم التركي والقائد الميداني الخبر.", "سالم التركي"),
+    ):
+        unit = unit_of(sentence)
+        m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+        assert m is not None and m.tok1 - m.tok0 == 2, sentence
+    # a title with its own nisba after it is about someone else (كريم addresses the French ambassador)
+    unit = unit_of("وانتقد كريم السفير الفرنسي في خطابه أمس.")
+    m = stage._ner_mention(0, unit, *span(unit, "كريم السفير"), "PER")
+    assert m is not None and m.tok1 - m.tok0 == 1
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

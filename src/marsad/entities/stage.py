@@ -487,10 +487,28 @@ class EntityStage(NamePatterns):
             i += (
                 1  # a person's title before a place or organisation (مندوبة الولايات المتحدة) is not its name
             )
+        j_tag = j
         while j > i and (
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
             j -= 1
+        if (
+            typ == "PER"
+            and j == j_tag - 1
+            and 1 <= j - i <= 3
+            and norms[j].startswith("ال")
+            and norms[j] not in roles_mod.MODIFIERS
+            and not _is_stop(toks[j])
+            and not _is_title_word(norms[j - 1], self.registry)
+            and not _is_common(self.registry, norms[j - 1], _all_given())
+            # … السفير الأميركي: a title with its own adjective after it opens a phrase about someone else
+            # (a title after و starts the next person: فلان الشاعر ووزير …)
+            and not (j + 1 < len(norms) and _is_title_word(norms[j + 1], self.registry) and norms[j + 1][:1] != "و")
+        ):
+            # فلان الشيخ، فلانة الشاعر، فلان التركي: a definite title or nisba right after a name word, inside the
+            # tagger's person span, is the family name (Arab surnames are often such words); titles and
+            # nationalities come before a name, not after it (a name of four words or more has its family name)
+            j += 1
         # a place head with a preposition after a name opens the next place (قرية السلام | بريف حمص، الحديدة
         # | بمحافظة …): the name ends before it
         while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS | _POINTS:
