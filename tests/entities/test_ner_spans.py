@@ -216,6 +216,21 @@ def test_definite_title_or_nisba_after_a_name_is_its_family_name(stage):
     assert m is not None and m.tok1 - m.tok0 == 1
 
 
+def test_a_given_name_that_is_also_a_noun_after_a_title_or_comma_opens_the_name(stage):
+    # إيمان (faith), سلام (peace): after a title, a nationality or a comma, the tagger's first word is the given name
+    for sentence, tagged in (
+        ("وأكدت الناشطة الحقوقية، إيمان الزيدي، أن الحملة مستمرة.", "إيمان الزيدي"),
+        ("وسجل المهاجم العراقي سلام كاظمي هدف الفوز.", "سلام كاظمي"),
+    ):
+        unit = unit_of(sentence)
+        m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+        assert m is not None and m.tok1 - m.tok0 == 2, sentence
+    # after a reporting verb the noun is the person's relation, not a name (the lawyer of Forster)
+    unit = unit_of("وقالت محامية فورستر إن موكلها بريء.")
+    m = stage._ner_mention(0, unit, *span(unit, "محامية فورستر"), "PER")
+    assert m is not None and m.tok1 - m.tok0 == 1
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

@@ -472,6 +472,7 @@ class EntityStage(NamePatterns):
 
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
         toks, norms = unit.tokens, unit.norms
+        i_tag = i
         # trim punctuation, stop words and (for people) leading title words
         given = _all_given()
         while i < j and (
@@ -539,6 +540,7 @@ class EntityStage(NamePatterns):
                 and not (
                     i + 1 < j and norms[i + 1] in names  # طاهر محمود: a given name and the father's name
                 )
+                and not self._introduced_name(unit, i, j, i_tag)
             ):
                 i += 1
             # tanween (ً ٌ ٍ) marks an indefinite common word (توتراً): names never carry it
@@ -695,6 +697,22 @@ class EntityStage(NamePatterns):
                         m.start = m.alt_start
                     break
         return m
+
+    def _introduced_name(self, unit: _Unit, i: int, j: int, i_tag: int) -> bool:
+        """The tagger's person span opens on a word that is also a common noun (إيمان، منال، سلام: faith,
+        attainment, peace) right after what introduces a person: a title, a nationality, a reporting verb or a comma
+        (الناشطة فلانة …، قال فلان …، البرازيلي فلان …). Then that word is the given name, not a noun before the name
+        (تصريحات فلان, زيارة فلان have no such word before them)."""
+        toks, norms = unit.tokens, unit.norms
+        if i != i_tag or j - i < 2 or i == 0:
+            return False
+        w, nxt, prev = norms[i], norms[i + 1], norms[i - 1]
+        if w in _VERBS or w.startswith("ال") or w[:1] == "و" or _is_title_word(w, self.registry):
+            return False
+        if _is_common(self.registry, nxt, _all_given()) or _is_title_word(nxt, self.registry) or _is_stop(toks[i + 1]):
+            return False
+        # (a plural people before it is a verb's subject: الفلانيون يستغلون …)
+        return toks[i - 1].text in ("،", ",") or (_is_title_word(prev, self.registry) and not prev.endswith(("ون", "يين")))
 
     def _starts_alias_after_lam(self, unit: _Unit, k: int) -> bool:
         """``unit.norms[k]`` is ل + the first word of a registry organisation/place (لبي بي سي، لروسيا)."""
