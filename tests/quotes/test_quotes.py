@@ -764,3 +764,24 @@ def test_baiyanat_is_a_verb_whatever_the_distance_to_its_complementiser():
     art = _article(text, {"c": ("شركة النور", "ORG", None)})
     got = {text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
     assert got == {"الأرباح ارتفعت بنسبة كبيرة": ("c",)}
+
+
+def test_an_addressee_after_the_lam_is_not_the_speaker_but_a_genitive_body_is():
+    """Made-up sentences. قال مصدر … لوكالة كذا، قال أحد السكان لإذاعة كذا: the agency or radio is whom an unnamed
+    source told (speaker []); المتحدث الرسمي لوزارة كذا، بيان صادر لوزارة كذا: the same لـ after a title or a document is a
+    genitive, and the ministry speaks."""
+    text = (
+        "وقال مصدر أمني لوكالة الأنباء المحلية إن الهجوم وقع قرب الحدود الشرقية للبلاد.\n"
+        "وقال أحد السكان لإذاعة النهار إن الدخان غطى الحي بالكامل بعد الانفجار.\n"
+        "وقال المتحدث الرسمي لوزارة الصحة إن المستشفيات استقبلت عشرات الجرحى منذ الصباح.\n"
+        "وذكر بيان صادر لوزارة الطاقة أن الطريق سيغلق ثلاثة أيام لإجراء الصيانة."
+    )
+    names = {
+        "a": ("وكالة الأنباء المحلية", "ORG", None), "c": ("إذاعة النهار", "ORG", None),
+        "h": ("وزارة الصحة", "ORG", None), "t": ("وزارة الطاقة", "ORG", None),
+    }  # fmt: skip
+    spoken = _spoken(_article(text, names))
+    assert spoken["الهجوم وقع قرب الحدود الشرقية للبلاد"] == ()
+    assert spoken["الدخان غطى الحي بالكامل بعد الانفجار"] == ()
+    assert spoken["المستشفيات استقبلت عشرات الجرحى منذ الصباح"] == ("h",)
+    assert spoken["الطريق سيغلق ثلاثة أيام لإجراء الصيانة"] == ("t",)

@@ -848,7 +848,7 @@ def _resolve_speaker(
         # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
         # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
         s_, e_ = toks[a].start, toks[b - 1].end
-        if not any(t == "ORG" for _s, _e, _i, t in ix.in_range(s_, e_)):
+        if not any(t == "ORG" and not _after_lam(article.text, _s) for _s, _e, _i, t in ix.in_range(s_, e_)):
             # مسؤولون في الهيئة العامة …، متحدث باسم الهيئة: the body an unnamed source speaks for (the
             # guideline names it), when the words after في/باسم name one the entity stage missed
             at = next((k for k in range(a + 1, min(b, a + 4)) if toks[k].norm in ("في", "باسم", "من")), None)
@@ -867,7 +867,7 @@ def _resolve_speaker(
         # وقال لوكالة … إن، قال للصحفيين: the words after the cue say whom he spoke to; the speaker is implied
         return _implied(state, here, toks, cue, ix, article), None, None
     known = state["slot"].known_names() if state.get("slot") is not None else frozenset()
-    if b > a and unnamed_subject(toks, a, b, ix, known):
+    if b > a and unnamed_subject(toks, a, b, ix, known, article.text):
         s_, e_ = toks[a].start, toks[b - 1].end
         return (), Span(s_, e_, "speaker"), article.text[s_:e_].strip(" ،,-")
     # an appositive name set off by a comma right before أن/إن, when the speaker phrase itself names no person
@@ -1174,6 +1174,40 @@ _TITLE_HEADS = {
 }  # fmt: skip
 
 
+# Words before لـ that make what follows a source, not an addressee (وفقا لوكالة …); a document before it makes it
+# the issuer (بيان صادر لوزارة …)
+_SOURCE_LAM = frozenset({"وفقا", "طبقا", "استنادا", "نسبه", "تبعا"})
+
+
+def _after_lam(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` follows the preposition لـ that introduces an addressee (قال مصدر أمني لوكالة
+    كذا، قال أحد السكان لإذاعة كذا، صرح لفلان): whom the words were said to, never the one who spoke. After a title or a
+    document the same لـ is a genitive (المتحدث الرسمي لوزارة كذا، الأمين العام للحلف، بيان صادر لوزارة كذا: the body the
+    speaker or the statement belongs to), after وفقا a source; a ل that opens the mention's own word (لجنة، لبنان) is
+    inside the mention and does not count."""
+    i = start - 1
+    while i >= 0 and text[i] == "ـ":
+        i -= 1
+    if i < 0:
+        return False
+    if text[i] == "ل" and (i == 0 or not text[i - 1].isalpha()):
+        at = i  # لرويترز، لـ"كذا"
+    elif text[i] in " \"«“" and text[max(0, i - 3) : i + 1].split()[-1:] in (["ل"], ["لـ"]):
+        at = text.rfind("ل", 0, i + 1)  # لـ "كذا"
+    else:
+        # the indefinite head of an addressee phrase: لوكالة الأنباء كذا، لصحيفة كذا، لقناة كذا
+        words = text[max(0, start - 40) : start].split()
+        w = normalize(words[-1]) if words else ""
+        if not (w[:1] == "ل" and len(w) > 3 and w[1:] in _org_heads_set()):
+            return False
+        at = start - len(words[-1]) - 1
+    before = [_strip_al(normalize(w)) for w in text[max(0, at - 40) : at].split()[-3:]]
+    return not any(
+        w in _SOURCE_LAM or w in C.DOCUMENTS or (w in _HOLDER_TITLES or w in _TITLE_HEADS) and w not in _UNNAMED_SOURCES
+        for w in before
+    )  # (مسؤول أمني لوكالة كذا: an unnamed source and whom he told)
+
+
 def _actor_in(
     article: Article, toks: Sequence[Tok], a: int, b: int, ix: MentionIndex
 ) -> tuple[tuple[str, ...], int, int] | None:
@@ -1183,7 +1217,7 @@ def _actor_in(
     if a >= b:
         return None
     start, end = toks[a].start, toks[b - 1].end
-    ments = ix.in_range(start, end)
+    ments = [m for m in ix.in_range(start, end) if not _after_lam(article.text, m[0])]
     cor = ix.coref_in(start, end)
     if ments:
         if b - a >= 3 and ments[0][0] >= toks[a + 2].start and toks[a].norm.startswith("ال"):

@@ -178,16 +178,20 @@ def _closed_words() -> frozenset[str]:
 
 
 def unnamed_subject(
-    toks: Sequence[Tok], a: int, b: int, ix: MentionIndex, known: Container[str] = frozenset()
+    toks: Sequence[Tok], a: int, b: int, ix: MentionIndex, known: Container[str] = frozenset(), text: str | None = None
 ) -> bool:
     """The slot's subject is an indefinite noun phrase that names nobody (تقارير إعلامية، وسائل إعلام، شاهد عيان،
     سكان، وزير من البلد، صحيفة محلية): a common noun, not a name, followed by nothing definite. The annotation
-    guideline gives such sources no speaker."""
+    guideline gives such sources no speaker. With ``text``, a mention that follows the addressee's لـ (أحد السكان لإذاعة
+    كذا) does not name the subject."""
     words = [t for t in toks[a:b] if t.norm not in _STOP_PUNCT]
     if not words or any(t.norm in _CALLED for t in toks[a:b]):
         return False
-    if ix.in_range(toks[a].start, toks[b - 1].end):
-        return False  # an entity is named in the slot
+    from marsad.quotes.extract import _after_lam
+
+    ments = ix.in_range(toks[a].start, toks[b - 1].end)
+    if ments and (text is None or not all(_after_lam(text, m[0]) for m in ments)):
+        return False  # an entity is named in the slot (not only whom the source told: أحد السكان لإذاعة كذا)
     first = words[0].norm
     if first.startswith("ال") or first in _HONORIFIC or not first.isalpha() or len(first) < 3 or first in known:
         return False
@@ -311,8 +315,9 @@ def propose(
     nisba = ix.nisba  # (read only: membership, as a copy of its keys would answer; no copy per slot)
 
     def taken(t: Tok) -> bool:  # the word lies inside a mention the entity stage found
-        i = bisect_right(ix.items, t.start, key=itemgetter(0)) - 1  # bisect on the sorted mentions, no copy
-        return any(ix.items[j][0] <= t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
+        # (bisect on the sorted mentions, no copy; a mention inside the word counts: لفلان where فلان was marked)
+        i = bisect_right(ix.items, t.end - 1, key=itemgetter(0)) - 1
+        return any(ix.items[j][0] < t.end and t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
 
     first = words[0]
     if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES or first in _NO_SPEAKER_HEADS:
