@@ -221,6 +221,7 @@ def test_a_given_name_that_is_also_a_noun_after_a_title_or_comma_opens_the_name(
     for sentence, tagged in (
         ("وأكدت الناشطة الحقوقية، إيمان الزيدي، أن الحملة مستمرة.", "إيمان الزيدي"),
         ("وسجل المهاجم العراقي سلام كاظمي هدف الفوز.", "سلام كاظمي"),
+        ("وتأهل المصري هشام فوزي والسوري سلام الزعبي إلى النهائي.", "سلام الزعبي"),  # the nationality after و
     ):
         unit = unit_of(sentence)
         m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
@@ -229,6 +230,16 @@ def test_a_given_name_that_is_also_a_noun_after_a_title_or_comma_opens_the_name(
     unit = unit_of("وقالت محامية فورستر إن موكلها بريء.")
     m = stage._ner_mention(0, unit, *span(unit, "محامية فورستر"), "PER")
     assert m is not None and m.tok1 - m.tok0 == 1
+
+
+def test_a_given_name_before_a_surname_that_is_a_common_word_vouches_for_it(stage):
+    # the tagger found only بدوي (a Bedouin): سامي before it makes it a surname, and the name takes it in
+    unit = unit_of("وقال الناشط سامي بدوي إن الحملة مستمرة.")
+    m = stage._ner_mention(0, unit, *span(unit, "بدوي"), "PER")
+    assert m is not None and (m.tok0, m.tok1) == span(unit, "سامي بدوي")
+    # without a given name before it the common word stays no name
+    unit = unit_of("وقال الناشط إن بدوي الصحراء يعاني.")
+    assert stage._ner_mention(0, unit, *span(unit, "بدوي"), "PER") is None
 
 
 def test_party_name_without_its_description(stage):

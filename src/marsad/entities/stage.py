@@ -534,6 +534,13 @@ class EntityStage(NamePatterns):
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
             names = given
+            # the given name the tagger left out, right before the span, vouches for a surname that is also a
+            # common word (فلان بدوي، فلان كامل); the left extension below takes it in
+            vouched = (
+                i > 0 and toks[i - 1].kind == "word" and norms[i - 1] in given
+                and norms[i - 1] not in _VERBS and not _is_stop(toks[i - 1])
+                and not _is_common(self.registry, norms[i - 1], frozenset())
+            )  # fmt: skip
             while (
                 i < j
                 and _is_common(self.registry, norms[i], names)
@@ -541,6 +548,7 @@ class EntityStage(NamePatterns):
                     i + 1 < j and norms[i + 1] in names  # طاهر محمود: a given name and the father's name
                 )
                 and not self._introduced_name(unit, i, j, i_tag)
+                and not (vouched and i == i_tag and norms[i] not in _VERBS)
             ):
                 i += 1
             # tanween (ً ٌ ٍ) marks an indefinite common word (توتراً): names never carry it
@@ -549,7 +557,8 @@ class EntityStage(NamePatterns):
             if i >= j:
                 return None
             n_common = sum(_is_common(self.registry, norms[k], names) for k in range(i, j))
-            if n_common and 2 * n_common > j - i and not any(norms[k] in names for k in range(i, j)):
+            if (n_common and 2 * n_common > j - i and not any(norms[k] in names for k in range(i, j))
+                    and not (vouched and i == i_tag)):
                 # mostly common words and no given name (باستخدام سلاح كيماوي): a phrase, not a person; surnames
                 # that are adjectives (عباس كامل) stay, their given name vouches for them
                 return None
@@ -565,13 +574,15 @@ class EntityStage(NamePatterns):
             # Persian compound surnames written apart: فخري زاده، علي زاده
             if j < len(norms) and norms[j] == "زاده":
                 j += 1
-            # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو)
+            # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو); an Arabic given
+            # name of the lexicon will do when it is no common word too (فلان بدوي, not أمل فلان)
             names = _first_names()
             while (
                 i > 0
                 and j - i < 4
                 and toks[i - 1].kind == "word"
-                and norms[i - 1] in names
+                and (norms[i - 1] in names
+                     or (norms[i - 1] in given and not _is_common(self.registry, norms[i - 1], frozenset())))
                 and not _is_stop(toks[i - 1])
                 and norms[i - 1] not in _VERBS
                 # سامر ورنا: a name after the conjunction is a second person, not the first one's surname
@@ -712,7 +723,11 @@ class EntityStage(NamePatterns):
         if _is_common(self.registry, nxt, _all_given()) or _is_title_word(nxt, self.registry) or _is_stop(toks[i + 1]):
             return False
         # (a plural people before it is a verb's subject: الفلانيون يستغلون …)
-        return toks[i - 1].text in ("،", ",") or (_is_title_word(prev, self.registry) and not prev.endswith(("ون", "يين")))
+        if toks[i - 1].text in ("،", ","):
+            return True
+        # والفرنسي فلان: the title or nationality may carry the conjunction
+        return any(_is_title_word(v, self.registry) and not v.endswith(("ون", "يين"))
+                   for v in (prev, prev[1:] if prev[:1] == "و" else prev))
 
     def _starts_alias_after_lam(self, unit: _Unit, k: int) -> bool:
         """``unit.norms[k]`` is ل + the first word of a registry organisation/place (لبي بي سي، لروسيا)."""
