@@ -785,3 +785,23 @@ def test_an_addressee_after_the_lam_is_not_the_speaker_but_a_genitive_body_is():
     assert spoken["الدخان غطى الحي بالكامل بعد الانفجار"] == ()
     assert spoken["المستشفيات استقبلت عشرات الجرحى منذ الصباح"] == ("h",)
     assert spoken["الطريق سيغلق ثلاثة أيام لإجراء الصيانة"] == ("t",)
+
+
+def test_a_name_closes_a_title_chain_after_a_definite_body_but_not_after_a_circumstance():
+    """Made-up sentences. المتحدث باسم الشرطة فلان، سفير البلد لدى المنظمة فلان: a definite organisation head governs
+    no genitive, so the name after it is the title holder's (also after an unnamed source's title, المتحدث); after a
+    circumstance (بعد محادثات …) no word holds the title."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقال المتحدث باسم الشرطة كارل يوهانسون إن التحقيق ما زال مستمرا في الحادث.\n"
+        "وقال سفير البلد لدى المنظمة وليد سمعان في بيان إن القرار يهدد الاستقرار.\n"
+        "وقال المسؤول في وزارة الطاقة أمس بعد لقاءات في العاصمة إن الأسعار ستنخفض قريبا."
+    )
+    art = _article(text, {})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    assert spk["التحقيق"] == ["كارل يوهانسون"]
+    assert spk["القرار"] == ["وليد سمعان"]
+    assert "لقاءات" not in names.values() and spk["الأسعار"] != ["لقاءات"]

@@ -320,8 +320,9 @@ def propose(
         return any(ix.items[j][0] < t.end and t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
 
     first = words[0]
-    if first in C.UNNAMED or first[2:] in C.UNNAMED or first in _NOT_NAMES or first in _NO_SPEAKER_HEADS:
-        return None
+    titled = first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS
+    if (first in C.UNNAMED or first[2:] in C.UNNAMED) and not titled or first in _NOT_NAMES or first in _NO_SPEAKER_HEADS:
+        return None  # (an unnamed source's title, المتحدث باسم …، goes on: a name may close its chain)
     # يدعى فلان / ويدعى فلان: the name follows
     for k in range(a, b - 1):
         if toks[k].norm in _CALLED:
@@ -347,9 +348,15 @@ def propose(
                     return Proposal("PER", k + 1, e, "apposition")
                 break
         # a title chain closed by a name (المتحدث باسم الشرطة فلان الفلاني إن، سفير البلد لدى المنظمة فلان في …):
-        # the name words right before the slot's end, a comma or a circumstance word, after a head/genitive/nisba
+        # the name words right before the slot's end, a comma or a circumstance word, after a head/genitive/nisba;
+        # after an organisation head only when it is definite (a definite noun governs no genitive: the name is the
+        # title holder's, while مدير منظمة فلان names the body)
         ends = [k for k in range(a + 2, b) if toks[k].norm in ("،", ",") or toks[k].norm in C.BREAKS
                 or _addressee(toks[k].norm)] + [b]  # fmt: skip  (… فلان لوكالة الأنباء إن: whom he told)
+        # a circumstance (بعد، خلال، مع، عقب …; not في / لدى, which may link a title to its body) closes the chain:
+        # no name after it holds the title
+        last = next((k for k in ends if k < b and toks[k].norm in C.BREAKS and toks[k].norm not in ("في", "لدي")), b)
+        ends = [k for k in ends if k <= last]
         for end0 in ends:
             end = end0
             while end > a and toks[end - 1].norm in C.SPEAKER_WORDS and toks[end - 1].norm not in _PERSON_HEADS:
@@ -363,7 +370,8 @@ def propose(
             if end0 == b and lemma in _TRANSITIVE:
                 continue  # وصف رئيس الوزراء فلان المهاجمين بأنهم …: the words before بأنهم are the object
             if (
-                a + 1 < s < end and end - s <= 4 and toks[s - 1].norm not in _org_heads()
+                a + 1 < s < end and end - s <= 4
+                and (toks[s - 1].norm not in _org_heads() or toks[s - 1].norm.startswith("ال"))
                 and not toks[s].norm.startswith("ال") and _name_run(toks, s, end, nisba) == end
                 and not toks[s].norm.endswith(_PRONOUN_SUFFIX + ("ه",)) and _looks_like_name([toks[s].norm])
             ):  # fmt: skip
