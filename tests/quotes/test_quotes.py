@@ -805,3 +805,15 @@ def test_a_name_closes_a_title_chain_after_a_definite_body_but_not_after_a_circu
     assert spk["التحقيق"] == ["كارل يوهانسون"]
     assert spk["القرار"] == ["وليد سمعان"]
     assert "لقاءات" not in names.values() and spk["الأسعار"] != ["لقاءات"]
+
+
+def test_a_place_after_a_proclitic_extends_the_body_that_opens_the_slot():
+    """Made-up sentence: الجمعية الخيرية بطنطا where only the city was marked (its word carries the proclitic ب): the
+    body the slot opens with speaks, not the city."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = "وأعلنت الجمعية الخيرية بطنطا أن توزيع المساعدات يبدأ الأسبوع المقبل في القرى."
+    art = _article(text, {"g": ("طنطا", "GPE", None)})
+    (q,), ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    assert [names.get(i, i) for i in q.speaker] == ["الجمعية الخيرية بطنطا"]

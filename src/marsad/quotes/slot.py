@@ -434,7 +434,9 @@ def extend_mention(
     after it (فلان الفلاني where only الفلاني was marked). None when the mention is the whole name."""
     if a >= cut:
         return None
-    k0 = next((k for k in range(a, cut) if toks[k].start >= span[0]), None)
+    # (the first word holding the mention: a proclitic may open it, الجمعية الفلكية بمدينة … where only the city was
+    # marked)
+    k0 = next((k for k in range(a, cut) if toks[k].end > span[0]), None)
     k1 = next((k for k in range(a, cut) if toks[k].end >= span[1]), None)
     if k0 is None or k1 is None or k1 < k0:
         return None
