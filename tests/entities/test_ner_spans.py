@@ -242,6 +242,16 @@ def test_a_given_name_before_a_surname_that_is_a_common_word_vouches_for_it(stag
     assert stage._ner_mention(0, unit, *span(unit, "بدوي"), "PER") is None
 
 
+def test_a_country_after_led_by_or_a_feminine_noun_is_the_country(stage):
+    # an indefinite noun takes no definite adjective: السعودية after it is the country, whatever its gender; and
+    # برئاسة / بقيادة (chaired by, led by) opens no presidency or command named after the country
+    for sentence in ("وعقد المجلس اجتماعا طارئا برئاسة الكويت أمس.", "وتشارك عشر دول في العملية بقيادة الكويت.",
+                     "ورحب بالمبادرة التي أطلقتها السعودية أمس."):
+        ents = found(stage, sentence)
+        assert any(t == "GPE" for t, _ in ents.values()), sentence
+        assert not any(k.startswith(("رئاسة", "قيادة")) for k in ents), sentence
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

@@ -199,6 +199,11 @@ def _is_place_or_org(reg: Registry, w: str) -> bool:
 _ARTICLE_CLITIC = re.compile(r"^((?:[وف]?[بكل])(?=ال\w{3})|[وف](?=ال\w{3})|[وف]?لل(?=\w{3}))")
 
 
+# "led by", "chaired by" (ب + a verbal noun): what follows is the leader, the phrase is no name and no body's head
+# (التحالف بقيادة فلان، اجتماع برئاسة فلان)
+_LED_BY = frozenset(normalize(w) for w in ("برئاسة", "بقيادة", "بزعامة", "وبرئاسة", "وبقيادة", "وبزعامة"))
+
+
 def _nisba_country(reg: Registry, unit: _Unit, k: int, k_prev: int) -> tuple[int, str, int] | None:
     """A country whose name is also its adjective (السعودية، سورية) when the word is no adjective here: with a
     proclitic (والسعودية، بسورية), or not after a word it could agree with (الحكومة السعودية, مصادر سورية)."""
@@ -213,8 +218,10 @@ def _nisba_country(reg: Registry, unit: _Unit, k: int, k_prev: int) -> tuple[int
         pn = prev.norm
         if pn in _STOP or prev.text in _RAW_STOP or pn in _VERBS or pn in _LOCATIVE:
             return (1, aid, cut)
-        if v.startswith("ال") and not pn.startswith(("ال", "لل")) and not pn.endswith(("ه", "ات")):
-            return (1, aid, cut)  # دعم السعودية: the definite form after an indefinite noun is the country
+        if v.startswith("ال") and not pn.startswith(("ال", "لل")):
+            # دعم السعودية، بقيادة السعودية: the definite form after an indefinite noun is the country (an
+            # indefinite noun takes no definite adjective, whatever its gender)
+            return (1, aid, cut)
         return None
     return None
 

@@ -16,6 +16,7 @@ from marsad.entities.common import (
     _INSTITUTIONS,
     _JOINERS,
     _KIN,
+    _LED_BY,
     _MINISTRY_DOMAINS,
     _MINISTRY_WORDS,
     _NASAB,
@@ -610,8 +611,8 @@ class NamePatterns:
             k = place.tok0 - 1
             if k > 0 and norms[k] in ("مدينه", "ولايه") and k - 1 not in covered:
                 k -= 1  # شرطة مدينة فلان: the body of the city
-            if k in covered or toks[k].kind != "word":
-                continue
+            if k in covered or toks[k].kind != "word" or norms[k] in _LED_BY:
+                continue  # (برئاسة فلان: chaired by the place, not its presidency)
             hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in _BODY_HEADS), None)
             if hv is None or (k > 0 and roles_mod.head_sector(norms[k - 1])):
                 continue  # رئيس حكومة لبنان: the office, not the body
@@ -640,7 +641,8 @@ class NamePatterns:
         k = 0
         while k < len(toks) - 1:
             hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
-            if hv is None or k in covered or toks[k].kind != "word" or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+            if (hv is None or k in covered or toks[k].kind != "word" or norms[k] in _LED_BY
+                    or (k > 0 and roles_mod.head_sector(norms[k - 1]))):
                 k += 1
                 continue
             j = k + 1

@@ -47,6 +47,7 @@ from marsad.entities.common import (
     _FAMILY_NAME_FIRST,
     _IDIOMS,
     _JOINERS,
+    _LED_BY,
     _LOCATIVE,
     _NASAB,
     _PARTICLES,
@@ -484,6 +485,7 @@ class EntityStage(NamePatterns):
                      or norms[i] in _VERBS)
             )
             or (typ != "PER" and j - i > 1 and roles_mod.head_sector(norms[i]) not in (None, "MIL"))
+            or (j - i > 1 and norms[i] in _LED_BY)
         ):
             i += (
                 1  # a person's title before a place or organisation (مندوبة الولايات المتحدة) is not its name
