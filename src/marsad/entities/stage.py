@@ -1060,7 +1060,9 @@ class EntityStage(NamePatterns):
             attrs["name_ar"] = (
                 next((a for a in actor.ar if has_arabic(a)), None) if actor else None
             ) or (max(arabic, key=len) if arabic else longest)
-            attrs["name_latin"] = name if not has_arabic(name) else romanize(name, rules_only=True)
+            # a person's words in their attested spellings; other names by the rules (a personal-name dictionary
+            # would misread their common words)
+            attrs["name_latin"] = name if not has_arabic(name) else romanize(name, rules_only=typ != "PER")
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
             if typ == "LOC" and actor is None and country and not all(m.source == "facility" for m in ms):
                 typ = "GPE"
