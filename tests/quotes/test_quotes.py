@@ -817,3 +817,34 @@ def test_a_place_after_a_proclitic_extends_the_body_that_opens_the_slot():
     (q,), ents = extract_quotes_and_speakers(art)
     names = {e.id: e.name for e in ents}
     assert [names.get(i, i) for i in q.speaker] == ["الجمعية الخيرية بطنطا"]
+
+
+def test_a_name_written_with_hamza_and_lam_is_not_a_definite_word():
+    """Made-up sentences: ألفريدو مانتيني normalises to a word that opens with ال, but the hamza of the original text
+    says it is a name, not the article; his last name alone later is the same person."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وقال ألفريدو مانتيني (40 عاما) من البرازيل إن الرحلة استغرقت أسبوعين في البحر.\n"
+        "وأضاف مانتيني أن القارب كان يحمل أكثر من مئة شخص."
+    )
+    art = _article(text, {"b": ("البرازيل", "GPE", None)})
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    assert [[names.get(i, i) for i in q.speaker] for q in quotes] == [["ألفريدو مانتيني"], ["ألفريدو مانتيني"]]
+
+
+def test_the_ranker_keeps_the_rules_speaker_against_a_near_tie():
+    """A ranker whose choice is hardly likelier than the rules' speaker (a margin below ``margin``) keeps the rules'."""
+    from marsad.learn.linear import fit
+    from marsad.quotes.speakers import SpeakerCandidate, SpeakerModel
+
+    lin = fit([{"a": 1.0}, {"b": 1.0}] * 20 + [{"a": 1.0}], ["1", "0"] * 20 + ["0"], c=10.0)
+    text = "قال سامي داود إن الوضع مستقر."
+    art = _article(text, {"s": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    q = replace(q, speaker=("r",))
+    cands = [SpeakerCandidate("x", {"a": 1.0}), SpeakerCandidate("r", {"a": 1.0})]
+    assert SpeakerModel(lin, margin=0.06).decide(art, q, cands).speaker == ("r",)  # a tie: the rules' speaker
+    cands = [SpeakerCandidate("x", {"a": 1.0}), SpeakerCandidate("r", {"b": 1.0})]
+    assert SpeakerModel(lin, margin=0.06).decide(art, q, cands).speaker == ("x",)  # clearly likelier: the ranker's

@@ -1069,7 +1069,7 @@ def _slot_speaker(
         a = at + 1
         cut = max(cut, a)
     lemma, cue_word = state.get("cue", ("", ""))
-    p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word, known=slot.known_names())
+    p = propose(toks, a, b, cut, ix, lemma=lemma, cue_word=cue_word, known=slot.known_names(), text=slot.article.text)
     if p is None or (person_only and p.type != "PER") or (
         org_only and (p.type != "ORG" or toks[p.start].norm not in _org_heads_set())
     ):

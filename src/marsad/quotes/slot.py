@@ -252,28 +252,35 @@ def _addressee(w: str) -> bool:
     return w.startswith("لل") or w[:1] == "ل" and (w[1:3] == "ال" or w[1:] in _org_heads())
 
 
-def _name_word(t: Tok, *, last: bool) -> bool:
+def _definite(t: Tok, text: str = "") -> bool:
+    """The word opens with the article ال. Normalising drops the hamza, so a name written with hamza and lam
+    (إليو، أليكسيس، إلهام) would read as definite: with the original ``text`` it does not (the article is a bare
+    alif)."""
+    return t.norm.startswith("ال") and not (text and text[t.start : t.start + 1] in ("أ", "إ", "آ"))
+
+
+def _name_word(t: Tok, *, last: bool, text: str = "") -> bool:
     """Could be a word of a person's name: not a closed-class word; ال only as a family name after a first name."""
     w = t.norm
     if not _wordy(t) or w in _closed_words() or w in _org_heads() or w in _place_heads():
         return False
-    if w.startswith("ال") and not last:
+    if _definite(t, text) and not last:
         return False
     # لوكالة، للصحفيين، بالوكالة: a preposition and a noun (an addressee), not a name
     return not (w.startswith("لل") or w[:1] in "لب" and (w[1:3] == "ال" or w[1:] in _org_heads()))
 
 
-def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: Container[str]) -> int:
+def _name_run(toks: Sequence[Tok], i: int, b: int, nisba: Container[str], text: str = "") -> int:
     """End (exclusive) of the person name starting at ``i`` (1–4 words; ال only on the last one); i when none."""
     k = i
     while k < b and k - i < 4 and toks[k].quoted < 0:
         t = toks[k]
         if t.norm in nisba or t.norm.startswith("ال") and t.norm[2:] in nisba:
             break
-        if _name_word(t, last=False):
+        if _name_word(t, last=False, text=text):
             k += 1
             continue
-        if k > i and _name_word(t, last=True):
+        if k > i and _name_word(t, last=True, text=text):
             k += 1
             break
         break
@@ -305,10 +312,11 @@ def org_noun_phrase(toks: Sequence[Tok], i: int, b: int) -> int:
 
 def propose(
     toks: Sequence[Tok], a: int, b: int, cut: int, ix: MentionIndex, *, lemma: str = "", cue_word: str = "",
-    known: Container[str] = frozenset(),
+    known: Container[str] = frozenset(), text: str = "",
 ) -> Proposal | None:
     """A speaker entity for the slot ``toks[a:b]`` (``cut``: where the first circumstance word stands) of the cue
-    ``cue_word`` (lemma ``lemma``), or None."""
+    ``cue_word`` (lemma ``lemma``), or None. ``text``: the article's text, whose hamza tells a name (إليو) from a
+    definite word (:func:`_definite`)."""
     if a >= b or cue_word.endswith(("وا", "ون")):
         return None  # قالوا، يقولون: the subject is the verb's own pronoun, what follows is not the speaker
     words = [t.norm for t in toks[a:b]]
@@ -329,13 +337,13 @@ def propose(
             s = k + 1
             while s < b and toks[s].norm in _HONORIFIC:
                 s += 1
-            e = _name_run(toks, s, b, nisba)
+            e = _name_run(toks, s, b, nisba, text)
             if e > s:
                 return Proposal("PER", s, e, "called")
     # honorific + name: العميد فلان، الدكتورة فلانة الفلاني
     if first in _HONORIFIC:
-        e = _name_run(toks, a + 1, b, nisba)
-        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False)) and _looks_like_name(
+        e = _name_run(toks, a + 1, b, nisba, text)
+        if e > a + 1 and (e >= b or not _name_word(toks[e], last=False, text=text)) and _looks_like_name(
             [t.norm for t in toks[a + 1 : e]]
         ):  # (any word of the run: a given name may also be a common word, the honorific marks the name)
             return Proposal("PER", a + 1, e, "honorific")
@@ -343,7 +351,7 @@ def propose(
     if first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS:
         for k in range(a + 1, b - 1):
             if toks[k].norm in ("،", ","):
-                e = _name_run(toks, k + 1, b, nisba)
+                e = _name_run(toks, k + 1, b, nisba, text)
                 if e > k + 1 and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in C.COMPLEMENTISERS):
                     return Proposal("PER", k + 1, e, "apposition")
                 break
@@ -363,7 +371,7 @@ def propose(
                 end -= 1  # time words: … فلان الأحد إن
             s = end
             while (
-                s > a + 1 and _name_word(toks[s - 1], last=s == end) and not taken(toks[s - 1])
+                s > a + 1 and _name_word(toks[s - 1], last=s == end, text=text) and not taken(toks[s - 1])
                 and toks[s - 2].norm not in _place_heads()
             ):  # fmt: skip
                 s -= 1
@@ -372,7 +380,7 @@ def propose(
             if (
                 a + 1 < s < end and end - s <= 4
                 and (toks[s - 1].norm not in _org_heads() or toks[s - 1].norm.startswith("ال"))
-                and not toks[s].norm.startswith("ال") and _name_run(toks, s, end, nisba) == end
+                and not _definite(toks[s], text) and _name_run(toks, s, end, nisba, text) == end
                 and not toks[s].norm.endswith(_PRONOUN_SUFFIX + ("ه",)) and _looks_like_name([toks[s].norm])
             ):  # fmt: skip
                 return Proposal("PER", s, end, "title-name")
@@ -380,8 +388,8 @@ def propose(
     # a bare name right after the cue: قال فلان إن، قالت فلانة، التي …, or the last name of a person proposed before
     if first in known and (b == a + 1 or toks[a + 1].norm in ("،", ",") or toks[a + 1].norm in C.SPEAKER_WORDS):
         return Proposal("PER", a, a + 1, "known-name")
-    if not first.startswith("ال") and first not in _org_heads():
-        e = _name_run(toks, a, b, nisba)
+    if not _definite(toks[a], text) and first not in _org_heads():
+        e = _name_run(toks, a, b, nisba, text)
         run = [t.norm for t in toks[a:e]]
         if (
             e > a
@@ -405,7 +413,7 @@ def propose(
     bare = first[2:] if first.startswith("ال") else first
     if first.startswith("ال") and bare in nisba:
         # السوري فلان: a nisba opens no body; a name after it is a person (الفرنسية alone: nobody named)
-        e = _name_run(toks, a + 1, b, nisba)
+        e = _name_run(toks, a + 1, b, nisba, text)
         if e > a + 1 and _looks_like_name([t.norm for t in toks[a + 1 : e]]) and not taken(toks[a + 1]):
             return Proposal("PER", a + 1, e, "nisba-name")
         return None
