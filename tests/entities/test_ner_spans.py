@@ -252,6 +252,25 @@ def test_a_country_after_led_by_or_a_feminine_noun_is_the_country(stage):
         assert not any(k.startswith(("رئاسة", "قيادة")) for k in ents), sentence
 
 
+def test_a_body_named_by_its_head_and_adjective_takes_its_field_in(stage):
+    # the tagger stopped at الاتحاد الدولي: the ل-genitive of its field is part of the name
+    unit = unit_of("وطالب الاتحاد الدولي للصحفيين بالإفراج عن المصور.")
+    m = stage._ner_mention(0, unit, *span(unit, "الاتحاد الدولي"), "ORG")
+    assert m is not None
+    stage._body_tails(0, unit, [m])
+    assert (m.tok0, m.tok1) == span(unit, "الاتحاد الدولي للصحفيين")
+    # not "for the first time", not over another name, not over the country's adjective
+    for sentence, tagged, other in (
+        ("وفاز الاتحاد الدولي للمرة الثانية بالجائزة.", "الاتحاد الدولي", None),
+        ("واستقبلت الشركة الوطنية للأمم المتحدة وفدا.", "الشركة الوطنية", "للأمم المتحدة"),
+    ):
+        unit = unit_of(sentence)
+        m = stage._ner_mention(0, unit, *span(unit, tagged), "ORG")
+        have = [m] + ([stage._registry_matches(0, unit)[0]] if other else [])
+        stage._body_tails(0, unit, have)
+        assert (m.tok0, m.tok1) == span(unit, tagged), sentence
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

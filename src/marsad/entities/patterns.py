@@ -48,6 +48,14 @@ from marsad.lang.ar.dates import month_words, weekday_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
+# the adjectives of a body's head that take an ل-genitive of its field (المنظمة الدولية للهجرة، الهيئة العامة
+# للترفيه، الشركة الوطنية للنفط) and the ل-words that are no field (للمرة: "for the … time")
+_BODY_ADJECTIVES = frozenset(normalize(w) for w in (
+    "الدولية", "الدولي", "العامة", "العام", "الوطنية", "الوطني", "العليا", "الأعلى", "العربية", "العربي",
+    "الأوروبية", "الأوروبي", "الإسلامية", "الإسلامي", "الاتحادية", "الاتحادي", "الفدرالية", "الفيدرالية",
+    "المستقلة", "الدائمة", "المركزية", "المركزي", "الأفريقية", "الإفريقية", "الخليجية",
+))  # fmt: skip
+_NOT_GENITIVE = frozenset(normalize(w) for w in ("للمرة", "للغاية", "للحظة", "للتو"))
 # indefinite heads of a body named after its country or city (normalised) → sector
 _BODY_HEADS: dict[str, str | None] = {
     "حكومه": "GOV", "منتخب": None, "سفاره": "GOV", "قنصليه": "GOV", "جيش": "MIL", "شرطه": "GOV",
@@ -467,6 +475,39 @@ class NamePatterns:
             covered.update(range(k, j))
             k = j
         return out
+
+    def _body_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """An institution named by a head and its adjective goes on over an ل-genitive of its field and that
+        genitive's definite words, where the tagger or a head rule stopped it (المنظمة الدولية | للهجرة، الهيئة
+        العامة | للترفيه). Only a body named by a head noun (``name_heads.tsv`` ORG, ``institutions.tsv``) and linked
+        to no registry actor, up to the next mention, stop word, punctuation or country adjective (الشركة الوطنية
+        للنفط الفلانية: the adjective says where the body is)."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        n = len(toks)
+        mine = [m for m in have if m.unit == ui]
+        for m in mine:
+            if m.type != "ORG" or m.actor_id is not None or m.tok1 >= n:
+                continue
+            head = next((v for v, _ in _clitic_variants(norms[m.tok0]) if _head_kind(v) == "ORG" or v in _INSTITUTIONS),
+                        None)  # fmt: skip
+            if head is None:
+                continue
+            taken = {k for o in mine if o is not m for k in range(o.tok0, o.tok1)}
+
+            def free(k: int, taken: set[int] = taken) -> bool:
+                return k < n and k not in taken and toks[k].kind == "word" and not _is_stop(toks[k])
+
+            k = m.tok1
+            if (m.tok1 - m.tok0 == 2 and norms[m.tok1 - 1].startswith("ال") and norms[m.tok1 - 1] in _BODY_ADJECTIVES
+                  and free(k) and norms[k].startswith("لل") and len(norms[k]) > 4 and norms[k] not in _NOT_GENITIVE):
+                k += 1
+                while (free(k) and norms[k].startswith("ال") and k - m.tok1 < 3 and not _head_kind(norms[k])
+                       and norms[k] not in reg.nisba):
+                    k += 1
+            if k > m.tok1:
+                m.end, m.tok1 = toks[k - 1].end, k
+                m.key = name_key(" ".join([head, *norms[m.tok0 + 1 : k]]))
+                m.tail = norms[k - 1]
 
     def _headed_adjective_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A definite name head, one or two definite relational adjectives that are no country's, and an optional

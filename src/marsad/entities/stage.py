@@ -199,6 +199,7 @@ class EntityStage(NamePatterns):
             here.extend(self._headed_orgs(ui, unit, here, weak=True))
             here.extend(self._headed_adjective_bodies(ui, unit, here))
             self._headed_names(ui, unit, here)
+            self._body_tails(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
             seen |= self._countries(here)
             mentions.extend(here)
