@@ -848,3 +848,15 @@ def test_the_ranker_keeps_the_rules_speaker_against_a_near_tie():
     assert SpeakerModel(lin, margin=0.06).decide(art, q, cands).speaker == ("r",)  # a tie: the rules' speaker
     cands = [SpeakerCandidate("x", {"a": 1.0}), SpeakerCandidate("r", {"b": 1.0})]
     assert SpeakerModel(lin, margin=0.06).decide(art, q, cands).speaker == ("x",)  # clearly likelier: the ranker's
+
+
+def test_an_unnamed_source_in_a_body_the_entity_stage_found_speaks_for_it():
+    """Made-up sentences: مصادر في الرابطة كذا، متحدث باسم الرابطة كذا: the guideline names the body the source speaks
+    for; a source with no body after في stays unnamed."""
+    text = (
+        "وقالت مصادر في رابطة الصيادين المستقلة إن الموسم سيبدأ متأخرا هذا العام.\n"
+        "وقال مصدر مطلع إن الاجتماع المقبل سيعقد في العاصمة."
+    )
+    spoken = _spoken(_article(text, {"r": ("رابطة الصيادين المستقلة", "ORG", None)}))
+    assert spoken["الموسم سيبدأ متأخرا هذا العام"] == ("r",)
+    assert spoken["الاجتماع المقبل سيعقد في العاصمة"] == ()

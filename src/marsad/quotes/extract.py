@@ -848,6 +848,13 @@ def _resolve_speaker(
         # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
         # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
         s_, e_ = toks[a].start, toks[b - 1].end
+        at = next((k for k in range(a + 1, min(b, a + 4)) if toks[k].norm in ("في", "باسم", "من")), None)
+        if at is not None and at + 1 < b:
+            # مصادر في الهيئة كذا، متحدث باسم الهيئة كذا: the body the entity stage found right after في / باسم
+            # is the one the source speaks for (the guideline names it)
+            spoken_for = next((x for x in ix.in_range(toks[at + 1].start, e_) if x[0] < toks[at + 1].end), None)
+            if spoken_for is not None and spoken_for[3] == "ORG":
+                return (spoken_for[2],), Span(spoken_for[0], spoken_for[1], "speaker"), None
         if not any(t == "ORG" and not _after_lam(article.text, _s) for _s, _e, _i, t in ix.in_range(s_, e_)):
             # مسؤولون في الهيئة العامة …، متحدث باسم الهيئة: the body an unnamed source speaks for (the
             # guideline names it), when the words after في/باسم name one the entity stage missed
