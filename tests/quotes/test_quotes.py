@@ -190,7 +190,7 @@ def test_document_and_bqawlihi_frames():
 
 def test_title_and_nisba_before_an_object_and_a_bare_state_noun():
     """اتهم الرئيس المصري الولايات المتحدة …: the title's holder accuses, the country after it is the object;
-    وقالت المملكة: the article's country."""
+    وقالت المملكة: the article's kingdom."""
     text = (
         "استقبل الرئيس المصري سامي داود الوفد في القاهرة.\n"
         "واتهم الرئيس المصري الولايات المتحدة بدعم المعارضة المسلحة.\n"
@@ -208,8 +208,9 @@ def test_title_and_nisba_before_an_object_and_a_bare_state_noun():
     got = _spoken(art)
     accuse = next(v for k, v in got.items() if "بدعم المعارضة" in k)
     assert accuse == ("e1",)
-    # the state the article names most (Egypt: two places and a person), not a new body called المملكة
-    assert got.get("القرار يخدم استقرار المنطقة") == ("g1",)
+    # the kingdom the article names (not Egypt, the republic it names most: two places and a person), and not a new
+    # body called المملكة
+    assert got.get("القرار يخدم استقرار المنطقة") == ("g3",)
 
 
 def test_unnamed_sources_the_body_they_speak_for_and_people_described():
@@ -860,3 +861,16 @@ def test_an_unnamed_source_in_a_body_the_entity_stage_found_speaks_for_it():
     spoken = _spoken(_article(text, {"r": ("رابطة الصيادين المستقلة", "ORG", None)}))
     assert spoken["الموسم سيبدأ متأخرا هذا العام"] == ("r",)
     assert spoken["الاجتماع المقبل سيعقد في العاصمة"] == ()
+
+
+def test_a_bare_kingdom_is_the_kingdom_the_article_names_not_the_country_it_names_most():
+    """Made-up article: a dateline and a minister of one federation, and a statement of a kingdom; المملكة is the
+    kingdom even where the other country is named more often."""
+    text = (
+        "أبوظبي، الإمارات (وكالات) - رحب مسؤول إماراتي بالقرار، وأيدته السعودية أيضا.\n"
+        "وأعلنت المملكة أن القرار يخدم الهدوء في المنطقة كلها."
+    )
+    art = _article(
+        text, {"d": ("أبوظبي", "GPE", "ARE"), "u": ("الإمارات", "GPE", "ARE"), "s": ("السعودية", "GPE", "SAU")}
+    )
+    assert _spoken(art)["القرار يخدم الهدوء في المنطقة كلها"] == ("s",)

@@ -1256,7 +1256,7 @@ def _actor_in(
     if got_role is not None:
         return (got_role,), start, end
     if words and toks[a].norm in STATE_NOUNS and len(words) <= 2:
-        home = _home_state(article)
+        home = _home_state(article, toks[a].norm)
         if home is not None:
             return (home,), start, end
     if words and toks[a].norm.startswith("ال") and len(words) <= 3:
@@ -1288,11 +1288,26 @@ def _org_heads_set() -> frozenset[str]:
     return org_heads()
 
 
-def _home_state(article: Article) -> str | None:
+# The states a bare المملكة / السلطنة can name (ISO3): a kingdom is never the republic or the federation an article
+# names most (a Dubai dateline on a Saudi statement)
+_STATE_FORMS = {
+    "المملكه": frozenset({
+        "SAU", "JOR", "MAR", "BHR", "GBR", "ESP", "NLD", "BEL", "SWE", "NOR", "DNK", "THA", "SWZ", "LSO", "BTN",
+        "KHM", "TON",
+    }),
+    "السلطنه": frozenset({"OMN", "BRN"}),
+}  # fmt: skip
+
+
+def _home_state(article: Article, noun: str = "") -> str | None:
     """The state a bare المملكة/الجمهورية refers to: the GPE of the country the article names most (a state counts
-    twice, as the entity stage weighs an article's context country)."""
+    twice, as the entity stage weighs an article's context country); for المملكة / السلطنة, among the kingdoms /
+    sultanates only."""
+    forms = _STATE_FORMS.get(noun)
     votes: dict[str, int] = {}
     for e in article.entities:
+        if forms is not None and e.country not in forms:
+            continue
         if e.country and e.type in ("GPE", "PER", "ORG") and e.sector != "MED":
             votes[e.country] = votes.get(e.country, 0) + (2 if e.type == "GPE" else 1)
     if not votes:
