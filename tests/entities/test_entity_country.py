@@ -116,3 +116,11 @@ def test_quoted_organisation_names(stage):
     orgs = {ms[0] for typ, _, ms in entities(stage, text).values() if typ == "ORG"}
     assert {"سايت", "مراسلون بلا حدود", "الزمان"} <= orgs
     assert "إرهابية" not in orgs  # a quoted description, not a name
+
+
+def test_an_international_body_has_no_country(stage):
+    # the sentence names Kenya only: an international body is not Kenyan; an international airport is
+    text = "وفي كينيا، قالت المنظمة العالمية للتنمية إن الجفاف يهدد المزارعين. وهبطت الطائرة في مطار نيروبي الدولي."
+    ents = entities(stage, text)
+    assert ents["المنظمة العالمية للتنمية"][:2] == ("ORG", None)
+    assert any(v[1] == "KEN" for k, v in ents.items() if "مطار" in k)

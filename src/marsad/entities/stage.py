@@ -1025,6 +1025,15 @@ class EntityStage(NamePatterns):
                         words = normalize(longest).split()
                         country = next((domain_country[w] for w in words[1:] if w in domain_country), None)
                     sector = sector or _org_sector(normalize(longest))
+                    if (
+                        country is None
+                        and any(w in _INTERNATIONAL for m in ms for w in units[m.unit].norms[m.tok0 : m.tok1])
+                        and not any(_head_kind(units[m.unit].norms[m.tok0]) == "PLACE" for m in ms)
+                    ):
+                        # المنظمة الدولية للهجرة، الاتحاد العالمي لـ…: an international body belongs to no country,
+                        # whatever the words and sentences around it name (an international airport has one)
+                        for m in ms:
+                            m.no_country = True
                 if typ in ("LOC", "GPE") and country is None and not any(m.no_country for m in ms):
                     country = self._gazetteer_country(ms, units, ctx)
                 if typ in ("LOC", "GPE", "ORG") and country is None and not any(m.no_country for m in ms):
@@ -1086,7 +1095,9 @@ class EntityStage(NamePatterns):
                     if hit:
                         d["country"] = hit
                         break
-            if d["typ"] in ("PER", "ORG") and d["country"] is None and not d["linked"]:
+            if d["typ"] in ("PER", "ORG") and d["country"] is None and not d["linked"] and not any(
+                m.no_country for m in d["ms"]
+            ):
                 # one country named in every sentence the person (or body) is named in (and no other): theirs, more often
                 # than the article's (الرئيس الفلبيني … دوتيرتي in a story about Kuwait)
                 sets = [unit_countries.get(m.unit, set()) for m in d["ms"]]
@@ -1125,6 +1136,10 @@ class EntityStage(NamePatterns):
         kept = set(mention_entity)
         return entities, mention_entity, kept
 
+
+
+# the adjectives of an international body (its name holds one: it has no country)
+_INTERNATIONAL = frozenset(normalize(w) for w in ("الدولي", "الدولية", "العالمي", "العالمية", "الأممي", "الأممية"))
 
 
 def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str]:
