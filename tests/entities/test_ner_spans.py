@@ -271,6 +271,21 @@ def test_a_body_named_by_its_head_and_adjective_takes_its_field_in(stage):
         assert (m.tok0, m.tok1) == span(unit, tagged), sentence
 
 
+def test_a_name_after_a_place_head_is_a_place(stage):
+    # the tagger took a foreign place for a person: after an indefinite place head it is a place
+    for sentence, tagged in (
+        ('ووقع الحادث في بلدة "بورتو فيردي" شمالي البلاد.', "بورتو فيردي"),
+        ("وضربت العاصفة ولاية تاماكوليا الساحلية.", "تاماكوليا"),
+    ):
+        unit = unit_of(sentence)
+        m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+        assert m is not None and m.type == "LOC", sentence
+    # a place named after a person keeps the tagger's reading (a given name or a title opens the name)
+    unit = unit_of("وافتتح المستشفى في مدينة سلمان فلانوف الطبية.")
+    m = stage._ner_mention(0, unit, *span(unit, "سلمان فلانوف"), "PER")
+    assert m is not None and m.type == "PER"
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

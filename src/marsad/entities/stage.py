@@ -666,6 +666,15 @@ class EntityStage(NamePatterns):
             # the head noun says what a name is (المسجد الأقصى is a place, الخوذ البيضاء's head is no help)
             kind = _head_kind(norms[i])
             t = {"ORG": "ORG", "PLACE": "LOC"}.get(kind or "", t) if t == "MISC" or kind == "PLACE" else t
+        if t in ("PER", "MISC") and i > 0:
+            # ولاية فلانة، محافظة فلان، بلدة "فلان بيتش": a name right after an indefinite place head is a place,
+            # whatever the tagger made of a foreign word (a place named after a person starts with a title or a
+            # given name: مدينة الملك فلان)
+            h = i - 1 if toks[i - 1].text not in _QUOTES or i < 2 else i - 2
+            if (_head_kind(norms[h]) == "PLACE" and not norms[h].startswith("ال") and toks[h].kind == "word"
+                    and norms[i] not in _all_given() and not _is_title_word(norms[i], self.registry)
+                    and not norms[i].startswith("ال")):  # (منطقة اليورو، ملعب الغولف: a common noun after the head)
+                t = "LOC"
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
         art = _ARTICLE_CLITIC.match(norms[i])
         if (
@@ -1140,6 +1149,9 @@ class EntityStage(NamePatterns):
 
 # the adjectives of an international body (its name holds one: it has no country)
 _INTERNATIONAL = frozenset(normalize(w) for w in ("الدولي", "الدولية", "العالمي", "العالمية", "الأممي", "الأممية"))
+
+
+_QUOTES = frozenset('"«»“”\'')
 
 
 def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str]:
