@@ -874,3 +874,19 @@ def test_a_bare_kingdom_is_the_kingdom_the_article_names_not_the_country_it_name
         text, {"d": ("أبوظبي", "GPE", "ARE"), "u": ("الإمارات", "GPE", "ARE"), "s": ("السعودية", "GPE", "SAU")}
     )
     assert _spoken(art)["القرار يخدم الهدوء في المنطقة كلها"] == ("s",)
+
+
+def test_a_body_named_in_quotation_marks_after_its_description_speaks():
+    """Made-up sentences: وكالة الأنباء المحلية "النجمة": the name in quotation marks after the head's genitive and
+    adjectives is the body (proposed by the slot when the entity stage found neither, preferred to the description
+    when it found both); two bodies side by side with nothing between are subject and object."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = 'وقالت وكالة الأنباء المحلية "النجمة" إن الطائرات قصفت مواقع قرب الحدود الشمالية.'
+    (q,), ents = extract_quotes_and_speakers(_article(text, {}))
+    assert [e.name for e in ents if e.id in q.speaker] == ["النجمة"]
+    names = {"d": ("وكالة الأنباء المحلية", "ORG", None), "n": ("النجمة", "ORG", None)}
+    assert _spoken(_article(text, names))["الطائرات قصفت مواقع قرب الحدود الشمالية"] == ("n",)
+    text = "وطالبت الرابطة العربية مجلس الأمناء بأن يعقد اجتماعا عاجلا هذا الأسبوع."
+    names = {"r": ("الرابطة العربية", "ORG", None), "m": ("مجلس الأمناء", "ORG", None)}
+    assert set(_spoken(_article(text, names)).values()) == {("r",)}

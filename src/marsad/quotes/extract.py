@@ -1245,6 +1245,12 @@ def _actor_in(
             if pid:
                 return (pid,), start, ments[0][1]
         first = pers[0] if pers else ments[0]
+        if not pers and len(ments) > 1 and first[3] == "ORG" and ments[1][3] == "ORG" and ments[1][2] != first[2] and (
+            not article.text[first[1] : ments[1][0]].strip(" \"«“(") and article.text[first[1] : ments[1][0]].strip()
+        ):  # fmt: skip
+            # وكالة الأنباء الرسمية "كذا": a body's description and, right after it, its own name in quotation
+            # marks or brackets: the name (two bodies side by side with nothing between are subject and object)
+            first = ments[1]
         if not pers and cor and cor[0][0] < first[0]:
             return cor[0][2], cor[0][0], cor[0][1]
         return (first[2],), first[0], first[1]

@@ -403,13 +403,17 @@ def propose(
         return None
     # an organisation: الشرطة، النيابة العامة، منظمة كذا; an organisation head and a name in quotation marks
     # (صحيفة "كذا"): the name is what the marks hold
-    if first in _org_heads() and a + 1 < b and toks[a + 1].norm in C.QUOTE_PAIRS and toks[a + 1].quoted >= 0:
-        pair = toks[a + 1].quoted
-        k = a + 2
+    # (also after the head's genitive and adjectives, up to three words: وكالة الأنباء الرسمية "كذا")
+    j = a + 1
+    while j < min(b, a + 4) and toks[j].quoted < 0 and toks[j].norm.isalpha() and toks[j].norm not in _closed_words():
+        j += 1
+    if first in _org_heads() and j < b and toks[j].norm in C.QUOTE_PAIRS and toks[j].quoted >= 0:
+        pair = toks[j].quoted
+        k = j + 1
         while k < b and toks[k].quoted == pair and toks[k].norm not in _MARKS:
             k += 1
-        if a + 2 < k <= a + 6 and k < b and toks[k].norm in _MARKS:
-            return Proposal("ORG", a + 2, k, "org-quoted", _org_heads().get(first))
+        if j + 1 < k <= j + 5 and k < b and toks[k].norm in _MARKS:
+            return Proposal("ORG", j + 1, k, "org-quoted", _org_heads().get(first))
     bare = first[2:] if first.startswith("ال") else first
     if first.startswith("ال") and bare in nisba:
         # السوري فلان: a nisba opens no body; a name after it is a person (الفرنسية alone: nobody named)
