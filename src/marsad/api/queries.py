@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 import numpy as np
 
 from marsad.api.db import Database
+from marsad.entities.names import romanize
 from marsad.events import plover
 from marsad.lang.ar.normalize import normalize
 from marsad.store import search as S
@@ -599,10 +600,12 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
                 spellings += list(ractor.ar) + list(ractor.en) + [ractor.name]
             keys = {normalize(n).casefold() for n in spellings} | {normalize(a["id"].lstrip("~")).casefold()}
             arabic = [n for n in (list(ractor.ar) if ractor is not None else []) + names if _has_arabic(n)]
+            typ = a["types"].most_common(1)[0][0]
             out.append({"id": a["id"], "name": ractor.name if ractor is not None else names[0],
                         "name_ar": arabic[0] if arabic else names[0],
+                        "name_latin": ractor.name if ractor is not None else latin_name(names[0], typ),
                         "names": list(dict.fromkeys(names + (list(ractor.ar[:5]) if ractor is not None else [])))[:10],
-                        "type": a["types"].most_common(1)[0][0],
+                        "type": typ,
                         "country": a["countries"].most_common(1)[0][0] if a["countries"] else None,
                         "n_articles": a["n"], "_keys": keys,
                         "_name_keys": {k for k in (_name_key(n) for n in spellings) if k}})
@@ -616,6 +619,12 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
 
 def _has_arabic(s: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in s)
+
+
+def latin_name(name: str, typ: str) -> str:
+    """An actor the registry does not know, in Latin script, as the entity stage spells it (``attrs["name_latin"]``):
+    a person from attested spellings, other names by the rules."""
+    return name if not _has_arabic(name) else romanize(name, rules_only=typ != "PER")
 
 
 def _registry() -> Any:
@@ -695,12 +704,14 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
     reg = _registry()
     ractor = reg.get(actor_id) if reg is not None else None
     names = [r["name"] for r in rows] + (list(ractor.ar) if ractor is not None else [])
+    typ = types.most_common(1)[0][0]
     return {
         "id": actor_id,
         "name": ractor.name if ractor is not None else rows[0]["name"],
         "name_ar": next((n for n in names if _has_arabic(n)), rows[0]["name"]),
+        "name_latin": ractor.name if ractor is not None else latin_name(rows[0]["name"], typ),
         "names": list(dict.fromkeys(names))[:20],
-        "type": types.most_common(1)[0][0],
+        "type": typ,
         "country": countries.most_common(1)[0][0] if countries else None,
         "sector": sectors.most_common(1)[0][0] if sectors else None,
         "n_articles": n,
