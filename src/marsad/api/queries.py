@@ -603,7 +603,7 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
             typ = a["types"].most_common(1)[0][0]
             out.append({"id": a["id"], "name": ractor.name if ractor is not None else names[0],
                         "name_ar": arabic[0] if arabic else names[0],
-                        "name_latin": ractor.name if ractor is not None else latin_name(names[0], typ),
+                        "_latin": ractor.name if ractor is not None else None,
                         "names": list(dict.fromkeys(names + (list(ractor.ar[:5]) if ractor is not None else [])))[:10],
                         "type": typ,
                         "country": a["countries"].most_common(1)[0][0] if a["countries"] else None,
@@ -668,7 +668,10 @@ def search_actors(db: Database, q: str | None, *, type_: str | None = None, coun
             score = 0
         hits.append((score, -a["n_articles"], a))
     hits.sort(key=lambda t: (t[0], t[1]))
-    items = [{k: v for k, v in a.items() if not k.startswith("_")} for _, _, a in hits[offset:offset + limit]]
+    # the Latin names of the page's unknown actors only: spelling every actor of a large store (tens of thousands)
+    # on each rebuild of the cached index would cost seconds
+    items = [{**{k: v for k, v in a.items() if not k.startswith("_")},
+              "name_latin": a["_latin"] or latin_name(a["name"], a["type"])} for _, _, a in hits[offset:offset + limit]]
     return {"total": len(hits), "limit": limit, "offset": offset, "items": items}
 
 
