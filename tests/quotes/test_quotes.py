@@ -890,3 +890,11 @@ def test_a_body_named_in_quotation_marks_after_its_description_speaks():
     text = "وطالبت الرابطة العربية مجلس الأمناء بأن يعقد اجتماعا عاجلا هذا الأسبوع."
     names = {"r": ("الرابطة العربية", "ORG", None), "m": ("مجلس الأمناء", "ORG", None)}
     assert set(_spoken(_article(text, names)).values()) == {("r",)}
+
+
+def test_wa_bayna_after_bayna_is_between_not_a_cue():
+    """Made-up sentence: محادثات بينه وبين الوزير أن …: the second half of 'between', no reporting verb."""
+    text = "وكتب سامي داود في مذكرات المحادثات بينه وبين الوزير أن هذا الأخير أراد تأجيل القرار."
+    art = _article(text, {"s": ("سامي داود", "PER", None), "w": ("الوزير", "PER", None)})
+    assert all(q.speaker != ("w",) for q in extract_quotes(art))
+    assert not any(art.text[q.cue.start : q.cue.end] == "وبين" for q in extract_quotes(art) if q.cue is not None)

@@ -401,6 +401,8 @@ def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
     if lemma == "بقوله":
         window = window[:3]  # بقوله إن / بقوله: "…"
     if lemma == "بين" and not _bare(toks[i].norm).endswith("ت"):
+        if toks[i].norm.startswith("و") and any(t.norm.startswith("بين") for t in toks[max(0, i - 4) : i]):
+            return False  # بينه وبين فلان، بين الطرفين وبين …: the second half of 'between', no verb
         window = window[:6]  # بين is mostly 'between': only بين أن / وبين الوزير أن … is a cue (بينت is a verb)
     if lemma == "شدد":
         # شدد على / شدد الوزير على 'stressed'; شدد الحظر، حراسة مشددة 'tightened, tight': no statement
