@@ -286,6 +286,14 @@ def test_a_name_after_a_place_head_is_a_place(stage):
     assert m is not None and m.type == "PER"
 
 
+def test_a_citys_club_traffic_police_and_municipality(stage):
+    ents = found(stage, "وأعلنت بلدية الموصل أن مرور دبي ونادي بيروت شاركوا في الحملة.")
+    for name, country in (("بلدية الموصل", "IRQ"), ("مرور دبي", "ARE"), ("نادي بيروت", "LBN")):
+        assert ents[name][0] == "ORG", name
+        if country:
+            assert ents[name][1] == country, name
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

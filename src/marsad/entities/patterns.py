@@ -60,6 +60,8 @@ _NOT_GENITIVE = frozenset(normalize(w) for w in ("للمرة", "للغاية", "
 _BODY_HEADS: dict[str, str | None] = {
     "حكومه": "GOV", "منتخب": None, "سفاره": "GOV", "قنصليه": "GOV", "جيش": "MIL", "شرطه": "GOV",
     "تلفزيون": "MED", "اذاعه": "MED", "جامعه": "EDU", "رياسه": "GOV", "برلمان": "LEG",
+    # a city's club, traffic police, municipality (نادي فلانة، مرور فلانة، بلدية فلانة، أمانة فلانة)
+    "نادي": None, "مرور": "GOV", "بلديه": "GOV", "امانه": "GOV",
 }  # fmt: skip
 
 
