@@ -294,6 +294,19 @@ def test_a_citys_club_traffic_police_and_municipality(stage):
             assert ents[name][1] == country, name
 
 
+def test_a_quoted_name_after_an_organisation_head_is_the_organisation(stage):
+    for sentence, tagged in (('وقالت شركة "فلوريان تيك" إنها ستوسع أعمالها.', "فلوريان تيك"),
+                             ("وفاز حزب «نوفا ليبرتا» في الانتخابات المحلية.", "نوفا ليبرتا")):
+        unit = unit_of(sentence)
+        for typ in ("PER", "MISC", "LOC"):
+            m = stage._ner_mention(0, unit, *span(unit, tagged), typ)
+            assert m is not None and m.type == "ORG", (sentence, typ)
+    # not without the quotes around the whole name
+    unit = unit_of("وقالت شركة فلوريان تيك إنها ستوسع أعمالها.")
+    m = stage._ner_mention(0, unit, *span(unit, "فلوريان تيك"), "PER")
+    assert m is not None and m.type == "PER"
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

@@ -85,7 +85,7 @@ from marsad.entities.common import _role_run as _role_run  # noqa: F401
 from marsad.entities.lexicon import outlet_of
 from marsad.entities.names import has_arabic, romanize
 from marsad.entities.ner import DEFAULT_BACKEND
-from marsad.entities.patterns import NamePatterns
+from marsad.entities.patterns import _QUOTED_HEADS, NamePatterns
 from marsad.entities.registry import Registry, load_registry, name_key
 from marsad.gcpause import cyclic_gc_paused
 from marsad.lang.ar.dates import month_words
@@ -675,6 +675,11 @@ class EntityStage(NamePatterns):
                     and norms[i] not in _all_given() and not _is_title_word(norms[i], self.registry)
                     and not norms[i].startswith("ال")):  # (منطقة اليورو، ملعب الغولف: a common noun after the head)
                 t = "LOC"
+        if t != "ORG" and i > 1 and toks[i - 1].text in _QUOTES and (j >= len(toks) or toks[j].text in _QUOTES):
+            # شركة "فلان"، حزب «فلان»، مركز "فلان": a quoted name right after an organisation's head is that
+            # organisation, whatever the tagger made of its foreign words
+            if any(v in _QUOTED_HEADS for v, _ in _clitic_variants(norms[i - 2])):
+                t = "ORG"
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
         art = _ARTICLE_CLITIC.match(norms[i])
         if (
