@@ -898,3 +898,11 @@ def test_wa_bayna_after_bayna_is_between_not_a_cue():
     art = _article(text, {"s": ("سامي داود", "PER", None), "w": ("الوزير", "PER", None)})
     assert all(q.speaker != ("w",) for q in extract_quotes(art))
     assert not any(art.text[q.cue.start : q.cue.end] == "وبين" for q in extract_quotes(art) if q.cue is not None)
+
+
+def test_a_place_right_after_the_opening_verb_is_the_subject_not_a_person_in_its_object():
+    """Made-up sentence: من جانبها، رحبت الدولة بقرار فلان، وقالت في بيان …: the state after the verb is the subject
+    the implied speaker of وقالت refers to; the person is inside the object."""
+    text = "من جانبها، رحبت فنلندا بمبادرة سامي داود، وقالت في بيان إن المبادرة خطوة مهمة نحو السلام."
+    art = _article(text, {"f": ("فنلندا", "GPE", "FIN"), "s": ("سامي داود", "PER", None)})
+    assert _spoken(art)["المبادرة خطوة مهمة نحو السلام"] == ("f",)

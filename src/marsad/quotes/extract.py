@@ -1458,6 +1458,17 @@ def sentence_subjects(
                 break
             k += 1
         if k > s + 1 and not ix.overlaps(toks[s].start, toks[s].start + 1):
+            first = ix.in_range(toks[s + 1].start, toks[k - 1].end)[:1]
+            if (
+                first and first[0][0] == toks[s + 1].start and first[0][3] in ("GPE", "ORG")
+                and toks[s].norm not in _BREAKS and toks[s + 1].norm[:1] not in "لب"
+            ):  # fmt: skip  (وفقا للوكالة، قال …: no verb and its subject)
+                # أيدت الدولة قرار فلان: a place or body right after the verb is its subject; a person named after
+                # it, past a word that is no title, is in the object
+                j = next((z for z in range(s + 1, k) if toks[z].end >= first[0][1]), k - 1) + 1
+                while j < k and (toks[j].norm in _SPEAKER_WORDS or _strip_al(toks[j].norm) in _TITLE_HEADS):
+                    j += 1
+                k = j
             got = _actor_in(article, toks, s + 1, k, ix)
             if got:
                 out.append((toks[s].start, got[0]))
