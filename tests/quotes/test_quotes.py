@@ -906,3 +906,10 @@ def test_a_place_right_after_the_opening_verb_is_the_subject_not_a_person_in_its
     text = "من جانبها، رحبت فنلندا بمبادرة سامي داود، وقالت في بيان إن المبادرة خطوة مهمة نحو السلام."
     art = _article(text, {"f": ("فنلندا", "GPE", "FIN"), "s": ("سامي داود", "PER", None)})
     assert _spoken(art)["المبادرة خطوة مهمة نحو السلام"] == ("f",)
+
+
+def test_the_definite_source_with_a_nisba_stays_unnamed():
+    """Made-up sentence: المصدر الرسمي الفنلندي refers back to an unnamed source; the nisba names no speaker."""
+    text = "استدعت فنلندا سفيرها للتشاور.\nوقال المصدر الرسمي الفنلندي إن الحكومة لا تنوي تغيير موقفها في الوقت الحالي."
+    art = _article(text, {"f": ("فنلندا", "GPE", "FIN")})
+    assert _spoken(art)["الحكومة لا تنوي تغيير موقفها في الوقت الحالي"] == ()
