@@ -337,25 +337,33 @@ class NamePatterns:
         ends = sorted({m.tok1 for m in have if m.unit == ui and m.type in ("GPE", "LOC")})
         seen = seen_before | self._countries(have)
         out: list[_Mention] = []
-        todo = list(ends)
+        todo = [(k, 0) for k in ends]
         while todo:
-            k = todo.pop(0)
+            k, depth = todo.pop(0)
             comma = k < len(toks) and toks[k].text in ("،", ",")
             j = k + 1 if comma else k
             if j >= len(toks) or j in covered or toks[j].kind != "word":
                 continue
             w, cut = norms[j], 0
-            if not comma:
-                if not (w.startswith("و") and len(w) >= 4):
-                    continue
-                w, cut = w[1:], 1
-            if (len(w) < 3 or _is_stop(toks[j]) or w in reg.common or w.removeprefix("ال") in reg.common
+            if w.startswith("و") and len(w) >= 3:
+                w, cut = w[1:], 1  # (after a comma too: الغوطة الشرقية، وحرستا)
+            elif not comma:
+                continue
+            # a two-letter name (إب) only as a town of 100,000+
+            short = len(w) == 2
+            # deep in a list of places already (صنعاء وذمار | وإب وحجة), a word that is also a common word (إب، حجة)
+            # is a place when GeoNames has it as a province or a town of 100,000+
+            common = w in reg.common or w.removeprefix("ال") in reg.common
+            if ((len(w) < 3 and not short) or _is_stop(toks[j]) or (common and depth == 0)
                     or toks[j].text[cut:] in ("على", "إلى", "الى", "حتى", "لدى")):  # على folds to the name علي
                 continue
             if j + 1 < len(toks) and toks[j + 1].kind == "word" and not toks[j + 1].norm.startswith("و"):
                 continue  # a one-word name ends the list item: وحماة الشرقية is not a listed name
+            big = short or common
             places = [p for p in gaz.lookup_ar(toks[j].text[cut:])
-                      if p.population >= 10_000 or p.is_country or p.feature_class == "A"]
+                      if (p.population >= 100_000 or p.feature_code == "ADM1" if big
+                          else p.population >= 10_000 or p.is_country or p.feature_class == "A")
+                      and (not big or any(normalize(a) == w for a in p.ar_names))]
             if not places:
                 continue
             place = max(places, key=lambda p: (p.country_iso3 in seen, p.is_country, p.population))
@@ -364,7 +372,7 @@ class NamePatterns:
             m.country = place.country_iso3
             out.append(m)
             covered.add(j)
-            todo.append(j + 1)
+            todo.append((j + 1, depth + 1))
         return out
 
     def _gazetteer_country(self, ms: list[_Mention], units: list[_Unit], ctx: Counter[str]) -> str | None:
