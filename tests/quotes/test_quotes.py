@@ -909,7 +909,7 @@ def test_a_place_right_after_the_opening_verb_is_the_subject_not_a_person_in_its
 
 
 def test_the_definite_source_with_a_nisba_stays_unnamed():
-    """Made-up sentence: المصدر الرسمي الفنلندي refers back to an unnamed source; the nisba names no speaker."""
-    text = "استدعت فنلندا سفيرها للتشاور.\nوقال المصدر الرسمي الفنلندي إن الحكومة لا تنوي تغيير موقفها في الوقت الحالي."
+    """Made-up sentence: المصدر الحكومي الفنلندي refers back to an unnamed source; the nisba names no speaker."""
+    text = "استدعت فنلندا سفيرها للتشاور.\nوأوضح المصدر الحكومي الفنلندي أن الحكومة لا تنوي تغيير موقفها في الوقت الحالي."
     art = _article(text, {"f": ("فنلندا", "GPE", "FIN")})
     assert _spoken(art)["الحكومة لا تنوي تغيير موقفها في الوقت الحالي"] == ()

@@ -847,7 +847,7 @@ def _resolve_speaker(
         return (), before, article.text[before.start : before.end].strip(" ،,-")
     first = next((t.norm for t in toks[a:b] if t.norm not in _CLAUSE_PUNCT), "")
     # (المسؤول التركي, with ال, refers back to someone: the rules below look; المصدر / المصادر, with ال, refer back
-    # to the unnamed source, whatever nisba follows: المصدر الرسمي الأردني is no speech of the kingdom)
+    # to the unnamed source, whatever nisba follows: المصدر الفلاني is no speech of the country)
     if first in _UNNAMED_SOURCES or first in ("المصدر", "المصادر"):
         # مصدر أمني، مسؤول أمريكي، شهود عيان: an unnamed source is nobody's words (a nisba names no speaker), unless
         # an organisation is named beside it (مسؤول في وزارة …): then the rules below look for it
