@@ -363,6 +363,19 @@ def test_dateline_town_before_its_country(stage):
     assert stage._dateline_place(0, unit, stage._registry_matches(0, unit)) == []
 
 
+def test_dateline_town_before_a_colon(stage):
+    from marsad.entities.common import _place_gazetteer
+
+    if _place_gazetteer() is None:
+        pytest.skip("the GeoNames index is not available")
+    unit = unit_of("سامي العلي - واس - ينبع: افتتح المحافظ المعرض السنوي للكتاب.")
+    (m,) = stage._dateline_colon(0, unit, [])
+    assert (m.type, m.country, unit.tokens[m.tok0].text) == ("GPE", "SAU", "ينبع")
+    # a colon after a quote's speaker is no dateline
+    unit = unit_of("وقال الوزير - في كلمته: إن العمل مستمر.")
+    assert stage._dateline_colon(0, unit, []) == []
+
+
 def test_tournament_name_starts_at_its_cup(stage):
     sentence = "وانطلقت بطولة كأس القارات الثالثة أمس."
     unit = unit_of(sentence)

@@ -174,6 +174,7 @@ class EntityStage(NamePatterns):
         tags = self._ner(units)
         mentions: list[_Mention] = []
         seen: set[str] = set()  # countries of the mentions of the earlier units
+        first_body = next((k for k, u in enumerate(units) if u.kind != "title"), -1)
         for ui, unit in enumerate(units):
             reg = self._registry_matches(ui, unit)
             ner = self._ner_spans(ui, unit, tags[ui]) if tags else []
@@ -201,6 +202,8 @@ class EntityStage(NamePatterns):
             self._headed_names(ui, unit, here)
             self._body_tails(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
+            if ui == first_body:
+                here.extend(self._dateline_colon(ui, unit, here))
             seen |= self._countries(here)
             mentions.extend(here)
         mentions = self._ambiguous_places(units, mentions)
@@ -453,6 +456,32 @@ class EntityStage(NamePatterns):
         m = _Mention(toks[0].start, toks[comma - 1].end, ui, 0, comma, "GPE", None, source="dateline")
         m.key = name_key(" ".join(unit.norms[:comma]))
         m.country = a.country
+        return [m]
+
+    def _dateline_colon(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A dateline before a colon at the head of an article, "فلان - <outlet> - <town>:": the one or two words
+        between the last dash and the colon are the town the story is filed from, when GeoNames knows them as a town
+        of 10,000+ or a province (a town the registry knows is found already)."""
+        toks = unit.tokens
+        colon = next((k for k in range(2, min(12, len(toks))) if toks[k].text == ":"), None)
+        if colon is None or toks[0].start > 400:
+            return []
+        dash = next((k for k in range(colon - 1, max(colon - 4, 0), -1) if toks[k].text in ("-", "–", "—")), None)
+        if dash is None or dash + 1 >= colon or any(toks[k].kind != "word" for k in range(dash + 1, colon)):
+            return []
+        if any(m.unit == ui and m.tok0 < colon and dash < m.tok1 for m in have):
+            return []
+        gaz = _place_gazetteer()
+        words = " ".join(t.text for t in toks[dash + 1 : colon])
+        places = [p for p in (gaz.lookup_ar(words) if gaz is not None else [])
+                  if (p.population >= 10_000 or p.feature_class == "A")
+                  and any(normalize(a) == normalize(words) for a in p.ar_names)]  # fmt: skip
+        if not places:
+            return []
+        place = max(places, key=lambda p: (p.is_country, p.population))
+        m = _Mention(toks[dash + 1].start, toks[colon - 1].end, ui, dash + 1, colon, "GPE", None, source="dateline")
+        m.key = name_key(" ".join(unit.norms[dash + 1 : colon]))
+        m.country = place.country_iso3
         return [m]
 
     def _no_name(self, w: str) -> bool:
