@@ -913,3 +913,19 @@ def test_the_definite_source_with_a_nisba_stays_unnamed():
     text = "استدعت فنلندا سفيرها للتشاور.\nوأوضح المصدر الحكومي الفنلندي أن الحكومة لا تنوي تغيير موقفها في الوقت الحالي."
     art = _article(text, {"f": ("فنلندا", "GPE", "FIN")})
     assert _spoken(art)["الحكومة لا تنوي تغيير موقفها في الوقت الحالي"] == ()
+
+
+def test_members_of_a_body_speak_for_the_body():
+    """Made-up sentences: قادة الحزب كذا / أعضاء الرابطة كذا: the members speak for the body they belong to (the
+    slot proposes the body); نواب alone is people described, no name of its own."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = (
+        "وأكد قادة الحزب الأخضر في المدينة أنهم سيطالبون بإغلاق المصنع القديم.\n"
+        "وقال نواب إن الحكومة تأخرت في إعلان الخطة الجديدة."
+    )
+    quotes, ents = extract_quotes_and_speakers(_article(text, {}))
+    names = {e.id: e.name for e in ents}
+    spk = {text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    assert spk["سيطالبون"] == ["الحزب الأخضر"]
+    assert "نواب" not in names.values()

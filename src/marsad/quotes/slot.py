@@ -81,6 +81,8 @@ _NO_SPEAKER_HEADS = frozenset(
     {"الاسبوع", "الشهر", "العام", "السنه", "الليله", "الدعوي", "التقديرات", "الاحصاءات", "السكان", "الاهالي"}
     | {w for w in C.DOCUMENTS if w.startswith("ال")}
 )
+# Plural nouns of a body's members (قادة الحزب، أعضاء المجلس، نواب في البرلمان): they speak for the body
+_MEMBERS = frozenset({"قاده", "اعضاء", "نواب", "ممثلو", "ممثلي", "زعماء", "قيادات", "مسوولو", "مسوولي"})
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "ومقرها", "ومقره"}
 _CALLED = {"يدعي", "تدعي", "ويدعي", "وتدعي", "يدعون", "اسمه", "اسمها", "ويسمي", "يسمي"}
 _STOP_PUNCT = set("،,؛;:.!?؟()[]«»\"“”-–—/")
@@ -328,6 +330,15 @@ def propose(
         return any(ix.items[j][0] < t.end and t.start < ix.items[j][1] for j in range(max(0, i - 3), i + 1))
 
     first = words[0]
+    if first in _MEMBERS and a + 1 < b:
+        # قادة الحزب كذا، أعضاء اللجنة كذا، نواب في المجلس كذا: the members speak for the body they belong to
+        s = a + 2 if toks[a + 1].norm in ("في", "من") else a + 1
+        if s < b and (toks[s].norm.startswith("ال") or toks[s].norm in _org_heads()) and not taken(toks[s]):
+            e = _org_np(toks, s, min(b, cut))
+            if e > s and toks[s].norm not in _closed_words():
+                return Proposal("ORG", s, e, "members-body", _org_heads().get(toks[s].norm))
+    if first in _MEMBERS:
+        return None  # نواب، أعضاء alone: people described, no name
     titled = first in _PERSON_HEADS or first.startswith("ال") and first[2:] in _PERSON_HEADS
     if (first in C.UNNAMED or first[2:] in C.UNNAMED) and not titled or first in _NOT_NAMES or first in _NO_SPEAKER_HEADS:
         return None  # (an unnamed source's title, المتحدث باسم …، goes on: a name may close its chain)
