@@ -376,6 +376,15 @@ def test_dateline_town_before_a_colon(stage):
     assert stage._dateline_colon(0, unit, []) == []
 
 
+def test_a_registry_surname_takes_its_given_name_in_another_spelling(stage):
+    # the registry writes سيرغي لافروف; the text's سيرغيه لافروف is his full name, not the surname alone
+    ents = found(stage, "وطلب وزير الخارجية الروسي سيرغيه لافروف تأجيل الجلسة.")
+    assert "سيرغيه لافروف" in ents and ents["سيرغيه لافروف"][0] == "PER"
+    # another given name before the surname is not taken in
+    ents = found(stage, "وطلب النائب ميشال لافروف تأجيل الجلسة.")
+    assert "ميشال لافروف" not in ents
+
+
 def test_tournament_name_starts_at_its_cup(stage):
     sentence = "وانطلقت بطولة كأس القارات الثالثة أمس."
     unit = unit_of(sentence)

@@ -391,6 +391,12 @@ class EntityStage(NamePatterns):
                 actor = reg.actors[aid]
                 if actor.type == "PER":
                     i1 = _extend_nasab(unit, i1)
+                    if i1 - i0 == 1 and p > 0 and seg[p - 1] == i0 - 1 and not cut and self._given_variant(
+                        actor, norms[i0 - 1], norms[i0]
+                    ):
+                        # سيرغيه لافروف for the registry's سيرغي لافروف: the given name in another spelling is
+                        # part of the mention (the text's full name, not the surname alone)
+                        i0, start = i0 - 1, toks[i0 - 1].start
                     if i1 - i0 >= 3 and norms[i0][cut:] in _HONORIFICS:
                         # الأمير محمد بن سلمان: the honorific is a title, the name starts after it (الملك stays:
                         # الملك سلمان is how he is named)
@@ -483,6 +489,18 @@ class EntityStage(NamePatterns):
         m.key = name_key(" ".join(unit.norms[dash + 1 : colon]))
         m.country = place.country_iso3
         return [m]
+
+    def _given_variant(self, actor: Any, prev: str, surname: str) -> bool:
+        """``prev`` is the given name of one of the actor's full names, in another spelling (same consonant skeleton:
+        سيرغيه / سيرغي), and that name ends with ``surname``."""
+        key = name_key(prev)
+        if not key or prev in _VERBS or prev in _STOP:
+            return False
+        for al in actor.ar:
+            words = normalize(al).split()
+            if len(words) >= 2 and words[-1] == surname and words[0] != prev and name_key(words[0]) == key:
+                return True
+        return False
 
     def _no_name(self, w: str) -> bool:
         """One word the tagger took for an organisation, place or event that names none: a letter of a spelled-out
