@@ -346,12 +346,12 @@ class NamePatterns:
                 continue
             w, cut = norms[j], 0
             if w.startswith("و") and len(w) >= 3:
-                w, cut = w[1:], 1  # (after a comma too: الغوطة الشرقية، وحرستا)
+                w, cut = w[1:], 1  # (after a comma too: فلانة، وفلانة)
             elif not comma:
                 continue
             # a two-letter name (إب) only as a town of 100,000+
             short = len(w) == 2
-            # deep in a list of places already (صنعاء وذمار | وإب وحجة), a word that is also a common word (إب، حجة)
+            # deep in a list of places already (عدن ولحج | وإب، … | وحجة), a word that is also a common word (إب، حجة)
             # is a place when GeoNames has it as a province or a town of 100,000+
             common = w in reg.common or w.removeprefix("ال") in reg.common
             if ((len(w) < 3 and not short) or _is_stop(toks[j]) or (common and depth == 0)
