@@ -929,3 +929,14 @@ def test_members_of_a_body_speak_for_the_body():
     spk = {text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
     assert spk["سيطالبون"] == ["الحزب الأخضر"]
     assert "نواب" not in names.values()
+
+
+def test_a_person_opening_the_sentence_before_an_apposition_is_the_subject_of_the_verb():
+    """Made-up sentence: فلانة، الباحثة في جامعة كذا، تقول إن …: the person who opens the sentence speaks (SVO with
+    an apposition between subject and verb), not the speaker of the sentence before."""
+    text = (
+        "وقال سامي داود إن الأرقام مقلقة.\n"
+        "ثانيا: هالة يونس الباحثة في علوم المناخ، تقول إن درجات الحرارة سترتفع أكثر في العقد المقبل."
+    )
+    art = _article(text, {"s": ("سامي داود", "PER", None), "h": ("هالة يونس", "PER", None)})
+    assert _spoken(art)["درجات الحرارة سترتفع أكثر في العقد المقبل"] == ("h",)

@@ -1413,6 +1413,15 @@ def _implied(
             got = _actor_in(article, toks, k + 1, cue.i, ix)
             if got:
                 return got[0]
+        # فلانة، الحائزة جائزة كذا، تقول إن …: a person who opens the sentence, set off from the verb by an
+        # apposition, is its subject
+        z = cue.i - 1
+        while z >= 0 and toks[z].norm not in _PUNCT_END and toks[z].norm != ":" and cue.i - z < 30:
+            z -= 1
+        if 0 <= z + 1 < cue.i and cue.i - z < 30:
+            first = ix.in_range(toks[z + 1].start, toks[cue.i - 1].end)[:1]
+            if first and first[0][3] == "PER" and first[0][0] == toks[z + 1].start:
+                return (first[0][2],)
     # the latest entry (in the order recorded) before here: walk back from the end instead of filtering them all
     return next((h[1] for h in reversed(state["history"]) if h[0] < here), ())
 
