@@ -73,3 +73,29 @@ def test_time_limit_leaves_no_alarm_behind(monkeypatch):
         assert isinstance(out, Rejection) and out.code == "E_TIMEOUT" and out.raw == "x"
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_a_timeout_being_handled_is_not_raised_again_into_its_handling(monkeypatch):
+    # The re-armed alarm used to raise a second DocumentTimeout while the first one was still propagating, into
+    # whatever ran then (a gc callback of a collection the unwinding started, where it is printed as unraisable).
+    # While a timeout is being handled the alarm only re-arms, a bounded number of times.
+    import signal
+
+    import marsad.pipeline as pl
+
+    monkeypatch.setattr(pl, "_REARM_S", 60.0)  # no real alarm during the test
+    limit = pl._AlarmLimit(60.0)
+    limit.__enter__()
+    try:
+        try:
+            raise pl.DocumentTimeout()
+        except pl.DocumentTimeout:
+            for _ in range(pl._HOLD_MAX):
+                limit._raise(signal.SIGALRM, None)  # held: no second raise while the first is handled
+            with pytest.raises(pl.DocumentTimeout):
+                limit._raise(signal.SIGALRM, None)  # ... but not forever: slow work in an except is still cut
+        with pytest.raises(pl.DocumentTimeout):
+            limit._raise(signal.SIGALRM, None)  # outside any handling it raises at once
+    finally:
+        limit.close()
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
