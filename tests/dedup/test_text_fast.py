@@ -41,7 +41,9 @@ from marsad.dedup.text import (
 from marsad.dedup.wire import _CREDIT_RE, _FORM_TO_AGENCY, AGENCIES, _credit_match, credited_agency
 
 # Arabic letters with and without hamza, harakat, tatweel, digits of three scripts, Latin, a ligature, clitics
-WORD = st.text(alphabet=st.sampled_from(list("ابتةثجحىيأإآؤئءوفلكسًٌَُّـ٠١٢3۴abcXYZ\ufefb")), min_size=1, max_size=9)
+WORD = st.text(
+    alphabet=st.sampled_from(list("ابتةثجحىيأإآؤئءوفلكسًٌَُّـ٠١٢3۴abcXYZ\ufefb")), min_size=1, max_size=9
+)
 TEXT = st.lists(WORD, max_size=120).map(" ".join)
 
 
@@ -120,7 +122,9 @@ def test_credit_precheck_changes_nothing(text):
     zone = norm_text(text)
     m = _CREDIT_RE.search(zone)
     if m:
-        want = _FORM_TO_AGENCY.get(re.sub(r"\s+", "", m.group("b") or m.group("d") or m.group("s") or m.group("e") or ""))
+        want = _FORM_TO_AGENCY.get(
+            re.sub(r"\s+", "", m.group("b") or m.group("d") or m.group("s") or m.group("e") or "")
+        )
     else:
         want = next((a for a in AGENCIES if any(f in zone for f in a.long_forms)), None)
     assert credited_agency(text) == want
@@ -170,7 +174,9 @@ def test_containment_equals_intersect1d(xs, ys, overlap):
     a = np.unique(np.array(xs, dtype=np.uint32))
     b = np.unique(np.array(ys + (xs[: len(xs) // 2] if overlap else []), dtype=np.uint32))
     inter = len(np.intersect1d(a, b, assume_unique=True))
-    want = (inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))) if len(a) and len(b) else (0.0, 0.0)
+    want = (
+        (inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))) if len(a) and len(b) else (0.0, 0.0)
+    )
     assert containment(a, b) == want
 
 
@@ -193,7 +199,9 @@ def test_cosine_vectors_equal_intersect1d(da, db):
     assert cosine_vectors(a, b) == want == cosine_vectors(b, a)
 
 
-_WEIGHTS = st.dictionaries(st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(0, 1), max_size=200)
+_WEIGHTS = st.dictionaries(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1), st.floats(0, 1), max_size=200
+)
 
 
 @given(_WEIGHTS, st.lists(_WEIGHTS, max_size=12), st.integers(0, 2**32 - 1))
