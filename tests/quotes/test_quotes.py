@@ -940,3 +940,16 @@ def test_a_person_opening_the_sentence_before_an_apposition_is_the_subject_of_th
     )
     art = _article(text, {"s": ("سامي داود", "PER", None), "h": ("هالة يونس", "PER", None)})
     assert _spoken(art)["درجات الحرارة سترتفع أكثر في العقد المقبل"] == ("h",)
+
+
+def test_an_addressee_after_an_apposition_comma_is_no_name():
+    """Made-up sentence: المسؤول … فلان الفلاني، لرويترز إن …: the agency the entity stage found after the addressee's
+    لـ is whom he told; the slot proposes no person called لرويترز."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    text = "وقال المسؤول المحلي البارز كارل يوهانسون، لرويترز إن الطريق سيفتح قبل نهاية الشهر."
+    art = _article(text, {"r": ("رويترز", "ORG", None)})
+    (q,), ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    assert "لرويترز" not in names.values()
+    assert q.speaker != ("r",)

@@ -363,7 +363,10 @@ def propose(
         for k in range(a + 1, b - 1):
             if toks[k].norm in ("،", ","):
                 e = _name_run(toks, k + 1, b, nisba, text)
-                if e > k + 1 and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in C.COMPLEMENTISERS):
+                if (
+                    e > k + 1 and (e >= b or toks[e].norm in ("،", ",") or toks[e].norm in C.COMPLEMENTISERS)
+                    and not (toks[k + 1].norm[:1] == "ل" and taken(toks[k + 1]))
+                ):  # fmt: skip  (…، لرويترز إن: a body the entity stage found after the addressee's لـ)
                     return Proposal("PER", k + 1, e, "apposition")
                 break
         # a title chain closed by a name (المتحدث باسم الشرطة فلان الفلاني إن، سفير البلد لدى المنظمة فلان في …):
