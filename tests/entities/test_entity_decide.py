@@ -126,6 +126,16 @@ def test_cross_validation_by_document_learns_a_separable_decision():
     assert good > 0.5 > bad
 
 
+def test_thresholds_tied_on_f1_choose_the_middle_one(monkeypatch):
+    # a false candidate at 0.42 and two true ones at 0.9+: every threshold from 0.45 to 0.6 gives the same F1, and
+    # the middle of those is chosen (the upper middle of four); a clearly better one still wins
+    docs = [_doc(0)]
+    monkeypatch.setattr(decide, "out_of_fold", lambda d, k=5, c=0.1: {"d0": [0.9, 0.95, 0.42]})
+    assert decide.cross_validate(docs).threshold == 0.55
+    monkeypatch.setattr(decide, "out_of_fold", lambda d, k=5, c=0.1: {"d0": [0.9, 0.47, 0.42]})
+    assert decide.cross_validate(docs).threshold == 0.45
+
+
 def test_the_shipped_model_loads_with_its_threshold_and_figures():
     model = decide.shipped_model()
     if model is None:
