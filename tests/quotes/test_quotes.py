@@ -953,3 +953,11 @@ def test_an_addressee_after_an_apposition_comma_is_no_name():
     names = {e.id: e.name for e in ents}
     assert "لرويترز" not in names.values()
     assert q.speaker != ("r",)
+
+
+def test_the_name_after_yudaa_speaks_whatever_the_slot_names_first():
+    """Made-up sentence: وأضاف الشاهد ويدعى فلان …: the name after يدعى is the speaker's, even where the entity stage
+    marked a word before it as a person."""
+    text = "وأضاف الشاهد ويدعى كارل يوهانسون، 40 عاما: \"رأينا الدخان يتصاعد من كل مكان\"."
+    art = _article(text, {"w": ("الشاهد", "PER", None), "k": ("كارل يوهانسون", "PER", None)})
+    assert set(_spoken(art).values()) == {("k",)}

@@ -27,6 +27,7 @@ from marsad.lang.ar.textlayer import PUNCT_END as _PUNCT_END
 from marsad.lang.ar.textlayer import Tok, paragraphs, sentence_end, tokens_of
 from marsad.quotes import cues as C
 from marsad.quotes.slot import (
+    CALLED,
     STATE_NOUNS,
     Proposal,
     human_plural,
@@ -895,6 +896,16 @@ def _resolve_speaker(
             ):
                 appositive = ((eid,), Span(s_, e_, "speaker"), None)
             break
+    # شاهد يدعى فلان، رجل يدعى فلان: the name after يدعى is the speaker's, whatever else the slot names first
+    called = next((k for k in range(a, b - 1) if toks[k].norm in CALLED), None)
+    if called is not None:
+        named_after = next((x for x in ix.in_range(toks[called + 1].start, toks[b - 1].end)
+                            if x[0] == toks[called + 1].start and x[3] == "PER"), None)  # fmt: skip
+        if named_after is not None:
+            return (named_after[2],), Span(named_after[0], named_after[1], "speaker"), None
+        proposed = _slot_speaker(toks, a, b, b, ix, state, person_only=True)
+        if proposed is not None:
+            return proposed
     # cut the region at the first circumstance word (في مؤتمر، مع نظيره، وفقا لـ …)
     cut = b
     for k in range(a, b):

@@ -85,6 +85,7 @@ _NO_SPEAKER_HEADS = frozenset(
 _MEMBERS = frozenset({"قاده", "اعضاء", "نواب", "ممثلو", "ممثلي", "زعماء", "قيادات", "مسوولو", "مسوولي"})
 _RELATIVE = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "وهو", "وهي", "وهم", "ومقرها", "ومقره"}
 _CALLED = {"يدعي", "تدعي", "ويدعي", "وتدعي", "يدعون", "اسمه", "اسمها", "ويسمي", "يسمي"}
+CALLED = frozenset(_CALLED)  # يدعى فلان: the name that follows is the speaker's (the rules read it first)
 _STOP_PUNCT = set("،,؛;:.!?؟()[]«»\"“”-–—/")
 # Verbs that take a direct object (وصف X بأنه، دعا X إلى، اعتبر X …): after them a bare definite noun is as often
 # the object as the subject, so only an organisation head opens an organisation there.
