@@ -961,3 +961,11 @@ def test_the_name_after_yudaa_speaks_whatever_the_slot_names_first():
     text = "وأضاف الشاهد ويدعى كارل يوهانسون، 40 عاما: \"رأينا الدخان يتصاعد من كل مكان\"."
     art = _article(text, {"w": ("الشاهد", "PER", None), "k": ("كارل يوهانسون", "PER", None)})
     assert set(_spoken(art).values()) == {("k",)}
+
+
+def test_a_title_holder_set_off_by_commas_speaks_not_the_person_in_the_title_genitive():
+    """Made-up sentence: رئيس مؤسسة فلان للتجارة، فلان الآخر، للصحيفة إن …: the title's holder named in apposition
+    speaks (a time word or whom he told may follow the name), not the person named inside the title's genitive."""
+    text = "وقال رئيس مؤسسة سامي داود للتجارة، كارل يوهانسون، الأحد، للصحيفة إن العقد قانوني تماما."
+    art = _article(text, {"s": ("سامي داود", "PER", None), "k": ("كارل يوهانسون", "PER", None)})
+    assert _spoken(art)["العقد قانوني تماما"] == ("k",)

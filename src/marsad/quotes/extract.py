@@ -888,10 +888,16 @@ def _resolve_speaker(
     if b > a:
         tail = toks[b - 1].end
         for s_, e_, eid, typ in reversed(ix.in_range(toks[a].start, tail)):
+            if _after_lam(article.text, s_) and typ != "PER":
+                continue  # (…، فلان، لرويترز: whom he told comes after the name)
             before_name = article.text[max(0, s_ - 3) : s_]
+            # after the name only a comma and what may close the phrase: a time word, whom he told (…، الأحد،
+            # للصحيفة)
+            rest = [w for w in normalize(article.text[e_:tail]).split() if w.strip(" ،,-")]
             if (
                 typ == "PER"
-                and not article.text[e_:tail].strip(" ،,-")
+                and all(w.strip("،,") in _SPEAKER_WORDS or w.strip("،,") in _TIME_NOUNS or w[:1] == "ل" for w in rest)
+                and (not rest or article.text[e_:tail].lstrip()[:1] in "،,")
                 and ("،" in before_name or "," in before_name)
             ):
                 appositive = ((eid,), Span(s_, e_, "speaker"), None)
@@ -923,7 +929,10 @@ def _resolve_speaker(
         holder = _title_holder(toks, a, b, got[2], ix)
         if holder is not None:
             return holder
-    if appositive is not None and (got is None or ix.types.get(got[0][0]) != "PER"):
+    if appositive is not None and (
+        got is None or ix.types.get(got[0][0]) != "PER"
+        or got[1] < appositive[1].start and _strip_al(toks[a].norm) in _HOLDER_TITLES
+    ):  # fmt: skip  (رئيس شركة فلان للفنادق، فلان الآخر، …: the title's holder, not the person in its genitive)
         return appositive
     named = got is not None and (ix.in_range(start, end) or ix.coref_in(start, end))
     if got is not None and not named:
