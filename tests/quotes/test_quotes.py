@@ -969,3 +969,10 @@ def test_a_title_holder_set_off_by_commas_speaks_not_the_person_in_the_title_gen
     text = "وقال رئيس مؤسسة سامي داود للتجارة، كارل يوهانسون، الأحد، للصحيفة إن العقد قانوني تماما."
     art = _article(text, {"s": ("سامي داود", "PER", None), "k": ("كارل يوهانسون", "PER", None)})
     assert _spoken(art)["العقد قانوني تماما"] == ("k",)
+
+
+def test_a_negated_announcement_of_a_noun_is_no_statement():
+    """Made-up sentence: لم تعلن الشرطة عن … / ولم يعلن عن هوية …: nothing was said; with a complementiser it is
+    still a statement (لم يكشف عن … وقال إن …)."""
+    text = "وأغلقت السلطات الطريق الرئيسي، ولم يعلن عن هوية السائق حتى مساء أمس."
+    assert extract_quotes(_article(text, {})) == []

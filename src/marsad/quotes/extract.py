@@ -361,6 +361,11 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue  # مع رأي الحكومة: after a preposition the form is a noun, not a reporting verb
         if w in ("يذكر", "تذكر") and i + 1 < len(toks) and toks[i + 1].norm in _COMP:
             continue  # يذكر أن … 'it is worth noting that': impersonal, not an attribution
+        if (
+            i > 0 and toks[i - 1].norm in ("لم", "ولم", "لن", "ولن") and i + 1 < len(toks) and toks[i + 1].norm == "عن"
+            and not any(x.norm in _COMP or x.norm == ":" for x in toks[i + 2 : i + 8])
+        ):  # fmt: skip
+            continue  # لم يعلن عن اسمه، لم تكشف عن سبب …: nothing was said, no statement
         if lemma in (
             "عد",
             "بين",
