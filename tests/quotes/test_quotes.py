@@ -976,3 +976,13 @@ def test_a_negated_announcement_of_a_noun_is_no_statement():
     still a statement (لم يكشف عن … وقال إن …)."""
     text = "وأغلقت السلطات الطريق الرئيسي، ولم يعلن عن هوية السائق حتى مساء أمس."
     assert extract_quotes(_article(text, {})) == []
+
+
+def test_a_declared_state_is_no_statement():
+    """Made-up sentences: أعلنت الحكومة حالة … / أعلن الرئيس الحداد: an act, not words; أعلن أن … still speaks."""
+    text = (
+        "وأعلنت حالة التأهب القصوى في المدن الساحلية بعد العاصفة.\n"
+        "وأعلن سامي داود أن الحكومة ستعوض المتضررين خلال أسابيع."
+    )
+    quotes = extract_quotes(_article(text, {"s": ("سامي داود", "PER", None)}))
+    assert [q.speaker for q in quotes] == [("s",)]

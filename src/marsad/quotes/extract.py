@@ -366,6 +366,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             and not any(x.norm in _COMP or x.norm == ":" for x in toks[i + 2 : i + 8])
         ):  # fmt: skip
             continue  # لم يعلن عن اسمه، لم تكشف عن سبب …: nothing was said, no statement
+        if lemma == "أعلن" and not part and i + 1 < len(toks) and toks[i + 1].norm in ("حاله", "الحداد", "النفير"):
+            continue  # أعلنت حالة الطوارئ، أعلن الحداد: a state declared, an act rather than a statement
         if lemma in (
             "عد",
             "بين",
