@@ -134,3 +134,11 @@ def test_a_list_of_places_goes_on_over_short_names_and_common_words(stage):
     places = {m for typ, _, ms in entities(stage, text).values() if typ == "GPE" for m in ms}
     assert {"عدن", "لحج", "إب", "تعز", "حجة", "حرستا"} <= places
     assert not {m for typ, _, ms in entities(stage, "وصل إلى تعز وحجة الوفد واهية.").values() for m in ms} & {"حجة"}
+
+
+def test_a_part_of_a_place_named_by_its_adjective(stage):
+    # الموصل القديمة is the old city, a place of its own; in ريف حماة الشمالي the adjective is the countryside's
+    ents = entities(stage, "وتجول الزوار في الموصل القديمة. وقصفت الطائرات قرى في ريف حماة الشمالي.")
+    places = {m for typ, _, ms in ents.values() if typ in ("GPE", "LOC") for m in ms}
+    assert "الموصل القديمة" in places
+    assert not any(m.endswith("الشمالي") for m in places)

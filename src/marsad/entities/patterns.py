@@ -55,6 +55,14 @@ _BODY_ADJECTIVES = frozenset(normalize(w) for w in (
     "الأوروبية", "الأوروبي", "الإسلامية", "الإسلامي", "الاتحادية", "الاتحادي", "الفدرالية", "الفيدرالية",
     "المستقلة", "الدائمة", "المركزية", "المركزي", "الأفريقية", "الإفريقية", "الخليجية",
 ))  # fmt: skip
+# adjectives that make a part or a new town of a place (القدس الغربية، الموصل القديمة، آسيا الوسطى)
+_PLACE_ADJECTIVES = frozenset(normalize(w) for w in (
+    "الشرقية", "الغربية", "الشمالية", "الجنوبية", "الوسطى", "الكبرى", "القديمة", "الجديدة",
+    "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الأوسط", "القديم", "الجديد",
+))  # fmt: skip
+_DIRECTIONS = frozenset(normalize(w) for w in (
+    "الشرقية", "الغربية", "الشمالية", "الجنوبية", "الشرقي", "الغربي", "الشمالي", "الجنوبي",
+))  # fmt: skip
 _NOT_GENITIVE = frozenset(normalize(w) for w in ("للمرة", "للغاية", "للحظة", "للتو"))
 # indefinite heads of a body named after its country or city (normalised) → sector
 _BODY_HEADS: dict[str, str | None] = {
@@ -485,6 +493,29 @@ class NamePatterns:
             covered.update(range(k, j))
             k = j
         return out
+
+    def _place_adjectives(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A place followed by an adjective of part or age (القدس الغربية، الموصل القديمة، آسيا الوسطى، القاهرة
+        الكبرى، قناة فلان الجديدة): the adjective names a place of its own and is part of its name. Not when an
+        indefinite noun before the place may own the adjective (ريف فلانة الشمالي، جائزة فلانة الكبرى), and a town or
+        country (feminine in Arabic) takes only a feminine one."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        mine = [m for m in have if m.unit == ui]
+        starts = {m.tok0 for m in mine}
+        for m in mine:
+            k, p = m.tok1, m.tok0 - 1
+            if p >= 0 and toks[p].kind == "word" and not _is_stop(toks[p]) and not norms[p].startswith("ال") \
+                    and norms[p] not in _LOCATIVE_PREPS and (norms[p] in reg.common or _head_kind(norms[p])):
+                continue
+            if (m.type in ("GPE", "LOC") and not m.metonym and k < len(toks) and k not in starts
+                    and toks[k].kind == "word" and norms[k] in _PLACE_ADJECTIVES
+                    and (m.type == "LOC" or norms[k].endswith("ه") or norms[k] == "الوسطي")
+                    # محافظة فلانة الشمالية: after a province's head a direction says where the province lies
+                    and not (norms[k] in _DIRECTIONS and m.tok1 - m.tok0 >= 2 and _head_kind(norms[m.tok0]) == "PLACE")
+                    and not (k + 1 < len(toks) and toks[k + 1].kind == "word" and norms[k + 1].startswith("ال"))):
+                m.end, m.tok1 = toks[k].end, k + 1
+                if m.key:
+                    m.key = name_key(" ".join(norms[m.tok0 : k + 1]))
 
     def _body_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
         """An institution named by a head and its adjective goes on over an ل-genitive of its field and that

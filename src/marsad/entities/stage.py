@@ -201,6 +201,7 @@ class EntityStage(NamePatterns):
             here.extend(self._headed_adjective_bodies(ui, unit, here))
             self._headed_names(ui, unit, here)
             self._body_tails(ui, unit, here)
+            self._place_adjectives(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
             if ui == first_body:
                 here.extend(self._dateline_colon(ui, unit, here))
