@@ -986,3 +986,15 @@ def test_a_declared_state_is_no_statement():
     )
     quotes = extract_quotes(_article(text, {"s": ("سامي داود", "PER", None)}))
     assert [q.speaker for q in quotes] == [("s",)]
+
+
+def test_adaf_with_an_object_and_no_complementiser_is_no_statement():
+    """Made-up sentences: أضاف اللاعب الهدف الثاني 'added the second goal' is no statement; وأضاف أن … and وأضاف: …
+    are."""
+    text = (
+        "وأضاف المهاجم كارل يوهانسون الهدف الثاني بتسديدة قوية من خارج منطقة الجزاء في الدقيقة العشرين من الشوط "
+        "الأول، قبل أن يرد الفريق المنافس بهدف.\n"
+        "وأضاف يوهانسون أن الفريق لعب بثقة كبيرة طوال المباراة."
+    )
+    quotes = extract_quotes(_article(text, {"k": ("كارل يوهانسون", "PER", None)}))
+    assert [text[q.content.start : q.content.end].split()[0] for q in quotes] == ["الفريق"]

@@ -384,6 +384,7 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             "جاء",
             "بقوله",
             "شدد",
+            "أضاف",
         ) and not _plausible_ambiguous(toks, i, lemma):
             continue
         out.append(Cue(i, i + 1, lemma, part))
