@@ -307,6 +307,19 @@ def test_a_quoted_name_after_an_organisation_head_is_the_organisation(stage):
     assert m is not None and m.type == "PER"
 
 
+def test_a_natural_features_head_is_part_of_its_name(stage):
+    unit = unit_of("وعبر اللاجئون نهر بارونا سباحة.")
+    m = stage._ner_mention(0, unit, *span(unit, "بارونا"), "LOC")
+    assert m is not None
+    stage._headed_names(0, unit, [m])
+    assert (m.tok0, m.tok1) == span(unit, "نهر بارونا")
+    # a person after the same word is left alone (نهر is also a verb's noun: the rule reads places only)
+    unit = unit_of("وعبر اللاجئون نهر بارونا سباحة.")
+    m = stage._ner_mention(0, unit, *span(unit, "بارونا"), "PER")
+    stage._headed_names(0, unit, [m])
+    assert (m.tok0, m.tok1) == span(unit, "بارونا")
+
+
 def test_party_name_without_its_description(stage):
     ents = found(stage, "وقال حزب النهضة والإصلاح المعارض إنه سيقاطع الجلسة.")
     assert ents.get("حزب النهضة والإصلاح", ("",))[0] == "ORG"

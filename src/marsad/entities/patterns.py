@@ -95,6 +95,9 @@ _FOREIGN_NAMED = frozenset({"قاعده", "حلبه", "مطار", "ميناء"})
 _WORD_ENDINGS = ("ها", "هم", "ين", "ات", "يا", "يه", "ي", "ون", "ه")
 # heads of an administrative division, which the name after them is always part of (محافظة إدلب), normalised
 _ADMIN_HEADS = frozenset({"محافظه", "مديريه"})
+_NATURAL_HEADS = frozenset(normalize(w) for w in (
+    "نهر", "جبل", "جبال", "جزيرة", "جزر", "بحيرة", "مضيق", "وادي", "هضبة", "صحراء",
+))  # fmt: skip
 # adjectives that describe a body after its name (normalised): حزب فلان المعارض is حزب فلان
 _DESCRIPTORS = frozenset({"المعارض", "المعارضه", "الحاكم", "الحاكمه", "الرييسي", "الرييسيه", "المتطرف", "المتطرفه",
                           "الجديد", "الجديده", "السابق", "السابقه"})
@@ -287,6 +290,9 @@ class NamePatterns:
                 continue
             cut = next((c for v, c in _clitic_variants(norms[k]) if v in _ADMIN_HEADS), None)
             m = starts.get(k + 1)
+            if m is not None and cut is None and m.type == "LOC":
+                # نهر فلان، جبل فلان، جزيرة فلان: a natural feature's head is part of its name too
+                cut = next((c for v, c in _clitic_variants(norms[k]) if v in _NATURAL_HEADS), None)
             if cut is None or m is None or m.type not in ("GPE", "LOC"):
                 continue
             m.start, m.tok0 = _skip_clitic(toks[k], cut), k
