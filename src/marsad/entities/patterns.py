@@ -63,6 +63,11 @@ _PLACE_ADJECTIVES = frozenset(normalize(w) for w in (
 _DIRECTIONS = frozenset(normalize(w) for w in (
     "الشرقية", "الغربية", "الشمالية", "الجنوبية", "الشرقي", "الغربي", "الشمالي", "الجنوبي",
 ))  # fmt: skip
+# countries whose name is also a word (registry_build.AMBIGUOUS_NAMES holds them back) → ISO code, read by
+# _word_countries after a preposition or a direction; and those directions (شمال مالي)
+_WORD_COUNTRIES = {normalize("مالي"): "MLI"}
+_OTHER_PREPS = frozenset(normalize(w) for w in ("مع", "عن", "عبر", "إلى", "ومع", "وفي", "ومن", "وإلى"))
+_DIRECTION_NOUNS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"))
 _NOT_GENITIVE = frozenset(normalize(w) for w in ("للمرة", "للغاية", "للحظة", "للتو"))
 # indefinite heads of a body named after its country or city (normalised) → sector
 _BODY_HEADS: dict[str, str | None] = {
@@ -296,6 +301,32 @@ class NamePatterns:
             if cut is None or m is None or m.type not in ("GPE", "LOC"):
                 continue
             m.start, m.tok0 = _skip_clitic(toks[k], cut), k
+
+    def _word_countries(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A country whose name is also a word (مالي: Mali, and "financial"), which the registry holds back: after a
+        preposition or a direction (في مالي، مع مالي، شمال مالي), or with a preposition's clitic (بمالي)، it is the
+        country; after a noun it is the adjective (دعم مالي)."""
+        toks, norms = unit.tokens, unit.norms
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        out: list[_Mention] = []
+        for k, w in enumerate(norms):
+            if k in covered or toks[k].kind != "word":
+                continue
+            hit = next(((v, c) for v, c in _clitic_variants(w) if v in _WORD_COUNTRIES), None)
+            if hit is None:
+                continue
+            v, cut = hit
+            prev = norms[k - 1] if k > 0 else ""
+            if not (any(ch in "بل" for ch in w[:cut]) or prev in _LOCATIVE_PREPS or prev in _DIRECTION_NOUNS
+                    or prev in _OTHER_PREPS):
+                continue
+            if k + 1 < len(toks) and norms[k + 1] in ("الخاص", "الشخصي"):
+                continue  # من مالي الخاص: "from my own money"
+            m = _Mention(_skip_clitic(toks[k], cut), toks[k].end, ui, k, k + 1, "GPE", None, source="registry")
+            m.key = name_key(v)
+            m.country = _WORD_COUNTRIES[v]
+            out.append(m)
+        return out
 
     def _locative_places(
         self, ui: int, unit: _Unit, have: list[_Mention], *, seen_before: set[str] | frozenset[str] = frozenset()

@@ -187,6 +187,7 @@ class EntityStage(NamePatterns):
             here.extend(self._named_groups(ui, unit, here))
             here.extend(self._gazetteer_places(ui, unit, here, seen_before=seen))
             here.extend(self._locative_places(ui, unit, here, seen_before=seen))
+            here.extend(self._word_countries(ui, unit, here))
             here.extend(self._conjoined_places(ui, unit, here, seen_before=seen))
             here.extend(self._public_bodies(ui, unit, here))
             here.extend(self._hashtag_names(ui, unit, here))
