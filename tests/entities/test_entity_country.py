@@ -146,7 +146,7 @@ def test_a_part_of_a_place_named_by_its_adjective(stage):
 
 def test_a_country_named_like_a_word_after_a_preposition(stage):
     # مالي is Mali after a preposition or a direction, and the adjective "financial" after a noun
-    ents = entities(stage, "وانتشرت القوات في شمال مالي وعلى الحدود مع مالي. وتعهد الصندوق بدعم مالي للمزارعين.")
+    ents = entities(stage, "وانتشرت القوات في شمال مالي. واتفقت النيجر مع مالي على خطة. وتعهد الصندوق بدعم مالي للمزارعين.")
     mali = [(typ, c, ms) for typ, c, ms in ents.values() if "مالي" in ms]
     assert mali and all(typ == "GPE" and c == "MLI" for typ, c, _ in mali)
     assert sum(len(ms) for _, _, ms in mali) == 2
