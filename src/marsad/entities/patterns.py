@@ -48,7 +48,7 @@ from marsad.lang.ar.dates import month_words, weekday_words
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.tokenize import strip_clitics
 
-# the adjectives of a body's head that take an ل-genitive of its field (المنظمة الدولية للهجرة، الهيئة العامة
+# the adjectives of a body's head that take an ل-genitive of its field (الهيئة الوطنية للمواصفات، الهيئة العامة
 # للترفيه، الشركة الوطنية للنفط) and the ل-words that are no field (للمرة: "for the … time")
 _BODY_ADJECTIVES = frozenset(normalize(w) for w in (
     "الدولية", "الدولي", "العامة", "العام", "الوطنية", "الوطني", "العليا", "الأعلى", "العربية", "العربي",
@@ -556,7 +556,7 @@ class NamePatterns:
 
     def _body_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
         """An institution named by a head and its adjective goes on over an ل-genitive of its field and that
-        genitive's definite words, where the tagger or a head rule stopped it (المنظمة الدولية | للهجرة، الهيئة
+        genitive's definite words, where the tagger or a head rule stopped it (الهيئة الوطنية | للمواصفات، الهيئة
         العامة | للترفيه). Only a body named by a head noun (``name_heads.tsv`` ORG, ``institutions.tsv``) and linked
         to no registry actor, up to the next mention, stop word, punctuation or country adjective (الشركة الوطنية
         للنفط الفلانية: the adjective says where the body is)."""

@@ -1093,7 +1093,7 @@ class EntityStage(NamePatterns):
                         and any(w in _INTERNATIONAL for m in ms for w in units[m.unit].norms[m.tok0 : m.tok1])
                         and not any(_head_kind(units[m.unit].norms[m.tok0]) == "PLACE" for m in ms)
                     ):
-                        # المنظمة الدولية للهجرة، الاتحاد العالمي لـ…: an international body belongs to no country,
+                        # المنظمة الدولية للطيران المدني، الاتحاد العالمي لـ…: an international body belongs to no country,
                         # whatever the words and sentences around it name (an international airport has one)
                         for m in ms:
                             m.no_country = True

@@ -1221,7 +1221,7 @@ _SOURCE_LAM = frozenset({"وفقا", "طبقا", "استنادا", "نسبه", "
 def _after_lam(text: str, start: int) -> bool:
     """Whether the mention at ``start`` follows the preposition لـ that introduces an addressee (قال مصدر أمني لوكالة
     كذا، قال أحد السكان لإذاعة كذا، صرح لفلان): whom the words were said to, never the one who spoke. After a title or a
-    document the same لـ is a genitive (المتحدث الرسمي لوزارة كذا، الأمين العام للحلف، بيان صادر لوزارة كذا: the body the
+    document the same لـ is a genitive (المتحدث الرسمي لوزارة كذا، الأمين العام للمنظمة، بيان صادر لوزارة كذا: the body the
     speaker or the statement belongs to), after وفقا a source; a ل that opens the mention's own word (لجنة، لبنان) is
     inside the mention and does not count."""
     i = start - 1
