@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from marsad.entities.names import _ATTESTED, _attested_name, _token_attested, romanize
+from marsad.entities.names import _ATTESTED, _token_attested, romanize
 from marsad.entities.registry import load_registry
 
 
@@ -76,7 +76,6 @@ def main() -> None:
 
     def clear() -> None:
         _token_attested.cache_clear()
-        _attested_name.cache_clear()
 
     rows = [("rules alone", lambda a: romanize(a, rules_only=True))]
     if _ATTESTED.available():

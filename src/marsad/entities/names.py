@@ -4,15 +4,15 @@ Known actors keep their canonical English name. For a person the registry does n
 from attested spellings first and rules second:
 
 * with ``arabic-name-romanizer`` installed (``pip install 'marsad[names]'``, in ``all``; MIT, offline) its
-  dictionary of attested Latin spellings of Arabic names: the whole name when the dictionary has it or has every
-  one of its units (محمد سمير → Mohamed Samir, عبد ربه منصور هادي → Abdrabbo Mansour Hadi), else word by word, each
-  word it knows in its most attested spelling (روبرت → Robert, يورام → Yoram) and the rest by the rules below. Only
-  the dictionary is used, not the package's ONNX model or its own letter rules: on the 449 two-or-more-word gold
+  dictionary of attested Latin spellings of Arabic names, word by word: each word it knows in its most attested
+  spelling (محمد سمير → Mohamed Samir, روبرت → Robert, يورام → Yoram), the rest by the rules below. Only the
+  dictionary is used, not the package's ONNX model or its own letter rules: on the 449 two-or-more-word gold
   person names that the registry does not know (train and dev, scored against their canonical English names) this
-  gives 20.5% of names and 43.8% of words exact, character similarity 0.842, at 0.4 ms CPU a new name (then
+  gives 18.7% of names and 43.4% of words exact, character similarity 0.841, at 0.08 ms CPU a new name (then
   cached); the package's full path (its model for the words the dictionary lacks) is a little better, 22.7% /
-  46.9% / 0.859, at 8 ms a name, more than the entity stage spends on a whole article; the rules alone 4.2% /
-  23.0% / 0.786;
+  46.9% / 0.859, at 6-8 ms a name, more than the entity stage spends on a whole article; its whole-name
+  entries added nothing over the words (those attested more than once; the one-off ones are noisy: خالد alone
+  has a surname among them); the rules alone 4.2% / 23.0% / 0.786;
 * else (and for the words the dictionary lacks) a small rule-based transliteration written here (letters to their
   usual English-press spelling, the article as Al-, عبد+ال as Abdul, بن/بنت/أبو/آل as particles, long vowels from
   ا و ي, a for the missing short vowel between two consonants at the start of a word). Hand-written because no
@@ -86,40 +86,47 @@ def _token_rules(tok: str) -> str:
 
 
 class _Attested:
-    """The romanizer's dictionary of attested spellings, opened once per process (its SQLite connection must not
-    cross a fork: a pool worker opens its own) and read under a lock (one connection, several threads)."""
+    """The romanizer's dictionary of attested spellings (its read-only SQLite index), opened once per process (a
+    connection must not cross a fork: a pool worker opens its own) and read under a lock (one connection, several
+    threads). Read through the package's own index, key function and ranking (``NameIndex.lookup_unit``): one
+    indexed query per new word, where its ``Transliterator`` front end cost about ten times more per call
+    (candidate combination, full-name lookups): ~1 ms per article on a cold start."""
 
     def __init__(self) -> None:
         self._pid = -1
-        self._tr: Any = None
+        self._ix: Any = None
+        self._keys: Any = None
         self._lock = threading.Lock()
 
-    def _translit(self) -> Any:
+    def _index(self) -> Any:
         if self._pid != os.getpid():
             try:
-                from arabic_name_romanizer import Transliterator
-            except ImportError:
-                self._tr = None
-            else:
-                # the dictionary alone: no ONNX model (about 10 ms a name) and none of its letter rules (ours stand in)
-                self._tr = Transliterator(auto_load_model=False, use_rules_fallback=False)
+                from arabic_name_romanizer import normalize as keys
+                from arabic_name_romanizer.api import default_resources_dir
+                from arabic_name_romanizer.lookup import NameIndex
+
+                self._ix, self._keys = NameIndex(default_resources_dir() / "names.sqlite3"), keys
+            except (ImportError, OSError):  # not installed, or a package without its dictionary
+                self._ix = self._keys = None
             self._pid = os.getpid()
-        return self._tr
+        return self._ix
 
     def available(self) -> bool:
         with self._lock:
-            return self._translit() is not None
+            return self._index() is not None
 
-    def spelling(self, arabic: str) -> str:
-        """The most attested Latin spelling of a name or one word of one; '' when the dictionary lacks (part of) it."""
+    def spelling(self, word: str) -> str:
+        """The most attested Latin spelling of one word of a name; '' when the dictionary lacks it."""
         with self._lock:
-            tr = self._translit()
-            if tr is None:
+            ix = self._index()
+            if ix is None:
                 return ""
+            k = self._keys
             try:
-                out = str(tr.transliterate(arabic) or "")
+                found = ix.lookup_unit(k.lookup_key(k.normalize_arabic(word)))
             except Exception:  # noqa: BLE001 — an optional dictionary must not lose the article; the rules stand in
                 return ""
+        out = str(found[0].latin) if found else ""
         return " ".join(w[:1].upper() + w[1:] for w in out.split())
 
 
@@ -133,11 +140,6 @@ def _token_attested(tok: str) -> str:
     return _ATTESTED.spelling(tok) or _token_rules(tok)
 
 
-@lru_cache(maxsize=1 << 14)
-def _attested_name(name: str) -> str:
-    return _ATTESTED.spelling(name)
-
-
 def romanize(name_ar: str, *, rules_only: bool = False) -> str:
     """A Latin name for an Arabic personal name: سيرغي لافروف → Sergei Lafrof (rules), روبرت مولر → Robert Muller
     (attested spellings, with the romanizer installed). ``rules_only``: the rules alone (names that are not
@@ -145,10 +147,6 @@ def romanize(name_ar: str, *, rules_only: bool = False) -> str:
     s = _HARAKAT.sub("", name_ar).replace("_", " ").replace("#", " ")
     toks = s.split()
     attested = not rules_only and _ATTESTED.available()
-    if attested and toks and not any(t.isascii() for t in toks):
-        whole = _attested_name(" ".join(toks))
-        if whole:
-            return whole
     out: list[str] = []
     i = 0
     while i < len(toks):
