@@ -112,6 +112,8 @@ class _Attested:
         return self._ix
 
     def available(self) -> bool:
+        if self._pid == os.getpid():  # opened (or found missing) in this process already: no lock needed to read
+            return self._ix is not None
         with self._lock:
             return self._index() is not None
 

@@ -66,6 +66,9 @@ _DIRECTIONS = frozenset(normalize(w) for w in (
 # countries whose name is also a word (registry_build.AMBIGUOUS_NAMES holds them back) → ISO code, read by
 # _word_countries after a preposition or a direction; and those directions (شمال مالي)
 _WORD_COUNTRIES = {normalize("مالي"): "MLI"}
+# what a token must end with to hold one of them behind a clitic (_clitic_variants strips letters in front, or
+# turns لل into ال): a C-level test that lets nearly every word of a text skip the variants
+_WORD_COUNTRY_ENDS = tuple(k[2:] if k.startswith("ال") else k for k in _WORD_COUNTRIES)
 _OTHER_PREPS = frozenset(normalize(w) for w in ("مع", "عن", "عبر", "إلى", "ومع", "وفي", "ومن", "وإلى"))
 _DIRECTION_NOUNS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب", "وسط", "شمالي", "جنوبي", "شرقي", "غربي"))
 _NOT_GENITIVE = frozenset(normalize(w) for w in ("للمرة", "للغاية", "للحظة", "للتو"))
@@ -310,7 +313,7 @@ class NamePatterns:
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out: list[_Mention] = []
         for k, w in enumerate(norms):
-            if k in covered or toks[k].kind != "word":
+            if not w.endswith(_WORD_COUNTRY_ENDS) or k in covered or toks[k].kind != "word":
                 continue
             hit = next(((v, c) for v, c in _clitic_variants(w) if v in _WORD_COUNTRIES), None)
             if hit is None:
