@@ -157,6 +157,20 @@ def _spoken(art: Article) -> dict[str, tuple[str, ...]]:
     return {art.text[q.content.start : q.content.end]: q.speaker for q in quotes}
 
 
+def _speaker_names(art: Article, *, first_word: bool = False) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each quote's content (or its first word) -> the names of its speakers, as the rules and the slot read them;
+    and every entity id the quotes stage knows -> its name."""
+    from marsad.quotes.extract import extract_quotes_and_speakers
+
+    quotes, ents = extract_quotes_and_speakers(art)
+    names = {e.id: e.name for e in ents}
+    out: dict[str, list[str]] = {}
+    for q in quotes:
+        content = art.text[q.content.start : q.content.end]
+        out[content.split()[0] if first_word else content] = [names.get(i, i) for i in q.speaker]
+    return out, names
+
+
 def test_noun_phrase_content_after_a_title_and_before_a_later_preposition():
     """Made-up sentences: a noun-phrase content may hold its own circumstance before the cue's preposition; a
     sentence-initial definite title belongs to the speaker; an object whose name opens with a title word stays."""
@@ -272,7 +286,6 @@ def test_topic_after_amma_speaks_in_the_fa_clause():
 def test_indefinite_head_made_definite_by_its_genitive_chain_names_a_body():
     """مؤسسة جسر المدينة (the chain ends in a definite noun), هيئة "كذا" (a quoted name): a body the slot names;
     شاهد عيان، وسائل إعلام محلية، عاملون بمجال …: unnamed."""
-    from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "ذكرت مؤسسة جسر المدينة، في بيان أمس، أن الكهرباء عادت إلى الجسر.\n"
@@ -281,9 +294,7 @@ def test_indefinite_head_made_definite_by_its_genitive_chain_names_a_body():
         "وقال عاملون بمجال السياحة إن الموسم ضعيف."
     )
     art = _article(text, {})
-    quotes, ents = extract_quotes_and_speakers(art)
-    names = {e.id: e.name for e in ents}
-    by_text = {art.text[q.content.start : q.content.end]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    by_text, names = _speaker_names(art)
     assert by_text["الكهرباء عادت إلى الجسر"] == ["مؤسسة جسر المدينة"]
     assert by_text["التبرعات تضاعفت"] == ["نور الأمل"]
     assert by_text["المبنى انهار"] == [] and by_text["الموسم ضعيف"] == []
@@ -519,16 +530,13 @@ def test_far_complementiser_inside_the_object_of_an_accusation():
 def test_bare_name_before_a_title_or_an_apposition_speaks():
     """وقالت نادية حجر مديرة الحملات بالمنظمة: two words and a title after them are a name (common words or not);
     وقال رائف وردة، أحد محامي فلان، إن: the name the comma sets off speaks, not the person in the apposition."""
-    from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "وقالت نادية حجر مديرة الحملات بمنظمة الرقابة الدولية إن الاعتقالات تعسفية.\n"
         "وقال رائف وردة، أحد محامي سامي داود، إن موكله بريء من كل التهم."
     )
     art = _article(text, {"o": ("منظمة الرقابة الدولية", "ORG", None), "d": ("سامي داود", "PER", None)})
-    quotes, ents = extract_quotes_and_speakers(art)
-    names = {e.id: e.name for e in ents}
-    spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    spk, _ = _speaker_names(art, first_word=True)
     assert spk["الاعتقالات"] == ["نادية حجر"]
     assert spk["موكله"] == ["رائف وردة"]
 
@@ -792,7 +800,6 @@ def test_a_name_closes_a_title_chain_after_a_definite_body_but_not_after_a_circu
     """Made-up sentences. المتحدث باسم الشرطة فلان، سفير البلد لدى المنظمة فلان: a definite organisation head governs
     no genitive, so the name after it is the title holder's (also after an unnamed source's title, المتحدث); after a
     circumstance (بعد محادثات …) no word holds the title."""
-    from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "وقال المتحدث باسم الشرطة كارل يوهانسون إن التحقيق ما زال مستمرا في الحادث.\n"
@@ -800,9 +807,7 @@ def test_a_name_closes_a_title_chain_after_a_definite_body_but_not_after_a_circu
         "وقال المسؤول في وزارة الطاقة أمس بعد لقاءات في العاصمة إن الأسعار ستنخفض قريبا."
     )
     art = _article(text, {})
-    quotes, ents = extract_quotes_and_speakers(art)
-    names = {e.id: e.name for e in ents}
-    spk = {art.text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    spk, names = _speaker_names(art, first_word=True)
     assert spk["التحقيق"] == ["كارل يوهانسون"]
     assert spk["القرار"] == ["وليد سمعان"]
     assert "لقاءات" not in names.values() and spk["الأسعار"] != ["لقاءات"]
@@ -918,15 +923,12 @@ def test_the_definite_source_with_a_nisba_stays_unnamed():
 def test_members_of_a_body_speak_for_the_body():
     """Made-up sentences: قادة الحزب كذا / أعضاء الرابطة كذا: the members speak for the body they belong to (the
     slot proposes the body); نواب alone is people described, no name of its own."""
-    from marsad.quotes.extract import extract_quotes_and_speakers
 
     text = (
         "وأكد قادة الحزب الأخضر في المدينة أنهم سيطالبون بإغلاق المصنع القديم.\n"
         "وقال نواب إن الحكومة تأخرت في إعلان الخطة الجديدة."
     )
-    quotes, ents = extract_quotes_and_speakers(_article(text, {}))
-    names = {e.id: e.name for e in ents}
-    spk = {text[q.content.start : q.content.end].split()[0]: [names.get(i, i) for i in q.speaker] for q in quotes}
+    spk, names = _speaker_names(_article(text, {}), first_word=True)
     assert spk["سيطالبون"] == ["الحزب الأخضر"]
     assert "نواب" not in names.values()
 
