@@ -191,13 +191,16 @@ def test_definite_family_name_after_an_arabic_given_name(stage):
 
 
 def test_given_name_that_is_also_a_nisba_opens_the_tagged_name(stage):
-    unit = unit_of("وكان العقيد تركي الهدلاني قد أعلن الخبر.")
-    m = stage._ner_mention(0, unit, *span(unit, "تركي الهدلاني"), "PER")
-    assert m is not None and m.tok1 - m.tok0 == 2
+    assert _person_width(stage, "وكان العقيد تركي الهدلاني قد أعلن الخبر.", "تركي الهدلاني") == 2
     # a nisba after a title is still no name: الرئيس التركي فلان keeps only the name
-    unit = unit_of("وقال الرئيس التركي رجب فلانوغلو إن الخطة جاهزة.")
-    m = stage._ner_mention(0, unit, *span(unit, "التركي رجب فلانوغلو"), "PER")
-    assert m is not None and m.tok1 - m.tok0 == 2
+    assert _person_width(stage, "وقال الرئيس التركي رجب فلانوغلو إن الخطة جاهزة.", "التركي رجب فلانوغلو") == 2
+
+
+def _person_width(stage, sentence: str, tagged: str) -> int | None:
+    """Words in the person mention the stage makes of the tagger's span ``tagged`` in ``sentence`` (None: none)."""
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+    return None if m is None else m.tok1 - m.tok0
 
 
 def test_definite_title_or_nisba_after_a_name_is_its_family_name(stage):
@@ -207,13 +210,9 @@ def test_definite_title_or_nisba_after_a_name_is_its_family_name(stage):
         ("وكتبت الإعلامية هالة الشاعر مقالا عن الأزمة.", "هالة الشاعر"),
         ("وأعلن العقيد سالم التركي والقائد الميداني الخبر.", "سالم التركي"),
     ):
-        unit = unit_of(sentence)
-        m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
-        assert m is not None and m.tok1 - m.tok0 == 2, sentence
+        assert _person_width(stage, sentence, tagged) == 2, sentence
     # a title with its own nisba after it is about someone else (كريم addresses the French ambassador)
-    unit = unit_of("وانتقد كريم السفير الفرنسي في خطابه أمس.")
-    m = stage._ner_mention(0, unit, *span(unit, "كريم السفير"), "PER")
-    assert m is not None and m.tok1 - m.tok0 == 1
+    assert _person_width(stage, "وانتقد كريم السفير الفرنسي في خطابه أمس.", "كريم السفير") == 1
 
 
 def test_a_given_name_that_is_also_a_noun_after_a_title_or_comma_opens_the_name(stage):
@@ -223,13 +222,9 @@ def test_a_given_name_that_is_also_a_noun_after_a_title_or_comma_opens_the_name(
         ("وسجل المهاجم العراقي سلام كاظمي هدف الفوز.", "سلام كاظمي"),
         ("وتأهل المصري هشام فوزي والسوري سلام الزعبي إلى النهائي.", "سلام الزعبي"),  # the nationality after و
     ):
-        unit = unit_of(sentence)
-        m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
-        assert m is not None and m.tok1 - m.tok0 == 2, sentence
+        assert _person_width(stage, sentence, tagged) == 2, sentence
     # after a reporting verb the noun is the person's relation, not a name (the lawyer of Forster)
-    unit = unit_of("وقالت محامية فورستر إن موكلها بريء.")
-    m = stage._ner_mention(0, unit, *span(unit, "محامية فورستر"), "PER")
-    assert m is not None and m.tok1 - m.tok0 == 1
+    assert _person_width(stage, "وقالت محامية فورستر إن موكلها بريء.", "محامية فورستر") == 1
 
 
 def test_a_given_name_before_a_surname_that_is_a_common_word_vouches_for_it(stage):
