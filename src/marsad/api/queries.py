@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 import numpy as np
 
 from marsad.api.db import Database
-from marsad.entities.names import romanize
+from marsad.entities.names import has_arabic, latin_name
 from marsad.events import plover
 from marsad.lang.ar.normalize import normalize
 from marsad.store import search as S
@@ -599,7 +599,7 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
             if ractor is not None:
                 spellings += list(ractor.ar) + list(ractor.en) + [ractor.name]
             keys = {normalize(n).casefold() for n in spellings} | {normalize(a["id"].lstrip("~")).casefold()}
-            arabic = [n for n in (list(ractor.ar) if ractor is not None else []) + names if _has_arabic(n)]
+            arabic = [n for n in (list(ractor.ar) if ractor is not None else []) + names if has_arabic(n)]
             typ = a["types"].most_common(1)[0][0]
             out.append({"id": a["id"], "name": ractor.name if ractor is not None else names[0],
                         "name_ar": arabic[0] if arabic else names[0],
@@ -616,15 +616,6 @@ def actor_index(db: Database) -> list[dict[str, Any]]:
         return []
     return db.cached("actor_index", compute, ttl=10)
 
-
-def _has_arabic(s: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" for c in s)
-
-
-def latin_name(name: str, typ: str) -> str:
-    """An actor the registry does not know, in Latin script, as the entity stage spells it (``attrs["name_latin"]``):
-    a person from attested spellings, other names by the rules."""
-    return name if not _has_arabic(name) else romanize(name, rules_only=typ != "PER")
 
 
 def _registry() -> Any:
@@ -711,7 +702,7 @@ def get_actor(db: Database, actor_id: str) -> dict[str, Any] | None:
     return {
         "id": actor_id,
         "name": ractor.name if ractor is not None else rows[0]["name"],
-        "name_ar": next((n for n in names if _has_arabic(n)), rows[0]["name"]),
+        "name_ar": next((n for n in names if has_arabic(n)), rows[0]["name"]),
         "name_latin": ractor.name if ractor is not None else latin_name(rows[0]["name"], typ),
         "names": list(dict.fromkeys(names))[:20],
         "type": typ,

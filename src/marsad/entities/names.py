@@ -165,3 +165,10 @@ def romanize(name_ar: str, *, rules_only: bool = False) -> str:
 
 def has_arabic(s: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in s)
+
+
+def latin_name(name: str, typ: str) -> str:
+    """The Latin name of an entity or actor the registry does not know (``attrs["name_latin"]``, the API's
+    ``name_latin``): a Latin name as it is; a person's from attested spellings; other names by the rules (a
+    personal-name dictionary would misread their common words)."""
+    return name if not has_arabic(name) else romanize(name, rules_only=typ != "PER")

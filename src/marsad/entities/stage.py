@@ -83,7 +83,7 @@ from marsad.entities.common import (
 )
 from marsad.entities.common import _role_run as _role_run  # noqa: F401
 from marsad.entities.lexicon import outlet_of
-from marsad.entities.names import has_arabic, romanize
+from marsad.entities.names import has_arabic, latin_name
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.patterns import _QUOTED_HEADS, NamePatterns
 from marsad.entities.registry import Registry, load_registry, name_key
@@ -1133,9 +1133,7 @@ class EntityStage(NamePatterns):
             attrs["name_ar"] = (
                 next((a for a in actor.ar if has_arabic(a)), None) if actor else None
             ) or (max(arabic, key=len) if arabic else longest)
-            # a person's words in their attested spellings; other names by the rules (a personal-name dictionary
-            # would misread their common words)
-            attrs["name_latin"] = name if not has_arabic(name) else romanize(name, rules_only=typ != "PER")
+            attrs["name_latin"] = latin_name(name, typ)
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
             if typ == "LOC" and actor is None and country and not all(m.source == "facility" for m in ms):
                 typ = "GPE"
