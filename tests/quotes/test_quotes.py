@@ -1000,3 +1000,22 @@ def test_adaf_with_an_object_and_no_complementiser_is_no_statement():
     )
     quotes = extract_quotes(_article(text, {"k": ("كارل يوهانسون", "PER", None)}))
     assert [text[q.content.start : q.content.end].split()[0] for q in quotes] == ["الفريق"]
+
+
+def test_insisting_threatening_claiming_admitting_and_ruling_out_are_statements():
+    """أصر على أن، توعد بأن، ادعى أن، اعترف بأن، استبعد أن، رجح أن report what someone said, as قال does."""
+    text = (
+        "وأصر المدير سامي داود على أن المصنع سيفتح أبوابه قريبا. "
+        "وتوعد الوزير كريم ناصر بأن المخالفين سيدفعون الثمن. "
+        "وادعت الممثلة ليلى حسن في رسالة أنها تلقت الأموال نقدا. "
+        "واعترفت الشركة بأنها أخفت العيوب عن الزبائن. "
+        "واستبعد رامي فؤاد أن تنتهي الأزمة هذا الشهر. "
+        "ورجح الخبير هاني عادل أن الأسعار سترتفع مجددا."
+    )
+    art = _article(text, {
+        "e1": ("سامي داود", "PER", None), "e2": ("كريم ناصر", "PER", None), "e3": ("ليلى حسن", "PER", None),
+        "e4": ("الشركة", "ORG", None), "e5": ("رامي فؤاد", "PER", None), "e6": ("هاني عادل", "PER", None),
+    })  # fmt: skip
+    got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert got == {"المصنع": ("e1",), "المخالفين": ("e2",), "تلقت": ("e3",), "أخفت": ("e4",), "تنتهي": ("e5",),
+                   "الأسعار": ("e6",)}  # fmt: skip

@@ -73,6 +73,15 @@ VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     # جاء في بيان الوزارة أن …، ورد في الرسالة: "…": a document speaks for whoever issued it (only with في/فيه and a
     # document noun, see extract); بقوله إن …: his words, the subject of the clause speaks
     "جاء": (("جاء", "ورد"), (), ""),
+    # أصر على أن، توعد بـ، ادعى أن، اعترف بأن، استبعد أن، رجح أن: statements too (train: 6 more required gold
+    # quotes found with their speaker); no participle where it is also a noun or an adjective (مصره، مرجحه), no present tense where
+    # it is also another verb (يدعي 'is called')
+    "أصر": (("اصر", "اصرت", "اصروا", "يصر", "تصر"), ("مصرا",), "علي"),
+    "توعد": (("توعد", "توعدت", "توعدوا", "يتوعد", "تتوعد"), ("متوعدا", "متوعده"), "ب"),
+    "ادعى": (("ادعي", "ادعت", "ادعوا"), (), ""),
+    "اعترف": (("اعترف", "اعترفت", "اعترفوا", "يعترف", "تعترف"), ("معترفا", "معترفه"), "ب"),
+    "رجح": (("رجح", "رجحت", "رجحوا"), (), ""),
+    "استبعد": (("استبعد", "استبعدت", "استبعدوا", "يستبعد", "تستبعد"), ("مستبعدا", "مستبعده"), ""),
     "بقوله": (("بقوله", "بقولها", "بقولهم", "بالقول"), (), ""),
 }
 
