@@ -1019,3 +1019,22 @@ def test_insisting_threatening_claiming_admitting_and_ruling_out_are_statements(
     got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert got == {"المصنع": ("e1",), "المخالفين": ("e2",), "تلقت": ("e3",), "أخفت": ("e4",), "تنتهي": ("e5",),
                    "الأسعار": ("e6",)}  # fmt: skip
+
+
+def test_the_ranker_names_nobody_for_an_unnamed_source_but_may_for_a_title_the_rules_left_open():
+    """مصدر مطلع، تقارير، عاملون في …، قالوا: the rules' unnamed source stands however likely the ranker finds a
+    nearby name; a definite title the rules left without a speaker (رئيس الجمعية) is the ranker's to resolve."""
+    from marsad.learn.linear import fit
+    from marsad.quotes.speakers import SpeakerCandidate, SpeakerModel
+
+    lin = fit([{"a": 1.0}, {"b": 1.0}] * 20, ["1", "0"] * 20, c=10.0)
+    text = "قال سامي داود إن الوضع مستقر."
+    art = _article(text, {"s": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    cands = [SpeakerCandidate("s", {"a": 1.0})]
+    model = SpeakerModel(lin)
+    for desc in ("مصدر مطلع", "تقارير صحفية", "عاملون في المصنع", "plural"):
+        unnamed = replace(q, speaker=(), attrs={**dict(q.attrs), "description": desc})
+        assert model.decide(art, unnamed, cands).speaker == (), desc
+    titled = replace(q, speaker=(), attrs={**dict(q.attrs), "description": "رئيس الجمعية"})
+    assert model.decide(art, titled, cands).speaker == ("s",)

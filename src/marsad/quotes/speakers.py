@@ -374,6 +374,11 @@ class SpeakerModel:
         ranked = self.rank(cands)
         floor = self.keep_rule_below
         desc = str(q.attrs.get("description") or "")
+        if not q.speaker and desc and _unnamed_source(desc):
+            # an unnamed source by the guideline's own words (مصدر، مسؤولون، تقارير، وسائل إعلام، عاملون في …, a
+            # plural verb with no subject): nobody in particular, whoever the ranker likes nearby (train CV: every
+            # such override was wrong, mostly the previous quote's speaker carried over)
+            return q
         if not q.speaker and desc and _unnamed_description(desc):
             # the rules read an unnamed source (مصدر، تقارير إعلامية): overriding them needs more; a definite
             # title (المسؤول التركي، الوزير) refers back to someone, which is the ranker's to find
@@ -431,6 +436,24 @@ def _unnamed_description(desc: str) -> bool:
         return True
     # (a plural in -ين is accusative or genitive: دعا الموظفين …, the object, not an unnamed subject)
     return human_plural(first) and first.endswith("ون") or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
+
+
+def _unnamed_source(desc: str) -> bool:
+    """Whether the rules' description names an unnamed source in so many words: an indefinite source word of the
+    cue table (مصدر، مسؤول، مصادر، شهود …), reports or media (تقارير، وسائل إعلام), an indefinite plural of people
+    (عاملون في …), or the rules' mark for a plural verb with no subject."""
+    from marsad.quotes.cues import UNNAMED
+    from marsad.quotes.slot import human_plural
+
+    first = normalize(desc).split()[0] if desc.split() else ""
+    if first == "plural":
+        return True
+    return first in _SOURCE_WORDS or first in UNNAMED and first != "متحدث" or first.endswith("ون") and human_plural(
+        "ال" + first
+    )
+
+
+_SOURCE_WORDS = frozenset({"تقارير", "وسايل"})
 
 
 def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
