@@ -1038,3 +1038,21 @@ def test_the_ranker_names_nobody_for_an_unnamed_source_but_may_for_a_title_the_r
         assert model.decide(art, unnamed, cands).speaker == (), desc
     titled = replace(q, speaker=(), attrs={**dict(q.attrs), "description": "رئيس الجمعية"})
     assert model.decide(art, titled, cands).speaker == ("s",)
+
+
+def test_a_body_noun_phrase_ends_where_an_indefinite_word_follows_a_definite_one():
+    """الرابطة عدم حضورها، النقابة أنباء …: an adjective agrees in definiteness with its noun, so an indefinite word
+    after a definite one opens the verb's object; a genitive with a proclitic (للإحصاء) and a name after a title
+    (الملك فلان) stay in the name."""
+    from marsad.lang.ar.textlayer import tokens_of
+    from marsad.quotes.slot import org_noun_phrase
+
+    def np(text: str) -> str:
+        art = _article(text, {})
+        toks = tokens_of(art, 0, len(text))
+        return text[toks[1].start : toks[org_noun_phrase(toks, 1, len(toks)) - 1].end]
+
+    assert np("وأعلنت الرابطة عدم حضورها المعرض") == "الرابطة"
+    assert np("ونفت النقابة المستقلة أنباء متداولة عن الإضراب") == "النقابة المستقلة"
+    assert np("وقالت الهيئة العامة للإحصاء إن") == "الهيئة العامة للإحصاء"
+    assert np("وقالت مؤسسة الملك سلمان إن") == "مؤسسة الملك سلمان"

@@ -304,6 +304,12 @@ def _org_np(toks: Sequence[Tok], i: int, b: int) -> int:
             break
         if not w.isalpha() and not w.isdigit():
             break
+        if (
+            k > i and toks[k - 1].norm.startswith("ال") and w.isalpha() and w[:1] not in "لبوف"
+            and not w.startswith("ال") and toks[k - 1].norm not in _HONORIFIC and not _looks_like_name([w])
+        ):  # fmt: skip
+            break  # الشرطة تقارير …، المفوضية عدم …: an adjective agrees with a definite noun; an indefinite word
+            # after one opens the next noun phrase (the verb's object), not the body's name
         k += 1
     return k
 
