@@ -300,7 +300,7 @@ _NOT_NAMES = {"الله", "الاسلام", "الاسلاميه", "المسيح"
 
 
 # mention sources whose candidates only the learned keep/drop model may keep (marsad.entities.decide)
-_MODEL_ONLY = frozenset({"head-adj", "org-head-weak"})
+_MODEL_ONLY = frozenset({"head-adj", "org-head-weak", "head-name"})
 
 
 def _keep_unlinked(typ: str, ms: list[_Mention], longest: str) -> bool:

@@ -117,6 +117,22 @@ _RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى"
                     "القومي", "القوميه", "الدوليه", "الدولي", "الاهليه"})
 
 
+# a battle front and a political front share their head (جبهة فلانة is as often a place as a body)
+_FRONT_HEADS = frozenset({"جبهه"})
+# words that open a two-word local name (منطقة آل فلان، بلدة أبو فلان), normalised
+_NAME_PARTICLES = frozenset({"ال", "ابو", "بني", "ام", "بنو"})
+
+
+@lru_cache(maxsize=1)
+def _indefinite_heads() -> dict[str, str]:
+    """Indefinite name heads of bodies and places (normalised, no article) → kind (ORG / PLACE). Programme and event
+    heads are left out: a verb follows them far more often than a name (عملية تشنها، اتفاقية وقعتها)."""
+    from marsad.entities.lexicon import load_heads
+
+    return {k: h.kind for k, h in load_heads().items()
+            if not k.startswith("ال") and h.kind != "EVENT" and k not in _FRONT_HEADS}
+
+
 # the entity type of a name led by a head noun of each kind (common._head_kind)
 _HEAD_KIND_TYPE = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}
 
@@ -607,14 +623,16 @@ class NamePatterns:
             if not word(q):
                 return False
             w = norms[q]
-            return (w.startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 6
-                    and w not in _DESCRIPTORS and not _head_kind(w))
+            return ((w.startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 6) or w in _RANKS) \
+                and w not in _DESCRIPTORS and not _head_kind(w)
 
         k = 0
         while k < len(toks) - 1:
             hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v.startswith("ال") and len(v) > 3
                        and (_head_kind(v) or v in _INSTITUTIONS)), None) if word(k) else None
-            if hv is None or not adjective(k + 1) or (k > 0 and roles_mod.head_sector(norms[k - 1])):
+            if hv is None or not adjective(k + 1) or (
+                k > 0 and roles_mod.head_sector(norms[k - 1]) and not _head_kind(hv[0])
+            ):
                 k += 1  # وزير الخارجية الفرنسي is a title
                 continue
             j = k + 2
@@ -639,6 +657,61 @@ class NamePatterns:
             out.append(m)
             covered.update(range(k, j))
             k = j
+        return out
+
+    def _headed_unknown_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """An indefinite name head (``name_heads.tsv``: حزب، شركة، مجموعة، منطقة، بلدة …) right before one or two
+        words that are no word of the language (the corpus list of common words, stop words, titles, nisbas, heads):
+        a name the tagger never saw, of the head's kind (حزب فلانيزا، شركة فلانكو، منطقة فلانة). A word after آل /
+        أبو / بني / أم joins it (منطقة آل فلان). Foreign and local names are open classes no list holds, and some such
+        words are rare Arabic ones; only the entity model may keep a candidate (``source="head-name"``)."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
+        heads = _indefinite_heads()
+
+        def name_word(q: int) -> bool:
+            if q >= len(toks) or q in covered or toks[q].kind != "word" or _is_stop(toks[q]):
+                return False
+            w = norms[q]
+            bare = w.removeprefix("ال")
+            return (
+                len(bare) >= 3
+                and w not in _VERBS
+                and not any(v in reg.common or v.removeprefix("ال") in reg.common for v, _ in _clitic_variants(w))
+                and not _is_title_word(w, reg)
+                and not _head_kind(w)
+                and w not in _TIME_WORDS
+                and w not in month_words()
+                and (w,) not in reg.aliases  # a known name: the registry and the other rules read it
+                and not any(c in toks[q].text for c in "\u064b\u064c\u064d\u0640")
+                # a pronoun suffix (ه is never ة here): a noun or verb with its object (بلاده، مقره، وقعتها)
+                and not toks[q].text.endswith(("ه", "ها", "هم", "هما"))
+            )
+
+        out: list[_Mention] = []
+        for k in range(len(toks) - 1):
+            if k in covered or toks[k].kind != "word":
+                continue
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
+            if hv is None:
+                continue
+            j = k + 1
+            if norms[j] in _NAME_PARTICLES and j + 1 < len(toks) and j not in covered:
+                j += 1
+            if not name_word(j):
+                continue
+            j += 1
+            if name_word(j) and not norms[j].startswith("ال"):
+                j += 1  # two words of a foreign name (منظمة فلان فلانز)
+            kind = heads[hv[0]]
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, _HEAD_KIND_TYPE[kind], None,
+                         source="head-name")
+            m.key = name_key(" ".join([hv[0]] + norms[k + 1 : j]))
+            m.tail = norms[j - 1]
+            if m.type == "ORG":
+                m.sector = _org_heads().get(hv[0]) or _weak_org_heads().get(hv[0])
+            out.append(m)
+            covered.update(range(k, j))
         return out
 
     def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:

@@ -200,6 +200,7 @@ class EntityStage(NamePatterns):
             # candidates only the entity model may keep, where no other rule found a name
             here.extend(self._headed_orgs(ui, unit, here, weak=True))
             here.extend(self._headed_adjective_bodies(ui, unit, here))
+            here.extend(self._headed_unknown_names(ui, unit, here))
             self._headed_names(ui, unit, here)
             self._body_tails(ui, unit, here)
             self._place_adjectives(ui, unit, here)
@@ -218,6 +219,7 @@ class EntityStage(NamePatterns):
             if m.actor_id in metonyms and not m.metonym:
                 m.place_id, m.actor_id, m.metonym = m.actor_id, metonyms[m.actor_id], True
         mentions = self._surnames(units, mentions)
+        mentions = self._bare_head_names(units, mentions)
         role_spans = [
             roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
         ]
@@ -692,7 +694,7 @@ class EntityStage(NamePatterns):
             return None
         if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
             return None  # مسقط رأس: a birthplace, not Muscat
-        if typ == "LOC" and j - i == 1 and not self.registry.first_lengths.get(norms[i]):
+        if typ == "LOC" and j - i == 1 and 1 not in self.registry.first_lengths.get(norms[i], ()):
             # a lone common noun tagged as a place (بمدينة، ريف، شبه، الجسر): a word, not a name
             bare = {v.removeprefix("ال") for v, _ in _clitic_variants(norms[i])}
             if bare & (self.registry.common | _place_heads()):
@@ -963,6 +965,47 @@ class EntityStage(NamePatterns):
                     if w is not None:
                         mentions = [x for x in mentions if x is not w]
                     break
+        if not extra:
+            return mentions
+        return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+    def _bare_head_names(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
+        """The bare name of a body or place proposed with its head (``head-name``: مجموعة فلانكو … فلانكو): its other
+        occurrences in the article outside every other mention are mentions of it too (same key, so one entity)."""
+        named: dict[str, list[tuple[tuple[str, ...], _Mention]]] = {}
+        for m in mentions:
+            if m.source == "head-name":
+                words = tuple(units[m.unit].norms[m.tok0 + 1 : m.tok1])
+                named.setdefault(words[0], []).append((words, m))
+        if not named:
+            return mentions
+        covered = {(m.unit, k) for m in mentions for k in range(m.tok0, m.tok1)}
+        extra = []
+        for ui, u in enumerate(units):
+            k = 0
+            while k < len(u.tokens):
+                t = u.tokens[k]
+                hit = None
+                if t.kind == "word" and (ui, k) not in covered:
+                    for v, cut in _clitic_variants(t.norm):
+                        for words, hm in named.get(v, ()):
+                            n = len(words)
+                            if tuple(u.norms[k + 1 : k + n]) == words[1:] and not any(
+                                (ui, q) in covered for q in range(k + 1, k + n)
+                            ):
+                                hit = (n, cut, hm)
+                                break
+                        if hit:
+                            break
+                if hit is None:
+                    k += 1
+                    continue
+                n, cut, hm = hit
+                m = _Mention(_skip_clitic(t, cut), u.tokens[k + n - 1].end, ui, k, k + n, hm.type, None, hm.key,
+                             source="head-name")
+                m.sector, m.tail = hm.sector, hm.tail
+                extra.append(m)
+                k += n
         if not extra:
             return mentions
         return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
