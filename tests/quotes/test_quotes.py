@@ -1056,3 +1056,15 @@ def test_a_body_noun_phrase_ends_where_an_indefinite_word_follows_a_definite_one
     assert np("ونفت النقابة المستقلة أنباء متداولة عن الإضراب") == "النقابة المستقلة"
     assert np("وقالت الهيئة العامة للإحصاء إن") == "الهيئة العامة للإحصاء"
     assert np("وقالت مؤسسة الملك سلمان إن") == "مؤسسة الملك سلمان"
+
+
+def test_a_noun_phrase_content_starts_after_the_speakers_name_not_after_a_place_in_it():
+    """أعلن فلان إطلاق حملة … في مدينة كذا … قائلا إن …: the complementiser is far, so the object noun phrase is the
+    content; it starts after the person's name, not after the last place it names."""
+    text = (
+        "أعلن المدير سامي داود إطلاق حملة واسعة لتنظيف شوارع مدينة الميناء وحدائقها العامة خلال الصيف "
+        "قائلا إن البلدية ستتحمل الكلفة كاملة."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "p": ("الميناء", "GPE", None)})
+    got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert got.get("إطلاق") == ("e1",)

@@ -619,7 +619,15 @@ def _quote_at(
                 named = ix.in_range(toks[i].start, toks[min(m, i + 10) - 1].end)
                 k = i
                 if named:  # past the last name of the speaker phrase (its title's genitive is not a speaker word)
+                    # or its person's name: a place or body after it is in the object (أعلن القائد فلان بدء حملة في
+                    # مدينة كذا … قائلا إن)
                     k = next((z for z in range(i, m) if toks[z].start >= named[-1][1]), m)
+                    end = next((x[1] for x in named if x[3] == "PER"), None)
+                    k_per = m if end is None else _skip_speaker(
+                        toks, next((z for z in range(i, m) if toks[z].start >= end), m), m, ix
+                    )  # fmt: skip
+                    if k_per < k and toks[k_per].norm not in _BREAKS and toks[k_per - 1].norm not in ("،", ","):
+                        k = k_per  # (not a circumstance, nor an apposition after a comma: …، المعارض الرئيسي …)
                 k = _skip_speaker(toks, k, m, ix)
                 if i < k < m:
                     speaker_region = (i, k)
