@@ -660,8 +660,8 @@ class NamePatterns:
         return out
 
     def _headed_unknown_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
-        """An indefinite name head (``name_heads.tsv``: حزب، شركة، مجموعة، منطقة، بلدة …) right before one or two
-        words that are no word of the language (the corpus list of common words, stop words, titles, nisbas, heads):
+        """An indefinite name head (``name_heads.tsv``: حزب، شركة، مجموعة، منطقة، بلدة …) right before a word that is
+        no word of the language (the corpus list of common words, stop words, titles, nisbas, heads):
         a name the tagger never saw, of the head's kind (حزب فلانيزا، شركة فلانكو، منطقة فلانة). A word after آل /
         أبو / بني / أم joins it (منطقة آل فلان). Foreign and local names are open classes no list holds, and some such
         words are rare Arabic ones; only the entity model may keep a candidate (``source="head-name"``)."""
@@ -700,9 +700,7 @@ class NamePatterns:
                 j += 1
             if not name_word(j):
                 continue
-            j += 1
-            if name_word(j) and not norms[j].startswith("ال"):
-                j += 1  # two words of a foreign name (منظمة فلان فلانز)
+            j += 1  # one word: a second is as often the verb or adjective after the name (شركة فلانكو ستبني)
             kind = heads[hv[0]]
             m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, _HEAD_KIND_TYPE[kind], None,
                          source="head-name")

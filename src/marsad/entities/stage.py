@@ -220,6 +220,7 @@ class EntityStage(NamePatterns):
                 m.place_id, m.actor_id, m.metonym = m.actor_id, metonyms[m.actor_id], True
         mentions = self._surnames(units, mentions)
         mentions = self._bare_head_names(units, mentions)
+        mentions = self._bodies_named_after(units, mentions)
         role_spans = [
             roles_for(self.registry, units[m.unit], m) if m.type == "PER" else None for m in mentions
         ]
@@ -1010,6 +1011,35 @@ class EntityStage(NamePatterns):
             return mentions
         return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
+    def _bodies_named_after(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
+        """A body's head right before a person named elsewhere in the article too, or before a one-word name the
+        tagger called an organisation and GeoNames a place (شركة فلان، جماعة فلان، مكتب فلانة، شرطة فلانة): the body named after them, a
+        candidate only the entity model may keep (``head-name``); the person keeps their other mentions."""
+        seen: Counter[str] = Counter()
+        gaz = _place_gazetteer()
+        for m in mentions:
+            if m.type == "PER":
+                seen[m.actor_id or m.key] += 1
+        out: list[_Mention] = []
+        for m in mentions:
+            u = units[m.unit]
+            k = m.tok0 - 1
+            named = (m.type == "PER" and seen[m.actor_id or m.key] >= 2) or (
+                m.type == "ORG" and m.source == "ner" and m.actor_id is None and m.tok1 - m.tok0 == 1
+                and gaz is not None and bool(gaz.lookup_ar(u.tokens[m.tok0].text))  # a town's police, not a company
+            )
+            head = None
+            if named and k >= 0 and u.tokens[k].kind == "word" and u.tokens[k].end <= m.start:
+                head = next(((v, c) for v, c in _clitic_variants(u.norms[k]) if v in _NAMED_AFTER_HEADS), None)
+            if head is None or any(x is not m and x.unit == m.unit and x.tok0 <= k < x.tok1 for x in out[-3:]):
+                out.append(m)
+                continue
+            b = _Mention(_skip_clitic(u.tokens[k], head[1]), m.end, m.unit, k, m.tok1, "ORG", None,
+                         name_key(" ".join([head[0], *u.norms[m.tok0 : m.tok1]])), source="head-name")
+            b.sector, b.tail = _NAMED_AFTER_HEADS[head[0]], m.tail
+            out.append(b)
+        return out
+
     # -- clustering ------------------------------------------------------------------------------------------------
     def _cluster(self, mentions: list[_Mention]) -> list[int]:
         """Cluster index per mention."""
@@ -1243,6 +1273,9 @@ class EntityStage(NamePatterns):
 
 
 # the adjectives of an international body (its name holds one: it has no country)
+# heads of a body named after a person or a one-word name (شركة فلان، مكتب فلانة), normalised → sector
+_NAMED_AFTER_HEADS: dict[str, str | None] = {"شركه": "BUS", "شركات": "BUS", "موسسه": None, "منظمه": None,
+                                             "جماعه": None, "مجموعه": "BUS", "مكتب": None, "شرطه": "GOV"}
 _INTERNATIONAL = frozenset(normalize(w) for w in ("الدولي", "الدولية", "العالمي", "العالمية", "الأممي", "الأممية"))
 
 
