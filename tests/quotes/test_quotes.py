@@ -1068,3 +1068,15 @@ def test_a_noun_phrase_content_starts_after_the_speakers_name_not_after_a_place_
     art = _article(text, {"e1": ("سامي داود", "PER", None), "p": ("الميناء", "GPE", None)})
     got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert got.get("إطلاق") == ("e1",)
+
+
+def test_a_present_cue_after_an_or_lan_is_no_statement_unless_it_tells_a_past_event():
+    """أن تعلن، لن يرى: what someone may, should or will not say; قبل أن يقول فلان إن …: a past statement told in the
+    present, which stays."""
+    text = (
+        "ويريد المواطنون أن تعلن الحكومة موعد الانتخابات بسرعة. "
+        "وقبل أن يقول الوزير كريم ناصر إن الحل بات قريبا، غادر المعارضون القاعة."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "e2": ("كريم ناصر", "PER", None)})
+    got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert got == {"الحل": ("e2",)}

@@ -366,6 +366,12 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             and not any(x.norm in _COMP or x.norm == ":" for x in toks[i + 2 : i + 8])
         ):  # fmt: skip
             continue  # لم يعلن عن اسمه، لم تكشف عن سبب …: nothing was said, no statement
+        if (
+            not part and i > 0 and toks[i - 1].norm in _SUBJUNCTIVE and _present(w, lemma)
+            and not (i > 1 and toks[i - 2].norm in _NARRATIVE)
+        ):  # fmt: skip
+            continue  # يجب أن تكشف الحكومة …، نريد أن نقول، لن يرى: what one may, should or will not say, no statement
+            # (قبل أن يعلن، بعد أن يقول: a past event told in the present, which stays)
         if lemma == "أعلن" and not part and i + 1 < len(toks) and toks[i + 1].norm in ("حاله", "الحداد", "النفير"):
             continue  # أعلنت حالة الطوارئ، أعلن الحداد: a state declared, an act rather than a statement
         if lemma in (
@@ -389,6 +395,18 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue
         out.append(Cue(i, i + 1, lemma, part))
     return out
+
+
+# Particles that put a present-tense verb in the subjunctive (أن، لن، كي): the verb reports nothing said
+_SUBJUNCTIVE = frozenset({"ان", "وان", "لن", "ولن", "كي", "لكي"})
+_NARRATIVE = frozenset({"قبل", "بعد", "وقبل", "وبعد", "منذ"})
+
+
+def _present(w: str, lemma: str) -> bool:
+    """A present-tense form of the cue (يعلن، تشير، تتعهد): it opens with the prefix ي, or with ت where the verb's
+    past does not (تابع، تعهد: then تت…)."""
+    past = C.VERBS[lemma][0][0] if C.VERBS[lemma][0] else ""
+    return w[:1] == "ي" or w[:1] == "ت" and (not past.startswith("ت") or w[:2] == "تت")
 
 
 def _plausible_ambiguous(toks: Sequence[Tok], i: int, lemma: str) -> bool:
