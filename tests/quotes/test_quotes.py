@@ -1080,3 +1080,11 @@ def test_a_present_cue_after_an_or_lan_is_no_statement_unless_it_tells_a_past_ev
     art = _article(text, {"e1": ("سامي داود", "PER", None), "e2": ("كريم ناصر", "PER", None)})
     got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert got == {"الحل": ("e2",)}
+
+
+def test_a_decimal_point_ends_no_sentence():
+    """كشفت الهيئة أن 12.5 في المئة …: the word pattern splits a number at its stop, which ends no sentence."""
+    text = "وكشفت الهيئة أن نحو 12.5 في المئة من الموظفين يعملون عن بعد منذ العام الماضي."
+    art = _article(text, {"h": ("الهيئة", "ORG", None)})
+    (q,) = extract_quotes(art)
+    assert art.text[q.content.start : q.content.end] == "نحو 12.5 في المئة من الموظفين يعملون عن بعد منذ العام الماضي"

@@ -503,10 +503,12 @@ def _abbreviation_dot(toks: Sequence[Tok], k: int) -> bool:
     if toks[k].norm != "." or k == 0 or k + 1 >= len(toks):
         return False
     a, b = toks[k - 1], toks[k + 1]
-    return (
-        a.end == toks[k].start and toks[k].end == b.start and a.norm.isalpha() and b.norm.isalpha()
-        and len(a.norm) <= 3 and len(b.norm) <= 3
-    )  # fmt: skip
+    if not (a.end == toks[k].start and toks[k].end == b.start):
+        return False
+    # (a decimal point, 25.4 في المئة: the word pattern splits a number at its stop)
+    return a.norm.isdigit() and b.norm.isdigit() or (
+        a.norm.isalpha() and b.norm.isalpha() and len(a.norm) <= 3 and len(b.norm) <= 3
+    )
 
 
 def _sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
