@@ -98,6 +98,11 @@ def test_a_head_before_a_word_of_no_language_proposes_a_name_and_its_bare_mentio
     allm = st._bare_head_names(units, ms)
     assert sorted(text[m.start : m.end] for m in allm) == ["بوديمارو", "حزب بوديمارو"]
     assert len({m.key for m in allm}) == 1
+    # a place is named by its bare name, as the gazetteer's places are (بلدة فلانة → فلانة)
+    text = "وقصفت الطائرات بلدة كوريفانا أمس.\n"
+    art = Article.new(text).with_layers(sentences=split_sentences(text))
+    (m,) = st._headed_unknown_names(0, st._units(art)[0], [])
+    assert (text[m.start : m.end], m.type, m.name_en) == ("بلدة كوريفانا", "LOC", "كوريفانا")
     # a word of the language, or one with a pronoun, after the head is no name (منطقة سكنية، شركة بلاده)
     text = "وقالت شركة بلاده إن منطقة سكنية تضررت.\n"
     art = Article.new(text).with_layers(sentences=split_sentences(text))

@@ -708,6 +708,8 @@ class NamePatterns:
             m.tail = norms[j - 1]
             if m.type == "ORG":
                 m.sector = _org_heads().get(hv[0]) or _weak_org_heads().get(hv[0])
+            else:
+                m.name_en = " ".join(t.text for t in toks[k + 1 : j])  # a place is named by its bare name (as gazetteer)
             out.append(m)
             covered.update(range(k, j))
         return out
