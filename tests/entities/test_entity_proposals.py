@@ -136,3 +136,13 @@ def test_a_body_named_after_a_person_of_the_article_is_a_proposal():
     assert body.type == "ORG" and body.attrs.get("rule_drop")  # type: ignore[attr-defined]
     assert ents["فلاديمير بوتين"].type == "PER"  # type: ignore[attr-defined]
     assert "مؤسسة بوتين" not in _by_surface(analyse(text, entity_model=False))
+
+
+def test_a_body_or_place_named_after_a_king_is_not_the_king():
+    text = ("وسلك الوفد طريق الملك سلمان، ثم افتتح قاعة في جامعة الملك سلمان للعلوم والتقنية الحديثة. "
+            "وقال الملك سلمان إن المشروع يخدم المنطقة.\n")
+    for kw in ({"use_ner": False}, {"entity_model": False}):
+        ents = _by_surface(analyse(text, **kw))
+        assert ents["طريق الملك سلمان"].type == "LOC"  # type: ignore[attr-defined]
+        assert ents["جامعة الملك سلمان للعلوم والتقنية الحديثة"].type == "ORG"  # type: ignore[attr-defined]
+        assert ents["الملك سلمان"].type == "PER"  # type: ignore[attr-defined]

@@ -117,6 +117,8 @@ _RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى"
                     "القومي", "القوميه", "الدوليه", "الدولي", "الاهليه"})
 
 
+# a king's or prince's title before the name a body or place is named after (normalised)
+_ROYAL = frozenset({"الملك", "الامير", "الملكه", "الاميره"})
 # a battle front and a political front share their head (جبهة فلانة is as often a place as a body)
 _FRONT_HEADS = frozenset({"جبهه"})
 # words that open a two-word local name (منطقة آل فلان، بلدة أبو فلان), normalised
@@ -713,6 +715,48 @@ class NamePatterns:
             out.append(m)
             covered.update(range(k, j))
         return out
+
+    def _royal_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """An institution or facility head, الملك / الأمير and a person the other rules found (جامعة الملك فلان،
+        مركز الملك فلان للأبحاث، مستشفى الأمير فلان بن فلان التخصصي): the body or place named after the king or prince,
+        not the person; the mention of the person becomes the named thing's (with one adjective after the name)."""
+        toks, norms = unit.tokens, unit.norms
+        starts = {m.tok0: m for m in have if m.unit == ui}
+        heads = _indefinite_heads()
+        for k in range(len(toks) - 2):
+            if norms[k + 1] not in _ROYAL or (k + 1) in starts and starts[k + 1].type != "PER":
+                continue
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k])
+                       if heads.get(v) == "ORG" or v in _FACILITY_HEADS or v in _ROUTE_HEADS), None)
+            # (the tagger may have taken the head and the title alone: بجامعة الأمير | فلان)
+            lead = starts.get(k)
+            if hv is None or (lead is not None and (lead.tok1 != k + 2 or lead.source != "ner")) or any(
+                    m.unit == ui and m.tok0 < k < m.tok1 for m in have):
+                continue
+            person = starts.get(k + 1) or starts.get(k + 2)
+            if person is None or person.type != "PER" or _is_common(self.registry, norms[person.tok1 - 1], _arab_given()):
+                continue  # (… فهد نوهت: the tagger ran the name into a verb)
+            j = person.tok1
+            if (j < len(toks) and toks[j].kind == "word" and norms[j].startswith("ال") and norms[j].endswith(("ي", "يه"))
+                    and not _is_stop(toks[j]) and norms[j] not in self.registry.nisba and j not in starts):
+                j += 1  # … التخصصي، … الطبية، … الدولي
+            if (j + 1 < len(toks) and norms[j].startswith("لل") and len(norms[j]) >= 5 and toks[j].kind == "word"
+                    and j not in starts and norms[j] not in _NOT_GENITIVE):
+                j += 1  # … للإغاثة والأعمال الإنسانية، … للعلوم والتقنية
+                while (j < len(toks) and toks[j].kind == "word" and norms[j].startswith(("ال", "وال")) and j not in starts
+                       and not _is_stop(toks[j]) and norms[j] not in self.registry.nisba and not _head_kind(norms[j])):
+                    j += 1
+            have.remove(person)
+            if lead is not None:
+                have.remove(lead)
+            typ = "ORG" if heads.get(hv[0]) == "ORG" else "LOC"
+            m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, typ, None, source="facility" if typ == "LOC" else "org-head")
+            m.key = name_key(" ".join([hv[0], *norms[k + 1 : j]]))
+            m.tail = norms[j - 1]
+            if typ == "ORG":
+                m.sector = _org_heads().get(hv[0]) or _weak_org_heads().get(hv[0])
+            have.append(m)
+            starts = {x.tok0: x for x in have if x.unit == ui}
 
     def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A hashtag of two or more words joined by _ (#الجيش_الوطني، #حائط_البراق، #مدينة_فلان) names one thing: the
