@@ -1088,3 +1088,15 @@ def test_a_decimal_point_ends_no_sentence():
     art = _article(text, {"h": ("الهيئة", "ORG", None)})
     (q,) = extract_quotes(art)
     assert art.text[q.content.start : q.content.end] == "نحو 12.5 في المئة من الموظفين يعملون عن بعد منذ العام الماضي"
+
+
+def test_the_name_ali_is_no_preposition_in_a_sentence_subject():
+    """وجه علي فلان رسالة …، مشيرا إلى …: normalising spells the name علي as the preposition على; inside a mention it
+    is a name, so the sentence's subject (who the implied speaker is) is read past it."""
+    text = (
+        "وقال سامي داود إن المدارس ستغلق غدا. "
+        "ومن جانبه وجه علي حسن، رئيس البلدية، رسالة إلى الأهالي، مشيرا إلى أن الحياة ستعود سريعا."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "e2": ("علي حسن", "PER", None)})
+    got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert got["الحياة"] == ("e2",)

@@ -511,6 +511,12 @@ def _abbreviation_dot(toks: Sequence[Tok], k: int) -> bool:
     )
 
 
+def _in_name(t: Tok, ix: MentionIndex) -> bool:
+    """The word lies inside an entity mention: علي in علي فلان is a name, which normalising spells as the
+    preposition على, no circumstance word."""
+    return ix.overlaps(t.start, t.end)
+
+
 def _sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
     """:func:`marsad.lang.ar.textlayer.sentence_end`, read past the stops of abbreviations (قال لإذاعة إم.بي.سي إن …:
     the speaker slot and the content go on after them)."""
@@ -952,7 +958,7 @@ def _resolve_speaker(
     cut = b
     for k in range(a, b):
         w = toks[k].norm
-        if w in _BREAKS or (
+        if w in _BREAKS and not _in_name(toks[k], ix) or (
             k > a and w in C.QUOTE_PAIRS and toks[k].quoted >= 0 and not _name_quote(toks, k)
         ):
             cut = k
@@ -1521,7 +1527,7 @@ def sentence_subjects(
         k = s + 1
         while k < min(e, s + 8):
             w = toks[k].norm
-            if w in _COMP or w in _BREAKS or w in C.QUOTE_PAIRS or w == ":":
+            if w in _COMP or w in _BREAKS and not _in_name(toks[k], ix) or w in C.QUOTE_PAIRS or w == ":":
                 break
             k += 1
         if k > s + 1 and not ix.overlaps(toks[s].start, toks[s].start + 1):
