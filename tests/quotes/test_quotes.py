@@ -1100,3 +1100,15 @@ def test_the_name_ali_is_no_preposition_in_a_sentence_subject():
     art = _article(text, {"e1": ("سامي داود", "PER", None), "e2": ("علي حسن", "PER", None)})
     got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert got["الحياة"] == ("e2",)
+
+
+def test_after_amma_the_name_set_off_by_commas_holds_the_title():
+    """أما رئيس الهيئة، فلان، فدعا إلى …: the topic's title belongs to the name in apposition, who speaks (and goes on
+    speaking in the وقال that follows)."""
+    text = (
+        "أما المندوب الخاص بالرابطة المستقلة، سامي داود، فدعا إلى الهدوء والتروي في الأيام المقبلة.\n"
+        'وقال: "المرحلة صعبة على الجميع".'
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "o": ("الرابطة المستقلة", "ORG", None)})
+    got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
+    assert got == {"الهدوء": ("e1",), "المرحلة": ("e1",)}

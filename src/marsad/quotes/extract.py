@@ -1464,6 +1464,13 @@ def _implied(
         if k >= 0 and toks[k].norm == "اما":
             end = next((z for z in range(k + 1, cue.i) if toks[z].norm in _CLAUSE_PUNCT), cue.i)
             got = _actor_in(article, toks, k + 1, end, ix) if end > k + 1 else None
+            if got and ix.types.get(got[0][0]) != "PER" and end + 1 < cue.i:
+                # أما مندوب المنظمة، فلان، فدعا …: the name set off by commas after the title holds it
+                named = ix.in_range(toks[end + 1].start, toks[cue.i - 1].end)[:1]
+                if named and named[0][3] == "PER" and named[0][0] == toks[end + 1].start:
+                    after = next((z for z in range(end + 1, cue.i) if toks[z].start >= named[0][1]), cue.i)
+                    if after < cue.i and toks[after].norm in ("،", ","):
+                        return (named[0][2],)
             if got:
                 return got[0]
     if not participle and toks[cue.i].norm[:1] not in "وف":
