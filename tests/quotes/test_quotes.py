@@ -1112,3 +1112,12 @@ def test_after_amma_the_name_set_off_by_commas_holds_the_title():
     art = _article(text, {"e1": ("سامي داود", "PER", None), "o": ("الرابطة المستقلة", "ORG", None)})
     got = {art.text[q.content.start : q.content.end].split()[0]: q.speaker for q in extract_quotes(art)}
     assert got == {"الهدوء": ("e1",), "المرحلة": ("e1",)}
+
+
+def test_a_cue_after_a_comma_with_only_its_subject_attributes_the_clause_before():
+    """…، تقول صحيفة كذا.: the attribution comes after what was said; وقال فلان إن … opens a statement of its own."""
+    text = "الحكومة ستخفض الضرائب على المصانع الصغيرة العام المقبل، تقول صحيفة النهار المستقلة."
+    art = _article(text, {"p": ("صحيفة النهار المستقلة", "ORG", None)})
+    (q,) = extract_quotes(art)
+    assert art.text[q.content.start : q.content.end] == "الحكومة ستخفض الضرائب على المصانع الصغيرة العام المقبل"
+    assert q.speaker == ("p",)

@@ -482,6 +482,10 @@ def extract_quotes_and_speakers(
             if _after_attribution(toks, cue.i):
                 # … ، حسبما قال فلان: the clause before is what he said (بحسب ما قال فلان، فإن …: the one after)
                 q = _attributed_before(article, toks, cue, ix, state, quotes) or q
+            elif q is None and _postposed(toks, cue):
+                # …، تقول صحيفة كذا.: a cue after a comma with its subject and nothing said after it: the clause
+                # before is what was said
+                q = _attributed_before(article, toks, cue, ix, state, quotes, head=cue.i)
             if q is None:
                 continue
             if q.kind == "direct":
@@ -542,14 +546,28 @@ def _after_attribution(toks: Sequence[Tok], i: int) -> bool:
     return i >= 2 and (w == "ما" and toks[i - 2].norm in _AS_HEADS or w == "لما" and toks[i - 2].norm == "وفقا")
 
 
+def _postposed(toks: Sequence[Tok], cue: Cue) -> bool:
+    """A finite قال-form after a comma whose clause ends within a few words, with no complementiser, colon or
+    quotation after it (…، تقول صحيفة كذا.): it attributes the clause before."""
+    if cue.participle or cue.lemma != "قال" or cue.i == 0 or toks[cue.i - 1].norm not in ("،", ","):
+        return False
+    if toks[cue.i].norm[:1] in "وف":
+        return False  # (وقال opens a clause of its own)
+    end = _sentence_end(toks, cue.j, len(toks))
+    rest = toks[cue.j : end]
+    return 0 < len(rest) <= 6 and not any(t.norm in _COMP or t.norm == ":" or t.norm in C.QUOTE_PAIRS for t in rest)
+
+
 def _attributed_before(
-    article: Article, toks: list[Tok], cue: Cue, ix: MentionIndex, state: dict, prior: list[Quote]
+    article: Article, toks: list[Tok], cue: Cue, ix: MentionIndex, state: dict, prior: list[Quote],
+    *, head: int | None = None,
 ) -> Quote | None:
     """… ، بحسب ما قال فلان: the clause before the attribution is the content (from the sentence start, or the
     previous clause mark), the words after the cue name the speaker. None when a quote already holds that clause
     (وقال فلان إن …، حسبما نقلت الوكالة) or it is too short."""
     n = len(toks)
-    head = cue.i - 1 if toks[cue.i - 1].norm in _AS_WORDS else cue.i - 2
+    if head is None:
+        head = cue.i - 1 if toks[cue.i - 1].norm in _AS_WORDS else cue.i - 2
     end = head
     while end > 0 and toks[end - 1].norm in _CLAUSE_PUNCT | set(C.QUOTE_PAIRS):
         end -= 1
