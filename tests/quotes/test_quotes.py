@@ -1121,3 +1121,23 @@ def test_a_cue_after_a_comma_with_only_its_subject_attributes_the_clause_before(
     (q,) = extract_quotes(art)
     assert art.text[q.content.start : q.content.end] == "الحكومة ستخفض الضرائب على المصانع الصغيرة العام المقبل"
     assert q.speaker == ("p",)
+
+
+def test_where_a_title_holder_serves_belongs_to_the_speaker_phrase():
+    """أعلن السفير الفلاني لدى البلد، فلان، الاثنين، معارضة …: the noun-phrase content starts after the whole speaker
+    phrase (لدى البلد and the name in apposition), and the name in apposition speaks."""
+    text = "أعلن السفير الكندي لدى المنظمة، سامي داود، الاثنين، معارضة حكومته أي تأجيل جديد للمحادثات."
+    art = _article(text, {
+        "e1": ("سامي داود", "PER", None), "o": ("المنظمة", "ORG", None), "c": ("الكندي", "GPE", "CAN"),
+    })  # fmt: skip
+    (q,) = extract_quotes(art)
+    assert art.text[q.content.start : q.content.end].startswith("معارضة حكومته")
+    assert q.speaker == ("e1",)
+
+
+def test_a_title_with_a_name_in_apposition_is_no_unnamed_source():
+    """قال حاكم ولاية كذا، فلان، في مؤتمر صحفي إن …: an indefinite title whose genitive is a name not marked with ال,
+    and a name set off by commas after it: the person speaks (no unnamed source)."""
+    text = "قال حاكم ولاية تشينو راي، ناروكي تاكاهاشيمورا، في مؤتمر صحفي إن فرق الإنقاذ وصلت إلى المنطقة."
+    spoken, names = _speaker_names(_article(text, {}))
+    assert spoken["فرق الإنقاذ وصلت إلى المنطقة"] == ["ناروكي تاكاهاشيمورا"]

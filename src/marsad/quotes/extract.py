@@ -869,6 +869,9 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
         ):
             k += 1
             continue
+        if w in ("لدي", "في") and k > i and k + 1 < limit and ix.overlaps(toks[k + 1].start, toks[k + 1].end):
+            k += 1  # السفير الأمريكي لدى البلد، فلان …: where the title holder serves belongs to the speaker phrase
+            continue
         if w in _org_heads_set():
             # شركة كذا، شبكة "كذا"، وكالة الأنباء الرسمية "كذا": an organisation head and its words up to the name
             # that follows (a mention, or a name in quotation marks) open the speaker phrase

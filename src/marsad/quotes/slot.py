@@ -206,6 +206,16 @@ def unnamed_subject(
         return False  # a lone title (أعلن رئيس …) is cut short, not an unnamed source
     if first not in _PERSON_HEADS and first not in C.UNNAMED and _looks_like_name([first]):
         return False
+    if first in _PERSON_HEADS:
+        # حاكم الولاية كذا، فلان الفلاني، …: a name set off by commas holds the title (the apposition the slot reads)
+        for k in range(a + 1, b - 1):
+            if toks[k].norm in ("،", ","):
+                e = _name_run(toks, k + 1, b, ix.nisba, text or "")
+                if e > k + 1 and (e >= b or toks[e].norm in ("،", ",")) and _looks_like_name(
+                    [t.norm for t in toks[k + 1 : e]]
+                ):
+                    return False
+                break
     for t in toks[a + 1 : min(b, a + 4)]:  # the genitive chain: وزير الخارجية، وكالة الأنباء، مؤسسة جسر المدينة
         w = t.norm
         if w in C.QUOTE_PAIRS and t.quoted >= 0:
