@@ -1141,3 +1141,21 @@ def test_a_title_with_a_name_in_apposition_is_no_unnamed_source():
     text = "قال حاكم ولاية تشينو راي، ناروكي تاكاهاشيمورا، في مؤتمر صحفي إن فرق الإنقاذ وصلت إلى المنطقة."
     spoken, names = _speaker_names(_article(text, {}))
     assert spoken["فرق الإنقاذ وصلت إلى المنطقة"] == ["ناروكي تاكاهاشيمورا"]
+
+
+def test_tudhkar_closing_a_noun_phrase_is_no_cue():
+    """لم تسجل الشرطة أي حوادث تذكر، بعد أن أعلن فلان أنه …: 'worth mentioning' reports nothing, and the statement
+    after it keeps its own cue and speaker."""
+    text = "ولم تسجل الشرطة أي حوادث تذكر، بعد أن أعلن سامي داود أنه سيؤجل تطبيق القرار الجديد."
+    art = _article(text, {"e1": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    assert art.text[q.content.start : q.content.end].startswith("سيؤجل")
+    assert q.speaker == ("e1",)
+
+
+def test_who_is_quoted_on_the_tongue_of_speaks_not_the_channel():
+    """بثت الإذاعة على لسان فلان قوله: "…": as with نقلت الإذاعة عن فلان قوله, the person quoted speaks."""
+    text = 'وبثت الإذاعة الحكومية على لسان المتحدث باسم الرابطة، سامي داود، قوله: "الاجتماع المقبل سيحسم الأمر".'
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "a": ("الإذاعة الحكومية", "ORG", None)})
+    (q,) = extract_quotes(art)
+    assert q.speaker == ("e1",)

@@ -361,6 +361,8 @@ def find_cues(toks: Sequence[Tok]) -> list[Cue]:
             continue  # مع رأي الحكومة: after a preposition the form is a noun, not a reporting verb
         if w in ("يذكر", "تذكر") and i + 1 < len(toks) and toks[i + 1].norm in _COMP:
             continue  # يذكر أن … 'it is worth noting that': impersonal, not an attribution
+        if w in ("يذكر", "تذكر") and (i + 1 >= len(toks) or toks[i + 1].norm in _CLAUSE_PUNCT):
+            continue  # لم يقع أي حادث يذكر، …: 'worth mentioning', an adjective clause with nothing reported
         if (
             i > 0 and toks[i - 1].norm in ("لم", "ولم", "لن", "ولن") and i + 1 < len(toks) and toks[i + 1].norm == "عن"
             and not any(x.norm in _COMP or x.norm == ":" for x in toks[i + 2 : i + 8])
@@ -717,8 +719,8 @@ def _quote_at(
         lo = max(0, cue.i - 20)
         start_sp = cue.i
         while back >= lo:
-            if toks[back].norm == "عن":
-                start_sp = back + 1
+            if toks[back].norm == "عن" or toks[back].norm == "لسان" and back > 0 and toks[back - 1].norm == "علي":
+                start_sp = back + 1  # (نقلت الوكالة عن فلان / على لسان فلان قوله)
                 break
             back -= 1
         speaker_region = (start_sp, cue.i)
