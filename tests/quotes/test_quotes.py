@@ -1159,3 +1159,15 @@ def test_who_is_quoted_on_the_tongue_of_speaks_not_the_channel():
     art = _article(text, {"e1": ("سامي داود", "PER", None), "a": ("الإذاعة الحكومية", "ORG", None)})
     (q,) = extract_quotes(art)
     assert q.speaker == ("e1",)
+
+
+def test_our_correspondent_and_relatives_are_unnamed_sources():
+    """أفاد مراسلنا بأن …، قال أقارب الضحية إن …: nobody named, not the previous speaker carried over."""
+    text = (
+        "وقال سامي داود إن المصنع سيغلق أبوابه.\n"
+        "وأفاد مراسلنا بأن العمال تجمعوا أمام البوابة الرئيسية.\n"
+        "وقال أقارب أحد العمال إن الرواتب لم تدفع منذ شهرين."
+    )
+    spoken = _spoken(_article(text, {"e1": ("سامي داود", "PER", None)}))
+    assert spoken["العمال تجمعوا أمام البوابة الرئيسية"] == ()
+    assert spoken["الرواتب لم تدفع منذ شهرين"] == ()
