@@ -1171,3 +1171,17 @@ def test_our_correspondent_and_relatives_are_unnamed_sources():
     spoken = _spoken(_article(text, {"e1": ("سامي داود", "PER", None)}))
     assert spoken["العمال تجمعوا أمام البوابة الرئيسية"] == ()
     assert spoken["الرواتب لم تدفع منذ شهرين"] == ()
+
+
+def test_a_cue_with_no_subject_after_an_unnamed_source_is_his_again():
+    """وأفاد مصدر محلي أن …، وأوضح أن …، مؤكدا أن …: the unnamed source goes on speaking (nobody named), where the
+    latest named speaker would otherwise be carried over; a cue with words of its own (وقال فلان إن …) is not."""
+    text = (
+        "وقال سامي داود إن المصنع سيغلق أبوابه.\n"
+        "وأفاد مصدر محلي أن العمال تجمعوا أمام البوابة. وأوضح أن الشرطة وصلت بعد ساعة، مؤكدا أن أحدا لم يصب."
+    )
+    spoken = _spoken(_article(text, {"e1": ("سامي داود", "PER", None)}))
+    assert spoken["العمال تجمعوا أمام البوابة"] == ()
+    assert spoken["الشرطة وصلت بعد ساعة"] == ()
+    assert spoken["أحدا لم يصب"] == ()
+    assert spoken["المصنع سيغلق أبوابه"] == ("e1",)

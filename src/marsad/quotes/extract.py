@@ -33,6 +33,7 @@ from marsad.quotes.slot import (
     human_plural,
     names_nothing,
     org_noun_phrase,
+    unnamed_source,
     unnamed_subject,
 )
 
@@ -467,7 +468,7 @@ def extract_quotes_and_speakers(
     quotes: list[Quote] = []
     slot = SlotEntities(article, ix)
     # "contents": the quotes' content spans so far, for "does a quote hold this clause" by bisection
-    state: dict = {"history": [], "slot": slot if propose else None, "contents": SpanSet()}
+    state: dict = {"history": [], "slot": slot if propose else None, "contents": SpanSet(), "unnamed": []}
     for pa, pb in paras:
         toks = tokens_of(article, pa, pb)
         if not toks:
@@ -497,6 +498,12 @@ def extract_quotes_and_speakers(
             if q.speaker and q.attrs.get("frame") != "attribution-after":
                 # (a source named after حسبما is no subject a later وأضاف refers back to)
                 state["history"].append((here, q.speaker))
+            elif (
+                not q.speaker and q.attrs.get("description") not in (None, "", "plural")
+                and q.attrs.get("frame") != "attribution-after" and unnamed_source(str(q.attrs["description"]))
+            ):  # fmt: skip
+                # an unnamed source (قال مصدر …): a later وأضاف / مشيرا with no subject of its own is his again
+                state["unnamed"].append((here, str(q.attrs["description"])))
         state["history"].extend(subj)
     quotes = _dedupe(quotes)
     used = {i for q in quotes for i in q.speaker}
@@ -797,9 +804,17 @@ def _quote_at(
     if kind == "direct" and len(content_tokens) <= 3 and not colon and content_at == speaker_region[0]:
         return None
     state["cue"] = (cue.lemma, _bare(toks[cue.i].norm))
+    state.pop("implied_desc", None)
+    state["empty_slot"] = not any(
+        toks[z].norm not in _CLAUSE_PUNCT and toks[z].norm not in C.QUOTE_PAIRS
+        for z in range(speaker_region[0], speaker_region[1])
+    )
     speaker, sp_span, desc = _resolve_speaker(article, toks, speaker_region, cue, ix, state, prior)
+    state["empty_slot"] = False
     if speaker is None:
         return None
+    if not speaker and desc is None:
+        desc = state.pop("implied_desc", None)
     if kind == "indirect" and cue.lemma in _ADDRESSEE_CUES and sp_span is not None:
         # دعا الوزير الطرفين إلى الحوار: what was called for includes whom it was asked of, so the content opens
         # right after the speaker phrase, not after إلى/بـ
@@ -1515,7 +1530,15 @@ def _implied(
             if first and first[0][3] == "PER" and first[0][0] == toks[z + 1].start:
                 return (first[0][2],)
     # the latest entry (in the order recorded) before here: walk back from the end instead of filtering them all
-    return next((h[1] for h in reversed(state["history"]) if h[0] < here), ())
+    latest = next((h for h in reversed(state["history"]) if h[0] < here), None)
+    unnamed = next((u for u in reversed(state.get("unnamed", ())) if u[0] < here), None)
+    if (
+        unnamed is not None and state.get("empty_slot") and (latest is None or unnamed[0] > latest[0])
+        and here - unnamed[0] < 300
+    ):  # fmt: skip  (only a cue with no subject words of its own: وأضاف أن، مشيرا إلى)
+        state["implied_desc"] = unnamed[1]  # the unnamed source spoke last: nobody named
+        return ()
+    return latest[1] if latest is not None else ()
 
 
 _LEADERS = {

@@ -542,6 +542,23 @@ def names_nothing(word: str) -> bool:
     return bool(_entity_judge()._no_name(word))  # type: ignore[attr-defined]
 
 
+_SOURCE_WORDS = frozenset({"تقارير", "وسايل"})
+
+
+def unnamed_source(desc: str) -> bool:
+    """Whether a description of the rules names an unnamed source in so many words: an indefinite source word of the
+    cue table (مصدر، مسؤول، مصادر، شهود …), reports or media (تقارير، وسائل إعلام), an indefinite plural of people
+    (عاملون في …), or the rules' mark for a plural verb with no subject ("plural")."""
+    from marsad.lang.ar.normalize import normalize
+
+    first = normalize(desc).split()[0] if desc.split() else ""
+    if first == "plural":
+        return True
+    return first in _SOURCE_WORDS or first in C.UNNAMED and first != "متحدث" or first.endswith("ون") and human_plural(
+        "ال" + first
+    )
+
+
 def human_plural(word: str) -> bool:
     """A definite sound masculine plural that is not a nisba (المدافعون، المقربين; not الفلسطينيون, a people):
     persons described by what they do, an unnamed source."""

@@ -22,6 +22,7 @@ from marsad.lang.ar.normalize import normalize
 from marsad.learn.linear import LinearModel
 from marsad.quotes.extract import MentionIndex
 from marsad.quotes.slot import SOURCE as SLOT_SOURCE
+from marsad.quotes.slot import unnamed_source
 
 MODEL_FILE = "data/speaker_model.npz"
 # Inverse L2 strength of the ranker: train 5-fold CV quotes attributed F1 0.704 / 0.707 / 0.708 / 0.707 / 0.705 /
@@ -374,7 +375,7 @@ class SpeakerModel:
         ranked = self.rank(cands)
         floor = self.keep_rule_below
         desc = str(q.attrs.get("description") or "")
-        if not q.speaker and desc and _unnamed_source(desc):
+        if not q.speaker and desc and unnamed_source(desc):
             # an unnamed source by the guideline's own words (مصدر، مسؤولون، تقارير، وسائل إعلام، عاملون في …, a
             # plural verb with no subject): nobody in particular, whoever the ranker likes nearby (train CV: every
             # such override was wrong, mostly the previous quote's speaker carried over)
@@ -436,24 +437,6 @@ def _unnamed_description(desc: str) -> bool:
         return True
     # (a plural in -ين is accusative or genitive: دعا الموظفين …, the object, not an unnamed subject)
     return human_plural(first) and first.endswith("ون") or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
-
-
-def _unnamed_source(desc: str) -> bool:
-    """Whether the rules' description names an unnamed source in so many words: an indefinite source word of the
-    cue table (مصدر، مسؤول، مصادر، شهود …), reports or media (تقارير، وسائل إعلام), an indefinite plural of people
-    (عاملون في …), or the rules' mark for a plural verb with no subject."""
-    from marsad.quotes.cues import UNNAMED
-    from marsad.quotes.slot import human_plural
-
-    first = normalize(desc).split()[0] if desc.split() else ""
-    if first == "plural":
-        return True
-    return first in _SOURCE_WORDS or first in UNNAMED and first != "متحدث" or first.endswith("ون") and human_plural(
-        "ال" + first
-    )
-
-
-_SOURCE_WORDS = frozenset({"تقارير", "وسايل"})
 
 
 def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
