@@ -1185,3 +1185,14 @@ def test_a_cue_with_no_subject_after_an_unnamed_source_is_his_again():
     assert spoken["الشرطة وصلت بعد ساعة"] == ()
     assert spoken["أحدا لم يصب"] == ()
     assert spoken["المصنع سيغلق أبوابه"] == ("e1",)
+
+
+def test_a_statement_published_by_a_site_speaks_for_the_site():
+    """قالت الرسالة، التي نشرت على موقع "كذا"، إن …: the body or site named in the relative clause issued it."""
+    text = (
+        "وانتقد الباحث سامي داود زملاءه في محاضرة.\n"
+        'وقالت الرسالة، التي نشرت على موقع "رابطة العلماء الأحرار"، إن المحاضرة مسيئة للباحثات.'
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "o": ("رابطة العلماء الأحرار", "ORG", None)})
+    spoken = _spoken(art)
+    assert spoken["المحاضرة مسيئة للباحثات"] == ("o",)

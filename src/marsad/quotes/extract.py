@@ -1054,7 +1054,7 @@ def _resolve_speaker(
     if human_plural(words[0]) and words[0].endswith("ون"):
         # المدافعون عن البيئة: an unnamed source (nominative: the subject; دعا الموظفين: the object, accusative)
         return (), Span(start, end, "speaker"), desc_text
-    issuer = _document_issuer(article, toks, a, cut, ix)
+    issuer = _document_issuer(article, toks, a, cut, ix) or _published_by(toks, a, b, ix)
     if issuer is not None:
         return (issuer[2],), Span(start, end, "speaker"), None
     if content_words[0] in _STATEMENT and len(content_words) <= 2:
@@ -1274,6 +1274,20 @@ def _document_issuer(
     if head not in org_heads():
         return None
     return ix.latest_org(article, head, len(head) + 3, toks[a].start)
+
+
+_PUBLISHED = frozenset({"نشر", "نشرت", "نشره", "نشرته", "نشرها", "نشرتها", "صدر", "صدرت", "اصدره", "اصدرته", "بث", "بثته"})
+
+
+def _published_by(toks: Sequence[Tok], a: int, b: int, ix: MentionIndex) -> tuple[int, int, str, str] | None:
+    """A document whose relative clause says where it was published (قالت الرسالة، التي نشرتها صحيفة كذا، إن …):
+    the body or site named in that clause issued it."""
+    words = [k for k in range(a, b) if toks[k].norm not in _CLAUSE_PUNCT]
+    if len(words) < 3 or _strip_al(toks[words[0]].norm) not in C.DOCUMENTS and toks[words[0]].norm not in C.DOCUMENTS:
+        return None
+    if toks[words[1]].norm not in ("الذي", "التي") or toks[words[2]].norm not in _PUBLISHED:
+        return None
+    return next((m for m in ix.in_range(toks[words[2]].end, toks[b - 1].end) if m[3] == "ORG"), None)
 
 
 # Unnamed sources: their words are kept with the description and no speaker (the annotation guideline's []).
