@@ -144,3 +144,17 @@ def test_the_shipped_model_loads_with_its_threshold_and_figures():
     meta = model.model.meta
     assert meta["documents"] > 0 and meta["cv_model"]["f1"] > 0
     assert model.model.classes == (DROP, KEEP)
+
+
+def test_a_threshold_given_overrides_the_cross_validated_choice(monkeypatch):
+    pytest.importorskip("sklearn")
+    # the true candidates at 0.9 / 0.47 and a false one at 0.42: the sweep prefers 0.45, a given 0.5 is saved and
+    # reported at its own out-of-fold figures (the true one at 0.47 lost)
+    docs = [_doc(i) for i in range(10)]
+    monkeypatch.setattr(decide, "out_of_fold", lambda d, k=5, c=0.1: {x.id: [0.9, 0.47, 0.42] for x in d})
+    model, rep = decide.train(docs, k=5, c=1.0)
+    assert rep.threshold == model.threshold == 0.45
+    model, rep = decide.train(docs, k=5, c=1.0, threshold=0.5)
+    assert rep.threshold == model.threshold == 0.5
+    assert rep.model == dict(rep.sweep)[0.5] and rep.model["r"] < dict(rep.sweep)[0.45]["r"]
+    assert [t for t, _ in rep.sweep] == list(decide.THRESHOLDS)

@@ -184,7 +184,10 @@ def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, 
               help="Inverse L2 strength (0.1: chosen by 5-fold CV on train).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Folds by document for the cross-validation that chooses the threshold.")
-def train_entities_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int) -> None:
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True), default=None,
+              help="Save this keep threshold instead of the cross-validated choice (e.g. one chosen on dev); the "
+                   "cross-validated figures are printed at it.")
+def train_entities_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int, threshold: float | None) -> None:
     """Train the entity keep/drop model on gold articles (default: ../shared/gold/train).
 
     The entity stage proposes every candidate entity (also those its hand-written filter drops); the model learns
@@ -197,7 +200,7 @@ def train_entities_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int
     docs = load_gold(gold_dir or _default_gold("train"))
     with progress("analysing", total=len(docs)) as advance:
         prepared = analyse(docs, progress=_say, advance=advance)
-    model, rep = train(prepared, k=k, c=c)
+    model, rep = train(prepared, k=k, c=c, threshold=threshold)
     # the shipped model sits in the package's data/decide; --out takes the file itself
     folder = out if out is not None else _out_dir(None, "marsad.entities") / "decide"
     folder.mkdir(parents=True, exist_ok=True)

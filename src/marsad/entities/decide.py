@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -352,9 +352,15 @@ def analyse(docs: Sequence[Any], *, progress: Callable[[str], None] = lambda _m:
 
 
 def train(docs: Sequence[Prepared], *, k: int = 5, c: float = DEFAULT_C,
-          thresholds: Sequence[float] = THRESHOLDS) -> tuple[EntityModel, CVReport]:  # fmt: skip
-    """Cross-validate (K folds by document) to choose the threshold, then fit the model on every article."""
+          thresholds: Sequence[float] = THRESHOLDS, threshold: float | None = None) -> tuple[EntityModel, CVReport]:  # fmt: skip
+    """Cross-validate (K folds by document) to choose the threshold, then fit the model on every article. A
+    ``threshold`` given overrides the choice (a decision taken on other data, such as a dev set); the report then
+    gives the out-of-fold figures at that threshold, and its sweep stays the whole one."""
+    if threshold is not None and threshold not in thresholds:
+        thresholds = tuple(sorted({*thresholds, threshold}))
     report = cross_validate(docs, k=k, c=c, thresholds=thresholds)
+    if threshold is not None:
+        report = replace(report, threshold=threshold, model=dict(report.sweep)[threshold])
     model = fit_model(docs, c=c, threshold=report.threshold, cv_folds=k, cv_rules=report.rules,
                       cv_model=report.model)  # fmt: skip
     return model, report
