@@ -1196,3 +1196,12 @@ def test_a_statement_published_by_a_site_speaks_for_the_site():
     art = _article(text, {"e1": ("سامي داود", "PER", None), "o": ("رابطة العلماء الأحرار", "ORG", None)})
     spoken = _spoken(art)
     assert spoken["المحاضرة مسيئة للباحثات"] == ("o",)
+
+
+def test_a_promise_is_a_statement():
+    """ووعد فلان بأن …: the promise is reported speech; يعد (also 'is considered') is not among the forms."""
+    text = "ووعد سامي داود بأن المستشفى الجديد سيفتح أبوابه قبل نهاية العام. ويعد المشروع الأول من نوعه."
+    art = _article(text, {"e1": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    assert art.text[q.content.start : q.content.end].startswith("المستشفى الجديد")
+    assert q.speaker == ("e1",)
