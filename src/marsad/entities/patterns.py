@@ -119,6 +119,24 @@ _RANKS = frozenset({"العامه", "العام", "العليا", "الاعلى"
 
 # a king's or prince's title before the name a body or place is named after (normalised)
 _ROYAL = frozenset({"الملك", "الامير", "الملكه", "الاميره"})
+@lru_cache(maxsize=1)
+def _indefinite_head_forms() -> dict[str, tuple[str, int]]:
+    """Every written form of an indefinite head with the clitics common._clitic_variants strips (وشركة، بمنطقة،
+    وبمنطقة) → (head, clitic letters): the forms the variants of a word would find, looked up at once."""
+    out: dict[str, tuple[str, int]] = {}
+    for h in _indefinite_heads():
+        for c1 in "وف":
+            for c2 in "بلك":
+                if len(h) + 2 >= 5:
+                    out.setdefault(c1 + c2 + h, (h, 2))
+        for c in "وفبلك":
+            if len(h) + 1 >= 4:
+                out[c + h] = (h, 1)
+    for h in _indefinite_heads():
+        out[h] = (h, 0)
+    return out
+
+
 # a battle front and a political front share their head (جبهة فلانة is as often a place as a body)
 _FRONT_HEADS = frozenset({"جبهه"})
 # words that open a two-word local name (منطقة آل فلان، بلدة أبو فلان), normalised
@@ -670,6 +688,7 @@ class NamePatterns:
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         heads = _indefinite_heads()
+        forms = _indefinite_head_forms()
 
         def name_word(q: int) -> bool:
             if q >= len(toks) or q in covered or toks[q].kind != "word" or _is_stop(toks[q]):
@@ -694,7 +713,7 @@ class NamePatterns:
         for k in range(len(toks) - 1):
             if k in covered or toks[k].kind != "word":
                 continue
-            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
+            hv = forms.get(norms[k])  # one look-up per word (the heads with their clitics), not its variants
             if hv is None:
                 continue
             j = k + 1
