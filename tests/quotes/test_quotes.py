@@ -1205,3 +1205,13 @@ def test_a_promise_is_a_statement():
     (q,) = extract_quotes(art)
     assert art.text[q.content.start : q.content.end].startswith("المستشفى الجديد")
     assert q.speaker == ("e1",)
+
+
+def test_a_title_chain_up_to_the_holders_name_is_the_speaker_phrase_of_a_noun_phrase_content():
+    """نوه وكيل الهيئة للشؤون الفنية الدكتور فلان، بالتزام …: the title's genitive chain runs to the holder's name, who
+    speaks; the content starts after it."""
+    text = "ونوه وكيل الهيئة للشؤون الفنية الدكتور سامي داود، بالتزام الهيئة بتطبيق الخطة الجديدة في موعدها."
+    art = _article(text, {"e1": ("سامي داود", "PER", None), "h": ("الهيئة", "ORG", None)})
+    (q,) = extract_quotes(art)
+    assert q.speaker == ("e1",)
+    assert art.text[q.content.start : q.content.end].startswith("بالتزام")

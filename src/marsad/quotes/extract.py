@@ -877,6 +877,19 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
         if ix.overlaps(t.start, t.end):
             k += 1
             continue
+        if k == i and (_strip_al(w) in _HOLDER_TITLES or w in _HOLDER_TITLES):
+            # نوه وكيل الهيئة للشؤون الفنية الدكتور فلان، بـ …: a title's genitive chain up to the holder's name (a
+            # person named within eight words, nothing but words and commas between) is the speaker phrase
+            per = next((m for m in ix.in_range(t.end, toks[min(limit, k + 9) - 1].end) if m[3] == "PER"), None)
+            if per is not None:
+                j = next((z for z in range(k + 1, limit) if toks[z].start >= per[0]), limit)
+                if not any(
+                    toks[z].norm in _COMP or toks[z].norm in C.QUOTE_PAIRS or toks[z].norm in _BREAKS
+                    or toks[z].norm in _CLAUSE_PUNCT and toks[z].norm not in ("،", ",")
+                    for z in range(k + 1, j)
+                ):  # fmt: skip
+                    k = j
+                    continue
         if (
             w in _SPEAKER_WORDS
             or _strip_al(w) in _SPEAKER_WORDS
