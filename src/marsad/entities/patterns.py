@@ -146,7 +146,7 @@ _NAME_PARTICLES = frozenset({"ال", "ابو", "بني", "ام", "بنو"})
 @lru_cache(maxsize=1)
 def _indefinite_heads() -> dict[str, str]:
     """Indefinite name heads of bodies and places (normalised, no article) → kind (ORG / PLACE). Programme and event
-    heads are left out: a verb follows them far more often than a name (عملية تشنها، اتفاقية وقعتها)."""
+    heads are left out: a verb follows them far more often than a name (عملية بدأتها، اتفاقية أبرمتها)."""
     from marsad.entities.lexicon import load_heads
 
     return {k: h.kind for k, h in load_heads().items()
@@ -747,14 +747,14 @@ class NamePatterns:
                 continue
             hv = next(((v, c) for v, c in _clitic_variants(norms[k])
                        if heads.get(v) == "ORG" or v in _FACILITY_HEADS or v in _ROUTE_HEADS), None)
-            # (the tagger may have taken the head and the title alone: بجامعة الأمير | فلان)
+            # (the tagger may have taken the head and the title alone: بمعهد الأمير | فلان)
             lead = starts.get(k)
             if hv is None or (lead is not None and (lead.tok1 != k + 2 or lead.source != "ner")) or any(
                     m.unit == ui and m.tok0 < k < m.tok1 for m in have):
                 continue
             person = starts.get(k + 1) or starts.get(k + 2)
             if person is None or person.type != "PER" or _is_common(self.registry, norms[person.tok1 - 1], _arab_given()):
-                continue  # (… فهد نوهت: the tagger ran the name into a verb)
+                continue  # (… فلان أشاد: the tagger ran the name into a verb)
             j = person.tok1
             if (j < len(toks) and toks[j].kind == "word" and norms[j].startswith("ال") and norms[j].endswith(("ي", "يه"))
                     and not _is_stop(toks[j]) and norms[j] not in self.registry.nisba and j not in starts):
