@@ -34,3 +34,20 @@ def test_sentences_are_ordered_disjoint_slices(s):
         assert prev <= sp.start < sp.end <= len(s)
         assert s[sp.start : sp.end].strip() == s[sp.start : sp.end]
         prev = sp.end
+
+
+def test_token_layer_sentence_end_reads_past_a_decimal_point():
+    # the text layer's word pattern splits 3.5 into 3 . 5; the stop between two digits ends no sentence there
+    from marsad.data import Article
+    from marsad.lang.ar.textlayer import sentence_end, tokens_of
+
+    text = "ارتفع النمو إلى 3.5 بالمئة هذا العام. وقال الوزير إن الوضع جيد."
+    toks = tokens_of(Article(id="d", text=text, body=text), 0, len(text))
+    end = sentence_end(toks, 0, len(toks))
+    assert text[toks[end].start : toks[end].end] == "."
+    assert text[: toks[end].end] == "ارتفع النمو إلى 3.5 بالمئة هذا العام."
+    # a stop after a number that ends the sentence still ends it
+    text2 = "بلغ العدد 35. وقال الوزير إن الوضع جيد."
+    toks2 = tokens_of(Article(id="e", text=text2, body=text2), 0, len(text2))
+    end2 = sentence_end(toks2, 0, len(toks2))
+    assert text2[: toks2[end2].end] == "بلغ العدد 35."

@@ -102,10 +102,23 @@ def paragraphs(article: Article) -> list[tuple[int, int]]:
 
 
 def sentence_end(toks: Sequence[Tok], i: int, limit: int) -> int:
-    """Index of the first token at/after i that ends the sentence (outside quotation marks), else limit."""
+    """Index of the first token at/after i that ends the sentence (outside quotation marks), else limit. A decimal
+    point ends nothing (the word pattern splits 12.5 into 12 . 5)."""
     for k in range(i, limit):
         t = toks[k]
-        if t.quoted < 0 and t.norm in PUNCT_END:
-            # '..' and '.' both end; decimal points never reach here (numbers are one token)
-            return k
+        if t.quoted < 0 and t.norm in PUNCT_END and not decimal_point(toks, k):
+            return k  # '..' and '.' both end
     return limit
+
+
+def decimal_point(toks: Sequence[Tok], k: int) -> bool:
+    """Whether token ``k`` is a '.' written between two digits with no space (12.5)."""
+    if toks[k].norm != "." or k == 0 or k + 1 >= len(toks):
+        return False
+    before, after = toks[k - 1], toks[k + 1]
+    return (
+        before.end == toks[k].start
+        and after.start == toks[k].end
+        and before.norm[-1:].isdigit()
+        and after.norm[:1].isdigit()
+    )
