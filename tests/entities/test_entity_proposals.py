@@ -5,7 +5,7 @@ sentences."""
 from __future__ import annotations
 
 from marsad.data import Article
-from marsad.entities.common import _first_names
+from marsad.entities.common import _first_names, _Mention
 from marsad.entities.stage import build_stage
 from marsad.lang.ar.normalize import normalize
 from marsad.lang.ar.sentences import split_sentences
@@ -128,14 +128,18 @@ def test_a_lone_common_noun_the_tagger_calls_a_place_is_no_place():
     assert st._ner_mention(0, unit, k, k + 1, "LOC") is not None
 
 
-def test_a_body_named_after_a_person_of_the_article_is_a_proposal():
-    # مؤسسة + a person the article names in full: the foundation, for the model to keep or drop; the person stays
-    text = "وقال الرئيس فلاديمير بوتين إن الاتفاق صامد. وأعلنت مؤسسة بوتين أنها ستمول المدرسة.\n"
-    ents = _by_surface(analyse(text, entity_model=False, entity_proposals=True))
-    body = ents["مؤسسة بوتين"]
-    assert body.type == "ORG" and body.attrs.get("rule_drop")  # type: ignore[attr-defined]
-    assert ents["فلاديمير بوتين"].type == "PER"  # type: ignore[attr-defined]
-    assert "مؤسسة بوتين" not in _by_surface(analyse(text, entity_model=False))
+def test_a_body_named_after_a_town_the_tagger_called_an_organisation_is_a_proposal():
+    # شرطة + a one-word "organisation" GeoNames knows as a town: the town's police, for the model to keep or drop; a
+    # company's name after شركة stays the company's (no town)
+    st = build_stage(use_ner=False)
+    for text, want in (("وفتحت شرطة ميلانو تحقيقا في الحادث.\n", ("شرطة ميلانو", "head-name")),
+                       ("وفتحت شركة كوداكسو تحقيقا في الحادث.\n", ("كوداكسو", "ner"))):
+        art = Article.new(text).with_layers(sentences=split_sentences(text))
+        units = st._units(art)
+        u = units[0]
+        m = _Mention(u.tokens[2].start, u.tokens[2].end, 0, 2, 3, "ORG", None, "x", source="ner")
+        (out,) = st._bodies_named_after(units, [m])
+        assert (text[out.start : out.end], out.source) == want and out.type == "ORG"
 
 
 def test_a_body_or_place_named_after_a_king_is_not_the_king():

@@ -1013,19 +1013,16 @@ class EntityStage(NamePatterns):
         return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
     def _bodies_named_after(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
-        """A body's head right before a person named elsewhere in the article too, or before a one-word name the
-        tagger called an organisation and GeoNames a place (شركة فلان، جماعة فلان، مكتب فلانة، شرطة فلانة): the body named after them, a
-        candidate only the entity model may keep (``head-name``); the person keeps their other mentions."""
-        seen: Counter[str] = Counter()
+        """A body's head right before a one-word name the tagger called an organisation and GeoNames knows as a town
+        (شرطة فلانة، مكتب فلانة): the body named after the town, a candidate only the entity model may keep
+        (``head-name``). (The same before a person the article names twice, شركة فلان، جماعة فلان, gave the entities
+        +0.001 on train but took the person out of the events' reach: events 0.313 → 0.304.)"""
         gaz = _place_gazetteer()
-        for m in mentions:
-            if m.type == "PER":
-                seen[m.actor_id or m.key] += 1
         out: list[_Mention] = []
         for m in mentions:
             u = units[m.unit]
             k = m.tok0 - 1
-            named = (m.type == "PER" and seen[m.actor_id or m.key] >= 2) or (
+            named = (
                 m.type == "ORG" and m.source == "ner" and m.actor_id is None and m.tok1 - m.tok0 == 1
                 and gaz is not None and bool(gaz.lookup_ar(u.tokens[m.tok0].text))  # a town's police, not a company
             )
