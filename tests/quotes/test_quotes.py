@@ -1215,3 +1215,35 @@ def test_a_title_chain_up_to_the_holders_name_is_the_speaker_phrase_of_a_noun_ph
     (q,) = extract_quotes(art)
     assert q.speaker == ("e1",)
     assert art.text[q.content.start : q.content.end].startswith("بالتزام")
+
+
+def test_the_one_name_before_an_object_first_verbs_complement_is_its_object():
+    """ووصف X بأنها …، اتهم X بأنه …، حث X على: a single name right before the complement is the object (spoken about or
+    to); the subject was named before. With a second name first (اتهم فلان X بـ), the first is the subject."""
+    text = (
+        "قال سامي داود إن الحوار مستمر مع الجميع.\n"
+        "ووصف موسكو بأنها شريك صعب في هذه المرحلة.\n"
+        "ووصف كريم ناصر موسكو بأنها شريك لا بد منه في المنطقة."
+    )
+    art = _article(
+        text, {"p": ("سامي داود", "PER", None), "k": ("كريم ناصر", "PER", None), "g": ("موسكو", "GPE", "RUS")}
+    )
+    got = {art.text[q.content.start : q.content.end]: q.speaker for q in extract_quotes(art)}
+    assert [s for c, s in got.items() if "شريك صعب" in c] == [("p",)]
+    assert [s for c, s in got.items() if "شريك لا بد" in c] == [("k",)]
+
+
+def test_the_ranker_sees_the_grammatical_gender_of_a_cue_against_the_candidates_type():
+    """وقال إنه …: a masculine verb with no subject of its own does not speak for a country or city (feminine in
+    Arabic); the candidates carry the verb's gender with their type for the ranker to weigh."""
+    from marsad.quotes.speakers import cue_gender, speaker_candidates
+
+    assert [cue_gender(w) for w in ("وقال", "قالت", "يقول", "تقول", "موكدا", "موكده", "قالوا", "تابع", "نفت")] == [
+        "m", "f", "m", "f", "m", "f", "", "m", "f",
+    ]  # fmt: skip
+    text = "زار سامي داود طرابلس أمس.\nوقال إن الزيارة كانت مثمرة للطرفين."
+    art = _article(text, {"p": ("سامي داود", "PER", None), "g": ("طرابلس", "GPE", "LBY")})
+    art = art.evolve(quotes=tuple(extract_quotes(art)))
+    (cands,) = speaker_candidates(art)
+    feats = {c.entity: c.feats for c in cands}
+    assert "gender:m|GPE" in feats["g"] and "gender:m|PER" in feats["p"]

@@ -936,6 +936,10 @@ def _resolve_speaker(
     if cue.participle:
         # مؤكدا، مشيرا …: the subject of the sentence that carries the participle
         return _implied(state, here, toks, cue, ix, article, participle=True), None, None
+    if _object_first(toks, a, b, cue, ix):
+        # ووصف موسكو بأنها …، اتهم المجلس بأنه …، أخبر فلانا بأن …: the one name after the verb is its object (spoken
+        # about or to); the subject stands before the verb or was named earlier
+        return _implied(state, here, toks, cue, ix, article), None, None
     before = _unnamed_before(article, toks, cue, ix)
     if before is not None:
         return (), before, article.text[before.start : before.end].strip(" ،,-")
@@ -1507,6 +1511,32 @@ def _titled_person(
 
 
 _TITLE_WALK = 400
+
+
+# reporting verbs whose object comes before their complement (وصف X بأنه، اتهم X بـ، أخبر X بأن، حث X على)
+_OBJECT_FIRST = {"وصف": "ب", "اتهم": "ب", "أخبر": "ب", "حث": "علي"}
+# words with a leading ب that are no complement of those verbs (بعد، بين، بسبب …)
+_BA_NOT_COMPLEMENT = frozenset({"بعد", "بين", "بسبب", "بدوره", "بدورها", "بينما", "بحسب", "بشكل", "بعض", "بصفته"})
+
+
+def _object_first(toks: Sequence[Tok], a: int, b: int, cue: Cue, ix: MentionIndex) -> bool:
+    """True when the slot of an object-first verb names one actor, within its first words, and the verb's
+    complement follows that name at once (ووصف موسكو بأنها، اتهم المجلس بأنه، حث فلانا على): the name is
+    the object, no subject follows the verb. A second name before the complement (اتهم فلان المجلس بـ) keeps the
+    first as the subject."""
+    prep = _OBJECT_FIRST.get(cue.lemma)
+    if prep is None or cue.participle or b <= a:
+        return False
+    first = ix.in_range(toks[a].start, toks[min(b, a + 6) - 1].end)[:1]
+    if not first or first[0][0] > toks[min(b - 1, a + 3)].start:
+        return False
+    k = next((z for z in range(a, len(toks)) if toks[z].start >= first[0][1]), len(toks))
+    if k >= len(toks):
+        return False
+    w = toks[k].norm
+    if prep == "ب":
+        return w[:1] == "ب" and len(w) > 2 and w not in _BA_NOT_COMPLEMENT
+    return w == prep
 
 
 def _implied(

@@ -20,7 +20,8 @@ from pathlib import Path
 from marsad.data import Article, Quote
 from marsad.lang.ar.normalize import normalize
 from marsad.learn.linear import LinearModel
-from marsad.quotes.extract import MentionIndex
+from marsad.quotes import cues as C
+from marsad.quotes.extract import CUE_FORMS, MentionIndex
 from marsad.quotes.slot import SOURCE as SLOT_SOURCE
 from marsad.quotes.slot import unnamed_source
 
@@ -90,6 +91,30 @@ def _overlaps(sp: Sequence[tuple[int, int, bool]], st: Sequence[int], reach: int
             return True
         k -= 1
     return False
+
+
+def cue_gender(word: str) -> str:
+    """"m", "f" or "" (plural, dual, unknown): the grammatical gender of a reporting verb's subject, read off the
+    verb's normalised form (قال / يقول / مؤكدا: m; قالت / تقول / مؤكده: f). A country or city is feminine, so a
+    masculine verb with no subject of its own (وقال إنه …) does not speak for one; the ranker weighs that."""
+    w = word
+    if w not in CUE_FORMS and len(w) > 3 and w[0] in "وف" and w[1:] in CUE_FORMS:
+        w = w[1:]
+    hit = CUE_FORMS.get(w)
+    if hit is None:
+        return ""
+    lemma, participle = hit
+    if participle:
+        return "f" if w.endswith("ه") else "m" if w.endswith("ا") else ""
+    finite = C.VERBS[lemma][0]
+    past = finite[0] if finite else ""
+    if w.endswith(("وا", "ون", "تا")) or (w.endswith("ا") and w == past + "ا"):
+        return ""
+    if w == past or w[:1] == "ي":
+        return "m"
+    if w[-1:] == "ت" or w[:1] == "ت":
+        return "f"
+    return ""
 
 
 def _bucket(d: int | None) -> str:
@@ -193,6 +218,8 @@ def speaker_candidates(
             # speaker: the rules' choice here is the ranker's
             q = replace(q, speaker=tuple(prev_spk))
         cue_a = q.cue.start if q.cue is not None else q.content.start
+        gender = cue_gender(normalize(text[q.cue.start : q.cue.end]).split()[0]) if q.cue is not None else ""
+        gender = gender if q.cue is None or q.cue.end - q.cue.start < 20 else ""
         cue_b = q.cue.end if q.cue is not None else q.content.start
         ca, cb = q.content.start, q.content.end
         q_ents = ents
@@ -254,6 +281,8 @@ def speaker_candidates(
         cands = []
         for eid, ent in q_ents.items():
             f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
+            if gender:
+                f[f"gender:{gender}|{ent.type}"] = 1.0
             if eid in q.speaker:
                 f["rule"] = 1.0
                 f[f"rule|{len(q.speaker)}"] = 1.0
