@@ -1247,3 +1247,35 @@ def test_the_ranker_sees_the_grammatical_gender_of_a_cue_against_the_candidates_
     (cands,) = speaker_candidates(art)
     feats = {c.entity: c.feats for c in cands}
     assert "gender:m|GPE" in feats["g"] and "gender:m|PER" in feats["p"]
+
+
+def test_a_definite_organisation_head_before_an_indefinite_word_is_the_whole_speaker_phrase():
+    """أعلنت الهيئة تعليق مشاركة فلان …، أكدت الشركة احتجاز فلان …: a definite head takes no indefinite genitive, so the
+    head alone (the body named before) speaks and the object noun phrase, with the person in it, is the content;
+    before a preposition's word (اتهمت الهيئة بـ …) the head is left to the other rules."""
+    text = (
+        "أصدرت الهيئة الدولية للعلوم قرارها أمس.\n"
+        "وأعلنت الهيئة تعليق مشاركة سامي داود في كل أعمالها المقبلة."
+    )
+    art = _article(text, {"p": ("سامي داود", "PER", None), "o": ("الهيئة الدولية للعلوم", "ORG", None)})
+    (q,) = [q for q in extract_quotes(art) if "أعمالها" in art.text[q.content.start : q.content.end]]
+    assert art.text[q.content.start : q.content.end].startswith("تعليق مشاركة")
+    assert q.speaker == ("o",)
+
+
+def test_the_ranker_sees_a_verb_of_the_other_gender_than_one_the_candidate_was_subject_of():
+    """وقالت فلانة … then وقال إنه …: a candidate named the subject of a feminine verb earlier is flagged when a later
+    masculine verb has no subject of its own (and the other way round)."""
+    from marsad.quotes.speakers import speaker_candidates
+
+    text = (
+        "وقالت سلمى داود إن الحوار مستمر مع الجميع.\n"
+        "ورد كريم ناصر على الاقتراح. وقال إن الحوار لم يبدأ بعد."
+    )
+    art = _article(text, {"s": ("سلمى داود", "PER", None), "k": ("كريم ناصر", "PER", None)})
+    art = art.evolve(quotes=tuple(extract_quotes(art)))
+    assert len(art.quotes) == 2
+    first, second = speaker_candidates(art)
+    assert not any("gender_clashes" in c.feats for c in first)
+    feats = {c.entity: c.feats for c in second}
+    assert "gender_clashes" in feats["s"] and "gender_clashes" not in feats["k"]

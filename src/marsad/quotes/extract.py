@@ -906,6 +906,14 @@ def _skip_speaker(toks: Sequence[Tok], i: int, limit: int, ix: MentionIndex) -> 
             # شركة كذا، شبكة "كذا"، وكالة الأنباء الرسمية "كذا": an organisation head and its words up to the name
             # that follows (a mention, or a name in quotation marks) open the speaker phrase
             j = k + 1
+            if (
+                w.startswith("ال") and j < limit and toks[j].norm.isalpha() and not toks[j].norm.startswith("ال")
+                and toks[j].norm[:1] not in "بلك" and not ix.overlaps(toks[j].start, toks[j].end)
+            ):  # fmt: skip  (not a preposition's word: اتهمت الجيش باستخدام …, where the head is the object)
+                # أكدت الشركة احتجاز فلان، أعلنت الهيئة وقف …: a definite head takes no indefinite genitive; the
+                # head alone (the body named before) is the speaker phrase, the object noun phrase starts after it
+                k = j
+                continue
             while j < limit and j - k <= 4 and toks[j].norm.isalpha() and not ix.overlaps(toks[j].start, toks[j].end):
                 j += 1
             if j < limit and j - k <= 4 and ix.overlaps(toks[j].start, toks[j].end):

@@ -208,6 +208,9 @@ def speaker_candidates(
     out: list[list[SpeakerCandidate]] = []
     prev: Quote | None = None
     prev_spk: tuple[str, ...] = ()
+    # the gender of the verb each entity was named the subject of, in the slot, earlier in the article (قالت فلانة:
+    # f): a later verb of the other gender with no subject of its own is not hers
+    seen_gender: dict[str, str] = {}
     for qi, q0 in enumerate(quotes):
         q = q0
         if (
@@ -283,6 +286,8 @@ def speaker_candidates(
             f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
             if gender:
                 f[f"gender:{gender}|{ent.type}"] = 1.0
+                if seen_gender.get(eid, gender) != gender:
+                    f["gender_clashes"] = 1.0  # (agreement says little: most speakers are men)
             if eid in q.speaker:
                 f["rule"] = 1.0
                 f[f"rule|{len(q.speaker)}"] = 1.0
@@ -371,6 +376,8 @@ def speaker_candidates(
                 if "title_backref|PER" in c.feats and rule_types and "PER" not in rule_types:
                     c.feats["title_backref|rule_nonper"] = 1.0
         out.append(cands)
+        if gender and q.speaker_span is not None and len(q.speaker) == 1 and q.speaker[0] in ents:
+            seen_gender[q.speaker[0]] = gender
         prev = q0
         prev_spk = tuple(choose(qi, cands, q)) if choose is not None else q.speaker
     return out
