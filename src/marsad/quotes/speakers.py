@@ -95,8 +95,7 @@ def _overlaps(sp: Sequence[tuple[int, int, bool]], st: Sequence[int], reach: int
 
 def cue_gender(word: str) -> str:
     """"m", "f" or "" (plural, dual, unknown): the grammatical gender of a reporting verb's subject, read off the
-    verb's normalised form (قال / يقول / مؤكدا: m; قالت / تقول / مؤكده: f). A country or city is feminine, so a
-    masculine verb with no subject of its own (وقال إنه …) does not speak for one; the ranker weighs that."""
+    verb's normalised form (قال / يقول / موكدا: m; قالت / تقول / موكده: f)."""
     w = word
     if w not in CUE_FORMS and len(w) > 3 and w[0] in "وف" and w[1:] in CUE_FORMS:
         w = w[1:]
@@ -284,10 +283,11 @@ def speaker_candidates(
         cands = []
         for eid, ent in q_ents.items():
             f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
-            if gender:
-                f[f"gender:{gender}|{ent.type}"] = 1.0
-                if seen_gender.get(eid, gender) != gender:
-                    f["gender_clashes"] = 1.0  # (agreement says little: most speakers are men)
+            if gender and seen_gender.get(eid, gender) != gender:
+                # (the gender alone, or agreement, is no feature: a masculine وقال إنه after المندوب الفلاني speaks
+                # for his country by the guideline, and most speakers are men; on dev either let a woman carry a
+                # masculine verb over six quotes)
+                f["gender_clashes"] = 1.0
             if eid in q.speaker:
                 f["rule"] = 1.0
                 f[f"rule|{len(q.speaker)}"] = 1.0
