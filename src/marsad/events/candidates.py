@@ -447,9 +447,8 @@ def _actor_context(toks: Sequence[Tok], s0: int, role: str, k: int) -> tuple[str
 def _pair_features(
     f: dict[str, float], article: Article, toks: Sequence[Tok], tok_starts: list[int], s0: int, s1: int,
     sids: tuple[str, ...], sspan: tuple[int, int], skind: str, tids: tuple[str, ...], tspan: tuple[int, int],
-    tkind: str, q: Quote | None, hits: list[CueHit], ents: dict, sv: SentenceVectors, memo: _TokenKeys | None = None,
+    tkind: str, q: Quote | None, hits: list[CueHit], ents: dict, sv: SentenceVectors, memo: _TokenKeys,
 ) -> np.ndarray | None:  # fmt: skip
-    memo = memo if memo is not None else _TokenKeys(toks, s0)
     text = article.text
     es, et = ents.get(sids[0]), ents.get(tids[0])
     f[f"ts:{skind}"] = 1.0
