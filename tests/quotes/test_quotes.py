@@ -1272,3 +1272,38 @@ def test_the_ranker_sees_a_verb_of_the_other_gender_than_one_the_candidate_was_s
     assert not any("gender_clashes" in c.feats for c in first)
     feats = {c.entity: c.feats for c in second}
     assert "gender_clashes" in feats["s"] and "gender_clashes" not in feats["k"]
+
+
+def test_a_longer_name_around_a_known_entity_is_that_entity():
+    """Made-up sentences: the slot names a body the entity stage knows by a shorter name (مؤسسة كذا around كذا, a
+    nisba after it); the speaker is that entity with one more mention, not a second entity for the same body. A
+    proposal nobody speaks through is dropped, and one that coordinates two bodies stays itself."""
+    from marsad.quotes.stage import settle_proposals
+
+    text = (
+        "وقالت مؤسسة النخيل الزراعية السودانية إن المحصول تضاعف هذا العام.\n"
+        "وأضاف رئيس النخيل الزراعية أن الصادرات ستبدأ قريبا.\n"
+        "وذكر مجلس النخيل الزراعية والواحات الخضراء أن الأسعار مستقرة."
+    )
+    art = _article(text, {"e1": ("النخيل الزراعية", "ORG", None), "e2": ("الواحات الخضراء", "ORG", None)})
+    long_a = text.find("مؤسسة النخيل")
+    long_b = text.find(" إن")
+    council_a = text.find("مجلس النخيل")
+    council_b = text.find(" أن الأسعار")
+    s1 = Entity("s1", "ORG", text[long_a:long_b], (Span(long_a, long_b, "mention"),), attrs={"source": ["speaker-slot"]})
+    s2 = Entity("s2", "ORG", "الهيئة", (Span(0, 4, "mention"),), attrs={"source": ["speaker-slot"]})
+    s3 = Entity(
+        "s3", "ORG", text[council_a:council_b], (Span(council_a, council_b, "mention"),),
+        attrs={"source": ["speaker-slot"]},
+    )  # fmt: skip
+    quotes = extract_quotes(art)
+    assert len(quotes) == 3
+    quotes = [replace(quotes[0], speaker=("s1",)), replace(quotes[1], speaker=("e1",)), replace(quotes[2], speaker=("s3",))]
+    art = art.evolve(entities=(*art.entities, s1, s2, s3), quotes=tuple(quotes))
+    out = settle_proposals(art, [s1, s2, s3])
+    assert [q.speaker for q in out.quotes] == [("e1",), ("e1",), ("s3",)]
+    ids = [e.id for e in out.entities]
+    assert "s1" not in ids and "s2" not in ids and "s3" in ids
+    e1 = out.entity("e1")
+    assert e1 is not None
+    assert (long_a, long_b) in {(m.start, m.end) for m in e1.mentions}

@@ -154,12 +154,19 @@ def _prepared(items: Sequence[Analysed], articles: Mapping[str, Article]) -> lis
 
 
 def _oof_speakers(items: Sequence[Analysed], folds: Sequence[set[str]]) -> dict[str, Article]:
+    """Each article's speakers from a ranker trained without its fold, and its proposed speaker entities settled
+    as the quotes stage settles them (:func:`marsad.quotes.stage.settle_proposals`)."""
+    from marsad.quotes.slot import SOURCE
+    from marsad.quotes.stage import settle_proposals
+
     out: dict[str, Article] = {}
     for held in folds:
         model = train_speakers([it for it in items if str(it.gold["id"]) not in held])
         for it in items:
             if str(it.gold["id"]) in held:
-                out[str(it.gold["id"])] = model.assign(it.article)
+                art = model.assign(it.article)
+                proposed = [e for e in art.entities if SOURCE in (e.attrs.get("source") or ())]
+                out[str(it.gold["id"])] = settle_proposals(art, proposed) if proposed else art
     return out
 
 

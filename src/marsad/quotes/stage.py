@@ -5,11 +5,13 @@ every entity of the article, keeping the rules' choice where it is unsure."""
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from marsad.data import Article
+from marsad.data import Article, Entity, Span
 from marsad.gcpause import cyclic_gc_paused
+from marsad.lang.ar.normalize import normalize
 from marsad.quotes.extract import MentionIndex, extract_quotes_and_speakers
 from marsad.quotes.speakers import SpeakerModel, shipped_model
 
@@ -33,11 +35,8 @@ class QuotesStage:
         # the index gained the slot's mentions: rebuild it from the entities kept
         if self.speakers is not None:
             out = self.speakers.assign(out, index=ix if len(ix.items) == n_items else MentionIndex.of(out))
-            if proposed:  # a proposed speaker the ranker did not keep is not an entity of the article
-                said = {i for q in out.quotes for i in q.speaker}
-                dropped = {e.id for e in proposed if e.id not in said}
-                if dropped:
-                    out = out.evolve(entities=tuple(e for e in out.entities if e.id not in dropped))
+            if proposed:
+                out = settle_proposals(out, proposed)
         return out
 
     def warm(self) -> None:
@@ -46,6 +45,54 @@ class QuotesStage:
         from marsad.quotes import slot
 
         slot.warm()
+
+
+def settle_proposals(article: Article, proposed: Sequence[Entity]) -> Article:
+    """The article's entities once the speakers are decided: a proposed speaker nobody kept is no entity of the
+    article, and one whose name runs around a mention of an entity the article already has (شركة كذا، كذا الأمريكية
+    around كذا: a longer name around a mention the entity stage cut short) is that entity, named once more. (Train
+    5-fold CV: the gold names the shorter entity, and a second entity for it matched no gold speaker.)"""
+    said = {i for q in article.quotes for i in q.speaker}
+    ids = {e.id for e in proposed}
+    text = article.text
+    names: dict[str, tuple[str, set[str]]] = {}  # a known entity's type and names, normalised
+    types = {p.type for p in proposed if p.id in said}
+    for e in article.entities:
+        if e.id not in ids and e.type in types:
+            names[e.id] = (e.type, {" " + normalize(text[m.start : m.end]) + " " for m in e.mentions} - {"  "})
+    into: dict[str, str] = {}
+    for p in proposed:
+        if p.id not in said:
+            continue
+        own = {" " + normalize(text[m.start : m.end]) + " " for m in p.mentions}
+        if any(" وال" in o for o in own):
+            continue  # (two bodies coordinated: مجلس كذا والهيئة كذا is neither alone)
+        hosts = {
+            eid for eid, (typ, ns) in names.items() if typ == p.type and any(n in o for n in ns for o in own)
+        }  # fmt: skip
+        if len(hosts) == 1:
+            into[p.id] = next(iter(hosts))
+    keep = said - set(into)
+    if not into and ids <= keep:
+        return article
+    extra: dict[str, list[Span]] = {}
+    for p in proposed:
+        if p.id in into:
+            extra.setdefault(into[p.id], []).extend(p.mentions)
+    ents = []
+    for e in article.entities:
+        if e.id in ids and e.id not in keep:
+            continue
+        if e.id in extra:
+            have = {(m.start, m.end) for m in e.mentions}
+            more = [m for m in extra[e.id] if (m.start, m.end) not in have]
+            e = replace(e, mentions=tuple(sorted((*e.mentions, *more), key=lambda m: (m.start, m.end))))
+        ents.append(e)
+    quotes = tuple(
+        replace(q, speaker=tuple(dict.fromkeys(into.get(i, i) for i in q.speaker))) if set(q.speaker) & set(into) else q
+        for q in article.quotes
+    )  # fmt: skip
+    return article.evolve(entities=tuple(ents), quotes=quotes)
 
 
 def build_stage(**options: Any) -> QuotesStage | None:
