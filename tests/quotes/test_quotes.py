@@ -1307,3 +1307,15 @@ def test_a_longer_name_around_a_known_entity_is_that_entity():
     e1 = out.entity("e1")
     assert e1 is not None
     assert (long_a, long_b) in {(m.start, m.end) for m in e1.mentions}
+
+
+def test_a_title_in_construct_with_a_definite_noun_is_no_unnamed_source():
+    """قائد الكتيبة، مدير المستشفى: a title annexed to a definite noun is definite, the office holder the article
+    names; an indefinite title or source (مسؤول حكومي، مصدر أمني) stays unnamed."""
+    from marsad.quotes.speakers import _unnamed_description
+
+    assert not _unnamed_description("قائد الكتيبة الثالثة")
+    assert not _unnamed_description("مدير المستشفى")
+    assert _unnamed_description("مسؤول حكومي")
+    assert _unnamed_description("مصدر أمني رفيع")
+    assert _unnamed_description("المصادر")

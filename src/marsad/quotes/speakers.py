@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from marsad.data import Article, Quote
+from marsad.data import Article, Entity, Quote
 from marsad.lang.ar.normalize import normalize
 from marsad.learn.linear import LinearModel
 from marsad.quotes import cues as C
@@ -468,9 +468,12 @@ def _unnamed_description(desc: str) -> bool:
     from marsad.quotes.cues import UNNAMED
     from marsad.quotes.slot import human_plural
 
-    first = normalize(desc).split()[0] if desc.split() else ""
+    words = normalize(desc).split()
+    first = words[0] if words else ""
     if not first.startswith("ال"):
-        return True
+        # a title in construct with a definite noun is definite (قائد اللواء، وزير الخارجية): the office holder
+        # the article names, not an unnamed source
+        return not (first in _TITLES and len(words) > 1 and words[1].startswith("ال"))
     # (a plural in -ين is accusative or genitive: دعا الموظفين …, the object, not an unnamed subject)
     return human_plural(first) and first.endswith("ون") or first[2:] in set(UNNAMED) - {"مسوول", "متحدث", "دبلوماسي"}
 
@@ -491,6 +494,28 @@ def _beside(article: Article, a: str, b: str, q: Quote) -> bool:
             if len(gap) <= 40 and ("و" in gap.split() or gap.strip().startswith("و") or " و" in gap):
                 return True
     return False
+
+
+def proposal_hosts(article: Article, proposed: Sequence[Entity]) -> dict[str, str]:
+    """Proposed speaker id -> the entity of the article it names (:func:`marsad.quotes.stage.settle_proposals`):
+    the one known entity of its type whose name stands whole inside the proposal's (شركة كذا، كذا الأمريكية
+    around كذا). None for a proposal that coordinates two bodies (مجلس كذا والهيئة كذا)."""
+    ids = {e.id for e in proposed}
+    text = article.text
+    types = {p.type for p in proposed}
+    names: dict[str, tuple[str, set[str]]] = {}  # a known entity's type and names, normalised
+    for e in article.entities:
+        if e.id not in ids and e.type in types:
+            names[e.id] = (e.type, {" " + normalize(text[m.start : m.end]) + " " for m in e.mentions} - {"  "})
+    into: dict[str, str] = {}
+    for p in proposed:
+        own = {" " + normalize(text[m.start : m.end]) + " " for m in p.mentions}
+        if any(" وال" in o for o in own):
+            continue  # (two bodies coordinated: مجلس كذا والهيئة كذا is neither alone)
+        hosts = {eid for eid, (typ, ns) in names.items() if typ == p.type and any(n in o for n in ns for o in own)}
+        if len(hosts) == 1:
+            into[p.id] = next(iter(hosts))
+    return into
 
 
 @lru_cache(maxsize=1)

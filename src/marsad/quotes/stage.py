@@ -11,9 +11,8 @@ from typing import Any
 
 from marsad.data import Article, Entity, Span
 from marsad.gcpause import cyclic_gc_paused
-from marsad.lang.ar.normalize import normalize
 from marsad.quotes.extract import MentionIndex, extract_quotes_and_speakers
-from marsad.quotes.speakers import SpeakerModel, shipped_model
+from marsad.quotes.speakers import SpeakerModel, proposal_hosts, shipped_model
 
 
 @dataclass
@@ -54,24 +53,7 @@ def settle_proposals(article: Article, proposed: Sequence[Entity]) -> Article:
     5-fold CV: the gold names the shorter entity, and a second entity for it matched no gold speaker.)"""
     said = {i for q in article.quotes for i in q.speaker}
     ids = {e.id for e in proposed}
-    text = article.text
-    names: dict[str, tuple[str, set[str]]] = {}  # a known entity's type and names, normalised
-    types = {p.type for p in proposed if p.id in said}
-    for e in article.entities:
-        if e.id not in ids and e.type in types:
-            names[e.id] = (e.type, {" " + normalize(text[m.start : m.end]) + " " for m in e.mentions} - {"  "})
-    into: dict[str, str] = {}
-    for p in proposed:
-        if p.id not in said:
-            continue
-        own = {" " + normalize(text[m.start : m.end]) + " " for m in p.mentions}
-        if any(" وال" in o for o in own):
-            continue  # (two bodies coordinated: مجلس كذا والهيئة كذا is neither alone)
-        hosts = {
-            eid for eid, (typ, ns) in names.items() if typ == p.type and any(n in o for n in ns for o in own)
-        }  # fmt: skip
-        if len(hosts) == 1:
-            into[p.id] = next(iter(hosts))
+    into = proposal_hosts(article, [p for p in proposed if p.id in said])
     keep = said - set(into)
     if not into and ids <= keep:
         return article
