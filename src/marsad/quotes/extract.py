@@ -1131,6 +1131,7 @@ def _title_holder(
 
 
 # Words that may open a clause before its subject (لكن مصادر … أكدت، وكان مصدر … قد أكد)
+_RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي"})
 _PRE_SUBJECT = frozenset({"لكن", "ولكن", "كان", "كانت", "وكان", "وكانت", "قد", "فان", "بينما", "فيما", "اذ", "حيث"})
 # Unnamed sources that stand as the subject before the verb (SVO): the guideline's [] speaker
 _UNNAMED_SUBJECTS = frozenset((set(C.UNNAMED) - {"متحدث"}) | {"وسايل", "تقارير"})
@@ -1142,6 +1143,17 @@ def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: Mention
     (مسؤول في الوزارة قال: the rules find the body) or the clause before the verb is long."""
     if cue.participle or toks[cue.i].norm[:1] in "وف":
         return None
+    if cue.i > 1 and toks[cue.i - 1].norm in _RELATIVES:
+        # المصادر التي أشارت إلى …، مصدر أمني الذي قال: the relative's antecedent is the verb's subject
+        for k in range(cue.i - 2, max(-1, cue.i - 6), -1):
+            w = toks[k].norm
+            if w in _CLAUSE_PUNCT or w in C.QUOTE_PAIRS:
+                break
+            bare = _strip_al(w[1:] if w[:1] == "و" and len(w) > 4 else w)
+            if bare in _UNNAMED_SUBJECTS:
+                if any(t in ("PER", "ORG") for _s, _e, _i, t in ix.in_range(toks[k].start, toks[cue.i - 1].start)):
+                    return None
+                return Span(toks[k].start, toks[cue.i - 2].end, "speaker")
     k = cue.i - 1
     while k >= 0 and toks[k].norm not in _CLAUSE_PUNCT and toks[k].norm not in _COMP and cue.i - k <= 8:
         k -= 1
