@@ -1335,3 +1335,18 @@ def test_an_unnamed_source_before_a_relative_is_the_verb_subject():
     art2 = _article(text2, {"h": ("هيئة الإغاثة", "ORG", None)})
     (q2,) = extract_quotes(art2)
     assert q2.attrs.get("description") != "مصادر في هيئة الإغاثة"
+
+
+def test_a_patronymic_around_a_known_name_names_another_person():
+    """سامر بن خليل around خليل: the son of the man named, another person (no merge); بن خليل alone, with no first
+    name before it, is his family name (the same person)."""
+    from marsad.quotes.speakers import proposal_hosts
+
+    text = "وكان خليل قد زار المدينة. وقال سامر بن خليل إن الزيارة ناجحة. وقال بن خليل إن الطريق آمن."
+    art = _article(text, {"k": ("خليل", "PER", None)})
+    a1 = text.find("سامر بن خليل")
+    a2 = text.rfind("بن خليل")
+    son = Entity("s1", "PER", "سامر بن خليل", (Span(a1, a1 + len("سامر بن خليل"), "mention"),))
+    same = Entity("s2", "PER", "بن خليل", (Span(a2, a2 + len("بن خليل"), "mention"),))
+    art = art.evolve(entities=(*art.entities, son, same))
+    assert proposal_hosts(art, [son, same]) == {"s2": "k"}

@@ -512,10 +512,23 @@ def proposal_hosts(article: Article, proposed: Sequence[Entity]) -> dict[str, st
         own = {" " + normalize(text[m.start : m.end]) + " " for m in p.mentions}
         if any(" وال" in o for o in own):
             continue  # (two bodies coordinated: مجلس كذا والهيئة كذا is neither alone)
-        hosts = {eid for eid, (typ, ns) in names.items() if typ == p.type and any(n in o for n in ns for o in own)}
+        hosts = {
+            eid for eid, (typ, ns) in names.items()
+            if typ == p.type and any(n in o and not _kin_of(o, n) for n in ns for o in own)
+        }  # fmt: skip
         if len(hosts) == 1:
             into[p.id] = next(iter(hosts))
     return into
+
+
+_KIN = frozenset({"بن", "بنت", "ابن", "ابو", "ام"})
+
+
+def _kin_of(name: str, inner: str) -> bool:
+    """``inner`` stands in ``name`` after a first name and بن / أبو (محمد بن سلمان around سلمان): the father or son of
+    the person named, not that person. (بن فلان alone, with no first name before it, is his family name.)"""
+    pre = name[: name.find(inner)].split()
+    return len(pre) >= 2 and pre[-1] in _KIN
 
 
 @lru_cache(maxsize=1)
