@@ -1350,3 +1350,17 @@ def test_a_patronymic_around_a_known_name_names_another_person():
     same = Entity("s2", "PER", "بن خليل", (Span(a2, a2 + len("بن خليل"), "mention"),))
     art = art.evolve(entities=(*art.entities, son, same))
     assert proposal_hosts(art, [son, same]) == {"s2": "k"}
+
+
+def test_a_cited_unnamed_source_speaks_again_after_its_sentence():
+    """وذكرت مصادر … / وبحسب المصادر، فإن الشركة …: a later وأضافت أن with no subject of its own is the cited
+    source again, not the body the cited sentence is about."""
+    text = (
+        "وذكرت مصادر محلية أن المياه غمرت عدة قرى في الوادي.\n"
+        "وبحسب المصادر، فإن شركة الكهرباء الوطنية قطعت التيار عن المنطقة منذ الصباح.\n"
+        "وأضافت أن فرق الإنقاذ لم تصل بعد إلى القرى المعزولة."
+    )
+    art = _article(text, {"c": ("شركة الكهرباء الوطنية", "ORG", None)})
+    last = extract_quotes(art)[-1]
+    assert art.text[last.content.start : last.content.end].startswith("فرق الإنقاذ")
+    assert last.speaker == ()

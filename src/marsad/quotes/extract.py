@@ -475,6 +475,8 @@ def extract_quotes_and_speakers(
             continue
         cues = find_cues(toks)
         subj = sentence_subjects(article, toks, ix)
+        for pos, desc in _sources_cited(toks):
+            insort(state["unnamed"], (pos, desc))
         used_pairs: set[int] = set()
         for ci, cue in enumerate(cues):
             nxt = cues[ci + 1].i if ci + 1 < len(cues) else len(toks)
@@ -508,6 +510,25 @@ def extract_quotes_and_speakers(
     quotes = _dedupe(quotes)
     used = {i for q in quotes for i in q.speaker}
     return quotes, [e for e in slot.entities() if e.id in used]
+
+
+_CITING = frozenset({"حسب", "بحسب", "وبحسب", "وحسب", "وفق", "ووفق", "وفقا", "ووفقا"})
+
+
+def _sources_cited(toks: Sequence[Tok]) -> list[tuple[int, str]]:
+    """Unnamed sources a sentence cites for what it tells (وبحسب المصادر، فإن …؛ وفقا لمصادر محلية …): each as
+    (the end of that sentence, the source's words). A later cue with no subject of its own (وأضافت أن …) is that
+    source speaking again, not the subject of the cited sentence."""
+    out = []
+    for k, t in enumerate(toks):
+        if t.norm not in _CITING or t.quoted >= 0 or k + 1 >= len(toks):
+            continue
+        w = toks[k + 1].norm
+        w = w[1:] if w[:1] == "ل" and len(w) > 4 else w  # وفقا لمصادر
+        if w in ("المصادر", "المصدر") or w in _UNNAMED_SUBJECTS:
+            end = _sentence_end(toks, k, len(toks))
+            out.append((toks[min(end, len(toks)) - 1].end, w))
+    return out
 
 
 def _abbreviation_dot(toks: Sequence[Tok], k: int) -> bool:
