@@ -1364,3 +1364,18 @@ def test_a_cited_unnamed_source_speaks_again_after_its_sentence():
     last = extract_quotes(art)[-1]
     assert art.text[last.content.start : last.content.end].startswith("فرق الإنقاذ")
     assert last.speaker == ()
+
+
+def test_an_unnamed_subject_of_a_cue_that_reports_nothing_stays_the_latest_speaker():
+    """ووصفت مصادر طبية الوضع بالصعب، لكنها نفت …: the first cue reports no statement here, yet its unnamed subject
+    is whom the subjectless نفت refers back to, not the body named in an earlier quote."""
+    text = (
+        "وقالت إدارة المستشفى المركزي إن الأجنحة مكتظة بالمرضى منذ أيام.\n"
+        "ووصفت مصادر طبية الوضع بالصعب، لكنها نفت وقوع وفيات جديدة خلال الليلة الماضية."
+    )
+    art = _article(text, {"h": ("إدارة المستشفى المركزي", "ORG", None)})
+    quotes = extract_quotes(art)
+    last = quotes[-1]
+    assert art.text[last.content.start : last.content.end].startswith("وقوع وفيات")
+    assert last.speaker == ()
+    assert quotes[0].speaker == ("h",)

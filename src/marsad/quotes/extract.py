@@ -492,6 +492,12 @@ def extract_quotes_and_speakers(
                 # before is what was said
                 q = _attributed_before(article, toks, cue, ix, state, quotes, head=cue.i)
             if q is None:
+                if not cue.participle and cue.j < len(toks) and toks[cue.j].quoted < 0 and (
+                    _strip_al(toks[cue.j].norm) in _UNNAMED_SUBJECTS
+                ):  # fmt: skip
+                    # ووصفت مصادر أمنية الحادث بالمعقد، لكنها نفت …: a cue that reports nothing here still makes
+                    # its unnamed subject the latest speaker a subjectless verb refers back to
+                    insort(state["unnamed"], (here, toks[cue.j].norm))
                 continue
             if q.kind == "direct":
                 used_pairs.add(toks[_tok_at(toks, q.content.start)].quoted)
