@@ -267,6 +267,14 @@ def test_teasers_of_other_stories_after_the_article_are_related_not_body():
     assert {s.attrs["kind"] for s in a.layer("boilerplate")} == {"related"}
 
 
+def test_a_roundup_of_leads_after_its_dateline_lead_is_the_article():
+    # every line after the lead reads as a lead: the article is a roundup of the day's stories, not a box after it
+    lead = "دبي (وكالة) -- تراجع مؤشر البورصة المحلية، الأحد، بنسبة ثلاثة في المئة مع بدء جلسات التداول في السوق."
+    a = clean("\n".join([lead, *TEASERS]))
+    assert texts(a, "body") == [lead, *TEASERS]
+    assert not texts(a, "boilerplate")
+
+
 def test_a_dated_lead_that_opens_with_waw_inside_the_teasers_is_one_of_them():
     waw = (
         "وجّه النائب العام، سالم العتيبي، الأحد، بفتح تحقيق سريع حول أسباب الحريق الذي اندلع في مستودع للأدوية."

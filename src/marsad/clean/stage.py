@@ -369,6 +369,11 @@ def _related_tail(lines: list[Line], body: set[int], labels: dict[int, str]) -> 
         run.append(lines[i])
     if len(run) < _TAIL_MIN:
         return
+    if len(run) == len(rest):
+        # every line after the lead is a lead too: a roundup of the day's news (CNN's "أبرز الأحداث"), whose items
+        # are the article; a box of other stories follows an article's own paragraphs (2 of 10,000 ANT articles,
+        # both roundups, against 242 boxes after a body)
+        return
     before = lines[order[len(order) - len(run) - 1]]
     if before.raw.rstrip().endswith(":"):
         return  # "… as follows:" introduces the lines after it
