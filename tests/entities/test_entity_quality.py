@@ -165,3 +165,18 @@ def test_persian_compound_surname_and_egyptian_ali_preposition():
     assert not any(s.endswith("فخري") for s in surfaces(art, "PER"))
     art = analyse("وأكد الوزير محمد عبد العاطي علي ضرورة ترشيد المياه.")
     assert not any(s.endswith(" علي") for s in surfaces(art, "PER"))
+
+
+def test_a_name_after_bin_is_the_father_in_the_son_s_chain():
+    # made-up sentences: a registry name after بن is the father's; the son is the person (and not the king)
+    art = analyse("واستقبل الأمير فيصل بن سلمان بن عبدالعزيز وفدا من رجال الأعمال في المدينة.", entity_model=False)
+    per = surfaces(art, "PER")
+    assert "فيصل بن سلمان بن عبدالعزيز" in per
+    assert "سلمان بن عبدالعزيز" not in per
+    son = next(e for e in art.entities if any(art.text[m.start : m.end].startswith("فيصل") for m in e.mentions))
+    assert son.actor_id != load_registry().aliases.get(("سلمان", "بن", "عبدالعزيز"))
+    # a given name that is also a title word (سلطان) opens the chain too; a verb before بن does not
+    art = analyse("وزار سلطان بن راشد الكعبي المعرض أمس.", entity_model=False)
+    assert any(s.startswith("سلطان بن راشد") for s in surfaces(art, "PER"))
+    art = analyse("ويواجه بن راشد الكعبي تهما عديدة.", entity_model=False)
+    assert not any("يواجه" in s for e in art.entities for s in [art.text[m.start : m.end] for m in e.mentions])

@@ -219,6 +219,7 @@ class EntityStage(NamePatterns):
         for m in mentions:
             if m.actor_id in metonyms and not m.metonym:
                 m.place_id, m.actor_id, m.metonym = m.actor_id, metonyms[m.actor_id], True
+        mentions = self._nasab_sons(units, mentions)
         mentions = self._surnames(units, mentions)
         mentions = self._bare_head_names(units, mentions)
         mentions = self._bodies_named_after(units, mentions)
@@ -917,6 +918,48 @@ class EntityStage(NamePatterns):
                     m.actor_id, m.metonym, m.place_id = actor.metonym_of, True, aid
             out.append(m)
         return out
+
+    def _nasab_sons(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
+        """A person's name right after بن / ابن / بنت is the father's (or grandfather's) in a longer chain: فلان بن
+        <name> names فلان, not the man the registry or the tagger knows by <name> (الأمير فلان بن سلمان بن عبدالعزيز is
+        not King Salman). The mention takes in the given names before it, back to the chain's first name; each must be
+        a given name of the lists (also one that is a title word, سلطان، مساعد: before بن it is a name), so that
+        "وقال بن سلمان" or "يواجه بن فلان" (the short form of a name) stays as it is."""
+        reg = self.registry
+        names = _all_given()
+        sons = ("بن", "ابن", "بنت")
+        drop: set[int] = set()
+        for m in mentions:
+            if m.type != "PER" or m.tok0 < 2:
+                continue
+            u = units[m.unit]
+            toks, norms = u.tokens, u.norms
+            k = m.tok0
+            while k >= 2 and norms[k - 1] in sons and toks[k - 2].kind == "word":
+                w = norms[k - 2]
+                if w not in names or w in sons or _is_stop(toks[k - 2]):
+                    break  # a given name of the lists (also one that is a title: الأمير سلطان بن …، مساعد بن …)
+                k -= 2
+            if k == m.tok0:
+                continue
+            inside = [
+                i for i, x in enumerate(mentions)
+                if x is not m and x.unit == m.unit and x.tok1 > k and x.tok0 < m.tok0
+            ]  # fmt: skip
+            if any(mentions[i].type != "PER" or mentions[i].tok0 < k for i in inside):
+                continue
+            drop.update(inside)
+            toks0 = toks[k]
+            cut = next((c for v, c in _clitic_variants(norms[k]) if c and v in names), 0)
+            m.start, m.tok0 = _skip_clitic(toks0, cut), k
+            aid = reg.aliases.get(tuple(norms[k : m.tok1]))
+            if aid != m.actor_id:
+                m.actor_id, m.country, m.sector, m.name_en = aid, None, None, None
+                if m.source == "registry":
+                    m.source = "ner"
+            m.key = name_key(" ".join(norms[k : m.tok1]))
+            m.alt_key, m.alt_start = "", -1
+        return [x for i, x in enumerate(mentions) if i not in drop]
 
     def _surnames(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """Bare surnames of people named in full in this article (…ماي after تيريزا ماي), found even where NER
