@@ -626,6 +626,46 @@ class NamePatterns:
                 m.key = name_key(" ".join([head, *norms[m.tok0 + 1 : k]]))
                 m.tail = norms[k - 1]
 
+    def _coordinated_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A body named by a head and a definite genitive goes on over a second genitive joined by و, and the
+        relational adjective after it, where the tagger or a head rule stopped at the first (مجلس الفلان | والفلان
+        الإقليمي، هيئة الفلانيين | والفلانيين، وكالة الفلان | والفلان الفلانية): Arabic names a body's remit by two
+        nouns as often as by one. Only a body linked to no registry actor, named by an ORG head other than قوات (قوات
+        الشرطة والجيش: two forces), whose name ends on a noun (not an adjective: الجيش الوطني والمقاومة), and only
+        when the joined word names nothing itself (no head, institution, registry name, country adjective, no other
+        mention) and no third conjunct follows (مجلس فلان والأحزاب والنقابات: a list of bodies)."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        n = len(toks)
+        mine = [m for m in have if m.unit == ui]
+
+        def adjective(w: str) -> bool:
+            return w.startswith("ال") and (w in reg.nisba or w.endswith(("ي", "يه")))
+
+        for m in mine:
+            if m.type != "ORG" or m.actor_id is not None or m.tok1 + 1 >= n or m.tok1 - m.tok0 < 2:
+                continue
+            if m.source not in ("org-head", "org-head-weak", "ner"):
+                continue
+            head = next((v for v, _ in _clitic_variants(norms[m.tok0]) if _head_kind(v) == "ORG"), None)
+            last = norms[m.tok1 - 1]
+            if head is None or head in ("قوات", "قوه") or not last.startswith(("ال", "لل")) or adjective(last):
+                continue
+            taken = {k for o in mine if o is not m for k in range(o.tok0, o.tok1)}
+            k = m.tok1
+            w = norms[k][1:] if norms[k].startswith("وال") and len(norms[k]) > 5 else ""
+            if (not w or k in taken or toks[k].kind != "word" or _is_stop(toks[k]) or _head_kind(w)
+                    or w in _INSTITUTIONS or (w,) in reg.aliases or adjective(w) or w in _VERBS):
+                continue
+            if k + 1 < n and norms[k + 1].startswith("و") and toks[k + 1].kind == "word":
+                continue  # a third conjunct: a list
+            k += 1
+            if (k < n and k not in taken and toks[k].kind == "word" and not _is_stop(toks[k])
+                    and norms[k] not in ("التي", "الذي") and adjective(norms[k])):
+                k += 1
+            m.end, m.tok1 = toks[k - 1].end, k
+            m.key = name_key(" ".join([head, *norms[m.tok0 + 1 : k]]))
+            m.tail = norms[k - 1]
+
     def _headed_adjective_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A definite name head, one or two definite relational adjectives that are no country's, and an optional
         genitive with ل (الجيش الوطني، التحالف الدولي، المنطقة الشرقية، اللجنة الأولمبية الدولية، المنظمة الدولية
