@@ -944,10 +944,14 @@ class NamePatterns:
                 k += 1
                 continue
             j = k + 1
+            if self._chain_noun(toks, norms, j, covered):
+                j += 1  # an indefinite noun opens a longer chain (رئاسة أمن الدولة، إدارة شؤون الفلان)
             while (j < len(toks) and j - k <= 3 and j not in covered and toks[j].kind == "word"
-                   and norms[j].startswith("ال") and not _is_stop(toks[j])
-                   and not any(c in toks[j].text for c in "\u064b\u064c\u064d")):
+                   and norms[j].startswith("ال") and not _is_stop(toks[j]) and norms[j] not in _TIME_WORDS
+                   and norms[j] not in ("التي", "الذي") and not any(c in toks[j].text for c in "\u064b\u064c\u064d")):
                 j += 1
+            if j == k + 2 and not norms[k + 1].startswith("ال"):
+                j = k + 1  # the indefinite noun alone names nothing
             # a party's description is not its name (حزب فلان المعارض، الحاكم)
             while j > k + 2 and norms[j - 1] in _DESCRIPTORS:
                 j -= 1
@@ -972,6 +976,21 @@ class NamePatterns:
             covered.update(range(k, j))
             k = j
         return out
+
+    def _chain_noun(self, toks: list, norms: list[str], q: int, covered: set[int]) -> bool:
+        """Token q is an indefinite common noun in construct after a body's head, the first link of a genitive
+        chain that a definite word closes (رئاسة | أمن الدولة، محكمة | أمن الدولة، معهد | إدارة الفلان): a word of
+        the language (the corpus list), not a name, adjective, verb, title, time word or a word with a pronoun."""
+        if q + 1 >= len(toks) or q in covered or toks[q].kind != "word" or _is_stop(toks[q]):
+            return False
+        w, reg = norms[q], self.registry
+        if (w.startswith("ال") or len(w) < 3 or w in _VERBS or w in reg.nisba or w.endswith(("ي", "يه"))
+                or w in _TIME_WORDS or _is_title_word(w, reg) or (w,) in reg.aliases
+                or toks[q].text.endswith(("ه", "ها", "هم", "هما"))
+                or any(c in toks[q].text for c in "\u064b\u064c\u064d\u0640")):
+            return False
+        # جسر الملك فلان، مركز الأمير فلان: the royal rule names the place after the king
+        return w in reg.common and norms[q + 1].startswith("ال") and norms[q + 1] not in ("الملك", "الامير")
 
     def _named_groups(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         toks, norms, reg = unit.tokens, unit.norms, self.registry
