@@ -180,3 +180,10 @@ def test_a_name_after_bin_is_the_father_in_the_son_s_chain():
     assert any(s.startswith("سلطان بن راشد") for s in surfaces(art, "PER"))
     art = analyse("ويواجه بن راشد الكعبي تهما عديدة.", entity_model=False)
     assert not any("يواجه" in s for e in art.entities for s in [art.text[m.start : m.end] for m in e.mentions])
+
+
+def test_a_place_after_fi_is_no_part_of_a_coalition_s_name():
+    # the coalition is named without its locative; the country after في is an entity of its own
+    art = analyse("وشنت مقاتلات تحالف دعم الشرعية في اليمن غارات على مواقع المسلحين.", use_ner=False)
+    assert "تحالف دعم الشرعية" in surfaces(art, "ORG")
+    assert "اليمن" in surfaces(art, "GPE")
