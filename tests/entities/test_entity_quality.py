@@ -187,3 +187,10 @@ def test_a_place_after_fi_is_no_part_of_a_coalition_s_name():
     art = analyse("وشنت مقاتلات تحالف دعم الشرعية في اليمن غارات على مواقع المسلحين.", use_ner=False)
     assert "تحالف دعم الشرعية" in surfaces(art, "ORG")
     assert "اليمن" in surfaces(art, "GPE")
+
+
+def test_oceans_and_seas_are_places_of_their_own():
+    art = analyse("وأبحرت السفينة من المحيط الهندي إلى بحر العرب ثم عبرت المحيط الهادي في رحلتها.", use_ner=False)
+    names = {e.name for e in art.entities if e.type == "LOC"}
+    assert {"Indian Ocean", "Arabian Sea", "Pacific Ocean"} <= names
+    assert not any(e.country == "IND" for e in art.entities)  # الهندي here is the ocean's name, not India
