@@ -194,3 +194,10 @@ def test_oceans_and_seas_are_places_of_their_own():
     names = {e.name for e in art.entities if e.type == "LOC"}
     assert {"Indian Ocean", "Arabian Sea", "Pacific Ocean"} <= names
     assert not any(e.country == "IND" for e in art.entities)  # الهندي here is the ocean's name, not India
+
+
+def test_a_news_agency_s_name_takes_in_for_news():
+    art = analyse("وقال مسؤول محلي لوكالة فرانس برس للأنباء إن الطريق أغلق.", use_ner=False)
+    assert "وكالة فرانس برس للأنباء" in surfaces(art, "ORG")
+    art = analyse("ونقلت وكالة تانسو الجورجية للأنباء عن الوزير قوله إن المحادثات انتهت.", entity_model=False)
+    assert not any(s.startswith("وكالة") and not s.endswith("للأنباء") for s in surfaces(art, "ORG"))

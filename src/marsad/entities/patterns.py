@@ -666,6 +666,31 @@ class NamePatterns:
             m.key = name_key(" ".join([head, *norms[m.tok0 + 1 : k]]))
             m.tail = norms[k - 1]
 
+    def _agency_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A news agency's name goes on over للأنباء ("for news") and the country adjectives before it (وكالة فلان
+        الفلانية للأنباء): the full name, as the agency writes it, where the registry or a head rule stopped at
+        وكالة فلان. Only an agency: a body the registry files as media, or one named by the head وكالة."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        n = len(toks)
+        mine = [m for m in have if m.unit == ui]
+        for m in mine:
+            if m.type != "ORG" or m.tok1 >= n:
+                continue
+            a = reg.actors.get(m.actor_id or "")
+            if not ((a is not None and a.sector == "MED")
+                    or any(v == "وكاله" for v, _ in _clitic_variants(norms[m.tok0]))):
+                continue
+            taken = {k for o in mine if o is not m for k in range(o.tok0, o.tok1)}
+            k = m.tok1
+            while (k < n and k - m.tok1 < 2 and k not in taken and toks[k].kind == "word"
+                   and norms[k].startswith("ال") and (norms[k] in reg.nisba or norms[k].endswith(("ي", "يه")))):
+                k += 1
+            if k < n and k not in taken and norms[k] == "للانباء":
+                m.end, m.tok1 = toks[k].end, k + 1
+                m.tail = norms[k]
+                if m.actor_id is None:
+                    m.key = name_key(" ".join(norms[m.tok0 : k + 1]))
+
     def _headed_adjective_bodies(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A definite name head, one or two definite relational adjectives that are no country's, and an optional
         genitive with ل (الجيش الوطني، التحالف الدولي، المنطقة الشرقية، اللجنة الأولمبية الدولية، المنظمة الدولية

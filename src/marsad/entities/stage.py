@@ -205,6 +205,7 @@ class EntityStage(NamePatterns):
             self._headed_names(ui, unit, here)
             self._body_tails(ui, unit, here)
             self._coordinated_tails(ui, unit, here)
+            self._agency_tails(ui, unit, here)
             self._place_adjectives(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
             if ui == first_body:
