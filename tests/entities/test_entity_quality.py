@@ -201,3 +201,12 @@ def test_a_news_agency_s_name_takes_in_for_news():
     assert "وكالة فرانس برس للأنباء" in surfaces(art, "ORG")
     art = analyse("ونقلت وكالة تانسو الجورجية للأنباء عن الوزير قوله إن المحادثات انتهت.", entity_model=False)
     assert not any(s.startswith("وكالة") and not s.endswith("للأنباء") for s in surfaces(art, "ORG"))
+
+
+def test_a_quoted_place_name_that_titles_a_known_paper_is_the_paper():
+    art = analyse("وقال مسؤول في الوزارة لـ«الشرق الأوسط» إن الاتفاق بات قريبا.", use_ner=False)
+    paper = [e for e in art.entities if any(art.text[m.start : m.end] == "الشرق الأوسط" for m in e.mentions)]
+    assert paper and all(e.type == "ORG" and e.sector == "MED" for e in paper)
+    art = analyse("وذكرت جريدة «الرياض» أن الوفد وصل إلى الرياض أمس.", use_ner=False)
+    assert "Al Riyadh" in {e.name for e in art.entities if e.type == "ORG"}
+    assert any(e.type == "GPE" for e in art.entities)  # the unquoted city stays the city

@@ -181,6 +181,7 @@ class EntityStage(NamePatterns):
             # the pattern rules read this unit's mentions (and the countries seen before it), not the whole
             # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
             here = self._merge(unit, reg, ner)
+            self._quoted_outlets(unit, here)
             self._national_branches(ui, unit, here)
             here.extend(self._ministries(ui, unit, here))
             here.extend(self._institutions(ui, unit, here))
@@ -920,6 +921,22 @@ class EntityStage(NamePatterns):
                     m.actor_id, m.metonym, m.place_id = actor.metonym_of, True, aid
             out.append(m)
         return out
+
+    def _quoted_outlets(self, unit: _Unit, here: list[_Mention]) -> None:
+        """A place's name in quotation marks that hug it («الفلان»، "الفلان") is the newspaper the registry knows by
+        صحيفة / جريدة + that name (جريدة «الشرق الأوسط»، وعلمت «الفلان»): papers are quoted by their titles,
+        places are not."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        for m in here:
+            if m.type not in ("GPE", "LOC") or m.source != "registry" or m.tok0 == 0 or m.tok1 >= len(toks):
+                continue
+            if toks[m.tok0 - 1].text not in ("«", '"', "“") or toks[m.tok1].text not in ("»", '"', "”"):
+                continue
+            name = tuple(norms[m.tok0 : m.tok1])
+            aid = next((a for h in ("صحيفه", "جريده") if (a := reg.aliases.get((h, *name)))), None)
+            if aid is None or reg.actors[aid].type != "ORG":
+                continue
+            m.type, m.actor_id, m.metonym, m.place_id, m.country = "ORG", aid, False, None, None
 
     def _nasab_sons(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """A person's name right after بن / ابن / بنت is the father's (or grandfather's) in a longer chain: فلان بن
