@@ -210,3 +210,11 @@ def test_a_quoted_place_name_that_titles_a_known_paper_is_the_paper():
     art = analyse("وذكرت جريدة «الرياض» أن الوفد وصل إلى الرياض أمس.", use_ner=False)
     assert "Al Riyadh" in {e.name for e in art.entities if e.type == "ORG"}
     assert any(e.type == "GPE" for e in art.entities)  # the unquoted city stays the city
+
+
+def test_a_country_s_age_is_no_part_of_its_name_and_a_ligament_is_no_capital():
+    art = analyse("وقال إن العراق الجديد يحتاج إلى دستور، فيما زار الوفد الموصل القديمة.", use_ner=False)
+    assert "العراق" in surfaces(art, "GPE") and "العراق الجديد" not in surfaces(art, "GPE")
+    assert "الموصل القديمة" in surfaces(art, "GPE")  # a town's old quarter is a place of its own
+    art = analyse("وغاب المدافع عن الملاعب بعد إصابته في الرباط الصليبي.", use_ner=False)
+    assert not surfaces(art, "GPE")

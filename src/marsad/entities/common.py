@@ -66,7 +66,7 @@ _AMBIGUOUS_PLACES = {
 }
 _AMBIGUOUS_ENDS = frozenset(len(k) for k in _AMBIGUOUS_PLACES)
 # a place name that opens an idiom is no place there: مسقط رأس فلان is his birthplace, not Muscat
-_IDIOMS = frozenset({("مسقط", "راس")})
+_IDIOMS = frozenset({("مسقط", "راس"), ("الرباط", "الصليبي")})  # birthplace; the cruciate ligament
 
 _warned = False
 HOME_WEIGHT = 4

@@ -588,10 +588,17 @@ class NamePatterns:
                     and (m.type == "LOC" or norms[k].endswith("ه") or norms[k] == "الوسطي")
                     # محافظة فلانة الشمالية: after a province's head a direction says where the province lies
                     and not (norms[k] in _DIRECTIONS and m.tok1 - m.tok0 >= 2 and _head_kind(norms[m.tok0]) == "PLACE")
+                    # ليبيا الجديدة، العراق الجديد: a country's age is said of it, it names no other place
+                    and not (norms[k] not in _DIRECTIONS and norms[k] not in ("الوسطي", "الكبري", "الاوسط")
+                             and self._is_country(m))
                     and not (k + 1 < len(toks) and toks[k + 1].kind == "word" and norms[k + 1].startswith("ال"))):
                 m.end, m.tok1 = toks[k].end, k + 1
                 if m.key:
                     m.key = name_key(" ".join(norms[m.tok0 : k + 1]))
+
+    def _is_country(self, m: _Mention) -> bool:
+        a = self.registry.actors.get(m.actor_id or "")
+        return a is not None and a.type == "GPE" and len(a.id) == 3 and a.id.isupper()
 
     def _body_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
         """An institution named by a head and its adjective goes on over an ل-genitive of its field and that
