@@ -218,3 +218,11 @@ def test_a_country_s_age_is_no_part_of_its_name_and_a_ligament_is_no_capital():
     assert "الموصل القديمة" in surfaces(art, "GPE")  # a town's old quarter is a place of its own
     art = analyse("وغاب المدافع عن الملاعب بعد إصابته في الرباط الصليبي.", use_ner=False)
     assert not surfaces(art, "GPE")
+
+
+def test_a_word_after_min_is_a_town_only_of_a_country_the_article_named():
+    # يلام is a town of Iran in GeoNames; after من in a story that names no Iran it is a verb ("who is blamed")
+    art = analyse("ولكن من يلام على هذا الكم من الخسائر في الموسم الماضي؟", use_ner=False)
+    assert not surfaces(art, "GPE")
+    art = analyse("وصل وفد من إيران، ثم عاد الزوار من يلام إلى طهران.", use_ner=False)
+    assert "يلام" in surfaces(art, "GPE")

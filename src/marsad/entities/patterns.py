@@ -389,14 +389,19 @@ class NamePatterns:
                     or w.removeprefix("ال") in reg.common or roles_mod.head_sector(w)
                     or reg.first_lengths.get(w) or w in _AMBIGUOUS_WORDS or w in month_words()):
                 continue  # (a name the registry knows, or holds back as ambiguous, is the registry's to read; في نيسان is a month)
-            if j + 1 < len(toks) and toks[j + 1].kind == "word" and norms[j + 1].startswith("ال"):
-                continue
+            if (j + 1 < len(toks) and toks[j + 1].kind == "word" and norms[j + 1].startswith("ال")
+                    and not _is_stop(toks[j + 1])):
+                continue  # (إلى, written الي, opens no phrase with the word)
             if w.endswith("ه") and not w.startswith("ال") and w[:-1] in reg.common:
                 continue  # بيته، مكتبه: a noun and its pronoun, not a town
             # the gazetteer's key drops the article (a common word with the article can hit a town's key): the name must be written as the text has it
             places = [p for p in gaz.lookup_ar(toks[j].text)
                       if (p.population >= 50_000 or p.is_country or p.feature_class == "A")
                       and any(normalize(a) == w for a in p.ar_names)]
+            if norms[k] == "من":
+                # من is "from" as often as "than / of / who" (من فلان ومداد، من يلام على): after it, only a town of
+                # a country the article has named so far
+                places = [p for p in places if p.country_iso3 in seen]
             if not places:
                 continue
             place = max(places, key=lambda p: (p.country_iso3 in seen, p.is_country, p.population))
