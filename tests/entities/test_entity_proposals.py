@@ -174,3 +174,9 @@ def test_an_indefinite_noun_in_construct_opens_a_longer_chain_after_a_head():
     assert not any("الخميس" in s for s in _by_surface(art))
     art = analyse("وأعلنت مؤسسة جسر الملك فيصل عن تحويل السير.\n", entity_model=False, entity_proposals=True)
     assert "مؤسسة جسر الملك" not in _by_surface(art)
+
+
+def test_a_person_like_name_after_the_head_sharika_is_the_company():
+    ents = _by_surface(analyse("وأعلنت شركة جيمس هاردينغ للإنشاءات أنها ستبني جسرا جديدا.\n", entity_model=False))
+    named = [e for s, e in ents.items() if "هاردينغ" in s]
+    assert named and all(e.type == "ORG" for e in named)  # type: ignore[attr-defined]

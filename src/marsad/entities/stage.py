@@ -182,6 +182,7 @@ class EntityStage(NamePatterns):
             # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
             here = self._merge(unit, reg, ner)
             self._quoted_outlets(unit, here)
+            self._company_persons(unit, here)
             self._national_branches(ui, unit, here)
             here.extend(self._ministries(ui, unit, here))
             here.extend(self._institutions(ui, unit, here))
@@ -937,6 +938,18 @@ class EntityStage(NamePatterns):
             if aid is None or reg.actors[aid].type != "ORG":
                 continue
             m.type, m.actor_id, m.metonym, m.place_id, m.country = "ORG", aid, False, None, None
+
+    def _company_persons(self, unit: _Unit, here: list[_Mention]) -> None:
+        """A name the tagger calls a person right after the indefinite head شركة is the company (شركة فلان فلانسون:
+        a firm named after its founder): Arabic writes a company as شركة + its name, a person's firm as شركة + the
+        person only when the registry knows him (left alone)."""
+        toks, norms = unit.tokens, unit.norms
+        for m in here:
+            if m.type != "PER" or m.source != "ner" or m.actor_id is not None or m.tok0 == 0:
+                continue
+            if not any(v == "شركه" for v, _ in _clitic_variants(norms[m.tok0 - 1])) or toks[m.tok0 - 1].kind != "word":
+                continue
+            m.type, m.sector = "ORG", "BUS"
 
     def _nasab_sons(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """A person's name right after بن / ابن / بنت is the father's (or grandfather's) in a longer chain: فلان بن
