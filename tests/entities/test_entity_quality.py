@@ -226,3 +226,11 @@ def test_a_word_after_min_is_a_town_only_of_a_country_the_article_named():
     assert not surfaces(art, "GPE")
     art = analyse("وصل وفد من إيران، ثم عاد الزوار من يلام إلى طهران.", use_ner=False)
     assert "يلام" in surfaces(art, "GPE")
+
+
+def test_holy_sites_are_places_and_the_maximum_is_not_aqsa():
+    art = analyse("وأدى آلاف المصلين صلاة الجمعة في المسجد الحرام وفي المسجد الأقصى.", use_ner=False)
+    names = {e.name for e in art.entities if e.type == "LOC"}
+    assert {"Masjid al-Haram", "Al-Aqsa Mosque"} <= names
+    art = analyse("ورفعت الحكومة الحد الأقصى للأجور هذا العام.", use_ner=False)
+    assert not art.entities
