@@ -234,3 +234,8 @@ def test_holy_sites_are_places_and_the_maximum_is_not_aqsa():
     assert {"Masjid al-Haram", "Al-Aqsa Mosque"} <= names
     art = analyse("ورفعت الحكومة الحد الأقصى للأجور هذا العام.", use_ner=False)
     assert not art.entities
+
+
+def test_the_gulf_states_are_a_region_of_their_own():
+    art = analyse("وتخشى دول الخليج العربية من تصاعد التوتر في المنطقة.", use_ner=False)
+    assert "Gulf Arab states" in {e.name for e in art.entities if e.type == "LOC"}
