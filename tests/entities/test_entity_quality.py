@@ -239,3 +239,13 @@ def test_holy_sites_are_places_and_the_maximum_is_not_aqsa():
 def test_the_gulf_states_are_a_region_of_their_own():
     art = analyse("وتخشى دول الخليج العربية من تصاعد التوتر في المنطقة.", use_ner=False)
     assert "Gulf Arab states" in {e.name for e in art.entities if e.type == "LOC"}
+
+
+def test_a_group_s_short_form_the_tagger_calls_an_organisation_is_the_group():
+    short = stage_mod._group_short_names(load_registry())
+    assert short.get("القاعده") == load_registry().aliases[("تنظيم", "القاعده")]
+    assert "الله" not in short and "الدوله" not in short  # حزب الله / رام الله; "the state"
+    art = analyse('وأكد المسؤول أن عناصر "القاعدة" انسحبوا من المدينة بعد المعارك.', entity_model=False)
+    for e in art.entities:
+        if e.type == "ORG" and any(art.text[m.start : m.end] == "القاعدة" for m in e.mentions):
+            assert e.actor_id == short["القاعده"]

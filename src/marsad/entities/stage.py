@@ -182,6 +182,7 @@ class EntityStage(NamePatterns):
             # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
             here = self._merge(unit, reg, ner)
             self._quoted_outlets(unit, here)
+            self._group_short_forms(unit, here)
             self._company_persons(unit, here)
             self._national_branches(ui, unit, here)
             here.extend(self._ministries(ui, unit, here))
@@ -951,6 +952,18 @@ class EntityStage(NamePatterns):
                 continue
             m.type, m.sector = "ORG", "BUS"
 
+    def _group_short_forms(self, unit: _Unit, here: list[_Mention]) -> None:
+        """A one-word name the tagger calls an organisation that the registry knows only with a group's head
+        (تنظيم القاعدة، جبهة النصرة، حركة فتح) is that group: the bare word is ambiguous alone (القاعدة "the base",
+        فتح "opened"), which is why the registry holds it back; the tagger's reading of its context vouches for it."""
+        short = _group_short_names(self.registry)
+        for m in here:
+            if m.type != "ORG" or m.source != "ner" or m.actor_id is not None or m.tok1 - m.tok0 != 1:
+                continue
+            aid = next((short[v] for v, _ in _clitic_variants(unit.norms[m.tok0]) if v in short), None)
+            if aid is not None:
+                m.actor_id, m.source = aid, "registry"
+
     def _nasab_sons(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:
         """A person's name right after بن / ابن / بنت is the father's (or grandfather's) in a longer chain: فلان بن
         <name> names فلان, not the man the registry or the tagger knows by <name> (الأمير فلان بن سلمان بن عبدالعزيز is
@@ -1353,6 +1366,29 @@ _INTERNATIONAL = frozenset(normalize(w) for w in ("الدولي", "الدولي�
 
 
 _QUOTES = frozenset('"«»“”\'')
+
+
+_GROUP_HEADS_SHORT = frozenset({"تنظيم", "جبهه", "حركه", "جماعه", "ميليشيا", "ميليشيات", "حزب"})
+
+
+@lru_cache(maxsize=4)
+def _group_short_names(reg: Registry) -> dict[str, str]:
+    """Registry organisations named by a group's head and one word (تنظيم الفلان، حركة فلان): word -> actor, where
+    the word is no name of its own in the registry and names one group only."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    parts: dict[str, set[str]] = defaultdict(set)
+    for alias, aid in reg.aliases.items():
+        for w in alias:
+            parts[w].add(aid)
+        a = reg.actors.get(aid)
+        if a is None or a.type != "ORG" or len(alias) != 2 or alias[0] not in _GROUP_HEADS_SHORT:
+            continue
+        if (alias[1],) not in reg.aliases:
+            seen[alias[1]].add(aid)
+    # a word of many names (حزب الله، رام الله، عبد الله) names none of them alone; الدولة is "the state" before it is
+    # تنظيم الدولة
+    return {w: next(iter(ids)) for w, ids in seen.items()
+            if len(ids) == 1 and len(parts[w]) <= 2 and w != "الدوله"}
 
 
 def _join_split_names(unit: _Unit, labels: list[str], reg: Registry) -> list[str]:
