@@ -180,3 +180,11 @@ def test_a_person_like_name_after_the_head_sharika_is_the_company():
     ents = _by_surface(analyse("وأعلنت شركة جيمس هاردينغ للإنشاءات أنها ستبني جسرا جديدا.\n", entity_model=False))
     named = [e for s, e in ents.items() if "هاردينغ" in s]
     assert named and all(e.type == "ORG" for e in named)  # type: ignore[attr-defined]
+
+
+def test_a_city_or_a_gate_named_after_a_king_is_a_body_or_a_place():
+    text = "ووصل المرضى إلى مدينة الملك سلمان الطبية، ودخل الزوار من باب الملك سلمان.\n"
+    for kw in ({"use_ner": False}, {"entity_model": False}):
+        ents = _by_surface(analyse(text, **kw))
+        assert ents["مدينة الملك سلمان الطبية"].type == "ORG"  # type: ignore[attr-defined]
+        assert ents["باب الملك سلمان"].type == "LOC"  # type: ignore[attr-defined]

@@ -822,8 +822,10 @@ class NamePatterns:
         for k in range(len(toks) - 2):
             if norms[k + 1] not in _ROYAL or (k + 1) in starts and starts[k + 1].type != "PER":
                 continue
+            # (also a city or a gate named after a king: مدينة الملك فلان الطبية is a body, باب الملك فلان a place)
             hv = next(((v, c) for v, c in _clitic_variants(norms[k])
-                       if heads.get(v) == "ORG" or v in _FACILITY_HEADS or v in _ROUTE_HEADS), None)
+                       if heads.get(v) == "ORG" or v in _FACILITY_HEADS or v in _ROUTE_HEADS or v in ("مدينه", "باب")),
+                      None)  # fmt: skip
             # (the tagger may have taken the head and the title alone: بمعهد الأمير | فلان)
             lead = starts.get(k)
             if hv is None or (lead is not None and (lead.tok1 != k + 2 or lead.source != "ner")) or any(
@@ -845,7 +847,7 @@ class NamePatterns:
             have.remove(person)
             if lead is not None:
                 have.remove(lead)
-            typ = "ORG" if heads.get(hv[0]) == "ORG" else "LOC"
+            typ = "ORG" if heads.get(hv[0]) == "ORG" or hv[0] == "مدينه" else "LOC"
             m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, typ, None, source="facility" if typ == "LOC" else "org-head")
             m.key = name_key(" ".join([hv[0], *norms[k + 1 : j]]))
             m.tail = norms[j - 1]
