@@ -188,3 +188,11 @@ def test_a_city_or_a_gate_named_after_a_king_is_a_body_or_a_place():
         ents = _by_surface(analyse(text, **kw))
         assert ents["مدينة الملك سلمان الطبية"].type == "ORG"  # type: ignore[attr-defined]
         assert ents["باب الملك سلمان"].type == "LOC"  # type: ignore[attr-defined]
+
+
+def test_a_league_or_cup_named_after_a_person_is_the_event():
+    text = "وانطلقت مباريات دوري سالم الكعبي للمحترفين، وحمل الفريق كأس خادم الحرمين الشريفين.\n"
+    for kw in ({"use_ner": False}, {"entity_model": False}):
+        ents = _by_surface(analyse(text, **kw))
+        assert ents["كأس خادم الحرمين الشريفين"].type == "MISC"  # type: ignore[attr-defined]
+        assert "خادم الحرمين الشريفين" not in ents

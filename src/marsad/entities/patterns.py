@@ -84,6 +84,7 @@ _BODY_HEADS: dict[str, str | None] = {
 # heads an organisation's quoted name follows (موقع "سايت"), normalised, without the article; and the quote marks
 _QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
                            "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
+_TROPHY_HEADS = frozenset({"دوري", "كاس", "بطوله", "جايزه"})  # normalised (كأس → كاس)
 _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("اليوم", "الماضي", "المقبل", "الحالي", "الجاري"))
 
 
@@ -855,6 +856,23 @@ class NamePatterns:
                 m.sector = _org_heads().get(hv[0]) or _weak_org_heads().get(hv[0])
             have.append(m)
             starts = {x.tok0: x for x in have if x.unit == ui}
+
+    def _named_trophies(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A league, cup, championship or prize named after a person (دوري فلان الفلاني، كأس خادم الحرمين الشريفين،
+        جائزة فلان): the indefinite head and the person's name are the event's name (MISC), not the person."""
+        toks, norms = unit.tokens, unit.norms
+        for m in [x for x in have if x.unit == ui and x.type == "PER" and x.tok0 > 0]:
+            k = m.tok0 - 1
+            if toks[k].kind != "word" or any(x.unit == ui and x.tok0 <= k < x.tok1 for x in have):
+                continue
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in _TROPHY_HEADS), None)
+            if hv is None:
+                continue
+            m.start, m.tok0 = _skip_clitic(toks[k], hv[1]), k
+            m.type, m.actor_id, m.country, m.sector, m.name_en = "MISC", None, None, None, None
+            m.source = "org-head"
+            m.key = name_key(" ".join([hv[0], *norms[k + 1 : m.tok1]]))
+            m.alt_key, m.alt_start = "", -1
 
     def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A hashtag of two or more words joined by _ (#الجيش_الوطني، #حائط_البراق، #مدينة_فلان) names one thing: the

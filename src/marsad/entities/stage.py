@@ -205,6 +205,7 @@ class EntityStage(NamePatterns):
             here.extend(self._headed_adjective_bodies(ui, unit, here))
             here.extend(self._headed_unknown_names(ui, unit, here))
             self._royal_names(ui, unit, here)
+            self._named_trophies(ui, unit, here)
             self._headed_names(ui, unit, here)
             self._body_tails(ui, unit, here)
             self._coordinated_tails(ui, unit, here)
