@@ -196,3 +196,11 @@ def test_a_league_or_cup_named_after_a_person_is_the_event():
         ents = _by_surface(analyse(text, **kw))
         assert ents["كأس خادم الحرمين الشريفين"].type == "MISC"  # type: ignore[attr-defined]
         assert "خادم الحرمين الشريفين" not in ents
+
+
+def test_a_summit_or_cup_named_after_a_place_is_the_event_with_its_year():
+    text = "وتستعد المنتخبات لكأس آسيا 2019، فيما انعقدت قمة هلسنكي أمس بين الزعيمين.\n"
+    for kw in ({"use_ner": False}, {"entity_model": False}):
+        ents = _by_surface(analyse(text, **kw))
+        assert ents["كأس آسيا 2019"].type == "MISC"  # type: ignore[attr-defined]
+        assert ents["قمة هلسنكي"].type == "MISC"  # type: ignore[attr-defined]

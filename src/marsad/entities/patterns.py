@@ -85,6 +85,7 @@ _BODY_HEADS: dict[str, str | None] = {
 _QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
                            "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
 _TROPHY_HEADS = frozenset({"دوري", "كاس", "بطوله", "جايزه"})  # normalised (كأس → كاس)
+_MEETING_HEADS = frozenset({"قمه", "مونديال", "منتدي", "موتمر", "مهرجان"})  # normalised
 _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("اليوم", "الماضي", "المقبل", "الحالي", "الجاري"))
 
 
@@ -859,15 +860,27 @@ class NamePatterns:
 
     def _named_trophies(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
         """A league, cup, championship or prize named after a person (دوري فلان الفلاني، كأس خادم الحرمين الشريفين،
-        جائزة فلان): the indefinite head and the person's name are the event's name (MISC), not the person."""
+        جائزة فلان), and one of those or a summit, world cup, forum, conference or festival named after a place (قمة
+        فلانة، كأس فلانة 2019، جائزة فلانة الكبرى): the indefinite head and the name are the event's name (MISC), not
+        the person or the place."""
         toks, norms = unit.tokens, unit.norms
-        for m in [x for x in have if x.unit == ui and x.type == "PER" and x.tok0 > 0]:
+        for m in [x for x in have if x.unit == ui and x.type in ("PER", "GPE", "LOC") and x.tok0 > 0]:
             k = m.tok0 - 1
             if toks[k].kind != "word" or any(x.unit == ui and x.tok0 <= k < x.tok1 for x in have):
                 continue
-            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in _TROPHY_HEADS), None)
+            # a summit, a world cup, a forum or a festival is named after its place too (قمة فلانة، مونديال فلانة 2018،
+            # جائزة فلانة الكبرى), and takes its "grand" and its year
+            heads = _TROPHY_HEADS if m.type == "PER" else _TROPHY_HEADS | _MEETING_HEADS
+            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
             if hv is None:
                 continue
+            if m.type != "PER":
+                j = m.tok1
+                if j < len(toks) and norms[j] in ("الكبري", "الكبير") and not any(x.tok0 == j for x in have if x.unit == ui):
+                    j += 1
+                if j < len(toks) and toks[j].text.isdigit() and len(toks[j].text) == 4:
+                    j += 1
+                m.end, m.tok1 = toks[j - 1].end, j
             m.start, m.tok0 = _skip_clitic(toks[k], hv[1]), k
             m.type, m.actor_id, m.country, m.sector, m.name_en = "MISC", None, None, None, None
             m.source = "org-head"
