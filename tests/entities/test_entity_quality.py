@@ -249,3 +249,9 @@ def test_a_group_s_short_form_the_tagger_calls_an_organisation_is_the_group():
     for e in art.entities:
         if e.type == "ORG" and any(art.text[m.start : m.end] == "القاعدة" for m in e.mentions):
             assert e.actor_id == short["القاعده"]
+
+
+def test_a_transliterated_direction_or_saint_is_part_of_a_place_s_name():
+    art = analyse("وضرب الإعصار ولايات فلوريدا وجورجيا ونورث كارولينا وساوث كارولينا.", entity_model=False)
+    gpe = surfaces(art, "GPE") | surfaces(art, "LOC")
+    assert not {"كارولينا"} & gpe or {"نورث كارولينا", "ساوث كارولينا"} <= gpe

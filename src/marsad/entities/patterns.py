@@ -85,6 +85,7 @@ _BODY_HEADS: dict[str, str | None] = {
 _QUOTED_HEADS = frozenset({"منظمه", "مجموعه", "شركه", "موقع", "صحيفه", "قناه", "وكاله", "حركه", "حزب", "جماعه",
                            "جمعيه", "موسسه", "مركز", "تنظيم", "مجله", "اذاعه", "تلفزيون", "نادي", "ايتلاف"})
 _TROPHY_HEADS = frozenset({"دوري", "كاس", "بطوله", "جايزه"})  # normalised (كأس → كاس)
+_PLACE_PREFIXES = frozenset(normalize(w) for w in ("ساوث", "نورث", "ويست", "إيست", "سانتا", "سانت", "سان"))
 _MEETING_HEADS = frozenset({"قمه", "مونديال", "منتدي", "موتمر", "مهرجان"})  # normalised
 _TIME_WORDS = frozenset(weekday_words()) | frozenset(normalize(w) for w in ("اليوم", "الماضي", "المقبل", "الحالي", "الجاري"))
 
@@ -885,6 +886,32 @@ class NamePatterns:
             m.type, m.actor_id, m.country, m.sector, m.name_en = "MISC", None, None, None, None
             m.source = "org-head"
             m.key = name_key(" ".join([hv[0], *norms[k + 1 : m.tok1]]))
+            m.alt_key, m.alt_start = "", -1
+
+    def _place_prefixes(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
+        """A transliterated direction or saint before a place is part of its name (ساوث فلانة، نورث فلانة، سانتا
+        فلانة، سان فلان): the tagger often leaves it out, or takes the prefix alone (سانتا | فلانة)."""
+        toks, norms, reg = unit.tokens, unit.norms, self.registry
+        mine = [m for m in have if m.unit == ui]
+        taken = {k for m in mine for k in range(m.tok0, m.tok1)}
+        for m in mine:
+            if m.type not in ("GPE", "LOC"):
+                continue
+            k = m.tok0 - 1
+            if (k >= 0 and k not in taken and toks[k].kind == "word"
+                    and any(v in _PLACE_PREFIXES for v, _ in _clitic_variants(norms[k]))):
+                cut = next(c for v, c in _clitic_variants(norms[k]) if v in _PLACE_PREFIXES)
+                m.start, m.tok0 = _skip_clitic(toks[k], cut), k
+                taken.add(k)
+            elif (m.tok1 - m.tok0 == 1 and norms[m.tok0] in _PLACE_PREFIXES and m.tok1 < len(toks)
+                  and m.tok1 not in taken and toks[m.tok1].kind == "word" and not _is_stop(toks[m.tok1])
+                  and not norms[m.tok1].startswith("ال") and norms[m.tok1] not in reg.common):
+                m.end, m.tok1 = toks[m.tok1].end, m.tok1 + 1
+                taken.add(m.tok1 - 1)
+            else:
+                continue
+            if m.key:
+                m.key = name_key(" ".join(norms[m.tok0 : m.tok1]))
             m.alt_key, m.alt_start = "", -1
 
     def _hashtag_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:

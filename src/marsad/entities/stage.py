@@ -211,6 +211,7 @@ class EntityStage(NamePatterns):
             self._coordinated_tails(ui, unit, here)
             self._agency_tails(ui, unit, here)
             self._place_adjectives(ui, unit, here)
+            self._place_prefixes(ui, unit, here)
             here.extend(self._dateline_place(ui, unit, here))
             if ui == first_body:
                 here.extend(self._dateline_colon(ui, unit, here))
