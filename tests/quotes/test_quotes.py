@@ -1322,16 +1322,16 @@ def test_a_title_in_construct_with_a_definite_noun_is_no_unnamed_source():
 
 
 def test_an_unnamed_source_before_a_relative_is_the_verb_subject():
-    """…، وفق المصادر التي أشارت إلى أن …: the relative's antecedent, an unnamed source, is the subject of the verb
+    """…، وفق المصادر التي ذكرت أن …: the relative's antecedent, an unnamed source, is the subject of the verb
     after it; not the body named earlier in the sentence."""
-    text = "وتقدمت قوات الحرس الجمهوري نحو البلدة، وفق المصادر التي أشارت إلى أن المعارك توقفت مساء أمس."
+    text = "وتقدمت قوات الحرس الجمهوري نحو البلدة، وفق المصادر التي ذكرت أن المعارك توقفت مساء أمس."
     art = _article(text, {"o": ("قوات الحرس الجمهوري", "ORG", None)})
     (q,) = extract_quotes(art)
     assert q.speaker == ()
     assert art.text[q.content.start : q.content.end].startswith("المعارك توقفت")
     assert "المصادر" in str(q.attrs.get("description"))
     # a named body before the relative is no unnamed source: the rules look elsewhere
-    text2 = "وتقدمت القوات نحو البلدة، وفق مصادر في هيئة الإغاثة التي أشارت إلى أن المعارك توقفت مساء أمس."
+    text2 = "وتقدمت القوات نحو البلدة، وفق مصادر في هيئة الإغاثة التي ذكرت أن المعارك توقفت مساء أمس."
     art2 = _article(text2, {"h": ("هيئة الإغاثة", "ORG", None)})
     (q2,) = extract_quotes(art2)
     assert q2.attrs.get("description") != "مصادر في هيئة الإغاثة"

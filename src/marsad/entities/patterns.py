@@ -402,7 +402,7 @@ class NamePatterns:
                       if (p.population >= 50_000 or p.is_country or p.feature_class == "A")
                       and any(normalize(a) == w for a in p.ar_names)]
             if norms[k] == "من":
-                # من is "from" as often as "than / of / who" (من فلان ومداد، من يلام على): after it, only a town of
+                # من is "from" as often as "than / of / who" (من فلان ومداد، من يقف وراء): after it, only a town of
                 # a country the article has named so far
                 places = [p for p in places if p.country_iso3 in seen]
             if not places:
@@ -1076,7 +1076,7 @@ class NamePatterns:
 
     def _chain_noun(self, toks: list, norms: list[str], q: int, covered: set[int]) -> bool:
         """Token q is an indefinite common noun in construct after a body's head, the first link of a genitive
-        chain that a definite word closes (رئاسة | أمن الدولة، محكمة | أمن الدولة، معهد | إدارة الفلان): a word of
+        chain that a definite word closes (رئاسة | أمن الدولة، هيئة | أمن الموانئ، معهد | إدارة الفلان): a word of
         the language (the corpus list), not a name, adjective, verb, title, time word or a word with a pronoun."""
         if q + 1 >= len(toks) or q in covered or toks[q].kind != "word" or _is_stop(toks[q]):
             return False

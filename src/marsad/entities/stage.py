@@ -928,7 +928,7 @@ class EntityStage(NamePatterns):
 
     def _quoted_outlets(self, unit: _Unit, here: list[_Mention]) -> None:
         """A place's name in quotation marks that hug it («الفلان»، "الفلان") is the newspaper the registry knows by
-        صحيفة / جريدة + that name (جريدة «الشرق الأوسط»، وعلمت «الفلان»): papers are quoted by their titles,
+        صحيفة / جريدة + that name (جريدة «الفلان»، وعلمت «الفلان»): papers are quoted by their titles,
         places are not."""
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         for m in here:
@@ -971,7 +971,7 @@ class EntityStage(NamePatterns):
         <name> names فلان, not the man the registry or the tagger knows by <name> (الأمير فلان بن سلمان بن عبدالعزيز is
         not King Salman). The mention takes in the given names before it, back to the chain's first name; each must be
         a given name of the lists (also one that is a title word, سلطان، مساعد: before بن it is a name), so that
-        "وقال بن سلمان" or "يواجه بن فلان" (the short form of a name) stays as it is."""
+        "وأضاف بن فلان" or "يواجه بن فلان" (the short form of a name) stays as it is."""
         reg = self.registry
         names = _all_given()
         sons = ("بن", "ابن", "بنت")
@@ -985,7 +985,7 @@ class EntityStage(NamePatterns):
             while k >= 2 and norms[k - 1] in sons and toks[k - 2].kind == "word":
                 w = norms[k - 2]
                 if w not in names or w in sons or _is_stop(toks[k - 2]):
-                    break  # a given name of the lists (also one that is a title: الأمير سلطان بن …، مساعد بن …)
+                    break  # a given name of the lists (also one that is a title: الأمير فلان بن …، مساعد بن …)
                 k -= 2
             if k == m.tok0:
                 continue

@@ -495,7 +495,7 @@ def extract_quotes_and_speakers(
                 if not cue.participle and cue.j < len(toks) and toks[cue.j].quoted < 0 and (
                     _strip_al(toks[cue.j].norm) in _UNNAMED_SUBJECTS
                 ):  # fmt: skip
-                    # ووصفت مصادر أمنية الحادث بالمعقد، لكنها نفت …: a cue that reports nothing here still makes
+                    # وتحدثت مصادر محلية عن الهجوم، لكنها نفت …: a cue that reports nothing here still makes
                     # its unnamed subject the latest speaker a subjectless verb refers back to
                     insort(state["unnamed"], (here, toks[cue.j].norm))
                 continue
@@ -1171,7 +1171,7 @@ def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: Mention
     if cue.participle or toks[cue.i].norm[:1] in "وف":
         return None
     if cue.i > 1 and toks[cue.i - 1].norm in _RELATIVES:
-        # المصادر التي أشارت إلى …، مصدر أمني الذي قال: the relative's antecedent is the verb's subject
+        # المصادر التي ذكرت أن …، مصدر أمني الذي قال: the relative's antecedent is the verb's subject
         for k in range(cue.i - 2, max(-1, cue.i - 6), -1):
             w = toks[k].norm
             if w in _CLAUSE_PUNCT or w in C.QUOTE_PAIRS:
