@@ -598,15 +598,11 @@ class NamePatterns:
                     and not (norms[k] in _DIRECTIONS and m.tok1 - m.tok0 >= 2 and _head_kind(norms[m.tok0]) == "PLACE")
                     # ليبيا الجديدة، العراق الجديد: a country's age is said of it, it names no other place
                     and not (norms[k] not in _DIRECTIONS and norms[k] not in ("الوسطي", "الكبري", "الاوسط")
-                             and self._is_country(m))
+                             and (a := self.registry.actors.get(m.actor_id or "")) is not None and a.is_country)
                     and not (k + 1 < len(toks) and toks[k + 1].kind == "word" and norms[k + 1].startswith("ال"))):
                 m.end, m.tok1 = toks[k].end, k + 1
                 if m.key:
                     m.key = name_key(" ".join(norms[m.tok0 : k + 1]))
-
-    def _is_country(self, m: _Mention) -> bool:
-        a = self.registry.actors.get(m.actor_id or "")
-        return a is not None and a.type == "GPE" and len(a.id) == 3 and a.id.isupper()
 
     def _body_tails(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
         """An institution named by a head and its adjective goes on over an ل-genitive of its field and that
@@ -652,10 +648,6 @@ class NamePatterns:
         toks, norms, reg = unit.tokens, unit.norms, self.registry
         n = len(toks)
         mine = [m for m in have if m.unit == ui]
-
-        def adjective(w: str) -> bool:
-            return w.startswith("ال") and (w in reg.nisba or w.endswith(("ي", "يه")))
-
         for m in mine:
             if m.type != "ORG" or m.actor_id is not None or m.tok1 + 1 >= n or m.tok1 - m.tok0 < 2:
                 continue
@@ -663,19 +655,19 @@ class NamePatterns:
                 continue
             head = next((v for v, _ in _clitic_variants(norms[m.tok0]) if _head_kind(v) == "ORG"), None)
             last = norms[m.tok1 - 1]
-            if head is None or head in ("قوات", "قوه") or not last.startswith(("ال", "لل")) or adjective(last):
+            if head is None or head in ("قوات", "قوه") or not last.startswith(("ال", "لل")) or _relational_adjective(last, reg):
                 continue
             taken = {k for o in mine if o is not m for k in range(o.tok0, o.tok1)}
             k = m.tok1
             w = norms[k][1:] if norms[k].startswith("وال") and len(norms[k]) > 5 else ""
             if (not w or k in taken or toks[k].kind != "word" or _is_stop(toks[k]) or _head_kind(w)
-                    or w in _INSTITUTIONS or (w,) in reg.aliases or adjective(w) or w in _VERBS):
+                    or w in _INSTITUTIONS or (w,) in reg.aliases or _relational_adjective(w, reg) or w in _VERBS):
                 continue
             if k + 1 < n and norms[k + 1].startswith("و") and toks[k + 1].kind == "word":
                 continue  # a third conjunct: a list
             k += 1
             if (k < n and k not in taken and toks[k].kind == "word" and not _is_stop(toks[k])
-                    and norms[k] not in ("التي", "الذي") and adjective(norms[k])):
+                    and norms[k] not in ("التي", "الذي") and _relational_adjective(norms[k], reg)):
                 k += 1
             m.end, m.tok1 = toks[k - 1].end, k
             m.key = name_key(" ".join([head, *norms[m.tok0 + 1 : k]]))
@@ -698,7 +690,7 @@ class NamePatterns:
             taken = {k for o in mine if o is not m for k in range(o.tok0, o.tok1)}
             k = m.tok1
             while (k < n and k - m.tok1 < 2 and k not in taken and toks[k].kind == "word"
-                   and norms[k].startswith("ال") and (norms[k] in reg.nisba or norms[k].endswith(("ي", "يه")))):
+                   and _relational_adjective(norms[k], reg)):
                 k += 1
             if k < n and k not in taken and norms[k] == "للانباء":
                 m.end, m.tok1 = toks[k].end, k + 1
@@ -1294,3 +1286,7 @@ class NamePatterns:
             covered.update({q: m for q in range(k, j)})
         return out
 
+
+def _relational_adjective(w: str, reg: Registry) -> bool:
+    """A definite relational adjective (الإقليمي، الفرنسية): a nisba the registry knows, or the -ي / -ية form."""
+    return w.startswith("ال") and (w in reg.nisba or w.endswith(("ي", "يه")))

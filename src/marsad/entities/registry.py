@@ -69,6 +69,11 @@ class Actor:
     metonym_of: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def is_country(self) -> bool:
+        """A state: a GPE that acts for itself (its id is its ISO3 code)."""
+        return self.type == "GPE" and self.id == self.country
+
 
 class Registry:
     """Indexes over the actors: ``aliases`` maps a tuple of normalised tokens to actor ids."""
@@ -114,7 +119,7 @@ class Registry:
         self.nisba_names: dict[str, str] = {}
         for toks in [t for t in self.aliases if len(t) == 1 and t[0] in self.nisba]:
             a = self.actors[self.aliases[toks]]
-            if a.type == "GPE" and a.id == a.country:
+            if a.is_country:
                 self.nisba_names[toks[0]] = a.id
             del self.aliases[toks]
         # alias lengths by first token, longest first: matching only tries lengths that can exist
@@ -131,7 +136,7 @@ class Registry:
         ambiguous = {normalize(n) for n in AMBIGUOUS_NAMES}
 
         for a in self.actors.values():
-            if a.type != "GPE" or a.id != a.country:
+            if not a.is_country:
                 continue
             stems = list(a.nisba)
             if not stems:
