@@ -479,7 +479,9 @@ def extract_quotes_and_speakers(
             insort(state["unnamed"], (pos, desc))
         used_pairs: set[int] = set()
         for ci, cue in enumerate(cues):
-            nxt = cues[ci + 1].i if ci + 1 < len(cues) else len(toks)
+            # the clause a cue governs ends at the first later cue that opens a clause of its own, not only at the
+            # next cue (قال إن الوزير أعلن أمس أنه …، وأضاف أن …: أعلن inside the content opens none, وأضاف does)
+            nxt = next((c.i for c in cues[ci + 1 :] if _clause_initial(toks, c.i)), len(toks))
             here = toks[cue.i].start
             while subj and subj[0][0] <= here:
                 state["history"].append(subj.pop(0))
@@ -654,9 +656,9 @@ def _quote_at(
 ) -> Quote | None:
     n = len(toks)
     i = cue.j
-    # the clause this cue governs ends at the sentence end or at the next clause-initial cue
+    # the clause this cue governs ends at the sentence end or at the next clause-initial cue (``next_cue``)
     limit = _sentence_end(toks, i, n)
-    if next_cue < limit and _clause_initial(toks, next_cue):
+    if next_cue < limit:
         limit = next_cue
     if i >= limit:
         return None
