@@ -1379,3 +1379,14 @@ def test_an_unnamed_subject_of_a_cue_that_reports_nothing_stays_the_latest_speak
     assert art.text[last.content.start : last.content.end].startswith("وقوع وفيات")
     assert last.speaker == ()
     assert quotes[0].speaker == ("h",)
+
+
+def test_content_ends_at_a_later_cue_that_opens_a_clause():
+    # أعلن inside the content opens no clause of its own; the وأضاف after it does, even though it is not the next cue
+    text = (
+        "قال سامي داود إن الوزير أعلن أمس أن المصنع سيغلق أبوابه، وأضاف أن العمال سيحصلون على تعويضات كاملة."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY")})
+    got = {art.text[q.content.start : q.content.end] for q in extract_quotes(art)}
+    assert "العمال سيحصلون على تعويضات كاملة" in got
+    assert not any("وأضاف" in c for c in got)
