@@ -1390,3 +1390,22 @@ def test_content_ends_at_a_later_cue_that_opens_a_clause():
     got = {art.text[q.content.start : q.content.end] for q in extract_quotes(art)}
     assert "العمال سيحصلون على تعويضات كاملة" in got
     assert not any("وأضاف" in c for c in got)
+
+
+def test_a_town_the_registry_knows_speaks_for_nobody():
+    """A place below a state (a registry city or province) is neither the rules' speaker nor the ranker's choice;
+    a capital stands for its state and a country speaks."""
+    from marsad.learn.linear import fit
+    from marsad.quotes.speakers import SpeakerCandidate, SpeakerModel
+
+    lin = fit([{"a": 1.0}, {"b": 1.0}] * 20, ["1", "0"] * 20, c=10.0)
+    text = "وقالت مدينة الواحة إن المياه عادت إلى الأحياء. وقالت العاصمة إن الحدود مفتوحة."
+    art = _article(text, {"t": ("الواحة", "GPE", "XYZ"), "c": ("العاصمة", "GPE", "XYZ")})
+    ents = {e.id: e for e in art.entities}
+    art = art.evolve(entities=(replace(ents["t"], actor_id="city:oasis"), replace(ents["c"], actor_id="cap:XYZ")))
+    q1, q2 = extract_quotes(art)
+    model = SpeakerModel(lin)
+    assert q1.speaker == ("t",)
+    assert model.decide(art, q1, [SpeakerCandidate("t", {"a": 1.0})]).speaker == ()
+    assert model.decide(art, replace(q1, speaker=()), [SpeakerCandidate("t", {"a": 1.0})]).speaker == ()
+    assert model.decide(art, replace(q2, speaker=("c",)), [SpeakerCandidate("c", {"a": 1.0})]).speaker == ("c",)
