@@ -1409,3 +1409,16 @@ def test_a_town_the_registry_knows_speaks_for_nobody():
     assert model.decide(art, q1, [SpeakerCandidate("t", {"a": 1.0})]).speaker == ()
     assert model.decide(art, replace(q1, speaker=()), [SpeakerCandidate("t", {"a": 1.0})]).speaker == ()
     assert model.decide(art, replace(q2, speaker=("c",)), [SpeakerCandidate("c", {"a": 1.0})]).speaker == ("c",)
+
+
+def test_a_place_that_is_no_polity_speaks_for_nobody():
+    """A LOC (a coast, a valley) the rules took for the speaker is no speaker: the quote is left to the ranker."""
+    from marsad.learn.linear import fit
+    from marsad.quotes.speakers import SpeakerModel
+
+    lin = fit([{"a": 1.0}, {"b": 1.0}] * 20, ["1", "0"] * 20, c=10.0)
+    text = "وقال الساحل الشرقي إن الأمواج عالية اليوم."
+    art = _article(text, {"l": ("الساحل الشرقي", "LOC", None)})
+    (q,) = extract_quotes(art)
+    q = replace(q, speaker=("l",))
+    assert SpeakerModel(lin).decide(art, q, []).speaker == ()
