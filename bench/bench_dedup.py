@@ -183,6 +183,7 @@ def main() -> None:
                 sys.exit(f"{path} holds {have} articles, not --stored {args.stored}: give another --db")
             fill(conn, distinct, args.stored)
         else:  # (the vocabulary as the fill leaves it: its features computed once)
+            DedupHook().migrate(conn)  # as a store opens it (a file of an older layout is brought up to date)
             for i, t in enumerate(distinct):
                 features(Article.new(t, id=f"s{i:07d}", published="2015-08-01").evolve(body=t))
         fill_s = time.perf_counter() - t0
