@@ -227,3 +227,30 @@ def test_cosines_upper_bounds_the_exact_cosine(dq, dbs, seed):
     for g, v in zip(got.tolist(), vecs, strict=True):
         exact = cosine_vectors(q, v)
         assert exact <= g <= exact + 2e-9 or (exact == 0.0 and g == 0.0)
+
+
+@pytest.mark.parametrize("case", ["random", "same_low_bits", "same_every_window", "many_keys", "zero_key"])
+def test_weights_in_table_equals_binary_search(case):
+    """The direct-mapped table of :func:`text._weights_in` gives what a binary search of the sorted keys gives, also
+    when keys share slots (it falls back to another 16-bit window, then to the search) and for key 0 (an empty
+    slot's key); the table is left empty for the next call."""
+    from marsad.dedup import text
+
+    rng = np.random.default_rng(7)
+    n = 2000 if case == "many_keys" else 200
+    qk = rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64)
+    if case == "same_low_bits":  # every key in one slot of the first window
+        qk = qk & ~np.int64(0xFFFF)
+    elif case == "same_every_window":  # pairs of keys equal in three of the four windows: no window separates all
+        pairs = [qk[w] ^ (np.int64(1) << np.int64((16 * w + 16) % 64)) for w in range(4)]
+        qk = np.concatenate([qk, np.array(pairs, dtype=np.int64)])
+    elif case == "zero_key":
+        qk[0] = 0
+    qk = np.unique(qk)
+    qw = rng.random(len(qk))
+    k = np.concatenate([rng.choice(qk, 300), rng.integers(-(2**63), 2**63 - 1, 300, dtype=np.int64), [0, 1, -1]])
+    idx = np.minimum(np.searchsorted(qk, k), len(qk) - 1)
+    want = np.where(qk[idx] == k, qw[idx], 0.0)
+    assert np.array_equal(text._weights_in(qk, qw, k), want)
+    tk, tw = text._SCRATCH.tables
+    assert not tk.any() and not tw.any()
