@@ -428,29 +428,33 @@ class DedupHook:
         """The scored candidates of ``f`` (all that may be linked to it); ``sizes`` gets their shingle counts."""
         if not f.band_keys:
             return []
-        cands: set[str] = set()
-        for chunk in _chunks(f.band_keys, 500):
-            q = f"SELECT article_id FROM dedup_lsh WHERE key IN ({','.join('?' * len(chunk))})"
-            cands.update(r[0] for r in conn.execute(q, chunk))
+        # The candidates (sharing an LSH band, or MIN_SHARED_TERMS of the top terms within the window) and their
+        # term vectors in one statement: one round trip instead of three (band lookup, postings, vectors).
+        subs = [f"SELECT article_id FROM dedup_lsh WHERE key IN ({_marks(len(f.band_keys))})"]
+        args: list[object] = list(f.band_keys)
         if f.top:
             keys = [term_key(t) for t in f.top]
-            q = f"SELECT article_id FROM dedup_terms WHERE term IN ({','.join('?' * len(keys))})"
-            args: list[object] = list(keys)
+            q = f"SELECT article_id FROM dedup_terms WHERE term IN ({_marks(len(keys))})"
+            args += keys
             if f.day is not None:
                 # the posting rows in the day window and those without a day, as two ranges of the (term, day, ...)
                 # key (an OR of the two read every posting row of the term)
                 q = f"SELECT article_id FROM ({q} AND day BETWEEN ? AND ? UNION ALL {q} AND day = ?)"
                 args += [f.day - self.th.window_days, f.day + self.th.window_days, *keys, NO_DAY]
-            q += " GROUP BY article_id HAVING COUNT(*) >= ?"
+            subs.append(f"{q} GROUP BY article_id HAVING COUNT(*) >= ?")
             args.append(MIN_SHARED_TERMS)
-            cands.update(r[0] for r in conn.execute(q, args))
-        cands.discard(f.article_id)
+        args.append(f.article_id)
+        rows = conn.execute(
+            f"SELECT article_id, terms_bin, terms FROM dedup_docs WHERE article_id IN ({' UNION '.join(subs)}) "
+            "AND article_id != ?",
+            args,
+        )
         # Every link needs at least this content-term cosine (a copy: dup_cosine; a story: one of the story
         # cosines): the candidates' term vectors are read first, and the rest of their features only for those
         # that reach it (most story candidates do not; the links are the same).
         th = self.th
         floor = min(th.dup_cosine, th.story_cosine, th.story_cosine_titled, th.story_cosine_next_day)
-        close = _close_candidates(conn, f.tvec, cands, floor)
+        close = _close_candidates(f.tvec, rows, floor)
         out = []
         for cid, other in sorted(load_features_many(conn, close).items()):
             sizes[cid] = len(other.shingles)
@@ -551,22 +555,25 @@ def load_features_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str
     return out
 
 
-def _close_candidates(conn: sqlite3.Connection, tvec: tuple[np.ndarray, np.ndarray], ids: Iterable[str],
-                      floor: float) -> list[str]:
-    """Those of ``ids`` whose content-term cosine with ``tvec`` may reach ``floor``: a superset of the exact
-    ``cosine_vectors(...) >= floor`` by at most a pair within 1e-9 below it (their exact score then links
-    nothing), computed for all candidates at once (:func:`text.cosines_upper`)."""
-    out: list[str] = []
-    for chunk in _chunks(sorted(ids), 500):
-        q = f"SELECT article_id, terms_bin, terms FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
-        got, blobs = [], []
-        for aid, blob, tj in conn.execute(q, list(chunk)):
-            if blob is None:  # a row written before the binary vectors: read from its JSON
-                blob = pack_vector(term_vector(orjson.loads(tj)))
-            got.append(aid)
-            blobs.append(blob)
-        out.extend(compress(got, (cosines_upper(tvec, blobs) >= floor).tolist()))
-    return out
+def _close_candidates(
+    tvec: tuple[np.ndarray, np.ndarray], rows: Iterable[tuple[str, bytes | None, str]], floor: float
+) -> list[str]:
+    """The ids of ``rows`` (article id, terms_bin, terms) whose content-term cosine with ``tvec`` may reach
+    ``floor``: a superset of the exact ``cosine_vectors(...) >= floor`` by at most a pair within 1e-9 below it
+    (their exact score then links nothing), computed for all rows at once (:func:`text.cosines_upper`)."""
+    got, blobs = [], []
+    for aid, blob, tj in rows:
+        if blob is None:  # a row written before the binary vectors: read from its JSON
+            blob = pack_vector(term_vector(orjson.loads(tj)))
+        got.append(aid)
+        blobs.append(blob)
+    if not got:
+        return []
+    return list(compress(got, (cosines_upper(tvec, blobs) >= floor).tolist()))
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
 
 
 def _add_vector_columns(conn: sqlite3.Connection) -> None:
