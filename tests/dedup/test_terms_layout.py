@@ -45,6 +45,30 @@ def test_undated_article_is_a_candidate_of_any_day():
     assert dump(conn2) == dump(conn)
 
 
+def _undated_flag(conn) -> str:
+    return conn.execute("SELECT value FROM dedup_meta WHERE key = 'undated_terms'").fetchone()[0]
+
+
+def test_lookup_skips_undated_postings_only_while_there_are_none():
+    """The lookup leaves out the undated postings' ranges while ``dedup_meta.undated_terms`` is '0'; the first
+    undated article sets it in its own transaction (a rollback takes it back), so a dated article stored after it
+    still finds it."""
+    dated, undated = _undated_story(5)
+    conn = ingest([art("other", text(random.Random(9), 80), published="2015-08-20")])
+    assert _undated_flag(conn) == "0"
+    conn.execute("BEGIN")
+    h = DedupHook()
+    h.on_insert(conn, undated)
+    assert _undated_flag(conn) == "1"
+    conn.execute("ROLLBACK")
+    assert _undated_flag(conn) == "0"
+    ingest([undated, dated], conn)
+    assert _undated_flag(conn) == "1"
+    assert frozenset({"d-dated", "d-undated"}) in _story_links(conn)
+    DedupHook().migrate(conn)  # reopening keeps what the file says
+    assert _undated_flag(conn) == "1"
+
+
 def _to_old_layout(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT term, day, article_id FROM dedup_terms").fetchall()
     conn.execute("DROP TABLE dedup_terms")
@@ -63,7 +87,9 @@ def test_old_posting_layout_is_migrated_with_the_same_rows_and_links():
     _to_old_layout(old)
     assert old.execute("SELECT COUNT(*) FROM dedup_terms WHERE day IS NULL").fetchone()[0] > 0
 
+    old.execute("DELETE FROM dedup_meta WHERE key = 'undated_terms'")  # (the earlier layout had no such row)
     DedupHook().migrate(old)
+    assert _undated_flag(old) == "1"
     pk = [r[1] for r in sorted(old.execute("PRAGMA table_info(dedup_terms)"), key=lambda r: r[5]) if r[5]]
     assert pk == ["term", "day", "article_id"]
     assert old.execute("SELECT name FROM sqlite_master WHERE name = 'dedup_terms_day'").fetchone() is None
