@@ -495,13 +495,13 @@ def near_duplicates(
         return []
     sh64 = shingle_hashes(ws)
     keys = minhash.band_keys(minhash.signature(sh64))
-    q = f"SELECT DISTINCT article_id FROM dedup_lsh WHERE key IN ({','.join('?' * len(keys))})"
+    q = f"SELECT DISTINCT article_id FROM dedup_lsh WHERE key IN ({_marks(len(keys))})"
     cands = sorted({r[0] for r in conn.execute(q, keys)} - {article.id})
     if not cands:
         return []
     shingles = sample32(sh64)
     close: dict[str, tuple[float, float, float]] = {}
-    q = f"SELECT article_id, shingles FROM dedup_docs WHERE article_id IN ({','.join('?' * len(cands))})"
+    q = f"SELECT article_id, shingles FROM dedup_docs WHERE article_id IN ({_marks(len(cands))})"
     for cid, blob in conn.execute(q, cands):
         other = np.frombuffer(blob, dtype=np.uint32)
         j, c = containment(shingles, other)
@@ -563,7 +563,7 @@ def load_features_many(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str
     vectors; rows written before the vectors existed are read from their JSON."""
     out: dict[str, Features] = {}
     for chunk in _chunks(sorted(ids), 500):
-        q = f"SELECT {_FEATURE_COLS} FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        q = f"SELECT {_FEATURE_COLS} FROM dedup_docs WHERE article_id IN ({_marks(len(chunk))})"
         for r in conn.execute(q, list(chunk)):
             tvec = unpack_vector(r[14]) if r[14] is not None else term_vector(orjson.loads(r[10]))
             title_vec = unpack_vector(r[15]) if r[15] is not None else term_vector(orjson.loads(r[11]))
@@ -701,7 +701,7 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
     while frontier:
         nxt: set[str] = set()
         for chunk in _chunks(sorted(frontier), 500):
-            q = f"SELECT article_id FROM dedup_docs WHERE anchor IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT article_id FROM dedup_docs WHERE anchor IN ({_marks(len(chunk))})"
             nxt.update(r[0] for r in conn.execute(q, chunk))
         frontier = nxt - todo
         todo |= nxt
@@ -709,7 +709,7 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
     # comps and anchors, never stories, so the order of these writes does not matter)
     now: dict[str, tuple[str, str | None, str]] = {}
     for chunk in _chunks(sorted(todo), 500):
-        q = f"SELECT article_id, comp, anchor, story FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        q = f"SELECT article_id, comp, anchor, story FROM dedup_docs WHERE article_id IN ({_marks(len(chunk))})"
         now.update((r[0], (r[1], r[2], r[3])) for r in conn.execute(q, chunk))
     stories = {st for _, _, st in now.values()}
     changed = []
@@ -727,7 +727,7 @@ def _restory(conn: sqlite3.Connection, touched: Iterable[str]) -> None:
 def _column_values(conn: sqlite3.Connection, col: str, ids: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for chunk in _chunks(list(ids), 500):
-        q = f"SELECT DISTINCT {col} FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        q = f"SELECT DISTINCT {col} FROM dedup_docs WHERE article_id IN ({_marks(len(chunk))})"
         out.update(r[0] for r in conn.execute(q, chunk))
     return out
 
@@ -736,7 +736,7 @@ def _members(conn: sqlite3.Connection, col: str, group_ids: Iterable[str]) -> di
     """The articles whose ``col`` is one of ``group_ids``, with that value."""
     out: dict[str, str] = {}
     for chunk in _chunks(list(group_ids), 500):
-        q = f"SELECT article_id, {col} FROM dedup_docs WHERE {col} IN ({','.join('?' * len(chunk))})"
+        q = f"SELECT article_id, {col} FROM dedup_docs WHERE {col} IN ({_marks(len(chunk))})"
         out.update((r[0], r[1]) for r in conn.execute(q, chunk))
     return out
 
@@ -744,7 +744,7 @@ def _members(conn: sqlite3.Connection, col: str, group_ids: Iterable[str]) -> di
 def _earliest(conn: sqlite3.Connection, members: Iterable[str]) -> str:
     best: tuple[str, str] | None = None
     for chunk in _chunks(sorted(members), 500):
-        q = f"SELECT rank_key, article_id FROM dedup_docs WHERE article_id IN ({','.join('?' * len(chunk))})"
+        q = f"SELECT rank_key, article_id FROM dedup_docs WHERE article_id IN ({_marks(len(chunk))})"
         for r in conn.execute(q, chunk):
             cand = (r[0], r[1])
             if best is None or cand < best:
