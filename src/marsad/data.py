@@ -84,6 +84,14 @@ class Entity:
     roles: tuple[Span, ...] = ()
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def is_country(self) -> bool:
+        """A state acting for itself: a GPE linked to the registry's actor for its country, whose id is the ISO3
+        code (``actor_id == country``; the entity counterpart of ``Actor.is_country``). An entity with no country
+        (and no actor id) is no state, and neither is a city, a province or a capital: their actor ids are their
+        own (``city:…``, ``cap:…``) even where their country is known."""
+        return self.type == "GPE" and bool(self.country) and self.actor_id == self.country
+
     def to_dict(self, text: str | None = None) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -183,3 +183,23 @@ def test_resources_ministry_is_read_from_the_next_word():
     names = [e.name for e in art.entities]
     assert "Ministry of Human Resources of Saudi Arabia" in names
     assert not any("Water" in n for n in names)
+
+
+def test_entity_is_country_agrees_with_its_actor():
+    """``Entity.is_country`` is ``Actor.is_country`` for an entity linked to that actor; a capital, a city, a
+    person of the country and an entity with neither actor nor country are no state."""
+    from marsad.data import Entity
+
+    reg = load_registry()
+
+    def linked(s: str) -> Entity:
+        a = reg.get(lookup(s) or "")
+        assert a is not None, s
+        return Entity("e1", a.type, a.name, (), actor_id=a.id, country=a.country)
+
+    for s in ("روسيا", "الصين", "موسكو", "سيرجي لافروف", "الأمم المتحدة"):
+        ent, actor = linked(s), reg.get(lookup(s) or "")
+        assert actor is not None and ent.is_country == actor.is_country, s
+    assert linked("روسيا").is_country and not linked("موسكو").is_country
+    assert not Entity("e2", "GPE", "x", (), actor_id=None, country=None).is_country
+    assert not Entity("e3", "GPE", "x", (), actor_id="~x", country="RUS").is_country

@@ -319,11 +319,7 @@ def _recent_pair(
     picked: dict[str, str] = {}  # country → entity id
     for _, eid, typ in reversed(recent):
         e = ents[eid]
-        ok = (
-            (typ == "PER" and e.country)
-            if sides
-            else (typ == "GPE" and e.country and e.actor_id == e.country)
-        )
+        ok = (typ == "PER" and e.country) if sides else e.is_country
         if ok and e.country not in picked:
             picked[e.country or ""] = eid
             if len(picked) == 2:
@@ -331,7 +327,7 @@ def _recent_pair(
     if len(picked) == 1 and not sides:
         # one party named just before: the other is the country the article is most about
         (only,) = picked
-        others = [e for e in ents.values() if e.type == "GPE" and e.country and e.actor_id == e.country]
+        others = [e for e in ents.values() if e.is_country]
         others = [e for e in others if e.country != only]
         if others:
             # salience of a country: its own mentions and those of its people (Zarif makes Iran salient)
@@ -352,7 +348,7 @@ def _pair(entities: list[Entity], counts: Counter, *, sides: bool) -> list[str] 
             seen.setdefault(e.country or "", e.id)
         if len(seen) >= 2:
             return list(seen.values())[:2]
-    countries = [e for e in entities if e.type == "GPE" and e.actor_id == e.country and e.country]
+    countries = [e for e in entities if e.is_country]
     countries.sort(key=lambda e: -counts[e.id])
     if len(countries) >= 2:
         return [countries[0].id, countries[1].id]

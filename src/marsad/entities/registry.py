@@ -71,7 +71,8 @@ class Actor:
 
     @property
     def is_country(self) -> bool:
-        """A state: a GPE that acts for itself (its id is its ISO3 code)."""
+        """A state: a GPE that acts for itself (its id is its ISO3 code). ``Entity.is_country`` is the same test on
+        an article's entity linked to such an actor (its ``actor_id`` is this id)."""
         return self.type == "GPE" and self.id == self.country
 
 

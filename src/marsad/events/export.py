@@ -163,7 +163,7 @@ def cameo_quad(code: str) -> int:
 def latin_name(ent: Entity) -> str:
     """GDELT's Actor*Name: the English country name for a country, else ``attrs["name_latin"]`` (the entities stage
     adds it), else the canonical name when it is already in Latin script; '' (code only) for an Arabic-only name."""
-    if ent.actor_id and ent.actor_id == ent.country and ent.country in codes()["country_names"]:
+    if ent.is_country and ent.country in codes()["country_names"]:
         return str(codes()["country_names"][ent.country])
     name = (ent.attrs or {}).get("name_latin") or ent.name
     if not name or _ARABIC.search(name):
@@ -246,7 +246,7 @@ def geo_cols(ent: Entity | None, loc: Mapping[str, Any] | None = None) -> list[A
             if cfips:
                 adm1 = f"{cfips}{g['adm1']}" if g.get("adm1") else cfips
                 return [typ, g.get("name") or "", cfips, adm1, "", lat, lon, g.get("geonameid", "")]
-    if ent is not None and ent.actor_id and ent.actor_id == ent.country and fips(ent.country):
+    if ent is not None and ent.is_country and fips(ent.country):
         cf = fips(ent.country)
         name = codes()["country_names"].get(ent.country, ent.name).title()
         return [GEO_COUNTRY, name, cf, cf, "", "", "", cf]
@@ -490,7 +490,7 @@ def plover_location(article: Article, ev: Event) -> dict[str, Any] | None:
         out["resolved_place"] = ent.name
         if ent.country:
             out["country_code"] = ent.country
-            if ent.actor_id == ent.country:
+            if ent.is_country:
                 out["resolution"] = 1
     return out
 

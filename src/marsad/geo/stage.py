@@ -93,7 +93,7 @@ class GeoStage:
         ]
         name = ent.name if ent.name and ent.name.isascii() else None
         # an actor-registry country entity is that country (its id is its ISO3)
-        if ent.actor_id and ent.actor_id == ent.country:
+        if ent.is_country:
             c = resolver.gaz.country(ent.country)
             if c is not None:
                 return c

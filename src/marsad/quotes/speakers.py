@@ -477,7 +477,7 @@ def _no_speakers(article: Article) -> set[str]:
     return {
         e.id for e in article.entities
         if e.type not in SPEAKER_TYPES or (
-            e.type == "GPE" and e.actor_id is not None and e.actor_id != e.country
+            e.type == "GPE" and e.actor_id is not None and not e.is_country
             and not e.actor_id.startswith(("cap:", "~"))
         )
     }
