@@ -1422,3 +1422,20 @@ def test_a_place_that_is_no_polity_speaks_for_nobody():
     (q,) = extract_quotes(art)
     q = replace(q, speaker=("l",))
     assert SpeakerModel(lin).decide(art, q, []).speaker == ()
+
+
+def test_decide_uses_the_no_speaker_set_it_is_given_and_computes_it_otherwise():
+    """``SpeakerModel.decide`` takes the article's set of entities that speak for nobody from its caller (``assign``
+    computes it once per article); without one it computes it from the article (a person speaks)."""
+    from marsad.learn.linear import fit
+    from marsad.quotes.speakers import SpeakerCandidate, SpeakerModel, _no_speakers
+
+    lin = fit([{"a": 1.0}, {"b": 1.0}] * 20, ["1", "0"] * 20, c=10.0)
+    art = _article("قال سامي داود إن الوضع مستقر.", {"s": ("سامي داود", "PER", None)})
+    (q,) = extract_quotes(art)
+    cands = [SpeakerCandidate("s", {"a": 1.0})]
+    model = SpeakerModel(lin)
+    assert _no_speakers(art) == set()
+    assert model.decide(art, q, cands).speaker == ("s",)
+    assert model.decide(art, q, cands, no_speakers=set()).speaker == ("s",)
+    assert model.decide(art, q, cands, no_speakers={"s"}).speaker == ()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -403,13 +403,17 @@ class SpeakerModel:
 
     sequential: bool = True  # the previous speaker features read the ranker's own decisions (see speaker_candidates)
 
-    def decide(self, article: Article, q: Quote, cands: Sequence[SpeakerCandidate]) -> Quote:
-        """Quote ``q`` with the speakers the ranker gives it (or the rules' where it is unsure)."""
+    def decide(
+        self, article: Article, q: Quote, cands: Sequence[SpeakerCandidate], *, no_speakers: Set[str] | None = None
+    ) -> Quote:
+        """Quote ``q`` with the speakers the ranker gives it (or the rules' where it is unsure). ``no_speakers``:
+        the article's :func:`_no_speakers`, when the caller has it already (:meth:`assign` computes it once per
+        article); computed here when None."""
         joint = dual_title_speakers(article, q)
         if joint is not None:
             return replace(q, speaker=joint, attrs={**dict(q.attrs), "speaker_rule": "dual-title"})
         ranked = self.rank(cands)
-        local = _no_speakers(article)
+        local = _no_speakers(article) if no_speakers is None else no_speakers
         if local:
             # a town, a province, a coast speaks for nobody: neither the rules' speaker nor the ranker's choice
             ranked = [(e, p) for e, p in ranked if e not in local]
@@ -441,9 +445,11 @@ class SpeakerModel:
         if not article.quotes:
             return article
         quotes: list[Quote] = []
+        local = _no_speakers(article)  # the entities are the article's: one set for all its quotes
 
         def choose(i: int, cands: list[SpeakerCandidate], q: Quote) -> tuple[str, ...]:
-            quotes.append(self.decide(article, q if self.sequential else article.quotes[i], cands))
+            q = q if self.sequential else article.quotes[i]
+            quotes.append(self.decide(article, q, cands, no_speakers=local))
             return quotes[-1].speaker if self.sequential else article.quotes[i].speaker
 
         speaker_candidates(article, index=index, choose=choose)
