@@ -551,7 +551,7 @@ def build_gazetteer(*, city_pop: int = CITY_FILE_POP) -> Gazetteer:
         for n in {ekey(x) for x in names}:
             by_en_tmp.setdefault(n, []).append(i)
     for a in reg.actors.values():
-        if a.type not in ("GPE", "LOC") or a.id == a.country or not a.ar:
+        if a.type not in ("GPE", "LOC") or a.is_country or not a.ar:
             continue
         cands = [
             i for n in [a.name, *a.en] for i in by_en_tmp.get(ekey(n), ())
