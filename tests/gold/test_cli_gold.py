@@ -32,6 +32,20 @@ def test_eval_gold_cv_prints_score_lines_tables_and_errors(shared, tmp_path):
     assert rows and {"doc", "kind", "what", "text"} <= set(rows[0])
 
 
+def test_eval_gold_repeat_reports_the_spread_over_splits(shared, tmp_path):
+    gold = _small_gold(shared, tmp_path, n=6)
+    res = CliRunner().invoke(main, ["eval", "gold", str(gold), "--cv", "2", "--repeat", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output[res.output.index("{"):])
+    assert [r["seed"] for r in out["repeats"]] == [0, 1]
+    assert out["repeats"][0]["events"] == out["summary"]["events"]["f1"]  # seed 0 is the split printed in full
+    for key, st in out["repeat_stats"].items():
+        vals = [r[key] for r in out["repeats"]]
+        assert st["min"] == round(min(vals), 4) and st["max"] == round(max(vals), 4) and st["sd"] >= 0, key
+    res = CliRunner().invoke(main, ["eval", "gold", str(gold), "--repeat", "2"])
+    assert res.exit_code == 2 and "--repeat needs --cv" in res.output
+
+
 def test_train_commands_write_models_that_tag(shared, tmp_path):
     from marsad.events.model import EventModel
     from marsad.quotes.speakers import SpeakerModel

@@ -72,6 +72,16 @@ def test_group_folds_split_documents():
     assert folds == group_folds(list(reversed(ids)), 5)  # independent of the data's order
 
 
+def test_group_folds_seed_deals_another_split():
+    ids = [f"doc{i}" for i in range(40)]
+    assert group_folds(ids, 5, seed=0) == group_folds(ids, 5)  # seed 0 is the split of record
+    other = group_folds(ids, 5, seed=1)
+    assert sorted(len(f) for f in other) == [8] * 5 and set().union(*other) == set(ids)
+    assert other != group_folds(ids, 5)
+    assert other == group_folds(list(reversed(ids)), 5, seed=1)  # as stable and order-independent
+    assert other != group_folds(ids, 5, seed=2)
+
+
 def test_platt_scaling_fixes_overconfidence():
     rng = np.random.default_rng(0)
     probs = rng.uniform(0.01, 0.99, 6000)

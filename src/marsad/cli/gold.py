@@ -35,8 +35,14 @@ def _say(msg: str) -> None:
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the error list (missed/spurious events, wrong speakers, missed entities) as JSONL here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary (with per-type tables) as JSON.")
+@click.option("--repeat", "repeat", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="With --cv: cross-validate over this many different splits of the articles (seed 0 is the split "
+                   "of record, the one printed in full) and print each figure's mean, standard deviation and range "
+                   "over the splits: how far a figure moves with the split alone. Costs one --cv run per split.")
 @click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True)
-def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, ner_backend: str) -> None:
+def eval_gold_cmd(
+    gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, repeat: int, ner_backend: str
+) -> None:
     """Score marsad on a folder of gold articles (``../shared/gold/dev``, ``../shared/gold/train``).
 
     Without --cv the shipped models tag every article; with --cv K the entity keep/drop model, the speaker ranker
@@ -48,11 +54,14 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
     from marsad.gold import load_gold
     from marsad.gold.score import score_docs
 
+    if repeat > 1 and not k:
+        raise click.UsageError("--repeat needs --cv K (it repeats the cross-validation over other splits)")
     docs = load_gold(gold_dir)
     t0 = time.perf_counter()
     sweep: list = []
     calib: list = []
     calib2: list = []
+    repeats: list[dict[str, Any]] = []
     if k:
         from marsad.gold.learn import cross_validate
 
@@ -60,6 +69,12 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
         res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say)
         outs = res.outputs
         sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
+        repeats.append({"seed": 0, **_headline(score_docs([d.raw for d in docs], outs).summary())})
+        for seed in range(1, repeat):
+            _say(f"split {seed + 1}/{repeat} (seed {seed})")
+            items, folds = _analyse_oof(docs, k, seed=seed, ner_backend=ner_backend)
+            other = cross_validate(items, folds=folds, progress=_say)
+            repeats.append({"seed": seed, **_headline(score_docs([d.raw for d in docs], other.outputs).summary())})
     else:
         from marsad.stages import default_pipeline
 
@@ -79,8 +94,10 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
             for e in sc.errors:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
     if as_json:
+        extra = {"repeats": repeats, "repeat_stats": _spread(repeats)} if repeat > 1 else {}
         click.echo(json.dumps({"summary": sc.summary(), "sweep": sweep, "calibration": calib, "calibrated": calib2,
-                               "cv": k, "seconds": round(time.perf_counter() - t0, 1)}, ensure_ascii=False, indent=1))
+                               "cv": k, **extra, "seconds": round(time.perf_counter() - t0, 1)},
+                              ensure_ascii=False, indent=1))
         return
     if k:
         click.echo(f"cross-validated: {k} folds by document")
@@ -100,8 +117,33 @@ def eval_gold_cmd(gold_dir: Path, k: int | None, errors_file: Path | None, as_js
         for row in table:
             click.echo(f"  p in [{row['bin']:.1f}, +0.1)  mean p {row['mean_p']:.3f}  correct {row['observed']:.3f}"
                        f"  n {row['n']}")
+    if repeat > 1:
+        click.echo("")
+        click.echo(f"repeated cross-validation: {repeat} splits of the articles (seeds 0-{repeat - 1}; seed 0 above)")
+        for key, st in _spread(repeats).items():
+            vals = " ".join(f"{r[key]:.3f}" for r in repeats)
+            click.echo(f"  {key:<18} {vals}   mean {st['mean']:.3f}  sd {st['sd']:.3f}  range {st['min']:.3f}-{st['max']:.3f}")
     if errors_file is not None:
         click.echo(f"\n{len(sc.errors)} errors written to {errors_file}")
+
+
+_HEADLINE = ("entities", "entity_country", "quotes", "quotes_attributed", "events", "events_dyad")
+
+
+def _headline(summary: dict[str, Any]) -> dict[str, float]:
+    """The figures of record of one scored run: F1, or the accuracy for entity_country."""
+    return {key: float(v["f1"] if isinstance(v, dict) else (v or 0.0)) for key in _HEADLINE for v in [summary[key]]}
+
+
+def _spread(repeats: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    import statistics
+
+    out = {}
+    for key in _HEADLINE:
+        vals = [float(r[key]) for r in repeats]
+        out[key] = {"mean": round(statistics.fmean(vals), 4), "sd": round(statistics.stdev(vals), 4),
+                    "min": round(min(vals), 4), "max": round(max(vals), 4)}
+    return out
 
 
 def _analyse_oof(docs: list, k: int, **options: Any) -> tuple[list, list]:

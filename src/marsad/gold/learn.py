@@ -118,12 +118,13 @@ def entity_fold_models(
 def analyse_out_of_fold(
     docs: Sequence[GoldDoc], *, k: int = 5, folds: Sequence[set[str]] | None = None, progress: Progress = _quiet,
     advance: Callable[[], None] | None = None, advance_entities: Callable[[], None] | None = None,
-    **options: Any,
+    seed: int = 0, **options: Any,
 ) -> tuple[list[Analysed], list[set[str]]]:  # fmt: skip
     """:func:`analyse` with every article's entities decided by an entity model trained without its fold (K folds
-    by document, or ``folds``); returns the analysed articles and the folds, to be handed on to
-    :func:`cross_validate` / :func:`train_events` so that entities, speakers and events share them."""
-    folds = list(folds) if folds is not None else group_folds([d.id for d in docs], k)
+    by document, dealt by ``seed`` as :func:`group_folds` does, or ``folds``); returns the analysed articles and
+    the folds, to be handed on to :func:`cross_validate` / :func:`train_events` so that entities, speakers and
+    events share them."""
+    folds = list(folds) if folds is not None else group_folds([d.id for d in docs], k, seed=seed)
     ents = entity_fold_models(docs, folds, progress=progress, advance=advance_entities, **options)
     items = analyse(docs, progress=progress, advance=advance, entity_models=ents.by_doc(), **options)
     return items, folds
