@@ -97,11 +97,14 @@ def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
             " VALUES (?,?,?,?,?,?,?,?,?,?,'','',?,?,?,?,?,?,?)",
             (aid, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
              f.shingles.tobytes(), "[]", json.dumps(sorted(f.numbers)), aid, aid, "st-" + aid,
-             pack_vector(f.tvec), pack_vector(f.title_vec)),
+             None, pack_vector(f.title_vec)),
         )  # fmt: skip
-        conn.executemany("INSERT OR IGNORE INTO dedup_lsh VALUES (?,?)", [(key, aid) for key in f.band_keys])
-        conn.executemany("INSERT OR IGNORE INTO dedup_terms VALUES (?,?,?)",
-                         [(term_key(t), f.day, aid) for t in f.top])  # fmt: skip
+        num = conn.execute(
+            "INSERT INTO dedup_vecs(article_id, tvec) VALUES (?,?)", (aid, pack_vector(f.tvec))
+        ).lastrowid
+        conn.executemany("INSERT OR IGNORE INTO dedup_bands VALUES (?,?)", [(key, num) for key in f.band_keys])
+        conn.executemany("INSERT OR IGNORE INTO dedup_postings VALUES (?,?,?)",
+                         [(term_key(t), f.day, num) for t in f.top])  # fmt: skip
         if k % 20000 == 19999:
             conn.execute("COMMIT")
             conn.execute("BEGIN")

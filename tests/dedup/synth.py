@@ -74,7 +74,13 @@ def corpus(seed: int = 1) -> tuple[list[Article], dict[str, set[frozenset[str]]]
     return arts, exp
 
 
-DEDUP_TABLES = ("dedup_docs", "dedup_lsh", "dedup_terms", "dedup_links", "stories", "dedup_events")
+DEDUP_TABLES = ("dedup_docs", "dedup_links", "stories", "dedup_events")
+# the candidate indexes and vectors by article id (their article numbers depend on the order of storing)
+NUMBERED = {
+    "dedup_vecs": "SELECT article_id, tvec FROM dedup_vecs",
+    "dedup_bands": "SELECT b.key, v.article_id FROM dedup_bands b JOIN dedup_vecs v ON v.num = b.num",
+    "dedup_postings": "SELECT p.term, p.day, v.article_id FROM dedup_postings p JOIN dedup_vecs v ON v.num = p.num",
+}
 
 
 def ingest(articles, conn=None):
@@ -93,4 +99,6 @@ def ingest(articles, conn=None):
 
 def dump(conn) -> dict[str, list[tuple]]:
     """Every row of the hook's tables, sorted: two stores compare equal when they hold the same rows."""
-    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in DEDUP_TABLES}
+    out = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}").fetchall())) for t in DEDUP_TABLES}
+    out.update((t, sorted(map(tuple, conn.execute(q).fetchall()))) for t, q in NUMBERED.items())
+    return out
