@@ -34,6 +34,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 from marsad.data import Article
@@ -78,14 +79,33 @@ def synthetic_texts(limit: int, seed: int = 0) -> Iterator[str]:
         yield " ".join(rng.choice(vocab) for _ in range(rng.randint(150, 450)))
 
 
-def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
+def stored_day(i: int, n_distinct: int, n: int, per_day: int) -> str:
+    """The publication day of distinct text ``i`` (and of all its copies). ``per_day`` 0: the texts cycle through
+    the 28 days of 2015-08 (the original store: at 100k stored about 3,600 articles a day, each text's ~3.3 copies
+    on one day); else the texts follow each other from 2015-06-01 so that a day holds about ``per_day`` stored
+    articles, a text's copies on its day (syndication the same day)."""
+    if not per_day:
+        return f"2015-08-{1 + i % 28:02d}"
+    return (date(2015, 6, 1) + timedelta(days=int(i * (n / n_distinct) / per_day))).isoformat()
+
+
+def timed_day(n: int, per_day: int) -> str:
+    """The timed articles' day: 2015-08-15, or with ``per_day`` the middle day of the stored span."""
+    return "2015-08-15" if not per_day else (date(2015, 6, 1) + timedelta(days=n // per_day // 2)).isoformat()
+
+
+def fill(conn: sqlite3.Connection, distinct: list[str], n: int, per_day: int = 0) -> None:
     """Write the dedup index rows of ``n`` stored articles in bulk: each distinct text's features are computed once
     and its rows repeated under altered ids until ``n`` (so the index holds exact and near copies, as syndicated
-    news does). No linking here: the fill is not what is measured."""
+    news does). No linking here: the fill is not what is measured. The rows are written in the layout of the
+    hook's tables (number-keyed ``dedup_vecs``/``dedup_bands``/``dedup_postings``, or the text-id keyed tables of
+    older trees), so this file fills a store for either."""
     DedupHook().migrate(conn)
+    numbered = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'dedup_vecs'").fetchone() is not None
     rows = []
     for i, t in enumerate(distinct):
-        a = Article.new(t, id=f"s{i:07d}", source=f"src{i % 13}", published=f"2015-08-{1 + i % 28:02d}")
+        day = stored_day(i, len(distinct), n, per_day)
+        a = Article.new(t, id=f"s{i:07d}", source=f"src{i % 13}", published=day)
         rows.append(features(a.evolve(body=t)))
     conn.execute("BEGIN")
     for k in range(n):
@@ -97,14 +117,18 @@ def fill(conn: sqlite3.Connection, distinct: list[str], n: int) -> None:
             " VALUES (?,?,?,?,?,?,?,?,?,?,'','',?,?,?,?,?,?,?)",
             (aid, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
              f.shingles.tobytes(), "[]", json.dumps(sorted(f.numbers)), aid, aid, "st-" + aid,
-             None, pack_vector(f.title_vec)),
+             None if numbered else pack_vector(f.tvec), pack_vector(f.title_vec)),
         )  # fmt: skip
-        num = conn.execute(
-            "INSERT INTO dedup_vecs(article_id, tvec) VALUES (?,?)", (aid, pack_vector(f.tvec))
-        ).lastrowid
-        conn.executemany("INSERT OR IGNORE INTO dedup_bands VALUES (?,?)", [(key, num) for key in f.band_keys])
-        conn.executemany("INSERT OR IGNORE INTO dedup_postings VALUES (?,?,?)",
-                         [(term_key(t), f.day, num) for t in f.top])  # fmt: skip
+        if numbered:
+            ref: object = conn.execute(
+                "INSERT INTO dedup_vecs(article_id, tvec) VALUES (?,?)", (aid, pack_vector(f.tvec))
+            ).lastrowid
+            bands, postings = "dedup_bands", "dedup_postings"
+        else:
+            ref, bands, postings = aid, "dedup_lsh", "dedup_terms"
+        conn.executemany(f"INSERT OR IGNORE INTO {bands} VALUES (?,?)", [(key, ref) for key in f.band_keys])
+        conn.executemany(f"INSERT OR IGNORE INTO {postings} VALUES (?,?,?)",
+                         [(term_key(t), f.day, ref) for t in f.top])  # fmt: skip
         if k % 20000 == 19999:
             conn.execute("COMMIT")
             conn.execute("BEGIN")
@@ -158,6 +182,15 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--distinct", type=int, default=30_000, help="Distinct texts behind the stored articles.")
+    ap.add_argument(
+        "--per-day",
+        type=int,
+        default=0,
+        help="A more realistic store (labelled in the output; not the issue's measurement, which is the default 0): "
+        "the stored articles' days follow each other so that a day holds about this many (SaudiNewsNet, 14 Saudi "
+        "sources: ~1,600 a day), each text's copies on its day, the timed articles on the middle day. The default "
+        "puts every stored article on one of 28 days (~3,600 a day at 100k stored).",
+    )
     ap.add_argument("--db", default=None, help="Keep the filled database here (default: a temporary file).")
     ap.add_argument("--reuse", action="store_true",
                     help="Time against the database at --db as it is when it holds --stored articles (filled by an "
@@ -184,7 +217,7 @@ def main() -> None:
         if have != args.stored:
             if have:
                 sys.exit(f"{path} holds {have} articles, not --stored {args.stored}: give another --db")
-            fill(conn, distinct, args.stored)
+            fill(conn, distinct, args.stored, args.per_day)
         else:  # (the vocabulary as the fill leaves it: its features computed once)
             DedupHook().migrate(conn)  # as a store opens it (a file of an older layout is brought up to date)
             for i, t in enumerate(distinct):
@@ -200,9 +233,10 @@ def main() -> None:
         lsh = datasketch_index(distinct, args.stored)
         found: list[int] = []
         hook = DedupHook()
+        when = timed_day(args.stored, args.per_day)
         for r in range(args.repeats):
             batch = [
-                Article.new(t, id=f"n{r}-{i}", source="new", published="2015-08-15").evolve(body=t)
+                Article.new(t, id=f"n{r}-{i}", source="new", published=when).evolve(body=t)
                 for i, t in enumerate(new[r * args.timed : (r + 1) * args.timed])
             ]
             with _timer(rates["signature"], len(batch)):
@@ -229,6 +263,11 @@ def main() -> None:
     print(f"stored {args.stored} articles from {args.distinct} distinct texts "
           f"({'synthetic' if args.synthetic else 'shared news text'}), "
           f"fill {fill_s:.0f}s, db {db_mb:.0f} MB; timed {args.timed} new articles x {args.repeats}, one core")  # fmt: skip
+    if args.per_day:
+        print(f"  days: ~{args.per_day} stored articles a day from 2015-06-01, timed on {timed_day(args.stored, args.per_day)}"
+              " (--per-day: the more realistic spread, not the issue's store)")  # fmt: skip
+    else:
+        print("  days: the stored articles on 28 days of 2015-08, timed on 2015-08-15 (the issue's store)")
     print(
         "  articles/s, median of the repeats: wall clock | CPU time of this process (the machine may be shared)"
     )
