@@ -147,6 +147,13 @@ def _cue_similarity(row: int) -> np.ndarray:
     return np.maximum.reduceat(mat @ word_vectors().unit(row), starts).astype(np.float32)
 
 
+def _cue_similarities(units: np.ndarray) -> np.ndarray:
+    """:func:`_cue_similarity` of many rows given their unit vectors: the same matrix-vector product per row (a
+    matrix-matrix product would add up in another order), one segmented maximum for the block."""
+    mat, starts = _stacked_prototypes()
+    return np.maximum.reduceat(np.stack([mat @ u for u in units]), starts, axis=1).astype(np.float32)
+
+
 @lru_cache(maxsize=4)
 def dense_names(prefix: str) -> tuple[str, ...]:
     """The feature names of :func:`semantic_vector`'s entries: the vector's dimensions, then one per category."""
@@ -178,9 +185,8 @@ class _DenseRows:
         slot = self.slot
         new = [r for r in dict.fromkeys(rows) if r not in slot]
         if new:
-            vecs = word_vectors()
-            units = np.stack([vecs.unit(r) for r in new])
-            sims = np.stack([_cue_similarity(r) for r in new])
+            units = word_vectors().units(new)
+            sims = _cue_similarities(units)
             with self.lock:
                 n = len(slot)
                 if n + len(new) > len(self.units):

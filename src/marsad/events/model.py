@@ -54,6 +54,23 @@ class EventModel:
     def probabilities_many(self, cands: Sequence[Candidate]) -> list[dict[str, float]]:
         if not cands:
             return []
+        if self.typer is None:
+            classes, probs = self._probability_matrix(cands)
+            keep = [k for k, t in enumerate(classes) if t != NONE]
+            return [dict(zip([classes[k] for k in keep], row, strict=True)) for row in probs[:, keep].tolist()]
+        p_ev = self.detector.proba_many([c.feats for c in cands], extra=self._extra(self.detector, cands))
+        p_ty = self.typer.proba_many([c.feats for c in cands], extra=self._extra(self.typer, cands))
+        return [{t: pe.get(EVENT, 0.0) * p for t, p in types.items()} for pe, types in zip(p_ev, p_ty, strict=True)]
+
+    def _probability_matrix(self, cands: Sequence[Candidate]) -> tuple[tuple[str, ...], np.ndarray]:
+        """The one-model layout's class probabilities as a (candidates, classes) matrix, NONE included: the same
+        numbers as :meth:`probabilities_many` without a dictionary per candidate (a document has thousands)."""
+        return self.detector.classes, self.detector.proba_matrix(
+            [c.feats for c in cands], extra=self._extra(self.detector, cands)
+        )
+
+    def _extra(self, m: LinearModel, cands: Sequence[Candidate]) -> np.ndarray:
+        """Scores of what candidates share or hold as vectors, computed apart from their own sparse features."""
         # a sentence's own features are scored once for all its pairs (most features are the sentence's words)
         slot: dict[int, int] = {}
         bases: list[dict[str, float]] = []
@@ -62,25 +79,16 @@ class EventModel:
                 slot[id(c.base)] = len(bases)
                 bases.append(c.base)
         which = [slot[id(c.base)] for c in cands]
-        pair_feats = [c.feats for c in cands]
         # the word-vector features are dense: one matrix product for all candidates, not a dictionary per row
         s_names, w_names = dense_names("s"), dense_names("w")
         zeros_s, zeros_w = np.zeros(len(s_names), np.float32), np.zeros(len(w_names), np.float32)
         s_dense = np.stack([c.base_dense if c.base_dense is not None else zeros_s for c in cands])
         w_dense = np.stack([c.dense if c.dense is not None else zeros_w for c in cands])
-
-        def extra(m: LinearModel) -> np.ndarray:
-            return (
-                m.score_matrix(bases, intercept=False)[which]
-                + s_dense @ m.weights_of(s_names)
-                + w_dense @ m.weights_of(w_names)
-            )
-
-        p_ev = self.detector.proba_many(pair_feats, extra=extra(self.detector))
-        if self.typer is None:
-            return [{t: p for t, p in probs.items() if t != NONE} for probs in p_ev]
-        p_ty = self.typer.proba_many(pair_feats, extra=extra(self.typer))
-        return [{t: pe.get(EVENT, 0.0) * p for t, p in types.items()} for pe, types in zip(p_ev, p_ty, strict=True)]
+        return (
+            m.score_matrix(bases, intercept=False)[which]
+            + s_dense @ m.weights_of(s_names)
+            + w_dense @ m.weights_of(w_names)
+        )
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
         """The article's events: every (category, source, target) whose candidates, taken together, pass the
@@ -90,11 +98,9 @@ class EventModel:
         dates = date_index(article)  # by position: each event looks up the dates just before it, not all of them
         by_sentence: dict[tuple, list[tuple[float, Candidate]]] = {}
         floor = self.threshold / 4  # probabilities below this cannot matter (and keep the work small)
-        for c, probs in zip(cands, self.probabilities_many(cands), strict=True):
-            ranked = sorted(probs.items(), key=lambda x: -x[1])
-            for typ, p in ranked if self.combine == "noisy_or" else ranked[:1]:
-                if p >= floor:
-                    by_sentence.setdefault((c.sent, typ), []).append((p, c))
+        for c, ranked in zip(cands, self._ranked(cands, floor), strict=True):
+            for typ, p in ranked:
+                by_sentence.setdefault((c.sent, typ), []).append((p, c))
         found: dict[tuple, list] = {}  # key -> [best probability, its candidate, type, product of (1 - p)]
         for (_sent, typ), scored in by_sentence.items():
             # a sentence states few events of one category: its most likely pairs, not every permutation of the
@@ -114,6 +120,34 @@ class EventModel:
             if score >= self.threshold:
                 events.append(self._event(article, c, typ, score, dates))
         return sorted(events, key=lambda e: (e.evidence.start, e.type))
+
+    def _ranked(self, cands: Sequence[Candidate], floor: float) -> list[list[tuple[str, float]]]:
+        """Per candidate, the (category, probability) pairs :meth:`decide` reads, most probable first (ties in
+        class order): with noisy-or those at or above ``floor``, else the best one if it is. The one-model layout
+        selects them on the probability matrix: of a document's candidates × 16 categories only a few percent pass
+        the floor, and only those become Python pairs."""
+        if self.typer is not None or not cands:
+            out = []
+            for probs in self.probabilities_many(cands):
+                ranked = sorted(probs.items(), key=lambda x: -x[1])
+                out.append([(t, p) for t, p in (ranked if self.combine == "noisy_or" else ranked[:1]) if p >= floor])
+            return out
+        classes, pm = self._probability_matrix(cands)
+        keep = np.asarray([t != NONE for t in classes])
+        if self.combine == "noisy_or":
+            passed = (pm >= floor) & keep
+        else:  # the best category of each candidate (the first on a tie), if it passes
+            masked = np.where(keep, pm, -np.inf)
+            passed = np.zeros(pm.shape, dtype=np.bool_)
+            best = masked.argmax(axis=1)
+            passed[np.arange(len(cands)), best] = masked[np.arange(len(cands)), best] >= floor
+        out = [[] for _ in cands]
+        for k, j in zip(*np.nonzero(passed), strict=True):
+            out[k].append((classes[j], float(pm[k, j])))
+        for ranked in out:
+            if len(ranked) > 1:
+                ranked.sort(key=lambda x: -x[1])
+        return out
 
     def _event(
         self, article: Article, c: Candidate, typ: str, p: float, dates: Sequence[Span] | IntervalIndex[Span]

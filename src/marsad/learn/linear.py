@@ -97,10 +97,25 @@ class LinearModel:
         if len(self.classes) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return [{self.classes[0]: 1.0 - float(p), self.classes[1]: float(p)} for p in p1]
+        return [dict(zip(self.classes, row, strict=True)) for row in self._softmax(z).tolist()]
+
+    def proba_matrix(self, rows: Sequence[Features], *, extra: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`proba_many` as a (rows, classes) matrix in :attr:`classes` order (a multinomial model): the same
+        numbers, for callers that select from them in numpy."""
+        z = self.score_matrix(rows)
+        if extra is not None:
+            z = z + extra
+        if len(self.classes) == 2 and z.shape[1] == 1:
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        return self._softmax(z)
+
+    @staticmethod
+    def _softmax(z: np.ndarray) -> np.ndarray:
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         e /= e.sum(axis=1, keepdims=True)
-        return [dict(zip(self.classes, row.tolist(), strict=True)) for row in e]
+        return e
 
     def proba(self, feats: Features) -> dict[str, float]:
         z = self.scores(feats)
@@ -115,12 +130,16 @@ class LinearModel:
     def top_features(self, feats: Features, cls: str, k: int = 5) -> list[tuple[str, float]]:
         """The features that pushed ``cls`` most: the evidence kept with a decision."""
         row = self.classes.index(cls) if self.coef.shape[0] > 1 else 0
-        known = [(f, self.vocab[f], v) for f, v in feats.items() if f in self.vocab]
-        if not known:
+        # the known features looked up in one C-level pass (as in score_matrix), in the order of ``feats``
+        names = list(feats)
+        js = np.fromiter(map(self.vocab.get, names, repeat(-1, len(names))), dtype=np.int64, count=len(names))
+        known = np.flatnonzero(js >= 0)
+        if not len(known):
             return []
-        weights = self.coef[row, [j for _, j, _ in known]].astype(np.float64) * [v for _, _, v in known]
+        vals = np.fromiter(feats.values(), dtype=np.float64, count=len(names))[known]
+        weights = self.coef[row, js[known]].astype(np.float64) * vals
         top = np.argsort(-weights, kind="stable")[:k]
-        return [(known[i][0], round(float(weights[i]), 3)) for i in top]
+        return [(names[known[i]], round(float(weights[i]), 3)) for i in top.tolist()]
 
     def save(self, path: str | Path) -> None:
         names = sorted(self.vocab, key=self.vocab.__getitem__)

@@ -10,6 +10,7 @@ matrix is never built).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,6 +45,15 @@ class WordVectors:
             v = v / (float(np.linalg.norm(v)) + 1e-8)
             self._unit[i] = v
         return v
+
+    def units(self, rows: Sequence[int]) -> np.ndarray:
+        """(len(rows), dim) :meth:`unit` vectors of many rows (not cached), bit for bit the same: the scaling and
+        the division are the same float32 element-wise operations on the whole block, and each row's squared norm
+        is the same ``dot`` that ``np.linalg.norm`` takes (one BLAS call per row instead of five numpy calls)."""
+        u = self.rows[rows].astype(np.float32) * self.scale[rows][:, None]
+        sq = np.array([r.dot(r) for r in u], dtype=np.float32)
+        u /= (np.sqrt(sq).astype(np.float64) + 1e-8).astype(np.float32)[:, None]
+        return u
 
 
 @lru_cache(maxsize=1)
