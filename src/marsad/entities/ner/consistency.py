@@ -38,6 +38,8 @@ def propagate(
     keys = [[_key(t) for t in s] for s in sentences]
     seen: dict[tuple[str, ...], Counter[str]] = {}
     for ks, labs in zip(keys, labels, strict=True):
+        if labs.count("O") == len(labs):
+            continue  # no name tagged (most sentences): nothing to collect
         for typ, a, b in chunks(labs):
             if b - a > max_len:
                 continue

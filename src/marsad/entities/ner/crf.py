@@ -153,6 +153,20 @@ class _FastViterbi:
         n = len(self.labels)
         self._zero = np.zeros(n)
         self._edge = {k: self._row(k) for k in ("BOS", "BOS2", "EOS", "EOS2")}
+        # the model's context features by prefix, the prefix cut off: a word's names are looked up as they are in
+        # each table instead of being copied with "-1", "+1", "-2", "+2" in front (most of them the model never saw)
+        self._by_prefix = {
+            pre: {name[2:]: a for name, a in self.attrs.items() if name.startswith(pre)} for pre in ("-1", "+1", "-2", "+2")
+        }
+        # every first word a word-pair feature ("bg-=first|second") can have: a pair whose first word is not one of
+        # them names no feature the model knows, so the pair's names are not built (most pairs)
+        self._pair_firsts = {
+            name[4:j]
+            for name in self.attrs
+            if name.startswith(("bg-=", "bg+="))
+            for j in range(4, len(name))
+            if name[j] == "|"
+        }
         self._index: dict[str, tuple[int, str]] = {}  # word -> (row in _vecs, bare form)
         self._vecs = np.zeros((4096, 5, n))
         self._used = 0
@@ -166,7 +180,9 @@ class _FastViterbi:
         """New words' five score vectors each (their own features; as the word before, after, two before, two after
         a token) and bare forms; None when one of them cannot go to crfsuite (a lone surrogate). The words of a
         document are summed together: one gather and one segmented sum, not numpy calls per word."""
-        get = self.attrs.get
+        by = self._by_prefix
+        # the five groups of _word_features in its order: own names, then near ("-1", "+1") and far ("-2", "+2")
+        tables = ((self.attrs.get, 0), (by["-1"].get, 1), (by["+1"].get, 1), (by["-2"].get, 2), (by["+2"].get, 2))
         ids: list[int] = []
         starts: list[int] = []
         bares: list[str] = []
@@ -175,10 +191,11 @@ class _FastViterbi:
                 tok.encode("utf-8")
             except UnicodeEncodeError:
                 return None
-            *groups, bare = self.featurizer._word_features(tok)
+            *parts, bare = self.featurizer.word_parts(tok)
             bares.append(bare)
             nul = "\x00" in tok  # every feature name holds the word or forms of it: only then can one hold a NUL
-            for names in groups:
+            for get, g in tables:
+                names = parts[g]
                 starts.append(len(ids))
                 ids += [a for a in map(get, map(_known, names) if nul else names) if a is not None]
         out = np.zeros((5 * len(words), len(self.labels)))
@@ -268,12 +285,14 @@ class _FastViterbi:
 
     def _pairs(self, lens: list[int], bares: list[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The word-pair features that the model knows: ``bg-`` on the second word, ``bg+`` on the first."""
-        attrs = self.attrs
+        attrs, firsts = self.attrs, self._pair_firsts
         before: list[tuple[int, int]] = []
         after: list[tuple[int, int]] = []
         o = 0
         for n in lens:
             for k in range(o + 1, o + n):
+                if bares[k - 1] not in firsts and "\x00" not in bares[k - 1]:
+                    continue
                 pair = bares[k - 1] + "|" + bares[k]
                 a = attrs.get(_known("bg-=" + pair))
                 if a is not None:

@@ -78,6 +78,17 @@ class Featurizer:
     def _word_features(
         self, tok: str
     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+        own, near, far, bare = self.word_parts(tok)
+        m1 = tuple("-1" + f for f in near)
+        p1 = tuple("+1" + f for f in near)
+        m2 = tuple("-2" + f for f in far)
+        p2 = tuple("+2" + f for f in far)
+        return tuple(own), m1, p1, m2, p2, bare
+
+    def word_parts(self, tok: str) -> tuple[list[str], list[str], list[str], str]:
+        """A word's own features, the ones it gives its neighbours one and two tokens away (before the "-1"/"+1",
+        "-2"/"+2" prefixes) and its bare form: :meth:`_word_features` without the prefixed copies, for the fast
+        tagger, which looks the unprefixed names up in per-prefix tables instead of building the copies."""
         n = normalize(tok)
         pre, stem = strip_clitics(n)
         bare = stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
@@ -116,11 +127,7 @@ class Featurizer:
         near += ["g=" + g for g in sorted(gaz)]
         far = ["w=" + n]
         far += [f"c{i}={c}" for i, c in enumerate(cl[1:2])]
-        m1 = tuple("-1" + f for f in near)
-        p1 = tuple("+1" + f for f in near)
-        m2 = tuple("-2" + f for f in far)
-        p2 = tuple("+2" + f for f in far)
-        return tuple(own), m1, p1, m2, p2, bare
+        return own, near, far, bare
 
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         ws = [self._word(t) for t in tokens]
