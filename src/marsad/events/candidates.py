@@ -320,13 +320,10 @@ def _pairs(
     if len(slots) < 2:
         return []  # no pair: the sentence's features are not needed
     tok_starts = [t.start for t in toks]
-    words = [stem(t.norm) for t in toks[s0 : s1 + 1]]
     base: dict[str, float] = {}
-    for t, w in zip(toks[s0 : s1 + 1], words, strict=True):
-        if len(w) >= 2:
-            base[f"w:{w}"] = 1.0
-            for lvl, cid in zip(("c256", "c1024"), clusters_of(t.norm)[1:], strict=False):
-                base[f"{lvl}:{cid}"] = 1.0
+    for t in toks[s0 : s1 + 1]:
+        for name in _word_names(t.norm):
+            base[name] = 1.0
     for h in hits:
         base[f"cue:{h.entry.type}"] = 1.0
         base[f"cuew:{h.entry.words[0]}"] = 1.0
@@ -363,6 +360,44 @@ def _pairs(
             c.rule_events = tuple(evs)
             out.append(c)
     return out
+
+
+# The feature names a word gives, built once per word (and order or role) rather than per sentence or pair: the
+# same strings in the same order, so the same feature dictionaries; and a string built once keeps its hash.
+@lru_cache(maxsize=100_000)
+def _word_names(norm: str) -> tuple[str, ...]:
+    """A sentence word's own features: its stem and its two finer clusters (none for a stem under two letters)."""
+    w = stem(norm)
+    if len(w) < 2:
+        return ()
+    return (f"w:{w}", *(f"{lvl}:{cid}" for lvl, cid in zip(("c256", "c1024"), clusters_of(norm)[1:], strict=False)))
+
+
+@lru_cache(maxsize=100_000)
+def _between_names(norm: str, order: str) -> tuple[str, ...]:
+    """A word between the two actors: its stem, alone and with the pair's order, and its cluster with the order."""
+    w = stem(norm)
+    return (f"bw:{w}", f"bw:{w}|{order}", *(f"bc:{cid}|{order}" for cid in clusters_of(norm)[1:2]))
+
+
+@lru_cache(maxsize=100_000)
+def _prev_names(role: str, prev: str) -> tuple[str, ...]:
+    """The word before an actor: its stem, its cluster, and the preposition it is."""
+    out = [f"{role}prev:{stem(prev)}", *(f"{role}prevc:{cid}" for cid in clusters_of(prev)[1:2])]
+    if prev in _PREP_WORDS:
+        out.append(f"{role}prep:{prev}")
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _first_names(role: str, first: str) -> tuple[str, ...]:
+    """An actor's first word introduced by a clitic (لروسيا، بواشنطن)."""
+    return (f"{role}clitic:{first[:1]}",) if first[:1] in ("و", "ب", "ل", "ف") and stem(first) != first else ()
+
+
+@lru_cache(maxsize=100_000)
+def _prev2_name(role: str, norm: str) -> str:
+    return f"{role}prev2:{stem(norm)}"
 
 
 def _bucket(n: int) -> str:
@@ -408,11 +443,8 @@ def _pair_features(
         f[f"dist:{_bucket(gap)}|{order}"] = 1.0
         if gap <= 15:
             for t in toks[lo + 1 : hi]:
-                w = stem(t.norm)
-                f[f"bw:{w}"] = 1.0
-                f[f"bw:{w}|{order}"] = 1.0
-                for cid in clusters_of(t.norm)[1:2]:
-                    f[f"bc:{cid}|{order}"] = 1.0
+                for name in _between_names(t.norm, order):
+                    f[name] = 1.0
         # the actors between the pair (the next actor after the source is the usual object)
         between = text[min(sspan[1], tspan[1]) : max(sspan[0], tspan[0])]
         if "،" in between or "," in between:
@@ -421,17 +453,12 @@ def _pair_features(
             f["conj_between"] = 1.0
     for role, k in (("s", ks), ("t", kt)):
         if k > 0 and toks[k].start >= toks[s0].start:
-            prev = toks[k - 1].norm if k - 1 >= s0 else "<s>"
-            f[f"{role}prev:{stem(prev)}"] = 1.0
-            for cid in clusters_of(prev)[1:2]:
-                f[f"{role}prevc:{cid}"] = 1.0
-            if prev in _PREP_WORDS:
-                f[f"{role}prep:{prev}"] = 1.0
-            first = toks[k].norm
-            if first[:1] in ("و", "ب", "ل", "ف") and stem(first) != first:
-                f[f"{role}clitic:{first[:1]}"] = 1.0  # لروسيا، بواشنطن: a party introduced by a clitic
+            for name in _prev_names(role, toks[k - 1].norm if k - 1 >= s0 else "<s>"):
+                f[name] = 1.0
+            for name in _first_names(role, toks[k].norm):  # لروسيا، بواشنطن: a party introduced by a clitic
+                f[name] = 1.0
             if k - 2 >= s0:
-                f[f"{role}prev2:{stem(toks[k - 2].norm)}"] = 1.0
+                f[_prev2_name(role, toks[k - 2].norm)] = 1.0
         if k == s0 or (k - 1 >= s0 and toks[k - 1].norm in ("و", "ف")):
             f[f"{role}initial"] = 1.0
     # cue hits relative to the pair
