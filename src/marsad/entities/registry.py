@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ _VOWELS = set("اوي")
 _NON_LETTER = re.compile(r"[^\u0621-\u064a\w]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def token_key(tok: str) -> str:
-    """Transliteration-aware key of one (normalised or raw) name token: سيرغي → سرج, لافروف → لفرف."""
+    """Transliteration-aware key of one (normalised or raw) name token: سيرغي → سرج, لافروف → لفرف. Cached, as
+    :func:`name_key`: a pure function of the string, asked again for every mention of a name."""
     n = normalize(tok)
     n = _NON_LETTER.sub("", n)
     if n.startswith("ال") and len(n) > 4:
@@ -49,6 +52,7 @@ def token_key(tok: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Key of a whole name (tokens joined by a space); names that differ only in transliteration share it."""
     toks = [t for t in re.split(r"[\s_\-]+", name) if t]
