@@ -65,6 +65,13 @@ _AMBIGUOUS_PLACES = {
     "صوفيا": ("cap:BGR",),
 }
 _AMBIGUOUS_ENDS = frozenset(len(k) for k in _AMBIGUOUS_PLACES)
+
+
+@lru_cache(maxsize=1 << 16)
+def _may_be_ambiguous_place(w: str) -> bool:
+    """Whether a normalised word ends in one of those names (the cheap test asked of every token)."""
+    return any(w[-n:] in _AMBIGUOUS_PLACES for n in _AMBIGUOUS_ENDS)
+
 # a place name that opens an idiom is no place there: مسقط رأس فلان is his birthplace, not Muscat
 _IDIOMS = frozenset({("مسقط", "راس"), ("الرباط", "الصليبي")})  # birthplace; the cruciate ligament
 
@@ -421,8 +428,10 @@ def _weak_org_heads() -> dict[str, str | None]:
 
 
 @lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 16)
 def _head_kind(norm: str) -> str | None:
-    """ORG / PLACE / EVENT when a normalised word is a name head (with or without clitics and article)."""
+    """ORG / PLACE / EVENT when a normalised word is a name head (with or without clitics and article). Cached: a
+    pure function of the word and the heads lexicon, asked of most tokens by several rules."""
     from marsad.entities.lexicon import load_heads
 
     heads = load_heads()

@@ -101,6 +101,7 @@ def _org_name_firsts() -> frozenset[str]:
 
 # heads of routes and landmarks named after a person or by a foreign word (normalised): طريق الملك فلان، حلبة فلانوكا
 _ROUTE_HEADS = frozenset({"طريق", "شارع", "باب", "حلبه", "ميدان", "جزيره"})
+_FACILITY_OR_ROUTE = frozenset(_FACILITY_HEADS | _ROUTE_HEADS)
 # …of those, the ones a foreign one-word name follows (قاعدة فلانيم), and endings of Arabic words, never of such a name
 _FOREIGN_NAMED = frozenset({"قاعده", "حلبه", "مطار", "ميناء"})
 _WORD_ENDINGS = ("ها", "هم", "ين", "ات", "يا", "يه", "ي", "ون", "ه")
@@ -158,6 +159,43 @@ def _indefinite_heads() -> dict[str, str]:
 
 # the entity type of a name led by a head noun of each kind (common._head_kind)
 _HEAD_KIND_TYPE = {"ORG": "ORG", "PLACE": "LOC", "EVENT": "MISC"}
+
+
+# Per-word tests the rules below ask of every token of every sentence, cached: each is a pure function of the
+# normalised word and of lexicons loaded once (the first clitic reading that passes, as the rules' own scans found it).
+@lru_cache(maxsize=1 << 16)
+def _is_place_head(w: str) -> bool:
+    heads = _place_heads()
+    return any(v in heads for v, _ in _clitic_variants(w))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_admin_head(w: str) -> bool:
+    return any(v in _ADMIN_HEADS for v, _ in _clitic_variants(w))
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_facility_head(w: str) -> str | None:
+    """A facility or route head without the article (مطار، طريق)."""
+    return next((v for v, _ in _clitic_variants(w) if v.removeprefix("ال") in _FACILITY_OR_ROUTE
+                 and not v.startswith("ال")), None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _definite_org_head(w: str) -> tuple[str, int] | None:
+    return next(((v, c) for v, c in _clitic_variants(w) if v.startswith("ال") and _head_kind(v) == "ORG"), None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _definite_head(w: str) -> tuple[str, int] | None:
+    return next(((v, c) for v, c in _clitic_variants(w) if v.startswith("ال") and len(v) > 3
+                 and (_head_kind(v) or v in _INSTITUTIONS)), None)
+
+
+@lru_cache(maxsize=1 << 17)
+def _org_head(w: str, weak: bool) -> tuple[str, int] | None:
+    heads = _weak_org_heads() if weak else _org_heads()
+    return next(((v, c) for v, c in _clitic_variants(w) if v in heads), None)
 
 
 class NamePatterns:
@@ -280,10 +318,9 @@ class NamePatterns:
         out: list[_Mention] = []
         k = 0
         while k < len(toks):
-            head = k < len(toks) - 1 and toks[k].kind == "word" and any(
-                v in heads for v, _ in _clitic_variants(norms[k]))
+            head = k < len(toks) - 1 and toks[k].kind == "word" and _is_place_head(norms[k])
             tag = toks[k].text == "#" and k + 1 < len(toks)
-            strong = head and any(v in _ADMIN_HEADS for v, _ in _clitic_variants(norms[k]))
+            strong = head and _is_admin_head(norms[k])
             if not (head or tag) or k in covered or (k + 1) in covered:
                 k += 1
                 continue
@@ -512,8 +549,7 @@ class NamePatterns:
         for k in range(len(toks) - 1):
             if k in covered or toks[k].kind != "word":
                 continue
-            v = next((v for v, _ in _clitic_variants(norms[k]) if v.removeprefix("ال") in _FACILITY_HEADS | _ROUTE_HEADS
-                      and not v.startswith("ال")), None)
+            v = _bare_facility_head(norms[k])
             if v is None or (k + 1) in covered or toks[k + 1].kind != "word":
                 continue
             if k > 0 and _head_kind(norms[k - 1]) == "ORG":
@@ -555,8 +591,7 @@ class NamePatterns:
         out: list[_Mention] = []
         k = 0
         while k < len(toks) - 2:
-            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v.startswith("ال") and _head_kind(v) == "ORG"),
-                      None)
+            hv = _definite_org_head(norms[k])
             if hv is None or k in covered or norms[k + 1] not in _RANKS or (k + 1) in covered:
                 k += 1
                 continue
@@ -720,8 +755,7 @@ class NamePatterns:
 
         k = 0
         while k < len(toks) - 1:
-            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v.startswith("ال") and len(v) > 3
-                       and (_head_kind(v) or v in _INSTITUTIONS)), None) if word(k) else None
+            hv = _definite_head(norms[k]) if word(k) else None
             if hv is None or not adjective(k + 1) or (
                 k > 0 and roles_mod.head_sector(norms[k - 1]) and not _head_kind(hv[0])
             ):
@@ -1027,7 +1061,7 @@ class NamePatterns:
         out: list[_Mention] = []
         k = 0
         while k < len(toks) - 1:
-            hv = next(((v, c) for v, c in _clitic_variants(norms[k]) if v in heads), None)
+            hv = _org_head(norms[k], weak)
             if (hv is None or k in covered or toks[k].kind != "word" or norms[k] in _LED_BY
                     or (k > 0 and roles_mod.head_sector(norms[k - 1]))):
                 k += 1

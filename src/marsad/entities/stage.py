@@ -41,7 +41,6 @@ from marsad.data import Article, Entity, Span, replace_lone_surrogates
 from marsad.entities import coref as coref_mod
 from marsad.entities import roles as roles_mod
 from marsad.entities.common import (
-    _AMBIGUOUS_ENDS,
     _AMBIGUOUS_PLACES,
     _ARTICLE_CLITIC,
     _FAMILY_NAME_FIRST,
@@ -68,6 +67,7 @@ from marsad.entities.common import (
     _is_stop,
     _is_title_word,
     _keep_unlinked,
+    _may_be_ambiguous_place,
     _Mention,
     _name_origin,
     _nisba_before,
@@ -881,7 +881,7 @@ class EntityStage(NamePatterns):
             (ui, k, cut, readings)
             for ui, u in enumerate(units)
             for k, w in enumerate(u.norms)
-            if any(w[-n:] in _AMBIGUOUS_PLACES for n in _AMBIGUOUS_ENDS)
+            if _may_be_ambiguous_place(w)
             for v, cut in _clitic_variants(w)
             if (readings := _AMBIGUOUS_PLACES.get(v))
         ]
