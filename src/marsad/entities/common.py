@@ -521,8 +521,9 @@ def _tokenize(text: str, start: int, end: int) -> list[Token]:
     """:func:`marsad.lang.ar.tokenize.tokenize` with the per-word normalisation cached (news repeats its words;
     this halves the stage's tokenisation time)."""
     return [
-        Token(m.start(), m.end(), m.group(0), _norm_cached(m.group(0)), m.lastgroup or "sym")
+        Token(*m.span(), w, _norm_cached(w), m.lastgroup or "sym")
         for m in _TOKEN_RE.finditer(text, start, end)
+        for w in (m.group(),)
     ]
 
 

@@ -116,6 +116,26 @@ def cue_gender(word: str) -> str:
     return ""
 
 
+# Feature names every candidate gets, built once per value rather than formatted per candidate (the same strings,
+# inserted in the same order).
+@lru_cache(maxsize=4096)
+def _base_names(typ: str, sector: str | None, kind: str) -> tuple[str, ...]:
+    return f"type:{typ}", f"sector:{sector}", f"kind:{kind}"
+
+
+@lru_cache(maxsize=4096)
+def _before_names(bucket: str, typ: str) -> tuple[str, str]:
+    return f"before:{bucket}", f"before:{bucket}|{typ}"
+
+
+@lru_cache(maxsize=4096)
+def _rank_names(rank: int, typ: str) -> tuple[str, str]:
+    return f"rank:{rank}", f"rank:{rank}|{typ}"
+
+
+_MENTIONS = tuple(f"mentions:{n}" for n in range(7))
+
+
 def _bucket(d: int | None) -> str:
     if d is None:
         return "none"
@@ -282,7 +302,7 @@ def speaker_candidates(
                         issuers.add(eid)
         cands = []
         for eid, ent in q_ents.items():
-            f: dict[str, float] = {f"type:{ent.type}": 1.0, f"sector:{ent.sector}": 1.0, f"kind:{q.kind}": 1.0}
+            f: dict[str, float] = dict.fromkeys(_base_names(ent.type, ent.sector, q.kind), 1.0)
             if gender and seen_gender.get(eid, gender) != gender:
                 # (the gender alone, or agreement, is no feature: a masculine وقال إنه after المندوب الفلاني speaks
                 # for his country by the guideline, and most speakers are men; on dev either let a woman carry a
@@ -308,15 +328,14 @@ def speaker_candidates(
             if inside:
                 f["in_content"] = 1.0
             d = before_dist.get(eid)
-            f[f"before:{_bucket(d)}"] = 1.0
-            f[f"before:{_bucket(d)}|{ent.type}"] = 1.0
+            for name in _before_names(_bucket(d), ent.type):
+                f[name] = 1.0
             if eid in rank:
-                f[f"rank:{min(rank[eid], 5)}"] = 1.0
-                f[f"rank:{min(rank[eid], 5)}|{ent.type}"] = 1.0
+                for name in _rank_names(min(rank[eid], 5), ent.type):
+                    f[name] = 1.0
             if eid in per_rank:
                 f[f"per_rank:{min(per_rank[eid], 4)}"] = 1.0
-            in_para = [x for x in sp[bisect_left(st, para[0]) : bisect_right(st, min(cue_a, ca))]]
-            if in_para:
+            if bisect_right(st, min(cue_a, ca)) > bisect_left(st, para[0]):  # a mention earlier in the paragraph
                 f["same_para_before"] = 1.0
                 f[f"same_para_before|{ent.type}"] = 1.0
             if prev_para[1] > prev_para[0] and bisect_right(st, prev_para[1]) - bisect_left(st, prev_para[0]):
@@ -329,7 +348,7 @@ def speaker_candidates(
             if prev is not None and eid in prev_spk:
                 f["prev_speaker"] = 1.0
                 f[f"prev_speaker|same_para={int(_paragraph_of(article, prev.content.start) == para)}"] = 1.0
-            f[f"mentions:{min(n_ment[eid], 6)}"] = 1.0
+            f[_MENTIONS[min(n_ment[eid], 6)]] = 1.0
             if in_slot:
                 order = slot_order.get(eid)
                 if order is not None:

@@ -58,11 +58,7 @@ def tokens_of(article: Article, start: int, end: int) -> list[Tok]:
 
 
 def _tokens_of(article: Article, start: int, end: int) -> list[Tok]:
-    toks: list[Tok] = []
-    for m in _WORD_ORIG.finditer(article.text, start, end):
-        n = _norm_word(m.group(0))
-        if n:
-            toks.append(Tok(m.start(), m.end(), n))
+    toks = [Tok(*m.span(), n) for m in _WORD_ORIG.finditer(article.text, start, end) if (n := _norm_word(m.group()))]
     # pair quotation marks: “…” «…» and straight quotes in order
     open_i: int | None = None
     closer = ""
