@@ -400,6 +400,23 @@ def _prev2_name(role: str, norm: str) -> str:
     return f"{role}prev2:{stem(norm)}"
 
 
+@lru_cache(maxsize=4096)
+def _kind_names(skind: str, tkind: str, ssector: str | None, tsector: str | None) -> tuple[str, ...]:
+    """The two actors' types and sectors."""
+    return f"ts:{skind}", f"tt:{tkind}", f"tst:{skind}|{tkind}", f"ss:{ssector}", f"st:{tsector}"
+
+
+@lru_cache(maxsize=4096)
+def _dist_names(gap: int, order: str) -> tuple[str, str]:
+    return f"dist:{_bucket(gap)}", f"dist:{_bucket(gap)}|{order}"
+
+
+@lru_cache(maxsize=4096)
+def _cue_names(typ: str, rel: str, order: str, scope: str, near: str) -> tuple[str, ...]:
+    """A cue hit relative to the pair: where it stands, in which scope, how near."""
+    return f"cuepos:{typ}|{rel}", f"cuepos:{typ}|{rel}|{order}", f"cuescope:{scope}|{rel}", f"cuenear:{typ}|{near}"
+
+
 def _bucket(n: int) -> str:
     for lim in (0, 1, 2, 3, 5, 8, 12, 20):
         if n <= lim:
@@ -418,11 +435,8 @@ def _pair_features(
 ) -> np.ndarray | None:  # fmt: skip
     text = article.text
     es, et = ents.get(sids[0]), ents.get(tids[0])
-    f[f"ts:{skind}"] = 1.0
-    f[f"tt:{tkind}"] = 1.0
-    f[f"tst:{skind}|{tkind}"] = 1.0
-    f[f"ss:{es.sector if es else None}"] = 1.0
-    f[f"st:{et.sector if et else None}"] = 1.0
+    for name in _kind_names(skind, tkind, es.sector if es else None, et.sector if et else None):
+        f[name] = 1.0
     sc, tc = (es.country if es else None), (et.country if et else None)
     f["same_country" if sc and sc == tc else ("no_country" if not sc or not tc else "diff_country")] = 1.0
     if len(sids) > 1:
@@ -439,8 +453,8 @@ def _pair_features(
     if s_in and t_in:
         lo, hi = (ks, kt) if ks < kt else (kt, ks)
         gap = hi - lo
-        f[f"dist:{_bucket(gap)}"] = 1.0
-        f[f"dist:{_bucket(gap)}|{order}"] = 1.0
+        for name in _dist_names(gap, order):
+            f[name] = 1.0
         if gap <= 15:
             for t in toks[lo + 1 : hi]:
                 for name in _between_names(t.norm, order):
@@ -466,11 +480,8 @@ def _pair_features(
         typ = h.entry.type
         ck = h.k
         rel = _relation(ck, ks, kt) if s_in and t_in else ("only_s" if s_in else "only_t" if t_in else "none")
-        f[f"cuepos:{typ}|{rel}"] = 1.0
-        f[f"cuepos:{typ}|{rel}|{order}"] = 1.0
-        f[f"cuescope:{h.entry.scope}|{rel}"] = 1.0
-        d = min(abs(ck - ks), abs(ck - kt))
-        f[f"cuenear:{typ}|{_bucket(d)}"] = 1.0
+        for name in _cue_names(typ, rel, order, h.entry.scope, _bucket(min(abs(ck - ks), abs(ck - kt)))):
+            f[name] = 1.0
         if h.negated:
             f[f"cueneg:{typ}"] = 1.0
     if q is not None:
