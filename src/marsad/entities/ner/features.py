@@ -119,13 +119,14 @@ class Featurizer:
             own.append("al")
         if tok != n:
             own.append("r=" + tok)
-        own += [f"c{i}={c}" for i, c in enumerate(cl)]
+        clusters = [f"c{i}={c}" for i, c in enumerate(cl)]
+        gazetteer = ["g=" + g for g in sorted(gaz)]
+        own += clusters
         own += [f"sc{i}={c}" for i, c in enumerate(scl)]
-        own += ["g=" + g for g in sorted(gaz)]
-        near = ["w=" + n, "b=" + bare, "p=" + pre, "x2=" + bare[-2:], "sh=" + shape]
-        near += [f"c{i}={c}" for i, c in enumerate(cl)]
-        near += ["g=" + g for g in sorted(gaz)]
-        far = ["w=" + n]
+        own += gazetteer
+        # the neighbours' names share the strings of the word's own (w=, b=, p=, sh=, clusters, gazetteer)
+        near = [own[1], own[3], own[4], "x2=" + bare[-2:], own[13], *clusters, *gazetteer]
+        far = [own[1]]
         far += [f"c{i}={c}" for i, c in enumerate(cl[1:2])]
         return own, near, far, bare
 
