@@ -35,7 +35,7 @@ def propagate(
     surnames: bool = False,
 ) -> list[list[str]]:
     """Tag untagged repeats of names tagged elsewhere in the same document (the sentences of one call)."""
-    keys = [[_key(t) for t in s] for s in sentences]
+    keys = [list(map(_key, s)) for s in sentences]
     seen: dict[tuple[str, ...], Counter[str]] = {}
     for ks, labs in zip(keys, labels, strict=True):
         if labs.count("O") == len(labs):
@@ -65,10 +65,9 @@ def propagate(
     firsts = {k[0] for k in best}  # a token that starts no known name is skipped at once (most tokens)
     out = [list(labs) for labs in labels]
     for ks, labs in zip(keys, out, strict=True):
-        i = 0
-        while i < len(ks):
-            if ks[i] not in firsts:
-                i += 1
+        nxt = 0  # the first position not inside a name just given
+        for i in [i for i, k in enumerate(ks) if k in firsts]:  # only where a known name can start
+            if i < nxt:
                 continue
             hit = 0
             for n in lengths:
@@ -80,5 +79,5 @@ def propagate(
                             labs[j] = "I-" + found
                         hit = n
                         break
-            i += hit or 1
+            nxt = i + (hit or 1)
     return out
