@@ -55,6 +55,9 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=500)
     ap.add_argument("--workers", type=int, default=1, help="processes (the local executor) for the timed run")
     ap.add_argument("--ner-backend", default=None, help="neural or crf (default: marsad's default)")
+    ap.add_argument("--pipeline-only", action="store_true",
+                    help="print the whole-pipeline figures only (skip the quotes+events-alone and geo-share rounds, "
+                         "which take most of the bench's time; the pipeline runs themselves are measured as always)")
     args = ap.parse_args()
     global NER_BACKEND
     NER_BACKEND = args.ner_backend
@@ -81,6 +84,9 @@ def main() -> None:
                     pipe.process(it)
         rates.append(n / (time.perf_counter() - t0))
         cpu.append((_cpu() - c0) / n * 1000)
+    if args.pipeline_only:
+        _report(args, pipe, note, n, rates, cpu)
+        return
     pre = [pipe.process(it) for it in items if not isinstance(it, Rejection)]
     pre = [a for a in pre if not isinstance(a, Rejection)]
     # the pipeline's own quotes and events stages (the learned speaker ranker and event model included) alone, on
@@ -120,6 +126,11 @@ def main() -> None:
             f"{statistics.median(ratios):.1%} of the pipeline time (interleaved rounds: "
             + ", ".join(f"{r:.1%}" for r in ratios) + ")"
         )
+    _report(args, pipe, note, n, rates, cpu, own=own, own_names=", ".join(st.name for st in ours), geo_share=geo_share)
+
+
+def _report(args: argparse.Namespace, pipe: Pipeline, note: str, n: int, rates: list[float], cpu: list[float], *,
+            own: list[float] | None = None, own_names: str = "", geo_share: str = "") -> None:
     print(f"{note}; stages {pipe.names}; NER backend {args.ner_backend or 'default'}")
     print(
         f"articles {n}  runs {args.runs}  workers {args.workers}  median {statistics.median(rates):.1f} articles/s "
@@ -139,13 +150,15 @@ def main() -> None:
     elif args.workers > 1:
         print("pool workers: every run forks fresh workers, so every run starts with cold per-word caches (as a fresh "
               "`marsad process --workers N` does)")
-    print(f"quotes+events stages alone ({', '.join(st.name for st in ours)}, with their models): median "
-          f"{statistics.median(own):.1f} articles/s (one process)")
+    if own is not None:
+        print(f"quotes+events stages alone ({own_names}, with their models): median "
+              f"{statistics.median(own):.1f} articles/s (one process)")
     if geo_share:
         print(geo_share)
     print(
         f"command: python bench/bench_pipeline.py {args.path} --runs {args.runs} --limit {args.limit} "
         f"--workers {args.workers}" + (f" --ner-backend {args.ner_backend}" if args.ner_backend else "")
+        + (" --pipeline-only" if args.pipeline_only else "")
     )
 
 
