@@ -316,13 +316,15 @@ class NamePatterns:
         heads = _place_heads()
         seen = seen_before | self._countries(have)
         out: list[_Mention] = []
-        k = 0
-        while k < len(toks):
+        nxt = 0  # the first token after the last place found
+        # only a head or a hashtag can open a place (the rest of the loop's tests read ``covered`` as it grows)
+        for k in [q for q in range(len(toks)) if toks[q].text == "#" or _is_place_head(norms[q])]:
+            if k < nxt:
+                continue
             head = k < len(toks) - 1 and toks[k].kind == "word" and _is_place_head(norms[k])
             tag = toks[k].text == "#" and k + 1 < len(toks)
             strong = head and _is_admin_head(norms[k])
             if not (head or tag) or k in covered or (k + 1) in covered:
-                k += 1
                 continue
             best = None
             # the longest name of up to three words (hashtags join theirs with _)
@@ -348,7 +350,6 @@ class NamePatterns:
                     best = (idx[-1] + 1, max(places, key=lambda p: (p.country_iso3 in seen, p.population)))
                     break
             if best is None:
-                k += 1
                 continue
             j, place = best
             i0 = k if head else k + 1
@@ -360,7 +361,7 @@ class NamePatterns:
             m.name_en = " ".join(toks[i].text for i in range(k + 1, j) if toks[i].text != "_")
             out.append(m)
             covered.update(range(i0, j))
-            k = j
+            nxt = j
         return out
 
     def _headed_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
@@ -589,16 +590,16 @@ class NamePatterns:
         toks, norms = unit.tokens, unit.norms
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         out: list[_Mention] = []
-        k = 0
-        while k < len(toks) - 2:
+        nxt = 0  # the first token after the last name found
+        for k in [q for q in range(len(toks) - 2) if _definite_org_head(norms[q]) is not None]:  # heads only
+            if k < nxt:
+                continue
             hv = _definite_org_head(norms[k])
             if hv is None or k in covered or norms[k + 1] not in _RANKS or (k + 1) in covered:
-                k += 1
                 continue
             j = k + 2
             if (not (norms[j].startswith("ل") and len(norms[j]) >= 4 and toks[j].kind == "word" and j not in covered)
                     or _is_stop(toks[j])):
-                k += 1
                 continue
             j += 1
             while j < len(toks) and j - k < 6 and j not in covered and toks[j].kind == "word" and \
@@ -610,7 +611,7 @@ class NamePatterns:
             m.tail = norms[j - 1]
             out.append(m)
             covered.update(range(k, j))
-            k = j
+            nxt = j
         return out
 
     def _place_adjectives(self, ui: int, unit: _Unit, have: list[_Mention]) -> None:
@@ -753,14 +754,15 @@ class NamePatterns:
             return ((w.startswith("ال") and w.endswith(("ي", "يه")) and len(w) >= 6) or w in _RANKS) \
                 and w not in _DESCRIPTORS and not _head_kind(w)
 
-        k = 0
-        while k < len(toks) - 1:
+        nxt = 0  # the first token after the last name found
+        for k in [q for q in range(len(toks) - 1) if _definite_head(norms[q]) is not None]:  # heads only
+            if k < nxt:
+                continue
             hv = _definite_head(norms[k]) if word(k) else None
             if hv is None or not adjective(k + 1) or (
                 k > 0 and roles_mod.head_sector(norms[k - 1]) and not _head_kind(hv[0])
             ):
-                k += 1  # وزير الخارجية الفرنسي is a title
-                continue
+                continue  # وزير الخارجية الفرنسي is a title
             j = k + 2
             if adjective(j):
                 j += 1
@@ -770,7 +772,6 @@ class NamePatterns:
                     and norms[j + 1].startswith("ال"):
                 j += 2
             if word(j) and norms[j].startswith("ال"):
-                k += 1
                 continue  # a definite word goes on: a longer phrase (الجيش الوطني السوري الحر) the other rules read
             kind = _head_kind(hv[0]) or "ORG"
             m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, _HEAD_KIND_TYPE[kind], None,
@@ -782,7 +783,7 @@ class NamePatterns:
             m.country = next((nisba[norms[q]] for q in range(k + 1, j) if norms[q] in nisba), None)
             out.append(m)
             covered.update(range(k, j))
-            k = j
+            nxt = j
         return out
 
     def _headed_unknown_names(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
@@ -1059,12 +1060,14 @@ class NamePatterns:
         covered = {k for m in have if m.unit == ui for k in range(m.tok0, m.tok1)}
         heads = _weak_org_heads() if weak else _org_heads()
         out: list[_Mention] = []
-        k = 0
-        while k < len(toks) - 1:
+        nxt = 0  # the first token after the last name found
+        # only the tokens that are a head can open a name (the rest of the loop's tests read ``covered`` as it grows)
+        for k in [q for q in range(len(toks) - 1) if _org_head(norms[q], weak) is not None]:
+            if k < nxt:
+                continue
             hv = _org_head(norms[k], weak)
             if (hv is None or k in covered or toks[k].kind != "word" or norms[k] in _LED_BY
                     or (k > 0 and roles_mod.head_sector(norms[k - 1]))):
-                k += 1
                 continue
             j = k + 1
             if self._chain_noun(toks, norms, j, covered):
@@ -1086,7 +1089,6 @@ class NamePatterns:
                     and (norms[j][1:],) not in self.registry.aliases and (norms[j][3:],) not in self.registry.aliases):
                 j += 1
             if j == k + 1:
-                k += 1
                 continue
             m = _Mention(_skip_clitic(toks[k], hv[1]), toks[j - 1].end, ui, k, j, "ORG", None,
                          source="org-head-weak" if weak else "org-head")
@@ -1097,7 +1099,7 @@ class NamePatterns:
                 m.country = self.registry.nisba[norms[j - 1]]
             out.append(m)
             covered.update(range(k, j))
-            k = j
+            nxt = j
         return out
 
     def _chain_noun(self, toks: list, norms: list[str], q: int, covered: set[int]) -> bool:
