@@ -122,6 +122,9 @@ class EntityStage(NamePatterns):
     _ner_tried: bool = False
     _model: Any = None
     _model_tried: bool = False
+    # word -> whether a registry name or a country's nisba name can start at it (see _registry_matches), for the
+    # registry it was computed with
+    _starts: tuple[Any, dict[str, bool]] = (None, {})
 
     # Executors ship stages to worker processes: send the options, not the loaded tagger and registry.
     def __getstate__(self) -> dict[str, Any]:
@@ -360,11 +363,20 @@ class EntityStage(NamePatterns):
         if words:
             segs.append(words)
         out: list[_Mention] = []
+        if self._starts[0] is not reg:
+            self._starts = (reg, {})
+        starts = self._starts[1]
         for seg in segs:
             p = 0
             while p < len(seg):
                 hit = None
                 first = norms[seg[p]]
+                may = starts.get(first)
+                if may is None:
+                    may = starts[first] = self._may_start(reg, first)
+                if not may:  # no reading of the word opens a registry name or is a country's nisba name
+                    p += 1
+                    continue
                 best = None
                 variants = _clitic_variants(first)
                 if len(first) == 3 and first[0] in "وفبلك":
@@ -426,6 +438,18 @@ class EntityStage(NamePatterns):
         return out
 
     # -- NER spans -----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _may_start(reg: Registry, w: str) -> bool:
+        """Whether the matching below can find anything at a token ``w``: a clitic reading (the 3-letter one with
+        a clitic cut included) that opens a registry alias, or one that names a country by its nisba form
+        (_nisba_country reads no other). Most tokens can not, and are skipped at once."""
+        variants = _clitic_variants(w)
+        if any(reg.first_lengths.get(v) for v, _ in variants):
+            return True
+        if len(w) == 3 and w[0] in "وفبلك" and reg.first_lengths.get(w[1:]):
+            return True
+        return bool(reg.nisba_names) and any(v in reg.nisba_names for v, _ in variants)
+
     def _ner_spans(self, ui: int, unit: _Unit, labels: list[str]) -> list[_Mention]:
         out: list[_Mention] = []
         labels = _join_split_names(unit, labels, self.registry)
