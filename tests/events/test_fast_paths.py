@@ -81,3 +81,15 @@ def test_top_features_equal_the_plain_lookup():
         top = np.argsort(-w, kind="stable")[:5]
         assert model.top_features(feats, cls) == [(known[i][0], round(float(w[i]), 3)) for i in top]
     assert model.top_features({"zz": 1.0}, "a") == []
+
+
+def test_proba_matrix_equals_proba_many():
+    rng = np.random.default_rng(7)
+    names = [f"f{i}" for i in range(30)]
+    rows = [{f: 1.0 for f in rng.choice(names, size=8, replace=False)} for _ in range(20)] + [{}]
+    for n_rows, classes in ((1, ("drop", "keep")), (3, ("a", "b", "c"))):
+        model = LinearModel(classes, {f: i for i, f in enumerate(names[:25])}, rng.normal(size=(n_rows, 25)),
+                            rng.normal(size=n_rows))
+        many = model.proba_many(rows)
+        mat = model.proba_matrix(rows)
+        assert [dict(zip(classes, r, strict=True)) for r in mat.tolist()] == many

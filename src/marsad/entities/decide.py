@@ -188,7 +188,10 @@ class EntityModel:
         return self.model.proba_many(feats) if feats else []
 
     def keep_probabilities(self, feats: Sequence[Mapping[str, float]]) -> list[float]:
-        return [p[KEEP] for p in self.probabilities(feats)]
+        if not feats:
+            return []
+        # the KEEP column of the probability matrix: the numbers of probabilities(), without a dict per entity
+        return self.model.proba_matrix(feats)[:, self.model.classes.index(KEEP)].tolist()
 
     def save(self, path: str | Path) -> None:
         self.model.meta["threshold"] = self.threshold
