@@ -34,6 +34,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
 
@@ -54,8 +55,10 @@ _ARABIC = re.compile(r"[\u0621-\u064a]")
 _NON_WORD = re.compile(r"[^\u0621-\u064a0-9a-z ]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def ar_key(name: str) -> str:
-    """Lookup key of an Arabic place name: normalised, punctuation to spaces, ال dropped from every word."""
+    """Lookup key of an Arabic place name: normalised, punctuation to spaces, ال dropped from every word (cached:
+    a pure function of the string, asked of every token of every article by the geo stage)."""
     n = _NON_WORD.sub(" ", normalize(name).replace("-", " "))
     out = []
     for w in n.split():
