@@ -239,3 +239,23 @@ def test_warm_pipeline_has_its_tagger_loaded(monkeypatch):
         assert ent._ner_tried and ent._tagger == "tagger"
     finally:
         slot._name_evidence.cache_clear()  # the quotes stage warmed its table from the stand-in tagger
+
+
+def test_registry_start_table_is_bounded(monkeypatch):
+    # a long-running process meets ever more distinct words: the per-word table of registry starts is started
+    # again past its bound instead of growing with the corpus, and the entities found stay the same
+    st_ = build_stage(use_ner=False)
+    first = "زار الوزير الأردني عمان أمس وبحث مع نظيره التونسي ملفات التعاون الزراعي والمائي."
+    second = "وقال رئيس الوزراء الكندي إن بلاده تدعم الحوار بين الجانبين في جنيف."
+
+    def run(text):
+        art = Article.new(text).with_layers(sentences=split_sentences(text))
+        return [(e.name, e.type) for e in st_(art).entities]
+
+    unbounded = [run(first), run(second)]
+    monkeypatch.setattr(stage_mod, "_STARTS_MAX", 3)
+    st_._starts = (None, {})
+    assert [run(first), run(second)] == unbounded
+    seen = set(st_._starts[1])
+    assert seen and len(seen) <= len(second.split()) + 3  # the second call started the table again
+    assert "زراعي" not in seen and "الزراعي" not in seen  # words only the first text has are gone

@@ -102,6 +102,7 @@ _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|لير
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
+_STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
 
 
 @dataclass
@@ -123,7 +124,7 @@ class EntityStage(NamePatterns):
     _model: Any = None
     _model_tried: bool = False
     # word -> whether a registry name or a country's nisba name can start at it (see _registry_matches), for the
-    # registry it was computed with
+    # registry it was computed with; at most _STARTS_MAX words
     _starts: tuple[Any, dict[str, bool]] = (None, {})
 
     # Executors ship stages to worker processes: send the options, not the loaded tagger and registry.
@@ -363,7 +364,9 @@ class EntityStage(NamePatterns):
         if words:
             segs.append(words)
         out: list[_Mention] = []
-        if self._starts[0] is not reg:
+        if self._starts[0] is not reg or len(self._starts[1]) > _STARTS_MAX:
+            # a new registry, or a long-running process (serve, ingest) that has met more distinct words than this
+            # table should hold: start it again rather than let it grow with the corpus
             self._starts = (reg, {})
         starts = self._starts[1]
         for seg in segs:
