@@ -69,7 +69,6 @@ def eval_gold_cmd(
         res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say)
         outs = res.outputs
         sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
-        repeats.append({"seed": 0, **_headline(score_docs([d.raw for d in docs], outs).summary())})
         for seed in range(1, repeat):
             _say(f"split {seed + 1}/{repeat} (seed {seed})")
             items, folds = _analyse_oof(docs, k, seed=seed, ner_backend=ner_backend)
@@ -89,6 +88,8 @@ def eval_gold_cmd(
                     outs[d.id] = res_.to_dict()
                 advance()
     sc = score_docs([d.raw for d in docs], outs)
+    if repeat > 1:
+        repeats.insert(0, {"seed": 0, **_headline(sc.summary())})  # the split of record, scored once
     if errors_file is not None:
         with errors_file.open("w", encoding="utf-8") as fh:
             for e in sc.errors:
@@ -132,7 +133,11 @@ _HEADLINE = ("entities", "entity_country", "quotes", "quotes_attributed", "event
 
 def _headline(summary: dict[str, Any]) -> dict[str, float]:
     """The figures of record of one scored run: F1, or the accuracy for entity_country."""
-    return {key: float(v["f1"] if isinstance(v, dict) else (v or 0.0)) for key in _HEADLINE for v in [summary[key]]}
+    out = {}
+    for key in _HEADLINE:
+        value = summary[key]
+        out[key] = float(value["f1"] if isinstance(value, dict) else (value or 0.0))
+    return out
 
 
 def _spread(repeats: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
