@@ -220,13 +220,28 @@ def extract_events(
 def _entries_for(word: str) -> tuple[CueEntry, ...]:
     """Lexicon entries whose first stem this (normalised) word can be: clitics and suffixes tried off."""
     idx = cue_index()
+    forms = _cue_forms()
     out: list[CueEntry] = []
     for cand in _candidates(word):
+        if cand not in forms:
+            continue  # none of its stems is a first stem of the lexicon (most words): no suffix tried off
         for stem in _stems_of(cand):
             for entry in idx.get(stem, ()):
                 if entry not in out:
                     out.append(entry)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _cue_forms() -> frozenset[str]:
+    """Every word one of whose :func:`_stems_of` is a first stem of the lexicon: such a stem itself, and such a stem
+    of four letters or more with one of the suffixes."""
+    out: set[str] = set()
+    for stem in cue_index():
+        out.add(stem)
+        if len(stem) >= 4:
+            out.update(stem + suf for suf in _SUFFIXES[1:])
+    return frozenset(out)
 
 
 def _stems_of(cand: str) -> list[str]:
