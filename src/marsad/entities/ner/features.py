@@ -22,7 +22,12 @@ from marsad.lang.ar.tokenize import strip_clitics
 FEATURE_VERSION = 2
 
 
+_LEN_NAMES = tuple("len=" + str(n) for n in range(10))
+
+
 def _shape(tok: str) -> str:
+    if "\u0621" <= tok[:1] <= "\u064a":  # an Arabic letter first (most words): not a number, not one punctuation mark
+        return "ar" if tok.isalpha() else "ar_mixed"
     if tok.isdigit() or tok.replace(".", "").replace(",", "").replace("%", "").isdigit():
         return "num"
     if len(tok) == 1 and not tok.isalnum():
@@ -93,11 +98,14 @@ class Featurizer:
         pre, stem = strip_clitics(n)
         bare = stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
         shape = _shape(tok)
-        cl = self._cl(n) or self._cl(stem) or self._cl(bare)
-        scl = self._cl(bare) if bare != n else []
+        cget = self._clusters.get
+        cl = cget(n) or cget(stem) or cget(bare) or []
+        scl = (cget(bare) or []) if bare != n else []
+        gget = self._gaz.get
         gaz: set[str] = set()
-        for form in (n, stem, bare):
-            gaz.update(self._gaz.get(form, ()))
+        if n in self._gaz or stem in self._gaz or bare in self._gaz:  # (most words are in no gazetteer list)
+            for form in (n, stem, bare):
+                gaz.update(gget(form, ()))
         own = [
             "bias",
             "w=" + n,
@@ -113,7 +121,7 @@ class Featurizer:
             "bx2=" + bare[-2:],
             "bx3=" + bare[-3:],
             "sh=" + shape,
-            "len=" + str(min(len(bare), 9)),
+            _LEN_NAMES[min(len(bare), 9)],
         ]
         if stem.startswith("ال"):
             own.append("al")
