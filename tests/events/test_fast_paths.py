@@ -93,3 +93,29 @@ def test_proba_matrix_equals_proba_many():
         many = model.proba_many(rows)
         mat = model.proba_matrix(rows)
         assert [dict(zip(classes, r, strict=True)) for r in mat.tolist()] == many
+
+
+def test_cue_entries_equal_the_full_suffix_search():
+    """_entries_for skips the readings that are no lexicon stem with or without a suffix: the same entries as trying
+    every suffix off every reading, for lexicon stems with clitics and suffixes and for words of no entry."""
+    from marsad.events.extract import _CLITICS, _SUFFIXES, _candidates, _entries_for, _stems_of
+    from marsad.events.lexicon import cue_index
+
+    idx = cue_index()
+
+    def full(word: str) -> tuple:
+        out: list = []
+        for cand in _candidates(word):
+            for stem in _stems_of(cand):
+                for entry in idx.get(stem, ()):
+                    if entry not in out:
+                        out.append(entry)
+        return tuple(out)
+
+    rnd = random.Random(3)
+    stems = rnd.sample(sorted(idx), min(300, len(idx)))
+    words = {c + s + x for s in stems for c in ("", *_CLITICS[:4], "و") for x in _SUFFIXES[:6]}
+    words |= {"كتاب", "المدينة", "والطلاب", "سيارتها", "ب", ""}
+    assert any(full(w) for w in words)
+    for w in words:
+        assert _entries_for.__wrapped__(w) == full(w), w
