@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from marsad.cli.app import main
 from marsad.data import Article, Rejection
 from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
+
+if TYPE_CHECKING:
+    from marsad.pipeline import Pipeline
 
 EXIT_REJECTED = 3
 
@@ -39,11 +45,29 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
 
     field_map = _field_map(fields)
     opts = {"ner_backend": ner_backend, "ner_model": ner_model}
-    pipe = default_pipeline(upto=upto, **opts)
+    pipe = default_pipeline(upto=upto, **opts).warm()
     out = sys.stdout
-    n_ok = n_rej = 0
     skipped: list[str] = []
-    for item in pipe.run(read_paths(paths, fmt=input_format, field_map=field_map, skipped=skipped)):
+    # the models and tables just loaded stay out of the cyclic GC for the run, as in map_local and its pool workers:
+    # full collections otherwise walk them all (250 ANT articles: gc 0.46 against 0.11 ms/article)
+    gc.freeze()
+    try:
+        n_ok, n_rej = _write(pipe, read_paths(paths, fmt=input_format, field_map=field_map, skipped=skipped), fmt,
+                             no_text, out)
+    finally:
+        gc.unfreeze()
+    from marsad.cli.store import report_skipped
+
+    report_skipped(skipped)
+    if n_rej:
+        click.echo(f"marsad: {n_ok} processed, {n_rej} rejected", err=True)
+        sys.exit(EXIT_REJECTED)
+
+
+def _write(pipe: Pipeline, items: Iterable[Article | Rejection], fmt: str, no_text: bool, out: TextIO) -> tuple[int, int]:
+    """Process and write every item; (processed, rejected)."""
+    n_ok = n_rej = 0
+    for item in pipe.run(items):
         if isinstance(item, Rejection):
             n_rej += 1
             click.echo(f"marsad: {item.message()}", err=True)
@@ -58,12 +82,7 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
                 d.pop("layers", None)
             out.write(json.dumps(d, ensure_ascii=False, indent=2 if fmt == "json" else None) + "\n")
         out.flush()
-    from marsad.cli.store import report_skipped
-
-    report_skipped(skipped)
-    if n_rej:
-        click.echo(f"marsad: {n_ok} processed, {n_rej} rejected", err=True)
-        sys.exit(EXIT_REJECTED)
+    return n_ok, n_rej
 
 
 def _field_map(fields) -> dict[str, str]:
