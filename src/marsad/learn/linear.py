@@ -91,17 +91,11 @@ class LinearModel:
 
     def proba_many(self, rows: Sequence[Features], *, extra: np.ndarray | None = None) -> list[dict[str, float]]:
         """Class probabilities of many feature sets; ``extra`` adds scores computed apart (shared features)."""
-        z = self.score_matrix(rows)
-        if extra is not None:
-            z = z + extra
-        if len(self.classes) == 2 and z.shape[1] == 1:
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
-            return [{self.classes[0]: 1.0 - float(p), self.classes[1]: float(p)} for p in p1]
-        return [dict(zip(self.classes, row, strict=True)) for row in self._softmax(z).tolist()]
+        return [dict(zip(self.classes, row, strict=True)) for row in self.proba_matrix(rows, extra=extra).tolist()]
 
     def proba_matrix(self, rows: Sequence[Features], *, extra: np.ndarray | None = None) -> np.ndarray:
-        """:meth:`proba_many` as a (rows, classes) matrix in :attr:`classes` order (a multinomial model): the same
-        numbers, for callers that select from them in numpy."""
+        """Class probabilities as a (rows, classes) matrix in :attr:`classes` order, for callers that select from
+        them in numpy (:meth:`proba_many` gives them as one dictionary per row)."""
         z = self.score_matrix(rows)
         if extra is not None:
             z = z + extra
