@@ -427,7 +427,6 @@ def _weak_org_heads() -> dict[str, str | None]:
     return {k: h.sector for k, h in load_heads().items() if h.kind == "ORG" and not h.complete}
 
 
-@lru_cache(maxsize=1 << 14)
 @lru_cache(maxsize=1 << 16)
 def _head_kind(norm: str) -> str | None:
     """ORG / PLACE / EVENT when a normalised word is a name head (with or without clitics and article). Cached: a
