@@ -40,8 +40,12 @@ def _say(msg: str) -> None:
                    "of record, the one printed in full) and print each figure's mean, standard deviation and range "
                    "over the splits: how far a figure moves with the split alone. Costs one --cv run per split.")
 @click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True)
+@click.option("--context/--no-context", default=True, show_default=True,
+              help="With --cv: the event models read contextual word states (the language model of the neural NER "
+                   "model), as `marsad train events` does by default; --no-context measures the recipe without.")
 def eval_gold_cmd(
-    gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, repeat: int, ner_backend: str
+    gold_dir: Path, k: int | None, errors_file: Path | None, as_json: bool, repeat: int, ner_backend: str,
+    context: bool,
 ) -> None:
     """Score marsad on a folder of gold articles (``../shared/gold/dev``, ``../shared/gold/train``).
 
@@ -66,13 +70,13 @@ def eval_gold_cmd(
         from marsad.gold.learn import cross_validate
 
         items, folds = _analyse_oof(docs, k, ner_backend=ner_backend)
-        res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say)
+        res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say, context=context)
         outs = res.outputs
         sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
         for seed in range(1, repeat):
             _say(f"split {seed + 1}/{repeat} (seed {seed})")
             items, folds = _analyse_oof(docs, k, seed=seed, ner_backend=ner_backend)
-            other = cross_validate(items, folds=folds, progress=_say)
+            other = cross_validate(items, folds=folds, progress=_say, context=context)
             repeats.append({"seed": seed, **_headline(score_docs([d.raw for d in docs], other.outputs).summary())})
     else:
         from marsad.stages import default_pipeline
@@ -200,11 +204,15 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int) 
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for event_detector.npz, the model (default: the package's events/data).")
-@click.option("--threshold", type=float, default=0.09, show_default=True,
-              help="Event probability needed to report an event (chosen with `marsad eval gold --cv 5`).")
+@click.option("--threshold", type=float, default=None,
+              help="Event probability needed to report an event (default: the one `marsad eval gold --cv 5` chose "
+                   "for the recipe: 0.13 with contextual states, 0.09 without).")
 @click.option("--k", type=click.IntRange(2, 20), default=5, show_default=True,
               help="Folds for the out-of-fold entities and speakers the event model learns from.")
-def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, k: int) -> None:
+@click.option("--context/--no-context", default=True, show_default=True,
+              help="Read contextual word states (the language model shipped in the neural NER model) of the source, "
+                   "the target and the sentence. Slower to tag (see events/data/README.md).")
+def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float | None, k: int, context: bool) -> None:
     """Train the event model on gold articles (default: ../shared/gold/train).
 
     Entities and speakers of the training articles come from entity models and speaker rankers that did not see
@@ -215,12 +223,14 @@ def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float, 
 
     docs = load_gold(gold_dir or _default_gold("train"))
     items, folds = _analyse_oof(docs, k)
-    model = train_events(items, folds=folds, threshold=threshold, progress=_say)
+    opts: dict[str, Any] = {"context": context} if threshold is None else {"context": context, "threshold": threshold}
+    model = train_events(items, folds=folds, progress=_say, **opts)
     dest = _out_dir(out, "marsad.events")
     model.save(dest)
     meta = model.detector.meta
     click.echo(f"event model: {meta.get('documents')} articles, {meta.get('candidates')} candidates "
-               f"({meta.get('positives')} events), threshold {threshold} -> {dest}")
+               f"({meta.get('positives')} events), threshold {model.threshold}"
+               f"{', contextual states' if model.uses_context else ''} -> {dest}")
 
 
 @train_group.command("entities", context_settings=CONTEXT)

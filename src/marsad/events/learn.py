@@ -14,9 +14,12 @@ from typing import Any
 
 from marsad.data import Article
 from marsad.events.candidates import Candidate
-from marsad.events.model import EVENT, NONE, EventModel
+from marsad.events.model import EVENT, NONE, ContextProjection, EventModel
 from marsad.gold.score import entity_links, plover
 from marsad.learn.linear import fit
+
+PLAIN_THRESHOLD = 0.09
+CONTEXT_THRESHOLD = 0.13
 
 
 @dataclass
@@ -67,17 +70,31 @@ def label_candidates(gold: Mapping[str, Any], article: Article, cands: Sequence[
 
 
 def train(
-    docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float = 0.09,
-    hurdle: bool = False, **meta: Any,
+    docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float | None = None,
+    hurdle: bool = False, context: bool = True, context_dim: int = 64, **meta: Any,
 ) -> EventModel:  # fmt: skip
     """One multinomial model over the categories and NONE (C = ``c_detect``), or with ``hurdle`` a detector and a
-    typer (see :class:`EventModel`). C and the threshold were chosen by 5-fold CV on the train gold."""
-    X = [cand.all_feats for d in docs for cand in d.candidates]
+    typer (see :class:`EventModel`). C and the threshold were chosen by 5-fold CV on the train gold. With
+    ``context`` (and candidates built with their contextual states) the model also reads the states of the source,
+    the target and the sentence, cut to ``context_dim`` principal components of the training sentences' states."""
+    cands = [cand for d in docs for cand in d.candidates]
+    X = [cand.all_feats for cand in cands]
+    proj = None
+    if context and any(c.context is not None for c in cands):
+        sentences = {id(c.context[0]): c.context[0] for c in cands if c.context is not None}
+        proj = ContextProjection.fit(list(sentences.values()), dim=context_dim)
+        names = proj.names()
+        for x, row in zip(X, proj.matrix(cands).tolist(), strict=True):
+            x.update(zip(names, row, strict=True))
+    if threshold is None:
+        # each recipe's threshold from the cross-validated sweep (`marsad eval gold --cv 5`): the contextual
+        # states make the model surer of its events, and its best threshold higher
+        threshold = CONTEXT_THRESHOLD if proj is not None else PLAIN_THRESHOLD
     y = [lab for d in docs for lab in d.labels]
     info = {"documents": len(docs), "candidates": len(X), "positives": sum(lab != NONE for lab in y), **meta}
     if not hurdle:
-        return EventModel(fit(X, y, c=c_detect, meta=info), None, threshold=threshold)
+        return EventModel(fit(X, y, c=c_detect, meta=info), None, threshold=threshold, context=proj)
     detector = fit(X, [EVENT if lab != NONE else NONE for lab in y], c=c_detect, meta=info)
     pos = [(x, lab) for x, lab in zip(X, y, strict=True) if lab != NONE]
     typer = fit([x for x, _ in pos], [lab for _, lab in pos], c=c_type, meta=info)
-    return EventModel(detector, typer, threshold=threshold)
+    return EventModel(detector, typer, threshold=threshold, context=proj)

@@ -28,6 +28,60 @@ NONE = "NONE"
 EVENT = "EVENT"
 DETECTOR_FILE = "data/event_detector.npz"
 TYPER_FILE = "data/event_typer.npz"
+CONTEXT_FILE = "data/event_context.npz"
+_CONTEXT_SCALE = 3.0  # as the word-vector features: whitened components weigh like a few 0/1 features
+
+
+@dataclass
+class ContextProjection:
+    """Contextual word states (512 numbers, :mod:`marsad.lang.ar.context`) cut to their first principal
+    components, whitened, fitted on the training sentences' states (no labels): a pair reads the source's state,
+    the target's and the sentence's mean, ``3 × dim`` features (``ls*``, ``lt*``, ``lm*``)."""
+
+    mean: np.ndarray  # (512,)
+    components: np.ndarray  # (512, dim): principal axes, each divided by its standard deviation
+
+    @property
+    def dim(self) -> int:
+        return int(self.components.shape[1])
+
+    def names(self) -> tuple[str, ...]:
+        return context_names(self.dim)
+
+    @classmethod
+    def fit(cls, states: Sequence[np.ndarray], dim: int = 64, every: int = 5) -> ContextProjection:
+        """Principal components of the words' states (every ``every``-th word: the axes, not the words, matter)."""
+        a = np.concatenate([h for h in states if len(h)]).astype(np.float64)
+        mean = a.mean(axis=0)
+        sample = a[::every] - mean
+        _, sv, vt = np.linalg.svd(sample, full_matrices=False)
+        std = sv[:dim] / np.sqrt(len(sample))
+        return cls(mean.astype(np.float32), (vt[:dim].T / std).astype(np.float32))
+
+    def matrix(self, cands: Sequence[Candidate]) -> np.ndarray:
+        """(len(cands), 3 × dim) features: source, target, sentence mean (zeros where a candidate has no states or
+        an actor is not named in the sentence)."""
+        d = self.dim
+        out = np.zeros((len(cands), 3 * d), np.float32)
+        projected: dict[int, np.ndarray] = {}  # a sentence's states are shared by its pairs: projected once
+        for i, c in enumerate(cands):
+            if c.context is None:
+                continue
+            h, ks, kt = c.context
+            p = projected.get(id(h))
+            if p is None:
+                p = projected[id(h)] = ((h - self.mean) @ self.components) / _CONTEXT_SCALE
+            if ks >= 0:
+                out[i, :d] = p[ks]
+            if kt >= 0:
+                out[i, d : 2 * d] = p[kt]
+            out[i, 2 * d :] = p.mean(axis=0)
+        return out
+
+
+@lru_cache(maxsize=4)
+def context_names(dim: int) -> tuple[str, ...]:
+    return tuple(f"{role}{k}" for role in ("ls", "lt", "lm") for k in range(dim))
 
 
 @dataclass
@@ -47,6 +101,12 @@ class EventModel:
     calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the event probability (fitted out-of-fold)
     per_sentence: int = 3  # pairs kept per sentence and category (0: all above the threshold)
     combine: str = "noisy_or"  # how an article's candidates of one event add up: "noisy_or" or "max" (best one)
+    context: ContextProjection | None = None  # set when the model reads contextual word states
+
+    @property
+    def uses_context(self) -> bool:
+        """Whether candidates need :attr:`Candidate.context` (``build_candidates(context=True)``)."""
+        return self.context is not None
 
     def probabilities(self, c: Candidate) -> dict[str, float]:
         return self.probabilities_many([c])[0]
@@ -84,11 +144,14 @@ class EventModel:
         zeros_s, zeros_w = np.zeros(len(s_names), np.float32), np.zeros(len(w_names), np.float32)
         s_dense = np.stack([c.base_dense if c.base_dense is not None else zeros_s for c in cands])
         w_dense = np.stack([c.dense if c.dense is not None else zeros_w for c in cands])
-        return (
+        out = (
             m.score_matrix(bases, intercept=False)[which]
             + s_dense @ m.weights_of(s_names)
             + w_dense @ m.weights_of(w_names)
         )
+        if self.context is not None:
+            out += self.context.matrix(cands) @ m.weights_of(self.context.names())
+        return out
 
     def decide(self, article: Article, cands: Sequence[Candidate]) -> list[Event]:
         """The article's events: every (category, source, target) whose candidates, taken together, pass the
@@ -185,7 +248,13 @@ class EventModel:
         self.detector.meta["calibration"] = list(self.calibration)
         self.detector.meta["per_sentence"] = self.per_sentence
         self.detector.meta["combine"] = self.combine
+        self.detector.meta["context_dim"] = self.context.dim if self.context is not None else 0
         self.detector.save(Path(folder) / Path(DETECTOR_FILE).name)
+        context_path = Path(folder) / Path(CONTEXT_FILE).name
+        if self.context is not None:
+            np.savez_compressed(context_path, mean=self.context.mean, components=self.context.components)
+        elif context_path.exists():
+            context_path.unlink()  # a stale projection must not be read back with a model that never used it
         typer_path = Path(folder) / Path(TYPER_FILE).name
         if self.typer is not None:
             self.typer.save(typer_path)
@@ -198,9 +267,15 @@ class EventModel:
         typer_path = Path(folder) / Path(TYPER_FILE).name
         typ = LinearModel.load(typer_path) if EVENT in det.classes and typer_path.exists() else None
         cal = det.meta.get("calibration") or (1.0, 0.0)
+        context = None
+        context_path = Path(folder) / Path(CONTEXT_FILE).name
+        if det.meta.get("context_dim") and context_path.exists():
+            with np.load(context_path) as z:
+                context = ContextProjection(z["mean"].astype(np.float32), z["components"].astype(np.float32))
         return cls(
             det, typ, threshold=float(det.meta.get("threshold", 0.1)), calibration=(float(cal[0]), float(cal[1])),
             per_sentence=int(det.meta.get("per_sentence", 3)), combine=str(det.meta.get("combine", "max")),
+            context=context,
         )  # fmt: skip
 
 

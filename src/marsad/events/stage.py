@@ -29,7 +29,8 @@ class EventsStage:
         with cyclic_gc_paused():  # no cycles made here; full passes over a long article cost its length squared
             ix = MentionIndex.of(article)
             if self.model is not None:
-                events = self.model.decide(article, build_candidates(article, index=ix))
+                cands = build_candidates(article, index=ix, context=self.model.uses_context)
+                events = self.model.decide(article, cands)
             else:
                 events = [_current(e) for e in extract_events(article, index=ix)]
             return article.evolve(events=tuple(events))
@@ -39,6 +40,10 @@ class EventsStage:
         if self.model is not None:
             dense_names("s")  # the word vectors and the cue prototypes the candidates' dense features read
             _stacked_prototypes()
+            if self.model.uses_context:
+                from marsad.lang.ar.context import context_lm
+
+                context_lm()
 
 
 def _current(ev: Any) -> Any:

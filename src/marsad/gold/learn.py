@@ -149,7 +149,7 @@ def _prepared(items: Sequence[Analysed], articles: Mapping[str, Article]) -> lis
     out = []
     for it in items:
         art = articles[str(it.gold["id"])]
-        cands = build_candidates(art)
+        cands = build_candidates(art, context=True)  # the states are ignored by a model trained without them
         out.append(PreparedDoc(str(it.gold["id"]), it.gold, art, cands, label_candidates(it.gold, art, cands)))
     return out
 

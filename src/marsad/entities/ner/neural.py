@@ -104,6 +104,30 @@ class WordEncoder:
         )
 
 
+def lstm_steps(xg: np.ndarray, lengths: np.ndarray, whh_t: np.ndarray) -> np.ndarray:
+    """One LSTM direction over ``xg`` (B, T, 4H) whose rows are sorted by descending ``lengths``: at step i only
+    the first k rows (the sentences still running) are computed, so padding costs nothing. Gate rows are
+    pre-scaled (:func:`_fold_gate_scale`) so that one tanh per step serves all four gates (fewer numpy calls;
+    the recurrent matmul is most of the time, so the gain is small)."""
+    b, t, _ = xg.shape
+    hd = whh_t.shape[0]
+    h = np.zeros((b, hd), dtype=np.float32)
+    c = np.zeros((b, hd), dtype=np.float32)
+    out = np.zeros((b, t, hd), dtype=np.float32)
+    k = b
+    for i in range(t):
+        while k > 0 and lengths[k - 1] <= i:
+            k -= 1
+        g = xg[:k, i] + h[:k] @ whh_t
+        np.tanh(g, out=g)  # sigmoid(x) = (tanh(x/2) + 1) / 2; the halving is folded into the weights
+        ck = 0.5 * ((g[:, hd : 2 * hd] + 1.0) * c[:k] + (g[:, :hd] + 1.0) * g[:, 2 * hd : 3 * hd])
+        hk = 0.5 * (g[:, 3 * hd :] + 1.0) * np.tanh(ck)
+        c[:k] = ck
+        h[:k] = hk
+        out[:k, i] = hk
+    return out
+
+
 def _allowed() -> np.ndarray:
     """allowed[i, j]: label j may follow label i (I-X only after B-X / I-X)."""
     n = len(LABELS)
@@ -314,29 +338,7 @@ class NeuralTagger:
                     self._proj[t] = row
 
     # --- sentence level ------------------------------------------------------------------------------------------
-    @staticmethod
-    def _lstm(xg: np.ndarray, lengths: np.ndarray, whh_t: np.ndarray) -> np.ndarray:
-        """One LSTM direction over ``xg`` (B, T, 4H) whose rows are sorted by descending ``lengths``: at step i only
-        the first k rows (the sentences still running) are computed, so padding costs nothing. Gate rows are
-        pre-scaled (:func:`_fold_gate_scale`) so that one tanh per step serves all four gates (fewer numpy calls;
-        the recurrent matmul is most of the time, so the gain is small)."""
-        b, t, _ = xg.shape
-        hd = whh_t.shape[0]
-        h = np.zeros((b, hd), dtype=np.float32)
-        c = np.zeros((b, hd), dtype=np.float32)
-        out = np.zeros((b, t, hd), dtype=np.float32)
-        k = b
-        for i in range(t):
-            while k > 0 and lengths[k - 1] <= i:
-                k -= 1
-            g = xg[:k, i] + h[:k] @ whh_t
-            np.tanh(g, out=g)  # sigmoid(x) = (tanh(x/2) + 1) / 2; the halving is folded into the weights
-            ck = 0.5 * ((g[:, hd : 2 * hd] + 1.0) * c[:k] + (g[:, :hd] + 1.0) * g[:, 2 * hd : 3 * hd])
-            hk = 0.5 * (g[:, 3 * hd :] + 1.0) * np.tanh(ck)
-            c[:k] = ck
-            h[:k] = hk
-            out[:k, i] = hk
-        return out
+    _lstm = staticmethod(lstm_steps)
 
     def log_probs(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Per-token label log-probabilities, one (n_tokens, n_labels) array per sentence (in :attr:`labels` order);
