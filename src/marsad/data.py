@@ -11,8 +11,9 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields, replace
+from operator import attrgetter
+from typing import Any, TypeVar
 
 SCHEMA_VERSION = 1
 
@@ -28,6 +29,23 @@ def replace_lone_surrogates(text: str) -> tuple[str, bool]:
     return _LONE_SURROGATE.sub("\ufffd", text), True
 
 
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle ``cls`` as the class and its field values, rebuilt by calling the class: the same record. Pool
+    workers send every processed article back this way (~90 records an article). The dataclass default for a frozen
+    slotted class reads ``fields(self)`` per object on both sides (Python 3.11), twice as slow: 200 ANT articles,
+    pickle 0.36 -> 0.17 ms and unpickle 0.42 -> 0.28 ms an article."""
+    values = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return type(self), values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
 def content_hash(*parts: str, length: int = 16) -> str:
     """Stable id from content (sqlite-utils ``hash_id`` style): same input, same id, so re-ingest is idempotent."""
     h = hashlib.blake2b(digest_size=16)
@@ -37,6 +55,7 @@ def content_hash(*parts: str, length: int = 16) -> str:
     return h.hexdigest()[:length]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of ``Article.text``: ``text[start:end]`` is the evidence, ``label`` says what it is."""
@@ -66,6 +85,7 @@ class Span:
         return cls(int(d["start"]), int(d["end"]), d.get("label", ""), dict(d.get("attrs") or {}))
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world referent in an article, with all its mentions.
@@ -120,6 +140,7 @@ class Entity:
         )
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A statement attributed to someone: ``content`` is what was said, ``cue`` the verb that reports it."""
@@ -159,6 +180,7 @@ class Quote:
         )
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event:
     """A PLOVER event between actors, with its evidence span and GDELT-style codes."""
@@ -206,6 +228,7 @@ _EVENT_SCALARS = (
 )  # fmt: skip
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news article. ``text`` is the input exactly as received and is never changed; everything else points

@@ -26,6 +26,24 @@ def test_json_round_trip(text):
     assert json.loads(b.to_json()) == json.loads(a.to_json())
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.text(min_size=2, max_size=200))
+def test_pickle_round_trip(text):
+    """Pool workers send records back pickled (by their field values): every record comes back equal, with the
+    same JSON, its fields shared as they were (one pickle memo)."""
+    import pickle
+
+    a = _article(text)
+    for proto in (2, pickle.HIGHEST_PROTOCOL):
+        b = pickle.loads(pickle.dumps(a, protocol=proto))
+        assert b == a and type(b) is Article
+        assert b.to_json() == a.to_json()
+        assert b.quotes[0].cue == Span(0, 0, "cue") and b.events[0].goldstein == 1.0
+        assert b.entities[0].mentions[0] is not a.entities[0].mentions[0]
+    pair = pickle.loads(pickle.dumps((a, a)))
+    assert pair[0] is pair[1]
+
+
 def test_id_is_content_hash_and_given_metadata_recorded():
     a = Article.new("نص", source="s")
     b = Article.new("نص", source="s")
