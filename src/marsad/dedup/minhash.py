@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marsad.dedup.text import mix64
+from marsad.dedup.text import mix64, mix64_inplace
 
 NUM_PERM = 96
 BANDS = 32
@@ -23,27 +23,33 @@ assert BANDS * ROWS == NUM_PERM
 _SEEDS = mix64(np.arange(1, NUM_PERM + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
 _BAND_SALT = mix64(np.arange(BANDS, dtype=np.uint64) + np.uint64(0x5BD1E995))
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+# The seeds repeated in _CHUNK rows (768 KB): row i of ``shingles[:, None] ^ _SEEDS`` is shingle i (copied across the
+# row) XOR this row, both contiguous. Broadcasting a column against a row instead runs a strided inner loop per row,
+# about 20 of a signature's 67 us; the copy plus a contiguous XOR take 11.
+_CHUNK = 1024
+_SEED_ROWS = np.ascontiguousarray(np.broadcast_to(_SEEDS, (_CHUNK, NUM_PERM)))
 
 
 def signature(shingles: np.ndarray) -> np.ndarray:
-    """MinHash signature (``NUM_PERM`` uint64) of a set of uint64 shingle hashes."""
-    if len(shingles) == 0:
+    """MinHash signature (``NUM_PERM`` uint64) of a set of uint64 shingle hashes:
+    ``mix64(shingles[:, None] ^ _SEEDS[None, :]).min(axis=0)``.
+
+    Computed in place, _CHUNK shingles at a time (the minimum of the chunks' minima is the minimum), with the same
+    operations on each value as the expression above, so the same bits."""
+    n = len(shingles)
+    if n == 0:
         return _EMPTY.copy()
-    # mix64(shingles[:, None] ^ _SEEDS) computed in place in two buffers (the same operations, so the same bits;
-    # mix64 itself allocates a new n x NUM_PERM array per step)
-    x = shingles[:, None] ^ _SEEDS[None, :]
-    t = np.empty_like(x)
-    for shift, mul in _MIX_STEPS:
-        np.right_shift(x, shift, out=t)
-        x ^= t
-        if mul is not None:
-            x *= mul
-    return x.min(axis=0)
-
-
-# SplitMix64's finaliser as (shift, multiplier) steps: x ^= x >> s, then x *= m (see text.mix64)
-_MIX_STEPS = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), np.uint64(0x94D049BB133111EB)),
-              (np.uint64(31), None))  # fmt: skip
+    out: np.ndarray | None = None
+    for lo in range(0, n, _CHUNK):
+        part = shingles[lo : lo + _CHUNK]
+        x = np.empty((len(part), NUM_PERM), dtype=np.uint64)
+        x[...] = part[:, None]
+        x ^= _SEED_ROWS[: len(part)]
+        mix64_inplace(x, np.empty_like(x))
+        m = x.min(axis=0)
+        out = m if out is None else np.minimum(out, m, out=out)
+    assert out is not None
+    return out
 
 
 def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
@@ -51,10 +57,24 @@ def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
-    """One signed 64-bit key per band (band index salted in, so equal rows in different bands never collide)."""
+    """One signed 64-bit key per band (band index salted in, so equal rows in different bands never collide):
+    ``acc = mix64(acc ^ row r)`` for the band's ``ROWS`` rows in order, from ``acc = _BAND_SALT``.
+
+    In place on one 32-value array (the same operations, so the same bits): 24 -> 14 us."""
+    rows = sig.reshape(BANDS, ROWS)
+    acc = _BAND_SALT ^ rows[:, 0]
+    t = np.empty_like(acc)
+    for r in range(ROWS):
+        if r:
+            acc ^= rows[:, r]
+        mix64_inplace(acc, t)
+    return acc.view(np.int64).tolist()
+
+
+def band_keys_reference(sig: np.ndarray) -> list[int]:
+    """:func:`band_keys` as the plain expression (the definition tests compare it with)."""
     rows = sig.reshape(BANDS, ROWS)
     acc = _BAND_SALT.copy()
-    with np.errstate(over="ignore"):
-        for r in range(ROWS):
-            acc = mix64(acc ^ rows[:, r])
+    for r in range(ROWS):
+        acc = mix64(acc ^ rows[:, r])
     return acc.view(np.int64).tolist()

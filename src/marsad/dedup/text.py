@@ -183,16 +183,14 @@ def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
     v = _vocab()
     ids = v.token_ids(surface_words(text))
     sh = _shingles_of(v.hash[ids]) if shingles and len(ids) else np.zeros(0, dtype=np.uint64)
-    figs = np.unique(ids[v.figure[ids]])
-    numbers = frozenset(v.norm[i] for i in figs.tolist())
+    figs = ids[v.figure[ids]]  # (the set drops repeats: no np.unique needed)
+    numbers = frozenset(map(v.norm.__getitem__, figs.tolist())) if len(figs) else frozenset()
     sid = v.stem[ids]
     sid = sid[sid >= 0]
     if not len(sid):
         return TextFeatures(len(ids), sh, (np.zeros(0, np.int64), np.zeros(0)), numbers, np.zeros(0, np.int64),
                             np.zeros(0), v.stems)
-    uniq, first, counts = np.unique(sid, return_index=True, return_counts=True)
-    order = np.argsort(first)  # stems in the order of their first word, as term_weights counts them
-    uniq, counts = uniq[order], counts[order]
+    uniq, counts = _stem_counts(sid, len(v.idf))  # stems in the order of their first word, as term_weights counts
     global _LOGTF
     if counts.max() >= len(_LOGTF):
         _LOGTF = np.array([0.0, 1.0] + [_logtf(k) for k in range(2, 2 * int(counts.max()))])
@@ -205,6 +203,40 @@ def text_features(text: str, *, shingles: bool = True) -> TextFeatures:
     keys = v.key[uniq]
     o = np.argsort(keys, kind="stable")
     return TextFeatures(len(ids), sh, (keys[o], w[o]), numbers, uniq, w, v.stems)
+
+
+_STEM_SCRATCH = threading.local()  # per thread: a count and a first-position table over stem ids (see _stem_counts)
+_NO_POS = np.iinfo(np.int32).max
+_POSITIONS: np.ndarray = np.arange(1 << 16, dtype=np.int32)
+
+
+def _stem_counts(sid: np.ndarray, n_stems: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``sid`` (stem ids, 0 <= id < ``n_stems``) in the order of their first occurrence,
+    and how often each occurs: ``np.unique(sid, return_index=True, return_counts=True)`` put in the order of the
+    first indices, without its sorts.
+
+    Counted in two per-thread tables indexed by stem id (``np.add.at`` and ``np.minimum.at`` of the positions,
+    then set back after the call): a value's first occurrence is where the table's minimum position equals the
+    position. 40 -> 14 us for an article of ~200 weighed words."""
+    n = len(sid)
+    if n > len(_POSITIONS):
+        uniq, at, counts = np.unique(sid, return_index=True, return_counts=True)
+        order = np.argsort(at)
+        return uniq[order], counts[order]
+    tables = getattr(_STEM_SCRATCH, "tables", None)
+    if tables is None or len(tables[0]) < n_stems:
+        size = max(n_stems, 4096)
+        tables = _STEM_SCRATCH.tables = (np.zeros(size, dtype=np.int32), np.full(size, _NO_POS, dtype=np.int32))
+    count, first = tables
+    pos = _POSITIONS[:n]
+    try:
+        np.add.at(count, sid, 1)
+        np.minimum.at(first, sid, pos)
+        uniq = sid[first[sid] == pos]
+        return uniq, count[uniq]
+    finally:  # all zero and _NO_POS again for the next call
+        count[sid] = 0
+        first[sid] = _NO_POS
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -242,15 +274,51 @@ def shingle_hashes(ws: list[str], n: int = SHINGLE) -> np.ndarray:
 
 
 def _shingles_of(h: np.ndarray, n: int = SHINGLE) -> np.ndarray:
-    """:func:`shingle_hashes` from the word hashes ``h`` (one or more)."""
+    """:func:`shingle_hashes` from the word hashes ``h`` (one or more): the position-weighted sum of each n words'
+    hashes (``((h0 * P + h1) * P + h2) mod 2^64``), mixed by :func:`mix64`, sorted and unique.
+
+    Computed in place in one array and one scratch buffer (the same operations as the plain expression, so the same
+    bits; ``np.unique`` of a sorted array is the array without its repeats): 36 -> 10 us an article."""
     if len(h) < n:
         n = len(h)
     m = len(h) - n + 1
-    with np.errstate(over="ignore"):  # position-weighted sum of word hashes, then one mixing pass
+    if n == 1:
         acc = h[:m].copy()
-        for i in range(1, n):
-            acc = acc * np.uint64(0x100000001B3) + h[i : m + i]
-        return np.unique(mix64(acc))
+    else:
+        acc = np.multiply(h[:m], _SHINGLE_P)
+        acc += h[1 : m + 1]
+        for i in range(2, n):
+            acc *= _SHINGLE_P
+            acc += h[i : m + i]
+    mix64_inplace(acc, np.empty_like(acc))
+    acc.sort()
+    return _sorted_unique(acc)
+
+
+_SHINGLE_P = np.uint64(0x100000001B3)
+# SplitMix64's finaliser as (shift, multiplier) steps: x ^= x >> s, then x *= m (see mix64)
+MIX64_STEPS = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), np.uint64(0x94D049BB133111EB)),
+               (np.uint64(31), None))  # fmt: skip
+
+
+def mix64_inplace(x: np.ndarray, t: np.ndarray) -> None:
+    """``x[...] = mix64(x)`` for a uint64 array ``x``, with ``t`` a scratch array of its shape: the same operations
+    as :func:`mix64` (so the same bits), without a new array per step. (uint64 arrays wrap on overflow silently.)"""
+    for shift, mul in MIX64_STEPS:
+        np.right_shift(x, shift, out=t)
+        x ^= t
+        if mul is not None:
+            x *= mul
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` of a sorted 1-d array ``a``: its values without their repeats."""
+    if len(a) < 2:
+        return a
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def sample32(shingles: np.ndarray) -> np.ndarray:
@@ -261,10 +329,7 @@ def sample32(shingles: np.ndarray) -> np.ndarray:
     hi = (shingles >> np.uint64(32)).astype(np.uint32)
     if len(hi) < 2 or not (hi[1:] >= hi[:-1]).all():
         return np.unique(hi)
-    keep = np.empty(len(hi), dtype=bool)
-    keep[0] = True
-    np.not_equal(hi[1:], hi[:-1], out=keep[1:])
-    return hi[keep]
+    return _sorted_unique(hi)
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -381,10 +446,11 @@ def round5(x: np.ndarray) -> np.ndarray:
     half: those few values are rounded by Python itself."""
     r = x * 1e5
     k = np.rint(r)
-    out = k / 1e5
-    near_half = np.abs(np.abs(r - k) - 0.5) < 1e-6
-    if near_half.any():
-        for i in np.flatnonzero(near_half).tolist():
+    r -= k
+    np.abs(r, out=r)  # |x * 1e5 - k| <= 0.5: near a half where above 0.5 - 1e-6
+    out = np.divide(k, 1e5, out=k)
+    if (r > 0.499999).any():
+        for i in np.flatnonzero(r > 0.499999).tolist():
             out[i] = round(float(x[i]), 5)
     return out
 
