@@ -229,6 +229,12 @@ class Features:
     top: list[str]
     tvec: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0))  # text.term_vector(terms)
     title_vec: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0))
+    top_keys: list[int] | None = None  # term_key of each of ``top`` (None: not computed; see _top_keys)
+
+
+def _top_keys(f: Features) -> list[int]:
+    """The posting keys of ``f.top`` (computed once by :func:`features` and read by both the lookup and the insert)."""
+    return f.top_keys if f.top_keys is not None else [term_key(t) for t in f.top]
 
 
 _ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC"})
@@ -284,7 +290,7 @@ def features(article: Article) -> Features:
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=tf.n_words, shingles=sample32(sh64), terms={},
         title_terms={}, entities=entity_keys(article), numbers=tf.numbers, band_keys=keys,
-        top=top, tvec=tvec, title_vec=title.tvec,
+        top=top, tvec=tvec, title_vec=title.tvec, top_keys=[term_key(t) for t in top],
     )  # fmt: skip
 
 
@@ -423,7 +429,8 @@ class DedupHook:
             " shingles, terms, title_terms, entities, numbers, dup_group, comp, story, terms_bin, title_bin)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,'','',?,?,?,?,?,?,?)",
             (f.article_id, f.source, f.published, f.day, f.rank_key, f.agency, int(f.agency_own), f.title, f.n_words,
-             f.shingles.tobytes(), json.dumps(sorted(f.entities), ensure_ascii=False), json.dumps(sorted(f.numbers)),
+             f.shingles.tobytes(), json.dumps(sorted(f.entities), ensure_ascii=False) if f.entities else "[]",
+             _json_figures(f.numbers),
              f.article_id, f.article_id, story, None, pack_vector(f.title_vec)),
         )  # fmt: skip
         # the article's number and term vector (the vector is kept in dedup_vecs only: terms_bin above is NULL)
@@ -441,7 +448,7 @@ class DedupHook:
             day = NO_DAY if f.day is None else f.day
             conn.execute(
                 "INSERT OR IGNORE INTO dedup_postings(term, day, num) VALUES " + ",".join(["(?,?,?)"] * len(f.top)),
-                [x for t in f.top for x in (term_key(t), day, num)],
+                [x for k in _top_keys(f) for x in (k, day, num)],
             )
         if f.day is None and f.top:
             conn.execute("INSERT OR REPLACE INTO dedup_meta(key, value) VALUES ('undated_terms', '1')")
@@ -487,7 +494,7 @@ class DedupHook:
         subs = [f"SELECT num FROM dedup_bands WHERE key IN ({_marks(len(f.band_keys))})"]
         args: list[object] = list(f.band_keys)
         if f.top:
-            keys = [term_key(t) for t in f.top]
+            keys = _top_keys(f)
             q = f"SELECT num FROM dedup_postings WHERE term IN ({_marks(len(keys))})"
             args += keys
             if f.day is not None:
@@ -644,6 +651,17 @@ def _has_undated_terms(conn: sqlite3.Connection) -> bool:
     it holds none; set to '1' in the transaction that writes the first; unknown counts as yes)."""
     r = conn.execute("SELECT value FROM dedup_meta WHERE key = 'undated_terms'").fetchone()
     return r is None or r[0] != "0"
+
+
+def _json_figures(numbers: frozenset[str]) -> str:
+    """``json.dumps(sorted(numbers))``: written directly when every figure is ASCII digits (nothing to escape)."""
+    if not numbers:
+        return "[]"
+    items = sorted(numbers)
+    joined = '", "'.join(items)
+    if joined.isascii() and "".join(items).isdigit():
+        return '["' + joined + '"]'
+    return json.dumps(items)
 
 
 def _marks(n: int) -> str:

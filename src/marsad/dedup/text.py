@@ -564,19 +564,19 @@ def cosines_upper(q: tuple[np.ndarray, np.ndarray], blobs: list[bytes]) -> np.nd
     qk, qw = q
     if not len(qk) or not blobs:
         return out
-    # All blobs joined and read as one int64 array: blob i is lens[i] keys then lens[i] weights, from 2 * first[i]
-    # (one gather for the keys and one for the weights instead of two numpy views per blob and two concatenations)
+    # The keys of all blobs joined into one int64 array and their weights into one float64 array, in the same order
+    # (blob i holds lens[i] keys, then lens[i] weights): two joins of memoryview halves, no index arithmetic
     lens = np.fromiter(map(len, blobs), dtype=np.intp, count=len(blobs)) >> 4
-    first = np.zeros(len(blobs), dtype=np.intp)  # index of blob i's first term among all terms
-    np.cumsum(lens[:-1], out=first[1:])
-    total = int(first[-1] + lens[-1])
+    total = int(lens.sum())
     if not total:
         return out
-    arr = np.frombuffer(b"".join(blobs), dtype=np.int64)
-    pos = np.arange(total) + np.repeat(first, lens)  # where each term's key is in arr
-    k = arr[pos]
+    views = [memoryview(b) for b in blobs]
+    half = (lens << 3).tolist()
+    k = np.frombuffer(b"".join([v[:h] for v, h in zip(views, half, strict=True)]), dtype=np.int64)
     prod = _weights_in(qk, qw, k)
-    prod *= arr[pos + np.repeat(lens, lens)].view(np.float64)
+    prod *= np.frombuffer(b"".join([v[h:] for v, h in zip(views, half, strict=True)]), dtype=np.float64)
+    first = np.zeros(len(blobs), dtype=np.intp)  # index of blob i's first term among all terms
+    np.cumsum(lens[:-1], out=first[1:])
     has = lens > 0
     out[has] = np.add.reduceat(prod, first[has]) + _COSINE_MARGIN
     return out
