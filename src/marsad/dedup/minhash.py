@@ -23,29 +23,32 @@ assert BANDS * ROWS == NUM_PERM
 _SEEDS = mix64(np.arange(1, NUM_PERM + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
 _BAND_SALT = mix64(np.arange(BANDS, dtype=np.uint64) + np.uint64(0x5BD1E995))
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
-# The seeds repeated in _CHUNK rows (768 KB): row i of ``shingles[:, None] ^ _SEEDS`` is shingle i (copied across the
-# row) XOR this row, both contiguous. Broadcasting a column against a row instead runs a strided inner loop per row,
-# about 20 of a signature's 67 us; the copy plus a contiguous XOR take 11.
+# mix64's first step is x ^= x >> 30, and for x = s ^ seed that is (s ^ s >> 30) ^ (seed ^ seed >> 30) (a logical
+# shift distributes over XOR): done on the shingles (n values) and on the seeds (here, once) instead of on the
+# n x NUM_PERM matrix. The seeds' part is repeated in _CHUNK rows (768 KB): row i of the matrix is shingle i's part
+# copied across the row, XOR this block's row i, both contiguous (broadcasting a column against a row runs a strided
+# inner loop per row instead: about 20 of a signature's 67 us).
 _CHUNK = 1024
-_SEED_ROWS = np.ascontiguousarray(np.broadcast_to(_SEEDS, (_CHUNK, NUM_PERM)))
+_SEED_ROWS = np.ascontiguousarray(np.broadcast_to(_SEEDS ^ (_SEEDS >> np.uint64(30)), (_CHUNK, NUM_PERM)))
 
 
 def signature(shingles: np.ndarray) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint64) of a set of uint64 shingle hashes:
     ``mix64(shingles[:, None] ^ _SEEDS[None, :]).min(axis=0)``.
 
-    Computed in place, _CHUNK shingles at a time (the minimum of the chunks' minima is the minimum), with the same
-    operations on each value as the expression above, so the same bits."""
+    Computed in place, _CHUNK shingles at a time (the minimum of the chunks' minima is the minimum), with mix64's
+    first step split as above and its other steps as they are: the same bits."""
     n = len(shingles)
     if n == 0:
         return _EMPTY.copy()
+    s = shingles ^ (shingles >> np.uint64(30))
     out: np.ndarray | None = None
     for lo in range(0, n, _CHUNK):
-        part = shingles[lo : lo + _CHUNK]
+        part = s[lo : lo + _CHUNK]
         x = np.empty((len(part), NUM_PERM), dtype=np.uint64)
         x[...] = part[:, None]
         x ^= _SEED_ROWS[: len(part)]
-        mix64_inplace(x, np.empty_like(x))
+        mix64_inplace(x, np.empty_like(x), first=False)
         m = x.min(axis=0)
         out = m if out is None else np.minimum(out, m, out=out)
     assert out is not None

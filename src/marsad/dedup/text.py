@@ -301,10 +301,18 @@ MIX64_STEPS = ((np.uint64(30), np.uint64(0xBF58476D1CE4E5B9)), (np.uint64(27), n
                (np.uint64(31), None))  # fmt: skip
 
 
-def mix64_inplace(x: np.ndarray, t: np.ndarray) -> None:
+_MIX_M1 = MIX64_STEPS[0][1]
+
+
+def mix64_inplace(x: np.ndarray, t: np.ndarray, *, first: bool = True) -> None:
     """``x[...] = mix64(x)`` for a uint64 array ``x``, with ``t`` a scratch array of its shape: the same operations
-    as :func:`mix64` (so the same bits), without a new array per step. (uint64 arrays wrap on overflow silently.)"""
-    for shift, mul in MIX64_STEPS:
+    as :func:`mix64` (so the same bits), without a new array per step. (uint64 arrays wrap on overflow silently.)
+    ``first=False``: ``x`` has had the first step (``x ^= x >> 30``) already."""
+    steps: tuple[tuple[np.uint64, np.uint64 | None], ...] = MIX64_STEPS
+    if not first:
+        x *= _MIX_M1
+        steps = steps[1:]
+    for shift, mul in steps:
         np.right_shift(x, shift, out=t)
         x ^= t
         if mul is not None:
