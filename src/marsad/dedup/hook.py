@@ -38,6 +38,7 @@ from marsad.dedup.text import (
     sample32,
     shingle_hashes,
     term_key,
+    term_keys,
     term_vector,
     term_weights,
     text_features,
@@ -265,6 +266,11 @@ def _day(published: str | None) -> int | None:
         return None
 
 
+_NO_TERMS = (np.zeros(0, np.int64), np.zeros(0))
+for _a in _NO_TERMS:
+    _a.setflags(write=False)
+
+
 def features(article: Article) -> Features:
     text = article.body or article.text
     tf = text_features(text)  # words, shingles, term weights and figures through one vocabulary lookup per word
@@ -284,13 +290,14 @@ def features(article: Article) -> Features:
     # earliest; the id breaks ties, so the choice never depends on ingest order.
     tier = 0 if own else (1 if cred else 2)
     rank = f"{tier}|{article.published or '9999-99-99'}|{article.published_time or '99:99'}|{article.id}"
-    title = text_features(article.title or "", shingles=False)
+    # (no title: the features of "" are no terms; the same empty vector without the pass)
+    title_vec = text_features(article.title, shingles=False).tvec if article.title else _NO_TERMS
     return Features(
         article_id=article.id, source=article.source or "", published=article.published,
         day=_day(article.published), rank_key=rank, agency=cred.code if cred else None, agency_own=own is not None,
         title=article.title, n_words=tf.n_words, shingles=sample32(sh64), terms={},
         title_terms={}, entities=entity_keys(article), numbers=tf.numbers, band_keys=keys,
-        top=top, tvec=tvec, title_vec=title.tvec, top_keys=[term_key(t) for t in top],
+        top=top, tvec=tvec, title_vec=title_vec, top_keys=term_keys(top),
     )  # fmt: skip
 
 

@@ -537,6 +537,14 @@ def term_key(term: str) -> int:
     return k
 
 
+def term_keys(terms: list[str]) -> list[int]:
+    """``[term_key(t) for t in terms]``, read from the cache through ``map`` when every term is in it."""
+    try:
+        return list(map(_TERM_KEYS.__getitem__, terms))
+    except KeyError:
+        return [term_key(t) for t in terms]
+
+
 def term_vector(weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """``weights`` as (sorted int64 term keys, float64 weights in the same order): what is stored and compared."""
     if not weights:
