@@ -352,7 +352,7 @@ def _matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For sorted unique ``a`` and ``b`` (non-empty): ``(idx, hit)`` with ``b[idx[hit]] == a[hit]`` the values they
     share. A binary search of ``a`` in ``b``: the same intersection as ``np.intersect1d``, which concatenates and
     sorts both arrays (about 5x the time for the few hundred values of an article)."""
-    idx = np.searchsorted(b, a)
+    idx = b.searchsorted(a)  # (the method: np.searchsorted adds a Python wrapper call)
     np.minimum(idx, len(b) - 1, out=idx)
     return idx, b[idx] == a
 
@@ -616,12 +616,12 @@ def _weights_in(qk: np.ndarray, qw: np.ndarray, k: np.ndarray) -> np.ndarray:
     tk, tw = sc
     if len(qk) <= _SLOTS // 64:
         for shift in (0, 16, 32, 48):
-            s = (qk >> shift) & (_SLOTS - 1)
+            s = ((qk >> shift) if shift else qk) & (_SLOTS - 1)
             tk[s] = qk
             try:
                 if (tk[s] == qk).all():  # no two keys in one slot: the table holds them all
                     tw[s] = qw
-                    ks = (k >> shift) & (_SLOTS - 1)
+                    ks = ((k >> shift) if shift else k) & (_SLOTS - 1)
                     w = tw[ks]
                     w[tk[ks] != k] = 0.0
                     return w
