@@ -181,3 +181,36 @@ def test_round5_near_halves():
     x = np.concatenate([(k + 0.5) / 1e5, np.nextafter((k + 0.5) / 1e5, 0), np.nextafter((k + 0.5) / 1e5, 1)])
     x = x[x <= 1.0]
     assert round5(x).tolist() == [round(v, 5) for v in x.tolist()]
+
+
+def _vec(rng, keys):
+    w = rng.random(len(keys))
+    w = w / np.sqrt((w * w).sum())
+    return np.sort(np.array(keys, dtype=np.int64)), np.round(w, 5)
+
+
+def test_close_cosines_are_the_exact_cosines():
+    """The exact cosines summed from the bound's products equal cosine_vectors, bit for bit; also with a vector whose
+    keys repeat (two terms of one CRC-32: left to cosine_vectors) and an empty one."""
+    from marsad.dedup.text import close_cosines, cosine_vectors, cosines_upper, pack_vector
+
+    rng = np.random.default_rng(4)
+    pool = rng.integers(-(2**63), 2**63 - 1, 600, dtype=np.int64)
+    for trial in range(60):
+        q = _vec(rng, rng.choice(pool, 150, replace=False))
+        vecs = [_vec(rng, rng.choice(pool, int(rng.integers(0, 250)), replace=False)) for _ in range(20)]
+        if trial % 3 == 0:  # a stored vector with a repeated key
+            k, w = vecs[0]
+            if len(k) > 2:
+                k = k.copy()
+                k[1] = k[0]
+                vecs[0] = (k, w)
+        if trial % 5 == 0:  # the article's own vector with a repeated key
+            k, w = q
+            q = (np.sort(np.concatenate([k[:1], k])), np.concatenate([w[:1], w]))
+        blobs = [pack_vector(v) for v in vecs]
+        bound = cosines_upper(q, blobs)
+        got = close_cosines(q, blobs, 0.05)
+        assert [i for i, _ in got] == [i for i, b in enumerate(bound.tolist()) if b >= 0.05]
+        for i, cos in got:
+            assert cos == cosine_vectors(q, vecs[i])

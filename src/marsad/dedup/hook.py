@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import islice
 
 import numpy as np
 import orjson
@@ -32,9 +32,9 @@ import orjson
 from marsad.data import Article, content_hash
 from marsad.dedup import minhash
 from marsad.dedup.text import (
+    close_cosines,
     containment,
     cosine_vectors,
-    cosines_upper,
     pack_vector,
     sample32,
     shingle_hashes,
@@ -346,7 +346,8 @@ class PairScore:
         )
 
 
-def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
+def score(a: Features, b: Features, th: Thresholds = DEFAULT, *, cosine: float | None = None) -> PairScore:
+    """The pair's scores; ``cosine``: ``cosine_vectors(a.tvec, b.tvec)`` when the caller has it already."""
     j, c = containment(a.shingles, b.shingles)
     within = a.day is None or b.day is None or abs(a.day - b.day) <= th.window_days
     small, large = sorted((len(a.shingles), len(b.shingles)))
@@ -356,7 +357,8 @@ def score(a: Features, b: Features, th: Thresholds = DEFAULT) -> PairScore:
     same_day = a.day is None or b.day is None or a.day == b.day
     conflict = min(len(a.numbers), len(b.numbers)) >= th.min_figures and not (a.numbers & b.numbers)
     return PairScore(
-        j, c, big, cosine_vectors(a.tvec, b.tvec), cosine_vectors(a.title_vec, b.title_vec), within, same_day,
+        j, c, big, cosine_vectors(a.tvec, b.tvec) if cosine is None else cosine,
+        cosine_vectors(a.title_vec, b.title_vec), within, same_day,
         conflict, shared, ent,
     )  # fmt: skip
 
@@ -527,11 +529,13 @@ class DedupHook:
         # that reach it (most story candidates do not; the links are the same).
         th = self.th
         floor = min(th.dup_cosine, th.story_cosine, th.story_cosine_titled, th.story_cosine_next_day)
-        close = dict(_close_candidates(f.tvec, rows, floor))
+        close = _close_candidates(f.tvec, rows, floor)
+        blobs = {cid: blob for cid, blob, _ in close}
+        cosines = {cid: cos for cid, _, cos in close}  # (their exact cosines, from the bound's products)
         out = []
-        for cid, other in sorted(load_features_many(conn, close, tvecs=close).items()):
+        for cid, other in sorted(load_features_many(conn, blobs, tvecs=blobs).items()):
             sizes[cid] = len(other.shingles)
-            out.append((cid, score(f, other, th)))
+            out.append((cid, score(f, other, th, cosine=cosines[cid])))
         return out
 
 
@@ -644,14 +648,15 @@ def load_features_many(
 
 def _close_candidates(
     tvec: tuple[np.ndarray, np.ndarray], rows: Iterable[tuple[str, bytes]], floor: float
-) -> list[tuple[str, bytes]]:
-    """The rows (article id, packed term vector) whose content-term cosine with ``tvec`` may reach ``floor``: a
-    superset of the exact ``cosine_vectors(...) >= floor`` by at most a pair within 1e-9 below it (their exact score
-    then links nothing), computed for all rows at once (:func:`text.cosines_upper`)."""
+) -> list[tuple[str, bytes, float]]:
+    """The rows (article id, packed term vector) whose content-term cosine with ``tvec`` may reach ``floor``, each
+    with that exact cosine (``cosine_vectors``): a superset of the exact ``cosine_vectors(...) >= floor`` by at most a
+    pair within 1e-9 below it (their exact score then links nothing), bounded for all rows at once and the exact
+    cosines summed from the same products (:func:`text.close_cosines`)."""
     got = list(rows)
     if not got:
         return []
-    return list(compress(got, (cosines_upper(tvec, [b for _, b in got]) >= floor).tolist()))
+    return [(got[i][0], got[i][1], cos) for i, cos in close_cosines(tvec, [b for _, b in got], floor)]
 
 
 def _has_undated_terms(conn: sqlite3.Connection) -> bool:

@@ -576,16 +576,51 @@ def cosines_upper(q: tuple[np.ndarray, np.ndarray], blobs: list[bytes]) -> np.nd
     instead of a search and an ``fsum`` per blob: the story candidates of an article are tens of stored vectors, of
     which most fall below the lowest threshold. Summed in float64 in any order, the result is within n * 2^-52 of the
     correctly rounded sum for n <= a few thousand terms of weight <= 1, far inside the margin."""
+    return _bound(q, blobs)[0]
+
+
+def close_cosines(q: tuple[np.ndarray, np.ndarray], blobs: list[bytes], floor: float) -> list[tuple[int, float]]:
+    """``(i, cosine_vectors(q, unpack_vector(blobs[i])))`` for each blob whose :func:`cosines_upper` reaches
+    ``floor``, in order.
+
+    The exact cosine is the ``math.fsum`` of the products the bound summed for that blob: its terms are the
+    products of the weights of the keys the two vectors share (IEEE products, the same either way round) and +0.0
+    for its other keys, which change no sum. That holds when neither vector repeats a key (two terms of one CRC-32);
+    otherwise, or where the bound was not computed term by term, it is computed by :func:`cosine_vectors`."""
+    bound, terms = _bound(q, blobs)
+    keep = np.flatnonzero(bound >= floor).tolist()
+    if not keep:
+        return []
+    qk = q[0]
+    if terms is None or (len(qk) > 1 and bool((qk[1:] == qk[:-1]).any())):
+        return [(i, cosine_vectors(q, unpack_vector(blobs[i]))) for i in keep]
+    k, prod, first, lens = terms
+    out = []
+    for i in keep:
+        a, b = int(first[i]), int(first[i] + lens[i])
+        seg = k[a:b]
+        if len(seg) > 1 and not bool((seg[1:] > seg[:-1]).all()):
+            out.append((i, cosine_vectors(q, unpack_vector(blobs[i]))))
+        else:
+            out.append((i, math.fsum(prod[a:b].tolist())))
+    return out
+
+
+def _bound(
+    q: tuple[np.ndarray, np.ndarray], blobs: list[bytes]
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None]:
+    """:func:`cosines_upper`, and the terms it summed: (all keys, their products, each blob's first index and
+    length), or None where there were none."""
     out = np.zeros(len(blobs), dtype=np.float64)
     qk, qw = q
     if not len(qk) or not blobs:
-        return out
+        return out, None
     # The keys of all blobs joined into one int64 array and their weights into one float64 array, in the same order
     # (blob i holds lens[i] keys, then lens[i] weights): two joins of memoryview halves, no index arithmetic
     lens = np.fromiter(map(len, blobs), dtype=np.intp, count=len(blobs)) >> 4
     total = int(lens.sum())
     if not total:
-        return out
+        return out, None
     views = [memoryview(b) for b in blobs]
     half = (lens << 3).tolist()
     k = np.frombuffer(b"".join([v[:h] for v, h in zip(views, half, strict=True)]), dtype=np.int64)
@@ -595,7 +630,7 @@ def cosines_upper(q: tuple[np.ndarray, np.ndarray], blobs: list[bytes]) -> np.nd
     np.cumsum(lens[:-1], out=first[1:])
     has = lens > 0
     out[has] = np.add.reduceat(prod, first[has]) + _COSINE_MARGIN
-    return out
+    return out, (k, prod, first, lens)
 
 
 _COSINE_MARGIN = 1e-9
