@@ -92,3 +92,28 @@ def test_output_formats(tmp_path, fmt):
     p = run("process", "--format", fmt, str(f))
     assert p.returncode == 0, p.stderr.decode()
     assert "بحث وزير الخارجية" in p.stdout.decode()
+
+
+def test_event_model_folder_is_used_or_refused_clearly(tmp_path):
+    """--event-model DIR: a folder with no model is a usage error without a traceback; a model folder is used."""
+    import shutil
+    from importlib import resources
+
+    good = tmp_path / "a.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    empty = tmp_path / "none"
+    empty.mkdir()
+    bad = run("process", "--format", "jsonl", "--event-model", str(empty), str(good))
+    assert bad.returncode == 2, bad.stderr.decode()
+    assert b"Traceback" not in bad.stderr and b"no event model" in bad.stderr
+    folder = tmp_path / "model"
+    folder.mkdir()
+    data = resources.files("marsad.events").joinpath("data")
+    for name in ("event_detector.npz", "event_context.npz"):
+        if data.joinpath(name).is_file():
+            with resources.as_file(data.joinpath(name)) as p:
+                shutil.copy(p, folder / name)
+    ok = run("process", "--format", "jsonl", "--event-model", str(folder), str(good))
+    plain = run("process", "--format", "jsonl", str(good))
+    assert ok.returncode == 0, ok.stderr.decode()
+    assert [r.get("events") for r in records(ok)] == [r.get("events") for r in records(plain)]

@@ -33,8 +33,11 @@ EXIT_REJECTED = 3
 @click.option("--ner-backend", type=click.Choice(list(BACKENDS)), default=DEFAULT_BACKEND, show_default=True)
 @click.option("--ner-model", type=click.Path(exists=True), default=None,
               help="Model directory for the NER backend (needed for transformers; default: the shipped model).")
+@click.option("--event-model", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of an event model (`marsad train events --out DIR`, e.g. one trained --no-context, about "
+                   "a third faster to tag); default: the shipped model.")
 @click.option("--no-text", is_flag=True, help="Leave the input text and layers out of the output records.")
-def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, no_text):
+def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, event_model, no_text):
     """Analyse text pages or JSONL records (PATHS: files, folders, globs, or - for stdin) and print records.
 
     Each input becomes one record (the input ``id`` is kept); refused inputs are reported on stderr as one line
@@ -45,6 +48,8 @@ def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, 
 
     field_map = _field_map(fields)
     opts = {"ner_backend": ner_backend, "ner_model": ner_model}
+    if event_model is not None:
+        opts["event_model"] = event_model
     pipe = default_pipeline(upto=upto, **opts).warm()
     out = sys.stdout
     skipped: list[str] = []

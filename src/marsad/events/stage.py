@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from marsad.data import Article
+from marsad.errors import ConfigError
 from marsad.events import plover
 from marsad.events.candidates import _stacked_prototypes, build_candidates, dense_names
 from marsad.events.extract import extract_events
 from marsad.events.lexicon import load_cues
-from marsad.events.model import EventModel, shipped_model
+from marsad.events.model import DETECTOR_FILE, EventModel, shipped_model
 from marsad.gcpause import cyclic_gc_paused
 from marsad.quotes.extract import MentionIndex
 
@@ -56,11 +58,16 @@ def _current(ev: Any) -> Any:
 
 
 def build_stage(**options: Any) -> EventsStage | None:
-    """``event_model``: True (default) decides with the shipped model, False keeps the rules' events, or an
-    :class:`EventModel`."""
+    """``event_model``: True (default) decides with the shipped model, False keeps the rules' events, an
+    :class:`EventModel`, or the folder of one (``marsad train events --out DIR``)."""
     if importlib.util.find_spec("marsad.entities.stage") is None:
         return None  # actors need the entity layer: the default pipeline skips events until it exists
     load_cues()  # a broken lexicon fails when the pipeline is built, not on the first article
     choice = options.get("event_model", True)
+    if isinstance(choice, (str, Path)):
+        folder = Path(choice)
+        if not (folder / Path(DETECTOR_FILE).name).is_file():
+            raise ConfigError(f"no event model in {folder} (expected {Path(DETECTOR_FILE).name})")
+        choice = EventModel.load(folder)
     model = shipped_model() if choice is True else (choice or None)
     return EventsStage(model=model)
