@@ -87,3 +87,28 @@ def test_a_model_with_context_round_trips_and_a_plain_one_drops_it(lm, tmp_path)
     plain.save(tmp_path)
     assert not (tmp_path / CONTEXT_FILE.split("/")[-1]).exists()
     assert not EventModel.load(tmp_path).uses_context
+
+
+def test_training_with_context_fits_the_projection_and_its_own_threshold(lm):
+    """learn.train(context=True) reads the states (projection fitted on the training sentences, the recipe's
+    threshold); the default recipe, the shipped one, does not."""
+    import marsad
+    from marsad.events.candidates import build_candidates
+    from marsad.events.learn import CONTEXT_THRESHOLD, PLAIN_THRESHOLD, PreparedDoc, train
+    from marsad.events.model import NONE
+
+    texts = ["اتهمت روسيا الولايات المتحدة بتقويض الاستقرار في المنطقة، ودعت الصين واشنطن إلى الحوار.",
+             "التقى وزير الخارجية الروسي نظيره الصيني في موسكو، وبحث الجانبان التعاون بين البلدين."]  # fmt: skip
+    docs = []
+    for n, text in enumerate(texts):
+        art = marsad.analyze(text)
+        cands = build_candidates(art, context=True)
+        labels = ["ACCUSE" if k % 3 == 0 else NONE for k in range(len(cands))]
+        docs.append(PreparedDoc(f"d{n}", {}, art, cands, labels))
+    with_states = train(docs, context=True, context_dim=8)
+    assert with_states.uses_context and with_states.context is not None and with_states.context.dim == 8
+    assert with_states.threshold == CONTEXT_THRESHOLD
+    assert any(name in with_states.detector.vocab for name in with_states.context.names())
+    plain = train(docs)
+    assert not plain.uses_context and plain.threshold == PLAIN_THRESHOLD
+    assert not any(name.startswith(("ls", "lt", "lm")) and name[2:].isdigit() for name in plain.detector.vocab)

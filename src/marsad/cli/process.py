@@ -34,8 +34,8 @@ EXIT_REJECTED = 3
 @click.option("--ner-model", type=click.Path(exists=True), default=None,
               help="Model directory for the NER backend (needed for transformers; default: the shipped model).")
 @click.option("--event-model", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of an event model (`marsad train events --out DIR`, e.g. one trained --no-context, about "
-                   "a third faster to tag); default: the shipped model.")
+              help="Folder of an event model (`marsad train events --out DIR`, e.g. one trained --context: better "
+                   "events on new text, slower); default: the shipped model.")
 @click.option("--no-text", is_flag=True, help="Leave the input text and layers out of the output records.")
 def process_cmd(paths, fmt, input_format, fields, upto, ner_backend, ner_model, event_model, no_text):
     """Analyse text pages or JSONL records (PATHS: files, folders, globs, or - for stdin) and print records.

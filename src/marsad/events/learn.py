@@ -71,7 +71,7 @@ def label_candidates(gold: Mapping[str, Any], article: Article, cands: Sequence[
 
 def train(
     docs: Sequence[PreparedDoc], *, c_detect: float = 0.1, c_type: float = 0.3, threshold: float | None = None,
-    hurdle: bool = False, context: bool = True, context_dim: int = 64, **meta: Any,
+    hurdle: bool = False, context: bool = False, context_dim: int = 64, **meta: Any,
 ) -> EventModel:  # fmt: skip
     """One multinomial model over the categories and NONE (C = ``c_detect``), or with ``hurdle`` a detector and a
     typer (see :class:`EventModel`). C and the threshold were chosen by 5-fold CV on the train gold. With

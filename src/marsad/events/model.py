@@ -53,9 +53,11 @@ class ContextProjection:
         """Principal components of the words' states (every ``every``-th word: the axes, not the words, matter)."""
         a = np.concatenate([h for h in states if len(h)]).astype(np.float64)
         mean = a.mean(axis=0)
-        sample = a[::every] - mean
+        # a small training set keeps every word (a sample must hold more words than components)
+        sample = (a[::every] if len(a) >= every * 4 * dim else a) - mean
         _, sv, vt = np.linalg.svd(sample, full_matrices=False)
-        std = sv[:dim] / np.sqrt(len(sample))
+        dim = min(dim, len(sv))
+        std = np.maximum(sv[:dim] / np.sqrt(len(sample)), 1e-6)  # a flat direction is not blown up
         return cls(mean.astype(np.float32), (vt[:dim].T / std).astype(np.float32))
 
     def matrix(self, cands: Sequence[Candidate]) -> np.ndarray:

@@ -145,11 +145,11 @@ def train_speakers(items: Sequence[Analysed], *, c: float = DEFAULT_C) -> Speake
     return SpeakerModel(lin)
 
 
-def _prepared(items: Sequence[Analysed], articles: Mapping[str, Article]) -> list[PreparedDoc]:
+def _prepared(items: Sequence[Analysed], articles: Mapping[str, Article], *, context: bool = False) -> list[PreparedDoc]:
     out = []
     for it in items:
         art = articles[str(it.gold["id"])]
-        cands = build_candidates(art, context=True)  # the states are ignored by a model trained without them
+        cands = build_candidates(art, context=context)  # the contextual states only for a model that reads them
         out.append(PreparedDoc(str(it.gold["id"]), it.gold, art, cands, label_candidates(it.gold, art, cands)))
     return out
 
@@ -180,7 +180,7 @@ def train_events(
     folds = _folds(items, k, folds)
     k = len(folds)
     progress("speakers out-of-fold")
-    prepared = _prepared(items, _oof_speakers(items, folds))
+    prepared = _prepared(items, _oof_speakers(items, folds), context=bool(options.get("context")))
     probs: list[float] = []
     right: list[bool] = []
     for n, held in enumerate(folds, 1):
@@ -231,7 +231,7 @@ def cross_validate(
     k = len(folds)
     progress(f"speakers: {k} folds")
     arts = _oof_speakers(items, folds)
-    prepared = _prepared(items, arts)
+    prepared = _prepared(items, arts, context=bool(options.get("context")))
     outputs: dict[str, dict[str, Any]] = {}
     probs: list[float] = []
     right: list[bool] = []
