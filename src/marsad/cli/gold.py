@@ -211,7 +211,7 @@ def train_quotes_cmd(gold_dir: Path | None, out: Path | None, c: float, k: int) 
               help="Folds for the out-of-fold entities and speakers the event model learns from.")
 @click.option("--context", is_flag=True,
               help="Also read contextual word states (the language model shipped in the neural NER model) of the "
-                   "source, the target and the sentence: train CV events F1 0.347 against 0.317, about 10 ms more per "
+                   "source, the target and the sentence: train CV events F1 +0.02 over two splits, about 10 ms more per "
                    "article to tag; not the shipped recipe (see events/data/README.md). Use it with --out DIR and "
                    "`marsad process --event-model DIR`.")
 def train_events_cmd(gold_dir: Path | None, out: Path | None, threshold: float | None, k: int, context: bool) -> None:
