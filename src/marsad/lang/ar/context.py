@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from marsad.lang.ar.tokenize import strip_clitics
 from marsad.lang.ar.vectors import word_vectors
 
 _KEYS = ("lm_wih_f", "lm_whh_f", "lm_b_f", "lm_wih_b", "lm_whh_b", "lm_b_b", "lm_unk")
@@ -52,12 +51,14 @@ class ContextLM:
         """Numbers per word state (forward and backward hidden vectors)."""
         return 2 * self.hidden
 
-    def _vector_row(self, norm: str) -> int:
-        # the language model's trainer and the tagger look words up this way (entities.ner.neural.vector_id)
-        vecs = word_vectors()
-        _, stem = strip_clitics(norm)
-        bare = stem[2:] if stem.startswith("ال") and len(stem) > 3 else stem
-        return vecs.index.get(norm) or vecs.index.get(stem) or vecs.index.get(bare) or 0
+    @staticmethod
+    def _vector_row(norm: str) -> int:
+        """The word's row as the language model's trainer and the tagger look it up (the same forms, the same
+        fallbacks)."""
+        from marsad.entities.ner.neural import WordEncoder, vector_id
+
+        n, _, stem, bare = WordEncoder.forms(norm)
+        return vector_id(word_vectors().index, n, stem, bare)
 
     def _inputs(self, words: set[str]) -> None:
         new = [x for x in words if x not in self._rows]
