@@ -72,12 +72,3 @@ def band_keys(sig: np.ndarray) -> list[int]:
             acc ^= rows[:, r]
         mix64_inplace(acc, t)
     return acc.view(np.int64).tolist()
-
-
-def band_keys_reference(sig: np.ndarray) -> list[int]:
-    """:func:`band_keys` as the plain expression (the definition tests compare it with)."""
-    rows = sig.reshape(BANDS, ROWS)
-    acc = _BAND_SALT.copy()
-    for r in range(ROWS):
-        acc = mix64(acc ^ rows[:, r])
-    return acc.view(np.int64).tolist()
