@@ -42,6 +42,18 @@ def test_capitals_are_metonyms_of_their_country():
         assert actor.metonym_of == iso and actor.country == iso
 
 
+def test_country_info_names_keep_their_capitals():
+    """CountryInfo writes names in capitals; the registry's title case keeps an abbreviation's (a display name is
+    what exports and the web UI show)."""
+    from marsad.entities.registry_build import _title
+
+    assert _title("WASHINGTON_D.C.") == "Washington D.C."
+    assert _title("SAINT_JOHN'S") == "Saint John's"
+    assert _title("KUALA_LUMPUR") == "Kuala Lumpur"
+    reg = load_registry()
+    assert reg.get("cap:USA").name == "Washington D.C."  # type: ignore[union-attr]
+
+
 def test_transliteration_key_folds_variants():
     assert token_key("سيرغي") == token_key("سيرجي") == token_key("سيرجى")
     assert name_key("وانغ يي") == name_key("وانج يى")

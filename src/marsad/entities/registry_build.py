@@ -82,7 +82,13 @@ def _tsv(path: Path) -> list[list[str]]:
 
 
 def _title(s: str) -> str:
-    return " ".join(w.capitalize() for w in s.replace("_", " ").split())
+    """CountryInfo's upper-case names in title case, keeping an abbreviation's capitals (WASHINGTON_D.C. →
+    Washington D.C., not D.c.)."""
+    words = (w.capitalize() for w in s.replace("_", " ").split())
+    return _TITLE_KEEP.sub(lambda m: m.group(0).upper(), " ".join(words))
+
+
+_TITLE_KEEP = re.compile(r"(?<=\.)[a-z]")
 
 
 def nisba_stems(name_ar: str) -> list[str]:
