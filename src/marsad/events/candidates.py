@@ -434,8 +434,8 @@ def _prev_names(role: str, prev: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def _first_names(role: str, first: str) -> tuple[str, ...]:
-    """An actor's first word introduced by a clitic (لروسيا، بواشنطن)."""
-    return (f"{role}clitic:{first[:1]}",) if first[:1] in ("و", "ب", "ل", "ف") and stem(first) != first else ()
+    """An actor introduced by a clitic (لروسيا، بواشنطن): `first` is the token whose proclitic the mention leaves out."""
+    return (f"{role}clitic:{first[:1]}",) if first[:1] in ("و", "ب", "ل", "ف") else ()
 
 
 @lru_cache(maxsize=100_000)
@@ -498,7 +498,8 @@ def _slot_facts(
         names: list[str] = []
         if k > 0 and toks[k].start >= toks[s0].start:
             names += _prev_names(role, toks[k - 1].norm if k - 1 >= s0 else "<s>")
-            names += _first_names(role, toks[k].norm)  # لروسيا، بواشنطن: a party introduced by a clitic
+            if span[0] > toks[k].start:  # the mention leaves a proclitic out: لروسيا، بواشنطن (not لافروف، بوتين)
+                names += _first_names(role, toks[k].norm)
             if k - 2 >= s0:
                 names.append(_prev2_name(role, toks[k - 2].norm))
         if k == s0 or (k - 1 >= s0 and toks[k - 1].norm in ("و", "ف")):
