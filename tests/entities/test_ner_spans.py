@@ -468,3 +468,26 @@ def test_hashtag_joins_an_institution_and_its_nisba(stage):
     art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
     hits = [e for e in art.entities if any("الجيش_الليبي" in text[m.start : m.end] for m in e.mentions)]
     assert hits and hits[0].type == "ORG" and hits[0].country == "LBY"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "name"),
+    [
+        # the tagger found the surname only: و + a given name before it is the second person's given name, also one
+        # that is a common word (إيمان: faith)
+        ("واعتقلت الشرطة الكاتبة سلمى الحربي وإيمان الزهراني في المدينة.", "الزهراني", "إيمان الزهراني"),
+        ("وفاز في السباق خالد العمري وسالم القحطاني أمس.", "وسالم القحطاني", "سالم القحطاني"),
+    ],
+)
+def test_given_name_after_the_conjunction_is_the_second_persons(stage, sentence, tagged, name):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+    assert m is not None and sentence[m.start : m.end] == name
+
+
+def test_the_preposition_after_the_conjunction_is_no_given_name(stage):
+    # وعلى (Egyptian spelling علي) before a surname is the preposition, not Ali
+    sentence = "وقال المدرب إن الفريق تعب كثيرا وعلى كونتي أن يجد الحل."
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, "كونتي"), "PER")
+    assert m is not None and sentence[m.start : m.end] == "كونتي"

@@ -56,6 +56,7 @@ from marsad.entities.common import (
     ARABIC_NAME_STATES,
     HOME_WEIGHT,
     _all_given,
+    _arab_given,
     _clitic_variants,
     _country_in_name,
     _country_nearby,
@@ -82,7 +83,7 @@ from marsad.entities.common import (
     roles_for,
 )
 from marsad.entities.common import _role_run as _role_run  # noqa: F401
-from marsad.entities.lexicon import outlet_of
+from marsad.entities.lexicon import load_words, outlet_of
 from marsad.entities.names import has_arabic, latin_name
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.patterns import _QUOTED_HEADS, NamePatterns
@@ -103,6 +104,12 @@ _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال",
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
+
+
+@lru_cache(maxsize=1)
+def _given_common() -> frozenset[str]:
+    """Given names that are common words too (إيمان، منال): read as names after و before a tagged surname only."""
+    return load_words("given_common_words.txt")
 
 
 @dataclass
@@ -681,6 +688,22 @@ class EntityStage(NamePatterns):
                 and not (norms[i][:1] == "و" and norms[i][1:3] != "ال" and norms[i] not in names)
             ):
                 i -= 1
+            # فلانة الفلاني وإيمان الفلانية: the tagger's surname after و + a given name is the second person of a
+            # list; the given name (the conjunction left out by the key below) is hers. Only the one word: the
+            # و opens the name
+            if (
+                0 < i
+                and j - i <= 2
+                and toks[i - 1].kind == "word"
+                and norms[i - 1][:1] == "و"
+                and (norms[i - 1][1:] in _arab_given() or norms[i - 1][1:] in _given_common())
+                and norms[i - 1] not in given
+                and toks[i - 1].text[1:] != "على"  # وعلى: the preposition in Egyptian spelling
+                and norms[i][:1] != "و"
+                and not _is_common(self.registry, norms[i], given)
+                and not _is_title_word(norms[i], self.registry)
+            ):
+                i -= 1
             # فتح الله غولن، ولي الله سيف: a name that starts with الله lost the word before it
             if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
                     and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
@@ -802,8 +825,9 @@ class EntityStage(NamePatterns):
         if pre and norms[i].endswith(stem):
             m.alt_key = name_key(" ".join([stem] + norms[i + 1 : j]))
             m.alt_start = _skip_clitic(toks[i], len(pre))
-            if t == "PER" and len(pre) == 1 and stem in _first_names() and norms[i] not in _first_names():
-                # وعبدالله الشمري: the conjunction is not part of the name
+            given_stem = stem in _first_names() or (pre == "و" and (stem in _arab_given() or stem in _given_common()))
+            if t == "PER" and len(pre) == 1 and given_stem and norms[i] not in given:
+                # وعبدالله الشمري، ومجدي الفلاني: the conjunction is not part of the name
                 m.key, m.start = m.alt_key, m.alt_start
         if t == "PER":
             for k in (key, m.alt_key):
