@@ -491,3 +491,11 @@ def test_the_preposition_after_the_conjunction_is_no_given_name(stage):
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, "كونتي"), "PER")
     assert m is not None and sentence[m.start : m.end] == "كونتي"
+
+
+def test_rank_ordinal_is_not_part_of_the_name(stage):
+    # رقيب أول فلان: the ordinal belongs to the rank before it
+    sentence = "وقتل الرقيب أول سالم عبدالله الحربي في الاشتباك."
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, "أول سالم عبدالله الحربي"), "PER")
+    assert m is not None and sentence[m.start : m.end] == "سالم عبدالله الحربي"

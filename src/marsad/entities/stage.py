@@ -102,6 +102,7 @@ _POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # �
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
+_ORDINALS = frozenset({"اول", "ثان"})  # (ثاني is also a given name)
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
 
@@ -578,7 +579,9 @@ class EntityStage(NamePatterns):
                 typ == "PER"
                 # an Arabic given name that is also a nisba (تركي) opens the name the tagger found
                 and (_is_title_word(norms[i], self.registry) and not (norms[i] in given and j - i >= 2)
-                     or norms[i] in _VERBS)
+                     or norms[i] in _VERBS
+                     # رقيب أول، ملازم ثان: the rank's ordinal (no name starts with one)
+                     or (norms[i] in _ORDINALS and j - i >= 2))
             )
             or (typ != "PER" and j - i > 1 and roles_mod.head_sector(norms[i]) not in (None, "MIL"))
             or (j - i > 1 and norms[i] in _LED_BY)
