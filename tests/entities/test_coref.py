@@ -114,3 +114,19 @@ def test_the_latter_is_the_last_person_named_and_not_an_adjective():
         "وأكد الأخير أن بلاده تدعم الاتفاق."
     )
     assert corefs(art, "descriptor") == [("الأخير", [by_name(art)["Emmanuel Macron"]])]
+
+
+def test_state_body_and_adjective_stand_for_the_named_state():
+    text = "أعلنت تركيا إغلاق الحدود. وقالت مصادر إن القوات التركية قصفت مواقع قرب الحدود أمس."
+    art = analyse(text)
+    state = next(e.id for e in art.entities if e.actor_id == "TUR")
+    spans = corefs(art, "descriptor")
+    if any(text[m.start : m.end] == "القوات التركية" for e in art.entities for m in e.mentions):
+        return  # an entity took the phrase: no descriptor is needed
+    assert ("القوات التركية", [state]) in spans
+
+
+def test_state_body_needs_the_state_named_in_the_article():
+    text = "وقالت مصادر إن القوات التركية قصفت مواقع قرب الحدود أمس."
+    art = analyse(text)
+    assert not [s for s in corefs(art, "descriptor") if s[0] == "القوات التركية"]

@@ -156,7 +156,54 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                     target = max(pick, key=lambda e: counts[e.id]).id
                     out.append(Span(span.start, span.end, "coref", {"entity": [target], "kind": "title"}))
     out += descriptors(text, units, mentions, mention_entity, ents, covered)
+    out += state_bodies(units, entities, covered, registry)
     return out
+
+
+# a state's own bodies named by their common noun and the state's adjective (السلطات الأمريكية، القوات التركية،
+# الحكومة الفلبينية، الجيش الروسي) where no entity took the phrase: the state acts through them
+_STATE_BODIES = frozenset(normalize(w) for w in ("السلطات", "القوات", "الحكومة", "الشرطة", "الجيش"))
+
+
+def state_bodies(units: list[Any], entities: list[Entity], covered: set[tuple[int, int]],
+                 registry: Any) -> list[Span]:  # fmt: skip
+    """``descriptor`` spans for a state body + the state's adjective with no entity on either word, to the state's
+    own entity when the article names the state (a country actor: a GPE whose actor id is its country). Not a
+    phrase the registry knows as a name (القوات اللبنانية is a party), nor one inside a title (رئيس الحكومة
+    اللبنانية is a person, قائد القوات الأمريكية an officer)."""
+    nisba = registry.nisba
+    states = {e.country: e.id for e in entities if e.type == "GPE" and e.country and e.actor_id == e.country}
+    out: list[Span] = []
+    if not states:
+        return out
+    for ui, u in enumerate(units):
+        norms, toks = u.norms, u.tokens
+        for k in range(len(norms) - 1):
+            if strip_clitics(norms[k])[1] not in _STATE_BODIES or (ui, k) in covered or (ui, k + 1) in covered:
+                continue
+            country = nisba.get(norms[k + 1])
+            if not country or country not in states or tuple(norms[k : k + 2]) in registry.aliases:
+                continue
+            if k > 0 and _HEADS_ANY(norms[k - 1]):
+                continue  # رئيس الحكومة الفلانية، قائد القوات الفلانية: a title
+            out.append(Span(toks[k].start, toks[k + 1].end, "coref", {"entity": [states[country]], "kind": "descriptor"}))
+    return out
+
+
+# adjectives that describe an armed group without naming another one (الميليشيات الانقلابية، الجماعة المسلحة)
+_PARTISAN = frozenset(
+    normalize(w)
+    for w in ("الانقلابية", "المتمردة", "المسلحة", "الإرهابية", "الموالية", "المدعومة", "المتطرفة", "الانفصالية")
+)
+
+
+def _singular(head: str, introduced: dict[str, list[tuple[int, str]]]) -> str | None:
+    """The key of ``introduced`` a bare head stands for: itself, or its singular (الميليشيات after ميليشيا الفلانية)."""
+    if head in introduced:
+        return head
+    if head.endswith("ات") and (one := head[:-2] + "ا") in introduced:
+        return one
+    return None
 
 
 # "the latter": masculine refers to a person or a body, feminine to a body, a state or a woman
@@ -232,11 +279,11 @@ def descriptors(
                     continue  # an adjective (الأسبوع الأخير) or right after a name
                 hits = [x for x in (last_before(named.get(t, []), at) for t in _LATTER[b]) if x]
                 found = max(hits) if hits else None
-            elif b[2:] in introduced:
+            elif (h := _singular(b[2:], introduced)) is not None:
                 nxt = norms[k + 1] if k + 1 < len(norms) else ""
-                if nxt.startswith("ال") or (ui, k + 1) in covered:
+                if (nxt.startswith("ال") and nxt not in _PARTISAN) or (ui, k + 1) in covered:
                     continue  # a longer name (الحركة الوطنية) or a head before a name
-                found = last_before(introduced[b[2:]], at)
+                found = last_before(introduced[h], at)
             if found is not None:
                 out.append(Span(at, toks[k].end, "coref", {"entity": [found[1]], "kind": "descriptor"}))
     return out
