@@ -499,3 +499,16 @@ def test_rank_ordinal_is_not_part_of_the_name(stage):
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, "أول سالم عبدالله الحربي"), "PER")
     assert m is not None and sentence[m.start : m.end] == "سالم عبدالله الحربي"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "name"),
+    [
+        ('وقتل القيادي سالم الحربي المكنى "أبو علي" في الغارة.', "سالم الحربي المكنى", "سالم الحربي"),
+        ("وغادر خالد العمري عقب انتهاء الاجتماع.", "خالد العمري عقب", "خالد العمري"),
+    ],
+)
+def test_a_by_name_or_time_word_ends_the_persons_name(stage, sentence, tagged, name):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+    assert m is not None and sentence[m.start : m.end] == name

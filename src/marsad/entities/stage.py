@@ -102,6 +102,9 @@ _POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # �
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
 _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "مليار", "مليارات", "ميه", "مييه"})
+# words that end a person's name: a time preposition (فلان عقب دخوله، إثر …) or what introduces a by-name
+# (فلان المكنى "أبو فلان"، الملقب بـ …)
+_NAME_ENDERS = frozenset({"عقب", "اثر", "المكني", "الملقب", "الملقبه", "المدعو", "المكناه"})
 _ORDINALS = frozenset({"اول", "ثان"})  # (ثاني is also a given name)
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
@@ -630,7 +633,7 @@ class EntityStage(NamePatterns):
         ):
             j -= 1
         if typ == "PER":
-            j = next((k for k in range(i + 1, j) if norms[k].startswith("لل")), j)
+            j = next((k for k in range(i + 1, j) if norms[k].startswith("لل") or norms[k] in _NAME_ENDERS), j)
             # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
