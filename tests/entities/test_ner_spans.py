@@ -512,3 +512,13 @@ def test_a_by_name_or_time_word_ends_the_persons_name(stage, sentence, tagged, n
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
     assert m is not None and sentence[m.start : m.end] == name
+
+
+def test_a_street_or_race_named_after_a_place_does_not_name_it(stage):
+    text = "وانفجرت سيارة في شارع بغداد وسط المدينة، قبل أيام من سباق البحرين."
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    places = {text[m.start : m.end] for e in art.entities if e.type == "GPE" for m in e.mentions}
+    assert "بغداد" not in places and "البحرين" not in places
+    text = "وانفجرت سيارة في بغداد أمس."
+    art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
+    assert any(text[m.start : m.end] == "بغداد" for e in art.entities if e.type == "GPE" for m in e.mentions)

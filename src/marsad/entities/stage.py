@@ -110,6 +110,18 @@ _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الش
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
 
 
+_STREET_HEADS = frozenset(normalize(w) for w in ("شارع", "باب", "ميدان", "جادة", "سباق"))  # (بوابة فلانة is often figurative)
+
+
+def _named_after_place(unit: _Unit, m: _Mention) -> bool:
+    """A registry place right after an indefinite street, gate, square or race head (شارع فلانة، باب فلانة، سباق
+    فلانة): the head's name, not a mention of the place."""
+    if m.type != "GPE" or m.tok0 == 0 or not m.source.startswith("registry"):
+        return False
+    prev = unit.norms[m.tok0 - 1]
+    return unit.tokens[m.tok0 - 1].kind == "word" and any(v in _STREET_HEADS for v, _ in _clitic_variants(prev))
+
+
 @lru_cache(maxsize=1)
 def _given_common() -> frozenset[str]:
     """Given names that are common words too (إيمان، منال): read as names after و before a tagged surname only."""
@@ -230,6 +242,8 @@ class EntityStage(NamePatterns):
             here.extend(self._dateline_place(ui, unit, here))
             if ui == first_body:
                 here.extend(self._dateline_colon(ui, unit, here))
+            # شارع فلانة، باب فلانة، سباق فلانة: a street, gate or race named after a place does not name the place
+            here = [m for m in here if not _named_after_place(unit, m)]
             seen |= self._countries(here)
             mentions.extend(here)
         mentions = self._ambiguous_places(units, mentions)
