@@ -522,3 +522,16 @@ def test_a_street_or_race_named_after_a_place_does_not_name_it(stage):
     text = "وانفجرت سيارة في بغداد أمس."
     art = stage(Article.new(text).with_layers(sentences=split_sentences(text)))
     assert any(text[m.start : m.end] == "بغداد" for e in art.entities if e.type == "GPE" for m in e.mentions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "name"),
+    [
+        ("وقال حزب النهضة الموالي للحكومة إنه سيشارك.", "حزب النهضة الموالي", "حزب النهضة"),
+        ("وتعمل شركة فالكونا المتفرعة عن مجموعة كبرى في المدينة.", "شركة فالكونا المتفرعة", "شركة فالكونا"),
+    ],
+)
+def test_a_participle_with_a_complement_ends_the_bodys_name(stage, sentence, tagged, name):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "ORG")
+    assert m is not None and sentence[m.start : m.end] == name

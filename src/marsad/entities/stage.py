@@ -105,6 +105,9 @@ _NUMBER_WORDS = frozenset({"الف", "الاف", "مليون", "ملايين", "
 # words that end a person's name: a time preposition (فلان عقب دخوله، إثر …) or what introduces a by-name
 # (فلان المكنى "أبو فلان"، الملقب بـ …)
 _NAME_ENDERS = frozenset({"عقب", "اثر", "المكني", "الملقب", "الملقبه", "المدعو", "المكناه"})
+_RELATIONAL_PARTICIPLES = frozenset(normalize(w) for w in (
+    "المؤيد", "المؤيدة", "الموالي", "الموالية", "المتفرع", "المتفرعة", "المدعوم", "المدعومة", "المقرب", "المقربة",
+    "التابع", "التابعة", "المنبثق", "المنبثقة"))
 _ORDINALS = frozenset({"اول", "ثان"})  # (ثاني is also a given name)
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
@@ -731,6 +734,10 @@ class EntityStage(NamePatterns):
         if (typ == "ORG" and j - i >= 2 and any(v == "قوات" for v, _ in _clitic_variants(norms[i]))
                 and (_head_kind(norms[i + 1]) == "ORG" or tuple(norms[i + 1 : j]) in self.registry.aliases)):
             i += 1  # قوات ألوية فلان: the forces are the named body's own, the name is the body's
+        if typ != "PER" and j - i >= 2:
+            # حزب فلان الموالي للحكومة، شركة فلان المتفرعة عن …: a participle that takes a complement describes the
+            # body; its name ends before it
+            j = next((k for k in range(i + 1, j) if norms[k] in _RELATIONAL_PARTICIPLES), j)
         if typ == "ORG" and j - i >= 2:
             # المنظمة فلان الفلاني: a person named right after a body is not part of its name
             names = _first_names()
