@@ -535,3 +535,10 @@ def test_a_participle_with_a_complement_ends_the_bodys_name(stage, sentence, tag
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, tagged), "ORG")
     assert m is not None and sentence[m.start : m.end] == name
+
+
+def test_persian_compound_surname_left_out_with_its_first_word(stage):
+    sentence = "وقال الوزير كريم نوري رحيم زاده للصحافيين إن التحقيق مستمر."
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, "كريم نوري"), "PER")
+    assert m is not None and sentence[m.start : m.end] == "كريم نوري رحيم زاده"

@@ -695,6 +695,9 @@ class EntityStage(NamePatterns):
             # Persian compound surnames written apart: فخري زاده، علي زاده
             if j < len(norms) and norms[j] == "زاده":
                 j += 1
+            elif (j + 1 < len(norms) and norms[j + 1] == "زاده" and toks[j].kind == "word" and not _is_stop(toks[j])
+                  and toks[j + 1].start - toks[j].end == 1):
+                j += 2  # فلان | رحيم زاده: the compound's first word was left out with it
             # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو); an Arabic given
             # name of the lexicon will do when it is no common word too (فلان بدوي, not أمل فلان)
             names = _first_names()
