@@ -542,3 +542,18 @@ def test_persian_compound_surname_left_out_with_its_first_word(stage):
     unit = unit_of(sentence)
     m = stage._ner_mention(0, unit, *span(unit, "كريم نوري"), "PER")
     assert m is not None and sentence[m.start : m.end] == "كريم نوري رحيم زاده"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "name"),
+    [
+        ("وقالت الشرطة إن مارتن كوليبر احتجز في المطار أمس.", "مارتن كوليبر احتجز", "مارتن كوليبر"),
+        ("وأرسل بيلنغر رسالة إلى الوزارة.", "وأرسل بيلنغر", "بيلنغر"),
+        # after بن / أبي a word is a name, whatever it means elsewhere
+        ("وتحدث الخطيب عن علي بن أبي طالب في الدرس.", "علي بن أبي طالب", "علي بن أبي طالب"),
+    ],
+)
+def test_a_verb_at_the_edge_of_a_person_span_is_not_the_name(stage, sentence, tagged, name):
+    unit = unit_of(sentence)
+    m = stage._ner_mention(0, unit, *span(unit, tagged), "PER")
+    assert m is not None and sentence[m.start : m.end] == name

@@ -108,6 +108,7 @@ _NAME_ENDERS = frozenset({"عقب", "اثر", "المكني", "الملقب", "�
 _RELATIONAL_PARTICIPLES = frozenset(normalize(w) for w in (
     "المؤيد", "المؤيدة", "الموالي", "الموالية", "المتفرع", "المتفرعة", "المدعوم", "المدعومة", "المقرب", "المقربة",
     "التابع", "التابعة", "المنبثق", "المنبثقة"))
+_KUNYA = frozenset({"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد"})
 _ORDINALS = frozenset({"اول", "ثان"})  # (ثاني is also a given name)
 _HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
 _STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
@@ -123,6 +124,12 @@ def _named_after_place(unit: _Unit, m: _Mention) -> bool:
         return False
     prev = unit.norms[m.tok0 - 1]
     return unit.tokens[m.tok0 - 1].kind == "word" and any(v in _STREET_HEADS for v, _ in _clitic_variants(prev))
+
+
+@lru_cache(maxsize=1)
+def _past_verbs() -> frozenset[str]:
+    """Verbs of the news (``lexicons/verbs_after_qad.txt``: the words written right after قد)."""
+    return load_words("verbs_after_qad.txt")
 
 
 @lru_cache(maxsize=1)
@@ -651,6 +658,14 @@ class EntityStage(NamePatterns):
             j -= 1
         if typ == "PER":
             j = next((k for k in range(i + 1, j) if norms[k].startswith("لل") or norms[k] in _NAME_ENDERS), j)
+            # a verb at either edge of the tagger's person span (فلان الفلاني احتجز، وأرسل فلان): the words right
+            # after قد in the news; the name ends (or starts) beside it
+            verbs = _past_verbs()
+            while (j - i >= 2 and norms[j - 1] in verbs and norms[j - 1] not in given
+                   and norms[j - 2] not in _KUNYA):  # (علي بن أبي طالب: after بن / أبي a name, whatever it means)
+                j -= 1
+            while j - i >= 2 and norms[i][:1] == "و" and norms[i][1:] in verbs and norms[i] not in given:
+                i += 1
             # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
             j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
             # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
