@@ -662,7 +662,7 @@ class EntityStage(NamePatterns):
             # after قد in the news; the name ends (or starts) beside it
             verbs = _past_verbs()
             while (j - i >= 2 and norms[j - 1] in verbs and norms[j - 1] not in given
-                   and norms[j - 2] not in _KUNYA):  # (علي بن أبي طالب: after بن / أبي a name, whatever it means)
+                   and norms[j - 2] not in _KUNYA):  # (فلان بن أبي نال: after بن / أبي a name, whatever it means)
                 j -= 1
             while j - i >= 2 and norms[i][:1] == "و" and norms[i][1:] in verbs and norms[i] not in given:
                 i += 1
