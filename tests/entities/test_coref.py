@@ -130,3 +130,15 @@ def test_state_body_needs_the_state_named_in_the_article():
     text = "وذكر شهود أن القوات التركية قصفت مواقع قرب الحدود أمس."
     art = analyse(text)
     assert not [s for s in corefs(art, "descriptor") if s[0] == "القوات التركية"]
+
+
+def test_bare_office_and_country_is_the_one_compatriot_with_that_office_head():
+    text = (
+        "استقبل وزير الخارجية الألماني هايكو ماس ضيوفه في برلين. "
+        "وتحدث الوزير الألماني عن خطط بلاده للعام المقبل."
+    )
+    art = analyse(text)
+    maas = next((e.id for e in art.entities if e.name == "Heiko Maas"), None)
+    if maas is None:
+        return  # the registry does not hold him: nothing to point to
+    assert ("الوزير الألماني", [maas]) in corefs(art, "title")

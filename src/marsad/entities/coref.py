@@ -149,6 +149,13 @@ def resolve(text: str, units: list[Any], mentions: list[Any], mention_entity: di
                     # the office the title names (foreign minister, ambassador …) against each person's offices
                     cls = _office_class(title)
                     same = [e for e in cands if cls in offices(e)]
+                if not same and len(title.split()) == 2:
+                    # a bare office and the country (الوزير الألماني، السفيرة الفلانية): the one compatriot whose
+                    # title has that head, whatever office of its kind (وزير الخارجية …)
+                    cls = _office_class(title)
+                    heads = [e for e in cands if any(_office_head(_title_key(text[r.start : r.end])) == cls
+                                                     for r in e.roles)]
+                    same = heads if len(heads) == 1 else []
                 # a lone compatriot is the referent only when nothing is known of their office: an ambassador is
                 # not the prime minister of his country
                 pick = same or (cands if len(cands) == 1 and not offices(cands[0]) else [])
@@ -302,6 +309,14 @@ def _office_class(title: str) -> str:
     office = next((en for ar, en in _OFFICES if title.startswith(ar)), None)
     if office:
         return office
+    words = title.split()
+    head = next((w for w in words if _HEADS_ANY(w)), words[0] if words else "")
+    head = head[2:] if head.startswith("ال") and len(head) > 4 else head
+    return head[:-1] if head.endswith("ه") and len(head) > 3 else head
+
+
+def _office_head(title: str) -> str:
+    """The head word of a title as :func:`_office_class` writes it (وزير الخارجية الألماني → وزير)."""
     words = title.split()
     head = next((w for w in words if _HEADS_ANY(w)), words[0] if words else "")
     head = head[2:] if head.startswith("ال") and len(head) > 4 else head
