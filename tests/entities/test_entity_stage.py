@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marsad.data import Article
+from marsad.entities import matching as matching_mod
 from marsad.entities import stage as stage_mod
 from marsad.entities.registry import load_registry
 from marsad.entities.stage import EntityStage, build_stage
@@ -253,7 +254,7 @@ def test_registry_start_table_is_bounded(monkeypatch):
         return [(e.name, e.type) for e in st_(art).entities]
 
     unbounded = [run(first), run(second)]
-    monkeypatch.setattr(stage_mod, "_STARTS_MAX", 3)
+    monkeypatch.setattr(matching_mod, "_STARTS_MAX", 3)
     st_._starts = (None, {})
     assert [run(first), run(second)] == unbounded
     seen = set(st_._starts[1])

@@ -1,9 +1,9 @@
 """Passes over the mentions found, after the registry and the tagger: per sentence unit, readings of the merged
 mentions that their neighbours change (a quoted place that is a newspaper, a tagged person after شركة that is the
-company, a group's one-word short form, a place that names a street or gate); per article, what needs the whole
-article's mentions (the reading of an ambiguous place name by the article's countries, a person's name after بن that
-is the father's, bare surnames, the bare name of a body proposed with its head, bodies named after a town). A mixin of
-:class:`marsad.entities.stage.EntityStage`: the methods read ``self.registry``."""
+company, a group's one-word short form, a place that names a street or gate, the town of a dateline); per article,
+what needs the whole article's mentions (the reading of an ambiguous place name by the article's countries, a
+person's name after بن that is the father's, bare surnames, the bare name of a body proposed with its head, bodies
+named after a town). A mixin of :class:`marsad.entities.stage.EntityStage`: the methods read ``self.registry``."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -110,6 +110,61 @@ class MentionPasses:
             aid = next((short[v] for v, _ in _clitic_variants(unit.norms[m.tok0]) if v in short), None)
             if aid is not None:
                 m.actor_id, m.source = aid, "registry"
+
+    def _dateline_place(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A dateline that opens a sentence, "فلانة، <country> (CNN)": the one to three words before the comma are a
+        town of that country, whatever the tagger made of them (أتلانتا is no organisation there)."""
+        toks = unit.tokens
+        comma = next((k for k in range(1, min(4, len(toks))) if toks[k].text in ("،", ",")), None)
+        if comma is None or any(toks[k].kind != "word" for k in range(comma)):
+            return []
+        country = next((m for m in have if m.unit == ui and m.tok0 == comma + 1), None)
+        a = self.registry.actors.get(country.actor_id or "") if country else None
+        if (
+            country is None
+            or a is None
+            or a.type != "GPE"
+            or a.id != a.country
+            or country.tok1 >= len(toks)
+            or toks[country.tok1].text != "("
+        ):
+            return []
+        inside = [m for m in have if m.unit == ui and m.tok0 < comma]
+        if inside:
+            for m in inside:
+                if m.tok0 == 0 and m.tok1 == comma and m.type in ("ORG", "PER", "MISC", "LOC") and m.source == "ner":
+                    m.type, m.country, m.sector = "GPE", a.country, None
+            return []
+        m = _Mention(toks[0].start, toks[comma - 1].end, ui, 0, comma, "GPE", None, source="dateline")
+        m.key = name_key(" ".join(unit.norms[:comma]))
+        m.country = a.country
+        return [m]
+
+    def _dateline_colon(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
+        """A dateline before a colon at the head of an article, "فلان - <outlet> - <town>:": the one or two words
+        between the last dash and the colon are the town the story is filed from, when GeoNames knows them as a town
+        of 10,000+ or a province (a town the registry knows is found already)."""
+        toks = unit.tokens
+        colon = next((k for k in range(2, min(12, len(toks))) if toks[k].text == ":"), None)
+        if colon is None or toks[0].start > 400:
+            return []
+        dash = next((k for k in range(colon - 1, max(colon - 4, 0), -1) if toks[k].text in ("-", "–", "—")), None)
+        if dash is None or dash + 1 >= colon or any(toks[k].kind != "word" for k in range(dash + 1, colon)):
+            return []
+        if any(m.unit == ui and m.tok0 < colon and dash < m.tok1 for m in have):
+            return []
+        gaz = _place_gazetteer()
+        words = " ".join(t.text for t in toks[dash + 1 : colon])
+        places = [p for p in (gaz.lookup_ar(words) if gaz is not None else [])
+                  if (p.population >= 10_000 or p.feature_class == "A")
+                  and any(normalize(a) == normalize(words) for a in p.ar_names)]  # fmt: skip
+        if not places:
+            return []
+        place = max(places, key=lambda p: (p.is_country, p.population))
+        m = _Mention(toks[dash + 1].start, toks[colon - 1].end, ui, dash + 1, colon, "GPE", None, source="dateline")
+        m.key = name_key(" ".join(unit.norms[dash + 1 : colon]))
+        m.country = place.country_iso3
+        return [m]
 
     # -- per article, on all its mentions ------------------------------------------------------------------------
     def _ambiguous_places(self, units: list[_Unit], mentions: list[_Mention]) -> list[_Mention]:

@@ -23,10 +23,10 @@ before a reporting verb, is a person even where NER missed it (بيتر ماور
 article's evidence; السعودية/سورية are the country where they cannot be adjectives; a capital used as its
 government anywhere in the article is that government everywhere in it (one surface, one entity).
 
-Rooms: this module holds the flow (NER spans, registry matching, merging); :mod:`.patterns` the names found by
-their structure (ministries, institutions, groups, places after a head or hashtag, facilities, name shapes);
-:mod:`.passes` the passes over the merged mentions, per sentence and per article (ambiguous places, surnames, sons
-in a nasab chain, bodies named after a town); :mod:`.resolve` the clustering of mentions and the entities of the
+Rooms: this module holds the flow (NER spans, merging); :mod:`.matching` the registry matches; :mod:`.patterns`
+the names found by their structure (ministries, institutions, groups, places after a head or hashtag, facilities,
+name shapes); :mod:`.passes` the passes over the merged mentions, per sentence and per article (datelines,
+ambiguous places, surnames, sons in a nasab chain, bodies named after a town); :mod:`.resolve` the clustering of mentions and the entities of the
 clusters, with their country; :mod:`.common` the units, mention records, word lists and helpers they all use.
 """
 
@@ -46,9 +46,7 @@ from marsad.entities.common import (
     _IDIOMS,
     _JOINERS,
     _LED_BY,
-    _LOCATIVE,
     _PARTICLES,
-    _STOP,
     _VERBS,
     _all_given,
     _arab_given,
@@ -61,7 +59,6 @@ from marsad.entities.common import (
     _is_stop,
     _is_title_word,
     _Mention,
-    _nisba_country,
     _place_gazetteer,
     _place_heads,
     _skip_clitic,
@@ -72,6 +69,7 @@ from marsad.entities.common import (
 )
 from marsad.entities.common import _role_run as _role_run  # noqa: F401
 from marsad.entities.lexicon import load_words, outlet_of
+from marsad.entities.matching import RegistryMatching
 from marsad.entities.ner import DEFAULT_BACKEND
 from marsad.entities.passes import MentionPasses, _named_after_place
 from marsad.entities.passes import _group_short_names as _group_short_names  # noqa: F401
@@ -85,9 +83,7 @@ from marsad.lang.ar.tokenize import strip_clitics
 
 log = logging.getLogger(__name__)
 
-# honorifics a registry alias may open with (الأمير محمد بن سلمان، الشيخ محمد بن زايد), normalised
 _TRAILING_HEADS = frozenset({"ريف", "محافظه", "مدينه", "منطقه", "مديريه", "ولايه", "قريه", "بلده", "اقليم", "ناحيه"})
-_GENERIC_HEADS = frozenset({"صحيفه", "تنظيم", "موسم", "شهر", "جريده", "مجله"})  # normalised, without ال
 _POINTS = frozenset({"شرق", "غرب", "شمال", "جنوب", "وسط"})  # بشمال البلاد: a direction opens the next place
 _CURRENCY = re.compile(r"^[بل]?(?:ريال|دينار|درهم|جنيه|ليره|دولار|يورو|روبل|يوان|تومان|روبيه)(?:ات)?$")
 _DEFINITE = ("ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وللل", "ولل")
@@ -100,8 +96,6 @@ _RELATIONAL_PARTICIPLES = frozenset(normalize(w) for w in (
     "التابع", "التابعة", "المنبثق", "المنبثقة"))
 _KUNYA = frozenset({"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "عبد"})
 _ORDINALS = frozenset({"اول", "ثان"})  # (ثاني is also a given name)
-_HONORIFICS = frozenset({"الامير", "الاميره", "الشيخ", "الشيخه", "الدكتور", "الدكتوره"})
-_STARTS_MAX = 1 << 18  # distinct words kept by EntityStage._starts (about 40 MB at most)
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +111,7 @@ def _given_common() -> frozenset[str]:
 
 
 @dataclass
-class EntityStage(NamePatterns, MentionPasses, EntityResolution):
+class EntityStage(RegistryMatching, NamePatterns, MentionPasses, EntityResolution):
     """Stage ``entities``: requires sentences; provides ``entities`` and the layers ``coref``, ``roles`` and
     ``mentions`` (every mention span, labelled with its entity type, ``attrs={"entity": id}``, for highlighting)."""
 
@@ -358,114 +352,7 @@ class EntityStage(NamePatterns, MentionPasses, EntityResolution):
             out.append(full)
         return out
 
-    # -- registry matching ---------------------------------------------------------------------------------------
-    def _registry_matches(self, ui: int, unit: _Unit) -> list[_Mention]:
-        reg = self.registry
-        toks, norms = unit.tokens, unit.norms
-        # segments of name-bearing tokens: punctuation other than _ - # ends a segment
-        words: list[int] = []
-        segs: list[list[int]] = []
-        for i, t in enumerate(toks):
-            if t.kind == "sym":
-                if t.text in _JOINERS:
-                    continue
-                if words:
-                    segs.append(words)
-                words = []
-                continue
-            words.append(i)
-        if words:
-            segs.append(words)
-        out: list[_Mention] = []
-        if self._starts[0] is not reg or len(self._starts[1]) > _STARTS_MAX:
-            # a new registry, or a long-running process (serve, ingest) that has met more distinct words than this
-            # table should hold: start it again rather than let it grow with the corpus
-            self._starts = (reg, {})
-        starts = self._starts[1]
-        for seg in segs:
-            p = 0
-            while p < len(seg):
-                hit = None
-                first = norms[seg[p]]
-                may = starts.get(first)
-                if may is None:
-                    may = starts[first] = self._may_start(reg, first)
-                if not may:  # no reading of the word opens a registry name or is a country's nisba name
-                    p += 1
-                    continue
-                best = None
-                variants = _clitic_variants(first)
-                if len(first) == 3 and first[0] in "وفبلك":
-                    # لبي بي سي، وسي إن إن: a clitic on a two-letter first word (too short to cut off alone)
-                    variants = (*variants, (first[1:], -1))
-                for v, cut in variants:
-                    for length in reg.first_lengths.get(v, ()):
-                        if length > len(seg) - p or (best and length <= best[0]):
-                            continue
-                        if cut < 0 and length < 2:
-                            continue
-                        aid = reg.aliases.get((v, *(norms[seg[p + k]] for k in range(1, length))))
-                        if aid is not None:
-                            best = (length, aid, cut)
-                            break
-                hit = best
-                if hit and hit[0] == 1 and p + 1 < len(seg) and (norms[seg[p]][abs(hit[2]):], norms[seg[p + 1]]) in _IDIOMS:
-                    hit = None
-                    p += 1
-                    continue
-                if not hit and reg.nisba_names:
-                    hit = _nisba_country(reg, unit, seg[p], seg[p - 1] if p > 0 else -1)
-                if not hit:
-                    p += 1
-                    continue
-                length, aid, cut = hit
-                cut = abs(cut)
-                i0, i1 = seg[p], seg[p + length - 1] + 1
-                start = _skip_clitic(toks[i0], cut)
-                if (
-                    length >= 2
-                    and norms[i0][cut:].removeprefix("ال") in _GENERIC_HEADS
-                    and reg.aliases.get(tuple(norms[seg[p + k]] for k in range(1, length))) == aid
-                ):
-                    # صحيفة فلان تايمز، تنظيم فلان: the name is the alias without its generic head
-                    i0 = seg[p + 1]
-                    start = toks[i0].start
-                actor = reg.actors[aid]
-                if actor.type == "PER":
-                    i1 = _extend_nasab(unit, i1)
-                    if i1 - i0 == 1 and p > 0 and seg[p - 1] == i0 - 1 and not cut and self._given_variant(
-                        actor, norms[i0 - 1], norms[i0]
-                    ):
-                        # سيرغيه لافروف for the registry's سيرغي لافروف: the given name in another spelling is
-                        # part of the mention (the text's full name, not the surname alone)
-                        i0, start = i0 - 1, toks[i0 - 1].start
-                    if i1 - i0 >= 3 and norms[i0][cut:] in _HONORIFICS:
-                        # الأمير محمد بن سلمان: the honorific is a title, the name starts after it (الملك stays:
-                        # الملك سلمان is how he is named)
-                        i0, start = i0 + 1, toks[i0 + 1].start
-                m = _Mention(start, toks[i1 - 1].end, ui, i0, i1, actor.type, aid, source="registry")
-                if actor.metonym_of:
-                    prev = norms[seg[p] - 1] if seg[p] > 0 else ""
-                    locative = prev in _LOCATIVE or (cut and first[:1] in "بف" and first[:2] != "ال")
-                    if not locative:
-                        m.actor_id, m.metonym, m.place_id = actor.metonym_of, True, aid
-                out.append(m)
-                p = next((q for q in range(p + length, len(seg)) if seg[q] >= i1), len(seg))
-        return out
-
     # -- NER spans -----------------------------------------------------------------------------------------------
-    @staticmethod
-    def _may_start(reg: Registry, w: str) -> bool:
-        """Whether the matching below can find anything at a token ``w``: a clitic reading (the 3-letter one with
-        a clitic cut included) that opens a registry alias, or one that names a country by its nisba form
-        (_nisba_country reads no other). Most tokens can not, and are skipped at once."""
-        variants = _clitic_variants(w)
-        if any(reg.first_lengths.get(v) for v, _ in variants):
-            return True
-        if len(w) == 3 and w[0] in "وفبلك" and reg.first_lengths.get(w[1:]):
-            return True
-        return bool(reg.nisba_names) and any(v in reg.nisba_names for v, _ in variants)
-
     def _ner_spans(self, ui: int, unit: _Unit, labels: list[str]) -> list[_Mention]:
         out: list[_Mention] = []
         labels = _join_split_names(unit, labels, self.registry)
@@ -489,72 +376,6 @@ class EntityStage(NamePatterns, MentionPasses, EntityResolution):
             i = j
         return out
 
-    def _dateline_place(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
-        """A dateline that opens a sentence, "فلانة، <country> (CNN)": the one to three words before the comma are a
-        town of that country, whatever the tagger made of them (أتلانتا is no organisation there)."""
-        toks = unit.tokens
-        comma = next((k for k in range(1, min(4, len(toks))) if toks[k].text in ("،", ",")), None)
-        if comma is None or any(toks[k].kind != "word" for k in range(comma)):
-            return []
-        country = next((m for m in have if m.unit == ui and m.tok0 == comma + 1), None)
-        a = self.registry.actors.get(country.actor_id or "") if country else None
-        if (
-            country is None
-            or a is None
-            or a.type != "GPE"
-            or a.id != a.country
-            or country.tok1 >= len(toks)
-            or toks[country.tok1].text != "("
-        ):
-            return []
-        inside = [m for m in have if m.unit == ui and m.tok0 < comma]
-        if inside:
-            for m in inside:
-                if m.tok0 == 0 and m.tok1 == comma and m.type in ("ORG", "PER", "MISC", "LOC") and m.source == "ner":
-                    m.type, m.country, m.sector = "GPE", a.country, None
-            return []
-        m = _Mention(toks[0].start, toks[comma - 1].end, ui, 0, comma, "GPE", None, source="dateline")
-        m.key = name_key(" ".join(unit.norms[:comma]))
-        m.country = a.country
-        return [m]
-
-    def _dateline_colon(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
-        """A dateline before a colon at the head of an article, "فلان - <outlet> - <town>:": the one or two words
-        between the last dash and the colon are the town the story is filed from, when GeoNames knows them as a town
-        of 10,000+ or a province (a town the registry knows is found already)."""
-        toks = unit.tokens
-        colon = next((k for k in range(2, min(12, len(toks))) if toks[k].text == ":"), None)
-        if colon is None or toks[0].start > 400:
-            return []
-        dash = next((k for k in range(colon - 1, max(colon - 4, 0), -1) if toks[k].text in ("-", "–", "—")), None)
-        if dash is None or dash + 1 >= colon or any(toks[k].kind != "word" for k in range(dash + 1, colon)):
-            return []
-        if any(m.unit == ui and m.tok0 < colon and dash < m.tok1 for m in have):
-            return []
-        gaz = _place_gazetteer()
-        words = " ".join(t.text for t in toks[dash + 1 : colon])
-        places = [p for p in (gaz.lookup_ar(words) if gaz is not None else [])
-                  if (p.population >= 10_000 or p.feature_class == "A")
-                  and any(normalize(a) == normalize(words) for a in p.ar_names)]  # fmt: skip
-        if not places:
-            return []
-        place = max(places, key=lambda p: (p.is_country, p.population))
-        m = _Mention(toks[dash + 1].start, toks[colon - 1].end, ui, dash + 1, colon, "GPE", None, source="dateline")
-        m.key = name_key(" ".join(unit.norms[dash + 1 : colon]))
-        m.country = place.country_iso3
-        return [m]
-
-    def _given_variant(self, actor: Any, prev: str, surname: str) -> bool:
-        """``prev`` is the given name of one of the actor's full names, in another spelling (same consonant skeleton:
-        سيرغيه / سيرغي), and that name ends with ``surname``."""
-        key = name_key(prev)
-        if not key or prev in _VERBS or prev in _STOP:
-            return False
-        for al in actor.ar:
-            words = normalize(al).split()
-            if len(words) >= 2 and words[-1] == surname and words[0] != prev and name_key(words[0]) == key:
-                return True
-        return False
 
     def _no_name(self, w: str) -> bool:
         """One word the tagger took for an organisation, place or event that names none: a letter of a spelled-out
