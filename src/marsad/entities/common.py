@@ -1,5 +1,6 @@
-"""Shared by the entity stage's parts (:mod:`.stage`, :mod:`.patterns`): the sentence units and mention records,
-the word lists that are still code, and the small helpers over tokens, clitics and the registry."""
+"""Shared by the entity stage's parts (:mod:`.stage` and its rooms :mod:`.matching`, :mod:`.ner_spans`,
+:mod:`.patterns`, :mod:`.passes`, :mod:`.resolve`): the sentence units and mention records, the word lists that are
+still code, and the small helpers over tokens, clitics and the registry."""
 from __future__ import annotations
 
 import logging

@@ -27,7 +27,7 @@ Log = Callable[[str], None]
 
 # gold type → the tagger's type (ANERcorp labels): states, cities and regions are LOC there
 GOLD_TYPE = {"PER": "PER", "PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "MISC": "MISC"}
-# tokens the stage leaves out of the tagger's input (hashtag and underscore joiners); kept in step with stage._JOINERS
+# tokens the stage leaves out of the tagger's input (hashtag and underscore joiners); kept in step with common._JOINERS
 _JOINERS = {"_", "-", "#", "–"}
 
 
