@@ -200,8 +200,24 @@ class NerSpans:
         return out
 
     def _ner_mention(self, ui: int, unit: _Unit, i: int, j: int, typ: str) -> _Mention | None:
-        toks, norms = unit.tokens, unit.norms
+        """The tagger's span ``[i, j)`` of type ``typ`` as a mention: its edges trimmed, its bounds repaired for a
+        person or a body, its type read from its head, its keys made; None where it names nothing."""
         i_tag = i
+        i, j = self._span_edges(unit, i, j, typ)
+        if typ == "PER":
+            span = self._person_bounds(unit, i, j, i_tag)
+        else:
+            span = self._body_bounds(unit, i, j, typ)
+        if span is None or self._names_nothing(unit, *span, typ):
+            return None
+        i, j = span
+        return self._keyed_mention(ui, unit, i, j, self._ner_type(unit, i, j, typ))
+
+    def _span_edges(self, unit: _Unit, i: int, j: int, typ: str) -> tuple[int, int]:
+        """The tagger's span without the punctuation, stop words, titles and verbs at its edges; a person's span
+        takes in the definite family name right after it."""
+        toks, norms = unit.tokens, unit.norms
+        j_tag = j
         # trim punctuation, stop words and (for people) leading title words
         given = _all_given()
         while i < j and (
@@ -220,7 +236,6 @@ class NerSpans:
             i += (
                 1  # a person's title before a place or organisation (مندوبة الولايات المتحدة) is not its name
             )
-        j_tag = j
         while j > i and (
             _is_stop(toks[j - 1]) or (typ == "PER" and _is_title_word(norms[j - 1], self.registry))
         ):
@@ -242,14 +257,17 @@ class NerSpans:
             # tagger's person span, is the family name (Arab surnames are often such words); titles and
             # nationalities come before a name, not after it (a name of four words or more has its family name)
             j += 1
-        # a place head with a preposition after a name opens the next place (قرية السلام | بريف حمص، الحديدة
-        # | بمحافظة …): the name ends before it
-        while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS | _POINTS:
-            j -= 1
+        return i, j
+
+    def _person_bounds(self, unit: _Unit, i: int, j: int, i_tag: int) -> tuple[int, int] | None:
+        """A person's span ``[i, j)`` (its edges trimmed; the tagger's started at ``i_tag``) repaired: verbs, common
+        words, a following organisation and tanween left out; the nasab, particles, زاده and a given name the tagger
+        left out taken in; None where what is left is a phrase, not a person."""
+        toks, norms = unit.tokens, unit.norms
+        given = _all_given()
         # Egyptian spelling writes the preposition على as علي: "عبدالعاطي علي الفور" is not a name ending in Ali
         if (
-            typ == "PER"
-            and j - i >= 2
+            j - i >= 2
             and toks[j - 1].text == "علي"
             and j < len(norms)
             and (
@@ -260,99 +278,109 @@ class NerSpans:
             )
         ):
             j -= 1
-        if typ == "PER":
-            j = next((k for k in range(i + 1, j) if norms[k].startswith("لل") or norms[k] in _NAME_ENDERS), j)
-            # a verb at either edge of the tagger's person span (فلان الفلاني احتجز، وأرسل فلان): the words right
-            # after قد in the news; the name ends (or starts) beside it
-            verbs = _past_verbs()
-            while (j - i >= 2 and norms[j - 1] in verbs and norms[j - 1] not in given
-                   and norms[j - 2] not in _KUNYA):  # (فلان بن أبي نال: after بن / أبي a name, whatever it means)
-                j -= 1
-            while j - i >= 2 and norms[i][:1] == "و" and norms[i][1:] in verbs and norms[i] not in given:
-                i += 1
-            # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
-            j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
-            # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
-            names = given
-            # the given name the tagger left out, right before the span, vouches for a surname that is also a
-            # common word (فلان بدوي، فلان كامل); the left extension below takes it in
-            vouched = (
-                i > 0 and toks[i - 1].kind == "word" and norms[i - 1] in given
-                and norms[i - 1] not in _VERBS and not _is_stop(toks[i - 1])
-                and not _is_common(self.registry, norms[i - 1], frozenset())
-            )  # fmt: skip
-            while (
-                i < j
-                and _is_common(self.registry, norms[i], names)
-                and not (
-                    i + 1 < j and norms[i + 1] in names  # طاهر محمود: a given name and the father's name
-                )
-                and not self._introduced_name(unit, i, j, i_tag)
-                and not (vouched and i == i_tag and norms[i] not in _VERBS)
-            ):
-                i += 1
-            # tanween (ً ٌ ٍ) marks an indefinite common word (توتراً): names never carry it
-            while j > i and any(c in toks[j - 1].text for c in "\u064b\u064c\u064d"):
-                j -= 1
-            if i >= j:
-                return None
-            n_common = sum(_is_common(self.registry, norms[k], names) for k in range(i, j))
-            if (n_common and 2 * n_common > j - i and not any(norms[k] in names for k in range(i, j))
-                    and not (vouched and i == i_tag)):
-                # mostly common words and no given name (باستخدام سلاح كيماوي): a phrase, not a person; surnames
-                # that are adjectives (عباس كامل) stay, their given name vouches for them
-                return None
-            j = _extend_nasab(unit, j)
-            # a name cut after a nobiliary particle (فلان فان دير | فلان): the particle needs its name
-            while (
-                j < len(norms)
-                and norms[j - 1] in _PARTICLES
-                and toks[j].kind == "word"
-                and not _is_stop(toks[j])
-            ):
-                j += 1
-            # Persian compound surnames written apart: فخري زاده، علي زاده
-            if j < len(norms) and norms[j] == "زاده":
-                j += 1
-            elif (j + 1 < len(norms) and norms[j + 1] == "زاده" and toks[j].kind == "word" and not _is_stop(toks[j])
-                  and toks[j + 1].start - toks[j].end == 1):
-                j += 2  # فلان | رحيم زاده: the compound's first word was left out with it
-            # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو); an Arabic given
-            # name of the lexicon will do when it is no common word too (فلان بدوي, not أمل فلان)
-            names = _first_names()
-            while (
-                i > 0
-                and j - i < 4
-                and toks[i - 1].kind == "word"
-                and (norms[i - 1] in names
-                     or (norms[i - 1] in given and not _is_common(self.registry, norms[i - 1], frozenset())))
-                and not _is_stop(toks[i - 1])
-                and norms[i - 1] not in _VERBS
-                # سامر ورنا: a name after the conjunction is a second person, not the first one's surname
-                # (a foreign surname may begin with وال: والاس، والتون)
-                and not (norms[i][:1] == "و" and norms[i][1:3] != "ال" and norms[i] not in names)
-            ):
-                i -= 1
-            # فلانة الفلاني وإيمان الفلانية: the tagger's surname after و + a given name is the second person of a
-            # list; the given name (the conjunction left out by the key below) is hers. Only the one word: the
-            # و opens the name
-            if (
-                0 < i
-                and j - i <= 2
-                and toks[i - 1].kind == "word"
-                and norms[i - 1][:1] == "و"
-                and (norms[i - 1][1:] in _arab_given() or norms[i - 1][1:] in _given_common())
-                and norms[i - 1] not in given
-                and toks[i - 1].text[1:] != "على"  # وعلى: the preposition in Egyptian spelling
-                and norms[i][:1] != "و"
-                and not _is_common(self.registry, norms[i], given)
-                and not _is_title_word(norms[i], self.registry)
-            ):
-                i -= 1
-            # فتح الله غولن، ولي الله سيف: a name that starts with الله lost the word before it
-            if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
-                    and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
-                i -= 1
+        j = next((k for k in range(i + 1, j) if norms[k].startswith("لل") or norms[k] in _NAME_ENDERS), j)
+        # a verb at either edge of the tagger's person span (فلان الفلاني احتجز، وأرسل فلان): the words right
+        # after قد in the news; the name ends (or starts) beside it
+        verbs = _past_verbs()
+        while (j - i >= 2 and norms[j - 1] in verbs and norms[j - 1] not in given
+               and norms[j - 2] not in _KUNYA):  # (فلان بن أبي نال: after بن / أبي a name, whatever it means)
+            j -= 1
+        while j - i >= 2 and norms[i][:1] == "و" and norms[i][1:] in verbs and norms[i] not in given:
+            i += 1
+        # a name followed by ل + an organisation or place (فلان لسكاي نيوز): the name ends before it
+        j = next((k for k in range(i + 1, j) if self._starts_alias_after_lam(unit, k)), j)
+        # reporting verbs and common nouns around a name are not part of it (أوضحت ماي، سلاح كيماوي)
+        names = given
+        # the given name the tagger left out, right before the span, vouches for a surname that is also a
+        # common word (فلان بدوي، فلان كامل); the left extension below takes it in
+        vouched = (
+            i > 0 and toks[i - 1].kind == "word" and norms[i - 1] in given
+            and norms[i - 1] not in _VERBS and not _is_stop(toks[i - 1])
+            and not _is_common(self.registry, norms[i - 1], frozenset())
+        )  # fmt: skip
+        while (
+            i < j
+            and _is_common(self.registry, norms[i], names)
+            and not (
+                i + 1 < j and norms[i + 1] in names  # طاهر محمود: a given name and the father's name
+            )
+            and not self._introduced_name(unit, i, j, i_tag)
+            and not (vouched and i == i_tag and norms[i] not in _VERBS)
+        ):
+            i += 1
+        # tanween (ً ٌ ٍ) marks an indefinite common word (توتراً): names never carry it
+        while j > i and any(c in toks[j - 1].text for c in "\u064b\u064c\u064d"):
+            j -= 1
+        if i >= j:
+            return None
+        n_common = sum(_is_common(self.registry, norms[k], names) for k in range(i, j))
+        if (n_common and 2 * n_common > j - i and not any(norms[k] in names for k in range(i, j))
+                and not (vouched and i == i_tag)):
+            # mostly common words and no given name (باستخدام سلاح كيماوي): a phrase, not a person; surnames
+            # that are adjectives (عباس كامل) stay, their given name vouches for them
+            return None
+        j = _extend_nasab(unit, j)
+        # a name cut after a nobiliary particle (فلان فان دير | فلان): the particle needs its name
+        while (
+            j < len(norms)
+            and norms[j - 1] in _PARTICLES
+            and toks[j].kind == "word"
+            and not _is_stop(toks[j])
+        ):
+            j += 1
+        # Persian compound surnames written apart: فخري زاده، علي زاده
+        if j < len(norms) and norms[j] == "زاده":
+            j += 1
+        elif (j + 1 < len(norms) and norms[j + 1] == "زاده" and toks[j].kind == "word" and not _is_stop(toks[j])
+              and toks[j + 1].start - toks[j].end == 1):
+            j += 2  # فلان | رحيم زاده: the compound's first word was left out with it
+        # the tagger sometimes leaves the given name out (ألكسندر ياكوفينكو → ياكوفينكو); an Arabic given
+        # name of the lexicon will do when it is no common word too (فلان بدوي, not أمل فلان)
+        names = _first_names()
+        while (
+            i > 0
+            and j - i < 4
+            and toks[i - 1].kind == "word"
+            and (norms[i - 1] in names
+                 or (norms[i - 1] in given and not _is_common(self.registry, norms[i - 1], frozenset())))
+            and not _is_stop(toks[i - 1])
+            and norms[i - 1] not in _VERBS
+            # سامر ورنا: a name after the conjunction is a second person, not the first one's surname
+            # (a foreign surname may begin with وال: والاس، والتون)
+            and not (norms[i][:1] == "و" and norms[i][1:3] != "ال" and norms[i] not in names)
+        ):
+            i -= 1
+        # فلانة الفلاني وإيمان الفلانية: the tagger's surname after و + a given name is the second person of a
+        # list; the given name (the conjunction left out by the key below) is hers. Only the one word: the
+        # و opens the name
+        if (
+            0 < i
+            and j - i <= 2
+            and toks[i - 1].kind == "word"
+            and norms[i - 1][:1] == "و"
+            and (norms[i - 1][1:] in _arab_given() or norms[i - 1][1:] in _given_common())
+            and norms[i - 1] not in given
+            and toks[i - 1].text[1:] != "على"  # وعلى: the preposition in Egyptian spelling
+            and norms[i][:1] != "و"
+            and not _is_common(self.registry, norms[i], given)
+            and not _is_title_word(norms[i], self.registry)
+        ):
+            i -= 1
+        # فتح الله غولن، ولي الله سيف: a name that starts with الله lost the word before it
+        if (0 < i < j and norms[i] == "الله" and toks[i - 1].kind == "word" and not _is_stop(toks[i - 1])
+                and norms[i - 1] not in _VERBS and not roles_mod.head_sector(norms[i - 1])):
+            i -= 1
+        return i, j
+
+    def _body_bounds(self, unit: _Unit, i: int, j: int, typ: str) -> tuple[int, int] | None:
+        """An organisation's, place's or other name's span ``[i, j)`` repaired: the next place's head, a participle
+        that describes the body, a person after it, tanween and its country's adjective left out; None where nothing
+        is left."""
+        toks, norms = unit.tokens, unit.norms
+        # a place head with a preposition after a name opens the next place (قرية السلام | بريف حمص، الحديدة
+        # | بمحافظة …): the name ends before it
+        while j - i > 1 and typ != "PER" and norms[j - 1][:1] in "بلو" and norms[j - 1][1:] in _TRAILING_HEADS | _POINTS:
+            j -= 1
         if (typ == "ORG" and j - i >= 2 and any(v == "قوات" for v, _ in _clitic_variants(norms[i]))
                 and (_head_kind(norms[i + 1]) == "ORG" or tuple(norms[i + 1 : j]) in self.registry.aliases)):
             i += 1  # قوات ألوية فلان: the forces are the named body's own, the name is the body's
@@ -392,36 +420,44 @@ class NerSpans:
             and not roles_mod.head_sector(norms[i])
         ):
             j -= 1
+        return i, j
+
+    def _names_nothing(self, unit: _Unit, i: int, j: int, typ: str) -> bool:
+        """The repaired span is no name: money (300 ريال), a number or one letter, a lone word that names nothing,
+        an idiom, a common noun tagged as a place, initials tagged as a person, or titles and adjectives alone."""
+        toks, norms = unit.tokens, unit.norms
         if _CURRENCY.match(norms[i]) and (
             (i > 0 and (toks[i - 1].kind == "num" or norms[i - 1] in _NUMBER_WORDS))
             or (j < len(norms) and j - i == 1 and (norms[j] in self.registry.nisba or norms[j] == "واحد"))
         ):
-            return None  # 300 ريال، بريال واحد، ريال قطري: money, not Real Madrid
+            return True  # 300 ريال، بريال واحد، ريال قطري: money, not Real Madrid
         if j - i == 1 and (len(norms[i]) < 2 or toks[i].kind == "num"):
-            return None
+            return True
         if j - i == 1 and typ != "PER" and self._no_name(norms[i]):
-            return None
+            return True
         if j - i == 1 and j < len(norms) and (norms[i], norms[j]) in _IDIOMS:
-            return None  # مسقط رأس: a birthplace, not Muscat
+            return True  # مسقط رأس: a birthplace, not Muscat
         if typ == "LOC" and j - i == 1 and 1 not in self.registry.first_lengths.get(norms[i], ()):
             # a lone common noun tagged as a place (بمدينة، ريف، شبه، الجسر): a word, not a name
             bare = {v.removeprefix("ال") for v, _ in _clitic_variants(norms[i])}
             common, heads = self.registry.common, _place_heads()  # (tested apart: their union is a large new set)
             if any(b in common or b in heads for b in bare):
-                return None
+                return True
         if typ == "PER" and all(len(norms[k]) <= 2 for k in range(i, j)):
-            return None  # "بي سي": letters spelled out are initials of an organisation, not a person
+            return True  # "بي سي": letters spelled out are initials of an organisation, not a person
         if all(
             roles_mod.head_sector(norms[k])
             or roles_mod.is_modifier(norms[k])
             or norms[k] in self.registry.nisba
             for k in range(i, j)
         ):
-            return None
-        # NER spans keep a leading و/ب/ل/ك/ف (وانغ and كوفيد start with one); the clitic-free key is kept aside and
-        # used when it meets a name seen elsewhere
-        pre, stem = strip_clitics(norms[i], min_stem=2)
-        key = name_key(" ".join(norms[i:j]))
+            return True
+        return False
+
+    def _ner_type(self, unit: _Unit, i: int, j: int, typ: str) -> str:
+        """The mention's type: the tagger's, unless a head noun, an indefinite place head before it or a quoted
+        name after an organisation's head says otherwise."""
+        toks, norms = unit.tokens, unit.norms
         t = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}.get(typ, "MISC")
         if j - i >= 2 and t in ("MISC", "ORG", "LOC"):
             # the head noun says what a name is (المسجد الأقصى is a place, الخوذ البيضاء's head is no help)
@@ -441,6 +477,17 @@ class NerSpans:
             # organisation, whatever the tagger made of its foreign words
             if any(v in _QUOTED_HEADS for v, _ in _clitic_variants(norms[i - 2])):
                 t = "ORG"
+        return t
+
+    def _keyed_mention(self, ui: int, unit: _Unit, i: int, j: int, t: str) -> _Mention:
+        """The mention of ``[i, j)`` with its key, its clitic-free alternative key and start, and the registry
+        person its key names."""
+        toks, norms = unit.tokens, unit.norms
+        given = _all_given()
+        # NER spans keep a leading و/ب/ل/ك/ف (وانغ and كوفيد start with one); the clitic-free key is kept aside and
+        # used when it meets a name seen elsewhere
+        pre, stem = strip_clitics(norms[i], min_stem=2)
+        key = name_key(" ".join(norms[i:j]))
         m = _Mention(toks[i].start, toks[j - 1].end, ui, i, j, t, None, key, source="ner")
         art = _ARTICLE_CLITIC.match(norms[i])
         if (
