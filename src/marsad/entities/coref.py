@@ -1,7 +1,7 @@
 """Within-article coreference for actors: titles, group references and من جانبه-style pronouns.
 
-Surname mentions (لافروف after سيرجي لافروف) are resolved while clustering in :mod:`marsad.entities.stage`; this
-module adds spans for references that are not names:
+Surname mentions (لافروف after سيرجي لافروف) are found by :mod:`marsad.entities.passes` and resolved while
+clustering in :mod:`marsad.entities.resolve`; this module adds spans for references that are not names:
 
 - ``title``: نظيره الروسي, نظيرته البريطانية, or a role phrase with a country and no name beside it
   (وزير الخارجية الروسي … وأضاف الوزير الروسي) → the person of that country in the article;
