@@ -23,8 +23,9 @@ def test_each_article_is_decided_by_an_entity_model_that_did_not_learn_from_it(s
     from marsad.entities.stage import EntityStage
     from marsad.gold import learn
 
-    # nine articles: with fewer, one fold's other articles held no candidate to drop after 0c47823's proposals
-    docs = _gold(shared, tmp_path, n=9)
+    # twelve articles: with fewer, one fold's other articles hold no candidate to drop (nine sufficed before the tenth
+    # entity pass, six before 0c47823's proposals)
+    docs = _gold(shared, tmp_path, n=12)
     ids = {d.id for d in docs}
     learned_from: dict[int, set[str]] = {}  # id(model) -> ids of the articles whose labels it was fitted on
     real_fit = decide.fit_model
@@ -64,7 +65,7 @@ def test_no_shipped_entity_model_means_rules_in_every_fold(shared, tmp_path, mon
     from marsad.entities import decide
     from marsad.gold import learn
 
-    docs = _gold(shared, tmp_path, n=3)
+    docs = _gold(shared, tmp_path, n=12)
     monkeypatch.setattr(decide, "shipped_model", lambda: None)
     folds = group_folds([d.id for d in docs], 3)
     ents = learn.entity_fold_models(docs, folds)
@@ -76,7 +77,7 @@ def test_a_fold_with_nothing_to_drop_falls_back_to_the_rules(shared, tmp_path, m
     from marsad.entities import decide
     from marsad.gold import learn
 
-    docs = _gold(shared, tmp_path, n=4)
+    docs = _gold(shared, tmp_path, n=12)
     real = decide.analyse
 
     def all_kept(*a, **kw):  # as on a few well-covered articles: every labelled candidate is a gold entity
