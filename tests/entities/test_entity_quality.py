@@ -251,6 +251,36 @@ def test_a_group_s_short_form_the_tagger_calls_an_organisation_is_the_group():
             assert e.actor_id == short["القاعده"]
 
 
+def _units(text: str):
+    art = Article.new(text).with_layers(sentences=split_sentences(text))
+    return build_stage()._units(art)
+
+
+def _sense(text: str, word: str = "القاعده") -> bool:
+    """Whether the group's bare name at its first standalone occurrence in ``text`` reads as the common noun."""
+    from marsad.entities.passes import _common_noun_sense
+
+    units = _units(text)
+    for u in units:
+        for k, n in enumerate(u.norms):
+            if n == word:
+                return _common_noun_sense(word, u, k + 1, units)
+    raise AssertionError(f"{word} not in {text}")
+
+
+def test_a_group_s_bare_name_read_as_the_common_noun():
+    # the base: a feminine adjective after it, or the article writes the noun indefinite and never names the group
+    assert _sense("واستهدف القصف القاعدة الجوية قرب المدينة.")
+    assert _sense("وأعلن الجيش سقوط صواريخ على قاعدة عسكرية في الشمال. وقال إن القاعدة لم تتضرر.")
+    # the group: with its head or in quotation marks somewhere in the article, or no indefinite use at all
+    assert not _sense("وأعلن الجيش سقوط صواريخ على قاعدة عسكرية. وتبنى تنظيم القاعدة الهجوم، وقال إن القاعدة ستواصل.")
+    assert not _sense('وانسحب مسلحو "القاعدة" من قاعدة عسكرية سيطروا عليها. وقال السكان إن القاعدة غادرت.')
+    assert not _sense("وقالت الحكومة إن القاعدة تقف وراء الهجوم.")
+    assert not _sense("وقال إن القاعدة الإرهابية تقف وراء الهجوم.")  # an adjective that fits the group
+    # only a definite feminine noun: a nisba name is written indefinite as an adjective (قيادي حوثي)
+    assert not _sense("وقتل قيادي حوثي في غارة. وأكد الحوثي أن الغارة فشلت.", word="الحوثي")
+
+
 def test_a_transliterated_direction_or_saint_is_part_of_a_place_s_name():
     art = analyse("وضرب الإعصار ولايات فلوريدا وجورجيا ونورث كارولينا وساوث كارولينا.", entity_model=False)
     gpe = surfaces(art, "GPE") | surfaces(art, "LOC")

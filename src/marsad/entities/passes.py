@@ -14,6 +14,7 @@ from marsad.entities.common import (
     _FAMILY_NAME_FIRST,
     _LOCATIVE,
     _NASAB,
+    _QUOTES,
     _STOP,
     _VERBS,
     _all_given,
@@ -65,6 +66,38 @@ def _group_short_names(reg: Registry) -> dict[str, str]:
             if len(ids) == 1 and len(parts[w]) <= 2 and w != "الدوله"}
 
 
+# feminine adjectives that describe a group as well as a thing (القاعدة الإرهابية): no sign of the common noun
+_GROUP_ADJECTIVES = frozenset(normalize(w) for w in ("الإرهابية", "المتطرفة", "المسلحة", "الجهادية"))
+
+
+def _common_noun_sense(word: str, unit: _Unit, after: int, units: list[_Unit]) -> bool:
+    """A group's definite one-word name used as the common noun it is (القاعدة "the base", "the rule"): a feminine
+    definite adjective follows it (القاعدة الجوية، القاعدة العسكرية، القاعدة الشعبية), or the article also writes
+    the noun indefinite (قاعدة جوية، قاعدة فلانة), which a group's name never is, and never writes the group's name
+    as a name: with its head (تنظيم القاعدة) or in quotation marks ("القاعدة"); then the bare definite form refers
+    back to the noun. Only for a name that is a definite feminine noun (القاعدة، النصرة): an indefinite name (فتح)
+    has no such test, and a nisba or plural (الحوثي، الإخوان) is also written indefinite as an adjective (قيادي حوثي)."""
+    if not word.startswith("ال") or not word.endswith("ه") or len(word) < 5:
+        return False
+    norms = unit.norms
+    if after < len(norms):
+        nxt = norms[after]
+        if nxt.startswith("ال") and nxt.endswith("يه") and nxt not in _GROUP_ADJECTIVES:
+            return True
+    bare = word[2:]
+    indefinite = named = False
+    for u in units:
+        for k, n in enumerate(u.norms):
+            if n.endswith(bare) and (n == bare or any(v == bare for v, _ in _clitic_variants(n))):
+                indefinite = True
+            elif n == word and k > 0 and (
+                any(v in _GROUP_HEADS_SHORT for v, _ in _clitic_variants(u.norms[k - 1]))
+                or u.tokens[k - 1].text in _QUOTES and k + 1 < len(u.tokens) and u.tokens[k + 1].text in _QUOTES
+            ):
+                named = True
+    return indefinite and not named
+
+
 class MentionPasses:
     """Passes over the merged mentions (see the module docstring)."""
 
@@ -99,17 +132,25 @@ class MentionPasses:
                 continue
             m.type, m.sector = "ORG", "BUS"
 
-    def _group_short_forms(self, unit: _Unit, here: list[_Mention]) -> None:
+    def _group_short_forms(self, unit: _Unit, here: list[_Mention], units: list[_Unit]) -> None:
         """A one-word name the tagger calls an organisation that the registry knows only with a group's head
         (تنظيم القاعدة، جبهة النصرة، حركة فتح) is that group: the bare word is ambiguous alone (القاعدة "the base",
-        فتح "opened"), which is why the registry holds it back; the tagger's reading of its context vouches for it."""
+        فتح "opened"), which is why the registry holds it back; the tagger's reading of its context vouches for it.
+        Not where the article reads the word as the common noun (:func:`_common_noun_sense`): then it names nothing."""
         short = _group_short_names(self.registry)
+        common: list[_Mention] = []
         for m in here:
             if m.type != "ORG" or m.source != "ner" or m.actor_id is not None or m.tok1 - m.tok0 != 1:
                 continue
-            aid = next((short[v] for v, _ in _clitic_variants(unit.norms[m.tok0]) if v in short), None)
-            if aid is not None:
-                m.actor_id, m.source = aid, "registry"
+            v = next((v for v, _ in _clitic_variants(unit.norms[m.tok0]) if v in short), None)
+            if v is None:
+                continue
+            if _common_noun_sense(v, unit, m.tok1, units):
+                common.append(m)
+            else:
+                m.actor_id, m.source = short[v], "registry"
+        for m in common:
+            here.remove(m)
 
     def _dateline_place(self, ui: int, unit: _Unit, have: list[_Mention]) -> list[_Mention]:
         """A dateline that opens a sentence, "فلانة، <country> (CNN)": the one to three words before the comma are a

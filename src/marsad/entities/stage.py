@@ -155,7 +155,7 @@ class EntityStage(RegistryMatching, NerSpans, NamePatterns, MentionPasses, Entit
             # article's list: a scan of every mention per sentence made the stage quadratic (issue 20)
             here = self._merge(unit, reg, ner)
             self._quoted_outlets(unit, here)
-            self._group_short_forms(unit, here)
+            self._group_short_forms(unit, here, units)
             self._company_persons(unit, here)
             self._national_branches(ui, unit, here)
             here.extend(self._ministries(ui, unit, here))
