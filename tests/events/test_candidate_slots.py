@@ -27,3 +27,13 @@ def test_a_name_that_begins_with_a_clitic_letter_is_not_marked():
     assert feats == set()
     feats = _slot_feats("وجهت بريطانيا انتقادات حادة إلى واشنطن بسبب موقفها من الاتفاق.", "United Kingdom", "Washington D.C.")
     assert feats == set()
+
+
+def test_a_dateline_names_no_party():
+    # where and by whom the sentence was filed (town، country (outlet)--) is no party to what it reports
+    text = "عمان، الأردن (CNN)-- انتقدت تركيا إيران بشدة بسبب تدخلها في شؤون جيرانها."
+    art = marsad.analyze(text)
+    names = {e.id: e.name for e in art.entities}
+    parties = {names[i] for c in build_candidates(art) for i in (*c.source, *c.target)}
+    assert {"Türkiye", "Iran"} <= parties
+    assert not parties & {"Jordan", "Amman"}

@@ -102,6 +102,10 @@ def _coref_actors(article: Article, ents: dict[str, Entity]) -> list[Actor]:
     return out
 
 
+# a place (one or two words, or "town، country") then the outlet in brackets and a dash
+_DATELINE = re.compile(r"(?:[^()\n.،,]{0,60}[،,][^()\n.]{0,40}|\S+(?: \S+)?)? ?\([^()\n]{1,30}\)\s*[-–—]{1,2}")
+
+
 def _actors(
     article: Article, toks: Sequence[Tok], ix: MentionIndex, ents: dict[str, Entity] | None = None,
     coref: Sequence[Actor] = (),
@@ -116,11 +120,14 @@ def _actors(
     if not toks:
         return out
     a, b = toks[0].start, toks[-1].end
-    for s, e, eid, typ in ix.in_range(a, b):
+    # a dateline opening the sentence (مدينة، البلد (CNN)-- / مدينة (رويترز) -) says where and by whom it was filed:
+    # no party to what the sentence reports
+    dl = _DATELINE.match(article.text, a, b)
+    for s, e, eid, typ in ix.in_range(dl.end() if dl else a, b):
         if typ in ("MISC",):
             continue
         if article.text[e : e + 4].replace(" ", "").startswith((")--", ")-", "--")):
-            continue  # a dateline "(CNN)--" names the outlet, not a party
+            continue  # the outlet of a dateline elsewhere: "(CNN)--" names who filed it, not a party
         ent = ents.get(eid)
         out.append(Actor(s, e, (eid,), ent.country if ent else None, typ))
     if coref:
