@@ -287,3 +287,12 @@ def test_a_transliterated_direction_or_saint_is_part_of_a_place_s_name():
     assert "كارولينا" not in gpe and "ساوث كارولينا" in gpe
     art = analyse("ويخوض الفريق مباراة ودية في سانتا كلارا اليوم.", entity_model=False)
     assert "سانتا" not in surfaces(art, "GPE") | surfaces(art, "LOC")
+
+
+def test_an_entity_is_shown_without_a_proclitic_one_mention_kept():
+    from marsad.entities.resolve import _display_form
+
+    assert _display_form(["برشلونة", "لبرشلونة", "برشلونة"]) == "برشلونة"  # لـ kept by one span
+    assert _display_form(["وزارة الداخلية", "الداخلية"]) == "وزارة الداخلية"  # a longer name, not a clitic
+    assert _display_form(["ولبرشلونة"]) == "ولبرشلونة"  # nothing shorter to fall back on
+    assert _display_form(["ميلان", "مدريد"]) == "ميلان"  # of two as long, the first in text order

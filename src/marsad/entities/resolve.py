@@ -196,14 +196,15 @@ class EntityResolution:
                 ]
                 if offices:
                     attrs["offices"] = offices
+            shown = _display_form(surfaces)
             name = (
-                (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or longest
+                (actor.name if actor else None) or next((m.name_en for m in ms if m.name_en), None) or shown
             )
             # names a reader can use: Arabic for the UI, Latin for exports meant for English tools (GDELT, PLOVER)
             arabic = [x for x in surfaces if has_arabic(x)]
             attrs["name_ar"] = (
                 next((a for a in actor.ar if has_arabic(a)), None) if actor else None
-            ) or (max(arabic, key=len) if arabic else longest)
+            ) or (_display_form(arabic) if arabic else shown)
             attrs["name_latin"] = latin_name(name, typ)
             actor_id = aid or ("~" + (max((m.key for m in ms), key=len) or name_key(longest)))
             if typ == "LOC" and actor is None and country and not all(m.source == "facility" for m in ms):
@@ -267,6 +268,18 @@ class EntityResolution:
             )  # fmt: skip
         kept = set(mention_entity)
         return entities, mention_entity, kept
+
+
+# proclitics a tagger's span may keep on one mention of a name (لليفربول beside ليفربول)
+_PROCLITICS = frozenset(("و", "ف", "ب", "ل", "ك", "لل", "وب", "ول", "فب", "فل", "ولل", "فلل"))
+
+
+def _display_form(surfaces: list[str]) -> str:
+    """The form an entity is shown by: its longest surface, but not one that is another surface with a proclitic
+    (a span that kept لل in لليفربول names the club ليفربول)."""
+    forms = set(surfaces)
+    bare = [x for x in surfaces if not any(x != y and x.endswith(y) and x[: -len(y)] in _PROCLITICS for y in forms)]
+    return max(bare or surfaces, key=len)  # the first of the longest in text order, as before
 
 
 def _fits_origin(ms: list[_Mention], units: list[_Unit], country: str) -> bool:
