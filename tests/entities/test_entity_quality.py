@@ -294,5 +294,6 @@ def test_an_entity_is_shown_without_a_proclitic_one_mention_kept():
 
     assert _display_form(["برشلونة", "لبرشلونة", "برشلونة"]) == "برشلونة"  # لـ kept by one span
     assert _display_form(["وزارة الداخلية", "الداخلية"]) == "وزارة الداخلية"  # a longer name, not a clitic
+    assert _display_form(["للمنتخب الوطني", "المنتخب الوطني"]) == "المنتخب الوطني"  # لل for ل + ال
     assert _display_form(["ولبرشلونة"]) == "ولبرشلونة"  # nothing shorter to fall back on
     assert _display_form(["ميلان", "مدريد"]) == "ميلان"  # of two as long, the first in text order

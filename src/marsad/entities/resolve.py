@@ -15,6 +15,7 @@ from marsad.entities.common import (
     ARAB_STATES,
     ARABIC_NAME_STATES,
     HOME_WEIGHT,
+    _clitic_variants,
     _country_in_name,
     _country_nearby,
     _head_kind,
@@ -270,15 +271,20 @@ class EntityResolution:
         return entities, mention_entity, kept
 
 
-# proclitics a tagger's span may keep on one mention of a name (لليفربول beside ليفربول)
-_PROCLITICS = frozenset(("و", "ف", "ب", "ل", "ك", "لل", "وب", "ول", "فب", "فل", "ولل", "فلل"))
-
-
 def _display_form(surfaces: list[str]) -> str:
     """The form an entity is shown by: its longest surface, but not one that is another surface with a proclitic
-    (a span that kept لل in لليفربول names the club ليفربول)."""
-    forms = set(surfaces)
-    bare = [x for x in surfaces if not any(x != y and x.endswith(y) and x[: -len(y)] in _PROCLITICS for y in forms)]
+    on its first word, as the stage reads clitics (:func:`_clitic_variants`: a span that kept لل in لليفربول names
+    the club ليفربول)."""
+    words = {x: normalize(x).split() for x in surfaces}
+
+    def with_clitic(x: str) -> bool:
+        wx = words[x]
+        if not wx:
+            return False
+        stripped = {v for v, _ in _clitic_variants(wx[0])[1:]}
+        return any(wy and wy[0] in stripped and wy[1:] == wx[1:] for wy in words.values())
+
+    bare = [x for x in surfaces if not with_clitic(x)]
     return max(bare or surfaces, key=len)  # the first of the longest in text order, as before
 
 
