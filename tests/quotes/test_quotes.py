@@ -422,6 +422,21 @@ def test_unnamed_source_before_the_verb_names_nobody():
     assert qs["الحركة"].speaker != ()
 
 
+def test_unnamed_source_before_a_cue_spelled_with_waw():
+    """مصادر محلية وعدت بأن …: وعد and وصف begin with و as a root letter, not a conjunction; the unnamed source
+    before them is their subject as before any other verb (it used to go to the person quoted earlier)."""
+    text = (
+        "قال الوزير سامي داود إن الحكومة ستواصل الإصلاحات الاقتصادية هذا العام. "
+        "غير أن مصادر طبية وصفت الوضع في المستشفيات بأنه خطير جدا. "
+        "وكانت مصادر محلية وعدت بأن الطرق ستفتح قبل المساء."
+    )
+    art = _article(text, {"e1": ("سامي داود", "PER", "EGY")})
+    by_cue = {q.attrs.get("cue_lemma"): q for q in extract_quotes(art)}
+    assert by_cue["قال"].speaker == ("e1",)
+    for cue, who in (("وعد", "مصادر محلية"), ("وصف", "مصادر طبية")):
+        assert by_cue[cue].speaker == () and who in by_cue[cue].attrs["description"]
+
+
 def test_speaker_slot_proposes_no_time_nouns_documents_or_residents():
     """أعلنت الوزارة الأسبوع الماضي، ذكر المقال، قال السكان, حملة وصفت تعليقاته: none of them is a speaker
     entity (a time word, a document whose issuer speaks, an unnamed group, a noun with a pronoun)."""

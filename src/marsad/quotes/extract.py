@@ -1170,7 +1170,9 @@ def _unnamed_before(article: Article, toks: Sequence[Tok], cue: Cue, ix: Mention
     """An unnamed source as the subject before a verb without و/ف (مصادر طبية ذكرت أن …، وكانت مصادر حكومية
     قد ذكرت …): the verb's subject is that source, not the latest speaker. None when a person or body is named in it
     (مسؤول في الوزارة قال: the rules find the body) or the clause before the verb is long."""
-    if cue.participle or toks[cue.i].norm[:1] in "وف":
+    if cue.participle or _bare(toks[cue.i].norm) != toks[cue.i].norm:
+        # a cue after و/ف continues the previous sentence's subject; a cue whose own first letter is و (وصف، وعد)
+        # carries no conjunction
         return None
     if cue.i > 1 and toks[cue.i - 1].norm in _RELATIVES:
         # المصادر التي ذكرت أن …، مصدر أمني الذي قال: the relative's antecedent is the verb's subject
