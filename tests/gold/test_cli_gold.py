@@ -28,6 +28,7 @@ def test_eval_gold_cv_prints_score_lines_tables_and_errors(shared, tmp_path):
     for key in ("entities", "quotes_attributed", "events", "events_dyad"):
         assert any(line.startswith(f"{key} ") and " P " in line and " F1 " in line for line in out.splitlines())
     assert "event type" in out and "event threshold sweep" in out and "calibration" in out
+    assert "events kept at a confidence floor" in out
     rows = [json.loads(line) for line in errs.read_text(encoding="utf-8").splitlines()]
     assert rows and {"doc", "kind", "what", "text"} <= set(rows[0])
 
@@ -39,6 +40,13 @@ def test_eval_gold_repeat_reports_the_spread_over_splits(shared, tmp_path):
     out = json.loads(res.output[res.output.index("{"):])
     assert [r["seed"] for r in out["repeats"]] == [0, 1]
     assert out["repeats"][0]["events"] == out["summary"]["events"]["f1"]  # seed 0 is the split printed in full
+    # a higher confidence floor keeps a subset of the events: never more of them, never more right ones
+    cuts = out["confidence_cuts"]
+    assert [c for c, _ in cuts] == sorted(c for c, _ in cuts) and len(cuts) >= 3
+    kept = [r["events"]["n_pred"] for _, r in cuts]
+    right = [r["events"]["r"] for _, r in cuts]
+    assert kept == sorted(kept, reverse=True) and right == sorted(right, reverse=True)
+    assert kept[0] <= out["summary"]["events"]["n_pred"]
     for key, st in out["repeat_stats"].items():
         vals = [r[key] for r in out["repeats"]]
         assert st["min"] == round(min(vals), 4) and st["max"] == round(max(vals), 4) and st["sd"] >= 0, key

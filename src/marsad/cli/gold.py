@@ -15,6 +15,7 @@ from marsad.data import Rejection
 from marsad.entities.ner import BACKENDS, DEFAULT_BACKEND
 
 _THRESHOLDS = (0.05, 0.07, 0.09, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+_CUTS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)  # confidence floors whose precision and recall --cv reports
 
 
 def _default_gold(split: str) -> Path:
@@ -52,8 +53,9 @@ def eval_gold_cmd(
     Without --cv the shipped models tag every article; with --cv K the entity keep/drop model, the speaker ranker
     and the event model are retrained K times (the same folds by document), each time without the articles they
     then tag, and the speaker and event models learn from out-of-fold entities. Prints the same summary lines as
-    ``../shared/eval/score.py``, then P/R/F1 per event type; with --cv also the event threshold sweep and the
-    calibration of the event probabilities (mean predicted vs observed share of correct candidates).
+    ``../shared/eval/score.py``, then P/R/F1 per event type; with --cv also the event threshold sweep, the
+    precision and recall of the events kept at each confidence floor (``min_confidence`` of the API and exports),
+    and the calibration of the event probabilities (mean predicted vs observed share of correct candidates).
     """
     from marsad.gold import load_gold
     from marsad.gold.score import score_docs
@@ -65,14 +67,15 @@ def eval_gold_cmd(
     sweep: list = []
     calib: list = []
     calib2: list = []
+    cuts: list = []
     repeats: list[dict[str, Any]] = []
     if k:
         from marsad.gold.learn import cross_validate
 
         items, folds = _analyse_oof(docs, k, ner_backend=ner_backend)
-        res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, progress=_say, context=context)
+        res = cross_validate(items, folds=folds, thresholds=_THRESHOLDS, cuts=_CUTS, progress=_say, context=context)
         outs = res.outputs
-        sweep, calib, calib2 = res.sweep, res.calibration, res.calibrated
+        sweep, calib, calib2, cuts = res.sweep, res.calibration, res.calibrated, res.cuts
         for seed in range(1, repeat):
             _say(f"split {seed + 1}/{repeat} (seed {seed})")
             items, folds = _analyse_oof(docs, k, seed=seed, ner_backend=ner_backend)
@@ -101,7 +104,8 @@ def eval_gold_cmd(
     if as_json:
         extra = {"repeats": repeats, "repeat_stats": _spread(repeats)} if repeat > 1 else {}
         click.echo(json.dumps({"summary": sc.summary(), "sweep": sweep, "calibration": calib, "calibrated": calib2,
-                               "cv": k, **extra, "seconds": round(time.perf_counter() - t0, 1)},
+                               "confidence_cuts": cuts, "cv": k, **extra,
+                               "seconds": round(time.perf_counter() - t0, 1)},
                               ensure_ascii=False, indent=1))
         return
     if k:
@@ -114,6 +118,13 @@ def eval_gold_cmd(
         for thr, r in sweep:
             e, d = r["events"], r["events_dyad"]
             click.echo(f"  {thr:4.2f}  events P {e['p']:.3f} R {e['r']:.3f} F1 {e['f1']:.3f}   dyad F1 {d['f1']:.3f}")
+    if cuts:
+        click.echo("")
+        click.echo("events kept at a confidence floor (min_confidence of the API and exports; cross-validated)")
+        for cut, r in cuts:
+            e, d = r["events"], r["events_dyad"]
+            click.echo(f"  >= {cut:4.2f}  events P {e['p']:.3f} R {e['r']:.3f} (n {e['n_pred']:.0f})   "
+                       f"dyad P {d['p']:.3f} R {d['r']:.3f}")
     for title, table in (("raw event probabilities", calib), ("event confidence (Platt-scaled)", calib2)):
         if not table:
             continue

@@ -208,6 +208,8 @@ class CVResult:
     calibration: list[dict[str, float]] = field(default_factory=list)  # raw event probabilities
     calibrated: list[dict[str, float]] = field(default_factory=list)  # after Platt scaling fitted on other folds
     sweep: list[tuple[float, dict[str, Any]]] = field(default_factory=list)  # threshold -> events P/R/F1
+    # confidence floor -> events P/R/F1 of the events kept (Platt-scaled as the shipped model scales them)
+    cuts: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
 
 
 def _folds(items: Sequence[Analysed], k: int, folds: Sequence[set[str]] | None) -> list[set[str]]:
@@ -221,10 +223,13 @@ def _folds(items: Sequence[Analysed], k: int, folds: Sequence[set[str]] | None) 
 
 def cross_validate(
     items: Sequence[Analysed], *, k: int = 5, folds: Sequence[set[str]] | None = None,
-    thresholds: Sequence[float] = (), progress: Progress = _quiet, **options: Any,
+    thresholds: Sequence[float] = (), cuts: Sequence[float] = (), progress: Progress = _quiet, **options: Any,
 ) -> CVResult:  # fmt: skip
     """Out-of-fold speakers and events for every article (K folds by document, or ``folds``: pass those of
-    :func:`analyse_out_of_fold` so that an article's entity, speaker and event models all left out the same fold)."""
+    :func:`analyse_out_of_fold` so that an article's entity, speaker and event models all left out the same fold).
+    ``thresholds``: the events scored again at each decision threshold; ``cuts``: the events kept at each floor on
+    their confidence, Platt-scaled on the other folds' candidates (what ``min_confidence`` of the API and exports
+    buys)."""
     from marsad.gold.score import Scorer
 
     folds = _folds(items, k, folds)
@@ -237,6 +242,7 @@ def cross_validate(
     right: list[bool] = []
     fold_of: list[int] = []
     per_doc: dict[str, tuple[EventModel, PreparedDoc]] = {}
+    doc_fold: dict[str, int] = {}
     for n, held in enumerate(folds, 1):
         progress(f"events: fold {n}/{k}")
         model = fit_events([p for p in prepared if p.id not in held], **options)
@@ -244,6 +250,7 @@ def cross_validate(
             if p.id not in held:
                 continue
             per_doc[p.id] = (model, p)
+            doc_fold[p.id] = n
             events = model.decide(p.article, p.candidates)
             outputs[p.id] = p.article.evolve(events=tuple(events)).to_dict()
             before = len(probs)
@@ -251,9 +258,10 @@ def cross_validate(
             fold_of.extend([n] * (len(probs) - before))
     result = CVResult(outputs, calibration(probs, right, bins=10))
     scaled: list[float] = [0.0] * len(probs)
+    ab_of: dict[int, tuple[float, float]] = {}
     for n in range(1, k + 1):  # Platt scaling fitted on the other folds' probabilities, applied to this fold's
         others = [i for i, f in enumerate(fold_of) if f != n]
-        ab = fit_platt([probs[i] for i in others], [right[i] for i in others])
+        ab = ab_of[n] = fit_platt([probs[i] for i in others], [right[i] for i in others])
         for i, f in enumerate(fold_of):
             if f == n:
                 scaled[i] = platt(probs[i], ab)
@@ -269,4 +277,17 @@ def cross_validate(
             sc.add(it.gold, rec)
         s = sc.summary()
         result.sweep.append((thr, {"events": s["events"], "events_dyad": s["events_dyad"]}))
+    for cut in cuts:
+        # a fold model's confidence is its raw probability (it has no scaling of its own): scaled here as the
+        # shipped model's is, by a Platt fit on out-of-fold candidates, those of the other folds
+        sc = Scorer()
+        for it in items:
+            pid = str(it.gold["id"])
+            rec = dict(outputs[pid])
+            ab = ab_of[doc_fold[pid]]
+            rec["events"] = [e for e in rec.get("events") or ()
+                             if e.get("confidence") is not None and platt(e["confidence"], ab) >= cut]
+            sc.add(it.gold, rec)
+        s = sc.summary()
+        result.cuts.append((cut, {"events": s["events"], "events_dyad": s["events_dyad"]}))
     return result
