@@ -57,6 +57,9 @@ DateTo = Annotated[str | None, Query(alias="to", pattern=DATE, description="YYYY
 Key = Annotated[str, PathParam(min_length=1, max_length=300)]
 ActorQ = Annotated[str | None, Query(max_length=300, description="actor id (see /api/actors) or a name in any script")]
 EvType = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{1,30}$", description="PLOVER type, e.g. CONSULT")]
+MinConfidence = Annotated[float | None, Query(
+    ge=0.0, le=1.0, description="only events whose calibrated confidence is at least this (0-1); the precision each "
+    "cut gives on the annotated train articles is in the README (How sure an event is)")]
 
 
 
@@ -293,12 +296,13 @@ def api_router(db: Database) -> APIRouter:
         country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
         quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
         article: Annotated[str | None, Query(max_length=300)] = None,
+        min_confidence: MinConfidence = None,
         format: Literal["json", "csv"] = "json",  # noqa: A002
         limit: Annotated[int, Query(ge=1, le=10_000)] = 100, offset: Offset = 0,
     ) -> Any:
         query = Q.resolved(db, query)
         res = Q.list_events(db, query, type_=query.event_type or type, country=country, quad_class=quad_class,
-                            article_id=article, limit=limit, offset=offset)
+                            article_id=article, min_confidence=min_confidence, limit=limit, offset=offset)
         if format == "csv":
             return StreamingResponse(Q.events_csv(res["items"]), media_type="text/csv; charset=utf-8",
                                      headers={"content-disposition": 'attachment; filename="marsad-events.csv"'})
@@ -310,14 +314,16 @@ def api_router(db: Database) -> APIRouter:
                                 description="actor id, ISO3 / country:ISO3, or a name in any script")],
         b: Annotated[str, Query(min_length=1, max_length=300)],
         by: Literal["month", "week", "day"] = "month",
+        min_confidence: MinConfidence = None,
     ) -> dict[str, Any]:
-        return Q.relations(db, _side(db, "a", a), _side(db, "b", b), by=by)
+        return Q.relations(db, _side(db, "a", a), _side(db, "b", b), by=by, min_confidence=min_confidence)
 
     @r.get("/graph", summary="Who interacts with whom (event counts between actors)")
     def graph(actor: ActorQ = None, limit: Annotated[int, Query(ge=1, le=500)] = 60,
-              min_events: Annotated[int, Query(ge=1, le=1000)] = 1) -> dict[str, Any]:
+              min_events: Annotated[int, Query(ge=1, le=1000)] = 1,
+              min_confidence: MinConfidence = None) -> dict[str, Any]:
         return Q.interaction_graph(db, actor=Q.resolve_actor(db, actor) if actor else None, limit=limit,
-                                   min_events=min_events)
+                                   min_events=min_events, min_confidence=min_confidence)
 
     @r.get("/stories", summary="Stories (clusters of copies and rewrites), biggest first")
     def stories(limit: Limit = 50, offset: Offset = 0,

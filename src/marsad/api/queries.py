@@ -867,12 +867,21 @@ def actor_timeline(db: Database, actor_id: str, *, by: str = "month") -> list[di
 
 
 # --- events --------------------------------------------------------------------------------------------------
+def confidence_sql(alias: str = "ev") -> str:
+    """The condition "the event's confidence is at least ?". An event's confidence is the event model's
+    probability after Platt scaling on out-of-fold candidates; what a cut buys is measured on the train gold
+    (README, "How sure an event is"). An event with no confidence (a pipeline run without the event model, the
+    rules alone) never passes a cut: nothing says how sure it is."""
+    return f"{alias}.confidence >= ?"
+
+
 def list_events(db: Database, query: S.Query | None = None, *, type_: str | None = None,
                 country: str | None = None, quad_class: int | None = None, article_id: str | None = None,
-                limit: int = 100, offset: int = 0) -> dict[str, Any]:
+                min_confidence: float | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Events with filters, newest first, with the exact ``total``. ``query`` is the article search's: its words
     and source select the articles (the one builder), its actor is the event's source or target and its dates
-    bound the event's date (the article's when the event has none)."""
+    bound the event's date (the article's when the event has none). ``min_confidence``: only events whose
+    calibrated confidence is at least that (:func:`confidence_sql`)."""
     query = query or S.Query()
     if not db.has("events"):
         return {"total": 0, "items": [], "limit": limit, "offset": offset}
@@ -924,6 +933,9 @@ def list_events(db: Database, query: S.Query | None = None, *, type_: str | None
     if article_id:
         where.append("ev.article_id = ?")
         args.append(article_id)
+    if min_confidence:
+        where.append(confidence_sql())
+        args.append(min_confidence)
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
     conn = db.conn()
     frm = f"FROM events ev JOIN articles a ON a.id = ev.article_id{where_sql}"
@@ -989,25 +1001,30 @@ def _prefilter(kind: str) -> str:
     return f"ev.article_id IN (SELECT article_id FROM entities WHERE {col} = ?)"
 
 
-def relation_events(db: Database, a: str, b: str, *, limit: int = 5000) -> list[dict[str, Any]]:
+def relation_events(db: Database, a: str, b: str, *, min_confidence: float | None = None,
+                    limit: int = 5000) -> list[dict[str, Any]]:
     if not db.has("events", "entities"):
         return []
     ka, va = side(a)
     kb, vb = side(b)
+    sure = f" AND {confidence_sql()}" if min_confidence else ""
     sql = (
         "SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id WHERE "
         f"{_prefilter(ka)} AND {_prefilter(kb)} AND (({_side_sql(ka, 'source')} AND {_side_sql(kb, 'target')}) "
-        f"OR ({_side_sql(kb, 'source')} AND {_side_sql(ka, 'target')})) "
+        f"OR ({_side_sql(kb, 'source')} AND {_side_sql(ka, 'target')})){sure} "
         "ORDER BY coalesce(ev.date, a.published) LIMIT ?"
     )
-    rows = db.conn().execute(sql, (va, vb, va, vb, vb, va, limit)).fetchall()
+    args: list[Any] = [va, vb, va, vb, vb, va, *([min_confidence] if min_confidence else []), limit]
+    rows = db.conn().execute(sql, args).fetchall()
     names = actor_names(db)
     return [_event_item(r, names) for r in rows]
 
 
-def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, Any]:
-    """Cooperation vs conflict between two actors or countries over time (both directions)."""
-    evs = relation_events(db, a, b)
+def relations(db: Database, a: str, b: str, *, by: str = "month", min_confidence: float | None = None,
+              ) -> dict[str, Any]:
+    """Cooperation vs conflict between two actors or countries over time (both directions); with
+    ``min_confidence``, from the events at least that sure only."""
+    evs = relation_events(db, a, b, min_confidence=min_confidence)
     buckets: dict[str, dict[str, Any]] = defaultdict(lambda: {"cooperation": 0, "conflict": 0, "goldstein": 0.0,
                                                              "n": 0, "quad": [0, 0, 0, 0]})
     ka, va = side(a)
@@ -1040,7 +1057,7 @@ def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, A
     return {
         "a": {"kind": ka, "id": va, "name": names.get(va, va)},
         "b": {"kind": side(b)[0], "id": side(b)[1], "name": names.get(side(b)[1], side(b)[1])},
-        "by": by, "series": series, "directions": dict(by_dir),
+        "by": by, "min_confidence": min_confidence, "series": series, "directions": dict(by_dir),
         "totals": {"events": len(evs), "cooperation": sum(s["cooperation"] for s in series),
                    "conflict": sum(s["conflict"] for s in series)},
         "events": evs[-50:][::-1],
@@ -1048,9 +1065,10 @@ def relations(db: Database, a: str, b: str, *, by: str = "month") -> dict[str, A
 
 
 def interaction_graph(db: Database, *, actor: str | None = None, limit: int = 60,
-                      min_events: int = 1) -> dict[str, Any]:
+                      min_events: int = 1, min_confidence: float | None = None) -> dict[str, Any]:
     """Who interacts with whom: nodes are actors, edges count events between them (either direction) with the
-    share that is cooperation. Around one actor when ``actor`` is given, else the busiest pairs overall."""
+    share that is cooperation. Around one actor when ``actor`` is given, else the busiest pairs overall; with
+    ``min_confidence``, from the events at least that sure only."""
     if not db.has("events"):
         return {"nodes": [], "edges": []}
 
@@ -1058,12 +1076,16 @@ def interaction_graph(db: Database, *, actor: str | None = None, limit: int = 60
         import json
 
         conn = db.conn()
+        where: list[str] = []
+        args: list[Any] = []
         if actor:
-            rows = conn.execute(
-                "SELECT ev.type, ev.quad_class, ev.source_actors, ev.target_actors FROM events ev WHERE "
-                "ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?)", (actor,)).fetchall()
-        else:
-            rows = conn.execute("SELECT type, quad_class, source_actors, target_actors FROM events").fetchall()
+            where.append("ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
+            args.append(actor)
+        if min_confidence:
+            where.append(confidence_sql())
+            args.append(min_confidence)
+        rows = conn.execute("SELECT ev.type, ev.quad_class, ev.source_actors, ev.target_actors FROM events ev"
+                            + (" WHERE " + " AND ".join(where) if where else ""), args).fetchall()
         edges: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         for r in rows:
             qc = quad_of(r["type"], r["quad_class"])
@@ -1092,7 +1114,7 @@ def interaction_graph(db: Database, *, actor: str | None = None, limit: int = 60
         return {"nodes": nodes, "edges": [{"source": s, "target": t, "events": v[0], "cooperation": v[1],
                                            "conflict": v[2]} for (s, t), v in top]}
 
-    return db.cached(f"graph:{actor}:{limit}:{min_events}", compute, ttl=30)
+    return db.cached(f"graph:{actor}:{limit}:{min_events}:{min_confidence}", compute, ttl=30)
 
 
 # --- stories (the dedup room's tables, read through marsad.dedup) ---------------------------------------------

@@ -9,7 +9,7 @@ import click
 
 from marsad.cli.app import main
 from marsad.cli.options import DATE
-from marsad.cli.store import _open, db_option
+from marsad.cli.store import _open, _sure_events, db_option
 
 
 @main.command("stance")
@@ -20,16 +20,21 @@ from marsad.cli.store import _open, db_option
 @click.option("--from", "date_from", default=None, type=DATE, help="On or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, type=DATE, help="On or before (YYYY-MM-DD).")
 @click.option("--min-events", type=int, default=1, show_default=True, help="Hide pairs with fewer events.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Only events whose calibrated confidence is at least this (README: How sure an event is).")
 @click.option("-n", "--limit", type=int, default=30, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
-def stance_cmd(db, level, source, date_from, date_to, min_events, limit, fmt):
+def stance_cmd(db, level, source, date_from, date_to, min_events, min_confidence, limit, fmt):
     """Actor → actor stance from the stored events: mean Goldstein-style intensity (−10 hostile … +10
     cooperative), event counts, cooperative vs conflictual events. Symmetric events count both ways; negated
     events do not count; intentions and hopes count less than acts."""
     from marsad.events.stance import stance
 
     with _open(db) as st:
-        rows = stance(st.iter_articles(source=source, date_from=date_from, date_to=date_to), level=level)
+        arts = st.iter_articles(source=source, date_from=date_from, date_to=date_to)
+        if min_confidence is not None:
+            arts = _sure_events(arts, min_confidence, {})
+        rows = stance(arts, level=level)
     rows = [r for r in rows if r.events >= min_events][:limit]
     if fmt == "jsonl":
         for r in rows:

@@ -32,6 +32,9 @@ ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول و
 # before migration 6 may still hold (shown under the current category's label).
 PLOVER_AR = {t: plover.label_ar(t) for t in (*plover.CATEGORIES, *plover.LEGACY)}
 QUAD_AR = {1: "تعاون لفظي", 2: "تعاون مادي", 3: "نزاع لفظي", 4: "نزاع مادي"}
+# the events' confidence floors the relations page offers (value -> label); what each cut buys in precision and
+# costs in recall, measured on the train gold, is in the README ("How sure an event is")
+CONFIDENCE_CUTS = {"0.2": "ثقة 0.2 فأكثر", "0.3": "ثقة 0.3 فأكثر", "0.5": "ثقة 0.5 فأكثر"}
 # (label, what, format) of the export links on the search page (GET /api/export)
 EXPORTS = (("المقالات CSV", "articles", "csv"), ("المقالات JSONL", "articles", "jsonl"),
            ("الأحداث CSV", "events", "csv"), ("الأحداث GDELT", "events", "gdelt"),
@@ -217,18 +220,22 @@ def mount_web(app: FastAPI, db: Database) -> None:
                     plink=plink, n_pages=n_pages, co=Q.cooccurring(db, actor_id, limit=15))
 
     @app.get("/relations", response_class=HTMLResponse, include_in_schema=False)
-    def relations_page(request: Request, a: str = "", b: str = "") -> HTMLResponse:
+    def relations_page(request: Request, a: str = "", b: str = "", conf: str = "") -> HTMLResponse:
         a, b = a[:300].strip(), b[:300].strip()
+        # the events' confidence floor: one of the offered cuts (the README gives each one's measured precision);
+        # anything else reads as no cut, as a form the page did not write would
+        min_conf = conf if conf in CONFIDENCE_CUTS else ""
         rel, unknown = None, []
         if a and b:
             # names in any script (روسيا، Russia) as well as ids; a side nobody answers to is said, not 0 events
             ra, rb = Q.resolve_side(db, a), Q.resolve_side(db, b)
             unknown = [v for v, r in ((a, ra), (b, rb)) if r is None]
             if ra and rb:
-                rel = Q.relations(db, ra, rb)
+                rel = Q.relations(db, ra, rb, min_confidence=float(min_conf) if min_conf else None)
                 a, b = ra, rb
         return page(request, "relations.html", status=404 if unknown else 200, a=a, b=b, rel=rel,
-                    unknown=unknown, names=Q.actor_names(db), top=Q.search_actors(db, None, limit=40)["items"])
+                    unknown=unknown, names=Q.actor_names(db), top=Q.search_actors(db, None, limit=40)["items"],
+                    conf=min_conf, cuts=CONFIDENCE_CUTS)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = 1) -> HTMLResponse:
