@@ -91,6 +91,8 @@ def test_relations_page_offers_the_floor(store: Path) -> None:
         sure = c.get("/relations", params={"a": "USA", "b": "IRN", "conf": "0.5"}).text
         assert every.count('class="quad-') == 3 and sure.count('class="quad-') == 1
         assert 'value="0.5" selected' in sure and "min_confidence=0.5" in sure  # the chart reads the same cut
+        # each event shows how sure it is; one without a confidence says so
+        assert '<td class="certainty">0.62</td>' in sure and '<td class="certainty">—</td>' in every
         # a value the form does not offer is no cut (and no error page)
         odd = c.get("/relations", params={"a": "USA", "b": "IRN", "conf": "0.37"})
         assert odd.status_code == 200 and odd.text.count('class="quad-') == 3
@@ -130,3 +132,17 @@ def test_stance_takes_the_floor(store: Path) -> None:
     every = {(r["source"], r["target"]): r["events"] for r in rows()}
     sure = {(r["source"], r["target"]): r["events"] for r in rows("--min-confidence", "0.5")}
     assert every == {("USA", "IRN"): 1, ("IRN", "USA"): 2} and sure == {("USA", "IRN"): 1}
+
+
+def test_article_and_actor_pages_show_each_events_confidence(store: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from marsad.api import create_app
+
+    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+        aid = c.get("/api/events").json()["items"][0]["article_id"]
+        page = c.get(f"/articles/{aid}").text
+        cells = [page.count(f'<td class="certainty">{v}</td>') for v in ("0.62", "0.21", "—")]
+        assert cells == [1, 1, 1], cells
+        actor = c.get("/actors/IRN").text
+        assert '<td class="certainty">0.62</td>' in actor and "الثقة" in actor
