@@ -1,6 +1,6 @@
 """A floor on the events' calibrated confidence, wherever events are listed or counted: the events API and its CSV,
-relations and the interaction graph, the relations page, and the GDELT / PLOVER exports. An event without a
-confidence (the rules alone) never passes a floor; a floor outside 0-1 is a clear error."""
+relations and the interaction graph, the relations page, and the GDELT / PLOVER exports. An event stored without a
+confidence never passes a floor; a floor outside 0-1 is a clear error."""
 
 from __future__ import annotations
 

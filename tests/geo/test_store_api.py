@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from geo_corpus import hand_article, no_dateline_article
@@ -129,3 +130,37 @@ def test_search_routes_take_place_country_and_bbox(client):
     assert sorted(e["id"] for e in ev) == ["v1", "v2"]
     r = client.get("/api/articles", params={"bbox": "10,10"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_parameter"
+
+
+def test_map_takes_the_events_confidence_floor(tmp_path):
+    """min_confidence on /api/map/places and /api/map/events, and the map page's choice passed to its API call:
+    only the located events at least that sure."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from marsad.api.app import create_app
+
+    geo = GeoStage()
+    art = geo(hand_article())
+    sure = {"v1": 0.6, "v2": 0.15}  # Aleppo's shelling sure, the dateline-located accusation not
+    art = art.evolve(events=tuple(replace(e, confidence=sure.get(e.id)) for e in art.events))
+    path = tmp_path / "geo-conf.db"
+    other = geo(no_dateline_article())
+    other = other.evolve(events=tuple(replace(e, confidence=0.3) for e in other.events))  # Turkey's, under 0.5
+    with Store(path) as store:
+        store.add([art, other])
+    with TestClient(create_app(path)) as c:
+        every = {p["name"] for p in c.get("/api/map/places").json()["events"]["by_place"]}
+        only = c.get("/api/map/places", params={"min_confidence": 0.5}).json()
+        assert every == {"Aleppo", "Beirut", "Turkey"}
+        assert [p["name"] for p in only["events"]["by_place"]] == ["Aleppo"]
+        assert only["query"]["min_confidence"] == 0.5
+        assert [p["country"] for p in only["events"]["by_country"]] == ["SYR"]
+        # the articles' places are not events: no floor applies to them
+        assert only["articles"] == c.get("/api/map/places").json()["articles"]
+        evs = c.get("/api/map/events", params={"min_confidence": 0.5}).json()["items"]
+        assert [(i["event_id"], i["location"]["name"]) for i in evs] == [("v1", "Aleppo")]
+        assert c.get("/api/map/events", params={"min_confidence": 2}).status_code == 422
+        page = c.get("/map", params={"conf": "0.5"}).text
+        assert 'value="0.5" selected' in page and "min_confidence" in page
+        assert "min_confidence" not in c.get("/map", params={"conf": "0.37"}).text.split('id="map"')[1][:200]

@@ -870,8 +870,9 @@ def actor_timeline(db: Database, actor_id: str, *, by: str = "month") -> list[di
 def confidence_sql(alias: str = "ev") -> str:
     """The condition "the event's confidence is at least ?". An event's confidence is the event model's
     probability after Platt scaling on out-of-fold candidates; what a cut buys is measured on the train gold
-    (README, "How sure an event is"). An event with no confidence (a pipeline run without the event model, the
-    rules alone) never passes a cut: nothing says how sure it is."""
+    (README, "How sure an event is"). An event stored without a confidence never passes a cut. (Events of a
+    pipeline run without the event model, the rules alone, carry the rule's own fixed figure, not a calibrated
+    one: a floor reads it as it is.)"""
     return f"{alias}.confidence >= ?"
 
 

@@ -468,8 +468,8 @@ def rejects_cmd(db, stage, code, limit, offset, fmt, with_raw):
     "--min-confidence",
     default=None,
     type=click.FloatRange(0.0, 1.0),
-    help="gdelt, plover: leave out events whose calibrated confidence is under this (0-1; an event without one, "
-    "from the rules alone, is left out too). The README gives the precision each cut measured on the train gold.",
+    help="gdelt, plover: leave out events whose calibrated confidence is under this (0-1; an event stored without "
+    "one is left out too). The README gives the precision each cut measured on the train gold.",
 )
 def export_cmd(db, fmt, output, source, date_from, date_to, header, mentions, min_confidence):
     """Write stored articles (or their events) out for other tools.

@@ -24,7 +24,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from marsad.api.app import ERRORS, SearchQ, reject_unknown_params
+from marsad.api import queries as Q
+from marsad.api.app import ERRORS, MinConfidence, SearchQ, reject_unknown_params
 from marsad.api.db import Database
 from marsad.api.errors import ApiError
 from marsad.geo.store import article_filter_sql, bbox_sql
@@ -97,6 +98,14 @@ def _actor_clause(actor: str | None) -> tuple[str, list[Any]]:
             "EXISTS (SELECT 1 FROM json_each(v.target_actors) WHERE value = ?)))", [actor, actor])  # fmt: skip
 
 
+def _sure_clause(min_confidence: float | None) -> tuple[str, list[Any]]:
+    """Only the located events at least ``min_confidence`` sure (:func:`marsad.api.queries.confidence_sql`)."""
+    if not min_confidence:
+        return "", []
+    return (" AND EXISTS (SELECT 1 FROM events v WHERE v.article_id = l.article_id AND v.event_id = l.event_id AND "
+            f"{Q.confidence_sql('v')})", [min_confidence])  # fmt: skip
+
+
 def _where_loc(
     alias: str, country: str | None, bbox: tuple[float, float, float, float] | None
 ) -> tuple[str, list[Any]]:
@@ -131,12 +140,15 @@ def geo_router(db: Database) -> APIRouter:
     @r.get(
         "/places", summary="Events by where they happened and articles by the places they name, for a search"
     )
-    def places(query: SearchQ, country: Country = None, limit: Limit = 500) -> dict[str, Any]:
+    def places(query: SearchQ, country: Country = None, limit: Limit = 500,
+               min_confidence: MinConfidence = None) -> dict[str, Any]:
         _require_tables(db)
         box = query.bbox
         sub, sargs = _matching(db, query)
         lw, la = _where_loc("l", country, box)
         aw, aa = _actor_clause(query.actor)
+        cw, ca = _sure_clause(min_confidence)
+        aw, aa = aw + cw, aa + ca
         conn = db.conn()
         ev_rows = conn.execute(
             "SELECT l.geonameid, l.name, l.name_ar, l.country, l.feature_code, l.lat, l.lon, count(*) AS n "
@@ -163,7 +175,8 @@ def geo_router(db: Database) -> APIRouter:
                      "lat": x[5], "lon": x[6], "count": x[7]} for x in rows]  # fmt: skip
 
         return {
-            "query": query.to_params() | ({"country": country} if country else {}),
+            "query": query.to_params() | ({"country": country} if country else {})
+            | ({"min_confidence": min_confidence} if min_confidence else {}),
             "events": {
                 "by_place": pl(ev_rows),
                 "by_country": [{"country": c, "count": n} for c, n in ev_countries],
@@ -176,11 +189,14 @@ def geo_router(db: Database) -> APIRouter:
 
     @r.get("/events", summary="Located events of a search, filtered by where they happened")
     def events(query: SearchQ, country: Country = None, limit: Limit = 200,
-               offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict[str, Any]:  # fmt: skip
+               offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+               min_confidence: MinConfidence = None) -> dict[str, Any]:  # fmt: skip
         _require_tables(db)
         sub, sargs = _matching(db, query)
         lw, la = _where_loc("l", country, query.bbox)
         aw, aa = _actor_clause(query.actor)
+        cw, ca = _sure_clause(min_confidence)
+        aw, aa = aw + cw, aa + ca
         rows = db.conn().execute(
             "SELECT v.article_id, v.event_id, v.type, v.date, v.source_actors, v.target_actors, v.evidence_text, "
             "l.geonameid, l.name, l.name_ar, l.country, l.adm1, l.lat, l.lon, l.how, l.entity_id "
@@ -222,8 +238,12 @@ def mount_map(app: FastAPI, db: Database, page: Any) -> None:
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", source: str = "",
-                 actor: str = "", event_type: str = "", country: str = "") -> HTMLResponse:  # fmt: skip
+                 actor: str = "", event_type: str = "", country: str = "", conf: str = "") -> HTMLResponse:  # fmt: skip
+        from marsad.web.pages import CONFIDENCE_CUTS
+
         params = {"q": q[:500], "from": date_from[:10], "to": date_to[:10], "source": source[:200],
-                  "actor": actor[:300], "event_type": event_type[:30].upper(), "country": country[:3].upper()}  # fmt: skip
+                  "actor": actor[:300], "event_type": event_type[:30].upper(), "country": country[:3].upper(),
+                  # the events' confidence floor: one of the offered cuts, anything else no cut (as on /relations)
+                  "min_confidence": conf if conf in CONFIDENCE_CUTS else ""}  # fmt: skip
         return page(request, "map.html", p=params, api_params=json.dumps({k: v for k, v in params.items() if v}),
-                    nav="map")  # fmt: skip
+                    nav="map", cuts=CONFIDENCE_CUTS)  # fmt: skip
