@@ -67,6 +67,8 @@ def test_api_events_relations_and_graph_take_a_floor(store: Path) -> None:
         # a floor of 0.2 keeps 0.21; an event with no confidence never passes
         assert {e["type"] for e in c.get("/api/events", params={"min_confidence": 0.2}).json()["items"]} == {
             "SANCTION", "THREATEN"}
+        # a floor of 0 still asks for a confidence: the event stored without one is left out, as by the exports
+        assert c.get("/api/events", params={"min_confidence": 0}).json()["total"] == 2
         csv_rows = c.get("/api/events", params={"min_confidence": 0.5, "format": "csv"}).text.strip().splitlines()
         assert len(csv_rows) == 2  # the header and the one event
         for bad in ("1.5", "-0.1", "x"):

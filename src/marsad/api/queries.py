@@ -934,7 +934,7 @@ def list_events(db: Database, query: S.Query | None = None, *, type_: str | None
     if article_id:
         where.append("ev.article_id = ?")
         args.append(article_id)
-    if min_confidence:
+    if min_confidence is not None:
         where.append(confidence_sql())
         args.append(min_confidence)
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
@@ -1008,14 +1008,14 @@ def relation_events(db: Database, a: str, b: str, *, min_confidence: float | Non
         return []
     ka, va = side(a)
     kb, vb = side(b)
-    sure = f" AND {confidence_sql()}" if min_confidence else ""
+    sure = f" AND {confidence_sql()}" if min_confidence is not None else ""
     sql = (
         "SELECT ev.*, a.published, a.title FROM events ev JOIN articles a ON a.id = ev.article_id WHERE "
         f"{_prefilter(ka)} AND {_prefilter(kb)} AND (({_side_sql(ka, 'source')} AND {_side_sql(kb, 'target')}) "
         f"OR ({_side_sql(kb, 'source')} AND {_side_sql(ka, 'target')})){sure} "
         "ORDER BY coalesce(ev.date, a.published) LIMIT ?"
     )
-    args: list[Any] = [va, vb, va, vb, vb, va, *([min_confidence] if min_confidence else []), limit]
+    args: list[Any] = [va, vb, va, vb, vb, va, *([] if min_confidence is None else [min_confidence]), limit]
     rows = db.conn().execute(sql, args).fetchall()
     names = actor_names(db)
     return [_event_item(r, names) for r in rows]
@@ -1082,7 +1082,7 @@ def interaction_graph(db: Database, *, actor: str | None = None, limit: int = 60
         if actor:
             where.append("ev.article_id IN (SELECT article_id FROM entities WHERE actor_id = ?)")
             args.append(actor)
-        if min_confidence:
+        if min_confidence is not None:
             where.append(confidence_sql())
             args.append(min_confidence)
         rows = conn.execute("SELECT ev.type, ev.quad_class, ev.source_actors, ev.target_actors FROM events ev"

@@ -100,7 +100,7 @@ def _actor_clause(actor: str | None) -> tuple[str, list[Any]]:
 
 def _sure_clause(min_confidence: float | None) -> tuple[str, list[Any]]:
     """Only the located events at least ``min_confidence`` sure (:func:`marsad.api.queries.confidence_sql`)."""
-    if not min_confidence:
+    if min_confidence is None:
         return "", []
     return (" AND EXISTS (SELECT 1 FROM events v WHERE v.article_id = l.article_id AND v.event_id = l.event_id AND "
             f"{Q.confidence_sql('v')})", [min_confidence])  # fmt: skip
@@ -176,7 +176,7 @@ def geo_router(db: Database) -> APIRouter:
 
         return {
             "query": query.to_params() | ({"country": country} if country else {})
-            | ({"min_confidence": min_confidence} if min_confidence else {}),
+            | ({"min_confidence": min_confidence} if min_confidence is not None else {}),
             "events": {
                 "by_place": pl(ev_rows),
                 "by_country": [{"country": c, "count": n} for c, n in ev_countries],
