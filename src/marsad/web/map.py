@@ -246,4 +246,4 @@ def mount_map(app: FastAPI, db: Database, page: Any) -> None:
                   # the events' confidence floor: one of the offered cuts, anything else no cut (as on /relations)
                   "min_confidence": conf if conf in CONFIDENCE_CUTS else ""}  # fmt: skip
         return page(request, "map.html", p=params, api_params=json.dumps({k: v for k, v in params.items() if v}),
-                    nav="map", cuts=CONFIDENCE_CUTS)  # fmt: skip
+                    nav="map")  # fmt: skip

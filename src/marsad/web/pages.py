@@ -64,13 +64,20 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+def certainty(value: Any) -> str:
+    """An event's confidence as the events tables show it: two decimals, or a dash where it has none."""
+    return f"{value:.2f}" if isinstance(value, int | float) and not isinstance(value, bool) else "—"
+
+
 def mount_web(app: FastAPI, db: Database) -> None:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True  # every template, whatever its extension
     env.filters["u"] = lambda s: quote(str(s), safe="")
+    env.filters["certainty"] = certainty
     env.globals.update(actor_url=actor_url, safe_url=safe_url, ENTITY_TYPES_AR=ENTITY_TYPES_AR,
-                       PLOVER_AR=PLOVER_AR, QUAD_AR=QUAD_AR, PLOVER_TYPES=Q.PLOVER_TYPES, ERROR_AR=ERROR_AR)
+                       PLOVER_AR=PLOVER_AR, QUAD_AR=QUAD_AR, PLOVER_TYPES=Q.PLOVER_TYPES, ERROR_AR=ERROR_AR,
+                       CONFIDENCE_CUTS=CONFIDENCE_CUTS)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -235,7 +242,7 @@ def mount_web(app: FastAPI, db: Database) -> None:
                 a, b = ra, rb
         return page(request, "relations.html", status=404 if unknown else 200, a=a, b=b, rel=rel,
                     unknown=unknown, names=Q.actor_names(db), top=Q.search_actors(db, None, limit=40)["items"],
-                    conf=min_conf, cuts=CONFIDENCE_CUTS)
+                    conf=min_conf)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = 1) -> HTMLResponse:
