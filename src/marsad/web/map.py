@@ -29,6 +29,7 @@ from marsad.api.app import ERRORS, MinConfidence, SearchQ, reject_unknown_params
 from marsad.api.db import Database
 from marsad.api.errors import ApiError
 from marsad.geo.store import article_filter_sql, bbox_sql
+from marsad.web.pages import CONFIDENCE_CUTS
 
 Country = Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 of the place")]
 Limit = Annotated[int, Query(ge=1, le=2000)]
@@ -239,8 +240,6 @@ def mount_map(app: FastAPI, db: Database, page: Any) -> None:
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", source: str = "",
                  actor: str = "", event_type: str = "", country: str = "", conf: str = "") -> HTMLResponse:  # fmt: skip
-        from marsad.web.pages import CONFIDENCE_CUTS
-
         params = {"q": q[:500], "from": date_from[:10], "to": date_to[:10], "source": source[:200],
                   "actor": actor[:300], "event_type": event_type[:30].upper(), "country": country[:3].upper(),
                   # the events' confidence floor: one of the offered cuts, anything else no cut (as on /relations)

@@ -32,7 +32,7 @@ ENTITY_TYPES_AR = {"PER": "أشخاص", "ORG": "منظمات", "GPE": "دول و
 # before migration 6 may still hold (shown under the current category's label).
 PLOVER_AR = {t: plover.label_ar(t) for t in (*plover.CATEGORIES, *plover.LEGACY)}
 QUAD_AR = {1: "تعاون لفظي", 2: "تعاون مادي", 3: "نزاع لفظي", 4: "نزاع مادي"}
-# the events' confidence floors the relations page offers (value -> label); what each cut buys in precision and
+# the events' confidence floors the relations page and the map offer (value -> label); what each cut buys in precision and
 # costs in recall, measured on the train gold, is in the README ("How sure an event is")
 CONFIDENCE_CUTS = {"0.2": "ثقة 0.2 فأكثر", "0.3": "ثقة 0.3 فأكثر", "0.5": "ثقة 0.5 فأكثر"}
 # (label, what, format) of the export links on the search page (GET /api/export)
